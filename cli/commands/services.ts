@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { startApiServer } from '../../api/server.ts';
+import { loadEnv } from '../../config/env.ts';
+import { logger } from '../../config/logger.ts';
+import { migrate } from '../../graph/migrate.ts';
+import { startWorkers } from '../../jobs/workers.ts';
+import { openServices } from '../../runtime/services.ts';
+import { ensureStack, locateStack, stopStack } from '../../stack/stack.ts';
+import { parsePort, parsePositiveInt } from '../options.ts';
+import { onShutdown } from '../shutdown.ts';
+
+export function registerServiceCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('start the HTTP API (/healthz, /readyz); connects to NEO4J_URI/REDIS_URL or the local instances')
+    .option('--port <port>', 'port to listen on (default RINGLENS_PORT or 8080)', parsePort)
+    .option('--host <host>', 'address to bind (default RINGLENS_HOST or 127.0.0.1)')
+    .option('--instance <name>', 'local instances to use when the URLs are not set', 'default')
+    .action(async (o: { port?: number; host?: string; instance: string }) => {
+      const env = loadEnv();
+      const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX);
+      const api = await startApiServer(services, o.host ?? env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT);
+      console.log(`RingLens API at ${api.url}  (readiness: ${api.url}/readyz)`);
+      onShutdown(async () => {
+        await api.close();
+        await services.close();
+      });
+    });
+
+  program
+    .command('worker')
+    .description('start BullMQ workers for every queue; run several on several machines sharing one Redis')
+    .option('--concurrency <n>', 'jobs per queue processed at once', parsePositiveInt, 4)
+    .option('--instance <name>', 'local instances to use when the URLs are not set', 'default')
+    .action(async (o: { concurrency: number; instance: string }) => {
+      const env = loadEnv();
+      const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX);
+      const pool = startWorkers({ connection: services.redis, prefix: services.prefix, concurrency: o.concurrency });
+      console.log(`workers running on queues: ${pool.workers.map((w) => w.name).join(', ')}`);
+      onShutdown(async () => {
+        await pool.close();
+        await services.close();
+      });
+    });
+
+  program
+    .command('demo')
+    .description('bring up everything: Neo4j, Redis, schema, API and a worker; Ctrl-C stops all of it')
+    .option('--port <port>', 'API port (default RINGLENS_PORT or 8080)', parsePort)
+    .option('--instance <name>', 'local instance name', 'default')
+    .action(async (o: { port?: number; instance: string }) => {
+      const env = loadEnv();
+      const stack = await ensureStack(env, { instance: o.instance });
+      let cleanup = async () => stopStack(env, o.instance, stack);
+      onShutdown(() => cleanup());
+      const services = openServices(stack, env.RINGLENS_QUEUE_PREFIX);
+      await migrate(services.driver);
+      const pool = startWorkers({ connection: services.redis, prefix: services.prefix });
+      const api = await startApiServer(services, env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT);
+      cleanup = async () => {
+        await api.close();
+        await pool.close();
+        await services.close();
+        await stopStack(env, o.instance, stack);
+        logger().info('demo stopped; project-owned servers stopped');
+      };
+      console.log(`\nRingLens is up: ${api.url}   (readiness: ${api.url}/readyz)`);
+      console.log(`Neo4j ${stack.neo4j.uri}   Redis ${stack.redis.url}`);
+      console.log('Press Ctrl-C to stop everything.\n');
+    });
+}

@@ -1,0 +1,16 @@
+import { logger } from '../config/logger.ts';
+import { buildProgram } from './program.ts';
+import { isLongRunning } from './shutdown.ts';
+
+const program = buildProgram();
+
+try {
+  await program.parseAsync(process.argv);
+  // One-shot commands end here even if a client library left a socket open;
+  // long-running ones (serve, worker, demo) registered a shutdown handler and stay up.
+  if (!isLongRunning()) process.exit(process.exitCode ?? 0);
+} catch (err) {
+  logger().error({ err: (err as Error).message }, 'command failed');
+  console.error(`ringlens: ${(err as Error).message}`);
+  process.exit(1);
+}

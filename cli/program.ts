@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { registerDbCommands } from './commands/db.ts';
+import { registerJobCommands } from './commands/jobs.ts';
+import { registerServiceCommands } from './commands/services.ts';
+import { registerStackCommands } from './commands/stack.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('ringlens')
+    .description('RingLens: find collusive fraud rings in medical-insurance claims')
+    .version('0.1.0')
+    .showHelpAfterError();
+  registerStackCommands(program);
+  registerDbCommands(program);
+  registerServiceCommands(program);
+  registerJobCommands(program);
+  return program;
+}

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Repository root: everything project-owned (cached servers, instance data) lives under it. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const memorySize = z
+  .string()
+  .regex(/^\d+[kmgKMG]$/, 'must be a size such as 512m or 4g');
+
+const EnvSchema = z.object({
+  NEO4J_URI: optionalString.pipe(
+    z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must start with bolt:// or neo4j://').optional(),
+  ),
+  NEO4J_USER: optionalString,
+  NEO4J_PASSWORD: optionalString,
+  NEO4J_HEAP: memorySize.default('4g'),
+  NEO4J_PAGECACHE: memorySize.default('6g'),
+  NEO4J_VERSION_RANGE: z.string().default('[5.26.0,5.27)'),
+  REDIS_URL: optionalString.pipe(
+    z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  ),
+  RINGLENS_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  RINGLENS_HOST: z.string().default('127.0.0.1'),
+  RINGLENS_CACHE_DIR: z.string().default(path.join(PROJECT_ROOT, '.cache')),
+  RINGLENS_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ringlens'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads configuration from the environment; a bad value stops the process with the variable named. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration in environment variables:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (env.NEO4J_URI && !env.NEO4J_PASSWORD) {
+    throw new ConfigError('NEO4J_URI is set but NEO4J_PASSWORD is not: an external Neo4j needs its credentials');
+  }
+  return env;
+}

@@ -1,0 +1,21 @@
+import neo4j, { type Driver } from 'neo4j-driver';
+import type { Neo4jConnection } from '../stack/neo4j-local.ts';
+
+export function createDriver(conn: Neo4jConnection): Driver {
+  return neo4j.driver(conn.uri, neo4j.auth.basic(conn.user, conn.password), {
+    maxConnectionPoolSize: 50,
+    connectionAcquisitionTimeout: 10_000,
+    connectionTimeout: 5_000,
+    // Integers come back as JS numbers when they fit; our counts and amounts always do.
+    disableLosslessIntegers: true,
+    logging: { level: 'warn', logger: (level, message) => process.stderr.write(`neo4j-driver ${level}: ${message}\n`) },
+  });
+}
+
+/** Name and version of the server, as `CALL dbms.components()` reports them. */
+export async function serverComponents(driver: Driver): Promise<{ name: string; version: string; edition: string }> {
+  const { records } = await driver.executeQuery('CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition');
+  const r = records[0];
+  if (!r) throw new Error('dbms.components() returned nothing');
+  return { name: r.get('name') as string, version: r.get('version') as string, edition: r.get('edition') as string };
+}

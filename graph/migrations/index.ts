@@ -1,0 +1,71 @@
+/**
+ * Versioned schema migrations. Append new ones; never edit one that has shipped (the runner
+ * refuses a migration whose statements changed after it was applied).
+ * Every statement is idempotent (IF NOT EXISTS), so a half-applied migration can simply rerun.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+const unique = (label: string, prop: string) =>
+  `CREATE CONSTRAINT ${label.toLowerCase()}_${prop}_unique IF NOT EXISTS FOR (n:${label}) REQUIRE n.${prop} IS UNIQUE`;
+const index = (label: string, ...props: string[]) =>
+  `CREATE INDEX ${label.toLowerCase()}_${props.join('_')} IF NOT EXISTS FOR (n:${label}) ON (${props.map((p) => `n.${p}`).join(', ')})`;
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'natural keys of the claims graph',
+    statements: [
+      unique('Person', 'idNumber'),
+      unique('Card', 'cardNo'),
+      unique('Doctor', 'code'),
+      unique('Institution', 'code'),
+      unique('Claim', 'claimId'),
+      unique('TraceCode', 'code'),
+      unique('Region', 'code'),
+      unique('Item', 'code'),
+    ],
+  },
+  {
+    version: 2,
+    name: 'investigator lookups on the claims graph',
+    statements: [
+      // Range indexes serve equality and STARTS WITH, which is how names (Chinese too) are searched.
+      index('Person', 'name'),
+      index('Person', 'region'),
+      index('Card', 'holderIdNumber'),
+      index('Doctor', 'name'),
+      index('Doctor', 'institutionCode'),
+      index('Institution', 'name'),
+      index('Institution', 'kind'),
+      index('Institution', 'region'),
+      index('Claim', 'settledAt'),
+      index('Claim', 'kind'),
+      index('Claim', 'region'),
+    ],
+  },
+  {
+    version: 3,
+    name: 'detection, cases, users and audit',
+    statements: [
+      unique('Ring', 'ringId'),
+      unique('DetectionRun', 'runId'),
+      unique('Case', 'caseId'),
+      unique('User', 'username'),
+      unique('AuditEvent', 'eventId'),
+      index('Ring', 'type'),
+      index('Ring', 'score'),
+      index('Ring', 'status'),
+      index('Ring', 'region'),
+      index('DetectionRun', 'startedAt'),
+      index('Case', 'status'),
+      index('AuditEvent', 'at'),
+      index('AuditEvent', 'actor'),
+    ],
+  },
+];
+
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -1,0 +1,31 @@
+import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/** Every queue the product uses; later issues add ingest, detection, export and report queues. */
+export const QUEUES = {
+  system: 'system',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** BullMQ needs maxRetriesPerRequest null so blocking commands survive reconnects. */
+export function redisConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+}
+
+export function createQueue(name: QueueName, connection: ConnectionOptions, prefix: string): Queue {
+  return new Queue(name, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: { age: 7 * 24 * 3600, count: 1_000 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    },
+  });
+}
+
+export function createQueueEvents(name: QueueName, connection: ConnectionOptions, prefix: string): QueueEvents {
+  return new QueueEvents(name, { connection, prefix });
+}

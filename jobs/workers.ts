@@ -1,0 +1,41 @@
+import os from 'node:os';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { logger } from '../config/logger.ts';
+import { QUEUES } from './queues.ts';
+import { processSystemJob } from './system-jobs.ts';
+
+export interface WorkerPool {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+export interface WorkerPoolOptions {
+  connection: Redis;
+  prefix: string;
+  concurrency?: number;
+}
+
+/** Starts one BullMQ worker per queue; closing waits for running jobs to finish. */
+export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
+  const name = `${os.hostname()}:${process.pid}`;
+  const log = logger().child({ component: 'worker' });
+  const system = new Worker(QUEUES.system, (job) => processSystemJob(job, name), {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: opts.concurrency ?? 4,
+    name,
+  });
+  const workers = [system];
+  for (const w of workers) {
+    w.on('completed', (job) => log.info({ queue: w.name, job: job.id, name: job.name }, 'job completed'));
+    w.on('failed', (job, err) => log.error({ queue: w.name, job: job?.id, name: job?.name, err: err.message }, 'job failed'));
+    w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'));
+  }
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { Queue } from 'bullmq';
+import type { Driver } from 'neo4j-driver';
+import { Redis } from 'ioredis';
+import { createDriver } from '../graph/driver.ts';
+import { createQueue, redisConnection, QUEUES } from '../jobs/queues.ts';
+import type { StackConnections } from '../stack/stack.ts';
+
+/** The long-lived clients a process shares: one Neo4j driver, Redis connections, queues. */
+export interface Services {
+  driver: Driver;
+  redis: Redis;
+  /** Fails fast instead of queueing commands while Redis is away, for health checks. */
+  redisProbe: Redis;
+  queues: { system: Queue };
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export function openServices(stack: StackConnections, prefix: string): Services {
+  const driver = createDriver(stack.neo4j);
+  const redis = redisConnection(stack.redis.url);
+  const redisProbe = new Redis(stack.redis.url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2_000 });
+  // Connection errors surface through readiness; without a listener ioredis would print them raw.
+  redis.on('error', () => {});
+  redisProbe.on('error', () => {});
+  const queues = { system: createQueue(QUEUES.system, redis, prefix) };
+  return {
+    driver,
+    redis,
+    redisProbe,
+    queues,
+    prefix,
+    async close() {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      await driver.close();
+      redis.disconnect();
+      redisProbe.disconnect();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../cli/program.ts';
+
+function allCommands(cmd: Command): Command[] {
+  return [cmd, ...cmd.commands.flatMap(allCommands)];
+}
+
+describe('the ringlens CLI', () => {
+  const commands = allCommands(buildProgram());
+
+  it('has the foundation subcommands', () => {
+    const paths = commands.map((c) => {
+      const names: string[] = [];
+      for (let x: Command | null = c; x; x = x.parent) names.unshift(x.name());
+      return names.join(' ');
+    });
+    for (const p of ['ringlens neo4j start', 'ringlens neo4j stop', 'ringlens neo4j status', 'ringlens redis start', 'ringlens db migrate', 'ringlens serve', 'ringlens worker', 'ringlens demo', 'ringlens down', 'ringlens jobs ping']) {
+      expect(paths).toContain(p);
+    }
+  });
+
+  it('describes every command in its --help', () => {
+    for (const c of commands) {
+      expect(c.description().length, `${c.name()} has no description`).toBeGreaterThan(10);
+      expect(c.helpInformation()).toContain('-h, --help');
+    }
+  });
+});
