@@ -1,4 +1,3 @@
-import { logger } from '../config/logger.ts';
 import { buildProgram } from './program.ts';
 import { isLongRunning } from './shutdown.ts';
 
@@ -10,7 +9,6 @@ try {
   // long-running ones (serve, worker, demo) registered a shutdown handler and stay up.
   if (!isLongRunning()) process.exit(process.exitCode ?? 0);
 } catch (err) {
-  logger().error({ err: (err as Error).message }, 'command failed');
   console.error(`ringlens: ${(err as Error).message}`);
   process.exit(1);
 }

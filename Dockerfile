@@ -1,0 +1,12 @@
+# The RingLens app (API + workers). Neo4j and Redis come from docker-compose.yml.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+USER node
+EXPOSE 8080
+ENV RINGLENS_HOST=0.0.0.0 RINGLENS_PORT=8080
+HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+CMD ["node", "bin/ringlens.js", "serve"]
