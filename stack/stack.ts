@@ -63,15 +63,17 @@ export async function stopStack(env: Env, instance: string, stack?: StackConnect
  * For commands that only connect (serve, worker, db migrate): the environment first, then a
  * local instance started earlier with `ringlens neo4j start` / `ringlens redis start`.
  */
-export function locateStack(env: Env, instance = 'default'): StackConnections {
-  let neo4j: StackConnections['neo4j'];
+export function locateNeo4j(env: Env, instance = 'default'): StackConnections['neo4j'] {
   if (env.NEO4J_URI) {
-    neo4j = { uri: env.NEO4J_URI, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD!, owned: false };
-  } else {
-    const local = runningInstance({ cacheDir: env.RINGLENS_CACHE_DIR, name: instance });
-    if (!local) throw new Error(`no Neo4j to connect to: set NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD, or run \`ringlens neo4j start\` first`);
-    neo4j = { uri: local.uri, user: local.user, password: local.password, owned: false, version: local.version };
+    return { uri: env.NEO4J_URI, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD!, owned: false };
   }
+  const local = runningInstance({ cacheDir: env.RINGLENS_CACHE_DIR, name: instance });
+  if (!local) throw new Error(`no Neo4j to connect to: set NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD, or run \`ringlens neo4j start\` first`);
+  return { uri: local.uri, user: local.user, password: local.password, owned: false, version: local.version };
+}
+
+export function locateStack(env: Env, instance = 'default'): StackConnections {
+  const neo4j = locateNeo4j(env, instance);
   let redisUrl = env.REDIS_URL;
   if (!redisUrl) {
     const local = runningRedis({ cacheDir: env.RINGLENS_CACHE_DIR, name: instance });

@@ -66,6 +66,11 @@ export const MIGRATIONS: Migration[] = [
       index('AuditEvent', 'actor'),
     ],
   },
+  {
+    version: 4,
+    name: 'ingest checkpoints',
+    statements: [unique('IngestCheckpoint', 'key')],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

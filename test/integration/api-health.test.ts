@@ -2,6 +2,7 @@ import getPort from 'get-port';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../api/server.ts';
 import { migrate } from '../../graph/migrate.ts';
+import { SCHEMA_VERSION } from '../../graph/migrations/index.ts';
 import { openServices, type Services } from '../../runtime/services.ts';
 
 describe('health endpoints', () => {
@@ -48,14 +49,14 @@ describe('health endpoints', () => {
   });
 
   it('/readyz is 503 naming the schema when migrations are missing', async () => {
-    await services.driver.executeQuery('MATCH (m:SchemaMigration {version: 3}) SET m.version = -3');
+    await services.driver.executeQuery('MATCH (m:SchemaMigration {version: $v}) SET m.version = -$v', { v: SCHEMA_VERSION });
     try {
       const res = await fetch(`${api.url}/readyz`);
       const body = (await res.json()) as { reason: string };
       expect(res.status).toBe(503);
-      expect(body.reason).toMatch(/schema version 2, expected 3/);
+      expect(body.reason).toContain(`schema version ${SCHEMA_VERSION - 1}, expected ${SCHEMA_VERSION}`);
     } finally {
-      await services.driver.executeQuery('MATCH (m:SchemaMigration {version: -3}) SET m.version = 3');
+      await services.driver.executeQuery('MATCH (m:SchemaMigration {version: $neg}) SET m.version = $v', { v: SCHEMA_VERSION, neg: -SCHEMA_VERSION });
     }
   });
 });

@@ -1,0 +1,51 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadEnv } from '../../config/env.ts';
+import { createDriver } from '../../graph/driver.ts';
+import { runIngest } from '../../ingest/run-ingest.ts';
+import { formatSummary } from '../../ingest/summary-text.ts';
+import type { Encoding, FileFormat } from '../../ingest/read/open-records.ts';
+import { locateNeo4j } from '../../stack/stack.ts';
+import { parsePositiveInt } from '../options.ts';
+import { ingestProgressReporter } from '../progress.ts';
+
+const choice = <T extends string>(allowed: readonly T[]) => (v: string): T => {
+  if (!(allowed as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${allowed.join(', ')}`);
+  return v as T;
+};
+
+export function registerIngestCommands(program: Command): void {
+  program
+    .command('ingest')
+    .description('load settlement files (canonical format, or any layout with --mapping) into Neo4j; idempotent and resumable')
+    .argument('<inputs...>', 'files or folders (a folder loads every canonical file in it, reference files first)')
+    .option('--mapping <file>', 'JSON/YAML mapping of a foreign layout onto the canonical columns')
+    .option('--encoding <encoding>', 'utf8 | gbk | gb18030', choice(['utf8', 'gbk', 'gb18030'] as const))
+    .option('--format <format>', 'csv | tsv | jsonl (default: from the file extension)', choice(['csv', 'tsv', 'jsonl'] as const))
+    .option('--batch-size <n>', 'rows per write transaction', parsePositiveInt, 2_000)
+    .option('--rejects <dir>', 'where rejected rows are written', 'ingest-rejects')
+    .option('--force', 'write files again even if a checkpoint says they were loaded', false)
+    .option('--instance <name>', 'local instance to use when NEO4J_URI is not set', 'default')
+    .action(async (inputs: string[], o: { mapping?: string; encoding?: Encoding; format?: FileFormat; batchSize: number; rejects: string; force: boolean; instance: string }) => {
+      const driver = createDriver(locateNeo4j(loadEnv(), o.instance));
+      const progress = ingestProgressReporter();
+      try {
+        const mapping = o.mapping ? await (await import('../../ingest/mapping-source.ts')).mappingForIngest(o.mapping) : undefined;
+        const summary = await runIngest(driver, {
+          inputs,
+          rejectsDir: o.rejects,
+          batchSize: o.batchSize,
+          force: o.force,
+          onProgress: progress.report,
+          ...(o.encoding ?? mapping?.encoding ? { encoding: (o.encoding ?? mapping?.encoding)! } : {}),
+          ...(o.format ?? mapping?.format ? { format: (o.format ?? mapping?.format)! } : {}),
+          ...(mapping?.delimiter ? { delimiter: mapping.delimiter } : {}),
+          ...(mapping ? { mapping: mapping.ingest } : {}),
+        });
+        progress.stop();
+        console.log(formatSummary(summary));
+      } finally {
+        progress.stop();
+        await driver.close();
+      }
+    });
+}

@@ -1,0 +1,82 @@
+import type { RowKind } from '../../ingest/validate/rows.ts';
+
+/**
+ * One idempotent UNWIND … MERGE statement per canonical file kind. Nodes are merged on their natural
+ * keys (each backed by a uniqueness constraint, migration 1), so loading a file twice changes nothing
+ * and a later file updates what an earlier one created. Entities a row only refers to (a claim's card,
+ * its institution) are merged by key too: reference files may arrive after the claims that use them.
+ */
+const when = (cond: string, body: string) => `FOREACH (_ IN CASE WHEN ${cond} THEN [1] ELSE [] END | ${body})`;
+
+export const UPSERTS: Record<RowKind, string> = {
+  regions: `
+UNWIND $rows AS r
+MERGE (g:Region {code: r.region_code})
+SET g.name = r.region_name, g.province = r.province_name, g.latitude = r.latitude, g.longitude = r.longitude`,
+
+  institutions: `
+UNWIND $rows AS r
+MERGE (i:Institution {code: r.institution_code})
+SET i.name = r.name, i.kind = r.kind, i.level = r.level, i.region = r.region_code, i.address = r.address,
+    i.latitude = r.latitude, i.longitude = r.longitude, i.bedCount = r.bed_count
+MERGE (g:Region {code: r.region_code})
+MERGE (i)-[:IN_REGION]->(g)`,
+
+  doctors: `
+UNWIND $rows AS r
+MERGE (d:Doctor {code: r.doctor_code})
+SET d.name = r.name, d.gender = r.gender, d.institutionCode = r.institution_code, d.department = r.department, d.title = r.title
+MERGE (i:Institution {code: r.institution_code})
+MERGE (d)-[:WORKS_AT]->(i)`,
+
+  persons: `
+UNWIND $rows AS r
+MERGE (p:Person {idNumber: r.id_number})
+SET p.name = r.name, p.gender = r.gender, p.birthDate = date(r.birth_date), p.region = r.region_code,
+    p.insuredType = r.insured_type, p.householdId = r.household_id, p.address = r.address`,
+
+  cards: `
+UNWIND $rows AS r
+MERGE (c:Card {cardNo: r.card_id})
+SET c.type = r.card_type, c.holderIdNumber = r.holder_id_number, c.issuedDate = date(r.issued_date), c.region = r.issuing_region_code
+MERGE (p:Person {idNumber: r.holder_id_number})
+MERGE (p)-[:HOLDS]->(c)`,
+
+  items: `
+UNWIND $rows AS r
+MERGE (i:Item {code: r.item_code})
+SET i.name = r.item_name, i.category = r.category, i.unit = r.unit, i.referencePrice = r.reference_price,
+    i.genderRestriction = r.gender_restriction, i.minAge = r.min_age, i.maxAge = r.max_age, i.minLevel = r.min_level`,
+
+  claims: `
+UNWIND $rows AS r
+MERGE (c:Claim {claimId: r.claim_id})
+SET c.settledAt = datetime(r.settled_at), c.kind = r.claim_kind, c.department = r.department, c.region = r.region_code,
+    c.diagnosisCode = r.diagnosis_code, c.diagnosisName = r.diagnosis_name,
+    c.admissionDate = date(r.admission_date), c.dischargeDate = date(r.discharge_date),
+    c.prescriptionId = r.prescription_id, c.identityCheck = coalesce(r.identity_check, 'none'), c.itemCount = r.item_count,
+    c.total = r.total_amount, c.fundPaid = r.fund_paid, c.selfPaid = coalesce(r.self_paid, round(r.total_amount - r.fund_paid, 2)),
+    c.cardNo = r.card_id, c.institutionCode = r.institution_code
+MERGE (card:Card {cardNo: r.card_id})
+ON CREATE SET card.holderIdNumber = r.insured_id_number
+MERGE (c)-[:CHARGED_TO]->(card)
+MERGE (holder:Person {idNumber: r.insured_id_number})
+MERGE (holder)-[:HOLDS]->(card)
+MERGE (inst:Institution {code: r.institution_code})
+MERGE (c)-[:AT]->(inst)
+${when('r.doctor_code IS NOT NULL', 'MERGE (d:Doctor {code: r.doctor_code}) MERGE (c)-[:BY]->(d)')}
+${when('r.served_id_number IS NOT NULL', 'MERGE (s:Person {idNumber: r.served_id_number}) MERGE (c)-[:FOR]->(s)')}
+${when('r.prescribing_doctor_code IS NOT NULL', 'MERGE (pd:Doctor {code: r.prescribing_doctor_code}) MERGE (c)-[:PRESCRIBED_BY]->(pd)')}`,
+
+  claim_items: `
+UNWIND $rows AS r
+MERGE (c:Claim {claimId: r.claim_id})
+MERGE (i:Item {code: r.item_code})
+ON CREATE SET i.name = r.item_name, i.category = r.category
+MERGE (c)-[b:BILLED {lineNo: r.line_no}]->(i)
+SET b.quantity = r.quantity, b.unitPrice = r.unit_price, b.amount = r.amount, b.traceCode = r.trace_code
+${when('r.trace_code IS NOT NULL', 'MERGE (t:TraceCode {code: r.trace_code}) MERGE (c)-[:DISPENSED {lineNo: r.line_no}]->(t)')}`,
+};
+
+/** Files of a folder load in this order so referenced entities usually exist first. */
+export const LOAD_ORDER: RowKind[] = ['regions', 'institutions', 'items', 'doctors', 'persons', 'cards', 'claims', 'claim_items'];

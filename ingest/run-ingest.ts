@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import type { Driver } from 'neo4j-driver';
+import { completeCheckpoint, readCheckpoint, writeBatch } from '../graph/writes/batches.ts';
+import { UPSERTS } from '../graph/writes/upserts.ts';
+import { planFiles } from './plan.ts';
+import { openRecords, type SourceOptions } from './read/open-records.ts';
+import { RejectsFile } from './rejects.ts';
+import { validateRow, type RowKind } from './validate/rows.ts';
+
+/** Turns a foreign row into canonical columns (from a mapping file); identity when absent. */
+export type RowTransform = (fields: Record<string, string>) => { ok: true; record: Record<string, string> } | { ok: false; field: string; reason: string };
+
+export interface IngestOptions extends SourceOptions {
+  inputs: string[];
+  rejectsDir: string;
+  batchSize?: number;
+  /** Kind of every input and the row transform, when a mapping file describes a foreign layout. */
+  mapping?: { target: RowKind; transform: RowTransform; fingerprint: string };
+  /** Rewrite files whose checkpoint says they were loaded completely. */
+  force?: boolean;
+  onProgress?: (p: IngestProgress) => void;
+}
+
+export interface IngestProgress {
+  file: string;
+  kind: RowKind;
+  fileIndex: number;
+  fileCount: number;
+  done: number;
+  total: number;
+  rowsPerSecond: number;
+  etaSeconds: number | undefined;
+}
+
+export interface FileSummary {
+  file: string;
+  kind: RowKind;
+  read: number;
+  accepted: number;
+  rejected: number;
+  /** Problems by field and reason; a row with two problems counts under both. */
+  reasons: Record<string, number>;
+  resumedFromLine: number;
+  skippedAsLoaded: boolean;
+  rejectsFile: string | undefined;
+  seconds: number;
+}
+
+export interface IngestSummary {
+  files: FileSummary[];
+  read: number;
+  accepted: number;
+  rejected: number;
+  seconds: number;
+}
+
+const normaliseReason = (reason: string) => reason.replace(/-?\d+(\.\d+)?/g, 'N');
+
+/** Content hash and row count: the first pass proves the file parses before anything is written. */
+async function surveyFile(file: string, opts: SourceOptions): Promise<{ hash: string; rows: number }> {
+  const hash = createHash('sha256');
+  const hashing = new Promise<void>((resolve, reject) => {
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', resolve)
+      .on('error', (e) => reject(new Error(`${file}: cannot be read: ${e.message}`)));
+  });
+  let rows = 0;
+  for await (const _ of openRecords(file, opts)) rows++;
+  await hashing;
+  return { hash: hash.digest('hex'), rows };
+}
+
+export async function runIngest(driver: Driver, opts: IngestOptions): Promise<IngestSummary> {
+  const started = Date.now();
+  const plan = planFiles(opts.inputs, opts.mapping?.target);
+  const batchSize = opts.batchSize ?? 2_000;
+  const summaries: FileSummary[] = [];
+  for (const [fileIndex, { file, kind }] of plan.entries()) {
+    const fileStarted = Date.now();
+    const { hash, rows: total } = await surveyFile(file, opts);
+    const key = createHash('sha256').update(`${kind}\n${hash}\n${opts.mapping?.fingerprint ?? 'canonical'}`).digest('hex');
+    const checkpoint = await readCheckpoint(driver, key);
+    const skipWrites = !!checkpoint?.completed && !opts.force;
+    const resumeAfter = skipWrites || opts.force ? (skipWrites ? Number.MAX_SAFE_INTEGER : 0) : (checkpoint?.committedLine ?? 0);
+
+    const rejects = new RejectsFile(opts.rejectsDir, file);
+    const summary: FileSummary = {
+      file,
+      kind,
+      read: 0,
+      accepted: 0,
+      rejected: 0,
+      reasons: {},
+      resumedFromLine: skipWrites ? 0 : resumeAfter,
+      skippedAsLoaded: skipWrites,
+      rejectsFile: undefined,
+      seconds: 0,
+    };
+    let batch: object[] = [];
+    let batchEndLine = 0;
+    const statement = UPSERTS[kind];
+    const flush = async () => {
+      if (batch.length && batchEndLine > resumeAfter) {
+        await writeBatch(driver, statement, batch, { key, file: path.resolve(file), throughLine: batchEndLine });
+      }
+      batch = [];
+    };
+    const reject = async (line: number, field: string, reason: string, raw: Record<string, string>) => {
+      const k = `${field}: ${normaliseReason(reason)}`;
+      summary.reasons[k] = (summary.reasons[k] ?? 0) + 1;
+      await rejects.add(file, line, field, reason, raw);
+    };
+    let lastReport = 0;
+    try {
+      for await (const rec of openRecords(file, opts)) {
+        summary.read++;
+        let problems: { field: string; reason: string }[] | undefined;
+        let canonical = rec.fields;
+        if (rec.columnCountError) {
+          problems = [{ field: '(row)', reason: rec.columnCountError }];
+        } else if (opts.mapping) {
+          const mapped = opts.mapping.transform(rec.fields);
+          if (mapped.ok) canonical = mapped.record;
+          else problems = [{ field: mapped.field, reason: mapped.reason }];
+        }
+        if (!problems) {
+          const v = validateRow(kind, canonical);
+          if (v.ok) {
+            summary.accepted++;
+            // Batches are cut on accepted-row counts, so a rerun cuts the very same batches.
+            batch.push(v.row);
+            batchEndLine = rec.line;
+            if (batch.length >= batchSize) await flush();
+          } else problems = v.problems;
+        }
+        if (problems) {
+          summary.rejected++;
+          for (const p of problems) await reject(rec.line, p.field, p.reason, rec.fields);
+        }
+        const now = Date.now();
+        if (opts.onProgress && (now - lastReport > 500 || summary.read === total)) {
+          lastReport = now;
+          const elapsed = (now - fileStarted) / 1000;
+          const rate = elapsed > 0 ? summary.read / elapsed : 0;
+          opts.onProgress({ file, kind, fileIndex, fileCount: plan.length, done: summary.read, total, rowsPerSecond: rate, etaSeconds: rate > 0 ? (total - summary.read) / rate : undefined });
+        }
+      }
+      await flush();
+    } finally {
+      summary.rejectsFile = await rejects.close();
+    }
+    if (summary.read !== summary.accepted + summary.rejected) {
+      throw new Error(`${file}: internal accounting error: read ${summary.read} ≠ accepted ${summary.accepted} + rejected ${summary.rejected}`);
+    }
+    if (!skipWrites) await completeCheckpoint(driver, key, path.resolve(file), summary);
+    summary.seconds = (Date.now() - fileStarted) / 1000;
+    summaries.push(summary);
+  }
+  return {
+    files: summaries,
+    read: summaries.reduce((n, s) => n + s.read, 0),
+    accepted: summaries.reduce((n, s) => n + s.accepted, 0),
+    rejected: summaries.reduce((n, s) => n + s.rejected, 0),
+    seconds: (Date.now() - started) / 1000,
+  };
+}
