@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 /** Every queue the product uses; later issues add ingest, detection, export and report queues. */
 export const QUEUES = {
   system: 'system',
+  ingest: 'ingest',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Driver } from 'neo4j-driver';
+import { processIngestJob } from './ingest-job.ts';
 import { logger } from '../config/logger.ts';
 import { QUEUES } from './queues.ts';
 import { processSystemJob } from './system-jobs.ts';
@@ -12,6 +14,7 @@ export interface WorkerPool {
 
 export interface WorkerPoolOptions {
   connection: Redis;
+  driver: Driver;
   prefix: string;
   concurrency?: number;
 }
@@ -26,7 +29,15 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
     concurrency: opts.concurrency ?? 4,
     name,
   });
-  const workers = [system];
+  // Ingest is write-bound on Neo4j: one file at a time per worker keeps batches from fighting for locks.
+  const ingest = new Worker(QUEUES.ingest, (job) => processIngestJob(job, opts.driver), {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: 1,
+    name,
+    lockDuration: 60_000,
+  });
+  const workers = [system, ingest];
   for (const w of workers) {
     w.on('completed', (job) => log.info({ queue: w.name, job: job.id, name: job.name }, 'job completed'));
     w.on('failed', (job, err) => log.error({ queue: w.name, job: job?.id, name: job?.name, err: err.message }, 'job failed'));

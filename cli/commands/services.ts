@@ -35,7 +35,7 @@ export function registerServiceCommands(program: Command): void {
     .action(async (o: { concurrency: number; instance: string }) => {
       const env = loadEnv();
       const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX);
-      const pool = startWorkers({ connection: services.redis, prefix: services.prefix, concurrency: o.concurrency });
+      const pool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix, concurrency: o.concurrency });
       console.log(`workers running on queues: ${pool.workers.map((w) => w.name).join(', ')}`);
       onShutdown(async () => {
         await pool.close();
@@ -55,7 +55,7 @@ export function registerServiceCommands(program: Command): void {
       onShutdown(() => cleanup());
       const services = openServices(stack, env.RINGLENS_QUEUE_PREFIX);
       await migrate(services.driver);
-      const pool = startWorkers({ connection: services.redis, prefix: services.prefix });
+      const pool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix });
       const api = await startApiServer(services, env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT);
       cleanup = async () => {
         await api.close();

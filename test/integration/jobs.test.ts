@@ -8,7 +8,7 @@ describe('the system queue', () => {
   const services = openServices(inject('stack'), inject('queuePrefix'));
   const eventsConnection = services.redis.duplicate();
   const events = createQueueEvents(QUEUES.system, eventsConnection, services.prefix);
-  const pool = startWorkers({ connection: services.redis, prefix: services.prefix, concurrency: 2 });
+  const pool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix, concurrency: 2 });
   afterAll(async () => {
     await pool.close();
     await events.close();
