@@ -102,9 +102,17 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
     let batch: object[] = [];
     let batchEndLine = 0;
     const statement = UPSERTS[kind];
+    // One write in flight while the next batch is parsed and validated: Node and Neo4j work in
+    // parallel, and batches still commit strictly in file order, so checkpoints only move forward.
+    let inFlight: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (batch.length && batchEndLine > resumeAfter) {
-        await writeBatch(driver, statement, batch, { key, file: path.resolve(file), throughLine: batchEndLine });
+        const rows = batch;
+        const throughLine = batchEndLine;
+        await inFlight;
+        inFlight = writeBatch(driver, statement, rows, { key, file: path.resolve(file), throughLine });
+        // Keep a rejected write from going unobserved until the next await.
+        inFlight.catch(() => {});
       }
       batch = [];
     };
@@ -149,6 +157,7 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
         }
       }
       await flush();
+      await inFlight;
     } finally {
       summary.rejectsFile = await rejects.close();
     }
