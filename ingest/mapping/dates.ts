@@ -6,6 +6,7 @@
  * parser, because date-fns `parse` allocates several objects per call and would dominate the cost of a
  * row. Everything else goes to date-fns.
  */
+import { UTCDate } from '@date-fns/utc';
 import { format as formatDate, isValid, parse as parseDate } from 'date-fns';
 
 export type TemporalKind = 'date' | 'timestamp';
@@ -33,21 +34,24 @@ export function parseOffset(offset: string): number | undefined {
   return offset.startsWith('-') ? -minutes : minutes;
 }
 
+// date-fns works in the machine's time zone unless given a context. In UTC its fields are exactly the
+// wall-clock fields of the text, with no DST gap to fall into (a 02:30 that New York skips, say).
+const inUtc = (value: Date | number | string) => new UTCDate(value instanceof Date ? value.getTime() : value);
 // Distinct field values, so a pattern that drops or confuses a field fails the round trip below.
-const SAMPLE_INSTANT = new Date(2024, 10, 23, 13, 45, 57);
+const SAMPLE_INSTANT = new UTCDate(2024, 10, 23, 13, 45, 57);
 // Fields the pattern lacks come from here; fixed so results never depend on "today".
-const REFERENCE_DATE = new Date(2000, 0, 1, 0, 0, 0, 0);
+const REFERENCE_DATE = new UTCDate(2000, 0, 1, 0, 0, 0, 0);
 
 /** Why `pattern` is unusable (bad token, or one date-fns can format but not parse); undefined when fine. */
 export function checkDatePattern(pattern: string): string | undefined {
   let sample: string;
   try {
-    sample = formatDate(SAMPLE_INSTANT, pattern);
+    sample = formatDate(SAMPLE_INSTANT, pattern, { in: inUtc });
   } catch (error) {
     return `invalid date pattern "${pattern}": ${(error as Error).message}`;
   }
   try {
-    if (!isValid(parseDate(sample, pattern, REFERENCE_DATE))) {
+    if (!isValid(parseDate(sample, pattern, REFERENCE_DATE, { in: inUtc }))) {
       return `date pattern "${pattern}" cannot parse its own output "${sample}"`;
     }
   } catch (error) {
@@ -56,10 +60,20 @@ export function checkDatePattern(pattern: string): string | undefined {
   return undefined;
 }
 
-export function compileDateConverter(pattern: string, output: TemporalKind, timezone = '+08:00'): DateConverter {
+/**
+ * `timezone` is the offset of the source's wall-clock times; it only matters for patterns with a time
+ * of day. `fastPath: false` forces date-fns, which lets tests check that both parsers agree.
+ */
+export function compileDateConverter(
+  pattern: string,
+  output: TemporalKind,
+  timezone = '+08:00',
+  { fastPath = true }: { fastPath?: boolean } = {},
+): DateConverter {
   const sourceOffset = parseOffset(timezone);
   if (sourceOffset === undefined) throw new Error(`invalid timezone offset "${timezone}"`);
-  return compileFixedWidth(pattern, output, sourceOffset) ?? compileWithDateFns(pattern, output, sourceOffset);
+  const fast = fastPath ? compileFixedWidth(pattern, output, sourceOffset) : undefined;
+  return fast ?? compileWithDateFns(pattern, output, sourceOffset);
 }
 
 type FixedField = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second';
@@ -162,21 +176,11 @@ function compileWithDateFns(pattern: string, output: TemporalKind, sourceOffset:
   const absolute = /[XxtT]/.test(literalsRemoved);
   const hasTime = absolute || /[HhKkmsaBb]/.test(literalsRemoved);
   return (value) => {
-    const parsed = parseDate(value, pattern, REFERENCE_DATE);
-    const ms = parsed.getTime();
+    const ms = parseDate(value, pattern, REFERENCE_DATE, { in: inUtc }).getTime();
     if (Number.isNaN(ms)) return undefined;
     if (absolute) return formatChinaWallClock(ms, output);
-    // Otherwise date-fns read the fields as local wall-clock time; take them back out the same way,
-    // which keeps the result independent of the machine's time zone.
-    const wall = Date.UTC(
-      parsed.getFullYear(),
-      parsed.getMonth(),
-      parsed.getDate(),
-      parsed.getHours(),
-      parsed.getMinutes(),
-      parsed.getSeconds(),
-    );
-    return formatChinaWallClock(hasTime ? wall - sourceOffset * 60_000 : wall - CHINA_OFFSET_MINUTES * 60_000, output);
+    // Parsed in UTC, so `ms` is the wall-clock time as if it were UTC; move it by the source offset.
+    return formatChinaWallClock(hasTime ? ms - sourceOffset * 60_000 : ms - CHINA_OFFSET_MINUTES * 60_000, output);
   };
 }
 
