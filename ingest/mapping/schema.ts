@@ -110,8 +110,8 @@ const ColumnRuleObject = z
     checkTimezone(rule.timezone, ['timezone'], ctx);
   });
 
-/** `claim_id: JSLSH` is short for `claim_id: { from: JSLSH }`. */
-const ColumnRule = z.preprocess((v) => (typeof v === 'string' ? { from: v } : v), ColumnRuleObject);
+/** `claim_id: JSLSH` is short for `claim_id: { from: JSLSH }`, and `address: [A, B]` for `{ from: [A, B] }`. */
+const ColumnRule = z.preprocess((v) => (typeof v === 'string' || Array.isArray(v) ? { from: v } : v), ColumnRuleObject);
 
 const SplitRule = z
   .strictObject(

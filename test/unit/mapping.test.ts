@@ -240,6 +240,26 @@ describe('mapping rules', () => {
     expect(toClaim({ JE: '1.234', RQ: '2024/01/03', SJ: '20:30:00' })).toMatchObject({ ok: false, field: 'total_amount' });
   });
 
+  it('reads source columns whose names contain quotes and backslashes literally', () => {
+    const mapping = parseMapping(
+      JSON.stringify({ version: 1, source: 'x', target: 'claims', columns: { claim_id: 'a"]; throw 1; //\\', item_count: ['N"1', "N'2"] } }),
+      'odd.json',
+    );
+    const row = compileMapping(mapping)({ 'a"]; throw 1; //\\': 'CL1', 'N"1': '1', "N'2": '2' });
+    expect(recordOf(row)).toEqual({ claim_id: 'CL1', item_count: '12' });
+  });
+
+  it('skips split parts mapped to null', () => {
+    const mapping = parseMapping(
+      `${MINIMAL}split:\n  - { from: ZY, separator: "/", into: [admission_date, null, discharge_date], formats: [yyyyMMdd, null, yyyyMMdd] }\n`,
+      'skip.yaml',
+    );
+    expect(recordOf(compileMapping(mapping)({ ZY: '20240103/7/20240110' }))).toEqual({
+      admission_date: '2024-01-03',
+      discharge_date: '2024-01-10',
+    });
+  });
+
   it('translates an empty value only when the table says how', () => {
     const mapping = parseMapping(`${MINIMAL}columns:\n  identity_check: { from: HY, values: { "1": face, "": none } }\n`, 'x.yaml');
     expect(recordOf(compileMapping(mapping)({ HY: '' })).identity_check).toBe('none');
