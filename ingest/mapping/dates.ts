@@ -44,6 +44,17 @@ const REFERENCE_DATE = new UTCDate(2000, 0, 1, 0, 0, 0, 0);
 
 /** Why `pattern` is unusable (bad token, or one date-fns can format but not parse); undefined when fine. */
 export function checkDatePattern(pattern: string): string | undefined {
+  const parts = tokenize(pattern);
+  if (!parts) return `date pattern "${pattern}" has an unterminated quote (write a literal ' as '')`;
+  const letters = parts.flatMap((part) => (part.token ? [part.token[0]!] : []));
+  // Week-numbering year and day-of-year look like yyyy / dd but give wrong dates around new year;
+  // date-fns refuses them too, but only after printing a warning, so name them first.
+  if (letters.includes('Y')) return `date pattern "${pattern}": use \`yyyy\` for the year (\`Y\` is the week-numbering year)`;
+  if (letters.includes('D')) return `date pattern "${pattern}": use \`dd\` for the day of the month (\`D\` is the day of the year)`;
+  const epoch = letters.includes('t') || letters.includes('T');
+  if (!epoch && !(['y', 'M', 'd'].every((l) => letters.includes(l)) || (letters.includes('u') && letters.includes('M') && letters.includes('d')))) {
+    return `date pattern "${pattern}" needs a year (yyyy), month (MM) and day (dd); a date and a time in separate columns can be joined with \`from: [date, time]\``;
+  }
   let sample: string;
   try {
     sample = formatDate(SAMPLE_INSTANT, pattern, { in: inUtc });
@@ -158,7 +169,7 @@ function compileFixedWidth(pattern: string, output: TemporalKind, sourceOffset: 
     const second = s === undefined ? 0 : num2(value, s);
     if (hour > 23 || minute > 59 || second > 59) return undefined;
     if (shift) {
-      return formatChinaWallClock(Date.UTC(year, month - 1, day, hour, minute, second) - sourceOffset * 60_000, output);
+      return formatChinaWallClock(utcMilliseconds(year, month, day, hour, minute, second) - sourceOffset * 60_000, output);
     }
     // Already China wall-clock time: reuse the digits as they are.
     const date = `${value.slice(y, y + 4)}-${value.slice(mo, mo + 2)}-${value.slice(d, d + 2)}`;
@@ -190,6 +201,15 @@ function formatChinaWallClock(utcMs: number, output: TemporalKind): string {
   const date = `${pad4(t.getUTCFullYear())}-${pad2(t.getUTCMonth() + 1)}-${pad2(t.getUTCDate())}`;
   if (output === 'date') return date;
   return `${date}T${pad2(t.getUTCHours())}:${pad2(t.getUTCMinutes())}:${pad2(t.getUTCSeconds())}+08:00`;
+}
+
+/** Date.UTC, except that years 0-99 stay years 0-99 instead of becoming 1900-1999. */
+function utcMilliseconds(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (year >= 100) return ms;
+  const date = new Date(ms);
+  date.setUTCFullYear(year);
+  return date.getTime();
 }
 
 function num2(s: string, i: number): number {

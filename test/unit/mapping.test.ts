@@ -305,8 +305,14 @@ describe('bad mapping files', () => {
   });
 
   it('checks date rules: a real pattern, on a date column, with a valid offset', () => {
-    expect(mappingErrorOf(`${MINIMAL}columns:\n  settled_at: { from: JSSJ, format: YYYYMMDD }\n`)).toMatch(
-      /columns\.settled_at\.format: invalid date pattern "YYYYMMDD": .*yyyy/,
+    expect(mappingErrorOf(`${MINIMAL}columns:\n  settled_at: { from: JSSJ, format: YYYYMMdd }\n`)).toBe(
+      'mappings/vendor-a.yaml: columns.settled_at.format: date pattern "YYYYMMdd": use `yyyy` for the year (`Y` is the week-numbering year)',
+    );
+    expect(mappingErrorOf(`${MINIMAL}columns:\n  settled_at: { from: JSSJ, format: "HH:mm" }\n`)).toContain(
+      'columns.settled_at.format: date pattern "HH:mm" needs a year (yyyy), month (MM) and day (dd)',
+    );
+    expect(mappingErrorOf(`${MINIMAL}columns:\n  settled_at: { from: JSSJ, format: "yyyyMMdd xyz" }\n`)).toContain(
+      'columns.settled_at.format: invalid date pattern "yyyyMMdd xyz": ',
     );
     expect(mappingErrorOf(`${MINIMAL}columns:\n  item_count: { from: N, format: yyyyMMdd }\n`)).toContain(
       'columns.item_count.format: "item_count" is not a date (*_date) or timestamp (*_at) column',
@@ -372,6 +378,7 @@ describe('date conversion', () => {
     }
     expect(compileDateConverter('yyyyMMddHHmmss', 'timestamp', '-05:30')('20240103213000')).toBe('2024-01-04T11:00:00+08:00');
     expect(compileDateConverter('yyyyMMdd', 'timestamp')('20240103')).toBe('2024-01-03T00:00:00+08:00');
+    expect(compileDateConverter('yyyyMMddHHmmss', 'timestamp', 'Z')('00500101000000')).toBe('0050-01-01T08:00:00+08:00');
     // date-fns would read a one-digit second here; the fixed-width parser insists on the full width.
     expect(compileDateConverter('yyyyMMddHHmmss', 'timestamp')('2024010309151')).toBeUndefined();
   });
