@@ -34,6 +34,7 @@ export async function processIngestJob(job: Job, driver: Driver): Promise<Ingest
     ...(p.encoding ?? mapping?.encoding ? { encoding: (p.encoding ?? mapping?.encoding)! } : {}),
     ...(p.format ?? mapping?.format ? { format: (p.format ?? mapping?.format)! } : {}),
     ...(mapping?.delimiter ? { delimiter: mapping.delimiter } : {}),
+    ...(mapping?.columns ? { columns: mapping.columns } : {}),
     ...(mapping ? { mapping: mapping.ingest } : {}),
     onProgress: (progress) => {
       const now = Date.now();

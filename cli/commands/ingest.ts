@@ -39,6 +39,8 @@ export function registerIngestCommands(program: Command): void {
           ...(o.encoding ?? mapping?.encoding ? { encoding: (o.encoding ?? mapping?.encoding)! } : {}),
           ...(o.format ?? mapping?.format ? { format: (o.format ?? mapping?.format)! } : {}),
           ...(mapping?.delimiter ? { delimiter: mapping.delimiter } : {}),
+    ...(mapping?.columns ? { columns: mapping.columns } : {}),
+          ...(mapping?.columns ? { columns: mapping.columns } : {}),
           ...(mapping ? { mapping: mapping.ingest } : {}),
         });
         progress.stop();

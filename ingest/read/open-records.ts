@@ -12,6 +12,8 @@ export interface SourceOptions {
   format?: FileFormat;
   encoding?: Encoding;
   delimiter?: string;
+  /** Column names for a file that has no header row. */
+  columns?: string[];
 }
 
 /** One parsed row: the physical line it starts on, and its fields by column name. */
@@ -62,7 +64,7 @@ export async function* openRecords(file: string, opts: SourceOptions = {}): Asyn
   const parser = input.pipe(
     parse({ delimiter, relax_column_count: true, info: true, skip_empty_lines: true, bom: true, trim: false }),
   );
-  let header: string[] | undefined;
+  let header: string[] | undefined = opts.columns;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; records: number } }>) {
       if (!header) {

@@ -9,6 +9,7 @@ import { createDriver } from '../../graph/driver.ts';
 import { migrate } from '../../graph/migrate.ts';
 import { readCheckpoint } from '../../graph/writes/batches.ts';
 import { ParseError } from '../../ingest/read/open-records.ts';
+import { mappingForIngest } from '../../ingest/mapping-source.ts';
 import { runIngest } from '../../ingest/run-ingest.ts';
 import { writeTinyDataset } from '../fixtures/canonical-dataset.ts';
 import { graphSnapshot, wipeGraph } from './graph-snapshot.ts';
@@ -55,6 +56,26 @@ describe('ingest into the real Neo4j', () => {
     await runIngest(driver, { inputs: [later], rejectsDir: tmp() });
     const { records } = await driver.executeQuery('MATCH (i:Institution {code: "H33010000001"}) RETURN count(*) AS n, collect(i.name)[0] AS name, collect(i.bedCount)[0] AS beds');
     expect(records[0]?.toObject()).toEqual({ n: 1, name: '杭州市第一人民医院(新院区)', beds: 1500 });
+  });
+
+  it('loads a foreign GBK, pipe-delimited export through the example mapping', async () => {
+    const mapping = await mappingForIngest('examples/mappings/vendor-a-claims.yaml');
+    const summary = await runIngest(driver, {
+      inputs: ['test/fixtures/foreign/vendor-a-claims.txt'],
+      rejectsDir: tmp(),
+      encoding: mapping.encoding,
+      format: mapping.format,
+      ...(mapping.delimiter ? { delimiter: mapping.delimiter } : {}),
+      mapping: mapping.ingest,
+    });
+    expect(summary.files[0]).toMatchObject({ kind: 'claims', read: 10, accepted: 10, rejected: 0 });
+    const { records } = await driver.executeQuery(
+      'MATCH (c:Claim {claimId: "vendorA:202401030001"})-[:AT]->(i:Institution) RETURN c.diagnosisName AS dx, c.total AS total, c.fundPaid AS fund, toString(c.settledAt) AS at, i.code AS inst, c.kind AS kind',
+    );
+    expect(records[0]?.toObject()).toEqual({ dx: '2型糖尿病', total: 156.8, fund: 109.76, at: '2024-01-03T09:15:12+08:00', inst: 'H33010000012', kind: 'outpatient' });
+    const inpatient = await driver.executeQuery('MATCH (c:Claim {kind: "inpatient"}) RETURN count(c) AS n, min(toString(c.admissionDate)) AS first');
+    expect(Number(inpatient.records[0]?.get('n'))).toBeGreaterThan(0);
+    expect(inpatient.records[0]?.get('first')).toMatch(/^2024-\d{2}-\d{2}$/);
   });
 
   it('loads a GBK file with correct Chinese names', async () => {

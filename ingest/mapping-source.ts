@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Encoding, FileFormat } from './read/open-records.ts';
+import type { RowTransform } from './run-ingest.ts';
+import { compileMapping } from './mapping/apply.ts';
+import { loadMapping } from './mapping/load.ts';
+
+export interface IngestMapping {
+  ingest: { target: import('./validate/rows.ts').RowKind; transform: RowTransform; fingerprint: string };
+  encoding: Encoding;
+  format: FileFormat;
+  delimiter: string | undefined;
+  /** Column names of a file without a header row. */
+  columns: string[] | undefined;
+}
+
+/** A mapping file, ready for the ingest: its row transform, its file hints, and a fingerprint for checkpoints. */
+export async function mappingForIngest(file: string): Promise<IngestMapping> {
+  const mapping = await loadMapping(file);
+  const fingerprint = createHash('sha256').update(readFileSync(file)).digest('hex');
+  return {
+    ingest: { target: mapping.target, transform: compileMapping(mapping), fingerprint },
+    encoding: mapping.format.encoding,
+    format: mapping.format.type,
+    delimiter: mapping.format.delimiter,
+    columns: mapping.format.header ? undefined : mapping.format.names,
+  };
+}
