@@ -8,6 +8,8 @@ import { openServices } from '../../runtime/services.ts';
 import { ensureStack, locateStack, stopStack } from '../../stack/stack.ts';
 import { parsePort, parsePositiveInt } from '../options.ts';
 import { onShutdown } from '../shutdown.ts';
+import { ingestProgressReporter } from '../progress.ts';
+import { ensureDemoData } from '../../runtime/demo-data.ts';
 
 export function registerServiceCommands(program: Command): void {
   program
@@ -45,16 +47,23 @@ export function registerServiceCommands(program: Command): void {
 
   program
     .command('demo')
-    .description('bring up everything: Neo4j, Redis, schema, API and a worker; Ctrl-C stops all of it')
+    .description('bring up everything: Neo4j, Redis, schema, the demo dataset (generated and ingested once), API and a worker; Ctrl-C stops all of it')
     .option('--port <port>', 'API port (default RINGLENS_PORT or 8080)', parsePort)
     .option('--instance <name>', 'local instance name', 'default')
-    .action(async (o: { port?: number; instance: string }) => {
+    .option('--claims <n>', 'size of the generated demo dataset', parsePositiveInt, 100_000)
+    .option('--no-data', 'do not generate or load the demo dataset')
+    .action(async (o: { port?: number; instance: string; claims: number; data: boolean }) => {
       const env = loadEnv();
       const stack = await ensureStack(env, { instance: o.instance });
       let cleanup = async () => stopStack(env, o.instance, stack);
       onShutdown(() => cleanup());
       const services = openServices(stack, env.RINGLENS_QUEUE_PREFIX);
       await migrate(services.driver);
+      if (o.data) {
+        const progress = ingestProgressReporter();
+        await ensureDemoData(services.driver, { cacheDir: env.RINGLENS_CACHE_DIR, claims: o.claims, seed: 7, onProgress: progress.report });
+        progress.stop();
+      }
       const pool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix });
       const api = await startApiServer(services, env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT);
       cleanup = async () => {
