@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.ts';
+import { registerGenerateCommands } from './commands/generate.ts';
 import { registerJobCommands } from './commands/jobs.ts';
 import { registerServiceCommands } from './commands/services.ts';
 import { registerStackCommands } from './commands/stack.ts';
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerServiceCommands(program);
   registerJobCommands(program);
+  registerGenerateCommands(program);
   return program;
 }

@@ -1,0 +1,323 @@
+import { access, constants, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GroundTruth, HardNegativeGroup, TruthRing } from '../evaluation/formats.ts';
+import { CATALOG, DIAGNOSES } from './catalog.ts';
+import { ClaimFactory, type ClaimDraft } from './claims.ts';
+import { csvField, CsvFile, fixed5, yuan } from './csv.ts';
+import { CARD_COLUMNS, CLAIM_COLUMNS, CLAIM_ITEM_COLUMNS, DOCTOR_COLUMNS, FILES, FORMAT_VERSION, INSTITUTION_COLUMNS, ITEM_COLUMNS, PERSON_COLUMNS, REGION_COLUMNS } from './format.ts';
+import { HARD_NEGATIVE_KINDS, labelGiantHospitals, placePharmaciesBesideHospitals, plantFamilies, plantNursingHomes, plantWeeklyChronic, type HardNegativePlan } from './hard-negatives.ts';
+import type { ScenarioPlan } from './plan.ts';
+import { buildPopulation, cardId, homeAddress, householdId, personName, randomSurname, type Population } from './population.ts';
+import { permute, Rng } from './random.ts';
+import { ID_PREFIX, SCENARIO_FAMILIES, SCENARIOS } from './scenarios/index.ts';
+import { PlantContext, type Member, type PlantedGroup } from './scenarios/context.ts';
+import { dateString, TimestampFormatter, type Period } from './time.ts';
+
+export interface GenerateOptions {
+  claims: number;
+  seed: number;
+  out: string;
+  regions: number;
+  period: Period;
+  scenarios: ScenarioPlan;
+  hardNegatives: HardNegativePlan;
+  onProgress?: (claimsWritten: number) => void;
+}
+
+export interface GenerateSummary {
+  out: string;
+  claims: number;
+  claimItems: number;
+  plantedClaims: number;
+  counts: Record<string, number>;
+  ringsByFamily: Record<string, number>;
+  hardNegativesByKind: Record<string, number>;
+}
+
+export class GenerateError extends Error {}
+
+/** Average settlements per insured person per year; the population is sized from --claims with it. */
+const CLAIMS_PER_PERSON = 6.5;
+/** Planted claims may not crowd out the background, or the dataset stops looking like real data. */
+const MAX_PLANTED_SHARE = 0.6;
+
+export async function generate(opts: GenerateOptions): Promise<GenerateSummary> {
+  await mkdir(opts.out, { recursive: true }).catch((e: Error) => {
+    throw new GenerateError(`--out: cannot create "${opts.out}": ${e.message}`);
+  });
+  await access(opts.out, constants.W_OK).catch(() => {
+    throw new GenerateError(`--out: directory "${opts.out}" is not writable`);
+  });
+
+  const personCount = Math.max(300, Math.round(opts.claims / CLAIMS_PER_PERSON));
+  const pop = buildPopulation(opts.seed, { personCount, regionCount: opts.regions, period: opts.period, giantHospitals: opts.hardNegatives['giant-hospital'] });
+  const factory = new ClaimFactory(pop, opts.period, opts.seed);
+  const ctx = new PlantContext(pop, factory);
+  const { rings, negatives } = plant(ctx, opts);
+  if (ctx.plantedClaims > opts.claims * MAX_PLANTED_SHARE) {
+    throw new GenerateError(`--scenarios: the planted rings need ${ctx.plantedClaims} claims, more than ${Math.round(MAX_PLANTED_SHARE * 100)}% of --claims ${opts.claims}; raise --claims or plant fewer/smaller rings`);
+  }
+
+  const counts: Record<string, number> = {};
+  counts.regions = await writeRegions(opts.out, pop);
+  counts.institutions = await writeInstitutions(opts.out, pop);
+  counts.doctors = await writeDoctors(opts.out, pop);
+  counts.items = await writeItems(opts.out);
+  const { persons, cards } = await writePersonsAndCards(opts.out, pop, opts.seed, opts.period);
+  counts.persons = persons;
+  counts.cards = cards;
+  const written = await writeClaims(opts, pop, factory, ctx);
+  counts.claims = written.claims;
+  counts.claimItems = written.items;
+
+  const truth = groundTruth(opts, pop, factory, rings, negatives);
+  await writeFile(join(opts.out, FILES.groundTruth), JSON.stringify(truth, null, 1) + '\n');
+  const ringsByFamily = tally(truth.rings.map((r) => r.family));
+  const hardNegativesByKind = tally(truth.hardNegatives.map((g) => g.kind));
+  const manifest = {
+    formatVersion: FORMAT_VERSION,
+    seed: opts.seed,
+    claims: opts.claims,
+    regions: opts.regions,
+    period: { start: dateString(opts.period.startDay), end: dateString(opts.period.endDay) },
+    rows: counts,
+    plantedClaims: ctx.plantedClaims,
+    ringsByFamily,
+    hardNegativesByKind,
+  };
+  await writeFile(join(opts.out, FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
+  return { out: opts.out, claims: written.claims, claimItems: written.items, plantedClaims: ctx.plantedClaims, counts, ringsByFamily, hardNegativesByKind };
+}
+
+function tally(keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
+}
+
+function plant(ctx: PlantContext, opts: GenerateOptions): { rings: PlantedGroup[]; negatives: PlantedGroup[] } {
+  const seed = opts.seed;
+  let negativeSerial = 0;
+  const nextNegativeId = () => `HN-${String(++negativeSerial).padStart(4, '0')}`;
+  const negatives: PlantedGroup[] = [];
+  // Institution-level hard negatives first: they decide which institutions rings may not use.
+  negatives.push(...labelGiantHospitals(ctx, opts.hardNegatives['giant-hospital'], nextNegativeId));
+  negatives.push(...placePharmaciesBesideHospitals(ctx, Rng.stream(seed, 'hn:beside'), opts.hardNegatives['pharmacy-beside-hospital'], nextNegativeId));
+
+  const rings: PlantedGroup[] = [];
+  for (const family of SCENARIO_FAMILIES) {
+    const params = opts.scenarios[family];
+    if (!params || params.count === 0) continue;
+    const rng = Rng.stream(seed, `scenario:${family}`);
+    const earlier: number[] = [];
+    const maxSize = Math.max(3, Math.min(params.maxSize, Math.floor(ctx.pop.persons.count / 40)));
+    const sized = { ...params, minSize: Math.min(params.minSize, maxSize), maxSize };
+    for (let i = 0; i < params.count; i++) {
+      rings.push(SCENARIOS[family](ctx, rng, sized, `R-${ID_PREFIX[family]}-${String(i + 1).padStart(4, '0')}`, earlier));
+    }
+  }
+  negatives.push(...plantFamilies(ctx, Rng.stream(seed, 'hn:family'), opts.hardNegatives['family-pharmacy'], nextNegativeId));
+  negatives.push(...plantNursingHomes(ctx, Rng.stream(seed, 'hn:nursing'), opts.hardNegatives['nursing-home'], nextNegativeId));
+  negatives.push(...plantWeeklyChronic(ctx, Rng.stream(seed, 'hn:weekly'), opts.hardNegatives['weekly-chronic'], nextNegativeId));
+  return { rings, negatives };
+}
+
+async function writeRegions(out: string, pop: Population): Promise<number> {
+  const f = await CsvFile.open(join(out, FILES.regions), REGION_COLUMNS);
+  for (const r of pop.regions) f.row([r.code, r.name, r.province, fixed5(r.lat), fixed5(r.lon)]);
+  await f.close();
+  return f.rows;
+}
+
+async function writeInstitutions(out: string, pop: Population): Promise<number> {
+  const f = await CsvFile.open(join(out, FILES.institutions), INSTITUTION_COLUMNS);
+  for (const i of pop.institutions) f.row([i.code, i.name, i.kind, i.level, pop.regions[i.region]!.code, i.address, fixed5(i.lat), fixed5(i.lon), i.beds]);
+  await f.close();
+  return f.rows;
+}
+
+async function writeDoctors(out: string, pop: Population): Promise<number> {
+  const f = await CsvFile.open(join(out, FILES.doctors), DOCTOR_COLUMNS);
+  for (const d of pop.doctors) f.row([d.code, d.name, d.gender, pop.institutions[d.institution]!.code, d.department, d.title]);
+  await f.close();
+  return f.rows;
+}
+
+async function writeItems(out: string): Promise<number> {
+  const f = await CsvFile.open(join(out, FILES.items), ITEM_COLUMNS);
+  for (const c of CATALOG) f.row([c.code, c.name, c.category, c.unit, yuan(c.priceFen), c.gender, c.minAge ?? '', c.maxAge ?? '', c.minLevel]);
+  await f.close();
+  return f.rows;
+}
+
+async function writePersonsAndCards(out: string, pop: Population, seed: number, period: Period): Promise<{ persons: number; cards: number }> {
+  const rng = Rng.stream(seed, 'person-details');
+  const persons = await CsvFile.open(join(out, FILES.persons), PERSON_COLUMNS);
+  const cards = await CsvFile.open(join(out, FILES.cards), CARD_COLUMNS);
+  const p = pop.persons;
+  let address = '';
+  let surname = '';
+  for (let i = 0; i < p.count; i++) {
+    const region = pop.regions[p.region[i]!]!;
+    if (p.household[i] === i) {
+      address = homeAddress(rng, region);
+      surname = randomSurname(rng);
+    }
+    const gender = p.gender[i] === 0 ? 'M' : 'F';
+    const override = pop.addressOverride.get(i);
+    persons.row([p.idNumber[i]!, personName(rng, gender, rng.chance(0.7) ? surname : randomSurname(rng)), gender, dateString(p.birthDay[i]!), region.code, p.employee[i] ? 'employee' : 'resident', override?.householdId ?? householdId(p.household[i]!), override?.address ?? address]);
+    const issued = Math.max(p.birthDay[i]!, period.startDay - rng.range(30, 12 * 365));
+    cards.row([cardId(i * 2), 'physical', p.idNumber[i]!, dateString(issued), region.code]);
+    if (p.hasEVoucher[i]) cards.row([cardId(i * 2 + 1), 'e_voucher', p.idNumber[i]!, dateString(period.startDay - rng.range(30, 4 * 365)), region.code]);
+    if ((i & 1023) === 0) {
+      await persons.flushIfFull();
+      await cards.flushIfFull();
+    }
+  }
+  await persons.close();
+  await cards.close();
+  return { persons: persons.rows, cards: cards.rows };
+}
+
+const ITEM_TEXT = CATALOG.map((c) => ({ code: c.code, name: csvField(c.name), category: c.category }));
+const DIAGNOSIS_TEXT = DIAGNOSES.map((d) => `${d.code},${csvField(d.name)}`);
+
+function quantity(milli: number): string {
+  if (milli % 1000 === 0) return String(milli / 1000);
+  return (milli / 1000).toFixed(3).replace(/0+$/, '');
+}
+
+/**
+ * Claims are written person by person: each person's honest claims and any planted claims charged to
+ * their cards, in time order. Memory stays flat however many claims are asked for.
+ */
+async function writeClaims(opts: GenerateOptions, pop: Population, factory: ClaimFactory, ctx: PlantContext): Promise<{ claims: number; items: number }> {
+  const claimsFile = await CsvFile.open(join(opts.out, FILES.claims), CLAIM_COLUMNS);
+  const itemsFile = await CsvFile.open(join(opts.out, FILES.claimItems), CLAIM_ITEM_COLUMNS);
+  const rng = Rng.stream(opts.seed, 'background');
+  const ts = new TimestampFormatter(opts.period);
+  const p = pop.persons;
+  const background = opts.claims - ctx.plantedClaims;
+  let activityTotal = 0;
+  for (let i = 0; i < p.count; i++) activityTotal += p.activity[i]!;
+  const instCode = pop.institutions.map((i) => i.code);
+  const instRegion = pop.institutions.map((i) => pop.regions[i.region]!.code);
+  const doctorCode = pop.doctors.map((d) => d.code);
+  const doctorInst = pop.doctors.map((d) => pop.institutions[d.institution]!.code);
+  const department = new Map<string, string>();
+  const dept = (d: string) => {
+    let v = department.get(d);
+    if (v === undefined) department.set(d, (v = csvField(d)));
+    return v;
+  };
+
+  let seq = 0;
+  let lineCount = 0;
+  let cumulative = 0;
+  let assigned = 0;
+  const chunk: ClaimDraft[] = [];
+  for (let person = 0; person < p.count; person++) {
+    cumulative += (p.activity[person]! * background) / activityTotal;
+    const count = person === p.count - 1 ? background - assigned : Math.min(background - assigned, Math.floor(cumulative) - assigned);
+    assigned += count;
+    chunk.length = 0;
+    if (count > 0) factory.background(rng, person, count, chunk);
+    const planted = ctx.claimsByHolder.get(person);
+    if (planted) for (const c of planted) chunk.push(c);
+    if (chunk.length === 0) continue;
+    chunk.sort((a, b) => a.t - b.t);
+    const insured = p.idNumber[person]!;
+    for (const c of chunk) {
+      const id = 'CL' + String(permute(seq++, 46, 0xc1a1)).padStart(14, '0');
+      c.id = id;
+      let total = 0;
+      let lineNo = 0;
+      for (const l of c.lines) {
+        const amount = Math.round((l.qtyMilli * l.priceFen) / 1000);
+        total += amount;
+        const it = ITEM_TEXT[l.item]!;
+        itemsFile.line(`${id},${++lineNo},${it.code},${it.name},${it.category},${quantity(l.qtyMilli)},${yuan(l.priceFen)},${yuan(amount)},${l.trace}\n`);
+      }
+      lineCount += lineNo;
+      const fund = Math.round(total * c.fundRatio);
+      c.totalFen = total;
+      c.fundFen = fund;
+      const inpatient = c.kind === 'inpatient';
+      claimsFile.line(
+        `${id},${ts.timestamp(c.t)},${c.kind},${instCode[c.institution]},${c.department === '' ? '' : dept(c.department)},${c.doctor >= 0 ? doctorCode[c.doctor] : ''},${cardId(c.card)},${insured},${c.served >= 0 ? p.idNumber[c.served] : ''},${c.check},${instRegion[c.institution]},${DIAGNOSIS_TEXT[c.diagnosis]},${inpatient ? ts.date(c.admitDay) : ''},${inpatient ? ts.date(c.dischargeDay) : ''},${c.rxId},${c.rxDoctor >= 0 ? doctorCode[c.rxDoctor] : ''},${c.rxDoctor >= 0 ? doctorInst[c.rxDoctor] : ''},${lineNo},${yuan(total)},${yuan(fund)},${yuan(total - fund)}\n`,
+      );
+    }
+    if ((person & 255) === 0) {
+      await claimsFile.flushIfFull();
+      await itemsFile.flushIfFull();
+      opts.onProgress?.(seq);
+    }
+  }
+  await claimsFile.close();
+  await itemsFile.close();
+  return { claims: claimsFile.rows, items: itemsFile.rows };
+}
+
+function memberId(pop: Population, m: Member): string {
+  switch (m.type) {
+    case 'person':
+      return pop.persons.idNumber[m.index]!;
+    case 'card':
+      return cardId(m.index);
+    case 'doctor':
+      return pop.doctors[m.index]!.code;
+    case 'institution':
+      return pop.institutions[m.index]!.code;
+  }
+}
+
+function members(pop: Population, list: Member[]): TruthRing['members'] {
+  const seen = new Set<string>();
+  const out: TruthRing['members'] = [];
+  for (const m of list) {
+    const id = memberId(pop, m);
+    const key = `${m.type}:${id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ type: m.type, id, role: m.role });
+  }
+  return out;
+}
+
+function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFactory, rings: PlantedGroup[], negatives: PlantedGroup[]): GroundTruth {
+  const day = (d: number) => dateString(opts.period.startDay + Math.max(0, Math.min(factory.days - 1, d)));
+  return {
+    formatVersion: 1,
+    generator: {
+      seed: opts.seed,
+      claims: opts.claims,
+      regions: opts.regions,
+      period: { start: dateString(opts.period.startDay), end: dateString(opts.period.endDay) },
+      scenarios: opts.scenarios,
+      hardNegatives: Object.fromEntries(HARD_NEGATIVE_KINDS.map((k) => [k, opts.hardNegatives[k]])),
+    },
+    rings: rings.map((r) => ({
+      ringId: r.id,
+      family: r.family,
+      size: r.size,
+      strength: r.strength,
+      period: { start: day(r.startDay), end: day(r.endDay) },
+      description: r.description,
+      members: members(pop, r.members),
+      claimCount: r.claims.length,
+      claimIds: r.claims.map((c) => c.id).sort(),
+      totalAmount: yuan(r.claims.reduce((s, c) => s + c.totalFen, 0)),
+      fundPaid: yuan(r.claims.reduce((s, c) => s + c.fundFen, 0)),
+    })),
+    hardNegatives: negatives.map(
+      (g): HardNegativeGroup => ({
+        groupId: g.id,
+        kind: g.family,
+        description: g.description,
+        members: members(pop, g.members),
+        claimCount: g.claims.length,
+        claimIds: g.claims.map((c) => c.id).sort(),
+      }),
+    ),
+  };
+}
