@@ -14,7 +14,8 @@ export interface ClaimLine {
   /** thousandths of a unit, so quantities like 0.5 print exactly */
   qtyMilli: number;
   priceFen: number;
-  trace: string;
+  /** permuted serial of the package's traceability code; -1 when not scanned */
+  trace: number;
 }
 
 export interface ClaimDraft {
@@ -38,6 +39,8 @@ export interface ClaimDraft {
   id: string;
   totalFen: number;
   fundFen: number;
+  /** part of a ring or hard-negative group: its id goes into the ground truth */
+  planted: boolean;
 }
 
 export const KIND_MIX = { inpatient: 0.025, outpatient: 0.615 } as const;
@@ -51,7 +54,7 @@ export class ClaimFactory {
   private readonly inDiagnosisPicker: WeightedPicker;
   private traceCounter = 0;
   private rxCounter = 0;
-  private readonly productPrefix: string[];
+  readonly productPrefix: string[];
 
   constructor(
     readonly pop: Population,
@@ -85,9 +88,13 @@ export class ClaimFactory {
     return this.weekdayPicker.pick(rng);
   }
 
-  /** A unique 20-digit drug traceability code: product prefix + permuted serial. */
-  newTraceCode(item: number): string {
-    return this.productPrefix[item] + String(permute(this.traceCounter++, 40, 0x7ace)).padStart(13, '0');
+  /** A unique package serial; with the product prefix of its item it forms the 20-digit traceability code. */
+  newTraceCode(_item: number): number {
+    return permute(this.traceCounter++, 40, 0x7ace);
+  }
+
+  traceCodeText(item: number, serial: number): string {
+    return this.productPrefix[item] + String(serial).padStart(13, '0');
   }
 
   newPrescriptionId(): string {
@@ -98,7 +105,7 @@ export class ClaimFactory {
     return inst.level === 'tertiary' ? 1.2 : inst.level === 'secondary' ? 1 : 0.85;
   }
 
-  line(item: number, inst: Institution, qty: number, trace = ''): ClaimLine {
+  line(item: number, inst: Institution, qty: number, trace = -1): ClaimLine {
     const c = CATALOG[item]!;
     const priceFen = c.category === 'drug' ? c.priceFen : Math.round(c.priceFen * this.levelPriceFactor(inst));
     return { item, qtyMilli: Math.round(qty * 1000), priceFen, trace };
@@ -219,6 +226,7 @@ export class ClaimFactory {
       id: '',
       totalFen: 0,
       fundFen: 0,
+      planted: false,
     };
   }
 

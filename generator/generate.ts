@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { GroundTruth, HardNegativeGroup, TruthRing } from '../evaluation/formats.ts';
 import { CATALOG, DIAGNOSES } from './catalog.ts';
 import { ClaimFactory, type ClaimDraft } from './claims.ts';
-import { csvField, CsvFile, fixed5, yuan } from './csv.ts';
+import { ByteCsvFile, csvField, CsvFile, fixed5, yuan } from './csv.ts';
 import { CARD_COLUMNS, CLAIM_COLUMNS, CLAIM_ITEM_COLUMNS, DOCTOR_COLUMNS, FILES, FORMAT_VERSION, INSTITUTION_COLUMNS, ITEM_COLUMNS, PERSON_COLUMNS, REGION_COLUMNS } from './format.ts';
 import { HARD_NEGATIVE_KINDS, labelGiantHospitals, placePharmaciesBesideHospitals, plantFamilies, plantNursingHomes, plantWeeklyChronic, type HardNegativePlan } from './hard-negatives.ts';
 import type { ScenarioPlan } from './plan.ts';
@@ -11,7 +11,7 @@ import { buildPopulation, cardId, homeAddress, householdId, personName, randomSu
 import { permute, Rng } from './random.ts';
 import { ID_PREFIX, SCENARIO_FAMILIES, SCENARIOS } from './scenarios/index.ts';
 import { PlantContext, type Member, type PlantedGroup } from './scenarios/context.ts';
-import { dateString, TimestampFormatter, type Period } from './time.ts';
+import { DateCache, dateString, type Period } from './time.ts';
 
 export interface GenerateOptions {
   claims: number;
@@ -155,6 +155,7 @@ async function writePersonsAndCards(out: string, pop: Population, seed: number, 
   const persons = await CsvFile.open(join(out, FILES.persons), PERSON_COLUMNS);
   const cards = await CsvFile.open(join(out, FILES.cards), CARD_COLUMNS);
   const p = pop.persons;
+  const dates = new DateCache();
   let address = '';
   let surname = '';
   for (let i = 0; i < p.count; i++) {
@@ -165,10 +166,10 @@ async function writePersonsAndCards(out: string, pop: Population, seed: number, 
     }
     const gender = p.gender[i] === 0 ? 'M' : 'F';
     const override = pop.addressOverride.get(i);
-    persons.row([p.idNumber[i]!, personName(rng, gender, rng.chance(0.7) ? surname : randomSurname(rng)), gender, dateString(p.birthDay[i]!), region.code, p.employee[i] ? 'employee' : 'resident', override?.householdId ?? householdId(p.household[i]!), override?.address ?? address]);
+    persons.row([p.idNumber[i]!, personName(rng, gender, rng.chance(0.7) ? surname : randomSurname(rng)), gender, dates.get(p.birthDay[i]!), region.code, p.employee[i] ? 'employee' : 'resident', override?.householdId ?? householdId(p.household[i]!), override?.address ?? address]);
     const issued = Math.max(p.birthDay[i]!, period.startDay - rng.range(30, 12 * 365));
-    cards.row([cardId(i * 2), 'physical', p.idNumber[i]!, dateString(issued), region.code]);
-    if (p.hasEVoucher[i]) cards.row([cardId(i * 2 + 1), 'e_voucher', p.idNumber[i]!, dateString(period.startDay - rng.range(30, 4 * 365)), region.code]);
+    cards.row([cardId(i * 2), 'physical', p.idNumber[i]!, dates.get(issued), region.code]);
+    if (p.hasEVoucher[i]) cards.row([cardId(i * 2 + 1), 'e_voucher', p.idNumber[i]!, dates.get(period.startDay - rng.range(30, 4 * 365)), region.code]);
     if ((i & 1023) === 0) {
       await persons.flushIfFull();
       await cards.flushIfFull();
@@ -179,12 +180,43 @@ async function writePersonsAndCards(out: string, pop: Population, seed: number, 
   return { persons: persons.rows, cards: cards.rows };
 }
 
-const ITEM_TEXT = CATALOG.map((c) => ({ code: c.code, name: csvField(c.name), category: c.category }));
-const DIAGNOSIS_TEXT = DIAGNOSES.map((d) => `${d.code},${csvField(d.name)}`);
+const ascii = (s: string) => Buffer.from(s, 'utf8');
+const ITEM_BYTES = CATALOG.map((c) => ascii(`${c.code},${csvField(c.name)},${c.category},`));
+const DIAGNOSIS_BYTES = DIAGNOSES.map((d) => ascii(`${d.code},${csvField(d.name)},`));
+const KIND_BYTES = { outpatient: ascii('outpatient,'), inpatient: ascii('inpatient,'), pharmacy: ascii('pharmacy,') } as const;
+const CHECK_BYTES = { face: ascii('face,'), real_name: ascii('real_name,'), none: ascii('none,') } as const;
+const OFFSET_BYTES = ascii('+08:00,');
+const CARD_LETTER_CODES = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 
-function quantity(milli: number): string {
-  if (milli % 1000 === 0) return String(milli / 1000);
-  return (milli / 1000).toFixed(3).replace(/0+$/, '');
+/** Same text as cardId(), encoded without building a string. */
+function writeCardId(f: ByteCsvFile, card: number): void {
+  const person = card >>> 1;
+  if ((card & 1) === 0) {
+    f.byte(CARD_LETTER_CODES.charCodeAt(Math.floor(person / 2 ** 26) % CARD_LETTER_CODES.length));
+    f.padded(permute(person % 2 ** 26, 26, 0xca4d), 8);
+  } else {
+    f.ascii('EV');
+    f.padded(permute(person, 46, 0xe7), 16);
+  }
+}
+
+function writeQuantity(f: ByteCsvFile, milli: number): void {
+  const whole = Math.floor(milli / 1000);
+  f.int(whole);
+  let frac = milli - whole * 1000;
+  if (frac === 0) return;
+  f.byte(46);
+  for (let div = 100; frac > 0; div /= 10) {
+    const digit = Math.floor(frac / div);
+    f.byte(48 + digit);
+    frac -= digit * div;
+  }
+}
+
+export const CLAIM_ID_KEY = 0xc1a1;
+
+export function claimId(seq: number): string {
+  return 'CL' + String(permute(seq, 46, CLAIM_ID_KEY)).padStart(14, '0');
 }
 
 /**
@@ -192,27 +224,33 @@ function quantity(milli: number): string {
  * their cards, in time order. Memory stays flat however many claims are asked for.
  */
 async function writeClaims(opts: GenerateOptions, pop: Population, factory: ClaimFactory, ctx: PlantContext): Promise<{ claims: number; items: number }> {
-  const claimsFile = await CsvFile.open(join(opts.out, FILES.claims), CLAIM_COLUMNS);
-  const itemsFile = await CsvFile.open(join(opts.out, FILES.claimItems), CLAIM_ITEM_COLUMNS);
+  const claimsFile = await ByteCsvFile.open(join(opts.out, FILES.claims), CLAIM_COLUMNS);
+  const itemsFile = await ByteCsvFile.open(join(opts.out, FILES.claimItems), CLAIM_ITEM_COLUMNS);
   const rng = Rng.stream(opts.seed, 'background');
-  const ts = new TimestampFormatter(opts.period);
   const p = pop.persons;
   const background = opts.claims - ctx.plantedClaims;
   let activityTotal = 0;
   for (let i = 0; i < p.count; i++) activityTotal += p.activity[i]!;
-  const instCode = pop.institutions.map((i) => i.code);
-  const instRegion = pop.institutions.map((i) => pop.regions[i.region]!.code);
-  const doctorCode = pop.doctors.map((d) => d.code);
-  const doctorInst = pop.doctors.map((d) => pop.institutions[d.institution]!.code);
-  const department = new Map<string, string>();
+  const instCode = pop.institutions.map((i) => ascii(i.code + ','));
+  const instRegion = pop.institutions.map((i) => ascii(pop.regions[i.region]!.code + ','));
+  const doctorCode = pop.doctors.map((d) => ascii(d.code));
+  const doctorInst = pop.doctors.map((d) => ascii(pop.institutions[d.institution]!.code));
+  const dates: Buffer[] = [];
+  for (let d = 0; d < factory.days; d++) dates.push(ascii(dateString(opts.period.startDay + d)));
+  const prefixes = factory.productPrefix.map(ascii);
+  const departments = new Map<string, Buffer>();
   const dept = (d: string) => {
-    let v = department.get(d);
-    if (v === undefined) department.set(d, (v = csvField(d)));
+    let v = departments.get(d);
+    if (v === undefined) departments.set(d, (v = ascii(csvField(d))));
     return v;
+  };
+  const date = (f: ByteCsvFile, day: number) => {
+    const b = dates[day];
+    if (b) f.bytes(b);
+    else f.ascii(dateString(opts.period.startDay + day));
   };
 
   let seq = 0;
-  let lineCount = 0;
   let cumulative = 0;
   let assigned = 0;
   const chunk: ClaimDraft[] = [];
@@ -228,26 +266,99 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
     chunk.sort((a, b) => a.t - b.t);
     const insured = p.idNumber[person]!;
     for (const c of chunk) {
-      const id = 'CL' + String(permute(seq++, 46, 0xc1a1)).padStart(14, '0');
-      c.id = id;
+      const idNumber = permute(seq++, 46, CLAIM_ID_KEY);
+      if (c.planted) c.id = 'CL' + String(idNumber).padStart(14, '0');
       let total = 0;
       let lineNo = 0;
+      itemsFile.reserve(c.lines.length * 256);
       for (const l of c.lines) {
         const amount = Math.round((l.qtyMilli * l.priceFen) / 1000);
         total += amount;
-        const it = ITEM_TEXT[l.item]!;
-        itemsFile.line(`${id},${++lineNo},${it.code},${it.name},${it.category},${quantity(l.qtyMilli)},${yuan(l.priceFen)},${yuan(amount)},${l.trace}\n`);
+        itemsFile.ascii('CL');
+        itemsFile.padded(idNumber, 14);
+        itemsFile.comma();
+        itemsFile.int(++lineNo);
+        itemsFile.comma();
+        itemsFile.bytes(ITEM_BYTES[l.item]!);
+        writeQuantity(itemsFile, l.qtyMilli);
+        itemsFile.comma();
+        itemsFile.yuan(l.priceFen);
+        itemsFile.comma();
+        itemsFile.yuan(amount);
+        itemsFile.comma();
+        if (l.trace >= 0) {
+          itemsFile.bytes(prefixes[l.item]!);
+          itemsFile.padded(l.trace, 13);
+        }
+        itemsFile.endRow();
       }
-      lineCount += lineNo;
       const fund = Math.round(total * c.fundRatio);
       c.totalFen = total;
       c.fundFen = fund;
-      const inpatient = c.kind === 'inpatient';
-      claimsFile.line(
-        `${id},${ts.timestamp(c.t)},${c.kind},${instCode[c.institution]},${c.department === '' ? '' : dept(c.department)},${c.doctor >= 0 ? doctorCode[c.doctor] : ''},${cardId(c.card)},${insured},${c.served >= 0 ? p.idNumber[c.served] : ''},${c.check},${instRegion[c.institution]},${DIAGNOSIS_TEXT[c.diagnosis]},${inpatient ? ts.date(c.admitDay) : ''},${inpatient ? ts.date(c.dischargeDay) : ''},${c.rxId},${c.rxDoctor >= 0 ? doctorCode[c.rxDoctor] : ''},${c.rxDoctor >= 0 ? doctorInst[c.rxDoctor] : ''},${lineNo},${yuan(total)},${yuan(fund)},${yuan(total - fund)}\n`,
-      );
+      const f = claimsFile;
+      f.reserve(1024);
+      f.ascii('CL');
+      f.padded(idNumber, 14);
+      f.comma();
+      const day = Math.floor(c.t / 86400);
+      let rest = c.t - day * 86400;
+      date(f, day);
+      f.byte(84);
+      const h = Math.floor(rest / 3600);
+      rest -= h * 3600;
+      const m = Math.floor(rest / 60);
+      f.padded(h, 2);
+      f.byte(58);
+      f.padded(m, 2);
+      f.byte(58);
+      f.padded(rest - m * 60, 2);
+      f.bytes(OFFSET_BYTES);
+      f.bytes(KIND_BYTES[c.kind]);
+      f.bytes(instCode[c.institution]!);
+      if (c.department !== '') f.bytes(dept(c.department));
+      f.comma();
+      if (c.doctor >= 0) f.bytes(doctorCode[c.doctor]!);
+      f.comma();
+      writeCardId(f, c.card);
+      f.comma();
+      f.ascii(insured);
+      f.comma();
+      if (c.served >= 0) f.ascii(p.idNumber[c.served]!);
+      f.comma();
+      f.bytes(CHECK_BYTES[c.check]);
+      f.bytes(instRegion[c.institution]!);
+      f.bytes(DIAGNOSIS_BYTES[c.diagnosis]!);
+      if (c.kind === 'inpatient') {
+        date(f, c.admitDay);
+        f.comma();
+        date(f, c.dischargeDay);
+        f.comma();
+      } else {
+        f.comma();
+        f.comma();
+      }
+      if (c.rxDoctor >= 0) {
+        f.ascii(c.rxId);
+        f.comma();
+        f.bytes(doctorCode[c.rxDoctor]!);
+        f.comma();
+        f.bytes(doctorInst[c.rxDoctor]!);
+        f.comma();
+      } else {
+        f.comma();
+        f.comma();
+        f.comma();
+      }
+      f.int(lineNo);
+      f.comma();
+      f.yuan(total);
+      f.comma();
+      f.yuan(fund);
+      f.comma();
+      f.yuan(total - fund);
+      f.endRow();
     }
-    if ((person & 255) === 0) {
+    if ((person & 63) === 0) {
       await claimsFile.flushIfFull();
       await itemsFile.flushIfFull();
       opts.onProgress?.(seq);

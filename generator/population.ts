@@ -3,7 +3,7 @@ import { makeIdNumber } from './id-number.ts';
 import { Rng, WeightedPicker, permute } from './random.ts';
 import { DEPARTMENTS, DISTRICT_NAMES, DOCTOR_TITLES, GIVEN_FEMALE, GIVEN_MALE, PHARMACY_BRANDS, REGION_SEEDS, STREETS, SURNAMES, type RegionSeed } from './reference-data.ts';
 import { CHRONIC_DIAGNOSES } from './catalog.ts';
-import { dateString, type Period } from './time.ts';
+import { DateCache, type Period } from './time.ts';
 
 /**
  * The background world: regions, institutions, doctors, persons and cards. Persons live in typed
@@ -71,7 +71,7 @@ export interface Population {
   referenceDay: number;
 }
 
-export function personName(rng: Rng, gender: Gender, surname = rng.pick(SURNAMES)): string {
+export function personName(rng: Rng, gender: Gender, surname: string = rng.pick(SURNAMES)): string {
   return surname + rng.pick(gender === 'M' ? GIVEN_MALE : GIVEN_FEMALE);
 }
 
@@ -241,6 +241,7 @@ function buildPersons(seed: number, opts: PopulationOptions, regions: Region[], 
   const districts = DISTRICT_NAMES.length;
   const counters = new Uint16Array(regions.length * districts * dayRange * 2);
   const refDay = opts.period.startDay;
+  const dates = new DateCache();
 
   let i = 0;
   while (i < n) {
@@ -264,7 +265,7 @@ function buildPersons(seed: number, opts: PopulationOptions, regions: Region[], 
       const start = (Math.imul(cell, 0x9e3779b1) >>> 0) % 200;
       const sequence = (2 * (start + k2) + (gender === 'M' ? 1 : 0)) % 1000;
       const districtCode = regions[region]!.code.slice(0, 4) + String(district + 2).padStart(2, '0');
-      p.idNumber[idx] = makeIdNumber(districtCode, dateString(birthDay), sequence, gender);
+      p.idNumber[idx] = makeIdNumber(districtCode, dates.get(birthDay), sequence, gender);
       p.gender[idx] = gender === 'M' ? 0 : 1;
       p.birthDay[idx] = birthDay;
       p.region[idx] = region;

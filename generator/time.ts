@@ -71,3 +71,14 @@ export class TimestampFormatter {
     return this.dates[dayIndex] ?? dateString(this.period.startDay + dayIndex);
   }
 }
+
+/** dateString for many days that repeat (birth dates, issue dates), without a Date per call. */
+export class DateCache {
+  private readonly cache = new Map<number, string>();
+
+  get(day: number): string {
+    let s = this.cache.get(day);
+    if (s === undefined) this.cache.set(day, (s = dateString(day)));
+    return s;
+  }
+}

@@ -66,6 +66,7 @@ export class PlantContext {
       list = [];
       this.claimsByHolder.set(holder, list);
     }
+    c.planted = true;
     list.push(c);
     this.plantedClaims++;
     return c;

@@ -1,4 +1,4 @@
-import { DIAGNOSES, ITEM } from '../catalog.ts';
+import { DIAGNOSES, ITEM, diagnosisIndex } from '../catalog.ts';
 import { levelRank } from '../claims.ts';
 import type { Rng } from '../random.ts';
 import { personMembers, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
@@ -17,7 +17,7 @@ export function plantOverTreatment(ctx: PlantContext, rng: Rng, p: ScenarioParam
   const doctors = rng.sample(inst.doctors, rng.range(1, 2));
   const patients = ctx.ringPersons(rng, size, p.overlap, earlier, { region, minAge: 40 });
   const { start, end } = ctx.window(rng, p.spreadDays);
-  const dxIndex = DIAGNOSES.findIndex((d) => d.code === (rng.chance(0.5) ? 'E11.9' : 'M54.5'));
+  const dxIndex = diagnosisIndex(rng.chance(0.5) ? 'E11.9' : 'M54.5');
   const claims = [];
   for (const patient of patients) {
     const doctor = rng.pick(doctors);

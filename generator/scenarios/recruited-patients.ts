@@ -1,4 +1,4 @@
-import { DIAGNOSES, ITEM } from '../catalog.ts';
+import { ITEM, diagnosisIndex } from '../catalog.ts';
 import type { ClaimLine } from '../claims.ts';
 import type { Rng } from '../random.ts';
 import { personMembers, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
@@ -21,7 +21,7 @@ export function plantRecruitedPatients(ctx: PlantContext, rng: Rng, p: ScenarioP
   const { start, end } = ctx.window(rng, p.spreadDays);
   const events = Math.max(2, Math.round(3 + p.strength * 7));
   const inpatient = rng.chance(0.5);
-  const dxIndex = DIAGNOSES.findIndex((d) => d.code === 'I63.9');
+  const dxIndex = diagnosisIndex('I63.9');
   const template = [ITEM.ultrasound, ITEM.salvianolate, ITEM.ginkgo, ITEM.infusion, ITEM.infusionSet];
   const claims = [];
   for (let e = 0; e < events; e++) {
