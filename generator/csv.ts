@@ -115,9 +115,12 @@ export class ByteCsvFile {
     this.buf = bigger;
   }
 
-  /** ASCII only (codes, ids, dates). */
+  /** ASCII only (codes, ids, dates). A plain loop beats a native call for strings this short. */
   ascii(s: string): void {
-    this.pos += this.buf.write(s, this.pos, 'latin1');
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < s.length; i++) buf[pos++] = s.charCodeAt(i);
+    this.pos = pos;
   }
 
   utf8(s: string): void {
@@ -126,8 +129,10 @@ export class ByteCsvFile {
   }
 
   bytes(b: Uint8Array): void {
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < b.length; i++) buf[pos++] = b[i]!;
+    this.pos = pos;
   }
 
   byte(c: number): void {
@@ -163,11 +168,19 @@ export class ByteCsvFile {
 
   /** Non-negative integer left-padded with zeros to width. */
   padded(n: number, width: number): void {
+    const buf = this.buf;
     let p = this.pos + width - 1;
     let x = n;
-    for (let i = 0; i < width; i++) {
+    let i = 0;
+    // Beyond 2^31 digits come off by float division; below it small-integer arithmetic is much cheaper.
+    for (; i < width && x > 0x7fffffff; i++) {
       const q = Math.floor(x / 10);
-      this.buf[p--] = ZERO + (x - q * 10);
+      buf[p--] = ZERO + (x - q * 10);
+      x = q;
+    }
+    for (; i < width; i++) {
+      const q = (x / 10) | 0;
+      buf[p--] = ZERO + (x - q * 10);
       x = q;
     }
     this.pos += width;

@@ -152,24 +152,57 @@ async function writeItems(out: string): Promise<number> {
 
 async function writePersonsAndCards(out: string, pop: Population, seed: number, period: Period): Promise<{ persons: number; cards: number }> {
   const rng = Rng.stream(seed, 'person-details');
-  const persons = await CsvFile.open(join(out, FILES.persons), PERSON_COLUMNS);
-  const cards = await CsvFile.open(join(out, FILES.cards), CARD_COLUMNS);
+  const persons = await ByteCsvFile.open(join(out, FILES.persons), PERSON_COLUMNS);
+  const cards = await ByteCsvFile.open(join(out, FILES.cards), CARD_COLUMNS);
   const p = pop.persons;
   const dates = new DateCache();
+  const regionCodes = pop.regions.map((r) => ascii(r.code + ','));
   let address = '';
   let surname = '';
   for (let i = 0; i < p.count; i++) {
     const region = pop.regions[p.region[i]!]!;
     if (p.household[i] === i) {
-      address = homeAddress(rng, region);
+      address = csvField(homeAddress(rng, region));
       surname = randomSurname(rng);
     }
     const gender = p.gender[i] === 0 ? 'M' : 'F';
     const override = pop.addressOverride.get(i);
-    persons.row([p.idNumber[i]!, personName(rng, gender, rng.chance(0.7) ? surname : randomSurname(rng)), gender, dates.get(p.birthDay[i]!), region.code, p.employee[i] ? 'employee' : 'resident', override?.householdId ?? householdId(p.household[i]!), override?.address ?? address]);
+    const idNumber = p.idNumber[i]!;
+    persons.reserve(512);
+    persons.ascii(idNumber);
+    persons.comma();
+    persons.utf8(csvField(personName(rng, gender, rng.chance(0.7) ? surname : randomSurname(rng))));
+    persons.comma();
+    persons.ascii(gender);
+    persons.comma();
+    persons.ascii(dates.get(p.birthDay[i]!));
+    persons.comma();
+    persons.bytes(regionCodes[p.region[i]!]!);
+    persons.ascii(p.employee[i] ? 'employee,' : 'resident,');
+    persons.ascii(override?.householdId ?? householdId(p.household[i]!));
+    persons.comma();
+    persons.utf8(override ? csvField(override.address) : address);
+    persons.endRow();
     const issued = Math.max(p.birthDay[i]!, period.startDay - rng.range(30, 12 * 365));
-    cards.row([cardId(i * 2), 'physical', p.idNumber[i]!, dates.get(issued), region.code]);
-    if (p.hasEVoucher[i]) cards.row([cardId(i * 2 + 1), 'e_voucher', p.idNumber[i]!, dates.get(period.startDay - rng.range(30, 4 * 365)), region.code]);
+    cards.reserve(256);
+    writeCardId(cards, i * 2);
+    cards.ascii(',physical,');
+    cards.ascii(idNumber);
+    cards.comma();
+    cards.ascii(dates.get(issued));
+    cards.comma();
+    cards.ascii(region.code);
+    cards.endRow();
+    if (p.hasEVoucher[i]) {
+      writeCardId(cards, i * 2 + 1);
+      cards.ascii(',e_voucher,');
+      cards.ascii(idNumber);
+      cards.comma();
+      cards.ascii(dates.get(period.startDay - rng.range(30, 4 * 365)));
+      cards.comma();
+      cards.ascii(region.code);
+      cards.endRow();
+    }
     if ((i & 1023) === 0) {
       await persons.flushIfFull();
       await cards.flushIfFull();
