@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.ts';
 import { registerGenerateCommands } from './commands/generate.ts';
 import { registerJobCommands } from './commands/jobs.ts';
+import { registerScoreCommands } from './commands/score.ts';
 import { registerServiceCommands } from './commands/services.ts';
 import { registerStackCommands } from './commands/stack.ts';
 
@@ -15,5 +16,6 @@ export function buildProgram(): Command {
   registerServiceCommands(program);
   registerJobCommands(program);
   registerGenerateCommands(program);
+  registerScoreCommands(program);
   return program;
 }
