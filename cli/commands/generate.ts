@@ -90,7 +90,7 @@ export function registerGenerateCommands(program: Command): void {
         },
       });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      console.log(`wrote ${summary.claims} claims (${summary.claimItems} item lines, ${summary.plantedClaims} planted) to ${summary.out} in ${seconds.toFixed(1)} s (${Math.round(summary.claims / seconds)} claims/s)`);
+      console.log(`wrote ${summary.claims} claims (${summary.claimItems} item lines, ${summary.plantedClaims} planted) to ${summary.out} in ${seconds.toFixed(1)} s: ${Math.round(summary.claims / seconds)} claims/s overall, ${Math.round(summary.claims / summary.claimSeconds)} claims/s while streaming claims`);
       console.log(`entities: ${Object.entries(summary.counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
       console.log(`rings: ${Object.entries(summary.ringsByFamily).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
       console.log(`hard negatives: ${Object.entries(summary.hardNegativesByKind).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
