@@ -12,6 +12,7 @@ import { permute, Rng } from './random.ts';
 import { ID_PREFIX, SCENARIO_FAMILIES, SCENARIOS } from './scenarios/index.ts';
 import { PlantContext, type Member, type PlantedGroup } from './scenarios/context.ts';
 import { DateCache, dateString, type Period } from './time.ts';
+import { HeapGuard } from './memory.ts';
 
 export interface GenerateOptions {
   claims: number;
@@ -297,6 +298,7 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
       x = q;
     }
   };
+  const heap = new HeapGuard();
   let seq = 0;
   let cumulative = 0;
   let assigned = 0;
@@ -408,6 +410,7 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
       await claimsFile.flushIfFull();
       await itemsFile.flushIfFull();
       opts.onProgress?.(seq);
+      if ((person & 4095) === 0) heap.check();
     }
   }
   await claimsFile.close();
