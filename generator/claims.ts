@@ -184,7 +184,9 @@ export class ClaimFactory {
 
   inpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, admit: number, stay: number): ClaimLine[] {
     const lines: ClaimLine[] = [this.line(ITEM.wardBed, inst, stay), this.line(ITEM.nursing, inst, stay)];
-    for (const d of dx.drugs) if (rng.chance(0.7)) lines.push(this.line(d, inst, rng.range(1, Math.max(2, stay))));
+    // Inpatient drugs are dispensed daily; a stay's drug bill is the largest part of its cost.
+    for (const d of dx.drugs) if (rng.chance(0.8)) lines.push(this.line(d, inst, rng.range(stay, stay * 3)));
+    lines.push(this.line(ITEM.infusion, inst, rng.range(Math.ceil(stay / 2), stay * 2)));
     for (const e of dx.exams) if (this.allowed(e, inst, person, admit) && rng.chance(0.7)) lines.push(this.line(e, inst, rng.range(1, 2)));
     for (const t of dx.treatments) if (this.allowed(t, inst, person, admit) && rng.chance(0.8)) lines.push(this.line(t, inst, t === ITEM.appendectomy ? 1 : rng.range(1, stay)));
     lines.push(this.line(ITEM.infusionSet, inst, rng.range(1, stay)));
