@@ -5,7 +5,8 @@ import { personMembers, ringSize, type Member, type PlantContext, type PlantedGr
 /**
  * 出借、冒用医保卡: a few people use many lent cards at the same pharmacies and clinic. The recorded
  * recipient (where a check is done) is the user, not the holder; items sometimes contradict the holder's
- * gender; some lent cards are swiped minutes after the holder's own visit across town.
+ * gender; some lent cards are swiped minutes after the holder's own visit across town, or while the
+ * holder lies in hospital.
  */
 export function plantCardLending(ctx: PlantContext, rng: Rng, p: ScenarioParams, id: string, earlier: number[]): PlantedGroup {
   const f = ctx.factory;
@@ -68,6 +69,32 @@ export function plantCardLending(ctx: PlantContext, rng: Rng, p: ScenarioParams,
       f.drugLines(lent.lines, rng.pick(DIAGNOSES[1]!.drugs), ctx.pop.institutions[pharmacy]!, 2, true);
       lent.fundRatio = 0.95;
       claims.push(ctx.addClaim(lent));
+    }
+    // The holder is in hospital while their card keeps buying at the ring's pharmacy.
+    if (rng.chance(0.2 * p.strength)) {
+      const hospitalIndex = ctx.pop.persons.prefHospital[holder]!;
+      const hospital = ctx.pop.institutions[hospitalIndex]!;
+      const stay = rng.range(5, 12);
+      const admit = rng.range(start, Math.max(start, end - stay));
+      const discharge = Math.min(f.days - 1, admit + stay);
+      const dxIndex = f.diagnosisFor(rng, holder, admit, true);
+      const inpatient = f.base('inpatient', f.officeTime(rng, discharge), hospitalIndex, holder, 'face');
+      inpatient.card = card;
+      inpatient.doctor = rng.pick(hospital.doctors);
+      inpatient.department = ctx.pop.doctors[inpatient.doctor]!.department;
+      inpatient.diagnosis = dxIndex;
+      inpatient.admitDay = admit;
+      inpatient.dischargeDay = discharge;
+      inpatient.lines = f.inpatientLines(rng, DIAGNOSES[dxIndex]!, hospital, holder, admit, discharge - admit);
+      inpatient.fundRatio = f.fundRatio(rng, holder, 'inpatient');
+      ctx.addClaim(inpatient);
+      const pharmacy = rng.pick(pharmacies);
+      const during = f.base('pharmacy', f.shopTime(rng, rng.range(admit + 1, Math.max(admit + 1, discharge - 1))), pharmacy, holder, 'none');
+      during.card = card;
+      during.diagnosis = 1;
+      f.drugLines(during.lines, rng.pick(DIAGNOSES[1]!.drugs), ctx.pop.institutions[pharmacy]!, 2, true);
+      during.fundRatio = 0.95;
+      claims.push(ctx.addClaim(during));
     }
   }
   const members: Member[] = [
