@@ -1,10 +1,12 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { logger } from '../../config/logger.ts';
 import { generate } from '../../generator/generate.ts';
 import { defaultHardNegativePlan, defaultScenarioPlan, parseHardNegativePlan, parseScenarioPlan, PlanError } from '../../generator/plan.ts';
 import { REGION_SEEDS } from '../../generator/reference-data.ts';
 import { parsePeriod } from '../../generator/time.ts';
+
+const DEFAULT_PERIOD = '2024-01-01..2024-12-31';
 
 function parseClaims(value: string): number {
   const n = Number(value.replaceAll('_', ''));
@@ -52,7 +54,7 @@ export function registerGenerateCommands(program: Command): void {
     .option('--seed <n>', 'random seed; the same seed and arguments give byte-identical files', parseSeed, 1)
     .requiredOption('--out <dir>', 'output directory (created if missing)')
     .option('--regions <n>', `number of pooling regions (1..${REGION_SEEDS.length})`, parseRegions, 4)
-    .option('--period <from..to>', 'settlement period, ISO dates', asArgumentError('--period', parsePeriod), parsePeriod('2024-01-01..2024-12-31'))
+    .addOption(new Option('--period <from..to>', 'settlement period, ISO dates').argParser(asArgumentError('--period', parsePeriod)).default(parsePeriod(DEFAULT_PERIOD), DEFAULT_PERIOD))
     .option('--scenarios <spec>', 'rings to plant, e.g. "card-lending=5,kickback=3:size=3-60:strength=0.9:spread=60:overlap=0.2", or "none" (default: every family, count scaled to --claims)')
     .option('--hard-negatives <spec>', 'override hard-negative counts, e.g. "nursing-home=3,family-pharmacy=10", or "none"')
     .action(async (o: GenerateCliOptions) => {
