@@ -13,6 +13,7 @@ import { ID_PREFIX, SCENARIO_FAMILIES, SCENARIOS } from './scenarios/index.ts';
 import { PlantContext, type Member, type PlantedGroup } from './scenarios/context.ts';
 import { DateCache, dateString, type Period } from './time.ts';
 import { HeapGuard } from './memory.ts';
+import { ItemSink } from './items-sink.ts';
 
 export interface GenerateOptions {
   claims: number;
@@ -23,6 +24,8 @@ export interface GenerateOptions {
   scenarios: ScenarioPlan;
   hardNegatives: HardNegativePlan;
   onProgress?: (claimsWritten: number) => void;
+  /** format claim_items.csv on a worker thread (default true); the bytes are the same either way */
+  itemsThread?: boolean;
 }
 
 export interface GenerateSummary {
@@ -219,7 +222,7 @@ async function writePersonsAndCards(out: string, pop: Population, seed: number, 
 }
 
 const ascii = (s: string) => Buffer.from(s, 'utf8');
-const ITEM_BYTES = CATALOG.map((c) => ascii(`${c.code},${csvField(c.name)},${c.category},`));
+const ITEM_TEXT = CATALOG.map((c) => `${c.code},${csvField(c.name)},${c.category},`);
 const DIAGNOSIS_BYTES = DIAGNOSES.map((d) => ascii(`${d.code},${csvField(d.name)},`));
 const KIND_BYTES = { outpatient: ascii('outpatient,'), inpatient: ascii('inpatient,'), pharmacy: ascii('pharmacy,') } as const;
 const CHECK_BYTES = { face: ascii('face,'), real_name: ascii('real_name,'), none: ascii('none,') } as const;
@@ -238,19 +241,6 @@ function writeCardId(f: ByteCsvFile, card: number): void {
   }
 }
 
-function writeQuantity(f: ByteCsvFile, milli: number): void {
-  const whole = Math.floor(milli / 1000);
-  f.int(whole);
-  let frac = milli - whole * 1000;
-  if (frac === 0) return;
-  f.byte(46);
-  for (let div = 100; frac > 0; div /= 10) {
-    const digit = Math.floor(frac / div);
-    f.byte(48 + digit);
-    frac -= digit * div;
-  }
-}
-
 export const CLAIM_ID_KEY = 0xc1a1;
 
 export function claimId(seq: number): string {
@@ -263,7 +253,7 @@ export function claimId(seq: number): string {
  */
 async function writeClaims(opts: GenerateOptions, pop: Population, factory: ClaimFactory, ctx: PlantContext): Promise<{ claims: number; items: number }> {
   const claimsFile = await ByteCsvFile.open(join(opts.out, FILES.claims), CLAIM_COLUMNS);
-  const itemsFile = await ByteCsvFile.open(join(opts.out, FILES.claimItems), CLAIM_ITEM_COLUMNS);
+  const itemsFile = await ItemSink.open(join(opts.out, FILES.claimItems), { item: ITEM_TEXT, tracePrefix: factory.productPrefix }, opts.itemsThread ?? true);
   const rng = Rng.stream(opts.seed, 'background');
   const p = pop.persons;
   const background = opts.claims - ctx.plantedClaims;
@@ -322,25 +312,10 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
       if (c.planted) c.id = idBytes.toString('latin1', 0, 16);
       let total = 0;
       let lineNo = 0;
-      itemsFile.reserve(c.lines.length * 256);
       for (const l of c.lines) {
         const amount = Math.round((l.qtyMilli * l.priceFen) / 1000);
         total += amount;
-        itemsFile.bytes(idBytes);
-        itemsFile.int(++lineNo);
-        itemsFile.comma();
-        itemsFile.bytes(ITEM_BYTES[l.item]!);
-        writeQuantity(itemsFile, l.qtyMilli);
-        itemsFile.comma();
-        itemsFile.yuan(l.priceFen);
-        itemsFile.comma();
-        itemsFile.yuan(amount);
-        itemsFile.comma();
-        if (l.trace >= 0) {
-          itemsFile.bytes(prefixes[l.item]!);
-          itemsFile.padded(l.trace, 13);
-        }
-        itemsFile.endRow();
+        itemsFile.add(idNumber, ++lineNo, l.item, l.qtyMilli, l.priceFen, amount, l.trace);
       }
       const fund = Math.round(total * c.fundRatio);
       c.totalFen = total;
@@ -406,16 +381,16 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
       f.yuan(total - fund);
       f.endRow();
     }
+    await itemsFile.flushIfFull();
     if ((person & 63) === 0) {
       await claimsFile.flushIfFull();
-      await itemsFile.flushIfFull();
       opts.onProgress?.(seq);
       if ((person & 4095) === 0) heap.check();
     }
   }
   await claimsFile.close();
-  await itemsFile.close();
-  return { claims: claimsFile.rows, items: itemsFile.rows };
+  const items = await itemsFile.close();
+  return { claims: claimsFile.rows, items };
 }
 
 function memberId(pop: Population, m: Member): string {

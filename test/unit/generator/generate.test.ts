@@ -51,12 +51,15 @@ describe('ringlens generate', () => {
     claims = readCsv(join(dir, 'claims.csv')).rows;
   }, 60_000);
 
-  it('is deterministic: same seed and arguments give byte-identical files; another seed differs', async () => {
+  it('is deterministic: same seed and arguments give byte-identical files, with or without the items thread; another seed differs', async () => {
     const again = tmp();
     await generate(options(again));
     const a = hashes(dir);
     expect(Object.keys(a)).toEqual(['cards.csv', 'claim_items.csv', 'claims.csv', 'doctors.csv', 'ground-truth.json', 'institutions.csv', 'items.csv', 'manifest.json', 'persons.csv', 'regions.csv']);
     expect(hashes(again)).toEqual(a);
+    const inline = tmp();
+    await generate({ ...options(inline), itemsThread: false });
+    expect(hashes(inline)).toEqual(a);
     const other = tmp();
     await generate(options(other, 12));
     expect(hashes(other)['claims.csv']).not.toBe(a['claims.csv']);
