@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.ts';
+import { registerGenerateCommands } from './commands/generate.ts';
 import { registerIngestCommands } from './commands/ingest.ts';
 import { registerJobCommands } from './commands/jobs.ts';
+import { registerScoreCommands } from './commands/score.ts';
 import { registerServiceCommands } from './commands/services.ts';
 import { registerStackCommands } from './commands/stack.ts';
 
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerServiceCommands(program);
   registerJobCommands(program);
+  registerGenerateCommands(program);
+  registerScoreCommands(program);
   registerIngestCommands(program);
   return program;
 }

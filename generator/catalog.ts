@@ -1,0 +1,164 @@
+import type { Gender, InstitutionLevel, ItemCategory } from './format.ts';
+
+/** Item catalog and diagnoses with the items each typically draws. Prices in fen. */
+
+export interface CatalogItem {
+  code: string;
+  name: string;
+  category: ItemCategory;
+  unit: string;
+  priceFen: number;
+  gender: Gender | '';
+  minAge: number | null;
+  maxAge: number | null;
+  minLevel: InstitutionLevel | '';
+  /** Internal: expensive drugs that kickback schemes push. Not written to items.csv. */
+  highMargin: boolean;
+}
+
+function item(code: string, name: string, category: ItemCategory, unit: string, yuan: number, extra: Partial<CatalogItem> = {}): CatalogItem {
+  return { code, name, category, unit, priceFen: Math.round(yuan * 100), gender: '', minAge: null, maxAge: null, minLevel: '', highMargin: false, ...extra };
+}
+
+export const CATALOG: readonly CatalogItem[] = [
+  item('XA10BA0001', '二甲双胍片', 'drug', '盒', 25),
+  item('XC09CA0002', '缬沙坦胶囊', 'drug', '盒', 38.5),
+  item('XC08CA0003', '苯磺酸氨氯地平片', 'drug', '盒', 22.8),
+  item('XJ01CA0004', '阿莫西林胶囊', 'drug', '盒', 15.6),
+  item('XJ01DC0005', '头孢呋辛酯片', 'drug', '盒', 42),
+  item('XR05CB0006', '氨溴索口服溶液', 'drug', '瓶', 18.9),
+  item('XN02BE0007', '布洛芬缓释胶囊', 'drug', '盒', 16.5),
+  item('XA02BC0008', '奥美拉唑肠溶胶囊', 'drug', '盒', 29.8),
+  item('XC10AA0009', '阿托伐他汀钙片', 'drug', '盒', 56),
+  item('XA10AB0010', '门冬胰岛素注射液', 'drug', '支', 86),
+  item('XB01AC0011', '阿司匹林肠溶片', 'drug', '盒', 14.2),
+  item('XR06AX0012', '氯雷他定片', 'drug', '盒', 19.5),
+  item('XZA09A0013', '连花清瘟胶囊', 'drug', '盒', 32),
+  item('XB05AA0014', '人血白蛋白', 'drug', '瓶', 420, { highMargin: true }),
+  item('XL03AB0015', '重组人干扰素α2b注射液', 'drug', '支', 310, { highMargin: true }),
+  item('XZB01A0016', '注射用丹参多酚酸盐', 'drug', '支', 260, { highMargin: true }),
+  item('XN06DX0017', '银杏叶提取物片', 'drug', '盒', 88, { highMargin: true }),
+  item('XG03DA0018', '黄体酮胶囊', 'drug', '盒', 45, { gender: 'F' }),
+  item('XG04BE0019', '他达拉非片', 'drug', '盒', 120, { gender: 'M' }),
+  item('XJ01MA0020', '左氧氟沙星片', 'drug', '盒', 28),
+  item('XA11CC0021', '骨化三醇软胶囊', 'drug', '盒', 68),
+  item('XM01AH0022', '塞来昔布胶囊', 'drug', '盒', 52),
+  item('250301002', '糖化血红蛋白测定', 'exam', '次', 60),
+  item('250104001', '血细胞分析(血常规)', 'exam', '次', 20),
+  item('250305001', '血糖测定', 'exam', '次', 8),
+  item('250203001', '肝功能检测', 'exam', '次', 70),
+  item('250303001', '血脂四项', 'exam', '次', 45),
+  item('210300001', '胸部X线摄影', 'exam', '次', 80),
+  item('210200001', 'CT平扫', 'exam', '次', 260, { minLevel: 'secondary' }),
+  item('210500001', '磁共振扫描', 'exam', '次', 680, { minLevel: 'secondary' }),
+  item('220600001', '彩色多普勒超声检查', 'exam', '次', 150),
+  item('310701001', '常规心电图', 'exam', '次', 25),
+  item('311201001', '产前检查', 'exam', '次', 90, { gender: 'F', minAge: 15, maxAge: 55 }),
+  item('250403001', '前列腺特异性抗原测定', 'exam', '次', 95, { gender: 'M' }),
+  item('111000001', '门诊诊查费', 'treatment', '次', 10),
+  item('430000001', '针刺', 'treatment', '次', 35),
+  item('430000002', '推拿治疗', 'treatment', '次', 45),
+  item('340200001', '中频脉冲电治疗', 'treatment', '次', 30),
+  item('120400001', '静脉输液', 'treatment', '次', 15),
+  item('120100001', '分级护理', 'treatment', '日', 30),
+  item('331000001', '阑尾切除术', 'treatment', '次', 2200, { minLevel: 'secondary' }),
+  item('311000001', '血液透析', 'treatment', '次', 420, { minLevel: 'secondary' }),
+  item('120500001', '儿童雾化吸入治疗', 'treatment', '次', 28, { maxAge: 14 }),
+  item('C10000001', '一次性输液器', 'material', '套', 6.5),
+  item('C10000002', '一次性使用导尿管', 'material', '根', 85),
+  item('B00000001', '普通病房床位费', 'bed', '日', 50),
+  item('B00000002', '重症监护床位费', 'bed', '日', 600, { minLevel: 'secondary' }),
+];
+
+function indexOf(code: string): number {
+  const i = CATALOG.findIndex((c) => c.code === code);
+  if (i < 0) throw new Error(`catalog has no item ${code}`);
+  return i;
+}
+
+export const ITEM = {
+  registration: indexOf('111000001'),
+  hba1c: indexOf('250301002'),
+  bloodRoutine: indexOf('250104001'),
+  ct: indexOf('210200001'),
+  mri: indexOf('210500001'),
+  ultrasound: indexOf('220600001'),
+  acupuncture: indexOf('430000001'),
+  massage: indexOf('430000002'),
+  physio: indexOf('340200001'),
+  infusion: indexOf('120400001'),
+  nursing: indexOf('120100001'),
+  infusionSet: indexOf('C10000001'),
+  catheter: indexOf('C10000002'),
+  wardBed: indexOf('B00000001'),
+  icuBed: indexOf('B00000002'),
+  progesterone: indexOf('XG03DA0018'),
+  prenatal: indexOf('311201001'),
+  tadalafil: indexOf('XG04BE0019'),
+  psa: indexOf('250403001'),
+  albumin: indexOf('XB05AA0014'),
+  interferon: indexOf('XL03AB0015'),
+  salvianolate: indexOf('XZB01A0016'),
+  ginkgo: indexOf('XN06DX0017'),
+  appendectomy: indexOf('331000001'),
+} as const;
+
+export const HIGH_MARGIN_DRUGS: readonly number[] = CATALOG.flatMap((c, i) => (c.highMargin ? [i] : []));
+
+export interface Diagnosis {
+  code: string;
+  name: string;
+  weight: number;
+  chronic: boolean;
+  gender: Gender | '';
+  minAge: number;
+  maxAge: number;
+  /** Share of this diagnosis's visits that end in an admission. */
+  inpatientShare: number;
+  drugs: readonly number[];
+  exams: readonly number[];
+  treatments: readonly number[];
+}
+
+function dx(code: string, name: string, weight: number, drugs: string[], exams: string[], treatments: string[], extra: Partial<Diagnosis> = {}): Diagnosis {
+  return {
+    code,
+    name,
+    weight,
+    chronic: false,
+    gender: '',
+    minAge: 0,
+    maxAge: 120,
+    inpatientShare: 0.01,
+    drugs: drugs.map(indexOf),
+    exams: exams.map(indexOf),
+    treatments: treatments.map(indexOf),
+    ...extra,
+  };
+}
+
+export const DIAGNOSES: readonly Diagnosis[] = [
+  dx('J06.9', '急性上呼吸道感染', 20, ['XJ01CA0004', 'XR05CB0006', 'XN02BE0007', 'XR06AX0012', 'XZA09A0013', 'XJ01MA0020'], ['250104001'], []),
+  dx('I10', '原发性高血压', 12, ['XC09CA0002', 'XC08CA0003', 'XB01AC0011'], ['310701001', '250303001'], [], { chronic: true, minAge: 35 }),
+  dx('E11.9', '2型糖尿病', 10, ['XA10BA0001', 'XA10AB0010', 'XC10AA0009'], ['250301002', '250305001'], [], { chronic: true, minAge: 30 }),
+  dx('K29.7', '胃炎', 8, ['XA02BC0008'], ['250104001'], []),
+  dx('M54.5', '腰痛', 7, ['XM01AH0022', 'XN02BE0007'], ['210300001'], ['430000001', '430000002', '340200001'], { minAge: 20 }),
+  dx('J18.9', '肺炎', 3, ['XJ01DC0005', 'XJ01MA0020', 'XR05CB0006'], ['250104001', '210300001', '210200001'], ['120400001'], { inpatientShare: 0.3 }),
+  dx('I63.9', '脑梗死', 2, ['XB01AC0011', 'XC10AA0009', 'XZB01A0016', 'XN06DX0017'], ['210200001', '210500001'], ['120400001'], { minAge: 45, inpatientShare: 0.5, chronic: true }),
+  dx('I25.1', '冠状动脉粥样硬化性心脏病', 4, ['XB01AC0011', 'XC10AA0009'], ['310701001', '220600001'], [], { minAge: 40, chronic: true, inpatientShare: 0.08 }),
+  dx('N39.0', '尿路感染', 3, ['XJ01MA0020'], ['250104001'], []),
+  dx('O26.9', '妊娠相关情况', 2, ['XG03DA0018'], ['311201001', '220600001'], [], { gender: 'F', minAge: 20, maxAge: 42, inpatientShare: 0.05 }),
+  dx('N40', '前列腺增生', 2, ['XG04BE0019'], ['250403001', '220600001'], [], { gender: 'M', minAge: 50, chronic: true }),
+  dx('J45.9', '哮喘', 2, ['XR05CB0006', 'XR06AX0012'], ['250104001'], ['120500001']),
+  dx('K35.8', '急性阑尾炎', 1, ['XJ01DC0005'], ['250104001', '220600001'], ['331000001'], { inpatientShare: 0.9 }),
+  dx('N18.5', '慢性肾脏病5期', 0.5, ['XA11CC0021'], ['250203001'], ['311000001'], { chronic: true, minAge: 30, inpatientShare: 0.05 }),
+  dx('E78.5', '高脂血症', 4, ['XC10AA0009'], ['250303001'], [], { minAge: 30, chronic: true }),
+];
+
+export function diagnosisIndex(code: string): number {
+  const i = DIAGNOSES.findIndex((d) => d.code === code);
+  if (i < 0) throw new Error(`no diagnosis ${code}`);
+  return i;
+}
+
+export const CHRONIC_DIAGNOSES: readonly number[] = DIAGNOSES.flatMap((d, i) => (d.chronic && d.gender === '' ? [i] : []));

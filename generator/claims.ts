@@ -1,0 +1,338 @@
+import { CATALOG, DIAGNOSES, ITEM, type Diagnosis } from './catalog.ts';
+import type { ClaimKind, IdentityCheck } from './format.ts';
+import { ageOn, type Institution, type Population } from './population.ts';
+import { Rng, WeightedPicker, permute } from './random.ts';
+import { dayOfYear, weekday, type Period } from './time.ts';
+
+/**
+ * Claim drafts and the background (honest) claim model. A draft is what a claim is before it gets
+ * its id; planted scenarios build drafts too, so every claim goes through the same writer.
+ */
+
+export interface ClaimLine {
+  item: number;
+  /** thousandths of a unit, so quantities like 0.5 print exactly */
+  qtyMilli: number;
+  priceFen: number;
+  /** permuted serial of the package's traceability code; -1 when not scanned */
+  trace: number;
+}
+
+export interface ClaimDraft {
+  /** seconds since the period's first midnight, +08:00 */
+  t: number;
+  kind: ClaimKind;
+  institution: number;
+  department: string;
+  doctor: number;
+  card: number;
+  served: number;
+  check: IdentityCheck;
+  diagnosis: number;
+  admitDay: number;
+  dischargeDay: number;
+  rxDoctor: number;
+  rxId: string;
+  lines: ClaimLine[];
+  fundRatio: number;
+  /** set when written */
+  id: string;
+  totalFen: number;
+  fundFen: number;
+  /** part of a ring or hard-negative group: its id goes into the ground truth */
+  planted: boolean;
+}
+
+export const KIND_MIX = { inpatient: 0.025, outpatient: 0.615 } as const;
+
+/** Shared per-run state for drawing claims: seasonality, pickers, id counters. */
+export class ClaimFactory {
+  readonly days: number;
+  private readonly dayPicker: WeightedPicker;
+  private readonly weekdayPicker: WeightedPicker;
+  private readonly outDiagnosisPicker: WeightedPicker;
+  private readonly inDiagnosisPicker: WeightedPicker;
+  private traceCounter = 0;
+  private rxCounter = 0;
+  readonly productPrefix: string[];
+
+  constructor(
+    readonly pop: Population,
+    readonly period: Period,
+    seed: number,
+  ) {
+    this.days = period.endDay - period.startDay + 1;
+    const dayWeights: number[] = [];
+    const weekdayWeights: number[] = [];
+    for (let d = 0; d < this.days; d++) {
+      const day = period.startDay + d;
+      // Winter respiratory peak, quieter summer; weekends see fewer outpatient visits.
+      const season = 1 + 0.22 * Math.cos((2 * Math.PI * (dayOfYear(day) - 15)) / 365);
+      const wd = weekday(day);
+      dayWeights.push(season * (wd >= 5 ? 0.7 : 1));
+      weekdayWeights.push(wd >= 5 ? 0 : season);
+    }
+    this.dayPicker = new WeightedPicker(dayWeights);
+    this.weekdayPicker = new WeightedPicker(weekdayWeights);
+    this.outDiagnosisPicker = new WeightedPicker(DIAGNOSES.map((d) => d.weight * (1 - d.inpatientShare)));
+    this.inDiagnosisPicker = new WeightedPicker(DIAGNOSES.map((d) => d.weight * d.inpatientShare));
+    const prefixRng = Rng.stream(seed, 'trace-prefix');
+    this.productPrefix = CATALOG.map(() => '8' + String(prefixRng.range(100000, 999999)));
+  }
+
+  randomDay(rng: Rng): number {
+    return this.dayPicker.pick(rng);
+  }
+
+  randomWorkday(rng: Rng): number {
+    return this.weekdayPicker.pick(rng);
+  }
+
+  /** A unique package serial; with the product prefix of its item it forms the 20-digit traceability code. */
+  newTraceCode(_item: number): number {
+    return permute(this.traceCounter++, 40, 0x7ace);
+  }
+
+  traceCodeText(item: number, serial: number): string {
+    return this.productPrefix[item] + String(serial).padStart(13, '0');
+  }
+
+  newPrescriptionId(): string {
+    return 'RX' + String(permute(this.rxCounter++, 46, 0x12)).padStart(14, '0');
+  }
+
+  levelPriceFactor(inst: Institution): number {
+    return inst.level === 'tertiary' ? 1.2 : inst.level === 'secondary' ? 1 : 0.85;
+  }
+
+  line(item: number, inst: Institution, qty: number, trace = -1): ClaimLine {
+    const c = CATALOG[item]!;
+    const priceFen = c.category === 'drug' ? c.priceFen : Math.round(c.priceFen * this.levelPriceFactor(inst));
+    return { item, qtyMilli: Math.round(qty * 1000), priceFen, trace };
+  }
+
+  /** Drug lines: one line per package when the package is scanned, so each line carries one trace code. */
+  drugLines(lines: ClaimLine[], item: number, inst: Institution, packages: number, traced: boolean): void {
+    if (!traced) {
+      lines.push(this.line(item, inst, packages));
+      return;
+    }
+    for (let k = 0; k < packages; k++) lines.push(this.line(item, inst, 1, this.newTraceCode(item)));
+  }
+
+  identityCheck(rng: Rng, inst: Institution): IdentityCheck {
+    const r = rng.float();
+    if (inst.kind === 'pharmacy') return r < 0.15 ? 'face' : r < 0.3 ? 'real_name' : 'none';
+    if (inst.level === 'tertiary') return r < 0.55 ? 'face' : r < 0.75 ? 'real_name' : 'none';
+    if (inst.level === 'secondary') return r < 0.4 ? 'face' : r < 0.6 ? 'real_name' : 'none';
+    return r < 0.2 ? 'face' : r < 0.45 ? 'real_name' : 'none';
+  }
+
+  fundRatio(rng: Rng, person: number, kind: ClaimKind): number {
+    const employee = this.pop.persons.employee[person] === 1;
+    if (kind === 'inpatient') return employee ? 0.78 + rng.float() * 0.12 : 0.55 + rng.float() * 0.15;
+    if (kind === 'pharmacy') return employee ? 0.85 + rng.float() * 0.15 : 0.5 + rng.float() * 0.2;
+    return employee ? 0.7 + rng.float() * 0.2 : 0.45 + rng.float() * 0.2;
+  }
+
+  /** A diagnosis that fits the person's age and gender; their chronic condition more often than not. */
+  diagnosisFor(rng: Rng, person: number, day: number, inpatient: boolean): number {
+    const p = this.pop.persons;
+    const chronic = p.chronic[person]!;
+    if (!inpatient && chronic >= 0 && rng.chance(0.6)) return chronic;
+    const age = ageOn(p.birthDay[person]!, this.period.startDay + day);
+    const gender = p.gender[person] === 0 ? 'M' : 'F';
+    for (let tries = 0; tries < 8; tries++) {
+      const d = (inpatient ? this.inDiagnosisPicker : this.outDiagnosisPicker).pick(rng);
+      const dx = DIAGNOSES[d]!;
+      if (age >= dx.minAge && age <= dx.maxAge && (dx.gender === '' || dx.gender === gender)) return d;
+    }
+    return 0;
+  }
+
+  cardFor(rng: Rng, person: number): number {
+    return this.pop.persons.hasEVoucher[person] === 1 && rng.chance(0.55) ? person * 2 + 1 : person * 2;
+  }
+
+  outpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, day: number): ClaimLine[] {
+    const lines: ClaimLine[] = [this.line(ITEM.registration, inst, 1)];
+    const drugCount = rng.chance(0.15) ? 0 : rng.range(1, Math.min(3, dx.drugs.length));
+    const traced = rng.chance(inst.level === 'tertiary' ? 0.6 : 0.35);
+    for (const d of rng.sample(dx.drugs, drugCount)) this.drugLines(lines, d, inst, rng.chance(0.7) ? 1 : rng.range(2, 3), traced);
+    if (dx.exams.length && rng.chance(0.35)) {
+      const exam = rng.pick(dx.exams);
+      if (this.allowed(exam, inst, person, day)) lines.push(this.line(exam, inst, 1));
+    }
+    if (dx.treatments.length && rng.chance(0.4)) {
+      const tr = rng.pick(dx.treatments);
+      if (this.allowed(tr, inst, person, day)) lines.push(this.line(tr, inst, rng.range(1, 2)));
+    }
+    return lines;
+  }
+
+  /** Honest claims respect the catalog's level, gender and age limits. */
+  allowed(item: number, inst: Institution, person: number, day: number): boolean {
+    const c = CATALOG[item]!;
+    const p = this.pop.persons;
+    if (c.minLevel !== '' && levelRank(inst.level) < levelRank(c.minLevel)) return false;
+    if (c.gender !== '' && (p.gender[person] === 0 ? 'M' : 'F') !== c.gender) return false;
+    const age = ageOn(p.birthDay[person]!, this.period.startDay + day);
+    if (c.minAge !== null && age < c.minAge) return false;
+    if (c.maxAge !== null && age > c.maxAge) return false;
+    return true;
+  }
+
+  inpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, admit: number, stay: number): ClaimLine[] {
+    const lines: ClaimLine[] = [this.line(ITEM.wardBed, inst, stay), this.line(ITEM.nursing, inst, stay)];
+    // Inpatient drugs are dispensed daily; a stay's drug bill is the largest part of its cost.
+    for (const d of dx.drugs) if (rng.chance(0.8)) lines.push(this.line(d, inst, rng.range(stay, stay * 3)));
+    lines.push(this.line(ITEM.infusion, inst, rng.range(Math.ceil(stay / 2), stay * 2)));
+    for (const e of dx.exams) if (this.allowed(e, inst, person, admit) && rng.chance(0.7)) lines.push(this.line(e, inst, rng.range(1, 2)));
+    for (const t of dx.treatments) if (this.allowed(t, inst, person, admit) && rng.chance(0.8)) lines.push(this.line(t, inst, t === ITEM.appendectomy ? 1 : rng.range(1, stay)));
+    lines.push(this.line(ITEM.infusionSet, inst, rng.range(1, stay)));
+    if (rng.chance(0.1) && levelRank(inst.level) >= 2) lines.push(this.line(ITEM.icuBed, inst, rng.range(1, 3)));
+    return lines;
+  }
+
+  seconds(day: number, hour: number, minute: number, second = 0): number {
+    return day * 86400 + hour * 3600 + minute * 60 + second;
+  }
+
+  /** Office hours with a morning peak, as hospital settlement logs show. */
+  officeTime(rng: Rng, day: number): number {
+    const hour = rng.chance(0.6) ? rng.range(8, 11) : rng.range(13, 16);
+    return this.seconds(day, hour, rng.int(60), rng.int(60));
+  }
+
+  shopTime(rng: Rng, day: number): number {
+    return this.seconds(day, rng.range(8, 21), rng.int(60), rng.int(60));
+  }
+
+  base(kind: ClaimKind, t: number, institution: number, person: number, check: IdentityCheck): ClaimDraft {
+    return {
+      t,
+      kind,
+      institution,
+      department: '',
+      doctor: -1,
+      card: person * 2,
+      served: check === 'none' ? -1 : person,
+      check,
+      diagnosis: 0,
+      admitDay: -1,
+      dischargeDay: -1,
+      rxDoctor: -1,
+      rxId: '',
+      lines: [],
+      fundRatio: 0.7,
+      id: '',
+      totalFen: 0,
+      fundFen: 0,
+      planted: false,
+    };
+  }
+
+  /** `count` honest claims for one person, appended to out. */
+  background(rng: Rng, person: number, count: number, out: ClaimDraft[]): void {
+    const p = this.pop.persons;
+    const pop = this.pop;
+    const regionPickers = pop.byRegion[p.region[person]!]!;
+    let made = 0;
+    while (made < count) {
+      const r = rng.float();
+      const day = this.randomDay(rng);
+      if (r < KIND_MIX.inpatient) {
+        const dxIndex = this.diagnosisFor(rng, person, day, true);
+        const dx = DIAGNOSES[dxIndex]!;
+        const instIndex = rng.chance(0.7) ? p.prefHospital[person]! : regionPickers.hospitals[regionPickers.hospitalPicker.pick(rng)]!;
+        const inst = pop.institutions[instIndex]!;
+        const stay = Math.min(30, Math.max(2, Math.round(rng.logNormal(1.8, 0.5))));
+        const discharge = Math.min(this.days - 1, day + stay);
+        const admit = discharge - stay;
+        const c = this.base('inpatient', this.officeTime(rng, discharge), instIndex, person, this.identityCheck(rng, inst));
+        c.card = this.cardFor(rng, person);
+        c.diagnosis = dxIndex;
+        c.doctor = rng.pick(inst.doctors);
+        c.department = pop.doctors[c.doctor]!.department;
+        c.admitDay = admit;
+        c.dischargeDay = discharge;
+        c.lines = this.inpatientLines(rng, dx, inst, person, admit, stay);
+        c.fundRatio = this.fundRatio(rng, person, 'inpatient');
+        out.push(c);
+        made++;
+      } else if (r < KIND_MIX.inpatient + KIND_MIX.outpatient) {
+        const where = rng.float();
+        const instIndex =
+          where < 0.5
+            ? p.homeClinic[person]!
+            : where < 0.85
+              ? p.prefHospital[person]!
+              : where < 0.97
+                ? regionPickers.hospitals[regionPickers.hospitalPicker.pick(rng)]!
+                : this.remoteHospital(rng, p.region[person]!);
+        const inst = pop.institutions[instIndex]!;
+        const dxIndex = this.diagnosisFor(rng, person, day, false);
+        const c = this.base('outpatient', this.officeTime(rng, day), instIndex, person, this.identityCheck(rng, inst));
+        c.card = this.cardFor(rng, person);
+        c.diagnosis = dxIndex;
+        c.doctor = rng.pick(inst.doctors);
+        c.department = pop.doctors[c.doctor]!.department;
+        c.lines = this.outpatientLines(rng, DIAGNOSES[dxIndex]!, inst, person, day);
+        c.fundRatio = this.fundRatio(rng, person, 'outpatient');
+        this.maybeFamilyCard(rng, person, c);
+        out.push(c);
+        made++;
+        // External prescription (外配处方) filled at a pharmacy the same day.
+        if (made < count && inst.kind === 'hospital' && rng.chance(0.18)) {
+          const pharmacy = inst.besidePharmacy >= 0 && rng.chance(0.75) ? inst.besidePharmacy : p.homePharmacy[person]!;
+          out.push(this.prescriptionFill(rng, person, pharmacy, c.doctor, dxIndex, c.t + rng.range(1200, 10800)));
+          made++;
+        }
+      } else {
+        const pharmacy = rng.chance(0.75) ? p.homePharmacy[person]! : regionPickers.pharmacies[regionPickers.pharmacyPicker.pick(rng)]!;
+        const inst = pop.institutions[pharmacy]!;
+        const dxIndex = this.diagnosisFor(rng, person, day, false);
+        const c = this.base('pharmacy', this.shopTime(rng, day), pharmacy, person, this.identityCheck(rng, inst));
+        c.card = this.cardFor(rng, person);
+        c.diagnosis = dxIndex;
+        const dx = DIAGNOSES[dxIndex]!;
+        for (const d of rng.sample(dx.drugs, rng.range(1, Math.min(2, dx.drugs.length)))) this.drugLines(c.lines, d, inst, rng.chance(0.75) ? 1 : 2, true);
+        c.fundRatio = this.fundRatio(rng, person, 'pharmacy');
+        this.maybeFamilyCard(rng, person, c);
+        out.push(c);
+        made++;
+      }
+    }
+  }
+
+  prescriptionFill(rng: Rng, person: number, pharmacy: number, doctor: number, dxIndex: number, t: number): ClaimDraft {
+    const inst = this.pop.institutions[pharmacy]!;
+    const c = this.base('pharmacy', Math.min(t, this.days * 86400 - 1), pharmacy, person, this.identityCheck(rng, inst));
+    c.card = this.cardFor(rng, person);
+    c.diagnosis = dxIndex;
+    c.rxDoctor = doctor;
+    c.rxId = this.newPrescriptionId();
+    const dx = DIAGNOSES[dxIndex]!;
+    for (const d of rng.sample(dx.drugs, rng.range(1, Math.min(2, dx.drugs.length)))) this.drugLines(c.lines, d, inst, rng.range(1, 2), true);
+    c.fundRatio = this.fundRatio(rng, person, 'pharmacy');
+    return c;
+  }
+
+  /** Parents using their card for a child (and the like) happen honestly too; the recipient is a household member. */
+  private maybeFamilyCard(rng: Rng, person: number, c: ClaimDraft): void {
+    const p = this.pop.persons;
+    const size = p.householdSize[person]!;
+    if (size > 1 && c.check !== 'none' && rng.chance(0.01)) c.served = p.household[person]! + rng.int(size);
+  }
+
+  private remoteHospital(rng: Rng, home: number): number {
+    const regions = this.pop.byRegion.length;
+    const other = regions > 1 ? (home + 1 + rng.int(regions - 1)) % regions : home;
+    const r = this.pop.byRegion[other]!;
+    return r.hospitals[r.hospitalPicker.pick(rng)]!;
+  }
+}
+
+export function levelRank(level: string): number {
+  return level === 'tertiary' ? 3 : level === 'secondary' ? 2 : level === 'primary' ? 1 : 0;
+}

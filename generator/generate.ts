@@ -1,0 +1,458 @@
+import { access, constants, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GroundTruth, HardNegativeGroup, TruthRing } from '../evaluation/formats.ts';
+import { CATALOG, DIAGNOSES } from './catalog.ts';
+import { ClaimFactory, type ClaimDraft } from './claims.ts';
+import { ByteCsvFile, csvField, CsvFile, fixed5, yuan } from './csv.ts';
+import { CARD_COLUMNS, CLAIM_COLUMNS, CLAIM_ITEM_COLUMNS, DOCTOR_COLUMNS, FILES, FORMAT_VERSION, INSTITUTION_COLUMNS, ITEM_COLUMNS, PERSON_COLUMNS, REGION_COLUMNS } from './format.ts';
+import { HARD_NEGATIVE_KINDS, labelGiantHospitals, placePharmaciesBesideHospitals, plantFamilies, plantNursingHomes, plantWeeklyChronic, type HardNegativePlan } from './hard-negatives.ts';
+import type { ScenarioPlan } from './plan.ts';
+import { buildPopulation, cardId, homeAddress, householdId, personName, randomSurname, type Population } from './population.ts';
+import { permute, Rng } from './random.ts';
+import { ID_PREFIX, SCENARIO_FAMILIES, SCENARIOS } from './scenarios/index.ts';
+import { PlantContext, type Member, type PlantedGroup } from './scenarios/context.ts';
+import { DateCache, dateString, type Period } from './time.ts';
+import { HeapGuard } from './memory.ts';
+import { ItemSink } from './items-sink.ts';
+
+export interface GenerateOptions {
+  claims: number;
+  seed: number;
+  out: string;
+  regions: number;
+  period: Period;
+  scenarios: ScenarioPlan;
+  hardNegatives: HardNegativePlan;
+  onProgress?: (claimsWritten: number) => void;
+  /** format claim_items.csv on a worker thread (default true); the bytes are the same either way */
+  itemsThread?: boolean;
+}
+
+export interface GenerateSummary {
+  out: string;
+  claims: number;
+  claimItems: number;
+  plantedClaims: number;
+  counts: Record<string, number>;
+  ringsByFamily: Record<string, number>;
+  hardNegativesByKind: Record<string, number>;
+  /** wall-clock seconds spent streaming claims.csv and claim_items.csv (the part that scales with --claims) */
+  claimSeconds: number;
+}
+
+export class GenerateError extends Error {}
+
+/** Average settlements per insured person per year; the population is sized from --claims with it. */
+const CLAIMS_PER_PERSON = 6.5;
+/** Planted claims may not crowd out the background, or the dataset stops looking like real data. */
+const MAX_PLANTED_SHARE = 0.6;
+
+export async function generate(opts: GenerateOptions): Promise<GenerateSummary> {
+  await mkdir(opts.out, { recursive: true }).catch((e: Error) => {
+    throw new GenerateError(`--out: cannot create "${opts.out}": ${e.message}`);
+  });
+  await access(opts.out, constants.W_OK).catch(() => {
+    throw new GenerateError(`--out: directory "${opts.out}" is not writable`);
+  });
+
+  const personCount = Math.max(300, Math.round(opts.claims / CLAIMS_PER_PERSON));
+  const pop = buildPopulation(opts.seed, { personCount, regionCount: opts.regions, period: opts.period, giantHospitals: opts.hardNegatives['giant-hospital'] });
+  const factory = new ClaimFactory(pop, opts.period, opts.seed);
+  const ctx = new PlantContext(pop, factory);
+  const { rings, negatives } = plant(ctx, opts);
+  if (ctx.plantedClaims > opts.claims * MAX_PLANTED_SHARE) {
+    throw new GenerateError(`--scenarios: the planted rings need ${ctx.plantedClaims} claims, more than ${Math.round(MAX_PLANTED_SHARE * 100)}% of --claims ${opts.claims}; raise --claims or plant fewer/smaller rings`);
+  }
+
+  const counts: Record<string, number> = {};
+  counts.regions = await writeRegions(opts.out, pop);
+  counts.institutions = await writeInstitutions(opts.out, pop);
+  counts.doctors = await writeDoctors(opts.out, pop);
+  counts.items = await writeItems(opts.out);
+  const { persons, cards } = await writePersonsAndCards(opts.out, pop, opts.seed, opts.period);
+  counts.persons = persons;
+  counts.cards = cards;
+  const claimsStarted = process.hrtime.bigint();
+  const written = await writeClaims(opts, pop, factory, ctx);
+  const claimSeconds = Number(process.hrtime.bigint() - claimsStarted) / 1e9;
+  counts.claims = written.claims;
+  counts.claimItems = written.items;
+
+  const truth = groundTruth(opts, pop, factory, rings, negatives);
+  await writeFile(join(opts.out, FILES.groundTruth), JSON.stringify(truth, null, 1) + '\n');
+  const ringsByFamily = tally(truth.rings.map((r) => r.family));
+  const hardNegativesByKind = tally(truth.hardNegatives.map((g) => g.kind));
+  const manifest = {
+    formatVersion: FORMAT_VERSION,
+    seed: opts.seed,
+    claims: opts.claims,
+    regions: opts.regions,
+    period: { start: dateString(opts.period.startDay), end: dateString(opts.period.endDay) },
+    rows: counts,
+    plantedClaims: ctx.plantedClaims,
+    ringsByFamily,
+    hardNegativesByKind,
+  };
+  await writeFile(join(opts.out, FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
+  return { out: opts.out, claims: written.claims, claimItems: written.items, plantedClaims: ctx.plantedClaims, counts, ringsByFamily, hardNegativesByKind, claimSeconds };
+}
+
+function tally(keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
+}
+
+function plant(ctx: PlantContext, opts: GenerateOptions): { rings: PlantedGroup[]; negatives: PlantedGroup[] } {
+  const seed = opts.seed;
+  let negativeSerial = 0;
+  const nextNegativeId = () => `HN-${String(++negativeSerial).padStart(4, '0')}`;
+  const negatives: PlantedGroup[] = [];
+  // Institution-level hard negatives first: they decide which institutions rings may not use.
+  negatives.push(...labelGiantHospitals(ctx, opts.hardNegatives['giant-hospital'], nextNegativeId));
+  negatives.push(...placePharmaciesBesideHospitals(ctx, Rng.stream(seed, 'hn:beside'), opts.hardNegatives['pharmacy-beside-hospital'], nextNegativeId));
+
+  const rings: PlantedGroup[] = [];
+  for (const family of SCENARIO_FAMILIES) {
+    const params = opts.scenarios[family];
+    if (!params || params.count === 0) continue;
+    const rng = Rng.stream(seed, `scenario:${family}`);
+    const earlier: number[] = [];
+    const maxSize = Math.max(3, Math.min(params.maxSize, Math.floor(ctx.pop.persons.count / 40)));
+    const sized = { ...params, minSize: Math.min(params.minSize, maxSize), maxSize };
+    for (let i = 0; i < params.count; i++) {
+      rings.push(SCENARIOS[family](ctx, rng, sized, `R-${ID_PREFIX[family]}-${String(i + 1).padStart(4, '0')}`, earlier));
+    }
+  }
+  negatives.push(...plantFamilies(ctx, Rng.stream(seed, 'hn:family'), opts.hardNegatives['family-pharmacy'], nextNegativeId));
+  negatives.push(...plantNursingHomes(ctx, Rng.stream(seed, 'hn:nursing'), opts.hardNegatives['nursing-home'], nextNegativeId));
+  negatives.push(...plantWeeklyChronic(ctx, Rng.stream(seed, 'hn:weekly'), opts.hardNegatives['weekly-chronic'], nextNegativeId));
+  return { rings, negatives };
+}
+
+async function writeRegions(out: string, pop: Population): Promise<number> {
+  const f = await CsvFile.open(join(out, FILES.regions), REGION_COLUMNS);
+  for (const r of pop.regions) f.row([r.code, r.name, r.province, fixed5(r.lat), fixed5(r.lon)]);
+  await f.close();
+  return f.rows;
+}
+
+async function writeInstitutions(out: string, pop: Population): Promise<number> {
+  const f = await CsvFile.open(join(out, FILES.institutions), INSTITUTION_COLUMNS);
+  for (const i of pop.institutions) f.row([i.code, i.name, i.kind, i.level, pop.regions[i.region]!.code, i.address, fixed5(i.lat), fixed5(i.lon), i.beds]);
+  await f.close();
+  return f.rows;
+}
+
+async function writeDoctors(out: string, pop: Population): Promise<number> {
+  const f = await CsvFile.open(join(out, FILES.doctors), DOCTOR_COLUMNS);
+  for (const d of pop.doctors) f.row([d.code, d.name, d.gender, pop.institutions[d.institution]!.code, d.department, d.title]);
+  await f.close();
+  return f.rows;
+}
+
+async function writeItems(out: string): Promise<number> {
+  const f = await CsvFile.open(join(out, FILES.items), ITEM_COLUMNS);
+  for (const c of CATALOG) f.row([c.code, c.name, c.category, c.unit, yuan(c.priceFen), c.gender, c.minAge ?? '', c.maxAge ?? '', c.minLevel]);
+  await f.close();
+  return f.rows;
+}
+
+async function writePersonsAndCards(out: string, pop: Population, seed: number, period: Period): Promise<{ persons: number; cards: number }> {
+  const rng = Rng.stream(seed, 'person-details');
+  const persons = await ByteCsvFile.open(join(out, FILES.persons), PERSON_COLUMNS);
+  const cards = await ByteCsvFile.open(join(out, FILES.cards), CARD_COLUMNS);
+  const p = pop.persons;
+  const dates = new DateCache();
+  const regionCodes = pop.regions.map((r) => ascii(r.code + ','));
+  let address = '';
+  let surname = '';
+  for (let i = 0; i < p.count; i++) {
+    const region = pop.regions[p.region[i]!]!;
+    if (p.household[i] === i) {
+      address = csvField(homeAddress(rng, region));
+      surname = randomSurname(rng);
+    }
+    const gender = p.gender[i] === 0 ? 'M' : 'F';
+    const override = pop.addressOverride.get(i);
+    const idNumber = p.idNumber[i]!;
+    persons.reserve(512);
+    persons.ascii(idNumber);
+    persons.comma();
+    persons.utf8(csvField(personName(rng, gender, rng.chance(0.7) ? surname : randomSurname(rng))));
+    persons.comma();
+    persons.ascii(gender);
+    persons.comma();
+    persons.ascii(dates.get(p.birthDay[i]!));
+    persons.comma();
+    persons.bytes(regionCodes[p.region[i]!]!);
+    persons.ascii(p.employee[i] ? 'employee,' : 'resident,');
+    persons.ascii(override?.householdId ?? householdId(p.household[i]!));
+    persons.comma();
+    persons.utf8(override ? csvField(override.address) : address);
+    persons.endRow();
+    const issued = Math.max(p.birthDay[i]!, period.startDay - rng.range(30, 12 * 365));
+    cards.reserve(256);
+    writeCardId(cards, i * 2);
+    cards.ascii(',physical,');
+    cards.ascii(idNumber);
+    cards.comma();
+    cards.ascii(dates.get(issued));
+    cards.comma();
+    cards.ascii(region.code);
+    cards.endRow();
+    if (p.hasEVoucher[i]) {
+      writeCardId(cards, i * 2 + 1);
+      cards.ascii(',e_voucher,');
+      cards.ascii(idNumber);
+      cards.comma();
+      cards.ascii(dates.get(period.startDay - rng.range(30, 4 * 365)));
+      cards.comma();
+      cards.ascii(region.code);
+      cards.endRow();
+    }
+    if ((i & 1023) === 0) {
+      await persons.flushIfFull();
+      await cards.flushIfFull();
+    }
+  }
+  await persons.close();
+  await cards.close();
+  return { persons: persons.rows, cards: cards.rows };
+}
+
+const ascii = (s: string) => Buffer.from(s, 'utf8');
+const ITEM_TEXT = CATALOG.map((c) => `${c.code},${csvField(c.name)},${c.category},`);
+const DIAGNOSIS_BYTES = DIAGNOSES.map((d) => ascii(`${d.code},${csvField(d.name)},`));
+const KIND_BYTES = { outpatient: ascii('outpatient,'), inpatient: ascii('inpatient,'), pharmacy: ascii('pharmacy,') } as const;
+const CHECK_BYTES = { face: ascii('face,'), real_name: ascii('real_name,'), none: ascii('none,') } as const;
+const OFFSET_BYTES = ascii('+08:00,');
+const CARD_LETTER_CODES = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/** Same text as cardId(), encoded without building a string. */
+function writeCardId(f: ByteCsvFile, card: number): void {
+  const person = card >>> 1;
+  if ((card & 1) === 0) {
+    f.byte(CARD_LETTER_CODES.charCodeAt(Math.floor(person / 2 ** 26) % CARD_LETTER_CODES.length));
+    f.padded(permute(person % 2 ** 26, 26, 0xca4d), 8);
+  } else {
+    f.ascii('EV');
+    f.padded(permute(person, 46, 0xe7), 16);
+  }
+}
+
+export const CLAIM_ID_KEY = 0xc1a1;
+
+export function claimId(seq: number): string {
+  return 'CL' + String(permute(seq, 46, CLAIM_ID_KEY)).padStart(14, '0');
+}
+
+/**
+ * Claims are written person by person: each person's honest claims and any planted claims charged to
+ * their cards, in time order. Memory stays flat however many claims are asked for.
+ */
+async function writeClaims(opts: GenerateOptions, pop: Population, factory: ClaimFactory, ctx: PlantContext): Promise<{ claims: number; items: number }> {
+  const claimsFile = await ByteCsvFile.open(join(opts.out, FILES.claims), CLAIM_COLUMNS);
+  const itemsFile = await ItemSink.open(join(opts.out, FILES.claimItems), { item: ITEM_TEXT, tracePrefix: factory.productPrefix }, opts.itemsThread ?? true);
+  const rng = Rng.stream(opts.seed, 'background');
+  const p = pop.persons;
+  const background = opts.claims - ctx.plantedClaims;
+  let activityTotal = 0;
+  for (let i = 0; i < p.count; i++) activityTotal += p.activity[i]!;
+  const instCode = pop.institutions.map((i) => ascii(i.code + ','));
+  const instRegion = pop.institutions.map((i) => ascii(pop.regions[i.region]!.code + ','));
+  const doctorCode = pop.doctors.map((d) => ascii(d.code));
+  const doctorInst = pop.doctors.map((d) => ascii(pop.institutions[d.institution]!.code));
+  const dates: Buffer[] = [];
+  for (let d = 0; d < factory.days; d++) dates.push(ascii(dateString(opts.period.startDay + d)));
+  const prefixes = factory.productPrefix.map(ascii);
+  const departments = new Map<string, Buffer>();
+  const dept = (d: string) => {
+    let v = departments.get(d);
+    if (v === undefined) departments.set(d, (v = ascii(csvField(d))));
+    return v;
+  };
+  const date = (f: ByteCsvFile, day: number) => {
+    const b = dates[day];
+    if (b) f.bytes(b);
+    else f.ascii(dateString(opts.period.startDay + day));
+  };
+
+  // The claim id is encoded once per claim and copied into the claim row and each of its item rows.
+  const idBytes = Buffer.from('CL00000000000000,');
+  const encodeId = (n: number) => {
+    let x = n;
+    for (let i = 15; i >= 2; i--) {
+      const q = Math.floor(x / 10);
+      idBytes[i] = 48 + (x - q * 10);
+      x = q;
+    }
+  };
+  const heap = new HeapGuard();
+  let seq = 0;
+  let cumulative = 0;
+  let assigned = 0;
+  const chunk: ClaimDraft[] = [];
+  for (let person = 0; person < p.count; person++) {
+    cumulative += (p.activity[person]! * background) / activityTotal;
+    const count = person === p.count - 1 ? background - assigned : Math.min(background - assigned, Math.floor(cumulative) - assigned);
+    assigned += count;
+    chunk.length = 0;
+    if (count > 0) factory.background(rng, person, count, chunk);
+    const planted = ctx.claimsByHolder.get(person);
+    if (planted) for (const c of planted) chunk.push(c);
+    if (chunk.length === 0) continue;
+    chunk.sort((a, b) => a.t - b.t);
+    const insured = p.idNumber[person]!;
+    // Every claim in the chunk is charged to one of this person's two cards: encode them once.
+    const cardText = [cardId(person * 2), cardId(person * 2 + 1)];
+    for (const c of chunk) {
+      const idNumber = permute(seq++, 46, CLAIM_ID_KEY);
+      encodeId(idNumber);
+      if (c.planted) c.id = idBytes.toString('latin1', 0, 16);
+      let total = 0;
+      let lineNo = 0;
+      for (const l of c.lines) {
+        const amount = Math.round((l.qtyMilli * l.priceFen) / 1000);
+        total += amount;
+        itemsFile.add(idNumber, ++lineNo, l.item, l.qtyMilli, l.priceFen, amount, l.trace);
+      }
+      const fund = Math.round(total * c.fundRatio);
+      c.totalFen = total;
+      c.fundFen = fund;
+      const f = claimsFile;
+      f.reserve(1024);
+      f.bytes(idBytes);
+      const day = Math.floor(c.t / 86400);
+      let rest = c.t - day * 86400;
+      date(f, day);
+      f.byte(84);
+      const h = Math.floor(rest / 3600);
+      rest -= h * 3600;
+      const m = Math.floor(rest / 60);
+      f.padded(h, 2);
+      f.byte(58);
+      f.padded(m, 2);
+      f.byte(58);
+      f.padded(rest - m * 60, 2);
+      f.bytes(OFFSET_BYTES);
+      f.bytes(KIND_BYTES[c.kind]);
+      f.bytes(instCode[c.institution]!);
+      if (c.department !== '') f.bytes(dept(c.department));
+      f.comma();
+      if (c.doctor >= 0) f.bytes(doctorCode[c.doctor]!);
+      f.comma();
+      f.ascii(cardText[c.card & 1]!);
+      f.comma();
+      f.ascii(insured);
+      f.comma();
+      if (c.served >= 0) f.ascii(p.idNumber[c.served]!);
+      f.comma();
+      f.bytes(CHECK_BYTES[c.check]);
+      f.bytes(instRegion[c.institution]!);
+      f.bytes(DIAGNOSIS_BYTES[c.diagnosis]!);
+      if (c.kind === 'inpatient') {
+        date(f, c.admitDay);
+        f.comma();
+        date(f, c.dischargeDay);
+        f.comma();
+      } else {
+        f.comma();
+        f.comma();
+      }
+      if (c.rxDoctor >= 0) {
+        f.ascii(c.rxId);
+        f.comma();
+        f.bytes(doctorCode[c.rxDoctor]!);
+        f.comma();
+        f.bytes(doctorInst[c.rxDoctor]!);
+        f.comma();
+      } else {
+        f.comma();
+        f.comma();
+        f.comma();
+      }
+      f.int(lineNo);
+      f.comma();
+      f.yuan(total);
+      f.comma();
+      f.yuan(fund);
+      f.comma();
+      f.yuan(total - fund);
+      f.endRow();
+    }
+    await itemsFile.flushIfFull();
+    if ((person & 63) === 0) {
+      await claimsFile.flushIfFull();
+      opts.onProgress?.(seq);
+      if ((person & 4095) === 0) heap.check();
+    }
+  }
+  await claimsFile.close();
+  const items = await itemsFile.close();
+  return { claims: claimsFile.rows, items };
+}
+
+function memberId(pop: Population, m: Member): string {
+  switch (m.type) {
+    case 'person':
+      return pop.persons.idNumber[m.index]!;
+    case 'card':
+      return cardId(m.index);
+    case 'doctor':
+      return pop.doctors[m.index]!.code;
+    case 'institution':
+      return pop.institutions[m.index]!.code;
+  }
+}
+
+function members(pop: Population, list: Member[]): TruthRing['members'] {
+  const seen = new Set<string>();
+  const out: TruthRing['members'] = [];
+  for (const m of list) {
+    const id = memberId(pop, m);
+    const key = `${m.type}:${id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ type: m.type, id, role: m.role });
+  }
+  return out;
+}
+
+function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFactory, rings: PlantedGroup[], negatives: PlantedGroup[]): GroundTruth {
+  const day = (d: number) => dateString(opts.period.startDay + Math.max(0, Math.min(factory.days - 1, d)));
+  return {
+    formatVersion: 1,
+    generator: {
+      seed: opts.seed,
+      claims: opts.claims,
+      regions: opts.regions,
+      period: { start: dateString(opts.period.startDay), end: dateString(opts.period.endDay) },
+      scenarios: opts.scenarios,
+      hardNegatives: Object.fromEntries(HARD_NEGATIVE_KINDS.map((k) => [k, opts.hardNegatives[k]])),
+    },
+    rings: rings.map((r) => ({
+      ringId: r.id,
+      family: r.family,
+      size: r.size,
+      strength: r.strength,
+      period: { start: day(r.startDay), end: day(r.endDay) },
+      description: r.description,
+      members: members(pop, r.members),
+      claimCount: r.claims.length,
+      claimIds: r.claims.map((c) => c.id).sort(),
+      totalAmount: yuan(r.claims.reduce((s, c) => s + c.totalFen, 0)),
+      fundPaid: yuan(r.claims.reduce((s, c) => s + c.fundFen, 0)),
+    })),
+    hardNegatives: negatives.map(
+      (g): HardNegativeGroup => ({
+        groupId: g.id,
+        kind: g.family,
+        description: g.description,
+        members: members(pop, g.members),
+        claimCount: g.claims.length,
+        claimIds: g.claims.map((c) => c.id).sort(),
+      }),
+    ),
+  };
+}

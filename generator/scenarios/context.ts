@@ -1,0 +1,151 @@
+import type { ClaimDraft, ClaimFactory } from '../claims.ts';
+import { ageOn, type Institution, type Population } from '../population.ts';
+import type { Rng } from '../random.ts';
+
+/** What planting a scenario needs and produces. Members are entity indices until the writer names them. */
+
+export type MemberType = 'person' | 'card' | 'doctor' | 'institution';
+
+export interface Member {
+  type: MemberType;
+  index: number;
+  role: string;
+}
+
+export interface ScenarioParams {
+  count: number;
+  minSize: number;
+  maxSize: number;
+  /** 0..1: how many fraudulent claims each member gets and how sharp the signal is */
+  strength: number;
+  /** days the ring is active */
+  spreadDays: number;
+  /** 0..1: chance that a member is shared with an earlier ring of the same family */
+  overlap: number;
+}
+
+export interface PlantedGroup {
+  id: string;
+  family: string;
+  size: number;
+  strength: number;
+  startDay: number;
+  endDay: number;
+  members: Member[];
+  claims: ClaimDraft[];
+  description: string;
+}
+
+export interface PersonFilter {
+  region?: number;
+  minAge?: number;
+  maxAge?: number;
+  gender?: 0 | 1;
+  householdMin?: number;
+}
+
+export class PlantContext {
+  /** planted claims by the person whose card they were charged to */
+  readonly claimsByHolder = new Map<number, ClaimDraft[]>();
+  /** persons already in some ring or hard-negative group: keeps ground truth unambiguous */
+  private readonly usedPersons: Uint8Array;
+  readonly reservedInstitutions = new Set<number>();
+  plantedClaims = 0;
+
+  constructor(
+    readonly pop: Population,
+    readonly factory: ClaimFactory,
+  ) {
+    this.usedPersons = new Uint8Array(pop.persons.count);
+  }
+
+  addClaim(c: ClaimDraft): ClaimDraft {
+    const holder = c.card >>> 1;
+    let list = this.claimsByHolder.get(holder);
+    if (!list) {
+      list = [];
+      this.claimsByHolder.set(holder, list);
+    }
+    c.planted = true;
+    list.push(c);
+    this.plantedClaims++;
+    return c;
+  }
+
+  ageOf(person: number): number {
+    return ageOn(this.pop.persons.birthDay[person]!, this.factory.period.startDay);
+  }
+
+  matches(person: number, f: PersonFilter): boolean {
+    const p = this.pop.persons;
+    if (f.region !== undefined && p.region[person] !== f.region) return false;
+    if (f.gender !== undefined && p.gender[person] !== f.gender) return false;
+    if (f.householdMin !== undefined && p.householdSize[person]! < f.householdMin) return false;
+    const age = this.ageOf(person);
+    if (f.minAge !== undefined && age < f.minAge) return false;
+    if (f.maxAge !== undefined && age > f.maxAge) return false;
+    return true;
+  }
+
+  /** Unused persons matching the filter; fewer than k only when the population runs out. */
+  takePersons(rng: Rng, k: number, filter: PersonFilter = {}): number[] {
+    const n = this.pop.persons.count;
+    const out: number[] = [];
+    for (let tries = 0; out.length < k && tries < k * 400; tries++) {
+      const person = rng.int(n);
+      if (this.usedPersons[person] || !this.matches(person, filter)) continue;
+      this.usedPersons[person] = 1;
+      out.push(person);
+    }
+    return out;
+  }
+
+  markUsed(person: number): void {
+    this.usedPersons[person] = 1;
+  }
+
+  isUsed(person: number): boolean {
+    return this.usedPersons[person] === 1;
+  }
+
+  /** `size` persons, some (per `overlap`) borrowed from earlier rings of the family: partial overlap. */
+  ringPersons(rng: Rng, size: number, overlap: number, earlier: readonly number[], filter: PersonFilter = {}): number[] {
+    const out: number[] = [];
+    const seen = new Set<number>();
+    for (let i = 0; i < size && earlier.length > 0; i++) {
+      if (!rng.chance(overlap)) continue;
+      const p = rng.pick(earlier);
+      if (!seen.has(p)) {
+        seen.add(p);
+        out.push(p);
+      }
+    }
+    for (const p of this.takePersons(rng, size - out.length, filter)) out.push(p);
+    return out;
+  }
+
+  /** A random institution of the kind in the region, never one held back for a hard negative. */
+  institution(rng: Rng, region: number, kind: 'hospital' | 'clinic' | 'pharmacy', accept: (i: Institution) => boolean = () => true): number {
+    const r = this.pop.byRegion[region]!;
+    const list = kind === 'hospital' ? r.hospitals : kind === 'clinic' ? r.clinics : r.pharmacies;
+    const candidates = list.filter((i) => !this.reservedInstitutions.has(i) && accept(this.pop.institutions[i]!));
+    if (candidates.length === 0) return rng.pick(list);
+    return rng.pick(candidates);
+  }
+
+  /** A window of `spreadDays` inside the period. */
+  window(rng: Rng, spreadDays: number): { start: number; end: number } {
+    const days = this.factory.days;
+    const len = Math.max(1, Math.min(days, spreadDays));
+    const start = rng.int(days - len + 1);
+    return { start, end: start + len - 1 };
+  }
+}
+
+export function ringSize(rng: Rng, params: ScenarioParams): number {
+  return rng.range(params.minSize, params.maxSize);
+}
+
+export function personMembers(persons: readonly number[], role: string): Member[] {
+  return persons.map((index) => ({ type: 'person', index, role }));
+}
