@@ -50,7 +50,7 @@ export function registerServiceCommands(program: Command): void {
     .description('bring up everything: Neo4j, Redis, schema, the demo dataset (generated and ingested once), API and a worker; Ctrl-C stops all of it')
     .option('--port <port>', 'API port (default RINGLENS_PORT or 8080)', parsePort)
     .option('--instance <name>', 'local instance name', 'default')
-    .option('--claims <n>', 'size of the generated demo dataset', parsePositiveInt, 100_000)
+    .option('--claims <n>', 'size of the generated demo dataset', parsePositiveInt, 50_000)
     .option('--no-data', 'do not generate or load the demo dataset')
     .action(async (o: { port?: number; instance: string; claims: number; data: boolean }) => {
       const env = loadEnv();
