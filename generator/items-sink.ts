@@ -53,7 +53,7 @@ export class ItemSink {
   static async open(path: string, text: { item: string[]; tracePrefix: string[] }, useWorker: boolean): Promise<ItemSink> {
     const bytes: ItemRowText = { item: text.item.map((s) => Buffer.from(s, 'utf8')), tracePrefix: text.tracePrefix.map((s) => Buffer.from(s, 'utf8')) };
     if (useWorker) {
-      const worker = new Worker(new URL('./items-worker.mjs', import.meta.url), { workerData: { path, ...text } });
+      const worker = new Worker(new URL('./items-worker.mjs', import.meta.url), { workerData: { path, header: CLAIM_ITEM_COLUMNS.join(','), ...text } });
       await once(worker, 'online');
       return new ItemSink(worker, undefined, bytes);
     }
