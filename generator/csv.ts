@@ -150,6 +150,8 @@ export class ByteCsvFile {
 
   /** Non-negative integer. */
   int(n: number): void {
+    // Negative or non-integer input would never reach 0 below: fail loudly instead of spinning.
+    if (!(n >= 0) || !Number.isSafeInteger(n)) throw new Error(`cannot write ${n} as a non-negative integer`);
     if (n < 10) {
       this.buf[this.pos++] = ZERO + n;
       return;

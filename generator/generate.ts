@@ -317,6 +317,7 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
         total += amount;
         itemsFile.add(idNumber, ++lineNo, l.item, l.qtyMilli, l.priceFen, amount, l.trace);
       }
+      if (!(total >= 0)) throw new Error(`claim of person ${person} (${c.kind}, diagnosis ${c.diagnosis}) has amount ${total}: ${JSON.stringify(c.lines)}`);
       const fund = Math.round(total * c.fundRatio);
       c.totalFen = total;
       c.fundFen = fund;

@@ -62,6 +62,12 @@ export class ItemSink {
 
   add(claimNumber: number, lineNo: number, item: number, qtyMilli: number, priceFen: number, amountFen: number, trace: number): void {
     const o = this.count * ITEM_ROW_WIDTH;
+    // One person's claims all go in before the next flush; a heavy user can outgrow the batch.
+    if (o + ITEM_ROW_WIDTH > this.rows.length) {
+      const bigger = new Float64Array(this.rows.length * 2);
+      bigger.set(this.rows);
+      this.rows = bigger;
+    }
     const r = this.rows;
     r[o] = claimNumber;
     r[o + 1] = lineNo;

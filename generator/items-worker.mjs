@@ -26,6 +26,7 @@ function bytes(b) {
   for (let i = 0; i < b.length; i++) buf[pos++] = b[i];
 }
 function int(n) {
+  if (!(n >= 0) || !Number.isSafeInteger(n)) throw new Error(`cannot write ${n} as a non-negative integer`);
   let digits = 1;
   for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
   let p = pos + digits - 1;
