@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
+import { mappingForIngest } from '../ingest/mapping-source.ts';
 import { runIngest, type IngestProgress, type IngestSummary } from '../ingest/run-ingest.ts';
 
 /** What the API (or an operator) enqueues: files already on the worker's disk (uploads land there). */
@@ -24,7 +25,7 @@ export async function processIngestJob(job: Job, driver: Driver): Promise<Ingest
     throw new Error(`ingest job ${job.id}: invalid payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const p = parsed.data;
-  const mapping = p.mappingFile ? await (await import('../ingest/mapping-source.ts')).mappingForIngest(p.mappingFile) : undefined;
+  const mapping = p.mappingFile ? await mappingForIngest(p.mappingFile) : undefined;
   let lastSent = 0;
   return runIngest(driver, {
     inputs: p.inputs,

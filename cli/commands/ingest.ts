@@ -1,6 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadEnv } from '../../config/env.ts';
 import { createDriver } from '../../graph/driver.ts';
+import { mappingForIngest } from '../../ingest/mapping-source.ts';
+import { planFiles } from '../../ingest/plan.ts';
 import { runIngest } from '../../ingest/run-ingest.ts';
 import { formatSummary } from '../../ingest/summary-text.ts';
 import type { Encoding, FileFormat } from '../../ingest/read/open-records.ts';
@@ -26,10 +28,12 @@ export function registerIngestCommands(program: Command): void {
     .option('--force', 'write files again even if a checkpoint says they were loaded', false)
     .option('--instance <name>', 'local instance to use when NEO4J_URI is not set', 'default')
     .action(async (inputs: string[], o: { mapping?: string; encoding?: Encoding; format?: FileFormat; batchSize: number; rejects: string; force: boolean; instance: string }) => {
+      // Bad inputs and mapping files are reported before anything connects or is written.
+      const mapping = o.mapping ? await mappingForIngest(o.mapping) : undefined;
+      planFiles(inputs, mapping?.ingest.target);
       const driver = createDriver(locateNeo4j(loadEnv(), o.instance));
       const progress = ingestProgressReporter();
       try {
-        const mapping = o.mapping ? await (await import('../../ingest/mapping-source.ts')).mappingForIngest(o.mapping) : undefined;
         const summary = await runIngest(driver, {
           inputs,
           rejectsDir: o.rejects,
