@@ -1,6 +1,6 @@
 import { DIAGNOSES, ITEM } from '../catalog.ts';
 import type { Rng } from '../random.ts';
-import { personMembers, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
+import { institutionRingMembers, personMembers, reserveRingInstitution, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
 
 /**
  * 对码错误、串换项目: a primary clinic bills items its level may not bill (CT, MRI, dialysis) or items
@@ -11,9 +11,7 @@ export function plantCodeMismatch(ctx: PlantContext, rng: Rng, p: ScenarioParams
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
   const instIndex = ctx.institution(rng, region, 'clinic');
-  ctx.reservedInstitutions.add(instIndex);
-  const inst = ctx.pop.institutions[instIndex]!;
-  const doctors = rng.sample(inst.doctors, rng.range(1, 2));
+  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex);
   const patients = ctx.ringPersons(rng, size, p.overlap, earlier, { region, minAge: 18 });
   const { start, end } = ctx.window(rng, p.spreadDays);
   const perPatient = Math.max(1, Math.round(2 + p.strength * 6));
@@ -37,8 +35,7 @@ export function plantCodeMismatch(ctx: PlantContext, rng: Rng, p: ScenarioParams
     }
   }
   const members: Member[] = [
-    { type: 'institution', index: instIndex, role: 'institution' },
-    ...doctors.map((index): Member => ({ type: 'doctor', index, role: 'doctor' })),
+    ...institutionRingMembers(instIndex, doctors),
     ...personMembers(patients, 'patient'),
   ];
   earlier.push(...patients);

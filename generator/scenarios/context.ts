@@ -146,6 +146,18 @@ export function ringSize(rng: Rng, params: ScenarioParams): number {
   return rng.range(params.minSize, params.maxSize);
 }
 
+/** Reserves a ring's institution (hard negatives never reuse it) and picks the 1–2 doctors who bill for the ring. */
+export function reserveRingInstitution(ctx: PlantContext, rng: Rng, instIndex: number) {
+  ctx.reservedInstitutions.add(instIndex);
+  const inst = ctx.pop.institutions[instIndex]!;
+  return { inst, doctors: rng.sample(inst.doctors, rng.range(1, 2)) };
+}
+
+/** The institution and doctor members every single-institution ring starts with. */
+export function institutionRingMembers(instIndex: number, doctors: readonly number[]): Member[] {
+  return [{ type: 'institution', index: instIndex, role: 'institution' }, ...doctors.map((index): Member => ({ type: 'doctor', index, role: 'doctor' }))];
+}
+
 export function personMembers(persons: readonly number[], role: string): Member[] {
   return persons.map((index) => ({ type: 'person', index, role }));
 }

@@ -1,7 +1,7 @@
 import { DIAGNOSES, ITEM, diagnosisIndex } from '../catalog.ts';
 import { levelRank } from '../claims.ts';
 import type { Rng } from '../random.ts';
-import { personMembers, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
+import { institutionRingMembers, personMembers, reserveRingInstitution, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
 
 /**
  * 频繁就医、过度诊疗: patients of one doctor visit every few days and every visit repeats HbA1c,
@@ -12,9 +12,7 @@ export function plantOverTreatment(ctx: PlantContext, rng: Rng, p: ScenarioParam
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
   const instIndex = rng.chance(0.5) ? ctx.institution(rng, region, 'clinic') : ctx.institution(rng, region, 'hospital', (i) => i.level === 'secondary');
-  ctx.reservedInstitutions.add(instIndex);
-  const inst = ctx.pop.institutions[instIndex]!;
-  const doctors = rng.sample(inst.doctors, rng.range(1, 2));
+  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex);
   const patients = ctx.ringPersons(rng, size, p.overlap, earlier, { region, minAge: 40 });
   const { start, end } = ctx.window(rng, p.spreadDays);
   const dxIndex = diagnosisIndex(rng.chance(0.5) ? 'E11.9' : 'M54.5');
@@ -36,8 +34,7 @@ export function plantOverTreatment(ctx: PlantContext, rng: Rng, p: ScenarioParam
     }
   }
   const members: Member[] = [
-    { type: 'institution', index: instIndex, role: 'institution' },
-    ...doctors.map((index): Member => ({ type: 'doctor', index, role: 'doctor' })),
+    ...institutionRingMembers(instIndex, doctors),
     ...personMembers(patients, 'patient'),
   ];
   earlier.push(...patients);

@@ -1,7 +1,7 @@
 import { ITEM, diagnosisIndex } from '../catalog.ts';
 import type { ClaimLine } from '../claims.ts';
 import type { Rng } from '../random.ts';
-import { personMembers, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
+import { institutionRingMembers, personMembers, reserveRingInstitution, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
 
 /**
  * 虚假就医、组团就医、挂床住院: a recruiter brings a group of elderly people to one institution on the
@@ -13,9 +13,7 @@ export function plantRecruitedPatients(ctx: PlantContext, rng: Rng, p: ScenarioP
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
   const instIndex = rng.chance(0.5) ? ctx.institution(rng, region, 'clinic') : ctx.institution(rng, region, 'hospital', (i) => i.level === 'secondary');
-  ctx.reservedInstitutions.add(instIndex);
-  const inst = ctx.pop.institutions[instIndex]!;
-  const doctors = rng.sample(inst.doctors, rng.range(1, 2));
+  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex);
   const organizer = ctx.takePersons(rng, 1, { region, minAge: 35, maxAge: 60 });
   const patients = ctx.ringPersons(rng, size, p.overlap, earlier, { region, minAge: 60 });
   const { start, end } = ctx.window(rng, p.spreadDays);
@@ -52,8 +50,7 @@ export function plantRecruitedPatients(ctx: PlantContext, rng: Rng, p: ScenarioP
     }
   }
   const members: Member[] = [
-    { type: 'institution', index: instIndex, role: 'institution' },
-    ...doctors.map((index): Member => ({ type: 'doctor', index, role: 'doctor' })),
+    ...institutionRingMembers(instIndex, doctors),
     ...personMembers(organizer, 'organizer'),
     ...personMembers(patients, 'recruited-patient'),
   ];

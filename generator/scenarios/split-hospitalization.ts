@@ -1,6 +1,6 @@
 import { DIAGNOSES } from '../catalog.ts';
 import type { Rng } from '../random.ts';
-import { personMembers, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
+import { institutionRingMembers, personMembers, reserveRingInstitution, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
 
 /** 分解住院: one stay billed as several, discharge and readmission for the same condition within days. */
 export function plantSplitHospitalization(ctx: PlantContext, rng: Rng, p: ScenarioParams, id: string, earlier: number[]): PlantedGroup {
@@ -8,9 +8,7 @@ export function plantSplitHospitalization(ctx: PlantContext, rng: Rng, p: Scenar
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
   const instIndex = ctx.institution(rng, region, 'hospital');
-  ctx.reservedInstitutions.add(instIndex);
-  const inst = ctx.pop.institutions[instIndex]!;
-  const doctors = rng.sample(inst.doctors, rng.range(1, 2));
+  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex);
   const patients = ctx.ringPersons(rng, size, p.overlap, earlier, { region, minAge: 45 });
   const { start, end } = ctx.window(rng, p.spreadDays);
   const claims = [];
@@ -38,8 +36,7 @@ export function plantSplitHospitalization(ctx: PlantContext, rng: Rng, p: Scenar
     }
   }
   const members: Member[] = [
-    { type: 'institution', index: instIndex, role: 'institution' },
-    ...doctors.map((index): Member => ({ type: 'doctor', index, role: 'doctor' })),
+    ...institutionRingMembers(instIndex, doctors),
     ...personMembers(patients, 'patient'),
   ];
   earlier.push(...patients);
