@@ -3,6 +3,7 @@ import { loadEnv } from '../../config/env.ts';
 import { createDriver } from '../../graph/driver.ts';
 import { mappingForIngest } from '../../ingest/mapping-source.ts';
 import { planFiles } from '../../ingest/plan.ts';
+import { migrate } from '../../graph/migrate.ts';
 import { runIngest } from '../../ingest/run-ingest.ts';
 import { formatSummary } from '../../ingest/summary-text.ts';
 import type { Encoding, FileFormat } from '../../ingest/read/open-records.ts';
@@ -34,6 +35,8 @@ export function registerIngestCommands(program: Command): void {
       const driver = createDriver(locateNeo4j(loadEnv(), o.instance));
       const progress = ingestProgressReporter();
       try {
+        // Without the key constraints every MERGE scans its label: a load would crawl at tens of rows/s.
+        await migrate(driver);
         const summary = await runIngest(driver, {
           inputs,
           rejectsDir: o.rejects,
