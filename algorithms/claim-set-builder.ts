@@ -1,0 +1,447 @@
+import {
+  CLAIM_KINDS,
+  GENDER,
+  IDENTITY_CHECKS,
+  INSTITUTION_KINDS,
+  NONE,
+  dayOfDate,
+  levelRank,
+  localDay,
+  type ClaimKindName,
+  type ClaimSet,
+} from './claim-set.ts';
+
+/**
+ * Builds a ClaimSet from records keyed by natural keys, dictionary-encoding every entity. The Neo4j
+ * projection streams into it; unit tests build small hand-made sets with it. Entities a claim refers
+ * to before (or without) their own record get a placeholder row that a later record fills in.
+ */
+
+class Column<T extends Int32Array | Float64Array | Float32Array | Uint8Array | Int16Array> {
+  data: T;
+  length = 0;
+  constructor(
+    private readonly make: (n: number) => T,
+    initial = 1024,
+    private readonly fill = 0,
+  ) {
+    this.data = make(initial);
+    if (fill !== 0) this.data.fill(fill as never);
+  }
+  private grow(min: number): void {
+    const next = this.make(Math.max(min, this.data.length * 2));
+    if (this.fill !== 0) next.fill(this.fill as never);
+    next.set(this.data as never);
+    this.data = next;
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) this.grow(this.length + 1);
+    this.data[this.length++] = v;
+  }
+  set(i: number, v: number): void {
+    if (i >= this.data.length) this.grow(i + 1);
+    this.data[i] = v;
+    if (i >= this.length) this.length = i + 1;
+  }
+  done(n: number): T {
+    if (n > this.data.length) this.grow(n);
+    return this.data.slice(0, n) as T;
+  }
+}
+
+const i32 = (fill = 0, n = 1024) => new Column((k) => new Int32Array(k), n, fill);
+const f64 = (fill = 0, n = 1024) => new Column((k) => new Float64Array(k), n, fill);
+
+/** Natural key ↔ dense index. */
+class Dictionary {
+  readonly keys: string[] = [];
+  private readonly index = new Map<string, number>();
+  get size(): number {
+    return this.keys.length;
+  }
+  lookup(key: string): number | undefined {
+    return this.index.get(key);
+  }
+  intern(key: string): number {
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.keys.length;
+      this.index.set(key, i);
+      this.keys.push(key);
+    }
+    return i;
+  }
+}
+
+export interface PersonRecord {
+  id: string;
+  name?: string | null;
+  gender?: 'M' | 'F' | string | null;
+  birthDate?: string | null;
+  householdId?: string | null;
+  address?: string | null;
+  region?: string | null;
+}
+
+export interface CardRecord {
+  id: string;
+  holderId?: string | null;
+}
+
+export interface InstitutionRecord {
+  id: string;
+  name?: string | null;
+  kind?: string | null;
+  level?: string | null;
+  region?: string | null;
+  lat?: number | null;
+  lon?: number | null;
+}
+
+export interface DoctorRecord {
+  id: string;
+  name?: string | null;
+  institutionId?: string | null;
+  department?: string | null;
+}
+
+export interface ItemRecord {
+  id: string;
+  name?: string | null;
+  category?: string | null;
+  gender?: string | null;
+  minAge?: number | null;
+  maxAge?: number | null;
+  minLevel?: string | null;
+}
+
+export interface LineRecord {
+  itemId: string;
+  quantity: number;
+  amount: number;
+}
+
+export interface ClaimRecord {
+  id: string;
+  /** epoch seconds */
+  settledAt: number;
+  kind: ClaimKindName | string;
+  institutionId: string;
+  cardId: string;
+  /** the card's holder as the claim row states it, used when the card has no record of its own */
+  holderId?: string | null;
+  doctorId?: string | null;
+  rxDoctorId?: string | null;
+  servedId?: string | null;
+  check?: string | null;
+  diagnosisCode?: string | null;
+  diagnosisName?: string | null;
+  admissionDate?: string | null;
+  dischargeDate?: string | null;
+  total: number;
+  fund: number;
+  lines?: LineRecord[];
+}
+
+export class ClaimSetBuilder {
+  private readonly regions = new Dictionary();
+  private readonly regionNames: string[] = [];
+  private readonly persons = new Dictionary();
+  private readonly personName: string[] = [];
+  private readonly personGender = new Column((k) => new Uint8Array(k), 1024, GENDER.unknown);
+  private readonly personBirth = i32(NONE);
+  private readonly personHousehold = i32(NONE);
+  private readonly personAddress = i32(NONE);
+  private readonly personRegion = i32(NONE);
+  private readonly households = new Dictionary();
+  private readonly addresses = new Dictionary();
+  private readonly cards = new Dictionary();
+  private readonly cardHolder = i32(NONE);
+  private readonly institutions = new Dictionary();
+  private readonly instName: string[] = [];
+  private readonly instKind = new Column((k) => new Uint8Array(k), 256, 255);
+  private readonly instLevel = new Column((k) => new Uint8Array(k), 256);
+  private readonly instRegion = i32(NONE, 256);
+  private readonly instLat = f64(Number.NaN, 256);
+  private readonly instLon = f64(Number.NaN, 256);
+  private readonly doctors = new Dictionary();
+  private readonly doctorName: string[] = [];
+  private readonly doctorInst = i32(NONE);
+  private readonly doctorDept: string[] = [];
+  private readonly items = new Dictionary();
+  private readonly itemName: string[] = [];
+  private readonly itemCategory: string[] = [];
+  private readonly itemGender = new Column((k) => new Uint8Array(k), 64, GENDER.unknown);
+  private readonly itemMinAge = new Column((k) => new Int16Array(k), 64, -1);
+  private readonly itemMaxAge = new Column((k) => new Int16Array(k), 64, -1);
+  private readonly itemMinLevel = new Column((k) => new Uint8Array(k), 64);
+  private readonly diagnoses = new Dictionary();
+  private readonly diagnosisNames: string[] = [];
+
+  private readonly claimIds: string[] = [];
+  private readonly claimIndex = new Map<string, number>();
+  private readonly cT: Column<Float64Array>;
+  private readonly cKind: Column<Uint8Array>;
+  private readonly cInst: Column<Int32Array>;
+  private readonly cDoctor: Column<Int32Array>;
+  private readonly cRx: Column<Int32Array>;
+  private readonly cCard: Column<Int32Array>;
+  private readonly cServed: Column<Int32Array>;
+  private readonly cCheck: Column<Uint8Array>;
+  private readonly cDx: Column<Int32Array>;
+  private readonly cAdmit: Column<Int32Array>;
+  private readonly cDischarge: Column<Int32Array>;
+  private readonly cTotal: Column<Float64Array>;
+  private readonly cFund: Column<Float64Array>;
+  private readonly cLineStart: Column<Int32Array>;
+  private readonly lItem: Column<Int32Array>;
+  private readonly lQty: Column<Float32Array>;
+  private readonly lAmount: Column<Float64Array>;
+  private readonly trace: { code: string; claims: string[] }[] = [];
+
+  constructor(expectedClaims = 1024) {
+    const n = Math.max(16, expectedClaims);
+    this.cT = f64(0, n);
+    this.cKind = new Column((k) => new Uint8Array(k), n);
+    this.cInst = i32(NONE, n);
+    this.cDoctor = i32(NONE, n);
+    this.cRx = i32(NONE, n);
+    this.cCard = i32(NONE, n);
+    this.cServed = i32(NONE, n);
+    this.cCheck = new Column((k) => new Uint8Array(k), n);
+    this.cDx = i32(NONE, n);
+    this.cAdmit = i32(NONE, n);
+    this.cDischarge = i32(NONE, n);
+    this.cTotal = f64(0, n);
+    this.cFund = f64(0, n);
+    this.cLineStart = i32(0, n + 1);
+    this.lItem = i32(NONE, n * 3);
+    this.lQty = new Column((k) => new Float32Array(k), n * 3);
+    this.lAmount = f64(0, n * 3);
+    this.cLineStart.push(0);
+  }
+
+  region(code: string, name?: string | null): number {
+    const i = this.regions.intern(code);
+    if (name != null || this.regionNames[i] === undefined) this.regionNames[i] = name ?? this.regionNames[i] ?? code;
+    return i;
+  }
+
+  personIndex(id: string): number {
+    const i = this.persons.intern(id);
+    if (this.personName[i] === undefined) this.personName[i] = '';
+    this.personGender.set(i, this.personGender.data[i] ?? GENDER.unknown);
+    return i;
+  }
+
+  person(r: PersonRecord): number {
+    const i = this.personIndex(r.id);
+    if (r.name != null) this.personName[i] = r.name;
+    if (r.gender === 'M' || r.gender === 'F') this.personGender.set(i, r.gender === 'M' ? GENDER.male : GENDER.female);
+    if (r.birthDate) this.personBirth.set(i, dayOfDate(r.birthDate));
+    if (r.householdId) this.personHousehold.set(i, this.households.intern(r.householdId));
+    if (r.address) this.personAddress.set(i, this.addresses.intern(r.address));
+    if (r.region) this.personRegion.set(i, this.region(r.region));
+    return i;
+  }
+
+  cardIndex(id: string, holderId?: string | null): number {
+    const i = this.cards.intern(id);
+    if (i >= this.cardHolder.length) this.cardHolder.set(i, NONE);
+    if (holderId && this.cardHolder.data[i] === NONE) this.cardHolder.set(i, this.personIndex(holderId));
+    return i;
+  }
+
+  card(r: CardRecord): number {
+    const i = this.cardIndex(r.id);
+    if (r.holderId) this.cardHolder.set(i, this.personIndex(r.holderId));
+    return i;
+  }
+
+  institutionIndex(id: string): number {
+    const i = this.institutions.intern(id);
+    if (this.instName[i] === undefined) {
+      this.instName[i] = id;
+      this.instKind.set(i, 255);
+    }
+    return i;
+  }
+
+  institution(r: InstitutionRecord): number {
+    const i = this.institutionIndex(r.id);
+    if (r.name != null) this.instName[i] = r.name;
+    const kind = INSTITUTION_KINDS.indexOf((r.kind ?? '') as (typeof INSTITUTION_KINDS)[number]);
+    if (kind >= 0) this.instKind.set(i, kind);
+    this.instLevel.set(i, levelRank(r.level));
+    if (r.region) this.instRegion.set(i, this.region(r.region));
+    if (r.lat != null) this.instLat.set(i, r.lat);
+    if (r.lon != null) this.instLon.set(i, r.lon);
+    return i;
+  }
+
+  doctorIndex(id: string): number {
+    const i = this.doctors.intern(id);
+    if (this.doctorName[i] === undefined) {
+      this.doctorName[i] = '';
+      this.doctorDept[i] = '';
+      this.doctorInst.set(i, NONE);
+    }
+    return i;
+  }
+
+  doctor(r: DoctorRecord): number {
+    const i = this.doctorIndex(r.id);
+    if (r.name != null) this.doctorName[i] = r.name;
+    if (r.department != null) this.doctorDept[i] = r.department;
+    if (r.institutionId) this.doctorInst.set(i, this.institutionIndex(r.institutionId));
+    return i;
+  }
+
+  itemIndex(id: string): number {
+    const i = this.items.intern(id);
+    if (this.itemName[i] === undefined) {
+      this.itemName[i] = id;
+      this.itemCategory[i] = '';
+      this.itemGender.set(i, GENDER.unknown);
+      this.itemMinAge.set(i, -1);
+      this.itemMaxAge.set(i, -1);
+    }
+    return i;
+  }
+
+  item(r: ItemRecord): number {
+    const i = this.itemIndex(r.id);
+    if (r.name != null) this.itemName[i] = r.name;
+    if (r.category != null) this.itemCategory[i] = r.category;
+    this.itemGender.set(i, r.gender === 'M' ? GENDER.male : r.gender === 'F' ? GENDER.female : GENDER.unknown);
+    this.itemMinAge.set(i, r.minAge ?? -1);
+    this.itemMaxAge.set(i, r.maxAge ?? -1);
+    this.itemMinLevel.set(i, levelRank(r.minLevel));
+    return i;
+  }
+
+  claim(r: ClaimRecord): number {
+    if (this.claimIndex.has(r.id)) throw new Error(`claim ${r.id} projected twice`);
+    const i = this.claimIds.length;
+    this.claimIds.push(r.id);
+    this.claimIndex.set(r.id, i);
+    this.cT.push(r.settledAt);
+    const kind = CLAIM_KINDS.indexOf(r.kind as ClaimKindName);
+    if (kind < 0) throw new Error(`claim ${r.id} has unknown kind "${r.kind}"`);
+    this.cKind.push(kind);
+    this.cInst.push(this.institutionIndex(r.institutionId));
+    this.cDoctor.push(r.doctorId ? this.doctorIndex(r.doctorId) : NONE);
+    this.cRx.push(r.rxDoctorId ? this.doctorIndex(r.rxDoctorId) : NONE);
+    this.cCard.push(this.cardIndex(r.cardId, r.holderId));
+    this.cServed.push(r.servedId ? this.personIndex(r.servedId) : NONE);
+    this.cCheck.push(Math.max(0, IDENTITY_CHECKS.indexOf((r.check ?? 'none') as (typeof IDENTITY_CHECKS)[number])));
+    let dx = NONE;
+    if (r.diagnosisCode) {
+      dx = this.diagnoses.intern(r.diagnosisCode);
+      if (this.diagnosisNames[dx] === undefined) this.diagnosisNames[dx] = r.diagnosisName ?? r.diagnosisCode;
+    }
+    this.cDx.push(dx);
+    this.cAdmit.push(r.admissionDate ? dayOfDate(r.admissionDate) : NONE);
+    this.cDischarge.push(r.dischargeDate ? dayOfDate(r.dischargeDate) : NONE);
+    this.cTotal.push(r.total);
+    this.cFund.push(r.fund);
+    for (const l of r.lines ?? []) {
+      this.lItem.push(this.itemIndex(l.itemId));
+      this.lQty.push(l.quantity);
+      this.lAmount.push(l.amount);
+    }
+    this.cLineStart.push(this.lItem.length);
+    return i;
+  }
+
+  /** A traceability code settled by several claims (ids of claims in this set; others are ignored). */
+  traceCode(code: string, claimIds: readonly string[]): void {
+    this.trace.push({ code, claims: [...claimIds] });
+  }
+
+  get claimCount(): number {
+    return this.claimIds.length;
+  }
+
+  build(): ClaimSet {
+    const n = this.claimIds.length;
+    const t = this.cT.done(n);
+    const day = new Int32Array(n);
+    for (let i = 0; i < n; i++) day[i] = localDay(t[i]!);
+    const lines = this.lItem.length;
+    const persons = this.persons.size;
+    const traceCodes: string[] = [];
+    const traceClaims: Int32Array[] = [];
+    for (const { code, claims } of this.trace) {
+      const idx = claims.map((id) => this.claimIndex.get(id)).filter((x): x is number => x !== undefined);
+      if (idx.length < 2) continue;
+      traceCodes.push(code);
+      traceClaims.push(Int32Array.from(idx).sort());
+    }
+    return {
+      claims: {
+        count: n,
+        id: this.claimIds,
+        t,
+        day,
+        kind: this.cKind.done(n),
+        institution: this.cInst.done(n),
+        doctor: this.cDoctor.done(n),
+        rxDoctor: this.cRx.done(n),
+        card: this.cCard.done(n),
+        served: this.cServed.done(n),
+        check: this.cCheck.done(n),
+        diagnosis: this.cDx.done(n),
+        admitDay: this.cAdmit.done(n),
+        dischargeDay: this.cDischarge.done(n),
+        total: this.cTotal.done(n),
+        fund: this.cFund.done(n),
+        lineStart: this.cLineStart.done(n + 1),
+      },
+      lines: { count: lines, item: this.lItem.done(lines), quantity: this.lQty.done(lines), amount: this.lAmount.done(lines) },
+      persons: {
+        id: this.persons.keys,
+        name: fillStrings(this.personName, persons),
+        gender: this.personGender.done(persons),
+        birthDay: this.personBirth.done(persons),
+        household: this.personHousehold.done(persons),
+        address: this.personAddress.done(persons),
+        region: this.personRegion.done(persons),
+      },
+      cards: { id: this.cards.keys, holder: this.cardHolder.done(this.cards.size) },
+      institutions: {
+        id: this.institutions.keys,
+        name: fillStrings(this.instName, this.institutions.size),
+        kind: this.instKind.done(this.institutions.size),
+        level: this.instLevel.done(this.institutions.size),
+        region: this.instRegion.done(this.institutions.size),
+        lat: this.instLat.done(this.institutions.size),
+        lon: this.instLon.done(this.institutions.size),
+      },
+      doctors: {
+        id: this.doctors.keys,
+        name: fillStrings(this.doctorName, this.doctors.size),
+        institution: this.doctorInst.done(this.doctors.size),
+        department: fillStrings(this.doctorDept, this.doctors.size),
+      },
+      items: {
+        id: this.items.keys,
+        name: fillStrings(this.itemName, this.items.size),
+        category: fillStrings(this.itemCategory, this.items.size),
+        gender: this.itemGender.done(this.items.size),
+        minAge: this.itemMinAge.done(this.items.size),
+        maxAge: this.itemMaxAge.done(this.items.size),
+        minLevel: this.itemMinLevel.done(this.items.size),
+      },
+      diagnoses: { code: this.diagnoses.keys, name: fillStrings(this.diagnosisNames, this.diagnoses.size) },
+      regions: { code: this.regions.keys, name: fillStrings(this.regionNames, this.regions.size) },
+      traceReuse: { code: traceCodes, claims: traceClaims },
+    };
+  }
+}
+
+function fillStrings(a: string[], n: number): string[] {
+  const out = a.slice(0, n);
+  for (let i = 0; i < n; i++) if (out[i] === undefined) out[i] = '';
+  return out;
+}
