@@ -32,7 +32,8 @@ export interface ClaimDraft {
   admitDay: number;
   dischargeDay: number;
   rxDoctor: number;
-  rxId: string;
+  /** permuted prescription serial, written as RX + 14 digits; -1 when none */
+  rxNumber: number;
   lines: ClaimLine[];
   fundRatio: number;
   /** set when written */
@@ -97,8 +98,9 @@ export class ClaimFactory {
     return this.productPrefix[item] + String(serial).padStart(13, '0');
   }
 
-  newPrescriptionId(): string {
-    return 'RX' + String(permute(this.rxCounter++, 46, 0x12)).padStart(14, '0');
+  /** A unique prescription serial; the writer prints it as RX + 14 digits. */
+  newPrescriptionNumber(): number {
+    return permute(this.rxCounter++, 46, 0x12);
   }
 
   levelPriceFactor(inst: Institution): number {
@@ -222,7 +224,7 @@ export class ClaimFactory {
       admitDay: -1,
       dischargeDay: -1,
       rxDoctor: -1,
-      rxId: '',
+      rxNumber: -1,
       lines: [],
       fundRatio: 0.7,
       id: '',
@@ -311,7 +313,7 @@ export class ClaimFactory {
     c.card = this.cardFor(rng, person);
     c.diagnosis = dxIndex;
     c.rxDoctor = doctor;
-    c.rxId = this.newPrescriptionId();
+    c.rxNumber = this.newPrescriptionNumber();
     const dx = DIAGNOSES[dxIndex]!;
     for (const d of rng.sample(dx.drugs, rng.range(1, Math.min(2, dx.drugs.length)))) this.drugLines(c.lines, d, inst, rng.range(1, 2), true);
     c.fundRatio = this.fundRatio(rng, person, 'pharmacy');

@@ -135,6 +135,14 @@ export class ByteCsvFile {
     this.pos = pos;
   }
 
+  /** length bytes of src from start: fixed-width fields kept in one big array (ID numbers) */
+  slice(src: Uint8Array, start: number, length: number): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = start, end = start + length; i < end; i++) buf[pos++] = src[i]!;
+    this.pos = pos;
+  }
+
   byte(c: number): void {
     this.buf[this.pos++] = c;
   }

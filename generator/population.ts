@@ -44,7 +44,8 @@ export interface Doctor {
 
 export interface Persons {
   count: number;
-  idNumber: string[];
+  /** ID numbers as ASCII, 18 bytes per person: written into every claim row without building strings */
+  idBytes: Uint8Array;
   gender: Uint8Array; // 0 = M, 1 = F
   birthDay: Int32Array; // days since 1970-01-01
   region: Uint8Array;
@@ -108,15 +109,42 @@ export function doctorCode(index: number): string {
   return 'D' + String(permute(index, 36, 0xd0c) + 100_000_000_000).padStart(12, '0');
 }
 
+export const ID_LENGTH = 18;
+
 const CARD_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 /** Card index 2p is person p's physical card, 2p+1 their e-voucher. */
 export function cardId(cardIndex: number): string {
+  const bytes = new Uint8Array(CARD_ID_MAX_LENGTH);
+  return String.fromCharCode(...bytes.subarray(0, encodeCardId(cardIndex, bytes)));
+}
+
+export const CARD_ID_MAX_LENGTH = 18;
+
+/** Writes the card id's ASCII bytes into out (from 0) and returns their count; the claim writer reuses one buffer. */
+export function encodeCardId(cardIndex: number, out: Uint8Array): number {
   const person = cardIndex >>> 1;
+  let digits: number;
+  let width: number;
+  let start: number;
   if ((cardIndex & 1) === 0) {
-    return CARD_LETTERS[Math.floor(person / 2 ** 26) % CARD_LETTERS.length] + String(permute(person % 2 ** 26, 26, 0xca4d)).padStart(8, '0');
+    out[0] = CARD_LETTERS.charCodeAt(Math.floor(person / 2 ** 26) % CARD_LETTERS.length);
+    digits = permute(person % 2 ** 26, 26, 0xca4d);
+    width = 8;
+    start = 1;
+  } else {
+    out[0] = 69; // E
+    out[1] = 86; // V
+    digits = permute(person, 46, 0xe7);
+    width = 16;
+    start = 2;
   }
-  return 'EV' + String(permute(person, 46, 0xe7)).padStart(16, '0');
+  for (let i = start + width - 1; i >= start; i--) {
+    const q = Math.floor(digits / 10);
+    out[i] = 48 + (digits - q * 10);
+    digits = q;
+  }
+  return start + width;
 }
 
 export interface PopulationOptions {
@@ -221,7 +249,7 @@ function buildPersons(seed: number, opts: PopulationOptions, regions: Region[], 
   const n = opts.personCount;
   const p: Persons = {
     count: n,
-    idNumber: new Array<string>(n),
+    idBytes: new Uint8Array(n * ID_LENGTH),
     gender: new Uint8Array(n),
     birthDay: new Int32Array(n),
     region: new Uint8Array(n),
@@ -265,7 +293,8 @@ function buildPersons(seed: number, opts: PopulationOptions, regions: Region[], 
       const start = (Math.imul(cell, 0x9e3779b1) >>> 0) % 200;
       const sequence = (2 * (start + k2) + (gender === 'M' ? 1 : 0)) % 1000;
       const districtCode = regions[region]!.code.slice(0, 4) + String(district + 2).padStart(2, '0');
-      p.idNumber[idx] = makeIdNumber(districtCode, dates.get(birthDay), sequence, gender);
+      const idNumber = makeIdNumber(districtCode, dates.get(birthDay), sequence, gender);
+      for (let c = 0; c < ID_LENGTH; c++) p.idBytes[idx * ID_LENGTH + c] = idNumber.charCodeAt(c);
       p.gender[idx] = gender === 'M' ? 0 : 1;
       p.birthDay[idx] = birthDay;
       p.region[idx] = region;
@@ -284,6 +313,11 @@ function buildPersons(seed: number, opts: PopulationOptions, regions: Region[], 
     i += size;
   }
   return p;
+}
+
+/** A person's ID number as text (ground truth, tests); the claim writers copy idBytes directly. */
+export function idNumberOf(p: Persons, person: number): string {
+  return String.fromCharCode(...p.idBytes.subarray(person * ID_LENGTH, (person + 1) * ID_LENGTH));
 }
 
 export function householdId(householdStart: number): string {

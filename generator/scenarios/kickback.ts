@@ -48,7 +48,7 @@ export function plantKickback(ctx: PlantContext, rng: Rng, p: ScenarioParams, id
       c.card = f.cardFor(rng, patient);
       c.diagnosis = dxIndex;
       c.rxDoctor = doctor;
-      c.rxId = f.newPrescriptionId();
+      c.rxNumber = f.newPrescriptionNumber();
       const expensive = rng.sample(HIGH_MARGIN_DRUGS, rng.chance(p.strength) ? 2 : 1);
       for (const d of expensive) f.drugLines(c.lines, d, pharmacyInst, rng.range(1, 3), true);
       if (rng.chance(0.4)) f.drugLines(c.lines, rng.pick(DIAGNOSES[dxIndex]!.drugs.length ? DIAGNOSES[dxIndex]!.drugs : [ITEM.ginkgo]), pharmacyInst, 1, true);
