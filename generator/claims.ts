@@ -54,6 +54,9 @@ export class ClaimFactory {
   private readonly outDiagnosisPicker: WeightedPicker;
   private readonly inDiagnosisPicker: WeightedPicker;
   private traceCounter = 0;
+  /** Background drafts and their lines are recycled once written: fewer objects for the collector. */
+  private readonly draftPool: ClaimDraft[] = [];
+  private readonly linePool: ClaimLine[] = [];
   private rxCounter = 0;
   readonly productPrefix: string[];
 
@@ -110,7 +113,13 @@ export class ClaimFactory {
   line(item: number, inst: Institution, qty: number, trace = -1): ClaimLine {
     const c = CATALOG[item]!;
     const priceFen = c.category === 'drug' ? c.priceFen : Math.round(c.priceFen * this.levelPriceFactor(inst));
-    return { item, qtyMilli: Math.round(qty * 1000), priceFen, trace };
+    const l = this.linePool.pop();
+    if (l === undefined) return { item, qtyMilli: Math.round(qty * 1000), priceFen, trace };
+    l.item = item;
+    l.qtyMilli = Math.round(qty * 1000);
+    l.priceFen = priceFen;
+    l.trace = trace;
+    return l;
   }
 
   /** Drug lines: one line per package when the package is scanned, so each line carries one trace code. */
@@ -156,8 +165,8 @@ export class ClaimFactory {
     return this.pop.persons.hasEVoucher[person] === 1 && rng.chance(0.55) ? person * 2 + 1 : person * 2;
   }
 
-  outpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, day: number): ClaimLine[] {
-    const lines: ClaimLine[] = [this.line(ITEM.registration, inst, 1)];
+  outpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, day: number, lines: ClaimLine[] = []): ClaimLine[] {
+    lines.push(this.line(ITEM.registration, inst, 1));
     const drugCount = rng.chance(0.15) ? 0 : rng.range(1, Math.min(3, dx.drugs.length));
     const traced = rng.chance(inst.level === 'tertiary' ? 0.6 : 0.35);
     for (const d of rng.sample(dx.drugs, drugCount)) this.drugLines(lines, d, inst, rng.chance(0.7) ? 1 : rng.range(2, 3), traced);
@@ -184,8 +193,8 @@ export class ClaimFactory {
     return true;
   }
 
-  inpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, admit: number, stay: number): ClaimLine[] {
-    const lines: ClaimLine[] = [this.line(ITEM.wardBed, inst, stay), this.line(ITEM.nursing, inst, stay)];
+  inpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, admit: number, stay: number, lines: ClaimLine[] = []): ClaimLine[] {
+    lines.push(this.line(ITEM.wardBed, inst, stay), this.line(ITEM.nursing, inst, stay));
     // Inpatient drugs are dispensed daily; a stay's drug bill is the largest part of its cost.
     for (const d of dx.drugs) if (rng.chance(0.8)) lines.push(this.line(d, inst, rng.range(stay, stay * 3)));
     lines.push(this.line(ITEM.infusion, inst, rng.range(Math.ceil(stay / 2), stay * 2)));
@@ -211,6 +220,28 @@ export class ClaimFactory {
   }
 
   base(kind: ClaimKind, t: number, institution: number, person: number, check: IdentityCheck): ClaimDraft {
+    const c = this.draftPool.pop();
+    if (c !== undefined) {
+      c.t = t;
+      c.kind = kind;
+      c.institution = institution;
+      c.department = '';
+      c.doctor = -1;
+      c.card = person * 2;
+      c.served = check === 'none' ? -1 : person;
+      c.check = check;
+      c.diagnosis = 0;
+      c.admitDay = -1;
+      c.dischargeDay = -1;
+      c.rxDoctor = -1;
+      c.rxNumber = -1;
+      c.fundRatio = 0.7;
+      c.id = '';
+      c.totalFen = 0;
+      c.fundFen = 0;
+      c.planted = false;
+      return c;
+    }
     return {
       t,
       kind,
@@ -232,6 +263,14 @@ export class ClaimFactory {
       fundFen: 0,
       planted: false,
     };
+  }
+
+  /** Hands a written background draft back for reuse. Planted drafts stay: the ground truth reads them. */
+  release(c: ClaimDraft): void {
+    if (c.planted) return;
+    for (const l of c.lines) this.linePool.push(l);
+    c.lines.length = 0;
+    this.draftPool.push(c);
   }
 
   /** `count` honest claims for one person, appended to out. */
@@ -258,7 +297,7 @@ export class ClaimFactory {
         c.department = pop.doctors[c.doctor]!.department;
         c.admitDay = admit;
         c.dischargeDay = discharge;
-        c.lines = this.inpatientLines(rng, dx, inst, person, admit, stay);
+        this.inpatientLines(rng, dx, inst, person, admit, stay, c.lines);
         c.fundRatio = this.fundRatio(rng, person, 'inpatient');
         out.push(c);
         made++;
@@ -279,7 +318,7 @@ export class ClaimFactory {
         c.diagnosis = dxIndex;
         c.doctor = rng.pick(inst.doctors);
         c.department = pop.doctors[c.doctor]!.department;
-        c.lines = this.outpatientLines(rng, DIAGNOSES[dxIndex]!, inst, person, day);
+        this.outpatientLines(rng, DIAGNOSES[dxIndex]!, inst, person, day, c.lines);
         c.fundRatio = this.fundRatio(rng, person, 'outpatient');
         this.maybeFamilyCard(rng, person, c);
         out.push(c);

@@ -390,6 +390,7 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
       f.yuan(total - fund);
       f.endRow();
     }
+    for (const c of chunk) factory.release(c);
     await itemsFile.flushIfFull();
     if ((person & 63) === 0) {
       await claimsFile.flushIfFull();

@@ -8,10 +8,11 @@ import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const WIDTH = 7; // ITEM_ROW_WIDTH
-const { path, header, item, tracePrefix } = workerData;
+const { path, header, item, tracePrefix, slots } = workerData;
 const itemBytes = item.map((s) => Buffer.from(s, 'utf8'));
 const prefixBytes = tracePrefix.map((s) => Buffer.from(s, 'utf8'));
-const stream = createWriteStream(path);
+// Same write-ahead as WRITE_AHEAD_BYTES in csv.ts: formatting continues while the disk catches up.
+const stream = createWriteStream(path, { highWaterMark: 1 << 24 });
 let buf = Buffer.allocUnsafe(1 << 22);
 let pos = 0;
 let rowsWritten = 0;
@@ -108,9 +109,11 @@ parentPort.on('message', (m) => {
   queue = queue
     .then(async () => {
       if (m.kind === 'rows') {
-        format(m.rows, m.count);
+        // A slot the main thread had to enlarge arrives with its new (shared) buffer.
+        if (m.rows) slots[m.slot] = m.rows;
+        format(slots[m.slot], m.count);
         await flush(1 << 21);
-        parentPort.postMessage({ kind: 'ack', rows: m.rows }, [m.rows.buffer]);
+        parentPort.postMessage({ kind: 'ack', slot: m.slot });
       } else {
         await flush(1);
         stream.end();
