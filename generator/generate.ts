@@ -14,6 +14,7 @@ import { PlantContext, type Member, type PlantedGroup } from './scenarios/contex
 import { DateCache, dateString, type Period } from './time.ts';
 import { HeapGuard, keepShortLivedObjectsYoung } from './memory.ts';
 import { ItemSink } from './items-sink.ts';
+import { InstitutionPatients } from './institution-patients.ts';
 
 export interface GenerateOptions {
   claims: number;
@@ -74,12 +75,12 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   counts.persons = persons;
   counts.cards = cards;
   const claimsStarted = process.hrtime.bigint();
-  const written = await writeClaims(opts, pop, factory, ctx);
+  const written = await writeClaims(opts, pop, factory, ctx, rings, negatives);
   const claimSeconds = Number(process.hrtime.bigint() - claimsStarted) / 1e9;
   counts.claims = written.claims;
   counts.claimItems = written.items;
 
-  const truth = groundTruth(opts, pop, factory, rings, negatives);
+  const truth = groundTruth(opts, pop, factory, rings, negatives, written.camouflage);
   await writeFile(join(opts.out, FILES.groundTruth), JSON.stringify(truth, null, 1) + '\n');
   const ringsByFamily = tally(truth.rings.map((r) => r.family));
   const hardNegativesByKind = tally(truth.hardNegatives.map((g) => g.kind));
@@ -245,7 +246,7 @@ export function claimId(seq: number): string {
  * Claims are written person by person: each person's honest claims and any planted claims charged to
  * their cards, in time order. Memory stays flat however many claims are asked for.
  */
-async function writeClaims(opts: GenerateOptions, pop: Population, factory: ClaimFactory, ctx: PlantContext): Promise<{ claims: number; items: number }> {
+async function writeClaims(opts: GenerateOptions, pop: Population, factory: ClaimFactory, ctx: PlantContext, rings: readonly PlantedGroup[], negatives: readonly PlantedGroup[]): Promise<{ claims: number; items: number; camouflage: number[] }> {
   const claimsFile = await ByteCsvFile.open(join(opts.out, FILES.claims), CLAIM_COLUMNS);
   const itemsFile = await ItemSink.open(join(opts.out, FILES.claimItems), { item: ITEM_TEXT, tracePrefix: factory.productPrefix }, opts.itemsThread ?? true);
   const rng = Rng.stream(opts.seed, 'background');
@@ -293,6 +294,14 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
   const physicalCard = new Uint8Array(CARD_ID_MAX_LENGTH);
   const voucherCard = new Uint8Array(CARD_ID_MAX_LENGTH);
   const heap = new HeapGuard();
+  const institutionPatients = new InstitutionPatients(ctx, negatives);
+  // Camouflage: every claim charged to a ring member's cards that the ring does not list.
+  const camouflage = rings.map(() => 0);
+  const ringsOfPerson = new Map<number, number[]>();
+  rings.forEach((r, i) => {
+    for (const c of r.claims) c.ring = i;
+    for (const m of r.members) if (m.type === 'person') (ringsOfPerson.get(m.index) ?? ringsOfPerson.set(m.index, []).get(m.index)!).push(i);
+  });
   let seq = 0;
   let cumulative = 0;
   let assigned = 0;
@@ -307,6 +316,9 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
     if (planted) for (const c of planted) chunk.push(c);
     if (chunk.length === 0) continue;
     chunk.sort((a, b) => a.t - b.t);
+    const listed = institutionPatients.select(person, chunk);
+    const memberOf = ringsOfPerson.get(person);
+    if (memberOf) for (const r of new Set(memberOf)) for (const c of chunk) if (c.ring !== r) camouflage[r]!++;
     const insured = person * ID_LENGTH;
     // Every claim in the chunk is charged to one of this person's two cards: encode them once.
     const physicalLength = encodeCardId(person * 2, physicalCard);
@@ -314,7 +326,7 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
     for (const c of chunk) {
       const idNumber = permute(seq++, 46, CLAIM_ID_KEY);
       encodeId(idNumber);
-      if (c.planted) c.id = idBytes.toString('latin1', 0, 16);
+      if (c.planted || listed.length > 0) c.id = idBytes.toString('latin1', 0, 16);
       let total = 0;
       let lineNo = 0;
       for (const l of c.lines) {
@@ -390,6 +402,7 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
       f.yuan(total - fund);
       f.endRow();
     }
+    if (listed.length > 0) institutionPatients.record(person, listed);
     for (const c of chunk) factory.release(c);
     await itemsFile.flushIfFull();
     if ((person & 63) === 0) {
@@ -400,7 +413,8 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
   }
   await claimsFile.close();
   const items = await itemsFile.close();
-  return { claims: claimsFile.rows, items };
+  institutionPatients.finish();
+  return { claims: claimsFile.rows, items, camouflage };
 }
 
 function memberId(pop: Population, m: Member): string {
@@ -416,20 +430,20 @@ function memberId(pop: Population, m: Member): string {
   }
 }
 
-function members(pop: Population, list: Member[]): TruthRing['members'] {
+function members(pop: Population, list: Member[]): HardNegativeGroup['members'] {
   const seen = new Set<string>();
-  const out: TruthRing['members'] = [];
+  const out: HardNegativeGroup['members'] = [];
   for (const m of list) {
     const id = memberId(pop, m);
     const key = `${m.type}:${id}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ type: m.type, id, role: m.role });
+    out.push(m.core ? { type: m.type, id, role: m.role, core: true } : { type: m.type, id, role: m.role });
   }
   return out;
 }
 
-function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFactory, rings: PlantedGroup[], negatives: PlantedGroup[]): GroundTruth {
+function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFactory, rings: PlantedGroup[], negatives: PlantedGroup[], camouflage: readonly number[]): GroundTruth {
   const day = (d: number) => dateString(opts.period.startDay + Math.max(0, Math.min(factory.days - 1, d)));
   return {
     formatVersion: 1,
@@ -441,7 +455,7 @@ function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFacto
       scenarios: opts.scenarios,
       hardNegatives: Object.fromEntries(HARD_NEGATIVE_KINDS.map((k) => [k, opts.hardNegatives[k]])),
     },
-    rings: rings.map((r) => ({
+    rings: rings.map((r, i) => ({
       ringId: r.id,
       family: r.family,
       size: r.size,
@@ -451,6 +465,7 @@ function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFacto
       members: members(pop, r.members),
       claimCount: r.claims.length,
       claimIds: r.claims.map((c) => c.id).sort(),
+      camouflageClaimCount: camouflage[i]!,
       totalAmount: yuan(r.claims.reduce((s, c) => s + c.totalFen, 0)),
       fundPaid: yuan(r.claims.reduce((s, c) => s + c.fundFen, 0)),
     })),

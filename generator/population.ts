@@ -1,8 +1,8 @@
 import type { Gender, InstitutionKind, InstitutionLevel } from './format.ts';
 import { makeIdNumber } from './id-number.ts';
 import { Rng, WeightedPicker, permute } from './random.ts';
-import { DEPARTMENTS, DISTRICT_NAMES, DOCTOR_TITLES, GIVEN_FEMALE, GIVEN_MALE, PHARMACY_BRANDS, REGION_SEEDS, STREETS, SURNAMES, type RegionSeed } from './reference-data.ts';
-import { CHRONIC_DIAGNOSES } from './catalog.ts';
+import { CLINIC_DEPARTMENTS, DEPARTMENTS, DISTRICT_NAMES, DOCTOR_TITLES, GIVEN_FEMALE, GIVEN_MALE, PHARMACY_BRANDS, REGION_SEEDS, STREETS, SURNAMES, type Department, type RegionSeed } from './reference-data.ts';
+import { CHRONIC_DIAGNOSES, DIAGNOSES } from './catalog.ts';
 import { DateCache, type Period } from './time.ts';
 
 /**
@@ -38,7 +38,7 @@ export interface Doctor {
   name: string;
   gender: Gender;
   institution: number;
-  department: string;
+  department: Department;
   title: string;
 }
 
@@ -92,6 +92,26 @@ const AGE_BANDS = [
   [80, 95, 2],
 ] as const;
 const AGE_PICKER = new WeightedPicker(AGE_BANDS.map((b) => b[2]));
+
+/**
+ * Every institution staffs its core departments first (each hospital has internal medicine, paediatrics,
+ * surgery, general practice… before any department gets a second doctor), so a patient always finds a
+ * fitting doctor; further doctors go mostly to internal medicine and general practice.
+ */
+function departmentOf(rng: Rng, kind: InstitutionKind, nth: number): Department {
+  const core: readonly Department[] = kind === 'clinic' ? CLINIC_DEPARTMENTS : DEPARTMENTS;
+  if (nth < core.length) return core[nth]!;
+  return rng.chance(0.4) ? (kind === 'clinic' ? '全科' : '内科') : rng.pick(core);
+}
+
+/** A chronic condition the person's age allows (no hypertension at 20, no dementia at 40). */
+export function chronicConditionFor(rng: Rng, age: number): number {
+  for (let tries = 0; tries < 6; tries++) {
+    const d = rng.pick(CHRONIC_DIAGNOSES);
+    if (age >= DIAGNOSES[d]!.minAge && age <= DIAGNOSES[d]!.maxAge) return d;
+  }
+  return -1;
+}
 
 export function ageOn(birthDay: number, day: number): number {
   return Math.floor((day - birthDay) / 365.25);
@@ -196,7 +216,7 @@ export function buildPopulation(seed: number, opts: PopulationOptions): Populati
           name: personName(rng, gender),
           gender,
           institution: inst.index,
-          department: kind === 'clinic' ? rng.pick(['全科', '全科', '中医科', '康复科', '内科'] as const) : rng.pick(DEPARTMENTS),
+          department: departmentOf(rng, kind, i),
           title: rng.pick(DOCTOR_TITLES),
         };
         doctors.push(doctor);
@@ -303,7 +323,7 @@ function buildPersons(seed: number, opts: PopulationOptions, regions: Region[], 
       p.employee[idx] = age >= 22 && age < 60 && rng.chance(0.6) ? 1 : 0;
       p.hasEVoucher[idx] = rng.chance(age >= 75 ? 0.3 : 0.85) ? 1 : 0;
       const chronicChance = age < 30 ? 0.02 : age < 50 ? 0.1 : age < 65 ? 0.3 : 0.5;
-      p.chronic[idx] = rng.chance(chronicChance) ? rng.pick(CHRONIC_DIAGNOSES) : -1;
+      p.chronic[idx] = rng.chance(chronicChance) ? chronicConditionFor(rng, age) : -1;
       p.homeClinic[idx] = homeClinic;
       p.homePharmacy[idx] = rng.chance(0.85) ? homePharmacy : regionPickers.pharmacies[regionPickers.pharmacyPicker.pick(rng)]!;
       p.prefHospital[idx] = prefHospital;
