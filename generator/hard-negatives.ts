@@ -30,6 +30,7 @@ export function labelGiantHospitals(ctx: PlantContext, count: number, nextId: ()
     const hospitals = ctx.pop.byRegion[r]!.hospitals.map((i) => ctx.pop.institutions[i]!);
     const giant = hospitals.reduce((a, b) => (b.popularity > a.popularity ? b : a));
     ctx.reservedInstitutions.add(giant.index);
+    ctx.negativeInstitutions.add(giant.index);
     out.push(group(nextId(), 'giant-hospital', [{ type: 'institution', index: giant.index, role: 'hub-hospital', core: true }], [], 0, ctx.factory.days - 1, `${giant.name} serves a large share of the region`));
   }
   return out;
@@ -50,8 +51,10 @@ export function placePharmaciesBesideHospitals(ctx: PlantContext, rng: Rng, coun
     pharmacy.lon = hospital.lon + 0.0006;
     pharmacy.address = hospital.address.replace(/(\d+)号$/, (_, n: string) => `${Number(n) + 1}号`);
     hospital.besidePharmacy = pharmacy.index;
-    ctx.reservedInstitutions.add(hospital.index);
-    ctx.reservedInstitutions.add(pharmacy.index);
+    for (const i of [hospital.index, pharmacy.index]) {
+      ctx.reservedInstitutions.add(i);
+      ctx.negativeInstitutions.add(i);
+    }
     out.push(
       group(
         nextId(),

@@ -52,6 +52,8 @@ export class PlantContext {
   /** persons already in some ring or hard-negative group: keeps ground truth unambiguous */
   private readonly usedPersons: Uint8Array;
   readonly reservedInstitutions = new Set<number>();
+  /** institutions a hard negative is about: rings never use them, even when a small region runs out */
+  readonly negativeInstitutions = new Set<number>();
   plantedClaims = 0;
 
   constructor(
@@ -131,8 +133,10 @@ export class PlantContext {
     const r = this.pop.byRegion[region]!;
     const list = kind === 'hospital' ? r.hospitals : kind === 'clinic' ? r.clinics : r.pharmacies;
     const candidates = list.filter((i) => !this.reservedInstitutions.has(i) && accept(this.pop.institutions[i]!));
-    if (candidates.length === 0) return rng.pick(list);
-    return rng.pick(candidates);
+    if (candidates.length > 0) return rng.pick(candidates);
+    // A small region has run out: share an institution with another ring, never with a hard negative.
+    const shared = list.filter((i) => !this.negativeInstitutions.has(i));
+    return rng.pick(shared.length > 0 ? shared : list);
   }
 
   /** A window of `spreadDays` inside the period. */
