@@ -120,6 +120,8 @@ export const GERIATRIC_DRUGS: readonly number[] = [ITEM.donepezil, ITEM.alendron
 export const HIGH_MARGIN_DRUGS: readonly number[] = CATALOG.flatMap((c, i) => (c.highMargin ? [i] : []));
 
 export interface Diagnosis {
+  /** position in DIAGNOSES */
+  index: number;
   code: string;
   name: string;
   weight: number;
@@ -138,6 +140,7 @@ export interface Diagnosis {
 
 function dx(code: string, name: string, weight: number, departments: Department[], drugs: string[], exams: string[], treatments: string[], extra: Partial<Diagnosis> = {}): Diagnosis {
   return {
+    index: -1,
     code,
     name,
     weight,
@@ -172,7 +175,7 @@ export const DIAGNOSES: readonly Diagnosis[] = [
   dx('E78.5', '高脂血症', 4, ['心血管内科', '内分泌科', '内科', '全科'], ['XC10AA0009'], ['250303001'], [], { minAge: 30, chronic: true }),
   dx('F03', '痴呆', 0.8, ['内科', '全科', '中医科', '康复科'], ['XN06DA0025', 'XN06DX0017'], [], [], { minAge: 60, chronic: true }),
   dx('M81.0', '骨质疏松', 1.5, ['骨科', '内分泌科', '内科', '全科'], ['XM05BA0026', 'XA11CC0021'], ['210300001'], [], { minAge: 50, chronic: true }),
-];
+].map((d, index) => ({ ...d, index }));
 
 export function diagnosisIndex(code: string): number {
   const i = DIAGNOSES.findIndex((d) => d.code === code);

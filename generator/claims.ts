@@ -58,9 +58,11 @@ export class ClaimFactory {
   private readonly inDiagnosisPicker: WeightedPicker;
   private traceCounter = 0;
   /** doctors fitting (institution, diagnosis, child or adult), built on first use */
-  private readonly doctorLists = new Map<number, readonly number[]>();
+  private readonly doctorLists: (readonly number[] | undefined)[] = [];
   /** drugs of a diagnosis the catalog allows for (age, gender), built on first use */
-  private readonly drugLists = new Map<number, readonly number[]>();
+  private readonly drugLists: (readonly number[] | undefined)[] = [];
+  /** scratch for drug samples, consumed before the next sample */
+  private readonly drugSample: number[] = [];
   /** Background drafts and their lines are recycled once written: fewer objects for the collector. */
   private readonly draftPool: ClaimDraft[] = [];
   private readonly linePool: ClaimLine[] = [];
@@ -174,10 +176,11 @@ export class ClaimFactory {
 
   outpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, day: number, lines: ClaimLine[] = []): ClaimLine[] {
     lines.push(this.line(ITEM.registration, inst, 1));
-    const drugs = this.drugChoices(DIAGNOSES.indexOf(dx), person, day);
+    const drugs = this.drugChoices(dx.index, person, day);
     const drugCount = rng.chance(0.15) ? 0 : rng.range(1, Math.min(3, drugs.length));
     const traced = rng.chance(inst.level === 'tertiary' ? 0.6 : 0.35);
-    for (const d of rng.sample(drugs, drugCount)) this.drugLines(lines, d, inst, rng.chance(0.7) ? 1 : rng.range(2, 3), traced);
+    const picked = rng.sampleInto(drugs, drugCount, this.drugSample);
+    for (let i = 0; i < picked; i++) this.drugLines(lines, this.drugSample[i]!, inst, rng.chance(0.7) ? 1 : rng.range(2, 3), traced);
     if (dx.exams.length && rng.chance(0.35)) {
       const exam = rng.pick(dx.exams);
       if (this.allowed(exam, inst, person, day)) lines.push(this.line(exam, inst, 1));
@@ -197,7 +200,7 @@ export class ClaimFactory {
     const p = this.pop.persons;
     const age = Math.min(120, ageOn(p.birthDay[person]!, this.period.startDay + day));
     const key = (dxIndex * 121 + age) * 2 + p.gender[person]!;
-    let list = this.drugLists.get(key);
+    let list = this.drugLists[key];
     if (list === undefined) {
       const gender = p.gender[person] === 0 ? 'M' : 'F';
       const fits = DIAGNOSES[dxIndex]!.drugs.filter((d) => {
@@ -205,7 +208,7 @@ export class ClaimFactory {
         return (c.gender === '' || c.gender === gender) && (c.minAge === null || age >= c.minAge) && (c.maxAge === null || age <= c.maxAge);
       });
       list = fits.length > 0 ? fits : DIAGNOSES[dxIndex]!.drugs;
-      this.drugLists.set(key, list);
+      this.drugLists[key] = list;
     }
     return list;
   }
@@ -218,10 +221,10 @@ export class ClaimFactory {
 
   fittingDoctors(instIndex: number, dxIndex: number, child: boolean): readonly number[] {
     const key = (instIndex * DIAGNOSES.length + dxIndex) * 2 + (child ? 1 : 0);
-    let list = this.doctorLists.get(key);
+    let list = this.doctorLists[key];
     if (list === undefined) {
       list = eligibleDoctors(this.pop, instIndex, DIAGNOSES[dxIndex]!, child);
-      this.doctorLists.set(key, list);
+      this.doctorLists[key] = list;
     }
     return list;
   }
@@ -241,7 +244,7 @@ export class ClaimFactory {
   inpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, admit: number, stay: number, lines: ClaimLine[] = []): ClaimLine[] {
     lines.push(this.line(ITEM.wardBed, inst, stay), this.line(ITEM.nursing, inst, stay));
     // Inpatient drugs are dispensed daily; a stay's drug bill is the largest part of its cost.
-    for (const d of this.drugChoices(DIAGNOSES.indexOf(dx), person, admit)) if (rng.chance(0.8)) lines.push(this.line(d, inst, rng.range(stay, stay * 3)));
+    for (const d of this.drugChoices(dx.index, person, admit)) if (rng.chance(0.8)) lines.push(this.line(d, inst, rng.range(stay, stay * 3)));
     lines.push(this.line(ITEM.infusion, inst, rng.range(Math.ceil(stay / 2), stay * 2)));
     for (const e of dx.exams) if (this.allowed(e, inst, person, admit) && rng.chance(0.7)) lines.push(this.line(e, inst, rng.range(1, 2)));
     for (const t of dx.treatments) if (this.allowed(t, inst, person, admit) && rng.chance(0.8)) lines.push(this.line(t, inst, t === ITEM.appendectomy ? 1 : rng.range(1, stay)));
@@ -389,7 +392,8 @@ export class ClaimFactory {
         if (c.served >= 0) c.served = patient;
         c.diagnosis = dxIndex;
         const drugs = this.drugChoices(dxIndex, patient, day);
-        for (const d of rng.sample(drugs, rng.range(1, Math.min(2, drugs.length)))) this.drugLines(c.lines, d, inst, rng.chance(0.75) ? 1 : 2, true);
+        const picked = rng.sampleInto(drugs, rng.range(1, Math.min(2, drugs.length)), this.drugSample);
+        for (let i = 0; i < picked; i++) this.drugLines(c.lines, this.drugSample[i]!, inst, rng.chance(0.75) ? 1 : 2, true);
         c.fundRatio = this.fundRatio(rng, person, 'pharmacy');
         if (patient === person) this.maybeFamilyCard(rng, person, c);
         out.push(c);
@@ -407,7 +411,8 @@ export class ClaimFactory {
     c.rxDoctor = doctor;
     c.rxNumber = this.newPrescriptionNumber();
     const drugs = this.drugChoices(dxIndex, person, Math.floor(time / 86400));
-    for (const d of rng.sample(drugs, rng.range(1, Math.min(2, drugs.length)))) this.drugLines(c.lines, d, inst, rng.range(1, 2), true);
+    const picked = rng.sampleInto(drugs, rng.range(1, Math.min(2, drugs.length)), this.drugSample);
+    for (let i = 0; i < picked; i++) this.drugLines(c.lines, this.drugSample[i]!, inst, rng.range(1, 2), true);
     c.fundRatio = this.fundRatio(rng, person, 'pharmacy');
     return c;
   }

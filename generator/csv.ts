@@ -90,6 +90,7 @@ const ZERO = 48;
  * chunk waited for its write to finish, and the generating thread sat idle for each one.
  */
 export const WRITE_AHEAD_BYTES = 1 << 24;
+const SPARE_BUFFERS = 8;
 
 /**
  * A CSV writer that encodes straight into a byte buffer: the claims files are the hot path, and
@@ -97,8 +98,10 @@ export const WRITE_AHEAD_BYTES = 1 << 24;
  * Callers write fields and separators themselves; `flushIfFull` between batches applies backpressure.
  */
 export class ByteCsvFile {
-  private buf = Buffer.allocUnsafe(1 << 22);
+  private buf: Buffer = Buffer.allocUnsafe(1 << 22);
   private pos = 0;
+  /** buffers whose write has finished, reused so the write-ahead does not allocate fresh external memory (which V8 answers with full collections) */
+  private readonly spare: Buffer[] = [];
   private readonly stream: WriteStream;
   rows = 0;
 
@@ -216,11 +219,15 @@ export class ByteCsvFile {
 
   async flush(): Promise<void> {
     if (this.pos === 0) return;
-    const chunk = this.buf.subarray(0, this.pos);
-    // The stream keeps a reference to the chunk until written, so continue in a fresh buffer.
-    this.buf = Buffer.allocUnsafe(this.buf.length);
+    const full = this.buf;
+    const chunk = full.subarray(0, this.pos);
+    // The stream keeps a reference to the chunk until written, so continue in another buffer.
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(full.length);
     this.pos = 0;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    const written = () => {
+      if (this.spare.length < SPARE_BUFFERS) this.spare.push(full);
+    };
+    if (!this.stream.write(chunk, written)) await once(this.stream, 'drain');
   }
 
   async close(): Promise<void> {

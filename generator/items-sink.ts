@@ -4,7 +4,7 @@ import { ByteCsvFile } from './csv.ts';
 import { CLAIM_ITEM_COLUMNS } from './format.ts';
 import { formatItemRows, ITEM_ROW_WIDTH, type ItemRowText } from './item-rows.ts';
 
-const BATCH_ROWS = 32_768;
+const BATCH_ROWS = 65_536;
 /** batches in flight to the worker; bounds memory when the disk or the worker falls behind */
 const MAX_IN_FLIGHT = 4;
 

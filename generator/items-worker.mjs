@@ -93,12 +93,18 @@ function format(rows, count) {
     rowsWritten++;
   }
 }
+// Buffers whose write has finished are reused, as in ByteCsvFile (csv.ts).
+const spare = [];
 async function flush(limit) {
   if (pos < limit || pos === 0) return;
-  const chunk = buf.subarray(0, pos);
-  buf = Buffer.allocUnsafe(buf.length);
+  const full = buf;
+  const chunk = full.subarray(0, pos);
+  buf = spare.pop() ?? Buffer.allocUnsafe(full.length);
   pos = 0;
-  if (!stream.write(chunk)) await once(stream, 'drain');
+  const written = () => {
+    if (spare.length < 8) spare.push(full);
+  };
+  if (!stream.write(chunk, written)) await once(stream, 'drain');
 }
 
 const headerBytes = Buffer.from(header + '\n', 'utf8');

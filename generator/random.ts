@@ -92,6 +92,22 @@ export class Rng {
     return k;
   }
 
+  /**
+   * sample() into the front of a caller-owned scratch array, returning how many were drawn: the same draws
+   * and result, without the two arrays sample() allocates (hot paths). Entries past the count are stale.
+   */
+  sampleInto<T>(items: readonly T[], k: number, out: T[]): number {
+    for (let i = 0; i < items.length; i++) out[i] = items[i] as T;
+    const n = Math.min(k, items.length);
+    for (let i = 0; i < n; i++) {
+      const j = i + this.int(items.length - i);
+      const tmp = out[i] as T;
+      out[i] = out[j] as T;
+      out[j] = tmp;
+    }
+    return n;
+  }
+
   /** Fisher–Yates on a copy, then the first k. */
   sample<T>(items: readonly T[], k: number): T[] {
     const copy = items.slice();
