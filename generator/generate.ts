@@ -12,7 +12,7 @@ import { permute, Rng } from './random.ts';
 import { ID_PREFIX, SCENARIO_FAMILIES, SCENARIOS } from './scenarios/index.ts';
 import { PlantContext, type Member, type PlantedGroup } from './scenarios/context.ts';
 import { DateCache, dateString, type Period } from './time.ts';
-import { HeapGuard, keepShortLivedObjectsYoung } from './memory.ts';
+import { HeapGuard, tuneGarbageCollection } from './memory.ts';
 import { ItemSink } from './items-sink.ts';
 import { InstitutionPatients } from './institution-patients.ts';
 
@@ -56,7 +56,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     throw new GenerateError(`--out: directory "${opts.out}" is not writable`);
   });
 
-  keepShortLivedObjectsYoung();
+  tuneGarbageCollection();
   const personCount = Math.max(300, Math.round(opts.claims / CLAIMS_PER_PERSON));
   const pop = buildPopulation(opts.seed, { personCount, regionCount: opts.regions, period: opts.period, giantHospitals: opts.hardNegatives['giant-hospital'] });
   const factory = new ClaimFactory(pop, opts.period, opts.seed);
