@@ -25,9 +25,15 @@ interface Target {
   patients: number;
 }
 
+interface Picked {
+  target: Target;
+  claims: ClaimDraft[];
+}
+
+const NONE: readonly Picked[] = [];
+
 export class InstitutionPatients {
   private readonly targets: Target[] = [];
-  private readonly byInstitution = new Map<number, Target>();
 
   constructor(
     private readonly ctx: PlantContext,
@@ -41,24 +47,23 @@ export class InstitutionPatients {
       const hospital = institutions.find((m) => m.role === (giant ? 'hub-hospital' : 'hospital'))!;
       const target: Target = { group, kind: giant ? 'giant' : 'beside', institution: giant ? hospital.index : pharmacy!.index, hospital: hospital.index, patients: 0 };
       this.targets.push(target);
-      this.byInstitution.set(target.institution, target);
     }
   }
 
   /** The claims of this person's chunk that would list them in a group; empty for almost everybody. */
-  select(person: number, chunk: readonly ClaimDraft[]): { target: Target; claims: ClaimDraft[] }[] {
-    if (this.targets.length === 0 || this.ctx.isUsed(person)) return [];
-    const out: { target: Target; claims: ClaimDraft[] }[] = [];
+  select(person: number, chunk: readonly ClaimDraft[]): readonly Picked[] {
+    if (this.targets.length === 0 || this.ctx.isUsed(person)) return NONE;
+    let out: Picked[] | undefined;
     for (const target of this.targets) {
       if (target.patients >= PATIENTS_PER_GROUP) continue;
       const claims = target.kind === 'giant' ? this.giantClaims(target, chunk) : this.besideClaims(target, chunk);
-      if (claims.length > 0) out.push({ target, claims });
+      if (claims.length > 0) (out ??= []).push({ target, claims });
     }
-    return out;
+    return out ?? NONE;
   }
 
   /** Lists the person with the selected claims; their ids must have been assigned. */
-  record(person: number, picked: readonly { target: Target; claims: ClaimDraft[] }[]): void {
+  record(person: number, picked: readonly Picked[]): void {
     for (const { target, claims } of picked) {
       target.patients++;
       target.group.members.push({ type: 'person', index: person, role: target.kind === 'giant' ? 'frequent-patient' : 'prescription-patient' });
