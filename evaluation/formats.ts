@@ -27,6 +27,8 @@ export const TruthRingSchema = z.object({
   members: z.array(MemberSchema.extend({ role: z.string() })),
   claimCount: z.number().int(),
   claimIds: z.array(z.string()),
+  /** claims charged to the cards of the ring's persons that are not in claimIds (their honest claims) */
+  camouflageClaimCount: z.number().int().optional(),
   totalAmount: z.string(),
   fundPaid: z.string(),
 });
@@ -36,7 +38,8 @@ export const HardNegativeSchema = z.object({
   groupId: z.string(),
   kind: z.string(),
   description: z.string(),
-  members: z.array(MemberSchema.extend({ role: z.string() })),
+  /** core: the institution(s) the group is about; a ring holding half of them flags the group by itself */
+  members: z.array(MemberSchema.extend({ role: z.string(), core: z.boolean().optional() })),
   claimCount: z.number().int(),
   claimIds: z.array(z.string()),
 });

@@ -162,9 +162,12 @@ export function score(truth: GroundTruth, detected: DetectedRings, ks: readonly 
   const flaggedGroups: FlaggedGroup[] = [];
   for (const g of truth.hardNegatives) {
     const gs = memberSet(g.members);
+    // Core members (the giant hospital, the pharmacy beside the hospital) flag the group on their own,
+    // however many of the patients listed with them a ring contains.
+    const core = memberSet(g.members.filter((m) => m.core));
     const ringIds = detected.rings.filter((_, i) => {
       const d = detectedSets[i]!;
-      return jaccard(d, gs) >= MATCH_JACCARD || ratio(intersectionSize(d, gs), gs.size) >= HARD_NEGATIVE_COVERAGE;
+      return jaccard(d, gs) >= MATCH_JACCARD || ratio(intersectionSize(d, gs), gs.size) >= HARD_NEGATIVE_COVERAGE || (core.size > 0 && ratio(intersectionSize(d, core), core.size) >= HARD_NEGATIVE_COVERAGE);
     }).map((r) => r.ringId);
     const entry = (byKind[g.kind] ??= { groups: 0, flagged: 0 });
     entry.groups++;

@@ -1,4 +1,5 @@
 import type { Gender, InstitutionLevel, ItemCategory } from './format.ts';
+import type { Department } from './reference-data.ts';
 
 /** Item catalog and diagnoses with the items each typically draws. Prices in fen. */
 
@@ -38,11 +39,16 @@ export const CATALOG: readonly CatalogItem[] = [
   item('XL03AB0015', '重组人干扰素α2b注射液', 'drug', '支', 310, { highMargin: true }),
   item('XZB01A0016', '注射用丹参多酚酸盐', 'drug', '支', 260, { highMargin: true }),
   item('XN06DX0017', '银杏叶提取物片', 'drug', '盒', 88, { highMargin: true }),
-  item('XG03DA0018', '黄体酮胶囊', 'drug', '盒', 45, { gender: 'F' }),
-  item('XG04BE0019', '他达拉非片', 'drug', '盒', 120, { gender: 'M' }),
+  item('XG03DA0018', '黄体酮胶囊', 'drug', '盒', 45, { gender: 'F', minAge: 12 }),
+  item('XG04BE0019', '他达拉非片', 'drug', '盒', 120, { gender: 'M', minAge: 18 }),
   item('XJ01MA0020', '左氧氟沙星片', 'drug', '盒', 28),
   item('XA11CC0021', '骨化三醇软胶囊', 'drug', '盒', 68),
   item('XM01AH0022', '塞来昔布胶囊', 'drug', '盒', 52),
+  // Age-restricted drugs (限儿童 / 限老年): billed on a card of the wrong age they contradict the holder.
+  item('XR05DA0023', '小儿止咳糖浆', 'drug', '瓶', 21.5, { maxAge: 14 }),
+  item('XN02BE0024', '布洛芬混悬液(儿童)', 'drug', '瓶', 24, { maxAge: 12 }),
+  item('XN06DA0025', '盐酸多奈哌齐片', 'drug', '盒', 138, { minAge: 50 }),
+  item('XM05BA0026', '阿仑膦酸钠片', 'drug', '盒', 64, { minAge: 45 }),
   item('250301002', '糖化血红蛋白测定', 'exam', '次', 60),
   item('250104001', '血细胞分析(血常规)', 'exam', '次', 20),
   item('250305001', '血糖测定', 'exam', '次', 8),
@@ -101,11 +107,21 @@ export const ITEM = {
   salvianolate: indexOf('XZB01A0016'),
   ginkgo: indexOf('XN06DX0017'),
   appendectomy: indexOf('331000001'),
+  childCough: indexOf('XR05DA0023'),
+  childIbuprofen: indexOf('XN02BE0024'),
+  donepezil: indexOf('XN06DA0025'),
+  alendronate: indexOf('XM05BA0026'),
 } as const;
+
+/** Drugs only children may be billed for, and drugs only older people may: the age contradictions of card lending. */
+export const PAEDIATRIC_DRUGS: readonly number[] = [ITEM.childCough, ITEM.childIbuprofen];
+export const GERIATRIC_DRUGS: readonly number[] = [ITEM.donepezil, ITEM.alendronate];
 
 export const HIGH_MARGIN_DRUGS: readonly number[] = CATALOG.flatMap((c, i) => (c.highMargin ? [i] : []));
 
 export interface Diagnosis {
+  /** position in DIAGNOSES */
+  index: number;
   code: string;
   name: string;
   weight: number;
@@ -115,16 +131,20 @@ export interface Diagnosis {
   maxAge: number;
   /** Share of this diagnosis's visits that end in an admission. */
   inpatientShare: number;
+  /** Departments whose doctors treat it in adults, best first; children see 儿科 (docs/generator.md). */
+  departments: readonly Department[];
   drugs: readonly number[];
   exams: readonly number[];
   treatments: readonly number[];
 }
 
-function dx(code: string, name: string, weight: number, drugs: string[], exams: string[], treatments: string[], extra: Partial<Diagnosis> = {}): Diagnosis {
+function dx(code: string, name: string, weight: number, departments: Department[], drugs: string[], exams: string[], treatments: string[], extra: Partial<Diagnosis> = {}): Diagnosis {
   return {
+    index: -1,
     code,
     name,
     weight,
+    departments,
     chronic: false,
     gender: '',
     minAge: 0,
@@ -138,22 +158,24 @@ function dx(code: string, name: string, weight: number, drugs: string[], exams: 
 }
 
 export const DIAGNOSES: readonly Diagnosis[] = [
-  dx('J06.9', '急性上呼吸道感染', 20, ['XJ01CA0004', 'XR05CB0006', 'XN02BE0007', 'XR06AX0012', 'XZA09A0013', 'XJ01MA0020'], ['250104001'], []),
-  dx('I10', '原发性高血压', 12, ['XC09CA0002', 'XC08CA0003', 'XB01AC0011'], ['310701001', '250303001'], [], { chronic: true, minAge: 35 }),
-  dx('E11.9', '2型糖尿病', 10, ['XA10BA0001', 'XA10AB0010', 'XC10AA0009'], ['250301002', '250305001'], [], { chronic: true, minAge: 30 }),
-  dx('K29.7', '胃炎', 8, ['XA02BC0008'], ['250104001'], []),
-  dx('M54.5', '腰痛', 7, ['XM01AH0022', 'XN02BE0007'], ['210300001'], ['430000001', '430000002', '340200001'], { minAge: 20 }),
-  dx('J18.9', '肺炎', 3, ['XJ01DC0005', 'XJ01MA0020', 'XR05CB0006'], ['250104001', '210300001', '210200001'], ['120400001'], { inpatientShare: 0.3 }),
-  dx('I63.9', '脑梗死', 2, ['XB01AC0011', 'XC10AA0009', 'XZB01A0016', 'XN06DX0017'], ['210200001', '210500001'], ['120400001'], { minAge: 45, inpatientShare: 0.5, chronic: true }),
-  dx('I25.1', '冠状动脉粥样硬化性心脏病', 4, ['XB01AC0011', 'XC10AA0009'], ['310701001', '220600001'], [], { minAge: 40, chronic: true, inpatientShare: 0.08 }),
-  dx('N39.0', '尿路感染', 3, ['XJ01MA0020'], ['250104001'], []),
-  dx('O26.9', '妊娠相关情况', 2, ['XG03DA0018'], ['311201001', '220600001'], [], { gender: 'F', minAge: 20, maxAge: 42, inpatientShare: 0.05 }),
-  dx('N40', '前列腺增生', 2, ['XG04BE0019'], ['250403001', '220600001'], [], { gender: 'M', minAge: 50, chronic: true }),
-  dx('J45.9', '哮喘', 2, ['XR05CB0006', 'XR06AX0012'], ['250104001'], ['120500001']),
-  dx('K35.8', '急性阑尾炎', 1, ['XJ01DC0005'], ['250104001', '220600001'], ['331000001'], { inpatientShare: 0.9 }),
-  dx('N18.5', '慢性肾脏病5期', 0.5, ['XA11CC0021'], ['250203001'], ['311000001'], { chronic: true, minAge: 30, inpatientShare: 0.05 }),
-  dx('E78.5', '高脂血症', 4, ['XC10AA0009'], ['250303001'], [], { minAge: 30, chronic: true }),
-];
+  dx('J06.9', '急性上呼吸道感染', 20, ['呼吸内科', '内科', '全科', '急诊科', '中医科'], ['XJ01CA0004', 'XR05CB0006', 'XN02BE0007', 'XR06AX0012', 'XZA09A0013', 'XJ01MA0020', 'XR05DA0023', 'XN02BE0024'], ['250104001'], []),
+  dx('I10', '原发性高血压', 12, ['心血管内科', '内科', '全科', '中医科'], ['XC09CA0002', 'XC08CA0003', 'XB01AC0011'], ['310701001', '250303001'], [], { chronic: true, minAge: 35 }),
+  dx('E11.9', '2型糖尿病', 10, ['内分泌科', '内科', '全科'], ['XA10BA0001', 'XA10AB0010', 'XC10AA0009'], ['250301002', '250305001'], [], { chronic: true, minAge: 30 }),
+  dx('K29.7', '胃炎', 8, ['内科', '全科', '中医科'], ['XA02BC0008'], ['250104001'], []),
+  dx('M54.5', '腰痛', 7, ['骨科', '康复科', '中医科', '外科', '全科'], ['XM01AH0022', 'XN02BE0007'], ['210300001'], ['430000001', '430000002', '340200001'], { minAge: 20 }),
+  dx('J18.9', '肺炎', 3, ['呼吸内科', '内科', '急诊科', '全科'], ['XJ01DC0005', 'XJ01MA0020', 'XR05CB0006', 'XR05DA0023'], ['250104001', '210300001', '210200001'], ['120400001'], { inpatientShare: 0.3 }),
+  dx('I63.9', '脑梗死', 2, ['内科', '康复科', '急诊科', '中医科', '全科'], ['XB01AC0011', 'XC10AA0009', 'XZB01A0016', 'XN06DX0017', 'XN06DA0025'], ['210200001', '210500001'], ['120400001'], { minAge: 45, inpatientShare: 0.5, chronic: true }),
+  dx('I25.1', '冠状动脉粥样硬化性心脏病', 4, ['心血管内科', '内科', '全科'], ['XB01AC0011', 'XC10AA0009'], ['310701001', '220600001'], [], { minAge: 40, chronic: true, inpatientShare: 0.08 }),
+  dx('N39.0', '尿路感染', 3, ['内科', '外科', '全科'], ['XJ01MA0020'], ['250104001'], []),
+  dx('O26.9', '妊娠相关情况', 2, ['妇产科', '全科'], ['XG03DA0018'], ['311201001', '220600001'], [], { gender: 'F', minAge: 20, maxAge: 42, inpatientShare: 0.05 }),
+  dx('N40', '前列腺增生', 2, ['外科', '全科'], ['XG04BE0019'], ['250403001', '220600001'], [], { gender: 'M', minAge: 50, chronic: true }),
+  dx('J45.9', '哮喘', 2, ['呼吸内科', '内科', '全科'], ['XR05CB0006', 'XR06AX0012'], ['250104001'], ['120500001']),
+  dx('K35.8', '急性阑尾炎', 1, ['外科', '急诊科'], ['XJ01DC0005'], ['250104001', '220600001'], ['331000001'], { inpatientShare: 0.9 }),
+  dx('N18.5', '慢性肾脏病5期', 0.5, ['内科', '全科'], ['XA11CC0021'], ['250203001'], ['311000001'], { chronic: true, minAge: 30, inpatientShare: 0.05 }),
+  dx('E78.5', '高脂血症', 4, ['心血管内科', '内分泌科', '内科', '全科'], ['XC10AA0009'], ['250303001'], [], { minAge: 30, chronic: true }),
+  dx('F03', '痴呆', 0.8, ['内科', '全科', '中医科', '康复科'], ['XN06DA0025', 'XN06DX0017'], [], [], { minAge: 60, chronic: true }),
+  dx('M81.0', '骨质疏松', 1.5, ['骨科', '内分泌科', '内科', '全科'], ['XM05BA0026', 'XA11CC0021'], ['210300001'], [], { minAge: 50, chronic: true }),
+].map((d, index) => ({ ...d, index }));
 
 export function diagnosisIndex(code: string): number {
   const i = DIAGNOSES.findIndex((d) => d.code === code);

@@ -1,4 +1,5 @@
 import { CATALOG, DIAGNOSES, ITEM, type Diagnosis } from './catalog.ts';
+import type { Department } from './reference-data.ts';
 import type { ClaimKind, IdentityCheck } from './format.ts';
 import { ageOn, type Institution, type Population } from './population.ts';
 import { Rng, WeightedPicker, permute } from './random.ts';
@@ -32,7 +33,8 @@ export interface ClaimDraft {
   admitDay: number;
   dischargeDay: number;
   rxDoctor: number;
-  rxId: string;
+  /** permuted prescription serial, written as RX + 14 digits; -1 when none */
+  rxNumber: number;
   lines: ClaimLine[];
   fundRatio: number;
   /** set when written */
@@ -41,6 +43,8 @@ export interface ClaimDraft {
   fundFen: number;
   /** part of a ring or hard-negative group: its id goes into the ground truth */
   planted: boolean;
+  /** index of the ring that lists it as fraudulent; -1 otherwise */
+  ring: number;
 }
 
 export const KIND_MIX = { inpatient: 0.025, outpatient: 0.615 } as const;
@@ -53,6 +57,15 @@ export class ClaimFactory {
   private readonly outDiagnosisPicker: WeightedPicker;
   private readonly inDiagnosisPicker: WeightedPicker;
   private traceCounter = 0;
+  /** doctors fitting (institution, diagnosis, child or adult), built on first use */
+  private readonly doctorLists: (readonly number[] | undefined)[] = [];
+  /** drugs of a diagnosis the catalog allows for (age, gender), built on first use */
+  private readonly drugLists: (readonly number[] | undefined)[] = [];
+  /** scratch for drug samples, consumed before the next sample */
+  private readonly drugSample: number[] = [];
+  /** Background drafts and their lines are recycled once written: fewer objects for the collector. */
+  private readonly draftPool: ClaimDraft[] = [];
+  private readonly linePool: ClaimLine[] = [];
   private rxCounter = 0;
   readonly productPrefix: string[];
 
@@ -97,8 +110,9 @@ export class ClaimFactory {
     return this.productPrefix[item] + String(serial).padStart(13, '0');
   }
 
-  newPrescriptionId(): string {
-    return 'RX' + String(permute(this.rxCounter++, 46, 0x12)).padStart(14, '0');
+  /** A unique prescription serial; the writer prints it as RX + 14 digits. */
+  newPrescriptionNumber(): number {
+    return permute(this.rxCounter++, 46, 0x12);
   }
 
   levelPriceFactor(inst: Institution): number {
@@ -108,7 +122,13 @@ export class ClaimFactory {
   line(item: number, inst: Institution, qty: number, trace = -1): ClaimLine {
     const c = CATALOG[item]!;
     const priceFen = c.category === 'drug' ? c.priceFen : Math.round(c.priceFen * this.levelPriceFactor(inst));
-    return { item, qtyMilli: Math.round(qty * 1000), priceFen, trace };
+    const l = this.linePool.pop();
+    if (l === undefined) return { item, qtyMilli: Math.round(qty * 1000), priceFen, trace };
+    l.item = item;
+    l.qtyMilli = Math.round(qty * 1000);
+    l.priceFen = priceFen;
+    l.trace = trace;
+    return l;
   }
 
   /** Drug lines: one line per package when the package is scanned, so each line carries one trace code. */
@@ -154,11 +174,13 @@ export class ClaimFactory {
     return this.pop.persons.hasEVoucher[person] === 1 && rng.chance(0.55) ? person * 2 + 1 : person * 2;
   }
 
-  outpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, day: number): ClaimLine[] {
-    const lines: ClaimLine[] = [this.line(ITEM.registration, inst, 1)];
-    const drugCount = rng.chance(0.15) ? 0 : rng.range(1, Math.min(3, dx.drugs.length));
+  outpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, day: number, lines: ClaimLine[] = []): ClaimLine[] {
+    lines.push(this.line(ITEM.registration, inst, 1));
+    const drugs = this.drugChoices(dx.index, person, day);
+    const drugCount = rng.chance(0.15) ? 0 : rng.range(1, Math.min(3, drugs.length));
     const traced = rng.chance(inst.level === 'tertiary' ? 0.6 : 0.35);
-    for (const d of rng.sample(dx.drugs, drugCount)) this.drugLines(lines, d, inst, rng.chance(0.7) ? 1 : rng.range(2, 3), traced);
+    const picked = rng.sampleInto(drugs, drugCount, this.drugSample);
+    for (let i = 0; i < picked; i++) this.drugLines(lines, this.drugSample[i]!, inst, rng.chance(0.7) ? 1 : rng.range(2, 3), traced);
     if (dx.exams.length && rng.chance(0.35)) {
       const exam = rng.pick(dx.exams);
       if (this.allowed(exam, inst, person, day)) lines.push(this.line(exam, inst, 1));
@@ -168,6 +190,43 @@ export class ClaimFactory {
       if (this.allowed(tr, inst, person, day)) lines.push(this.line(tr, inst, rng.range(1, 2)));
     }
     return lines;
+  }
+
+  /**
+   * The diagnosis's drugs the catalog allows for this person: honest claims never bill a paediatric drug
+   * to an adult's own treatment (buying for a child on one's card is modelled separately, see buyFor).
+   */
+  drugChoices(dxIndex: number, person: number, day: number): readonly number[] {
+    const p = this.pop.persons;
+    const age = Math.min(120, ageOn(p.birthDay[person]!, this.period.startDay + day));
+    const key = (dxIndex * 121 + age) * 2 + p.gender[person]!;
+    let list = this.drugLists[key];
+    if (list === undefined) {
+      const gender = p.gender[person] === 0 ? 'M' : 'F';
+      const fits = DIAGNOSES[dxIndex]!.drugs.filter((d) => {
+        const c = CATALOG[d]!;
+        return (c.gender === '' || c.gender === gender) && (c.minAge === null || age >= c.minAge) && (c.maxAge === null || age <= c.maxAge);
+      });
+      list = fits.length > 0 ? fits : DIAGNOSES[dxIndex]!.drugs;
+      this.drugLists[key] = list;
+    }
+    return list;
+  }
+
+  /** A doctor of the institution whose department treats the diagnosis at the patient's age. */
+  doctorFor(rng: Rng, instIndex: number, dxIndex: number, person: number, day: number): number {
+    const child = ageOn(this.pop.persons.birthDay[person]!, this.period.startDay + day) < CHILD_AGE;
+    return rng.pick(this.fittingDoctors(instIndex, dxIndex, child));
+  }
+
+  fittingDoctors(instIndex: number, dxIndex: number, child: boolean): readonly number[] {
+    const key = (instIndex * DIAGNOSES.length + dxIndex) * 2 + (child ? 1 : 0);
+    let list = this.doctorLists[key];
+    if (list === undefined) {
+      list = eligibleDoctors(this.pop, instIndex, DIAGNOSES[dxIndex]!, child);
+      this.doctorLists[key] = list;
+    }
+    return list;
   }
 
   /** Honest claims respect the catalog's level, gender and age limits. */
@@ -182,10 +241,10 @@ export class ClaimFactory {
     return true;
   }
 
-  inpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, admit: number, stay: number): ClaimLine[] {
-    const lines: ClaimLine[] = [this.line(ITEM.wardBed, inst, stay), this.line(ITEM.nursing, inst, stay)];
+  inpatientLines(rng: Rng, dx: Diagnosis, inst: Institution, person: number, admit: number, stay: number, lines: ClaimLine[] = []): ClaimLine[] {
+    lines.push(this.line(ITEM.wardBed, inst, stay), this.line(ITEM.nursing, inst, stay));
     // Inpatient drugs are dispensed daily; a stay's drug bill is the largest part of its cost.
-    for (const d of dx.drugs) if (rng.chance(0.8)) lines.push(this.line(d, inst, rng.range(stay, stay * 3)));
+    for (const d of this.drugChoices(dx.index, person, admit)) if (rng.chance(0.8)) lines.push(this.line(d, inst, rng.range(stay, stay * 3)));
     lines.push(this.line(ITEM.infusion, inst, rng.range(Math.ceil(stay / 2), stay * 2)));
     for (const e of dx.exams) if (this.allowed(e, inst, person, admit) && rng.chance(0.7)) lines.push(this.line(e, inst, rng.range(1, 2)));
     for (const t of dx.treatments) if (this.allowed(t, inst, person, admit) && rng.chance(0.8)) lines.push(this.line(t, inst, t === ITEM.appendectomy ? 1 : rng.range(1, stay)));
@@ -209,6 +268,29 @@ export class ClaimFactory {
   }
 
   base(kind: ClaimKind, t: number, institution: number, person: number, check: IdentityCheck): ClaimDraft {
+    const c = this.draftPool.pop();
+    if (c !== undefined) {
+      c.t = t;
+      c.kind = kind;
+      c.institution = institution;
+      c.department = '';
+      c.doctor = -1;
+      c.card = person * 2;
+      c.served = check === 'none' ? -1 : person;
+      c.check = check;
+      c.diagnosis = 0;
+      c.admitDay = -1;
+      c.dischargeDay = -1;
+      c.rxDoctor = -1;
+      c.rxNumber = -1;
+      c.fundRatio = 0.7;
+      c.id = '';
+      c.totalFen = 0;
+      c.fundFen = 0;
+      c.planted = false;
+      c.ring = -1;
+      return c;
+    }
     return {
       t,
       kind,
@@ -222,14 +304,23 @@ export class ClaimFactory {
       admitDay: -1,
       dischargeDay: -1,
       rxDoctor: -1,
-      rxId: '',
+      rxNumber: -1,
       lines: [],
       fundRatio: 0.7,
       id: '',
       totalFen: 0,
       fundFen: 0,
       planted: false,
+      ring: -1,
     };
+  }
+
+  /** Hands a written background draft back for reuse. Planted drafts stay: the ground truth reads them. */
+  release(c: ClaimDraft): void {
+    if (c.planted) return;
+    for (const l of c.lines) this.linePool.push(l);
+    c.lines.length = 0;
+    this.draftPool.push(c);
   }
 
   /** `count` honest claims for one person, appended to out. */
@@ -252,11 +343,11 @@ export class ClaimFactory {
         const c = this.base('inpatient', this.officeTime(rng, discharge), instIndex, person, this.identityCheck(rng, inst));
         c.card = this.cardFor(rng, person);
         c.diagnosis = dxIndex;
-        c.doctor = rng.pick(inst.doctors);
+        c.doctor = this.doctorFor(rng, instIndex, dxIndex, person, admit);
         c.department = pop.doctors[c.doctor]!.department;
         c.admitDay = admit;
         c.dischargeDay = discharge;
-        c.lines = this.inpatientLines(rng, dx, inst, person, admit, stay);
+        this.inpatientLines(rng, dx, inst, person, admit, stay, c.lines);
         c.fundRatio = this.fundRatio(rng, person, 'inpatient');
         out.push(c);
         made++;
@@ -275,30 +366,36 @@ export class ClaimFactory {
         const c = this.base('outpatient', this.officeTime(rng, day), instIndex, person, this.identityCheck(rng, inst));
         c.card = this.cardFor(rng, person);
         c.diagnosis = dxIndex;
-        c.doctor = rng.pick(inst.doctors);
+        c.doctor = this.doctorFor(rng, instIndex, dxIndex, person, day);
         c.department = pop.doctors[c.doctor]!.department;
-        c.lines = this.outpatientLines(rng, DIAGNOSES[dxIndex]!, inst, person, day);
+        this.outpatientLines(rng, DIAGNOSES[dxIndex]!, inst, person, day, c.lines);
         c.fundRatio = this.fundRatio(rng, person, 'outpatient');
         this.maybeFamilyCard(rng, person, c);
         out.push(c);
         made++;
         // External prescription (外配处方) filled at a pharmacy the same day.
         if (made < count && inst.kind === 'hospital' && rng.chance(0.18)) {
-          const pharmacy = inst.besidePharmacy >= 0 && rng.chance(0.75) ? inst.besidePharmacy : p.homePharmacy[person]!;
+          // Filled near the hospital: at home, or in the other city when the visit was 异地就医.
+          const nearby = inst.region === p.region[person] ? p.homePharmacy[person]! : this.randomPharmacy(rng, inst.region);
+          const pharmacy = inst.besidePharmacy >= 0 && rng.chance(0.75) ? inst.besidePharmacy : nearby;
           out.push(this.prescriptionFill(rng, person, pharmacy, c.doctor, dxIndex, c.t + rng.range(1200, 10800)));
           made++;
         }
       } else {
         const pharmacy = rng.chance(0.75) ? p.homePharmacy[person]! : regionPickers.pharmacies[regionPickers.pharmacyPicker.pick(rng)]!;
         const inst = pop.institutions[pharmacy]!;
-        const dxIndex = this.diagnosisFor(rng, person, day, false);
+        // Medicine bought for a child or an elderly parent on one's own card (家庭共济): common and honest.
+        const patient = this.buyFor(rng, person, day);
+        const dxIndex = this.diagnosisFor(rng, patient, day, false);
         const c = this.base('pharmacy', this.shopTime(rng, day), pharmacy, person, this.identityCheck(rng, inst));
         c.card = this.cardFor(rng, person);
+        if (c.served >= 0) c.served = patient;
         c.diagnosis = dxIndex;
-        const dx = DIAGNOSES[dxIndex]!;
-        for (const d of rng.sample(dx.drugs, rng.range(1, Math.min(2, dx.drugs.length)))) this.drugLines(c.lines, d, inst, rng.chance(0.75) ? 1 : 2, true);
+        const drugs = this.drugChoices(dxIndex, patient, day);
+        const picked = rng.sampleInto(drugs, rng.range(1, Math.min(2, drugs.length)), this.drugSample);
+        for (let i = 0; i < picked; i++) this.drugLines(c.lines, this.drugSample[i]!, inst, rng.chance(0.75) ? 1 : 2, true);
         c.fundRatio = this.fundRatio(rng, person, 'pharmacy');
-        this.maybeFamilyCard(rng, person, c);
+        if (patient === person) this.maybeFamilyCard(rng, person, c);
         out.push(c);
         made++;
       }
@@ -307,13 +404,15 @@ export class ClaimFactory {
 
   prescriptionFill(rng: Rng, person: number, pharmacy: number, doctor: number, dxIndex: number, t: number): ClaimDraft {
     const inst = this.pop.institutions[pharmacy]!;
-    const c = this.base('pharmacy', Math.min(t, this.days * 86400 - 1), pharmacy, person, this.identityCheck(rng, inst));
+    const time = Math.min(t, this.days * 86400 - 1);
+    const c = this.base('pharmacy', time, pharmacy, person, this.identityCheck(rng, inst));
     c.card = this.cardFor(rng, person);
     c.diagnosis = dxIndex;
     c.rxDoctor = doctor;
-    c.rxId = this.newPrescriptionId();
-    const dx = DIAGNOSES[dxIndex]!;
-    for (const d of rng.sample(dx.drugs, rng.range(1, Math.min(2, dx.drugs.length)))) this.drugLines(c.lines, d, inst, rng.range(1, 2), true);
+    c.rxNumber = this.newPrescriptionNumber();
+    const drugs = this.drugChoices(dxIndex, person, Math.floor(time / 86400));
+    const picked = rng.sampleInto(drugs, rng.range(1, Math.min(2, drugs.length)), this.drugSample);
+    for (let i = 0; i < picked; i++) this.drugLines(c.lines, this.drugSample[i]!, inst, rng.range(1, 2), true);
     c.fundRatio = this.fundRatio(rng, person, 'pharmacy');
     return c;
   }
@@ -325,12 +424,60 @@ export class ClaimFactory {
     if (size > 1 && c.check !== 'none' && rng.chance(0.01)) c.served = p.household[person]! + rng.int(size);
   }
 
+  /**
+   * Whom a pharmacy purchase is for: usually the cardholder; sometimes a child or an elderly parent of the
+   * household (their medicine then contradicts the holder's age — noise a detector must tolerate), rarely
+   * another adult (a spouse's gender-specific medicine).
+   */
+  buyFor(rng: Rng, person: number, day: number): number {
+    const p = this.pop.persons;
+    const size = p.householdSize[person]!;
+    if (size < 2 || !rng.chance(FAMILY_PURCHASE_CHANCE)) return person;
+    const other = p.household[person]! + rng.int(size);
+    if (other === person) return person;
+    const today = this.period.startDay + day;
+    const holderAge = ageOn(p.birthDay[person]!, today);
+    const otherAge = ageOn(p.birthDay[other]!, today);
+    if (holderAge < 18) return person;
+    if (otherAge < CHILD_AGE) return other;
+    if (otherAge >= 65 && holderAge < 65) return rng.chance(0.5) ? other : person;
+    return rng.chance(0.1) ? other : person;
+  }
+
+  private randomPharmacy(rng: Rng, region: number): number {
+    const r = this.pop.byRegion[region]!;
+    return r.pharmacies[r.pharmacyPicker.pick(rng)]!;
+  }
+
   private remoteHospital(rng: Rng, home: number): number {
     const regions = this.pop.byRegion.length;
     const other = regions > 1 ? (home + 1 + rng.int(regions - 1)) % regions : home;
     const r = this.pop.byRegion[other]!;
     return r.hospitals[r.hospitalPicker.pick(rng)]!;
   }
+}
+
+/** Patients under this age are seen by paediatrics (儿科) at a hospital. */
+export const CHILD_AGE = 15;
+/** Share of pharmacy purchases that may be on behalf of another household member (see buyFor). */
+const FAMILY_PURCHASE_CHANCE = 0.2;
+
+const CHILD_DEPARTMENTS: readonly Department[] = ['儿科', '全科', '急诊科'];
+const FALLBACK_DEPARTMENTS: readonly Department[] = ['全科', '内科', '急诊科'];
+
+/**
+ * Doctors of the institution whose department treats the diagnosis: children go to paediatrics, general
+ * practice or the emergency room (surgery too for surgical conditions); adults to the diagnosis's
+ * departments and never to paediatrics; only women to obstetrics. Falls back to general practice.
+ */
+export function eligibleDoctors(pop: Population, instIndex: number, dx: Diagnosis, child: boolean): number[] {
+  const doctors = pop.institutions[instIndex]!.doctors;
+  const wanted: readonly Department[] = child ? [...CHILD_DEPARTMENTS, ...dx.departments.filter((d) => d === '外科')] : dx.departments;
+  const inDepartments = (depts: readonly Department[]) => doctors.filter((d) => depts.includes(pop.doctors[d]!.department));
+  let list = inDepartments(wanted);
+  if (list.length === 0) list = inDepartments(FALLBACK_DEPARTMENTS);
+  if (list.length === 0) list = doctors.filter((d) => pop.doctors[d]!.department !== '儿科' && pop.doctors[d]!.department !== '妇产科');
+  return list.length > 0 ? list : [...doctors];
 }
 
 export function levelRank(level: string): number {

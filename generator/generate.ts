@@ -7,13 +7,14 @@ import { ByteCsvFile, csvField, CsvFile, fixed5, yuan } from './csv.ts';
 import { CARD_COLUMNS, CLAIM_COLUMNS, CLAIM_ITEM_COLUMNS, DOCTOR_COLUMNS, FILES, FORMAT_VERSION, INSTITUTION_COLUMNS, ITEM_COLUMNS, PERSON_COLUMNS, REGION_COLUMNS } from './format.ts';
 import { HARD_NEGATIVE_KINDS, labelGiantHospitals, placePharmaciesBesideHospitals, plantFamilies, plantNursingHomes, plantWeeklyChronic, type HardNegativePlan } from './hard-negatives.ts';
 import type { ScenarioPlan } from './plan.ts';
-import { buildPopulation, cardId, homeAddress, householdId, personName, randomSurname, type Population } from './population.ts';
+import { buildPopulation, CARD_ID_MAX_LENGTH, cardId, encodeCardId, homeAddress, householdId, ID_LENGTH, idNumberOf, personName, randomSurname, type Population } from './population.ts';
 import { permute, Rng } from './random.ts';
 import { ID_PREFIX, SCENARIO_FAMILIES, SCENARIOS } from './scenarios/index.ts';
 import { PlantContext, type Member, type PlantedGroup } from './scenarios/context.ts';
 import { DateCache, dateString, type Period } from './time.ts';
-import { HeapGuard } from './memory.ts';
+import { HeapGuard, tuneGarbageCollection } from './memory.ts';
 import { ItemSink } from './items-sink.ts';
+import { InstitutionPatients } from './institution-patients.ts';
 
 export interface GenerateOptions {
   claims: number;
@@ -55,6 +56,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     throw new GenerateError(`--out: directory "${opts.out}" is not writable`);
   });
 
+  tuneGarbageCollection();
   const personCount = Math.max(300, Math.round(opts.claims / CLAIMS_PER_PERSON));
   const pop = buildPopulation(opts.seed, { personCount, regionCount: opts.regions, period: opts.period, giantHospitals: opts.hardNegatives['giant-hospital'] });
   const factory = new ClaimFactory(pop, opts.period, opts.seed);
@@ -73,12 +75,12 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   counts.persons = persons;
   counts.cards = cards;
   const claimsStarted = process.hrtime.bigint();
-  const written = await writeClaims(opts, pop, factory, ctx);
+  const written = await writeClaims(opts, pop, factory, ctx, rings, negatives);
   const claimSeconds = Number(process.hrtime.bigint() - claimsStarted) / 1e9;
   counts.claims = written.claims;
   counts.claimItems = written.items;
 
-  const truth = groundTruth(opts, pop, factory, rings, negatives);
+  const truth = groundTruth(opts, pop, factory, rings, negatives, written.camouflage);
   await writeFile(join(opts.out, FILES.groundTruth), JSON.stringify(truth, null, 1) + '\n');
   const ringsByFamily = tally(truth.rings.map((r) => r.family));
   const hardNegativesByKind = tally(truth.hardNegatives.map((g) => g.kind));
@@ -175,9 +177,9 @@ async function writePersonsAndCards(out: string, pop: Population, seed: number, 
     }
     const gender = p.gender[i] === 0 ? 'M' : 'F';
     const override = pop.addressOverride.get(i);
-    const idNumber = p.idNumber[i]!;
+    const idStart = i * ID_LENGTH;
     persons.reserve(512);
-    persons.ascii(idNumber);
+    persons.slice(p.idBytes, idStart, ID_LENGTH);
     persons.comma();
     persons.utf8(csvField(personName(rng, gender, rng.chance(0.7) ? surname : randomSurname(rng))));
     persons.comma();
@@ -195,7 +197,7 @@ async function writePersonsAndCards(out: string, pop: Population, seed: number, 
     cards.reserve(256);
     writeCardId(cards, i * 2);
     cards.ascii(',physical,');
-    cards.ascii(idNumber);
+    cards.slice(p.idBytes, idStart, ID_LENGTH);
     cards.comma();
     cards.ascii(dates.get(issued));
     cards.comma();
@@ -204,7 +206,7 @@ async function writePersonsAndCards(out: string, pop: Population, seed: number, 
     if (p.hasEVoucher[i]) {
       writeCardId(cards, i * 2 + 1);
       cards.ascii(',e_voucher,');
-      cards.ascii(idNumber);
+      cards.slice(p.idBytes, idStart, ID_LENGTH);
       cards.comma();
       cards.ascii(dates.get(period.startDay - rng.range(30, 4 * 365)));
       cards.comma();
@@ -227,18 +229,11 @@ const DIAGNOSIS_BYTES = DIAGNOSES.map((d) => ascii(`${d.code},${csvField(d.name)
 const KIND_BYTES = { outpatient: ascii('outpatient,'), inpatient: ascii('inpatient,'), pharmacy: ascii('pharmacy,') } as const;
 const CHECK_BYTES = { face: ascii('face,'), real_name: ascii('real_name,'), none: ascii('none,') } as const;
 const OFFSET_BYTES = ascii('+08:00,');
-const CARD_LETTER_CODES = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const cardIdScratch = new Uint8Array(CARD_ID_MAX_LENGTH);
 
 /** Same text as cardId(), encoded without building a string. */
 function writeCardId(f: ByteCsvFile, card: number): void {
-  const person = card >>> 1;
-  if ((card & 1) === 0) {
-    f.byte(CARD_LETTER_CODES.charCodeAt(Math.floor(person / 2 ** 26) % CARD_LETTER_CODES.length));
-    f.padded(permute(person % 2 ** 26, 26, 0xca4d), 8);
-  } else {
-    f.ascii('EV');
-    f.padded(permute(person, 46, 0xe7), 16);
-  }
+  f.slice(cardIdScratch, 0, encodeCardId(card, cardIdScratch));
 }
 
 export const CLAIM_ID_KEY = 0xc1a1;
@@ -251,7 +246,7 @@ export function claimId(seq: number): string {
  * Claims are written person by person: each person's honest claims and any planted claims charged to
  * their cards, in time order. Memory stays flat however many claims are asked for.
  */
-async function writeClaims(opts: GenerateOptions, pop: Population, factory: ClaimFactory, ctx: PlantContext): Promise<{ claims: number; items: number }> {
+async function writeClaims(opts: GenerateOptions, pop: Population, factory: ClaimFactory, ctx: PlantContext, rings: readonly PlantedGroup[], negatives: readonly PlantedGroup[]): Promise<{ claims: number; items: number; camouflage: number[] }> {
   const claimsFile = await ByteCsvFile.open(join(opts.out, FILES.claims), CLAIM_COLUMNS);
   const itemsFile = await ItemSink.open(join(opts.out, FILES.claimItems), { item: ITEM_TEXT, tracePrefix: factory.productPrefix }, opts.itemsThread ?? true);
   const rng = Rng.stream(opts.seed, 'background');
@@ -281,14 +276,32 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
   // The claim id is encoded once per claim and copied into the claim row and each of its item rows.
   const idBytes = Buffer.from('CL00000000000000,');
   const encodeId = (n: number) => {
-    let x = n;
-    for (let i = 15; i >= 2; i--) {
-      const q = Math.floor(x / 10);
+    // Two 7-digit halves, each small enough for int32 arithmetic (n < 2^46 < 10^14).
+    const high = Math.floor(n / 1e7);
+    let low = n - high * 1e7;
+    let x = high;
+    for (let i = 15; i >= 9; i--) {
+      const q = (low / 10) | 0;
+      idBytes[i] = 48 + (low - q * 10);
+      low = q;
+    }
+    for (let i = 8; i >= 2; i--) {
+      const q = (x / 10) | 0;
       idBytes[i] = 48 + (x - q * 10);
       x = q;
     }
   };
+  const physicalCard = new Uint8Array(CARD_ID_MAX_LENGTH);
+  const voucherCard = new Uint8Array(CARD_ID_MAX_LENGTH);
   const heap = new HeapGuard();
+  const institutionPatients = new InstitutionPatients(ctx, negatives);
+  // Camouflage: every claim charged to a ring member's cards that the ring does not list.
+  const camouflage = rings.map(() => 0);
+  const ringsOfPerson = new Map<number, number[]>();
+  rings.forEach((r, i) => {
+    for (const c of r.claims) c.ring = i;
+    for (const m of r.members) if (m.type === 'person') (ringsOfPerson.get(m.index) ?? ringsOfPerson.set(m.index, []).get(m.index)!).push(i);
+  });
   let seq = 0;
   let cumulative = 0;
   let assigned = 0;
@@ -303,13 +316,17 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
     if (planted) for (const c of planted) chunk.push(c);
     if (chunk.length === 0) continue;
     chunk.sort((a, b) => a.t - b.t);
-    const insured = p.idNumber[person]!;
+    const listed = institutionPatients.select(person, chunk);
+    const memberOf = ringsOfPerson.get(person);
+    if (memberOf) for (const r of new Set(memberOf)) for (const c of chunk) if (c.ring !== r) camouflage[r]!++;
+    const insured = person * ID_LENGTH;
     // Every claim in the chunk is charged to one of this person's two cards: encode them once.
-    const cardText = [cardId(person * 2), cardId(person * 2 + 1)];
+    const physicalLength = encodeCardId(person * 2, physicalCard);
+    const voucherLength = encodeCardId(person * 2 + 1, voucherCard);
     for (const c of chunk) {
       const idNumber = permute(seq++, 46, CLAIM_ID_KEY);
       encodeId(idNumber);
-      if (c.planted) c.id = idBytes.toString('latin1', 0, 16);
+      if (c.planted || listed.length > 0) c.id = idBytes.toString('latin1', 0, 16);
       let total = 0;
       let lineNo = 0;
       for (const l of c.lines) {
@@ -343,11 +360,12 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
       f.comma();
       if (c.doctor >= 0) f.bytes(doctorCode[c.doctor]!);
       f.comma();
-      f.ascii(cardText[c.card & 1]!);
+      if ((c.card & 1) === 0) f.slice(physicalCard, 0, physicalLength);
+      else f.slice(voucherCard, 0, voucherLength);
       f.comma();
-      f.ascii(insured);
+      f.slice(p.idBytes, insured, ID_LENGTH);
       f.comma();
-      if (c.served >= 0) f.ascii(p.idNumber[c.served]!);
+      if (c.served >= 0) f.slice(p.idBytes, c.served * ID_LENGTH, ID_LENGTH);
       f.comma();
       f.bytes(CHECK_BYTES[c.check]);
       f.bytes(instRegion[c.institution]!);
@@ -362,7 +380,9 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
         f.comma();
       }
       if (c.rxDoctor >= 0) {
-        f.ascii(c.rxId);
+        f.byte(82); // R
+        f.byte(88); // X
+        f.padded(c.rxNumber, 14);
         f.comma();
         f.bytes(doctorCode[c.rxDoctor]!);
         f.comma();
@@ -382,6 +402,8 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
       f.yuan(total - fund);
       f.endRow();
     }
+    if (listed.length > 0) institutionPatients.record(person, listed);
+    for (const c of chunk) factory.release(c);
     await itemsFile.flushIfFull();
     if ((person & 63) === 0) {
       await claimsFile.flushIfFull();
@@ -391,13 +413,14 @@ async function writeClaims(opts: GenerateOptions, pop: Population, factory: Clai
   }
   await claimsFile.close();
   const items = await itemsFile.close();
-  return { claims: claimsFile.rows, items };
+  institutionPatients.finish();
+  return { claims: claimsFile.rows, items, camouflage };
 }
 
 function memberId(pop: Population, m: Member): string {
   switch (m.type) {
     case 'person':
-      return pop.persons.idNumber[m.index]!;
+      return idNumberOf(pop.persons, m.index);
     case 'card':
       return cardId(m.index);
     case 'doctor':
@@ -407,20 +430,20 @@ function memberId(pop: Population, m: Member): string {
   }
 }
 
-function members(pop: Population, list: Member[]): TruthRing['members'] {
+function members(pop: Population, list: Member[]): HardNegativeGroup['members'] {
   const seen = new Set<string>();
-  const out: TruthRing['members'] = [];
+  const out: HardNegativeGroup['members'] = [];
   for (const m of list) {
     const id = memberId(pop, m);
     const key = `${m.type}:${id}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ type: m.type, id, role: m.role });
+    out.push(m.core ? { type: m.type, id, role: m.role, core: true } : { type: m.type, id, role: m.role });
   }
   return out;
 }
 
-function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFactory, rings: PlantedGroup[], negatives: PlantedGroup[]): GroundTruth {
+function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFactory, rings: PlantedGroup[], negatives: PlantedGroup[], camouflage: readonly number[]): GroundTruth {
   const day = (d: number) => dateString(opts.period.startDay + Math.max(0, Math.min(factory.days - 1, d)));
   return {
     formatVersion: 1,
@@ -432,7 +455,7 @@ function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFacto
       scenarios: opts.scenarios,
       hardNegatives: Object.fromEntries(HARD_NEGATIVE_KINDS.map((k) => [k, opts.hardNegatives[k]])),
     },
-    rings: rings.map((r) => ({
+    rings: rings.map((r, i) => ({
       ringId: r.id,
       family: r.family,
       size: r.size,
@@ -442,6 +465,7 @@ function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFacto
       members: members(pop, r.members),
       claimCount: r.claims.length,
       claimIds: r.claims.map((c) => c.id).sort(),
+      camouflageClaimCount: camouflage[i]!,
       totalAmount: yuan(r.claims.reduce((s, c) => s + c.totalFen, 0)),
       fundPaid: yuan(r.claims.reduce((s, c) => s + c.fundFen, 0)),
     })),

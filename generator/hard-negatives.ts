@@ -1,8 +1,8 @@
-import { DIAGNOSES, CHRONIC_DIAGNOSES } from './catalog.ts';
-import { householdId } from './population.ts';
+import { CHRONIC_DIAGNOSES, DIAGNOSES, diagnosisIndex } from './catalog.ts';
+import { chronicConditionFor, householdId } from './population.ts';
 import type { Rng } from './random.ts';
 import { weekday } from './time.ts';
-import { personMembers, type Member, type PlantContext, type PlantedGroup } from './scenarios/context.ts';
+import { personMembers, ringDoctorCandidates, type Member, type PlantContext, type PlantedGroup } from './scenarios/context.ts';
 
 /**
  * Honest structures that look like rings to a naive detector. They are labelled in the ground truth so
@@ -12,6 +12,12 @@ import { personMembers, type Member, type PlantContext, type PlantedGroup } from
 export const HARD_NEGATIVE_KINDS = ['giant-hospital', 'pharmacy-beside-hospital', 'family-pharmacy', 'nursing-home', 'weekly-chronic'] as const;
 export type HardNegativeKind = (typeof HARD_NEGATIVE_KINDS)[number];
 export type HardNegativePlan = Record<HardNegativeKind, number>;
+
+/** Residents and weekly patients are there for a chronic condition; hypertension when none other fits their age. */
+function chronicOrHypertension(rng: Rng, age: number): number {
+  const d = chronicConditionFor(rng, age);
+  return d >= 0 ? d : diagnosisIndex('I10');
+}
 
 function group(id: string, family: HardNegativeKind, members: Member[], claims: PlantedGroup['claims'], startDay: number, endDay: number, description: string): PlantedGroup {
   return { id, family, size: members.length, strength: 0, startDay, endDay, members, claims, description };
@@ -24,7 +30,8 @@ export function labelGiantHospitals(ctx: PlantContext, count: number, nextId: ()
     const hospitals = ctx.pop.byRegion[r]!.hospitals.map((i) => ctx.pop.institutions[i]!);
     const giant = hospitals.reduce((a, b) => (b.popularity > a.popularity ? b : a));
     ctx.reservedInstitutions.add(giant.index);
-    out.push(group(nextId(), 'giant-hospital', [{ type: 'institution', index: giant.index, role: 'hub-hospital' }], [], 0, ctx.factory.days - 1, `${giant.name} serves a large share of the region`));
+    ctx.negativeInstitutions.add(giant.index);
+    out.push(group(nextId(), 'giant-hospital', [{ type: 'institution', index: giant.index, role: 'hub-hospital', core: true }], [], 0, ctx.factory.days - 1, `${giant.name} serves a large share of the region`));
   }
   return out;
 }
@@ -44,15 +51,17 @@ export function placePharmaciesBesideHospitals(ctx: PlantContext, rng: Rng, coun
     pharmacy.lon = hospital.lon + 0.0006;
     pharmacy.address = hospital.address.replace(/(\d+)号$/, (_, n: string) => `${Number(n) + 1}号`);
     hospital.besidePharmacy = pharmacy.index;
-    ctx.reservedInstitutions.add(hospital.index);
-    ctx.reservedInstitutions.add(pharmacy.index);
+    for (const i of [hospital.index, pharmacy.index]) {
+      ctx.reservedInstitutions.add(i);
+      ctx.negativeInstitutions.add(i);
+    }
     out.push(
       group(
         nextId(),
         'pharmacy-beside-hospital',
         [
-          { type: 'institution', index: pharmacy.index, role: 'pharmacy' },
-          { type: 'institution', index: hospital.index, role: 'hospital' },
+          { type: 'institution', index: pharmacy.index, role: 'pharmacy', core: true },
+          { type: 'institution', index: hospital.index, role: 'hospital', core: true },
         ],
         [],
         0,
@@ -110,12 +119,13 @@ export function plantNursingHomes(ctx: PlantContext, rng: Rng, count: number, ne
     const clinic = ctx.institution(rng, region, 'clinic');
     ctx.reservedInstitutions.add(clinic);
     const inst = ctx.pop.institutions[clinic]!;
-    const doctor = rng.pick(inst.doctors);
+    // A general practitioner: the one department that treats every resident's chronic condition.
+    const doctor = rng.pick(ringDoctorCandidates(ctx, clinic, CHRONIC_DIAGNOSES));
     const regionInfo = ctx.pop.regions[region]!;
     const home = { householdId: householdId(ctx.pop.persons.count + k * 7919), address: `${regionInfo.province}${regionInfo.name}${inst.name.replace(/社区卫生服务中心|镇卫生院/, '')}路${rng.range(1, 200)}号颐养院` };
     for (const r of residents) {
       ctx.pop.addressOverride.set(r, home);
-      if (ctx.pop.persons.chronic[r]! < 0) ctx.pop.persons.chronic[r] = rng.pick(CHRONIC_DIAGNOSES);
+      if (ctx.pop.persons.chronic[r]! < 0) ctx.pop.persons.chronic[r] = chronicOrHypertension(rng, ctx.ageOf(r));
     }
     const roundDay = rng.range(0, 4);
     const claims = [];
@@ -154,14 +164,14 @@ export function plantWeeklyChronic(ctx: PlantContext, rng: Rng, count: number, n
     const inst = ctx.pop.institutions[clinic]!;
     const claims = [];
     for (const patient of patients) {
-      if (ctx.pop.persons.chronic[patient]! < 0) ctx.pop.persons.chronic[patient] = rng.pick(CHRONIC_DIAGNOSES);
+      if (ctx.pop.persons.chronic[patient]! < 0) ctx.pop.persons.chronic[patient] = chronicOrHypertension(rng, ctx.ageOf(patient));
       const dxIndex = ctx.pop.persons.chronic[patient]!;
       const visitDay = rng.range(0, 4);
       for (let day = 0; day < f.days; day++) {
         if (weekday(f.period.startDay + day) !== visitDay || !rng.chance(0.85)) continue;
         const c = f.base('outpatient', f.officeTime(rng, day), clinic, patient, f.identityCheck(rng, inst));
         c.card = f.cardFor(rng, patient);
-        c.doctor = rng.pick(inst.doctors);
+        c.doctor = f.doctorFor(rng, clinic, dxIndex, patient, day);
         c.department = ctx.pop.doctors[c.doctor]!.department;
         c.diagnosis = dxIndex;
         c.lines = f.outpatientLines(rng, DIAGNOSES[dxIndex]!, inst, patient, day);

@@ -8,10 +8,11 @@ import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const WIDTH = 7; // ITEM_ROW_WIDTH
-const { path, header, item, tracePrefix } = workerData;
+const { path, header, item, tracePrefix, slots } = workerData;
 const itemBytes = item.map((s) => Buffer.from(s, 'utf8'));
 const prefixBytes = tracePrefix.map((s) => Buffer.from(s, 'utf8'));
-const stream = createWriteStream(path);
+// Same write-ahead as WRITE_AHEAD_BYTES in csv.ts: formatting continues while the disk catches up.
+const stream = createWriteStream(path, { highWaterMark: 1 << 24 });
 let buf = Buffer.allocUnsafe(1 << 22);
 let pos = 0;
 let rowsWritten = 0;
@@ -92,12 +93,18 @@ function format(rows, count) {
     rowsWritten++;
   }
 }
+// Buffers whose write has finished are reused, as in ByteCsvFile (csv.ts).
+const spare = [];
 async function flush(limit) {
   if (pos < limit || pos === 0) return;
-  const chunk = buf.subarray(0, pos);
-  buf = Buffer.allocUnsafe(buf.length);
+  const full = buf;
+  const chunk = full.subarray(0, pos);
+  buf = spare.pop() ?? Buffer.allocUnsafe(full.length);
   pos = 0;
-  if (!stream.write(chunk)) await once(stream, 'drain');
+  const written = () => {
+    if (spare.length < 8) spare.push(full);
+  };
+  if (!stream.write(chunk, written)) await once(stream, 'drain');
 }
 
 const headerBytes = Buffer.from(header + '\n', 'utf8');
@@ -108,9 +115,11 @@ parentPort.on('message', (m) => {
   queue = queue
     .then(async () => {
       if (m.kind === 'rows') {
-        format(m.rows, m.count);
+        // A slot the main thread had to enlarge arrives with its new (shared) buffer.
+        if (m.rows) slots[m.slot] = m.rows;
+        format(slots[m.slot], m.count);
         await flush(1 << 21);
-        parentPort.postMessage({ kind: 'ack', rows: m.rows }, [m.rows.buffer]);
+        parentPort.postMessage({ kind: 'ack', slot: m.slot });
       } else {
         await flush(1);
         stream.end();

@@ -1,8 +1,8 @@
 import type { Gender, InstitutionKind, InstitutionLevel } from './format.ts';
 import { makeIdNumber } from './id-number.ts';
 import { Rng, WeightedPicker, permute } from './random.ts';
-import { DEPARTMENTS, DISTRICT_NAMES, DOCTOR_TITLES, GIVEN_FEMALE, GIVEN_MALE, PHARMACY_BRANDS, REGION_SEEDS, STREETS, SURNAMES, type RegionSeed } from './reference-data.ts';
-import { CHRONIC_DIAGNOSES } from './catalog.ts';
+import { CLINIC_DEPARTMENTS, DEPARTMENTS, DISTRICT_NAMES, DOCTOR_TITLES, GIVEN_FEMALE, GIVEN_MALE, PHARMACY_BRANDS, REGION_SEEDS, STREETS, SURNAMES, type Department, type RegionSeed } from './reference-data.ts';
+import { CHRONIC_DIAGNOSES, DIAGNOSES } from './catalog.ts';
 import { DateCache, type Period } from './time.ts';
 
 /**
@@ -38,13 +38,14 @@ export interface Doctor {
   name: string;
   gender: Gender;
   institution: number;
-  department: string;
+  department: Department;
   title: string;
 }
 
 export interface Persons {
   count: number;
-  idNumber: string[];
+  /** ID numbers as ASCII, 18 bytes per person: written into every claim row without building strings */
+  idBytes: Uint8Array;
   gender: Uint8Array; // 0 = M, 1 = F
   birthDay: Int32Array; // days since 1970-01-01
   region: Uint8Array;
@@ -92,6 +93,26 @@ const AGE_BANDS = [
 ] as const;
 const AGE_PICKER = new WeightedPicker(AGE_BANDS.map((b) => b[2]));
 
+/**
+ * Every institution staffs its core departments first (each hospital has internal medicine, paediatrics,
+ * surgery, general practice… before any department gets a second doctor), so a patient always finds a
+ * fitting doctor; further doctors go mostly to internal medicine and general practice.
+ */
+function departmentOf(rng: Rng, kind: InstitutionKind, nth: number): Department {
+  const core: readonly Department[] = kind === 'clinic' ? CLINIC_DEPARTMENTS : DEPARTMENTS;
+  if (nth < core.length) return core[nth]!;
+  return rng.chance(0.4) ? (kind === 'clinic' ? '全科' : '内科') : rng.pick(core);
+}
+
+/** A chronic condition the person's age allows (no hypertension at 20, no dementia at 40). */
+export function chronicConditionFor(rng: Rng, age: number): number {
+  for (let tries = 0; tries < 6; tries++) {
+    const d = rng.pick(CHRONIC_DIAGNOSES);
+    if (age >= DIAGNOSES[d]!.minAge && age <= DIAGNOSES[d]!.maxAge) return d;
+  }
+  return -1;
+}
+
 export function ageOn(birthDay: number, day: number): number {
   return Math.floor((day - birthDay) / 365.25);
 }
@@ -108,15 +129,42 @@ export function doctorCode(index: number): string {
   return 'D' + String(permute(index, 36, 0xd0c) + 100_000_000_000).padStart(12, '0');
 }
 
+export const ID_LENGTH = 18;
+
 const CARD_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 /** Card index 2p is person p's physical card, 2p+1 their e-voucher. */
 export function cardId(cardIndex: number): string {
+  const bytes = new Uint8Array(CARD_ID_MAX_LENGTH);
+  return String.fromCharCode(...bytes.subarray(0, encodeCardId(cardIndex, bytes)));
+}
+
+export const CARD_ID_MAX_LENGTH = 18;
+
+/** Writes the card id's ASCII bytes into out (from 0) and returns their count; the claim writer reuses one buffer. */
+export function encodeCardId(cardIndex: number, out: Uint8Array): number {
   const person = cardIndex >>> 1;
+  let digits: number;
+  let width: number;
+  let start: number;
   if ((cardIndex & 1) === 0) {
-    return CARD_LETTERS[Math.floor(person / 2 ** 26) % CARD_LETTERS.length] + String(permute(person % 2 ** 26, 26, 0xca4d)).padStart(8, '0');
+    out[0] = CARD_LETTERS.charCodeAt(Math.floor(person / 2 ** 26) % CARD_LETTERS.length);
+    digits = permute(person % 2 ** 26, 26, 0xca4d);
+    width = 8;
+    start = 1;
+  } else {
+    out[0] = 69; // E
+    out[1] = 86; // V
+    digits = permute(person, 46, 0xe7);
+    width = 16;
+    start = 2;
   }
-  return 'EV' + String(permute(person, 46, 0xe7)).padStart(16, '0');
+  for (let i = start + width - 1; i >= start; i--) {
+    const q = Math.floor(digits / 10);
+    out[i] = 48 + (digits - q * 10);
+    digits = q;
+  }
+  return start + width;
 }
 
 export interface PopulationOptions {
@@ -168,7 +216,7 @@ export function buildPopulation(seed: number, opts: PopulationOptions): Populati
           name: personName(rng, gender),
           gender,
           institution: inst.index,
-          department: kind === 'clinic' ? rng.pick(['全科', '全科', '中医科', '康复科', '内科'] as const) : rng.pick(DEPARTMENTS),
+          department: departmentOf(rng, kind, i),
           title: rng.pick(DOCTOR_TITLES),
         };
         doctors.push(doctor);
@@ -221,7 +269,7 @@ function buildPersons(seed: number, opts: PopulationOptions, regions: Region[], 
   const n = opts.personCount;
   const p: Persons = {
     count: n,
-    idNumber: new Array<string>(n),
+    idBytes: new Uint8Array(n * ID_LENGTH),
     gender: new Uint8Array(n),
     birthDay: new Int32Array(n),
     region: new Uint8Array(n),
@@ -265,7 +313,8 @@ function buildPersons(seed: number, opts: PopulationOptions, regions: Region[], 
       const start = (Math.imul(cell, 0x9e3779b1) >>> 0) % 200;
       const sequence = (2 * (start + k2) + (gender === 'M' ? 1 : 0)) % 1000;
       const districtCode = regions[region]!.code.slice(0, 4) + String(district + 2).padStart(2, '0');
-      p.idNumber[idx] = makeIdNumber(districtCode, dates.get(birthDay), sequence, gender);
+      const idNumber = makeIdNumber(districtCode, dates.get(birthDay), sequence, gender);
+      for (let c = 0; c < ID_LENGTH; c++) p.idBytes[idx * ID_LENGTH + c] = idNumber.charCodeAt(c);
       p.gender[idx] = gender === 'M' ? 0 : 1;
       p.birthDay[idx] = birthDay;
       p.region[idx] = region;
@@ -274,7 +323,7 @@ function buildPersons(seed: number, opts: PopulationOptions, regions: Region[], 
       p.employee[idx] = age >= 22 && age < 60 && rng.chance(0.6) ? 1 : 0;
       p.hasEVoucher[idx] = rng.chance(age >= 75 ? 0.3 : 0.85) ? 1 : 0;
       const chronicChance = age < 30 ? 0.02 : age < 50 ? 0.1 : age < 65 ? 0.3 : 0.5;
-      p.chronic[idx] = rng.chance(chronicChance) ? rng.pick(CHRONIC_DIAGNOSES) : -1;
+      p.chronic[idx] = rng.chance(chronicChance) ? chronicConditionFor(rng, age) : -1;
       p.homeClinic[idx] = homeClinic;
       p.homePharmacy[idx] = rng.chance(0.85) ? homePharmacy : regionPickers.pharmacies[regionPickers.pharmacyPicker.pick(rng)]!;
       p.prefHospital[idx] = prefHospital;
@@ -284,6 +333,11 @@ function buildPersons(seed: number, opts: PopulationOptions, regions: Region[], 
     i += size;
   }
   return p;
+}
+
+/** A person's ID number as text (ground truth, tests); the claim writers copy idBytes directly. */
+export function idNumberOf(p: Persons, person: number): string {
+  return String.fromCharCode(...p.idBytes.subarray(person * ID_LENGTH, (person + 1) * ID_LENGTH));
 }
 
 export function householdId(householdStart: number): string {

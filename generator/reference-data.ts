@@ -43,6 +43,11 @@ export const GIVEN_FEMALE = ['芳', '娜', '敏', '静', '丽', '艳', '娟', '�
 
 export const PHARMACY_BRANDS = ['老百姓大药房', '益丰大药房', '大参林', '国大药房', '海王星辰', '一心堂', '漱玉平民大药房', '九州通大药房', '同仁堂药店', '民生大药房'] as const;
 
-export const DEPARTMENTS = ['内科', '外科', '儿科', '妇产科', '中医科', '康复科', '全科', '急诊科', '心血管内科', '内分泌科', '呼吸内科', '骨科'] as const;
+/** Hospital departments; every hospital staffs them in this order before doubling up (see population.ts). */
+export const DEPARTMENTS = ['内科', '儿科', '外科', '全科', '急诊科', '妇产科', '心血管内科', '内分泌科', '呼吸内科', '骨科', '中医科', '康复科'] as const;
+export type Department = (typeof DEPARTMENTS)[number];
+
+/** Community health centres and township hospitals: general practice first. */
+export const CLINIC_DEPARTMENTS = ['全科', '中医科', '内科', '康复科'] as const satisfies readonly Department[];
 
 export const DOCTOR_TITLES = ['住院医师', '住院医师', '主治医师', '主治医师', '副主任医师', '主任医师'] as const;

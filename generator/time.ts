@@ -20,8 +20,21 @@ export function dayNumber(date: string): number {
   return Math.round(ms / 86_400_000);
 }
 
+const PAD = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** Days since 1970-01-01 → YYYY-MM-DD (years 0–9999), by civil-calendar arithmetic: no Date object per call. */
 export function dateString(day: number): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+  // Howard Hinnant's civil_from_days, in 400-year eras starting 0000-03-01.
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${PAD(y, 4)}-${PAD(m, 2)}-${PAD(d, 2)}`;
 }
 
 export function parsePeriod(text: string): Period {

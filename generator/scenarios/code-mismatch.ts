@@ -1,4 +1,4 @@
-import { DIAGNOSES, ITEM } from '../catalog.ts';
+import { DIAGNOSES, ITEM, diagnosisIndex } from '../catalog.ts';
 import type { Rng } from '../random.ts';
 import { institutionRingMembers, personMembers, reserveRingInstitution, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
 
@@ -11,7 +11,8 @@ export function plantCodeMismatch(ctx: PlantContext, rng: Rng, p: ScenarioParams
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
   const instIndex = ctx.institution(rng, region, 'clinic');
-  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex);
+  // The clinic's general practitioners: they see whatever the patients come with.
+  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex, ['J06.9', 'I10', 'E11.9', 'K29.7'].map(diagnosisIndex));
   const patients = ctx.ringPersons(rng, size, p.overlap, earlier, { region, minAge: 18 });
   const { start, end } = ctx.window(rng, p.spreadDays);
   const perPatient = Math.max(1, Math.round(2 + p.strength * 6));

@@ -10,6 +10,8 @@ export interface Member {
   type: MemberType;
   index: number;
   role: string;
+  /** hard negatives: an institution the group is about (see evaluation/formats.ts) */
+  core?: boolean;
 }
 
 export interface ScenarioParams {
@@ -50,6 +52,8 @@ export class PlantContext {
   /** persons already in some ring or hard-negative group: keeps ground truth unambiguous */
   private readonly usedPersons: Uint8Array;
   readonly reservedInstitutions = new Set<number>();
+  /** institutions a hard negative is about: rings never use them, even when a small region runs out */
+  readonly negativeInstitutions = new Set<number>();
   plantedClaims = 0;
 
   constructor(
@@ -129,8 +133,10 @@ export class PlantContext {
     const r = this.pop.byRegion[region]!;
     const list = kind === 'hospital' ? r.hospitals : kind === 'clinic' ? r.clinics : r.pharmacies;
     const candidates = list.filter((i) => !this.reservedInstitutions.has(i) && accept(this.pop.institutions[i]!));
-    if (candidates.length === 0) return rng.pick(list);
-    return rng.pick(candidates);
+    if (candidates.length > 0) return rng.pick(candidates);
+    // A small region has run out: share an institution with another ring, never with a hard negative.
+    const shared = list.filter((i) => !this.negativeInstitutions.has(i));
+    return rng.pick(shared.length > 0 ? shared : list);
   }
 
   /** A window of `spreadDays` inside the period. */
@@ -146,11 +152,21 @@ export function ringSize(rng: Rng, params: ScenarioParams): number {
   return rng.range(params.minSize, params.maxSize);
 }
 
-/** Reserves a ring's institution (hard negatives never reuse it) and picks the 1–2 doctors who bill for the ring. */
-export function reserveRingInstitution(ctx: PlantContext, rng: Rng, instIndex: number) {
+/**
+ * Reserves a ring's institution (hard negatives never reuse it) and picks the 1–2 doctors who bill for the
+ * ring, from departments that treat the ring's diagnoses in adults — the fraud hides behind plausible billing.
+ */
+export function reserveRingInstitution(ctx: PlantContext, rng: Rng, instIndex: number, diagnoses: readonly number[]) {
   ctx.reservedInstitutions.add(instIndex);
   const inst = ctx.pop.institutions[instIndex]!;
-  return { inst, doctors: rng.sample(inst.doctors, rng.range(1, 2)) };
+  return { inst, doctors: rng.sample(ringDoctorCandidates(ctx, instIndex, diagnoses), rng.range(1, 2)) };
+}
+
+/** Doctors of the institution fitting every one of the diagnoses, else those fitting the first. */
+export function ringDoctorCandidates(ctx: PlantContext, instIndex: number, diagnoses: readonly number[]): readonly number[] {
+  const lists = diagnoses.map((d) => ctx.factory.fittingDoctors(instIndex, d, false));
+  const all = lists[0]!.filter((doctor) => lists.every((l) => l.includes(doctor)));
+  return all.length > 0 ? all : lists[0]!;
 }
 
 /** The institution and doctor members every single-institution ring starts with. */

@@ -1,11 +1,14 @@
-import { DIAGNOSES, HIGH_MARGIN_DRUGS, ITEM } from '../catalog.ts';
+import { DIAGNOSES, HIGH_MARGIN_DRUGS, ITEM, diagnosisIndex } from '../catalog.ts';
 import type { Rng } from '../random.ts';
-import { personMembers, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
+import { personMembers, ringDoctorCandidates, ringSize, type Member, type PlantContext, type PlantedGroup, type ScenarioParams } from './context.ts';
 
 /**
  * 医药勾结/回扣: one to three doctors (possibly at different hospitals) steer external prescriptions
  * for high-margin drugs to one pharmacy; about half the patients never saw the prescribing doctor.
  */
+/** chronic conditions with expensive long-term prescriptions */
+const KICKBACK_DIAGNOSES = ['I10', 'E11.9', 'I63.9', 'I25.1'].map(diagnosisIndex);
+
 export function plantKickback(ctx: PlantContext, rng: Rng, p: ScenarioParams, id: string, earlier: number[]): PlantedGroup {
   const f = ctx.factory;
   const region = rng.int(ctx.pop.regions.length);
@@ -14,7 +17,7 @@ export function plantKickback(ctx: PlantContext, rng: Rng, p: ScenarioParams, id
   const doctors: number[] = [];
   for (let i = 0; i < doctorCount; i++) {
     const hospital = ctx.pop.institutions[ctx.institution(rng, region, 'hospital')]!;
-    const d = rng.pick(hospital.doctors);
+    const d = rng.pick(ringDoctorCandidates(ctx, hospital.index, KICKBACK_DIAGNOSES));
     if (!doctors.includes(d)) doctors.push(d);
   }
   const pharmacy = ctx.institution(rng, region, 'pharmacy');
@@ -28,10 +31,13 @@ export function plantKickback(ctx: PlantContext, rng: Rng, p: ScenarioParams, id
     const doctor = rng.pick(doctors);
     const doctorInst = ctx.pop.institutions[ctx.pop.doctors[doctor]!.institution]!;
     const saw = rng.chance(0.5);
+    // Prescriptions name conditions the prescriber's department treats.
+    const fitting = KICKBACK_DIAGNOSES.filter((d) => f.fittingDoctors(doctorInst.index, d, false).includes(doctor));
+    const treatable = fitting.length > 0 ? fitting : KICKBACK_DIAGNOSES;
     for (let k = 0; k < fills; k++) {
       const day = rng.range(start, end);
       let t = f.shopTime(rng, day);
-      const dxIndex = rng.pick([1, 2, 6, 7]);
+      const dxIndex = rng.pick(treatable);
       if (saw && k === 0) {
         // A real consultation with the doctor, so part of the ring looks like ordinary referral.
         const visit = f.base('outpatient', f.officeTime(rng, day), doctorInst.index, patient, f.identityCheck(rng, doctorInst));
@@ -48,7 +54,7 @@ export function plantKickback(ctx: PlantContext, rng: Rng, p: ScenarioParams, id
       c.card = f.cardFor(rng, patient);
       c.diagnosis = dxIndex;
       c.rxDoctor = doctor;
-      c.rxId = f.newPrescriptionId();
+      c.rxNumber = f.newPrescriptionNumber();
       const expensive = rng.sample(HIGH_MARGIN_DRUGS, rng.chance(p.strength) ? 2 : 1);
       for (const d of expensive) f.drugLines(c.lines, d, pharmacyInst, rng.range(1, 3), true);
       if (rng.chance(0.4)) f.drugLines(c.lines, rng.pick(DIAGNOSES[dxIndex]!.drugs.length ? DIAGNOSES[dxIndex]!.drugs : [ITEM.ginkgo]), pharmacyInst, 1, true);

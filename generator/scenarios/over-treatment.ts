@@ -12,10 +12,10 @@ export function plantOverTreatment(ctx: PlantContext, rng: Rng, p: ScenarioParam
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
   const instIndex = rng.chance(0.5) ? ctx.institution(rng, region, 'clinic') : ctx.institution(rng, region, 'hospital', (i) => i.level === 'secondary');
-  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex);
+  const dxIndex = diagnosisIndex(rng.chance(0.5) ? 'E11.9' : 'M54.5');
+  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex, [dxIndex]);
   const patients = ctx.ringPersons(rng, size, p.overlap, earlier, { region, minAge: 40 });
   const { start, end } = ctx.window(rng, p.spreadDays);
-  const dxIndex = diagnosisIndex(rng.chance(0.5) ? 'E11.9' : 'M54.5');
   const claims = [];
   for (const patient of patients) {
     const doctor = rng.pick(doctors);

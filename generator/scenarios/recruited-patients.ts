@@ -13,13 +13,13 @@ export function plantRecruitedPatients(ctx: PlantContext, rng: Rng, p: ScenarioP
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
   const instIndex = rng.chance(0.5) ? ctx.institution(rng, region, 'clinic') : ctx.institution(rng, region, 'hospital', (i) => i.level === 'secondary');
-  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex);
+  const dxIndex = diagnosisIndex('I63.9');
+  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex, [dxIndex]);
   const organizer = ctx.takePersons(rng, 1, { region, minAge: 35, maxAge: 60 });
   const patients = ctx.ringPersons(rng, size, p.overlap, earlier, { region, minAge: 60 });
   const { start, end } = ctx.window(rng, p.spreadDays);
   const events = Math.max(2, Math.round(3 + p.strength * 7));
   const inpatient = rng.chance(0.5);
-  const dxIndex = diagnosisIndex('I63.9');
   const template = [ITEM.ultrasound, ITEM.salvianolate, ITEM.ginkgo, ITEM.infusion, ITEM.infusionSet];
   const claims = [];
   for (let e = 0; e < events; e++) {

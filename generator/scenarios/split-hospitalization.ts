@@ -8,11 +8,11 @@ export function plantSplitHospitalization(ctx: PlantContext, rng: Rng, p: Scenar
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
   const instIndex = ctx.institution(rng, region, 'hospital');
-  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex);
+  const dxChoices = DIAGNOSES.flatMap((d, i) => (d.inpatientShare >= 0.3 && d.code !== 'K35.8' ? [i] : []));
+  const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex, dxChoices);
   const patients = ctx.ringPersons(rng, size, p.overlap, earlier, { region, minAge: 45 });
   const { start, end } = ctx.window(rng, p.spreadDays);
   const claims = [];
-  const dxChoices = DIAGNOSES.flatMap((d, i) => (d.inpatientShare >= 0.3 && d.code !== 'K35.8' ? [i] : []));
   for (const patient of patients) {
     const dxIndex = rng.pick(dxChoices);
     const dx = DIAGNOSES[dxIndex]!;

@@ -11,6 +11,10 @@ import { defaultHardNegativePlan, parseHardNegativePlan, parseScenarioPlan } fro
 import { SCENARIO_FAMILIES } from '../../../generator/scenarios/index.ts';
 import { parsePeriod } from '../../../generator/time.ts';
 import { readCsv } from './csv-reader.ts';
+import { cardSignals } from './card-signals.ts';
+import { DIAGNOSES } from '../../../generator/catalog.ts';
+import { PATIENTS_PER_GROUP } from '../../../generator/institution-patients.ts';
+import { score, truthAsDetected } from '../../../evaluation/score.ts';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -184,11 +188,113 @@ describe('ringlens generate', () => {
   it('labels the requested hard negatives', () => {
     const plan = parseHardNegativePlan(HARD, defaultHardNegativePlan(30_000, 3));
     for (const [kind, count] of Object.entries(plan)) expect(truth.hardNegatives.filter((g) => g.kind === kind).length, kind).toBe(count);
-    for (const g of truth.hardNegatives.filter((g) => ['family-pharmacy', 'nursing-home', 'weekly-chronic'].includes(g.kind))) expect(g.claimIds.length).toBeGreaterThan(0);
+    for (const g of truth.hardNegatives) expect(g.claimIds.length, g.groupId).toBeGreaterThan(0);
     const persons = new Map(readCsv(join(dir, 'persons.csv')).rows.map((p) => [p.id_number!, p]));
     for (const g of truth.hardNegatives.filter((g) => g.kind === 'family-pharmacy')) {
       const households = new Set(g.members.filter((m) => m.type === 'person').map((m) => persons.get(m.id)!.household_id));
       expect(households.size).toBe(1);
     }
+  });
+
+  it('lists the patients who make the giant hospital and the pharmacy beside a hospital look suspicious', () => {
+    const byId = new Map(claims.map((c) => [c.claim_id!, c]));
+    for (const g of truth.hardNegatives.filter((g) => g.kind === 'giant-hospital' || g.kind === 'pharmacy-beside-hospital')) {
+      const core = g.members.filter((m) => m.core);
+      expect(core.map((m) => m.type), g.groupId).toEqual(g.kind === 'giant-hospital' ? ['institution'] : ['institution', 'institution']);
+      const patients = new Set(g.members.filter((m) => m.type === 'person').map((m) => m.id));
+      expect(patients.size, g.groupId).toBeGreaterThan(0);
+      expect(patients.size, g.groupId).toBeLessThanOrEqual(PATIENTS_PER_GROUP);
+      const listed = g.claimIds.map((id) => byId.get(id)!);
+      // Every listed claim is a listed patient's claim, at the group's institutions.
+      for (const c of listed) {
+        expect(patients.has(c.insured_id_number!), c.claim_id).toBe(true);
+        expect(core.map((m) => m.id)).toContain(c.institution_code);
+      }
+      if (g.kind === 'pharmacy-beside-hospital') {
+        const pharmacy = g.members.find((m) => m.role === 'pharmacy')!.id;
+        const hospital = g.members.find((m) => m.role === 'hospital')!.id;
+        // Each patient carried at least one of the hospital's prescriptions to the pharmacy.
+        const carriers = new Set(listed.filter((c) => c.institution_code === pharmacy && c.prescribing_institution_code === hospital).map((c) => c.insured_id_number));
+        expect(carriers).toEqual(patients);
+      } else {
+        const visits = new Map<string, number>();
+        for (const c of listed) visits.set(c.insured_id_number!, (visits.get(c.insured_id_number!) ?? 0) + 1);
+        for (const n of visits.values()) expect(n).toBeGreaterThanOrEqual(3);
+      }
+    }
+    // Rings and hard-negative groups never share a person.
+    const ringPersons = new Set(truth.rings.flatMap((r) => r.members.filter((m) => m.type === 'person').map((m) => m.id)));
+    for (const g of truth.hardNegatives) for (const m of g.members) if (m.type === 'person') expect(ringPersons.has(m.id), `${g.groupId} ${m.id}`).toBe(false);
+  });
+
+  it('scores the ground truth against itself at 1.0 without flagging a hard negative', () => {
+    const report = score(truth, truthAsDetected(truth));
+    for (const f of [...report.families, report.overall]) expect([f.ringPrecision, f.ringRecall, f.memberF1], f.family).toEqual([1, 1, 1]);
+    expect(report.hardNegatives.flagged).toBe(0);
+  });
+
+  it('counts each ring\'s camouflage: claims on its persons\' cards that it does not list', () => {
+    const cardsOf = new Map<string, string[]>();
+    for (const c of readCsv(join(dir, 'cards.csv')).rows) (cardsOf.get(c.holder_id_number!) ?? cardsOf.set(c.holder_id_number!, []).get(c.holder_id_number!)!).push(c.card_id!);
+    const byCard = new Map<string, string[]>();
+    for (const c of claims) (byCard.get(c.card_id!) ?? byCard.set(c.card_id!, []).get(c.card_id!)!).push(c.claim_id!);
+    for (const ring of truth.rings) {
+      const listed = new Set(ring.claimIds);
+      let expected = 0;
+      for (const m of ring.members) if (m.type === 'person') for (const card of cardsOf.get(m.id) ?? []) for (const id of byCard.get(card) ?? []) if (!listed.has(id)) expected++;
+      expect(ring.camouflageClaimCount, ring.ringId).toBe(expected);
+      expect(expected, ring.ringId).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives every card-lending ring contradicting items or impossible travel, and honest cards such signals only rarely', () => {
+    const signals = cardSignals(dir);
+    const ringCards = new Set(truth.rings.flatMap((r) => r.members.filter((m) => m.type === 'card').map((m) => m.id)));
+    const listedAnywhere = new Set([...truth.rings.flatMap((r) => r.claimIds), ...truth.hardNegatives.flatMap((g) => g.claimIds)]);
+    for (const ring of truth.rings.filter((r) => r.family === 'card-lending')) {
+      const cards = new Set(ring.members.filter((m) => m.type === 'card').map((m) => m.id));
+      const onCards = claims.filter((c) => cards.has(c.card_id!));
+      const contradicting = ring.claimIds.filter((id) => signals.contradicting.has(id));
+      const travelling = onCards.filter((c) => signals.travelling.has(c.claim_id!));
+      expect(contradicting.length + travelling.length, ring.ringId).toBeGreaterThan(0);
+      // Across the ring, most lent cards show one of the signals.
+      const flaggedCards = new Set(onCards.filter((c) => signals.contradicting.has(c.claim_id!) || signals.travelling.has(c.claim_id!)).map((c) => c.card_id));
+      expect(flaggedCards.size / cards.size, ring.ringId).toBeGreaterThan(0.5);
+    }
+    // Some ring has an out-of-town card settled in two cities within two hours (the test data has 3 regions).
+    expect(truth.rings.filter((r) => r.family === 'card-lending').some((r) => claims.some((c) => signals.travelling.has(c.claim_id!) && r.members.some((m) => m.id === c.card_id)))).toBe(true);
+    // Honest data: such signals exist (a parent buying children's medicine on their own card) but are rare.
+    const honest = claims.filter((c) => !listedAnywhere.has(c.claim_id!) && !ringCards.has(c.card_id!));
+    const honestContradicting = honest.filter((c) => signals.contradicting.has(c.claim_id!)).length;
+    const honestTravelling = honest.filter((c) => signals.travelling.has(c.claim_id!)).length;
+    expect(honestContradicting).toBeGreaterThan(0);
+    expect(honestContradicting / honest.length).toBeLessThan(0.005);
+    expect(honestTravelling / honest.length).toBeLessThan(0.002);
+  });
+
+  it('has doctors treat what their department treats: children in paediatrics, adults never, obstetrics for women only', () => {
+    const persons = new Map(readCsv(join(dir, 'persons.csv')).rows.map((p) => [p.id_number!, p]));
+    const departments = new Map(readCsv(join(dir, 'doctors.csv')).rows.map((d) => [d.doctor_code!, d.department!]));
+    const diagnoses = new Map(DIAGNOSES.map((d) => [d.code, d]));
+    const inRings = new Set(truth.rings.flatMap((r) => r.claimIds));
+    const general = ['全科', '内科', '急诊科'];
+    let seen = 0;
+    let fitting = 0;
+    for (const c of claims) {
+      if (!c.doctor_code || inRings.has(c.claim_id!)) continue;
+      const patient = persons.get(c.insured_id_number!)!;
+      const [by, bm, bd] = patient.birth_date!.split('-').map(Number) as [number, number, number];
+      const [y, m, d] = c.settled_at!.slice(0, 10).split('-').map(Number) as [number, number, number];
+      const age = y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+      const department = departments.get(c.doctor_code)!;
+      const dx = diagnoses.get(c.diagnosis_code!)!;
+      const allowed = age < 15 ? ['儿科', ...general, ...(dx.departments.includes('外科') ? ['外科'] : [])] : [...dx.departments, ...general];
+      seen++;
+      if (allowed.includes(department) && (department !== '妇产科' || patient.gender === 'F')) fitting++;
+    }
+    expect(seen).toBeGreaterThan(10_000);
+    // Birthdays make the age boundary differ by a day from the generator's; a family member served on the
+    // holder's card (about 1% of checked visits) is the other exception.
+    expect(fitting / seen).toBeGreaterThan(0.995);
   });
 });

@@ -92,4 +92,29 @@ describe('the scorer', () => {
     expect(r.top[0]).toEqual({ k: 1, considered: 1, real: 1, precision: 1 });
     expect(jaccard(new Set(['a', 'b']), new Set(['b', 'c']))).toBeCloseTo(1 / 3);
   });
+
+  it('flags a hard negative when a ring holds its core institution, however many patients the group lists', () => {
+    const patients = people('bp', 100).map((id) => ({ type: 'person' as const, id, role: 'prescription-patient' }));
+    const withPatients: GroundTruth = {
+      ...truth,
+      hardNegatives: [
+        {
+          groupId: 'HN-9',
+          kind: 'pharmacy-beside-hospital',
+          description: '',
+          members: [{ type: 'institution', id: 'P1', role: 'pharmacy', core: true }, { type: 'institution', id: 'H9', role: 'hospital', core: true }, ...patients],
+          claimCount: 0,
+          claimIds: [],
+        },
+      ],
+    };
+    const ring = (id: string, members: { type: 'person' | 'institution'; id: string }[]) => ({ ringId: id, family: 'kickback', score: 1, members });
+    const r = score(withPatients, {
+      runId: 't',
+      generatedAt: '2025-01-01T00:00:00Z',
+      rings: [ring('pharmacy-ring', [{ type: 'institution', id: 'P1' }, { type: 'person', id: 'bp0' }, { type: 'person', id: 'bp1' }]), ring('patients-only', people('bp', 10).map((id) => ({ type: 'person' as const, id })))],
+    });
+    // The pharmacy is half the core: flagged. Ten of a hundred patients without it: not flagged.
+    expect(r.hardNegatives.flaggedGroups).toEqual([{ groupId: 'HN-9', kind: 'pharmacy-beside-hospital', ringIds: ['pharmacy-ring'] }]);
+  });
 });
