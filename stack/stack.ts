@@ -14,6 +14,8 @@ export interface StackOptions {
   instance: string;
   freshNeo4j?: boolean;
   neo4jPort?: number;
+  /** Start the local Neo4j with the Graph Data Science plugin (an external NEO4J_URI must have it already). */
+  withGds?: boolean;
 }
 
 /** Brings up whatever is not provided from outside: NEO4J_URI / REDIS_URL win when set. */
@@ -34,6 +36,7 @@ async function ensureNeo4j(env: Env, opts: StackOptions): Promise<StackConnectio
     heap: env.NEO4J_HEAP,
     pageCache: env.NEO4J_PAGECACHE,
     fresh: opts.freshNeo4j ?? false,
+    withGds: opts.withGds ?? false,
     ...(opts.neo4jPort !== undefined ? { preferredPort: opts.neo4jPort } : {}),
   });
   return { uri: s.uri, user: s.user, password: s.password, owned: !s.reused, version: s.version, reusedCache: !s.downloaded, provisionSeconds: s.provisionSeconds };
