@@ -1,6 +1,6 @@
 import { UndirectedGraph } from 'graphology';
-import louvain from 'graphology-communities-louvain';
 import { describe, expect, it } from 'vitest';
+import { louvain } from '../../../algorithms/graphology-louvain.ts';
 import { modularity } from '../../../algorithms/modularity.ts';
 import { adjustedRandIndex, normalizedMutualInformation } from '../../../algorithms/partition-agreement.ts';
 import { partitionSizes } from '../../../algorithms/partition-sizes.ts';
