@@ -1,6 +1,7 @@
 /** Community size figures investigators care about: rings are small, giant blobs are noise. */
 export interface PartitionSizes {
   communities: number;
+  minSize: number;
   maxSize: number;
   medianSize: number;
   /** Communities with at least 3 members: the smallest group we would call a ring. */
@@ -18,7 +19,7 @@ export function partitionSizes(community: ArrayLike<number>): PartitionSizes {
     if (s >= 3) atLeast3++;
     if (s === 1) singletons++;
   }
-  return { communities: sizes.length, maxSize: sizes.at(-1) ?? 0, medianSize: median(sizes), atLeast3, singletons };
+  return { communities: sizes.length, minSize: sizes[0] ?? 0, maxSize: sizes.at(-1) ?? 0, medianSize: median(sizes), atLeast3, singletons };
 }
 
 /** Median of an ascending array (mean of the two middle values for an even count; 0 when empty). */

@@ -67,8 +67,8 @@ describe('modularity', () => {
 });
 
 describe('community sizes', () => {
-  it('gives count, largest, median, rings of 3 or more and singletons', () => {
-    expect(partitionSizes([1, 1, 1, 2, 2, 3, 4, 4, 4, 4])).toEqual({ communities: 4, maxSize: 4, medianSize: 2.5, atLeast3: 2, singletons: 1 });
-    expect(partitionSizes([])).toEqual({ communities: 0, maxSize: 0, medianSize: 0, atLeast3: 0, singletons: 0 });
+  it('gives count, smallest, largest, median, rings of 3 or more and singletons', () => {
+    expect(partitionSizes([1, 1, 1, 2, 2, 3, 4, 4, 4, 4])).toEqual({ communities: 4, minSize: 1, maxSize: 4, medianSize: 2.5, atLeast3: 2, singletons: 1 });
+    expect(partitionSizes([])).toEqual({ communities: 0, minSize: 0, maxSize: 0, medianSize: 0, atLeast3: 0, singletons: 0 });
   });
 });
