@@ -24,7 +24,8 @@ export async function ensureStack(env: Env, opts: StackOptions): Promise<StackCo
   return { neo4j, redis };
 }
 
-async function ensureNeo4j(env: Env, opts: StackOptions): Promise<StackConnections['neo4j']> {
+/** Neo4j alone (benchmarks need no Redis): NEO4J_URI when set, otherwise the named local instance. */
+export async function ensureNeo4j(env: Env, opts: StackOptions): Promise<StackConnections['neo4j']> {
   if (env.NEO4J_URI) {
     logger().info({ uri: env.NEO4J_URI }, 'using the Neo4j server named by NEO4J_URI');
     return { uri: env.NEO4J_URI, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD!, owned: false };
