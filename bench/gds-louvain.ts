@@ -5,6 +5,8 @@
  *
  *   npm run bench:gds -- [edges.csv] [--runs 3] [--concurrency 1,2,4] [--batch-size 50000]
  *
+ * --concurrency: GDS thread counts to try; 4 is GDS's default and OpenGDS's maximum, 1 is like-for-like
+ * with graphology (single-threaded).
  * edges.csv: header `source,target,weight`, string ids, one row per undirected edge. Without it a
  * synthetic planted-ring graph (150k nodes, ~490k edges; bench/planted-graph.ts) is generated once
  * into .cache/bench/. Starts its own Neo4j instance "gds" with the GDS plugin (fresh store, heap 2g,
