@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export function readJson<T>(file: string): T | undefined {
@@ -24,4 +24,27 @@ export function tail(file: string, lines: number): string {
   } catch {
     return `(no ${file})`;
   }
+}
+
+export function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The last ERROR and `Caused by:` lines a Neo4j log gained after `offset` bytes ('' if none). */
+export function errorLinesSince(file: string, offset: number, lines: number): string {
+  let text: string;
+  try {
+    text = readFileSync(file).subarray(offset).toString('utf8');
+  } catch {
+    return '';
+  }
+  return text
+    .split('\n')
+    .filter((l) => / ERROR |^Caused by:/.test(l))
+    .slice(-lines)
+    .join('\n');
 }

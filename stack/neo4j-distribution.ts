@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { logger } from '../config/logger.ts';
-import { readJson, tail, writeJsonAtomic } from './files.ts';
+import { readJson, writeJsonAtomic } from './files.ts';
+import { runMaven } from './maven.ts';
 
 /**
  * Neo4j Community's server tarball is not published to Maven Central, but the server itself is:
@@ -77,11 +77,7 @@ export async function ensureDistribution(cacheDir: string, versionRange: string)
     ['-B', '-f', pom, 'versions:resolve-ranges', '-DgenerateBackupPoms=false'],
     ['-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${path.join(work, 'lib')}`, '-DincludeScope=runtime'],
   ];
-  for (const args of steps) {
-    await runToLog('mvn', args, mvnLog).catch((err: Error) => {
-      throw new Error(`${err.message}\nlast lines of ${mvnLog}:\n${tail(mvnLog, 30)}`);
-    });
-  }
+  for (const args of steps) await runMaven(args, mvnLog);
   const jars = readdirSync(path.join(work, 'lib'));
   const kernel = jars.find((j) => /^neo4j-kernel-\d+\.\d+\.\d+\.jar$/.test(j));
   if (!kernel) throw new Error(`mvn finished but no neo4j-kernel jar is in ${path.join(work, 'lib')}; see ${mvnLog}`);
@@ -98,19 +94,4 @@ export async function ensureDistribution(cacheDir: string, versionRange: string)
   renameSync(work, dir);
   logger().info({ version, jars: jars.length, seconds }, 'Neo4j server jars cached');
   return { version, libDir: path.join(dir, 'lib'), jarCount: jars.length, downloaded: true, seconds };
-}
-
-function runToLog(cmd: string, args: string[], logFile: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const out = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.pipe(out, { end: false });
-    child.stderr.pipe(out, { end: false });
-    child.on('error', (err) => reject(new Error(`cannot run ${cmd}: ${err.message} (is Maven installed? apt-get install maven)`)));
-    child.on('close', (code) => {
-      out.end();
-      if (code === 0) resolve();
-      else reject(new Error(`${cmd} ${args.join(' ')} exited with code ${code}`));
-    });
-  });
 }

@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import getPort from 'get-port';
 import neo4j from 'neo4j-driver';
 import { logger } from '../config/logger.ts';
-import { readJson, tail, writeJsonAtomic } from './files.ts';
+import { errorLinesSince, fileSize, readJson, tail, writeJsonAtomic } from './files.ts';
+import { ensureGdsPlugin, type GdsPlugin } from './gds-plugin.ts';
 import { ensureDistribution, type Neo4jDistribution } from './neo4j-distribution.ts';
 import { commandLine, isAlive, terminate } from './processes.ts';
 
@@ -20,6 +21,8 @@ export interface Neo4jInstanceOptions {
   preferredPort?: number;
   /** Start from an empty store (the test suite wants this). */
   fresh?: boolean;
+  /** Load the Graph Data Science plugin (opt-in; fetched from Maven Central on first use). */
+  withGds?: boolean;
 }
 
 export interface Neo4jConnection {
@@ -34,6 +37,8 @@ export interface Neo4jInstanceState extends Neo4jConnection {
   version: string;
   homeDir: string;
   startedAt: string;
+  /** Set when the server was started with the Graph Data Science plugin. */
+  gdsVersion?: string;
 }
 
 const ENTRY_POINT = 'org.neo4j.server.CommunityEntryPoint';
@@ -61,6 +66,9 @@ export async function startNeo4j(opts: Neo4jInstanceOptions): Promise<Neo4jInsta
   const started = Date.now();
   const existing = runningInstance(opts);
   if (existing && !opts.fresh) {
+    if (opts.withGds && !existing.gdsVersion) {
+      throw new Error(`Neo4j instance "${opts.name}" is already running without the GDS plugin; stop it first (ringlens neo4j stop --instance ${opts.name}) or start it with --fresh`);
+    }
     await waitForBolt(existing, existing.pid, 30_000);
     logger().info({ uri: existing.uri, serverPid: existing.pid }, 'Neo4j instance already running');
     return { ...existing, reused: true, downloaded: false, provisionSeconds: (Date.now() - started) / 1000 };
@@ -68,6 +76,7 @@ export async function startNeo4j(opts: Neo4jInstanceOptions): Promise<Neo4jInsta
   if (existing) await stopNeo4j(opts);
 
   const dist = await ensureDistribution(opts.cacheDir, opts.versionRange);
+  const gds = opts.withGds ? await ensureGdsPlugin(opts.cacheDir, dist.version) : undefined;
   const home = instanceDir(opts);
   if (opts.fresh) {
     rmSync(path.join(home, 'data'), { recursive: true, force: true });
@@ -82,11 +91,14 @@ export async function startNeo4j(opts: Neo4jInstanceOptions): Promise<Neo4jInsta
   writeJsonAtomic(credentialsFile(home), credentials);
 
   const boltPort = await getPort({ host: '127.0.0.1', port: opts.preferredPort ?? 7687 });
-  writeFileSync(path.join(home, 'conf', 'neo4j.conf'), neo4jConf(boltPort, opts));
+  writeFileSync(path.join(home, 'conf', 'neo4j.conf'), neo4jConf(boltPort, opts) + (gds ? gdsConf(gds) : ''));
 
   const consoleLog = path.join(home, 'logs', 'console.log');
+  // Running as a daemon, Neo4j writes its start-up errors to debug.log, not to the console.
+  const debugLog = path.join(home, 'logs', 'debug.log');
+  const debugLogOffset = fileSize(debugLog);
   const out = openSync(consoleLog, 'a');
-  const child = spawn('java', [...jvmArgs(opts.heap), '-cp', path.join(dist.libDir, '*'), ENTRY_POINT, `--home-dir=${home}`, `--config-dir=${path.join(home, 'conf')}`], {
+  const child = spawn('java', [...jvmArgs(opts.heap), '-cp', classpath(dist, gds), ENTRY_POINT, `--home-dir=${home}`, `--config-dir=${path.join(home, 'conf')}`], {
     cwd: home,
     detached: true,
     stdio: ['ignore', out, out],
@@ -106,9 +118,10 @@ export async function startNeo4j(opts: Neo4jInstanceOptions): Promise<Neo4jInsta
     version: dist.version,
     homeDir: home,
     startedAt: new Date().toISOString(),
+    ...(gds ? { gdsVersion: gds.gdsVersion } : {}),
   };
   writeJsonAtomic(stateFile(home), state);
-  logger().info({ serverPid: pid, boltPort, version: dist.version, home }, 'Neo4j starting');
+  logger().info({ serverPid: pid, boltPort, version: dist.version, gdsVersion: gds?.gdsVersion, home }, 'Neo4j starting');
 
   try {
     if (!credentials.initialised) {
@@ -121,6 +134,8 @@ export async function startNeo4j(opts: Neo4jInstanceOptions): Promise<Neo4jInsta
   } catch (err) {
     await terminate(state.pid, 15_000);
     rmSync(stateFile(home), { force: true });
+    const errors = errorLinesSince(debugLog, debugLogOffset, 12);
+    if (errors) (err as Error).message += `\nerrors in ${debugLog}:\n${errors}`;
     throw err;
   }
   const provisionSeconds = (Date.now() - started) / 1000;
@@ -151,6 +166,23 @@ server.memory.pagecache.size=${opts.pageCache}
 server.directories.import=import
 db.tx_log.rotation.retention_policy=1G size
 dbms.usage_report.enabled=false
+`;
+}
+
+/**
+ * Neo4j's own launcher puts plugins/ on the JVM classpath next to lib/: Neo4j scans the plugins
+ * folder for procedures, but kernel extensions (GDS registers its services through one) are only
+ * found on the classpath. Neo4j's jars come first so the server always loads its own classes.
+ */
+function classpath(dist: Neo4jDistribution, gds: GdsPlugin | undefined): string {
+  const dirs = [dist.libDir, ...(gds ? [gds.pluginsDir, gds.libDir] : [])];
+  return dirs.map((d) => path.join(d, '*')).join(path.delimiter);
+}
+
+function gdsConf(gds: GdsPlugin): string {
+  return `# Graph Data Science ${gds.gdsVersion} (--gds): plugins read from the shared jar cache.
+server.directories.plugins=${gds.pluginsDir}
+dbms.security.procedures.unrestricted=gds.*
 `;
 }
 

@@ -14,6 +14,8 @@ export interface StackOptions {
   instance: string;
   freshNeo4j?: boolean;
   neo4jPort?: number;
+  /** Start the local Neo4j with the Graph Data Science plugin (an external NEO4J_URI must have it already). */
+  withGds?: boolean;
 }
 
 /** Brings up whatever is not provided from outside: NEO4J_URI / REDIS_URL win when set. */
@@ -22,7 +24,8 @@ export async function ensureStack(env: Env, opts: StackOptions): Promise<StackCo
   return { neo4j, redis };
 }
 
-async function ensureNeo4j(env: Env, opts: StackOptions): Promise<StackConnections['neo4j']> {
+/** Neo4j alone (benchmarks need no Redis): NEO4J_URI when set, otherwise the named local instance. */
+export async function ensureNeo4j(env: Env, opts: StackOptions): Promise<StackConnections['neo4j']> {
   if (env.NEO4J_URI) {
     logger().info({ uri: env.NEO4J_URI }, 'using the Neo4j server named by NEO4J_URI');
     return { uri: env.NEO4J_URI, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD!, owned: false };
@@ -34,6 +37,7 @@ async function ensureNeo4j(env: Env, opts: StackOptions): Promise<StackConnectio
     heap: env.NEO4J_HEAP,
     pageCache: env.NEO4J_PAGECACHE,
     fresh: opts.freshNeo4j ?? false,
+    withGds: opts.withGds ?? false,
     ...(opts.neo4jPort !== undefined ? { preferredPort: opts.neo4jPort } : {}),
   });
   return { uri: s.uri, user: s.user, password: s.password, owned: !s.reused, version: s.version, reusedCache: !s.downloaded, provisionSeconds: s.provisionSeconds };

@@ -16,7 +16,8 @@ export function registerStackCommands(program: Command): void {
     .option('--instance <name>', 'instance name; each has its own store', 'default')
     .option('--port <port>', 'preferred Bolt port (a free one is chosen if taken)', parsePort, 7687)
     .option('--fresh', 'delete the instance store first', false)
-    .action(async (o: { instance: string; port: number; fresh: boolean }) => {
+    .option('--gds', 'load the Graph Data Science plugin (OpenGDS 2.13, fetched from Maven Central on first use)', false)
+    .action(async (o: { instance: string; port: number; fresh: boolean; gds: boolean }) => {
       const env = loadEnv();
       const s = await startNeo4j({
         cacheDir: env.RINGLENS_CACHE_DIR,
@@ -26,8 +27,9 @@ export function registerStackCommands(program: Command): void {
         pageCache: env.NEO4J_PAGECACHE,
         preferredPort: o.port,
         fresh: o.fresh,
+        withGds: o.gds,
       });
-      console.log(`Neo4j ${s.version} ${s.reused ? 'already running' : 'started'} at ${s.uri} (pid ${s.pid}, ${s.provisionSeconds.toFixed(1)} s, ${s.downloaded ? 'downloaded now' : 'cached jars reused'})`);
+      console.log(`Neo4j ${s.version}${s.gdsVersion ? ` with GDS ${s.gdsVersion}` : ''} ${s.reused ? 'already running' : 'started'} at ${s.uri} (pid ${s.pid}, ${s.provisionSeconds.toFixed(1)} s, ${s.downloaded ? 'downloaded now' : 'cached jars reused'})`);
       console.log(`  user ${s.user}, password in ${instanceDir({ cacheDir: env.RINGLENS_CACHE_DIR, name: o.instance })}/credentials.json`);
     });
 
@@ -50,7 +52,7 @@ export function registerStackCommands(program: Command): void {
       const dist = cachedDistribution(env.RINGLENS_CACHE_DIR, env.NEO4J_VERSION_RANGE);
       const s = runningInstance({ cacheDir: env.RINGLENS_CACHE_DIR, name: o.instance });
       console.log(`cached server jars: ${dist ? `Neo4j ${dist.version} (${dist.jarCount} jars)` : 'none yet'}`);
-      console.log(s ? `running: ${s.uri} pid ${s.pid} since ${s.startedAt}` : `instance "${o.instance}": not running`);
+      console.log(s ? `running: ${s.uri} pid ${s.pid} since ${s.startedAt}${s.gdsVersion ? `, GDS ${s.gdsVersion} loaded` : ''}` : `instance "${o.instance}": not running`);
       process.exitCode = s ? 0 : 3;
     });
 
