@@ -1,0 +1,111 @@
+import { UndirectedGraph } from 'graphology';
+import { louvain } from './graphology-louvain.ts';
+import { seededRandom } from './stats.ts';
+
+/**
+ * Communities of a weighted graph given as edge arrays, sized for rings. Louvain's resolution limit
+ * merges small dense groups into whatever surrounds them in a large graph, so we never run it on the
+ * whole graph: connected components small enough to be a ring are kept whole, and only larger ones
+ * are split — with Louvain, and again with a higher resolution for any community still too large.
+ */
+
+export interface WeightedEdgeList {
+  source: ArrayLike<number>;
+  target: ArrayLike<number>;
+  weight: ArrayLike<number>;
+}
+
+export interface CommunityOptions {
+  /** communities larger than this are split further */
+  maxSize: number;
+  /** communities smaller than this are dropped */
+  minSize: number;
+  resolution?: number;
+  seed?: number;
+  /** how many times an oversized community may be re-split at a doubled resolution */
+  maxDepth?: number;
+}
+
+export function connectedComponents(nodeCount: number, edges: WeightedEdgeList): number[][] {
+  const parent = Int32Array.from({ length: nodeCount }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  const touched = new Uint8Array(nodeCount);
+  for (let e = 0; e < edges.source.length; e++) {
+    const a = find(edges.source[e]!);
+    const b = find(edges.target[e]!);
+    touched[edges.source[e]!] = 1;
+    touched[edges.target[e]!] = 1;
+    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+  }
+  const groups = new Map<number, number[]>();
+  for (let v = 0; v < nodeCount; v++) {
+    if (!touched[v]) continue;
+    const r = find(v);
+    const g = groups.get(r);
+    if (g) g.push(v);
+    else groups.set(r, [v]);
+  }
+  return [...groups.values()];
+}
+
+function split(nodes: number[], adjacency: Map<number, Map<number, number>>, resolution: number, rng: () => number): number[][] {
+  const g = new UndirectedGraph();
+  for (const v of nodes) g.addNode(String(v));
+  const inside = new Set(nodes);
+  for (const v of nodes) {
+    for (const [u, w] of adjacency.get(v) ?? []) if (u > v && inside.has(u)) g.addEdge(String(v), String(u), { weight: w });
+  }
+  if (g.size === 0) return nodes.map((v) => [v]);
+  const mapping = louvain(g, { getEdgeWeight: 'weight', resolution, rng });
+  const out = new Map<number, number[]>();
+  for (const v of nodes) {
+    const c = mapping[String(v)]!;
+    const list = out.get(c);
+    if (list) list.push(v);
+    else out.set(c, [v]);
+  }
+  return [...out.values()];
+}
+
+export function ringCommunities(nodeCount: number, edges: WeightedEdgeList, opts: CommunityOptions): number[][] {
+  const rng = seededRandom(opts.seed ?? 42);
+  const maxDepth = opts.maxDepth ?? 4;
+  const components = connectedComponents(nodeCount, edges);
+  const result: number[][] = [];
+  let adjacency: Map<number, Map<number, number>> | undefined;
+  const buildAdjacency = () => {
+    const adj = new Map<number, Map<number, number>>();
+    const add = (a: number, b: number, w: number) => {
+      let m = adj.get(a);
+      if (!m) adj.set(a, (m = new Map()));
+      m.set(b, (m.get(b) ?? 0) + w);
+    };
+    for (let e = 0; e < edges.source.length; e++) {
+      add(edges.source[e]!, edges.target[e]!, edges.weight[e]!);
+      add(edges.target[e]!, edges.source[e]!, edges.weight[e]!);
+    }
+    return adj;
+  };
+  const visit = (nodes: number[], resolution: number, depth: number) => {
+    if (nodes.length <= opts.maxSize || depth > maxDepth) {
+      if (nodes.length >= opts.minSize) result.push(nodes.sort((a, b) => a - b));
+      return;
+    }
+    adjacency ??= buildAdjacency();
+    const parts = split(nodes, adjacency, resolution, rng);
+    if (parts.length === 1) {
+      // Louvain sees one dense block: splitting it further would be arbitrary.
+      if (nodes.length >= opts.minSize) result.push(nodes.sort((a, b) => a - b));
+      return;
+    }
+    for (const p of parts) visit(p, resolution * 2, depth + 1);
+  };
+  for (const c of components) visit(c, opts.resolution ?? 1, 0);
+  return result.sort((a, b) => a[0]! - b[0]!);
+}

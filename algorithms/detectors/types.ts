@@ -1,0 +1,67 @@
+import type { ClaimSet } from '../claim-set.ts';
+
+/** What every detector returns: candidate rings over entity indices of the ClaimSet, with the facts behind them. */
+
+export const FAMILIES = [
+  'card-lending',
+  'card-farming',
+  'kickback',
+  'recruited-patients',
+  'split-hospitalization',
+  'over-treatment',
+  'trace-code-reuse',
+  'code-mismatch',
+] as const;
+export type Family = (typeof FAMILIES)[number];
+
+export type EntityType = 'person' | 'card' | 'doctor' | 'institution';
+
+export interface EntityRef {
+  type: EntityType;
+  index: number;
+}
+
+export interface CandidateMember extends EntityRef {
+  role: string;
+}
+
+/**
+ * One piece of evidence: a key naming the sentence template (detection/evidence.ts renders it in
+ * Chinese and English), the numbers and names behind it, and the entities it speaks of so the
+ * workbench can highlight them.
+ */
+export interface Evidence {
+  key: string;
+  facts: Record<string, number | string>;
+  entities: EntityRef[];
+  /** how much this item supports the ring, 0..1 */
+  weight: number;
+}
+
+export interface RingCandidate {
+  family: Family;
+  members: CandidateMember[];
+  /** the claims that are evidence (indices into set.claims) */
+  claims: number[];
+  evidence: Evidence[];
+  /** the detector's confidence that this is a real ring, 0..1 */
+  confidence: number;
+}
+
+export type Detector<P> = (set: ClaimSet, params: P) => RingCandidate[];
+
+/** Adds a member once; a second role for the same entity is ignored (the first is the stronger one). */
+export class MemberList {
+  private readonly seen = new Set<string>();
+  readonly list: CandidateMember[] = [];
+  add(type: EntityType, index: number, role: string): void {
+    if (index < 0) return;
+    const key = `${type}:${index}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push({ type, index, role });
+  }
+  has(type: EntityType, index: number): boolean {
+    return this.seen.has(`${type}:${index}`);
+  }
+}

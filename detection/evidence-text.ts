@@ -1,0 +1,106 @@
+import type { Evidence } from '../algorithms/detectors/types.ts';
+
+/**
+ * Evidence sentences in Chinese and English, one template per evidence key, filled with the numbers
+ * the detector measured. Investigators read these first, so every number in them is a fact of the data.
+ */
+
+type Facts = Evidence['facts'];
+type Template = (f: Facts) => string;
+
+const LEVEL_ZH: Record<string, string> = { tertiary: '三级', secondary: '二级', primary: '一级', unrated: '未定级' };
+
+const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
+  'recruited.together': {
+    zh: (f) => `${f.patients} 名患者在 ${f.days} 个不同日期一同到 ${f.institution} 就诊（平均每次 ${f.averageGroup} 人）`,
+    en: (f) => `${f.patients} patients visited ${f.institution} together on ${f.days} distinct days (${f.averageGroup} per visit on average)`,
+  },
+  'recruited.same-items': {
+    zh: (f) => `这些就诊中 ${f.percent}% 的项目组合完全相同（共 ${f.claims} 笔结算）`,
+    en: (f) => `${f.percent}% of those ${f.claims} settlements bill the identical item combination`,
+  },
+  'recruited.same-amounts': {
+    zh: (f) => `同一天的结算金额几乎一致（变异系数 ${f.cvPercent}%）`,
+    en: (f) => `amounts on the same day are nearly identical (coefficient of variation ${f.cvPercent}%)`,
+  },
+  'recruited.identity-checked': {
+    zh: (f) => `${f.percent}% 的结算经过实名或人脸核验，患者本人到场`,
+    en: (f) => `${f.percent}% of the settlements passed a real-name or face check: the patients were there in person`,
+  },
+  'farming.bursts': {
+    zh: (f) => `${f.cards} 张医保卡在 ${f.institution} 被连续集中刷卡 ${f.bursts} 次（每次平均覆盖 ${f.coveragePercent}% 的卡）`,
+    en: (f) => `${f.cards} cards were swiped one after another at ${f.institution} in ${f.bursts} bursts (each burst covering ${f.coveragePercent}% of them on average)`,
+  },
+  'farming.off-hours': {
+    zh: (f) => `${f.percent}% 的刷卡发生在 21 点后或 8 点前（共 ${f.claims} 笔）`,
+    en: (f) => `${f.percent}% of the ${f.claims} swipes happened before 8:00 or after 21:00`,
+  },
+  'farming.no-identity-check': {
+    zh: (f) => `${f.percent}% 的结算没有实名或人脸核验`,
+    en: (f) => `${f.percent}% of the settlements had no real-name or face check`,
+  },
+  'lending.stranger-recipients': {
+    zh: (f) => `${f.cards} 张卡被非本人、非家庭成员使用，核验记录显示 ${f.users} 名使用人，共 ${f.claims} 笔`,
+    en: (f) => `${f.cards} cards were used by people outside the holder's household: identity checks recorded ${f.users} users on ${f.claims} settlements`,
+  },
+  'lending.contradicting-items': {
+    zh: (f) => `${f.claims} 笔结算的药品或项目与持卡人的性别或年龄不符`,
+    en: (f) => `${f.claims} settlements bill items that contradict the card holder's gender or age`,
+  },
+  'lending.impossible-travel': {
+    zh: (f) => `${f.claims} 笔结算与同卡前后结算相距过远，时间内无法到达`,
+    en: (f) => `${f.claims} settlements are too far from the card's previous or next one to travel in the time between`,
+  },
+  'lending.during-stay': {
+    zh: (f) => `持卡人住院期间，卡在院外药店结算 ${f.claims} 笔`,
+    en: (f) => `${f.claims} pharmacy purchases on the card while its holder was an inpatient elsewhere`,
+  },
+  'lending.shared-counters': {
+    zh: (f) => `这 ${f.cards} 张卡集中在 ${f.institutions} 使用`,
+    en: (f) => `the ${f.cards} cards are used at the same counters: ${f.institutions}`,
+  },
+  'kickback.flow': {
+    zh: (f) => `${f.doctor} 的外配处方有 ${f.fills} 张流向 ${f.pharmacy}，同院医生的常态仅约 ${f.expected} 张（${f.lift} 倍，p≈1e${f.log10P}）；其中 ${f.unvisited} 张处方前 30 天内患者未见过该医生`,
+    en: (f) => `${f.fills} of ${f.doctor}'s external prescriptions were filled at ${f.pharmacy}, where the hospital's other doctors would send about ${f.expected} (${f.lift}×, p≈1e${f.log10P}); for ${f.unvisited} of them the patient had not seen the doctor in the 30 days before`,
+  },
+  'kickback.patients': {
+    zh: (f) => `${f.patients} 名患者携带这些处方，共 ${f.fills} 次取药`,
+    en: (f) => `${f.patients} patients carried these prescriptions, ${f.fills} fills in all`,
+  },
+  'split.readmissions': {
+    zh: (f) => `${f.patients} 名患者在 ${f.institution} 出院后 ${f.maxGapDays} 天内因同一诊断再次入院，共 ${f.readmissions} 次`,
+    en: (f) => `${f.patients} patients were readmitted to ${f.institution} for the same diagnosis within ${f.maxGapDays} days of discharge, ${f.readmissions} times in all`,
+  },
+  'split.same-doctor': {
+    zh: (f) => `前后住院均由同一医生收治：${f.doctors}`,
+    en: (f) => `the same doctor admitted each stay: ${f.doctors}`,
+  },
+  'over-treatment.frequent': {
+    zh: (f) => `${f.patients} 名患者在 ${f.institution} 每隔不超过 ${f.maxMedianGapDays} 天就诊一次，共 ${f.visits} 次（人均 ${f.perPatient} 次）`,
+    en: (f) => `${f.patients} patients visited ${f.institution} every ${f.maxMedianGapDays} days or less, ${f.visits} visits in all (${f.perPatient} each)`,
+  },
+  'over-treatment.repeated-exams': {
+    zh: (f) => `同样的检查治疗每次重复开具，其中糖化血红蛋白检测 ${f.hba1c} 次`,
+    en: (f) => `the same exams and treatments are repeated at every visit, HbA1c tested ${f.hba1c} times`,
+  },
+  'code-mismatch.items': {
+    zh: (f) => `${f.institution}（${LEVEL_ZH[String(f.level)] ?? f.level}）为 ${f.patients} 名患者结算了 ${f.claims} 笔不应由其收费或与患者不符的项目（超级别 ${f.aboveLevel} 笔，与性别/年龄不符 ${f.contradicting} 笔），主要为 ${f.items}`,
+    en: (f) => `${f.institution} (${f.level} level) billed ${f.claims} settlements for ${f.patients} patients with items it may not bill or that contradict the patient (${f.aboveLevel} above its level, ${f.contradicting} against gender/age), mostly ${f.items}`,
+  },
+  'trace.reused': {
+    zh: (f) => `${f.codes} 个药品追溯码被重复结算 ${f.settlements} 次，涉及 ${f.pharmacies} 家药店：${f.names}（例：${f.example}）`,
+    en: (f) => `${f.codes} drug traceability codes were settled ${f.settlements} times across ${f.pharmacies} pharmacies: ${f.names} (e.g. ${f.example})`,
+  },
+  'trace.buyers': {
+    zh: (f) => `${f.buyers} 名参保人名下结算了这些重复追溯码`,
+    en: (f) => `${f.buyers} insured people had these reused codes settled on their cards`,
+  },
+};
+
+export function evidenceText(e: Pick<Evidence, 'key' | 'facts'>): { zh: string; en: string } {
+  const t = TEMPLATES[e.key];
+  if (!t) throw new Error(`no sentence template for evidence "${e.key}"`);
+  return { zh: t.zh(e.facts), en: t.en(e.facts) };
+}
+
+export const EVIDENCE_KEYS = Object.keys(TEMPLATES);

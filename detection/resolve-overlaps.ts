@@ -1,0 +1,48 @@
+import type { Family, RingCandidate } from '../algorithms/detectors/types.ts';
+
+/**
+ * Several detectors can see the same group: patients over-treated by one doctor also meet in the
+ * waiting room; a farmed card set also arrives together. Where candidates of different families share
+ * most members (member Jaccard ≥ `minJaccard`), the most confident one stands for the group and takes
+ * the others' evidence and family names as supporting signals. Rings of one family are left apart:
+ * overlapping rings of the same scheme are real and tracked separately.
+ */
+
+export interface ResolvedCandidate extends RingCandidate {
+  /** other families whose detectors found the same group */
+  supportingFamilies: Family[];
+}
+
+const key = (m: { type: string; index: number }) => `${m.type}:${m.index}`;
+
+export function resolveOverlaps(candidates: readonly RingCandidate[], minJaccard = 0.5): ResolvedCandidate[] {
+  const order = [...candidates].sort((a, b) => b.confidence - a.confidence || b.members.length - a.members.length);
+  const kept: { ring: ResolvedCandidate; members: Set<string> }[] = [];
+  const byMember = new Map<string, number[]>();
+  for (const cand of order) {
+    const members = new Set(cand.members.map(key));
+    const touched = new Set<number>();
+    for (const m of members) for (const k of byMember.get(m) ?? []) touched.add(k);
+    let absorbedBy: number | undefined;
+    for (const k of touched) {
+      const other = kept[k]!;
+      if (other.ring.family === cand.family) continue;
+      let inter = 0;
+      for (const m of members) if (other.members.has(m)) inter++;
+      if (inter / (members.size + other.members.size - inter) >= minJaccard) {
+        absorbedBy = k;
+        break;
+      }
+    }
+    if (absorbedBy !== undefined) {
+      const host = kept[absorbedBy]!.ring;
+      if (!host.supportingFamilies.includes(cand.family)) host.supportingFamilies.push(cand.family);
+      host.evidence.push(...cand.evidence.map((e) => ({ ...e, weight: e.weight * 0.5 })));
+      continue;
+    }
+    const idx = kept.length;
+    kept.push({ ring: { ...cand, evidence: [...cand.evidence], supportingFamilies: [] }, members });
+    for (const m of members) (byMember.get(m) ?? byMember.set(m, []).get(m)!).push(idx);
+  }
+  return kept.map((k) => k.ring);
+}
