@@ -54,7 +54,7 @@ function addTrickyRows(dir: string): void {
   const other = makeIdNumber('330106', '1977-07-07', 8, 'F');
   appendRows(claimsFile, CLAIM_COLUMNS, [
     // The same claim id again, on another card and with other amounts: two CHARGED_TO, last values win.
-    { ...c0!, card_id: c1!.card_id, insured_id_number: c1!.insured_id_number, total_amount: '99.00', fund_paid: '50.00', self_paid: '49.00' },
+    { ...c0!, card_id: c1!.card_id!, insured_id_number: c1!.insured_id_number!, total_amount: '99.00', fund_paid: '50.00', self_paid: '49.00' },
     // A card no cards.csv describes, used by two insured persons: holder from its first row, HOLDS from both.
     { ...c1!, claim_id: 'CLNEWCARD000001', card_id: 'ZCARD0000001', insured_id_number: stranger },
     { ...c2!, claim_id: 'CLNEWCARD000002', card_id: 'ZCARD0000001', insured_id_number: other },
@@ -112,7 +112,7 @@ describe('claims and item-line writers match the plain MERGE statements', () => 
   it('matches when item lines arrive before their claims, and when a later claims file updates them', async () => {
     const { file } = dataset();
     const later = path.join(tmp(), 'claims.csv');
-    const rows = readCsv(file('claims').file).slice(0, 10).map((r) => ({ ...r, total_amount: '500.00', fund_paid: '400.00', self_paid: '100.00' }));
+    const rows = readCsv(file('claims').file).slice(0, 10).map((r): Record<string, string> => ({ ...r, total_amount: '500.00', fund_paid: '400.00', self_paid: '100.00' }));
     writeFileSync(later, stringify([[...CLAIM_COLUMNS], ...rows.map((r) => CLAIM_COLUMNS.map((c) => r[c] ?? ''))]));
     const steps: { file: string; kind: RowKind }[] = [file('persons'), file('claim_items'), file('claims'), { file: later, kind: 'claims' }];
     await referenceLoad(driver, steps, 4);
