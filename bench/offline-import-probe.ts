@@ -151,7 +151,7 @@ await startNeo4j({ ...instance, fresh: true, preferredPort: 0 });
 await phase('2 stop the server', () => stopNeo4j(instance));
 const home = instanceDir(instance);
 await phase('3 neo4j-admin database import full', async () => {
-  const run = spawnSync('java', ['-Xmx2g', '-cp', path.join(dist.libDir, '*'), 'org.neo4j.cli.AdminTool', 'database', 'import', 'full', 'neo4j', '--overwrite-destination', ...prepared.args], {
+  const run = spawnSync('java', ['-Xmx2g', '-cp', path.join(dist.libDir, '*'), 'org.neo4j.cli.AdminTool', 'database', 'import', 'full', 'neo4j', '--overwrite-destination', `--report-file=${path.join(outDir, 'import.report')}`, ...prepared.args], {
     env: { ...process.env, NEO4J_HOME: home, NEO4J_CONF: path.join(home, 'conf') },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
