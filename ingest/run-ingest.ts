@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
-import { completeCheckpoint, readCheckpoint, writeBatch } from '../graph/writes/batches.ts';
-import { UPSERTS } from '../graph/writes/upserts.ts';
+import { BATCH_WRITERS, completeCheckpoint, readCheckpoint, writeBatch } from '../graph/writes/batches.ts';
 import { planFiles } from './plan.ts';
-import { openRecords, type SourceOptions } from './read/open-records.ts';
+import { countRecords, openRecordChunks, type SourceOptions } from './read/open-records.ts';
 import { RejectsFile } from './rejects.ts';
 import { validateRow, type RowKind } from './validate/rows.ts';
 
@@ -67,8 +66,7 @@ async function surveyFile(file: string, opts: SourceOptions): Promise<{ hash: st
       .on('end', resolve)
       .on('error', (e) => reject(new Error(`${file}: cannot be read: ${e.message}`)));
   });
-  let rows = 0;
-  for await (const _ of openRecords(file, opts)) rows++;
+  const rows = await countRecords(file, opts);
   await hashing;
   return { hash: hash.digest('hex'), rows };
 }
@@ -101,7 +99,7 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
     };
     let batch: object[] = [];
     let batchEndLine = 0;
-    const statement = UPSERTS[kind];
+    const write = BATCH_WRITERS[kind];
     // One write in flight while the next batch is parsed and validated: Node and Neo4j work in
     // parallel, and batches still commit strictly in file order, so checkpoints only move forward.
     let inFlight: Promise<void> = Promise.resolve();
@@ -110,7 +108,7 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
         const rows = batch;
         const throughLine = batchEndLine;
         await inFlight;
-        inFlight = writeBatch(driver, statement, rows, { key, file: path.resolve(file), throughLine });
+        inFlight = writeBatch(driver, write, rows, { key, file: path.resolve(file), throughLine });
         // Keep a rejected write from going unobserved until the next await.
         inFlight.catch(() => {});
       }
@@ -123,30 +121,32 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
     };
     let lastReport = 0;
     try {
-      for await (const rec of openRecords(file, opts)) {
-        summary.read++;
-        let problems: { field: string; reason: string }[] | undefined;
-        let canonical = rec.fields;
-        if (rec.columnCountError) {
-          problems = [{ field: '(row)', reason: rec.columnCountError }];
-        } else if (opts.mapping) {
-          const mapped = opts.mapping.transform(rec.fields);
-          if (mapped.ok) canonical = mapped.record;
-          else problems = [{ field: mapped.field, reason: mapped.reason }];
-        }
-        if (!problems) {
-          const v = validateRow(kind, canonical);
-          if (v.ok) {
-            summary.accepted++;
-            // Batches are cut on accepted-row counts, so a rerun cuts the very same batches.
-            batch.push(v.row);
-            batchEndLine = rec.line;
-            if (batch.length >= batchSize) await flush();
-          } else problems = v.problems;
-        }
-        if (problems) {
-          summary.rejected++;
-          for (const p of problems) await reject(rec.line, p.field, p.reason, rec.fields);
+      for await (const chunk of openRecordChunks(file, opts)) {
+        for (const rec of chunk) {
+          summary.read++;
+          let problems: { field: string; reason: string }[] | undefined;
+          let canonical = rec.fields;
+          if (rec.columnCountError) {
+            problems = [{ field: '(row)', reason: rec.columnCountError }];
+          } else if (opts.mapping) {
+            const mapped = opts.mapping.transform(rec.fields);
+            if (mapped.ok) canonical = mapped.record;
+            else problems = [{ field: mapped.field, reason: mapped.reason }];
+          }
+          if (!problems) {
+            const v = validateRow(kind, canonical);
+            if (v.ok) {
+              summary.accepted++;
+              // Batches are cut on accepted-row counts, so a rerun cuts the very same batches.
+              batch.push(v.row);
+              batchEndLine = rec.line;
+              if (batch.length >= batchSize) await flush();
+            } else problems = v.problems;
+          }
+          if (problems) {
+            summary.rejected++;
+            for (const p of problems) await reject(rec.line, p.field, p.reason, rec.fields);
+          }
         }
         const now = Date.now();
         if (opts.onProgress && (now - lastReport > 500 || summary.read === total)) {

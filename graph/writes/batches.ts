@@ -1,4 +1,32 @@
-import type { Driver } from 'neo4j-driver';
+import type { Driver, ManagedTransaction } from 'neo4j-driver';
+import type { RowKind } from '../../ingest/validate/rows.ts';
+import { writeClaimItemsBatch } from './claim-items-batch.ts';
+import { writeClaimsBatch } from './claims-batch.ts';
+import { UPSERTS } from './upserts.ts';
+
+/** Writes one batch of validated rows of a kind inside the caller's transaction. */
+export type BatchWriter = (tx: ManagedTransaction, rows: object[]) => Promise<void>;
+
+const statement =
+  (cypher: string): BatchWriter =>
+  async (tx, rows) => {
+    await tx.run(cypher, { rows });
+  };
+
+/**
+ * Reference files are small: one UNWIND … MERGE statement each. Claims and item lines, nearly all of
+ * a load, have writers that create what is new instead of merging it (same resulting graph).
+ */
+export const BATCH_WRITERS: Record<RowKind, BatchWriter> = {
+  regions: statement(UPSERTS.regions),
+  institutions: statement(UPSERTS.institutions),
+  doctors: statement(UPSERTS.doctors),
+  persons: statement(UPSERTS.persons),
+  cards: statement(UPSERTS.cards),
+  items: statement(UPSERTS.items),
+  claims: writeClaimsBatch as BatchWriter,
+  claim_items: writeClaimItemsBatch as BatchWriter,
+};
 
 export interface Checkpoint {
   key: string;
@@ -23,20 +51,20 @@ export async function readCheckpoint(driver: Driver, key: string): Promise<Check
  */
 export async function writeBatch(
   driver: Driver,
-  statement: string,
+  write: BatchWriter,
   rows: object[],
   checkpoint: { key: string; file: string; throughLine: number },
 ): Promise<void> {
   const session = driver.session();
   try {
     await session.executeWrite(async (tx) => {
-    await tx.run(statement, { rows });
-    await tx.run(
-      `MERGE (k:IngestCheckpoint {key: $key})
-       ON CREATE SET k.startedAt = datetime()
-       SET k.file = $file, k.committedLine = $line, k.updatedAt = datetime()`,
-      { key: checkpoint.key, file: checkpoint.file, line: checkpoint.throughLine },
-    );
+      await write(tx, rows);
+      await tx.run(
+        `MERGE (k:IngestCheckpoint {key: $key})
+         ON CREATE SET k.startedAt = datetime()
+         SET k.file = $file, k.committedLine = $line, k.updatedAt = datetime()`,
+        { key: checkpoint.key, file: checkpoint.file, line: checkpoint.throughLine },
+      );
     });
   } finally {
     await session.close();

@@ -8,6 +8,26 @@ import type { RowKind } from '../../ingest/validate/rows.ts';
  */
 const when = (cond: string, body: string) => `FOREACH (_ IN CASE WHEN ${cond} THEN [1] ELSE [] END | ${body})`;
 
+/** Claim properties from a claims.csv row `r`: the MERGE statement SETs them, the fast path CREATEs with them. */
+export const CLAIM_PROPERTIES: [string, string][] = [
+  ['settledAt', 'datetime(r.settled_at)'],
+  ['kind', 'r.claim_kind'],
+  ['department', 'r.department'],
+  ['region', 'r.region_code'],
+  ['diagnosisCode', 'r.diagnosis_code'],
+  ['diagnosisName', 'r.diagnosis_name'],
+  ['admissionDate', 'date(r.admission_date)'],
+  ['dischargeDate', 'date(r.discharge_date)'],
+  ['prescriptionId', 'r.prescription_id'],
+  ['identityCheck', "coalesce(r.identity_check, 'none')"],
+  ['itemCount', 'r.item_count'],
+  ['total', 'r.total_amount'],
+  ['fundPaid', 'r.fund_paid'],
+  ['selfPaid', 'coalesce(r.self_paid, round(r.total_amount - r.fund_paid, 2))'],
+  ['cardNo', 'r.card_id'],
+  ['institutionCode', 'r.institution_code'],
+];
+
 export const UPSERTS: Record<RowKind, string> = {
   regions: `
 UNWIND $rows AS r
@@ -51,12 +71,7 @@ SET i.name = r.item_name, i.category = r.category, i.unit = r.unit, i.referenceP
   claims: `
 UNWIND $rows AS r
 MERGE (c:Claim {claimId: r.claim_id})
-SET c.settledAt = datetime(r.settled_at), c.kind = r.claim_kind, c.department = r.department, c.region = r.region_code,
-    c.diagnosisCode = r.diagnosis_code, c.diagnosisName = r.diagnosis_name,
-    c.admissionDate = date(r.admission_date), c.dischargeDate = date(r.discharge_date),
-    c.prescriptionId = r.prescription_id, c.identityCheck = coalesce(r.identity_check, 'none'), c.itemCount = r.item_count,
-    c.total = r.total_amount, c.fundPaid = r.fund_paid, c.selfPaid = coalesce(r.self_paid, round(r.total_amount - r.fund_paid, 2)),
-    c.cardNo = r.card_id, c.institutionCode = r.institution_code
+SET ${CLAIM_PROPERTIES.map(([k, v]) => `c.${k} = ${v}`).join(', ')}
 MERGE (card:Card {cardNo: r.card_id})
 ON CREATE SET card.holderIdNumber = r.insured_id_number
 MERGE (c)-[:CHARGED_TO]->(card)

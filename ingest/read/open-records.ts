@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import type { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
+import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer.ts';
 
 export type Encoding = 'utf8' | 'gbk' | 'gb18030';
 export type FileFormat = 'csv' | 'tsv' | 'jsonl';
@@ -20,6 +20,8 @@ export interface SourceOptions {
 export interface RawRecord {
   line: number;
   fields: Record<string, string>;
+  /** Set when the row has the wrong number of fields: it is rejected, not dropped. */
+  columnCountError?: string;
 }
 
 export class ParseError extends Error {
@@ -46,80 +48,125 @@ function decodedStream(file: string, encoding: Encoding): Readable {
   return bytes.pipe(iconv.decodeStream(encoding === 'utf8' ? 'utf8' : encoding, { stripBOM: true })) as unknown as Readable;
 }
 
-/**
- * Streams the records of a CSV/TSV/JSONL file without reading it whole. Quoted fields may contain
- * newlines; line numbers are those of the file, so rejects point at what an operator sees in an editor.
- * A row with the wrong number of fields is yielded with `columnCountError` so it can be rejected, not
- * dropped; a structurally broken file (e.g. an unterminated quote) throws ParseError.
- */
-export async function* openRecords(file: string, opts: SourceOptions = {}): AsyncGenerator<RawRecord & { columnCountError?: string }> {
+const delimiterOf = (format: FileFormat, opts: SourceOptions) => opts.delimiter ?? (format === 'tsv' ? '\t' : ',');
+
+/** Tokenizes a delimited file chunk by chunk; a syntax error becomes a ParseError naming file and line. */
+async function* csvRecordChunks(file: string, opts: SourceOptions, withFields: boolean) {
   const format = opts.format ?? formatFromName(file);
   const encoding = opts.encoding ?? 'utf8';
-  const input = decodedStream(file, encoding);
+  const tokenizer = new CsvTokenizer(delimiterOf(format, opts), withFields);
+  const fail = (err: unknown): never => {
+    if (err instanceof CsvSyntaxError) throw new ParseError(file, err.line, `cannot be parsed as ${format.toUpperCase()} (${encoding}): ${err.message}`);
+    throw new ParseError(file, undefined, `cannot be read as ${format.toUpperCase()} (${encoding}): ${(err as Error).message}`);
+  };
+  try {
+    for await (const chunk of decodedStream(file, encoding)) yield tokenizer.push(chunk as string);
+    yield tokenizer.push('', true);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+/**
+ * Turns a header into a row builder compiled once per file: one object literal of fixed shape per
+ * row is much cheaper than growing an object field by field, and every row shares a hidden class.
+ * Column names only ever appear as JSON string literals in the generated code.
+ */
+function rowBuilder(header: string[]): (values: string[]) => Record<string, string> {
+  const body = `return {${header.map((h, i) => `${JSON.stringify(h)}: v[${i}] ?? ''`).join(', ')}};`;
+  return new Function('v', body) as (values: string[]) => Record<string, string>;
+}
+
+function checkHeader(file: string, line: number, header: string[], delimiter: string): void {
+  const dup = header.find((h, i) => header.indexOf(h) !== i);
+  if (dup) throw new ParseError(file, line, `header names column "${dup}" twice`);
+  if (header.length < 2) throw new ParseError(file, line, `header has ${header.length} column; is the delimiter "${delimiter === '\t' ? '\\t' : delimiter}" right?`);
+}
+
+/**
+ * Streams the records of a CSV/TSV/JSONL file without reading it whole, a chunk of records at a time
+ * (per-record async iteration costs more than parsing a short line). Quoted fields may contain
+ * newlines; line numbers are those of the file, so rejects point at what an operator sees in an
+ * editor. A row with the wrong number of fields carries `columnCountError` so it can be rejected, not
+ * dropped; a structurally broken file (e.g. an unterminated quote) throws ParseError.
+ */
+export async function* openRecordChunks(file: string, opts: SourceOptions = {}): AsyncGenerator<RawRecord[]> {
+  const format = opts.format ?? formatFromName(file);
   if (format === 'jsonl') {
-    yield* jsonLines(file, input);
+    yield* jsonLineChunks(file, decodedStream(file, opts.encoding ?? 'utf8'));
     return;
   }
-  const delimiter = opts.delimiter ?? (format === 'tsv' ? '\t' : ',');
-  const parser = input.pipe(
-    parse({ delimiter, relax_column_count: true, info: true, skip_empty_lines: true, bom: true, trim: false }),
-  );
+  const delimiter = delimiterOf(format, opts);
   let header: string[] | undefined = opts.columns;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; records: number } }>) {
+  let build = header ? rowBuilder(header) : undefined;
+  for await (const records of csvRecordChunks(file, opts, true)) {
+    const out: RawRecord[] = new Array(records.length);
+    let n = 0;
+    for (const { line, fields: values } of records) {
       if (!header) {
-        header = record.map((h) => h.trim());
-        const dup = header.find((h, i) => header!.indexOf(h) !== i);
-        if (dup) throw new ParseError(file, info.lines, `header names column "${dup}" twice`);
-        if (header.length < 2) throw new ParseError(file, info.lines, `header has ${header.length} column; is the delimiter "${delimiter === '\t' ? '\\t' : delimiter}" right?`);
+        header = values.map((h) => h.trim());
+        checkHeader(file, line, header, delimiter);
+        build = rowBuilder(header);
         continue;
       }
-      // info.lines is the line the record ends on; count back its embedded newlines.
-      const newlines = record.reduce((n, f) => n + countNewlines(f), 0);
-      const line = info.lines - newlines;
-      const fields: Record<string, string> = {};
-      for (let i = 0; i < header.length; i++) fields[header[i]!] = record[i] ?? '';
-      if (record.length !== header.length) {
-        yield { line, fields, columnCountError: `has ${record.length} fields, header has ${header.length}` };
-      } else {
-        yield { line, fields };
-      }
+      const fields = build!(values);
+      out[n++] = values.length === header.length ? { line, fields } : { line, fields, columnCountError: `has ${values.length} fields, header has ${header.length}` };
     }
-  } catch (err) {
-    if (err instanceof ParseError) throw err;
-    const e = err as Error & { lines?: number };
-    throw new ParseError(file, e.lines, `cannot be parsed as ${format.toUpperCase()} (${encoding}): ${e.message}`);
+    out.length = n;
+    if (n) yield out;
   }
   if (!header) throw new ParseError(file, undefined, 'is empty (no header row)');
 }
 
-function countNewlines(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
-  return n;
+/** Record by record, for callers that want one at a time. */
+export async function* openRecords(file: string, opts: SourceOptions = {}): AsyncGenerator<RawRecord> {
+  for await (const chunk of openRecordChunks(file, opts)) yield* chunk;
 }
 
-async function* jsonLines(file: string, input: Readable): AsyncGenerator<RawRecord & { columnCountError?: string }> {
+/**
+ * Counts the data rows of a file with the same tokenizer the load uses, but without building fields:
+ * it proves the whole file parses (throwing the same ParseError the load would) before anything is written.
+ */
+export async function countRecords(file: string, opts: SourceOptions = {}): Promise<number> {
+  const format = opts.format ?? formatFromName(file);
+  if (format === 'jsonl') {
+    let n = 0;
+    for await (const chunk of openRecordChunks(file, opts)) n += chunk.length;
+    return n;
+  }
+  let n = 0;
+  for await (const records of csvRecordChunks(file, opts, false)) n += records.length;
+  if (n === 0 && !opts.columns) throw new ParseError(file, undefined, 'is empty (no header row)');
+  return opts.columns ? n : n - 1;
+}
+
+async function* jsonLineChunks(file: string, input: Readable): AsyncGenerator<RawRecord[]> {
   const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
+  let chunk: RawRecord[] = [];
   for await (const text of lines) {
     n++;
     if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      // One bad line in JSONL is a bad row, not a broken file: every other line stands alone.
-      yield { line: n, fields: {}, columnCountError: `is not valid JSON: ${(err as Error).message}` };
-      continue;
+    chunk.push(jsonRecord(n, text));
+    if (chunk.length >= 1000) {
+      yield chunk;
+      chunk = [];
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      yield { line: n, fields: {}, columnCountError: 'is not a JSON object' };
-      continue;
-    }
-    const fields: Record<string, string> = {};
-    for (const [k, v] of Object.entries(value)) fields[k] = v === null || v === undefined ? '' : String(v);
-    yield { line: n, fields };
   }
+  if (chunk.length) yield chunk;
   if (n === 0) throw new ParseError(file, undefined, 'is empty');
+}
+
+function jsonRecord(line: number, text: string): RawRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    // One bad line in JSONL is a bad row, not a broken file: every other line stands alone.
+    return { line, fields: {}, columnCountError: `is not valid JSON: ${(err as Error).message}` };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { line, fields: {}, columnCountError: 'is not a JSON object' };
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) fields[k] = v === null || v === undefined ? '' : String(v);
+  return { line, fields };
 }
