@@ -5,8 +5,8 @@ import { seededRandom } from './stats.ts';
 /**
  * Communities of a weighted graph given as edge arrays, sized for rings. Louvain's resolution limit
  * merges small dense groups into whatever surrounds them in a large graph, so we never run it on the
- * whole graph: connected components small enough to be a ring are kept whole, and only larger ones
- * are split — with Louvain, and again with a higher resolution for any community still too large.
+ * whole graph: each connected component is split on its own, and any community still larger than a
+ * ring can be is split again with a higher resolution.
  */
 
 export interface WeightedEdgeList {
@@ -92,20 +92,27 @@ export function ringCommunities(nodeCount: number, edges: WeightedEdgeList, opts
     }
     return adj;
   };
-  const visit = (nodes: number[], resolution: number, depth: number) => {
-    if (nodes.length <= opts.maxSize || depth > maxDepth) {
-      if (nodes.length >= opts.minSize) result.push(nodes.sort((a, b) => a - b));
-      return;
-    }
+  const keep = (nodes: number[]) => {
+    if (nodes.length >= opts.minSize) result.push(nodes.sort((a, b) => a - b));
+  };
+  // Oversized communities are split again at a doubled resolution, up to maxDepth times.
+  const refine = (nodes: number[], resolution: number, depth: number) => {
+    if (nodes.length <= opts.maxSize || depth > maxDepth) return keep(nodes);
     adjacency ??= buildAdjacency();
     const parts = split(nodes, adjacency, resolution, rng);
-    if (parts.length === 1) {
-      // Louvain sees one dense block: splitting it further would be arbitrary.
-      if (nodes.length >= opts.minSize) result.push(nodes.sort((a, b) => a - b));
-      return;
-    }
-    for (const p of parts) visit(p, resolution * 2, depth + 1);
+    // Louvain sees one dense block: splitting it further would be arbitrary.
+    if (parts.length === 1) return keep(nodes);
+    for (const p of parts) refine(p, resolution * 2, depth + 1);
   };
-  for (const c of components) visit(c, opts.resolution ?? 1, 0);
+  for (const c of components) {
+    // Even a small component can be two rings joined by a shared member (overlapping schemes):
+    // Louvain separates them, and leaves a single dense group whole.
+    if (c.length < 2 * opts.minSize) {
+      keep(c);
+      continue;
+    }
+    adjacency ??= buildAdjacency();
+    for (const p of split(c, adjacency, opts.resolution ?? 1, rng)) refine(p, (opts.resolution ?? 1) * 2, 1);
+  }
   return result.sort((a, b) => a[0]! - b[0]!);
 }

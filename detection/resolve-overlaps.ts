@@ -3,7 +3,7 @@ import type { Family, RingCandidate } from '../algorithms/detectors/types.ts';
 /**
  * Several detectors can see the same group: patients over-treated by one doctor also meet in the
  * waiting room; a farmed card set also arrives together. Where candidates of different families share
- * most members (member Jaccard ≥ `minJaccard`), the most confident one stands for the group and takes
+ * most members (member Jaccard ≥ `minJaccard`, or most of the smaller one inside the larger), the most confident one stands for the group and takes
  * the others' evidence and family names as supporting signals. Rings of one family are left apart:
  * overlapping rings of the same scheme are real and tracked separately.
  */
@@ -15,7 +15,7 @@ export interface ResolvedCandidate extends RingCandidate {
 
 const key = (m: { type: string; index: number }) => `${m.type}:${m.index}`;
 
-export function resolveOverlaps(candidates: readonly RingCandidate[], minJaccard = 0.5): ResolvedCandidate[] {
+export function resolveOverlaps(candidates: readonly RingCandidate[], minJaccard = 0.5, minContainment = 0.6): ResolvedCandidate[] {
   const order = [...candidates].sort((a, b) => b.confidence - a.confidence || b.members.length - a.members.length);
   const kept: { ring: ResolvedCandidate; members: Set<string> }[] = [];
   const byMember = new Map<string, number[]>();
@@ -29,7 +29,9 @@ export function resolveOverlaps(candidates: readonly RingCandidate[], minJaccard
       if (other.ring.family === cand.family) continue;
       let inter = 0;
       for (const m of members) if (other.members.has(m)) inter++;
-      if (inter / (members.size + other.members.size - inter) >= minJaccard) {
+      // Containment as well as Jaccard: a detector that sees only the persons of a farmed card set still
+      // describes that set, even though the farming ring also lists the cards.
+      if (inter / (members.size + other.members.size - inter) >= minJaccard || inter / Math.min(members.size, other.members.size) >= minContainment) {
         absorbedBy = k;
         break;
       }

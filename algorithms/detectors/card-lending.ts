@@ -1,13 +1,15 @@
 import { GENDER, INST_KIND, KIND, ageOnDay, claimHolder, distanceKm, type ClaimSet } from '../claim-set.ts';
-import { connectedComponents } from '../communities.ts';
+import { ringCommunities } from '../communities.ts';
 import { MemberList, type Evidence, type RingCandidate } from './types.ts';
 
 /**
  * 出借 / 冒用医保卡: cards used by people other than their holders. Per-claim signals — a recorded
  * recipient outside the holder's household, items that contradict the holder's gender or age, the
  * card settling in two places too far apart for the time between, pharmacy purchases while the holder
- * lies in hospital — make a card suspect; suspect cards are grouped into rings through the people who
- * used them and the counters where they were used.
+ * lies in hospital — are gathered per card. Rings are formed only from what an identity check recorded
+ * (the same strangers on many cards): the other signals are common enough in honest data (a parent
+ * buying a child's syrup, a relative shopping while the holder is in hospital) that they corroborate a
+ * ring's cards but do not pull a card into one.
  */
 
 export interface CardLendingParams {
@@ -15,14 +17,12 @@ export interface CardLendingParams {
   maxSpeedKmh: number;
   /** and at least this far apart, so neighbouring counters never count */
   minTravelKm: number;
-  /** weak signals (contradicting items, travel, in-hospital purchases) a card needs without a recorded stranger */
-  minWeakSignals: number;
   minCards: number;
   /** an institution belongs to the ring when this share of its cards (and at least 2) were used there */
   institutionShare: number;
 }
 
-export const CARD_LENDING_DEFAULTS: CardLendingParams = { maxSpeedKmh: 120, minTravelKm: 30, minWeakSignals: 2, minCards: 2, institutionShare: 0.3 };
+export const CARD_LENDING_DEFAULTS: CardLendingParams = { maxSpeedKmh: 120, minTravelKm: 30, minCards: 2, institutionShare: 0.3 };
 
 export type LendingSignal = 'stranger-recipient' | 'contradicting-item' | 'impossible-travel' | 'during-inpatient-stay';
 
@@ -112,34 +112,70 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams): CardSignals {
   return { byCard, recipients };
 }
 
-function weakCount(m: Map<LendingSignal, number[]>): number {
-  let n = 0;
-  for (const [s, list] of m) if (s !== 'stranger-recipient') n += list.length;
-  return n;
-}
-
 export function detectCardLending(set: ClaimSet, p: CardLendingParams = CARD_LENDING_DEFAULTS): RingCandidate[] {
   const c = set.claims;
   const { byCard, recipients } = cardSignals(set, p);
   const cardCount = set.cards.id.length;
-  // Rings form around the people recorded using cards that are not theirs: card — user links.
+  // Rings form around the people recorded using cards that are not theirs. Cards are linked when the
+  // same user was recorded on both; a ring's cards form a near-clique, and overlapping rings (a card
+  // lent to two groups) meet at one card, which Louvain separates. A bipartite card—user graph would
+  // instead be split into one star per user.
+  const cardsOfUser = new Map<number, number[]>();
+  for (const [card, people] of recipients) for (const person of people) (cardsOfUser.get(person) ?? cardsOfUser.set(person, []).get(person)!).push(card);
+  const pairWeight = new Map<number, number>();
   const src: number[] = [];
   const dst: number[] = [];
-  for (const [card, people] of recipients) for (const person of people) {
-    src.push(card);
-    dst.push(cardCount + person);
+  const wt: number[] = [];
+  for (const cards of cardsOfUser.values()) {
+    cards.sort((a, b) => a - b);
+    for (let x = 0; x < cards.length; x++) for (let y = x + 1; y < cards.length; y++) {
+      const key = cards[x]! * cardCount + cards[y]!;
+      pairWeight.set(key, (pairWeight.get(key) ?? 0) + 1);
+    }
   }
-  const components = connectedComponents(cardCount + set.persons.id.length, { source: src, target: dst, weight: src.map(() => 1) });
-  // Cards with only weak signals (no stranger recorded, because nobody checked) join the ring whose
-  // counters they were used at, on days its cards were used there too.
-  const weakOnly = [...byCard.entries()].filter(([card, m]) => !recipients.has(card) && weakCount(m) >= p.minWeakSignals).map(([card]) => card);
+  for (const [key, w] of pairWeight) {
+    const a = Math.floor(key / cardCount);
+    src.push(a);
+    dst.push(key - a * cardCount);
+    wt.push(w);
+  }
+  const cardGroups = ringCommunities(cardCount, { source: src, target: dst, weight: wt }, { minSize: p.minCards, maxSize: 80, seed: 7 });
+  const groupOfCard = new Map<number, number>();
+  cardGroups.forEach((g, k) => g.forEach((card) => groupOfCard.set(card, k)));
+  const usersOfGroup: number[][] = cardGroups.map(() => []);
+  for (const [person, cards] of cardsOfUser) {
+    const votes = new Map<number, number>();
+    for (const card of cards) {
+      const k = groupOfCard.get(card);
+      if (k !== undefined) votes.set(k, (votes.get(k) ?? 0) + 1);
+    }
+    for (const [k, n] of votes) if (n >= 2 || n === cards.length) usersOfGroup[k]!.push(person);
+  }
+  // Louvain may cut one ring along its users' preferences; groups that share a user are one ring.
+  // (Overlapping rings share a card, never a user.)
+  const parent = cardGroups.map((_, k) => k);
+  const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k]!)));
+  const firstGroupOfUser = new Map<number, number>();
+  usersOfGroup.forEach((users, k) => {
+    for (const u of users) {
+      const other = firstGroupOfUser.get(u);
+      if (other === undefined) firstGroupOfUser.set(u, k);
+      else parent[find(k)] = find(other);
+    }
+  });
+  const merged = new Map<number, Set<number>>();
+  cardGroups.forEach((cards, k) => {
+    const root = find(k);
+    const set = merged.get(root) ?? merged.set(root, new Set()).get(root)!;
+    for (const card of cards) set.add(card);
+    for (const u of usersOfGroup[k]!) set.add(cardCount + u);
+  });
+  const components = [...merged.values()].map((s) => [...s].sort((x, y) => x - y));
   const claimsByCard = new Map<number, number[]>();
   const wanted = new Set<number>(recipients.keys());
-  for (const card of weakOnly) wanted.add(card);
   for (let i = 0; i < c.count; i++) if (wanted.has(c.card[i]!)) (claimsByCard.get(c.card[i]!) ?? claimsByCard.set(c.card[i]!, []).get(c.card[i]!)!).push(i);
 
   const rings: { cards: number[]; users: number[]; institutions: number[] }[] = [];
-  const counterOwner = new Map<number, number>();
   for (const comp of components) {
     const cards = comp.filter((v) => v < cardCount);
     const users = comp.filter((v) => v >= cardCount).map((v) => v - cardCount);
@@ -153,24 +189,8 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams = CARD_LEN
       (instCards.get(g) ?? instCards.set(g, new Set()).get(g)!).add(card);
     }
     const institutions = [...instCards.entries()].filter(([, s]) => s.size >= Math.max(2, p.institutionShare * cards.length)).map(([g]) => g).sort((a, b) => a - b);
-    const k = rings.length;
     rings.push({ cards, users, institutions });
-    for (const g of institutions) counterOwner.set(g, k);
   }
-  for (const card of weakOnly) {
-    // The card's own suspicious settlements must have happened at the ring's counters.
-    const votes = new Map<number, number>();
-    for (const [signal, list] of byCard.get(card)!) {
-      if (signal === 'stranger-recipient') continue;
-      for (const i of list) {
-        const k = counterOwner.get(c.institution[i]!);
-        if (k !== undefined) votes.set(k, (votes.get(k) ?? 0) + 1);
-      }
-    }
-    const best = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
-    if (best && best[1] >= 2) rings[best[0]]!.cards.push(card);
-  }
-
   const out: RingCandidate[] = [];
   for (const { cards, users, institutions } of rings) {
     const cardSet = new Set(cards);

@@ -98,6 +98,11 @@ export function detectSplitHospitalization(set: ClaimSet, p: SplitParams = SPLIT
   }
   return concentrate(set, 'split-hospitalization', flagged, p, (institution, doctors, patients, claims): { evidence: Evidence[]; confidence: number } => {
     const readmissions = claims.length - patients.length;
+    // Stays that many of these patients began on the same day are a group admitted together
+    // (recruited patients' bed-hanging), not one patient's stay cut in pieces.
+    const admitted = new Map<number, Set<number>>();
+    for (const i of claims) (admitted.get(c.admitDay[i]!) ?? admitted.set(c.admitDay[i]!, new Set()).get(c.admitDay[i]!)!).add(claimHolder(set, i));
+    const synchronized = claims.filter((i) => admitted.get(c.admitDay[i]!)!.size >= 3).length / claims.length;
     return {
       evidence: [
         {
@@ -108,7 +113,7 @@ export function detectSplitHospitalization(set: ClaimSet, p: SplitParams = SPLIT
         },
         { key: 'split.same-doctor', facts: { doctors: doctors.map((d) => set.doctors.name[d]).join('、') }, entities: doctors.map((index) => ({ type: 'doctor' as const, index })), weight: 0.6 },
       ],
-      confidence: Math.min(1, 0.45 + 0.05 * patients.length + 0.02 * readmissions),
+      confidence: Math.min(1, 0.45 + 0.05 * patients.length + 0.02 * readmissions) * (1 - 0.7 * synchronized),
     };
   });
 }
@@ -184,11 +189,13 @@ export function detectOverTreatment(set: ClaimSet, p: OverTreatmentParams = OVER
 // ---------------------------------------------------------------- code mismatch
 
 export interface CodeMismatchParams extends ConcentrationParams {
+  /** one odd claim is a slip; a patient billed wrongly again and again is a practice */
+  minClaimsPerPatient: number;
   /** cards to leave out: their contradictions are explained by card lending */
   excludeCards?: ReadonlySet<number>;
 }
 
-export const CODE_MISMATCH_DEFAULTS: CodeMismatchParams = { minPatients: 3 };
+export const CODE_MISMATCH_DEFAULTS: CodeMismatchParams = { minPatients: 3, minClaimsPerPatient: 2 };
 
 /** Why an item line is not billable here: above the institution's level, or contradicting the patient. */
 export function mismatchedItem(set: ClaimSet, claim: number): { item: number; reason: 'level' | 'patient' } | undefined {
@@ -224,7 +231,7 @@ export function detectCodeMismatch(set: ClaimSet, p: CodeMismatchParams = CODE_M
     r.items.set(why.item, (r.items.get(why.item) ?? 0) + 1);
   }
   // A patient's doctor is the one on most of their mismatched claims.
-  const flagged = [...flaggedByPatient.values()].map((f) => ({ ...f, doctor: modal(f.claims.map((i) => c.doctor[i]!)) }));
+  const flagged = [...flaggedByPatient.values()].filter((f) => f.claims.length >= p.minClaimsPerPatient).map((f) => ({ ...f, doctor: modal(f.claims.map((i) => c.doctor[i]!)) }));
   return concentrate(set, 'code-mismatch', flagged, p, (institution, doctors, patients, claims) => {
     const r = reasons.get(institution)!;
     const items = [...r.items.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([item]) => set.items.name[item]).join('、');
