@@ -37,6 +37,15 @@ function concentrate(set: ClaimSet, family: Family, flagged: Flagged[], p: Conce
     e.doctors.push(doc);
     e.flagged.push(...list);
   }
+  // Once a doctor there qualifies, colleagues at the same institution showing the same pattern in
+  // two or more patients are part of it (schemes often split patients between two doctors).
+  for (const [key, list] of byDoctor) {
+    const [inst, doc] = key.split('|').map(Number) as [number, number];
+    const e = byInstitution.get(inst);
+    if (!e || e.doctors.includes(doc) || new Set(list.map((f) => f.patient)).size < 2) continue;
+    e.doctors.push(doc);
+    e.flagged.push(...list);
+  }
   const out: RingCandidate[] = [];
   for (const [institution, { doctors, flagged: list }] of byInstitution) {
     const m = new MemberList();
