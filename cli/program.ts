@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.ts';
+import { registerDetectCommands } from './commands/detect.ts';
 import { registerGenerateCommands } from './commands/generate.ts';
 import { registerIngestCommands } from './commands/ingest.ts';
 import { registerJobCommands } from './commands/jobs.ts';
@@ -19,5 +20,6 @@ export function buildProgram(): Command {
   registerGenerateCommands(program);
   registerScoreCommands(program);
   registerIngestCommands(program);
+  registerDetectCommands(program);
   return program;
 }

@@ -1,0 +1,19 @@
+import type { Driver } from 'neo4j-driver';
+import type { PreviousRing } from '../../detection/tracking.ts';
+
+/** Active rings a new run is compared with: those of the same region when the run is scoped to one. */
+export async function readActiveRings(driver: Driver, region?: string): Promise<PreviousRing[]> {
+  const { records } = await driver.executeQuery(
+    `MATCH (r:Ring {status: 'active'}) WHERE $region IS NULL OR r.region = $region
+     RETURN r.ringId AS ringId, r.family AS family,
+            [(r)-[:HAS_MEMBER]->(e) | CASE
+               WHEN e:Person THEN 'person:' + e.idNumber
+               WHEN e:Card THEN 'card:' + e.cardNo
+               WHEN e:Doctor THEN 'doctor:' + e.code
+               ELSE 'institution:' + e.code END] AS memberKeys
+     ORDER BY ringId`,
+    { region: region ?? null },
+    { routing: 'READ' },
+  );
+  return records.map((r) => ({ ringId: r.get('ringId') as string, family: r.get('family') as string, memberKeys: r.get('memberKeys') as string[] }));
+}
