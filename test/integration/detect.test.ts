@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runDetection } from '../../detection/run-detection.ts';
+import { DetectedRingsSchema, GroundTruthSchema } from '../../evaluation/formats.ts';
+import { score } from '../../evaluation/score.ts';
+import { createDriver } from '../../graph/driver.ts';
+import { migrate } from '../../graph/migrate.ts';
+import { runIngest } from '../../ingest/run-ingest.ts';
+import { wipeGraph } from './graph-snapshot.ts';
+
+describe('a full detection run on a generated dataset in the real Neo4j', () => {
+  const stack = inject('stack');
+  const driver = createDriver(stack.neo4j);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ringlens-detect-'));
+  const data = path.join(dir, 'data');
+
+  beforeAll(async () => {
+    const gen = spawnSync(process.execPath, ['bin/ringlens.js', 'generate', '--claims', '30000', '--seed', '3', '--out', data], { encoding: 'utf8' });
+    expect(gen.status, gen.stderr).toBe(0);
+    await wipeGraph(driver);
+    await migrate(driver);
+    const ingest = await runIngest(driver, { inputs: [data], rejectsDir: path.join(dir, 'rejects') });
+    expect(ingest.rejected).toBe(0);
+  }, 600_000);
+  afterAll(() => driver.close());
+
+  it('finds every planted family, keeps hard negatives quiet, writes rings back and tracks them across runs', async () => {
+    const out = path.join(dir, 'detected.json');
+    const first = await runDetection(driver, { out });
+    const truth = GroundTruthSchema.parse(JSON.parse(readFileSync(path.join(data, 'ground-truth.json'), 'utf8')));
+    const detected = DetectedRingsSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(detected.runId).toBe(first.runId);
+    const report = score(truth, detected);
+    for (const f of report.families) expect({ family: f.family, f1: f.memberF1 >= 0.9 }).toEqual({ family: f.family, f1: true });
+    expect(report.hardNegatives.flagged).toBe(0);
+    expect(first.tracking.counts.new).toBe(first.rings.length);
+
+    const { records } = await driver.executeQuery(
+      `MATCH (d:DetectionRun {runId: $runId})-[f:FOUND]->(r:Ring {status: 'active'})
+       RETURN count(r) AS rings, sum(COUNT { (r)-[:HAS_MEMBER]->() }) AS members, sum(COUNT { (r)-[:EVIDENCED_BY]->(:Claim) }) AS claims, d.newRings AS newRings`,
+      { runId: first.runId },
+    );
+    const row = records[0]!.toObject();
+    expect(row.rings).toBe(first.rings.length);
+    expect(row.members).toBe(first.rings.reduce((s, r) => s + r.members.length, 0));
+    expect(row.claims).toBe(first.rings.reduce((s, r) => s + r.claimCount, 0));
+    expect(row.newRings).toBe(first.rings.length);
+    const evidence = JSON.parse((await driver.executeQuery('MATCH (r:Ring {ringId: $id}) RETURN r.evidence AS e', { id: first.rings[0]!.ringId })).records[0]!.get('e') as string) as { zh: string; en: string }[];
+    expect(evidence[0]!.zh).toMatch(/[\u4e00-\u9fff]/);
+    expect(evidence[0]!.en.length).toBeGreaterThan(20);
+
+    // The same data again: every ring found again keeps its id, nothing new, nothing dissolved.
+    const second = await runDetection(driver);
+    expect(second.tracking.counts).toMatchObject({ new: 0, dissolved: 0, unchanged: first.rings.length });
+    expect(second.rings.map((r) => r.ringId).sort()).toEqual(first.rings.map((r) => r.ringId).sort());
+  }, 300_000);
+});

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { ClaimSet } from '../../../algorithms/claim-set.ts';
+import { detectCardFarming } from '../../../algorithms/detectors/card-farming.ts';
+import { detectCardLending } from '../../../algorithms/detectors/card-lending.ts';
+import { detectCodeMismatch, detectOverTreatment, detectSplitHospitalization } from '../../../algorithms/detectors/institution-patterns.ts';
+import { detectKickback } from '../../../algorithms/detectors/kickback.ts';
+import { detectRecruitedPatients } from '../../../algorithms/detectors/recruited-patients.ts';
+import { detectTraceCodeReuse } from '../../../algorithms/detectors/trace-code-reuse.ts';
+import type { RingCandidate } from '../../../algorithms/detectors/types.ts';
+import { world } from './world.ts';
+
+const ids = (set: ClaimSet, r: RingCandidate, type: string) =>
+  r.members
+    .filter((m) => m.type === type)
+    .map((m) => (type === 'person' ? set.persons.id : type === 'card' ? set.cards.id : type === 'doctor' ? set.doctors.id : set.institutions.id)[m.index])
+    .sort();
+
+describe('recruited patients (co-visit communities)', () => {
+  it('finds a group brought together repeatedly with identical items and amounts, and not a nursing home', () => {
+    const w = world();
+    // Ring: persons 0,3,6,9,12 (different households) at C1 with DC1, 5 trips, same items, same amount.
+    for (let trip = 0; trip < 5; trip++) for (const [k, p] of [0, 3, 6, 9, 12].entries()) w.claim({ at: w.day(trip * 10, 9, k * 5), inst: 'C1', card: w.card(p), doctor: 'DC1', served: w.person(p), items: ['REG', 'DRUG', 'PHYSIO'], total: 388 });
+    // Hard negative: nursing-home residents (same address) seen together weekly, each with their own items.
+    const residents = [30, 31, 32, 33, 34, 35];
+    for (const r of residents) w.b.person({ id: w.person(r), address: '颐养院' });
+    for (let week = 0; week < 10; week++) for (const [k, p] of residents.entries()) w.claim({ at: w.day(week * 7, 9, k * 5), inst: 'C2', card: w.card(p), doctor: 'DC3', served: w.person(p), items: k % 2 ? ['REG', 'DRUG'] : ['REG', 'DRUG2', 'HBA1C'], total: 50 + k * 17 });
+    const set = w.b.build();
+    const rings = detectRecruitedPatients(set);
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'person')).toEqual([0, 3, 6, 9, 12].map(w.person).sort());
+    expect(ids(set, rings[0]!, 'institution')).toEqual(['C1']);
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['DC1']);
+    expect(rings[0]!.evidence.find((e) => e.key === 'recruited.same-items')!.facts.percent).toBe(100);
+  });
+});
+
+describe('card farming (bursts of recurring cards)', () => {
+  it('finds the same cards swiped seconds apart session after session, and not a family shopping together', () => {
+    const w = world();
+    const farmed = [1, 4, 7, 10, 13, 16];
+    for (let s = 0; s < 6; s++) farmed.forEach((p, k) => w.claim({ at: w.day(s * 5, 21, k), kind: 'pharmacy', inst: 'P2', card: w.card(p), items: ['DRUG'] }));
+    // Hard negative: a household (persons 45, 46, 47) buying together at P1 every week.
+    for (let s = 0; s < 8; s++) [45, 46, 47].forEach((p, k) => w.claim({ at: w.day(s * 7, 10, k), kind: 'pharmacy', inst: 'P1', card: w.card(p), items: ['DRUG'] }));
+    const set = w.b.build();
+    const rings = detectCardFarming(set);
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'card')).toEqual(farmed.map(w.card).sort());
+    expect(ids(set, rings[0]!, 'institution')).toEqual(['P2']);
+  });
+});
+
+describe('card lending (cards used by strangers)', () => {
+  it('groups lent cards through their recorded users, and ignores a parent buying for a child', () => {
+    const w = world();
+    const lent = [2, 5, 8, 11];
+    lent.forEach((p, k) => {
+      for (let u = 0; u < 3; u++) w.claim({ at: w.day(k * 3 + u, 14), kind: 'pharmacy', inst: 'P3', card: w.card(p), served: w.person(u % 2 ? 20 : 23), items: ['DRUG'] });
+    });
+    // Hard negative: served by a household member (same household HH14: persons 42, 43, 44).
+    for (let k = 0; k < 4; k++) w.claim({ at: w.day(k, 10), kind: 'pharmacy', inst: 'P1', card: w.card(42), served: w.person(43), items: ['DRUG'] });
+    const set = w.b.build();
+    const rings = detectCardLending(set);
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'card')).toEqual(lent.map(w.card).sort());
+    expect(ids(set, rings[0]!, 'person')).toEqual([...lent, 20, 23].map(w.person).sort());
+    expect(ids(set, rings[0]!, 'institution')).toEqual(['P3']);
+  });
+});
+
+describe('kickback (prescription flow against the hospital baseline)', () => {
+  it('flags a doctor sending paper prescriptions to one pharmacy, not the pharmacy across the street every doctor feeds', () => {
+    const w = world();
+    // Baseline: doctors D1..D6 at H1 see patients and send 75% of fills to P1 (across the street), the rest to P2.
+    let patient = 0;
+    for (const d of ['D1', 'D2', 'D3', 'D4', 'D5', 'D6']) {
+      for (let k = 0; k < 12; k++) {
+        const p = patient++ % 30;
+        w.claim({ at: w.day(k * 2, 9), inst: 'H1', card: w.card(p), doctor: d });
+        w.claim({ at: w.day(k * 2, 11), kind: 'pharmacy', inst: k % 4 === 3 ? 'P2' : 'P1', card: w.card(p), rx: d, items: ['DRUG'] });
+      }
+    }
+    // Scheme: D1 prescriptions for patients 40..49 filled at P3, mostly without a visit.
+    for (let k = 0; k < 30; k++) w.claim({ at: w.day(k, 15), kind: 'pharmacy', inst: 'P3', card: w.card(40 + (k % 10)), rx: 'D1', items: ['DRUG2'] });
+    const set = w.b.build();
+    const rings = detectKickback(set);
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['D1']);
+    expect(ids(set, rings[0]!, 'institution')).toEqual(['P3']);
+    expect(ids(set, rings[0]!, 'person')).toEqual(Array.from({ length: 10 }, (_, k) => w.person(40 + k)).sort());
+  });
+});
+
+describe('institution patterns', () => {
+  it('split hospitalization: one doctor readmitting patients for the same condition within days; a single readmission elsewhere is medicine', () => {
+    const w = world();
+    for (const [k, p] of [0, 3, 6, 9].entries()) {
+      for (let part = 0; part < 3; part++) {
+        const admit = 10 + k * 11 + part * 9;
+        w.claim({ at: w.day(admit + 5, 10), kind: 'inpatient', inst: 'H1', card: w.card(p), doctor: 'D2', dx: 'I63.9', admit: w.day(admit).slice(0, 10), discharge: w.day(admit + 5).slice(0, 10), items: ['BED'] });
+      }
+    }
+    // Hard negative: one patient readmitted once by another doctor.
+    for (const admit of [100, 110]) w.claim({ at: w.day(admit + 5, 10), kind: 'inpatient', inst: 'H1', card: w.card(30), doctor: 'D3', dx: 'J18.9', admit: w.day(admit).slice(0, 10), discharge: w.day(admit + 5).slice(0, 10), items: ['BED'] });
+    const set = w.b.build();
+    const rings = detectSplitHospitalization(set);
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['D2']);
+    expect(ids(set, rings[0]!, 'person')).toEqual([0, 3, 6, 9].map(w.person).sort());
+  });
+
+  it('over-treatment: patients every few days with the same exams each time; weekly chronic visitors are not', () => {
+    const w = world();
+    for (const p of [1, 4, 7]) for (let v = 0; v < 12; v++) w.claim({ at: w.day(v * 3, 9, p), inst: 'C2', card: w.card(p), doctor: 'DC3', items: ['REG', 'HBA1C', 'PHYSIO'] });
+    for (const p of [21, 24, 27]) for (let v = 0; v < 12; v++) w.claim({ at: w.day(v * 7, 10, p), inst: 'C1', card: w.card(p), doctor: v % 2 ? 'DC1' : 'DC2', items: ['REG', 'HBA1C', 'PHYSIO'] });
+    const set = w.b.build();
+    const rings = detectOverTreatment(set);
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'institution')).toEqual(['C2']);
+    expect(ids(set, rings[0]!, 'person')).toEqual([1, 4, 7].map(w.person).sort());
+  });
+
+  it('code mismatch: a primary clinic billing CT again and again; one odd claim elsewhere is a slip', () => {
+    const w = world();
+    for (const p of [2, 5, 8, 11]) for (let v = 0; v < 3; v++) w.claim({ at: w.day(v * 5, 9, p), inst: 'C1', card: w.card(p), doctor: 'DC1', items: ['REG', 'CT'] });
+    w.claim({ at: w.day(3, 9), inst: 'C2', card: w.card(30), doctor: 'DC3', items: ['REG', 'CT'] });
+    w.claim({ at: w.day(4, 9), inst: 'C2', card: w.card(33), doctor: 'DC3', items: ['REG', 'CT'] });
+    w.claim({ at: w.day(5, 9), inst: 'C2', card: w.card(36), doctor: 'DC3', items: ['REG', 'CT'] });
+    const set = w.b.build();
+    const rings = detectCodeMismatch(set);
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'institution')).toEqual(['C1']);
+    expect(rings[0]!.evidence[0]!.facts.aboveLevel).toBe(12);
+  });
+});
+
+describe('trace-code reuse', () => {
+  it('links pharmacies that settled the same package codes, and ignores codes sold once', () => {
+    const w = world();
+    const claims: string[][] = [[], [], []];
+    for (let k = 0; k < 3; k++) {
+      w.claim({ at: w.day(k * 5, 10), kind: 'pharmacy', inst: 'P1', card: w.card(k), items: ['DRUG'] });
+      w.claim({ at: w.day(k * 5 + 2, 10), kind: 'pharmacy', inst: 'P2', card: w.card(k + 10), items: ['DRUG'] });
+      claims[k] = [`CL${String(k * 2).padStart(6, '0')}`, `CL${String(k * 2 + 1).padStart(6, '0')}`];
+    }
+    claims.forEach((c, k) => w.b.traceCode(`8100000000000000000${k}`, c));
+    w.b.traceCode('81999999999999999999', ['CL000000']);
+    const set = w.b.build();
+    const rings = detectTraceCodeReuse(set);
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'institution')).toEqual(['P1', 'P2']);
+    expect(ids(set, rings[0]!, 'person')).toHaveLength(6);
+  });
+});
