@@ -1,7 +1,8 @@
 import os from 'node:os';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
+import { processDetectJob } from './detect-job.ts';
 import { processIngestJob } from './ingest-job.ts';
 import { logger } from '../config/logger.ts';
 import { QUEUES } from './queues.ts';
@@ -37,7 +38,22 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
     name,
     lockDuration: 60_000,
   });
-  const workers = [system, ingest];
+  // A detection run holds the whole projection in memory and rewrites the ring set: one at a time per
+  // worker here, and one at a time across all workers through the queue's global concurrency (set
+  // below), so two runs never track rings against the same previous run.
+  const detect = new Worker(QUEUES.detect, (job) => processDetectJob(job, opts.driver), {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: 1,
+    name,
+    lockDuration: 120_000,
+  });
+  const detectQueue = new Queue(QUEUES.detect, { connection: opts.connection, prefix: opts.prefix });
+  detectQueue
+    .setGlobalConcurrency(1)
+    .catch((err: Error) => log.warn({ queue: QUEUES.detect, err: err.message }, 'could not set global concurrency'))
+    .finally(() => void detectQueue.close());
+  const workers = [system, ingest, detect];
   for (const w of workers) {
     w.on('completed', (job) => log.info({ queue: w.name, job: job.id, name: job.name }, 'job completed'));
     w.on('failed', (job, err) => log.error({ queue: w.name, job: job?.id, name: job?.name, err: err.message }, 'job failed'));

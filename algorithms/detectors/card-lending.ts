@@ -18,11 +18,16 @@ export interface CardLendingParams {
   /** and at least this far apart, so neighbouring counters never count */
   minTravelKm: number;
   minCards: number;
+  /**
+   * settlements where a stranger was recorded on the ring's cards, at least this many and at least one
+   * per card: one outsider who once used two cards (a neighbour, a nursing-home carer) is not a ring
+   */
+  minStrangerClaims: number;
   /** an institution belongs to the ring when this share of its cards (and at least 2) were used there */
   institutionShare: number;
 }
 
-export const CARD_LENDING_DEFAULTS: CardLendingParams = { maxSpeedKmh: 120, minTravelKm: 30, minCards: 2, institutionShare: 0.3 };
+export const CARD_LENDING_DEFAULTS: CardLendingParams = { maxSpeedKmh: 120, minTravelKm: 30, minCards: 2, minStrangerClaims: 3, institutionShare: 0.3 };
 
 export type LendingSignal = 'stranger-recipient' | 'contradicting-item' | 'impossible-travel' | 'during-inpatient-stay';
 
@@ -197,6 +202,7 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams = CARD_LEN
     const instSet = new Set(institutions);
     const signalCounts: Record<LendingSignal, number> = { 'stranger-recipient': 0, 'contradicting-item': 0, 'impossible-travel': 0, 'during-inpatient-stay': 0 };
     for (const card of cards) for (const [s, list] of byCard.get(card) ?? []) signalCounts[s] += list.length;
+    if (signalCounts['stranger-recipient'] < Math.max(p.minStrangerClaims, cards.length)) continue;
     const claims: number[] = [];
     for (const card of cardSet) for (const i of claimsByCard.get(card) ?? []) if (instSet.has(c.institution[i]!) && c.served[i] !== claimHolder(set, i)) claims.push(i);
     claims.sort((a, b) => a - b);

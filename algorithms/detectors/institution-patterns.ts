@@ -22,7 +22,15 @@ export interface ConcentrationParams {
   minPatients: number;
 }
 
-function concentrate(set: ClaimSet, family: Family, flagged: Flagged[], p: ConcentrationParams, describe: (institution: number, doctors: number[], patients: number[], claims: number[]) => { evidence: Evidence[]; confidence: number }): RingCandidate[] {
+function concentrate(
+  set: ClaimSet,
+  family: Family,
+  flagged: Flagged[],
+  p: ConcentrationParams,
+  describe: (institution: number, doctors: number[], patients: number[], claims: number[]) => { evidence: Evidence[]; confidence: number },
+  /** a patient whose pattern is strong enough on its own to bring a colleague in (e.g. a chain of readmissions) */
+  strongPatient: (f: Flagged) => boolean = () => false,
+): RingCandidate[] {
   const byDoctor = new Map<string, Flagged[]>();
   for (const f of flagged) {
     const key = `${f.institution}|${f.doctor}`;
@@ -38,11 +46,12 @@ function concentrate(set: ClaimSet, family: Family, flagged: Flagged[], p: Conce
     e.flagged.push(...list);
   }
   // Once a doctor there qualifies, colleagues at the same institution showing the same pattern in
-  // two or more patients are part of it (schemes often split patients between two doctors).
+  // two or more patients, or strongly in one, are part of it (schemes often split patients between
+  // two doctors).
   for (const [key, list] of byDoctor) {
     const [inst, doc] = key.split('|').map(Number) as [number, number];
     const e = byInstitution.get(inst);
-    if (!e || e.doctors.includes(doc) || new Set(list.map((f) => f.patient)).size < 2) continue;
+    if (!e || e.doctors.includes(doc) || (new Set(list.map((f) => f.patient)).size < 2 && !list.some(strongPatient))) continue;
     e.doctors.push(doc);
     e.flagged.push(...list);
   }
@@ -124,7 +133,7 @@ export function detectSplitHospitalization(set: ClaimSet, p: SplitParams = SPLIT
       ],
       confidence: Math.min(1, 0.45 + 0.05 * patients.length + 0.02 * readmissions) * (1 - 0.7 * synchronized),
     };
-  });
+  }, (f) => f.claims.length >= 3);
 }
 
 // ---------------------------------------------------------------- over-treatment
@@ -192,7 +201,7 @@ export function detectOverTreatment(set: ClaimSet, p: OverTreatmentParams = OVER
       ],
       confidence: Math.min(1, 0.45 + 0.05 * patients.length + Math.min(0.2, perPatient / 100)),
     };
-  });
+  }, (f) => f.claims.length >= 2 * p.minVisits);
 }
 
 // ---------------------------------------------------------------- code mismatch

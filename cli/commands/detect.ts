@@ -1,9 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadEnv } from '../../config/env.ts';
-import { runDetection } from '../../detection/run-detection.ts';
+import { runDetection, type DetectionProgress } from '../../detection/run-detection.ts';
 import { createDriver } from '../../graph/driver.ts';
 import { migrate } from '../../graph/migrate.ts';
-import { locateNeo4j } from '../../stack/stack.ts';
+import type { DetectJobResult } from '../../jobs/detect-job.ts';
+import { createQueueEvents, QUEUES } from '../../jobs/queues.ts';
+import { openServices } from '../../runtime/services.ts';
+import { locateNeo4j, locateStack } from '../../stack/stack.ts';
 import { parseIsoDate } from '../options.ts';
 
 function parseRegion(value: string): string {
@@ -19,9 +22,14 @@ export function registerDetectCommands(program: Command): void {
     .option('--since <date>', 'only claims settled on or after this date (YYYY-MM-DD, China time)', parseIsoDate)
     .option('--until <date>', 'only claims settled on or before this date (YYYY-MM-DD, China time)', parseIsoDate)
     .option('--out <file>', 'also write the detected-rings JSON (the format `ringlens score` reads)')
+    .option('--queue', 'enqueue the run on the detect queue for a `ringlens worker` and follow its progress')
     .option('--instance <name>', 'local instance to use when NEO4J_URI is not set', 'default')
-    .action(async (o: { region?: string; since?: string; until?: string; out?: string; instance: string }) => {
+    .action(async (o: { region?: string; since?: string; until?: string; out?: string; queue?: boolean; instance: string }) => {
       if (o.since && o.until && o.since > o.until) throw new InvalidArgumentError(`--since ${o.since} is after --until ${o.until}`);
+      if (o.queue) {
+        await detectOnQueue(o);
+        return;
+      }
       const driver = createDriver(locateNeo4j(loadEnv(), o.instance));
       try {
         await migrate(driver);
@@ -45,4 +53,29 @@ export function registerDetectCommands(program: Command): void {
         await driver.close();
       }
     });
+}
+
+async function detectOnQueue(o: { region?: string; since?: string; until?: string; out?: string; instance: string }): Promise<void> {
+  const env = loadEnv();
+  const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX);
+  const eventsConnection = services.redis.duplicate();
+  const events = createQueueEvents(QUEUES.detect, eventsConnection, services.prefix);
+  try {
+    await events.waitUntilReady();
+    const scope = { ...(o.region ? { region: o.region } : {}), ...(o.since ? { since: o.since } : {}), ...(o.until ? { until: o.until } : {}) };
+    const job = await services.queues.detect.add('detect', { scope, ...(o.out ? { out: o.out } : {}) });
+    process.stderr.write(`detect job ${job.id} queued; waiting for a worker\n`);
+    events.on('progress', ({ jobId, data }) => {
+      if (jobId !== job.id) return;
+      const p = data as DetectionProgress;
+      process.stderr.write(`detect ${p.percent}% ${p.stage}: ${p.message}\n`);
+    });
+    const r = (await job.waitUntilFinished(events)) as DetectJobResult;
+    const c = r.counts;
+    console.log(`${r.runId}: ${r.claims} claims, ${r.rings} rings (new ${c.new}, grown ${c.grown}, shrunk ${c.shrunk}, unchanged ${c.unchanged}, dissolved ${c.dissolved}); peak RSS of the worker ${r.peakRssMb} MB`);
+  } finally {
+    await events.close();
+    eventsConnection.disconnect();
+    await services.close();
+  }
 }

@@ -3,12 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runDetection } from '../../detection/run-detection.ts';
+import { runDetection, type DetectionProgress } from '../../detection/run-detection.ts';
 import { DetectedRingsSchema, GroundTruthSchema } from '../../evaluation/formats.ts';
 import { score } from '../../evaluation/score.ts';
 import { createDriver } from '../../graph/driver.ts';
 import { migrate } from '../../graph/migrate.ts';
 import { runIngest } from '../../ingest/run-ingest.ts';
+import type { DetectJobResult } from '../../jobs/detect-job.ts';
+import { createQueueEvents, QUEUES } from '../../jobs/queues.ts';
+import { startWorkers } from '../../jobs/workers.ts';
+import { openServices } from '../../runtime/services.ts';
 import { wipeGraph } from './graph-snapshot.ts';
 
 describe('a full detection run on a generated dataset in the real Neo4j', () => {
@@ -56,5 +60,37 @@ describe('a full detection run on a generated dataset in the real Neo4j', () => 
     const second = await runDetection(driver);
     expect(second.tracking.counts).toMatchObject({ new: 0, dissolved: 0, unchanged: first.rings.length });
     expect(second.rings.map((r) => r.ringId).sort()).toEqual(first.rings.map((r) => r.ringId).sort());
+  }, 300_000);
+
+  it('runs as a BullMQ job: progress through every stage, a small result, the run written to Neo4j', async () => {
+    const services = openServices(stack, `${inject('queuePrefix')}-detect`);
+    const eventsConnection = services.redis.duplicate();
+    const events = createQueueEvents(QUEUES.detect, eventsConnection, services.prefix);
+    const pool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix });
+    try {
+      await events.waitUntilReady();
+      const progress: DetectionProgress[] = [];
+      events.on('progress', ({ data }) => progress.push(data as DetectionProgress));
+      const job = await services.queues.detect.add('detect', { scope: {} });
+      const result = (await job.waitUntilFinished(events, 240_000)) as DetectJobResult;
+      // Third run over unchanged data: every active ring is found again under its id.
+      expect(result.counts).toMatchObject({ new: 0, dissolved: 0, unchanged: result.rings });
+      expect(result.rings).toBeGreaterThan(20);
+      expect(result.claims).toBe(30_000);
+      expect(new Set(progress.map((p) => p.stage))).toEqual(new Set(['projection', 'detectors', 'write-back']));
+      expect(progress.at(-1)).toMatchObject({ stage: 'write-back', percent: 100 });
+      const { records } = await services.driver.executeQuery('MATCH (d:DetectionRun {runId: $id}) RETURN d.claimCount AS claims', { id: result.runId });
+      expect(records[0]?.get('claims')).toBe(30_000);
+      expect(await services.queues.detect.getGlobalConcurrency()).toBe(1);
+
+      const bad = await services.queues.detect.add('detect', { scope: { region: 'hangzhou', since: '2024-02-30' } }, { attempts: 1 });
+      await expect(bad.waitUntilFinished(events, 20_000)).rejects.toThrow(/scope\.region: must be a 6-digit pooling-region code.*scope\.since: must be a date/);
+    } finally {
+      await pool.close();
+      await events.close();
+      eventsConnection.disconnect();
+      await services.queues.detect.obliterate({ force: true });
+      await services.close();
+    }
   }, 300_000);
 });
