@@ -58,6 +58,9 @@ describe('card lending (cards used by strangers)', () => {
     });
     // Hard negative: served by a household member (same household HH14: persons 42, 43, 44).
     for (let k = 0; k < 4; k++) w.claim({ at: w.day(k, 10), kind: 'pharmacy', inst: 'P1', card: w.card(42), served: w.person(43), items: ['DRUG'] });
+    // Hard negative: one outsider (a neighbour, a carer) recorded once on each of two cards.
+    w.claim({ at: w.day(20, 10), kind: 'pharmacy', inst: 'P2', card: w.card(24), served: w.person(50), items: ['DRUG'] });
+    w.claim({ at: w.day(22, 10), kind: 'pharmacy', inst: 'P2', card: w.card(27), served: w.person(50), items: ['DRUG'] });
     const set = w.b.build();
     const rings = detectCardLending(set);
     expect(rings).toHaveLength(1);
@@ -81,6 +84,12 @@ describe('kickback (prescription flow against the hospital baseline)', () => {
     }
     // Scheme: D1 prescriptions for patients 40..49 filled at P3, mostly without a visit.
     for (let k = 0; k < 30; k++) w.claim({ at: w.day(k, 15), kind: 'pharmacy', inst: 'P3', card: w.card(40 + (k % 10)), rx: 'D1', items: ['DRUG2'] });
+    // Hard negative: D2's own patients 50..59, each seen that morning, happen to fill at P3 — far
+    // above what H1's doctors send there (lift ≈ 6, p ≈ 1e-5), but every prescription followed a visit.
+    for (let p = 50; p < 60; p++) {
+      w.claim({ at: w.day(p - 20, 9), inst: 'H1', card: w.card(p), doctor: 'D2' });
+      w.claim({ at: w.day(p - 20, 11), kind: 'pharmacy', inst: 'P3', card: w.card(p), rx: 'D2', items: ['DRUG'] });
+    }
     const set = w.b.build();
     const rings = detectKickback(set);
     expect(rings).toHaveLength(1);
@@ -101,22 +110,29 @@ describe('institution patterns', () => {
     }
     // Hard negative: one patient readmitted once by another doctor.
     for (const admit of [100, 110]) w.claim({ at: w.day(admit + 5, 10), kind: 'inpatient', inst: 'H1', card: w.card(30), doctor: 'D3', dx: 'J18.9', admit: w.day(admit).slice(0, 10), discharge: w.day(admit + 5).slice(0, 10), items: ['BED'] });
+    // A colleague with one patient whose stay was cut in three: part of the scheme once D2 qualifies.
+    for (const admit of [120, 126, 132]) w.claim({ at: w.day(admit + 5, 10), kind: 'inpatient', inst: 'H1', card: w.card(33), doctor: 'D4', dx: 'I63.9', admit: w.day(admit).slice(0, 10), discharge: w.day(admit + 5).slice(0, 10), items: ['BED'] });
     const set = w.b.build();
     const rings = detectSplitHospitalization(set);
     expect(rings).toHaveLength(1);
-    expect(ids(set, rings[0]!, 'doctor')).toEqual(['D2']);
-    expect(ids(set, rings[0]!, 'person')).toEqual([0, 3, 6, 9].map(w.person).sort());
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['D2', 'D4']);
+    expect(ids(set, rings[0]!, 'person')).toEqual([0, 3, 6, 9, 33].map(w.person).sort());
   });
 
   it('over-treatment: patients every few days with the same exams each time; weekly chronic visitors are not', () => {
     const w = world();
     for (const p of [1, 4, 7]) for (let v = 0; v < 12; v++) w.claim({ at: w.day(v * 3, 9, p), inst: 'C2', card: w.card(p), doctor: 'DC3', items: ['REG', 'HBA1C', 'PHYSIO'] });
     for (const p of [21, 24, 27]) for (let v = 0; v < 12; v++) w.claim({ at: w.day(v * 7, 10, p), inst: 'C1', card: w.card(p), doctor: v % 2 ? 'DC1' : 'DC2', items: ['REG', 'HBA1C', 'PHYSIO'] });
+    // A colleague at C2 with one patient seen 20 times, every 3 days, same exams: joins the ring.
+    for (let v = 0; v < 20; v++) w.claim({ at: w.day(v * 3, 14), inst: 'C2', card: w.card(10), doctor: 'DC4', items: ['REG', 'HBA1C', 'PHYSIO'] });
+    // …but a colleague at C1, where no doctor qualifies, with one such patient is not a ring.
+    for (let v = 0; v < 20; v++) w.claim({ at: w.day(v * 3, 15), inst: 'C1', card: w.card(13), doctor: 'DC1', items: ['REG', 'HBA1C', 'PHYSIO'] });
     const set = w.b.build();
     const rings = detectOverTreatment(set);
     expect(rings).toHaveLength(1);
     expect(ids(set, rings[0]!, 'institution')).toEqual(['C2']);
-    expect(ids(set, rings[0]!, 'person')).toEqual([1, 4, 7].map(w.person).sort());
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['DC3', 'DC4']);
+    expect(ids(set, rings[0]!, 'person')).toEqual([1, 4, 7, 10].map(w.person).sort());
   });
 
   it('code mismatch: a primary clinic billing CT again and again; one odd claim elsewhere is a slip', () => {

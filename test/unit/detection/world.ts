@@ -13,7 +13,7 @@ export function world() {
   b.institution({ id: 'C2', name: '和平社区卫生服务中心', kind: 'clinic', level: 'primary', region: '330100', lat: 30.29, lon: 120.17 });
   b.institution({ id: 'C9', name: '远方社区卫生服务中心', kind: 'clinic', level: 'primary', region: '440100', lat: 23.13, lon: 113.26 });
   for (const [id, lat] of [['P1', 30.2701], ['P2', 30.3], ['P3', 30.31]] as const) b.institution({ id, name: `药店${id}`, kind: 'pharmacy', level: null, region: '330100', lat, lon: 120.15 });
-  for (const [id, inst] of [['D1', 'H1'], ['D2', 'H1'], ['D3', 'H1'], ['D4', 'H1'], ['D5', 'H1'], ['D6', 'H1'], ['DC1', 'C1'], ['DC2', 'C1'], ['DC3', 'C2'], ['DC9', 'C9']] as const) b.doctor({ id, name: `医生${id}`, institutionId: inst, department: '全科' });
+  for (const [id, inst] of [['D1', 'H1'], ['D2', 'H1'], ['D3', 'H1'], ['D4', 'H1'], ['D5', 'H1'], ['D6', 'H1'], ['DC1', 'C1'], ['DC2', 'C1'], ['DC3', 'C2'], ['DC4', 'C2'], ['DC9', 'C9']] as const) b.doctor({ id, name: `医生${id}`, institutionId: inst, department: '全科' });
   b.item({ id: 'REG', name: '门诊诊查费', category: 'treatment' });
   b.item({ id: 'DRUG', name: '二甲双胍片', category: 'drug' });
   b.item({ id: 'DRUG2', name: '缬沙坦胶囊', category: 'drug' });
