@@ -85,9 +85,11 @@ const modal = (xs: number[]): number => {
 export interface SplitParams extends ConcentrationParams {
   /** readmission for the same diagnosis within this many days of discharge */
   maxGapDays: number;
+  /** a stay whose exact dates this many patients share at one institution is a group admission */
+  minGroupStay: number;
 }
 
-export const SPLIT_DEFAULTS: SplitParams = { minPatients: 3, maxGapDays: 15 };
+export const SPLIT_DEFAULTS: SplitParams = { minPatients: 3, maxGapDays: 15, minGroupStay: 3 };
 
 export function detectSplitHospitalization(set: ClaimSet, p: SplitParams = SPLIT_DEFAULTS): RingCandidate[] {
   const c = set.claims;
@@ -97,19 +99,34 @@ export function detectSplitHospitalization(set: ClaimSet, p: SplitParams = SPLIT
     const person = claimHolder(set, i);
     (stays.get(person) ?? stays.set(person, []).get(person)!).push(i);
   }
+  const readmission = (a: number, b: number) => {
+    const gap = c.admitDay[b]! - c.dischargeDay[a]!;
+    return gap >= 0 && gap <= p.maxGapDays && c.institution[a] === c.institution[b] && c.diagnosis[a] === c.diagnosis[b] && c.doctor[a] === c.doctor[b];
+  };
+  for (const list of stays.values()) list.sort((a, b) => c.admitDay[a]! - c.admitDay[b]!);
+  // Readmissions several patients share to the day (same institution, admission and discharge) are a
+  // group admitted together — recruited patients' bed-hanging, found by the co-visit detector — not
+  // one patient's stay cut in pieces, and are left out here. Only readmitted stays are compared, so an
+  // ordinary stay that happens to share dates with two others at a busy hospital does not count.
+  const stayDates = (i: number) => `${c.institution[i]}|${c.admitDay[i]}|${c.dischargeDay[i]}`;
+  const sharers = new Map<string, Set<number>>();
+  for (const [patient, list] of stays) {
+    for (let k = 1; k < list.length; k++) {
+      if (!readmission(list[k - 1]!, list[k]!)) continue;
+      for (const i of [list[k - 1]!, list[k]!]) (sharers.get(stayDates(i)) ?? sharers.set(stayDates(i), new Set()).get(stayDates(i))!).add(patient);
+    }
+  }
+  const groupStay = (i: number) => (sharers.get(stayDates(i))?.size ?? 0) >= p.minGroupStay;
   const flagged: Flagged[] = [];
   const gaps: number[] = [];
   for (const [patient, list] of stays) {
-    if (list.length < 2) continue;
-    list.sort((a, b) => c.admitDay[a]! - c.admitDay[b]!);
     const pairs: number[] = [];
     for (let k = 1; k < list.length; k++) {
       const a = list[k - 1]!;
       const b = list[k]!;
-      const gap = c.admitDay[b]! - c.dischargeDay[a]!;
-      if (gap >= 0 && gap <= p.maxGapDays && c.institution[a] === c.institution[b] && c.diagnosis[a] === c.diagnosis[b] && c.doctor[a] === c.doctor[b]) {
+      if (readmission(a, b) && !groupStay(a) && !groupStay(b)) {
         pairs.push(a, b);
-        gaps.push(gap);
+        gaps.push(c.admitDay[b]! - c.dischargeDay[a]!);
       }
     }
     if (pairs.length) flagged.push({ patient, institution: c.institution[pairs[0]!]!, doctor: c.doctor[pairs[0]!]!, claims: [...new Set(pairs)] });

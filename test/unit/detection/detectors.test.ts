@@ -110,6 +110,9 @@ describe('institution patterns', () => {
     }
     // Hard negative: one patient readmitted once by another doctor.
     for (const admit of [100, 110]) w.claim({ at: w.day(admit + 5, 10), kind: 'inpatient', inst: 'H1', card: w.card(30), doctor: 'D3', dx: 'J18.9', admit: w.day(admit).slice(0, 10), discharge: w.day(admit + 5).slice(0, 10), items: ['BED'] });
+    // Hard negative for this detector: a group of four admitted and discharged together, twice (recruited
+    // patients' bed-hanging is the co-visit detector's to find), under D5.
+    for (const admit of [140, 150]) for (const p of [39, 40, 41, 42]) w.claim({ at: w.day(admit + 4, 10), kind: 'inpatient', inst: 'H1', card: w.card(p), doctor: 'D5', dx: 'I63.9', admit: w.day(admit).slice(0, 10), discharge: w.day(admit + 4).slice(0, 10), items: ['BED'] });
     // A colleague with one patient whose stay was cut in three: part of the scheme once D2 qualifies.
     for (const admit of [120, 126, 132]) w.claim({ at: w.day(admit + 5, 10), kind: 'inpatient', inst: 'H1', card: w.card(33), doctor: 'D4', dx: 'I63.9', admit: w.day(admit).slice(0, 10), discharge: w.day(admit + 5).slice(0, 10), items: ['BED'] });
     const set = w.b.build();
