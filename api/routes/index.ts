@@ -2,8 +2,9 @@ import type { ApiDeps } from '../deps.ts';
 import type { AnyRoute } from '../route.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
+import { ringRoutes } from './rings.ts';
 
 /** The route registry: every route of the API, in the order the docs list them. */
 export function allRoutes(deps: ApiDeps): AnyRoute[] {
-  return [...authRoutes(deps), ...auditRoutes()];
+  return [...authRoutes(deps), ...ringRoutes(), ...auditRoutes()];
 }
