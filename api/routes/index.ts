@@ -3,8 +3,9 @@ import type { AnyRoute } from '../route.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
 import { ringRoutes } from './rings.ts';
+import { entityRoutes } from './entities.ts';
 
 /** The route registry: every route of the API, in the order the docs list them. */
 export function allRoutes(deps: ApiDeps): AnyRoute[] {
-  return [...authRoutes(deps), ...ringRoutes(), ...auditRoutes()];
+  return [...authRoutes(deps), ...ringRoutes(), ...entityRoutes(), ...auditRoutes()];
 }

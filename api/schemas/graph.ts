@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Masker } from '../../access/masking.ts';
 import type { RawNode } from '../../graph/queries/nodes.ts';
+export { NodeId } from './common.ts';
 
 export const NODE_TYPES = ['person', 'card', 'doctor', 'institution', 'claim', 'ring', 'trace-code'] as const;
 export const NodeTypeSchema = z.enum(NODE_TYPES).meta({ id: 'NodeType' });

@@ -5,7 +5,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 export type ClaimScope = { kind: 'ring' | 'person' | 'card' | 'doctor' | 'institution'; key: string };
 
 // Each scope finds its root node and the claims that belong to it; keys are always parameters.
-const SCOPE: Record<ClaimScope['kind'], { root: string; claims: string }> = {
+export const CLAIM_SCOPE: Record<ClaimScope['kind'], { root: string; claims: string }> = {
   ring: { root: 'MATCH (root:Ring {ringId: $key})', claims: 'MATCH (root)-[:EVIDENCED_BY]->(c:Claim) RETURN c' },
   person: {
     root: 'MATCH (root:Person {idNumber: $key})',
@@ -54,7 +54,7 @@ export async function listClaims(
   after: [string, string] | undefined,
   limit: number,
 ): Promise<ClaimRow[] | null> {
-  const s = SCOPE[scope.kind];
+  const s = CLAIM_SCOPE[scope.kind];
   const { records } = await driver.executeQuery(
     `${s.root}
      OPTIONAL CALL (root) {

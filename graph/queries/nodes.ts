@@ -37,7 +37,8 @@ export const nodeView = (x: string, extra = '') => `{${extra ? `${extra},` : ''}
   id: elementId(${x}),
   type: CASE WHEN ${x}:Person THEN 'person' WHEN ${x}:Card THEN 'card' WHEN ${x}:Doctor THEN 'doctor' WHEN ${x}:Institution THEN 'institution'
              WHEN ${x}:Claim THEN 'claim' WHEN ${x}:Ring THEN 'ring' WHEN ${x}:TraceCode THEN 'trace-code' ELSE 'other' END,
-  key: toString(coalesce(${x}.idNumber, ${x}.cardNo, ${x}.claimId, ${x}.ringId, ${x}.code, elementId(${x}))),
+  key: toString(CASE WHEN ${x}:Person THEN ${x}.idNumber WHEN ${x}:Card THEN ${x}.cardNo WHEN ${x}:Claim THEN ${x}.claimId
+                      WHEN ${x}:Ring THEN ${x}.ringId ELSE coalesce(${x}.code, elementId(${x})) END),
   name: ${x}.name,
   facts: CASE
     WHEN ${x}:Institution THEN {kind: ${x}.kind, level: ${x}.level, region: ${x}.region}
