@@ -56,7 +56,8 @@ export function createApp(services: Services, opts: ApiOptions = {}): RingLensAp
   // One proxy hop (the reverse proxy in front of us) may set X-Forwarded-For: audit and rate limits use it.
   app.set('trust proxy', 'loopback');
   app.use(pinoHttp({ logger: logger().child({ component: 'api' }), autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
-  app.use(helmet());
+  // No upgrade-insecure-requests: the API is often reached over plain HTTP inside a bureau network or on localhost.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(cors({ origin: deps.corsOrigins.length ? deps.corsOrigins : false, credentials: false, maxAge: 600 }));
 
   app.get('/healthz', (_req, res) => {

@@ -1,11 +1,23 @@
 import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { z } from 'zod';
 
 /** Every queue the product uses; later issues add ingest, detection, export and report queues. */
 export const QUEUES = {
   system: 'system',
   ingest: 'ingest',
+  detect: 'detect',
 } as const;
+
+/** What a detection job is asked to do: the scope of one run (all optional: no scope = everything). */
+export const DetectJobPayload = z
+  .object({
+    region: z.string().regex(/^[0-9A-Za-z]{1,12}$/, 'a pooling region code').optional(),
+    since: z.iso.date().optional(),
+    until: z.iso.date().optional(),
+  })
+  .refine((p) => !p.since || !p.until || p.since <= p.until, { message: 'since is after until', path: ['since'] });
+export type DetectJobPayload = z.infer<typeof DetectJobPayload>;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

@@ -11,7 +11,7 @@ export interface Services {
   redis: Redis;
   /** Fails fast instead of queueing commands while Redis is away, for health checks. */
   redisProbe: Redis;
-  queues: { system: Queue; ingest: Queue };
+  queues: { system: Queue; ingest: Queue; detect: Queue };
   prefix: string;
   close(): Promise<void>;
 }
@@ -23,7 +23,7 @@ export function openServices(stack: StackConnections, prefix: string): Services 
   // Connection errors surface through readiness; without a listener ioredis would print them raw.
   redis.on('error', () => {});
   redisProbe.on('error', () => {});
-  const queues = { system: createQueue(QUEUES.system, redis, prefix), ingest: createQueue(QUEUES.ingest, redis, prefix) };
+  const queues = { system: createQueue(QUEUES.system, redis, prefix), ingest: createQueue(QUEUES.ingest, redis, prefix), detect: createQueue(QUEUES.detect, redis, prefix) };
   return {
     driver,
     redis,

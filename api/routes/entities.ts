@@ -10,9 +10,10 @@ import { decodeCursor, encodeCursor } from '../schemas/common.ts';
 import { EntityParams, EntityProfileSchema, ExpandQuery, GraphSchema, PathQuery, PathSchema, SearchQuery, SearchResultSchema } from '../schemas/entities.ts';
 import { apiNode, personKeys } from '../schemas/graph.ts';
 
-// Liaisons work the cases referred to them, not the whole population: no free search or exploration.
+// Liaisons work the cases referred to them (rings and claims of those), not the whole population:
+// no free search, profiles or exploration.
 const EXPLORERS = ['investigator', 'supervisor', 'admin'] as const;
-const PROFILE_READERS = ['investigator', 'supervisor', 'liaison', 'admin'] as const;
+const PROFILE_READERS = EXPLORERS;
 
 /** Person properties that identify someone, and how each is masked. */
 function maskFacts(type: string, props: EntityProfile['props'], mask: Masker): EntityProfile['props'] {

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { ROLES } from '../../access/roles.ts';
 import { listClaims } from '../../graph/queries/claims.ts';
 import { drawRing } from '../../graph/queries/ring-drawing.ts';
-import { getRing, listRings, ringGraphMaterial, sortValue, type RingSort } from '../../graph/queries/rings.ts';
+import { getRing, listRings, ringGraphMaterial, ringReferred, sortValue, type RingSort } from '../../graph/queries/rings.ts';
+import type { ApiDeps } from '../deps.ts';
+import type { User } from '../route.ts';
 import { badRequest, notFound } from '../problem.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { apiClaim, claimSubjects, ClaimPageSchema, ClaimQuery } from '../schemas/claims.ts';
@@ -12,6 +14,11 @@ import { RingDetailSchema, RingGraphQuery, RingGraphSchema, RingListQuery, RingP
 
 const READERS = ROLES;
 
+/** Liaisons see only the rings of cases referred to them; to them any other ring does not exist. */
+async function checkLiaison(deps: ApiDeps, user: User, ringId: string): Promise<void> {
+  if (user.role === 'liaison' && !(await ringReferred(deps.services.driver, ringId))) throw notFound(`no ring ${ringId}`);
+}
+
 export function ringRoutes(): AnyRoute[] {
   return [
     defineRoute({
@@ -20,18 +27,18 @@ export function ringRoutes(): AnyRoute[] {
       operationId: 'listRings',
       tag: 'rings',
       summary: 'List detected rings with filters, sorting and cursor pagination',
-      description: 'Summaries carry no personal data, so listing is not audited.',
+      description: 'Summaries carry no personal data, so listing is not audited. Liaisons see the rings of referred cases only.',
       roles: READERS,
       query: RingListQuery,
       response: { status: 200, schema: RingPageSchema, description: 'a page of rings' },
-      async handler({ query, deps }) {
+      async handler({ query, deps, user }) {
         if (query.minScore !== undefined && query.maxScore !== undefined && query.minScore > query.maxScore) {
           throw badRequest('minScore is above maxScore', [{ path: 'query.minScore', message: 'must not exceed maxScore' }]);
         }
         const desc = query.sort.startsWith('-');
         const field = query.sort.replace(/^-/, '') as RingSort;
         const after = decodeCursor(query.cursor, z.tuple([z.union([z.string(), z.number()]), z.string()]));
-        const items = await listRings(deps.services.driver, { ...query, types: query.type }, { field, desc }, after, query.limit);
+        const items = await listRings(deps.services.driver, { ...query, types: query.type, referredOnly: user.role === 'liaison' }, { field, desc }, after, query.limit);
         const last = items.at(-1);
         return { items, nextCursor: items.length === query.limit && last ? encodeCursor([sortValue(last, field), last.ringId]) : null };
       },
@@ -47,7 +54,8 @@ export function ringRoutes(): AnyRoute[] {
       response: { status: 200, schema: RingDetailSchema, description: 'the ring' },
       problems: [404],
       audit: ['personal-data-read'],
-      async handler({ params, deps, mask, audit }) {
+      async handler({ params, deps, mask, audit, user }) {
+        await checkLiaison(deps, user, params.ringId);
         const ring = await getRing(deps.services.driver, params.ringId);
         if (!ring) throw notFound(`no ring ${params.ringId}`);
         await audit({ action: 'personal-data-read', target: `ring:${ring.ringId}`, subjects: personKeys(ring.members) });
@@ -71,7 +79,8 @@ export function ringRoutes(): AnyRoute[] {
       response: { status: 200, schema: RingGraphSchema, description: 'nodes and edges' },
       problems: [404],
       audit: ['personal-data-read'],
-      async handler({ params, query, deps, mask, audit }) {
+      async handler({ params, query, deps, mask, audit, user }) {
+        await checkLiaison(deps, user, params.ringId);
         const material = await ringGraphMaterial(deps.services.driver, params.ringId, query.maxClaims);
         if (!material) throw notFound(`no ring ${params.ringId}`);
         const drawing = drawRing(material, query.maxNodes);
@@ -98,7 +107,8 @@ export function ringRoutes(): AnyRoute[] {
       response: { status: 200, schema: ClaimPageSchema, description: 'a page of claims' },
       problems: [404],
       audit: ['personal-data-read'],
-      async handler({ params, query, deps, mask, audit }) {
+      async handler({ params, query, deps, mask, audit, user }) {
+        await checkLiaison(deps, user, params.ringId);
         const after = decodeCursor(query.cursor, z.tuple([z.string(), z.string()]));
         const rows = await listClaims(deps.services.driver, { kind: 'ring', key: params.ringId }, query, after, query.limit);
         if (!rows) throw notFound(`no ring ${params.ringId}`);

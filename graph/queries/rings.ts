@@ -27,6 +27,8 @@ export interface RingFilters {
   maxAmount?: number | undefined;
   status?: string | undefined;
   run?: string | undefined;
+  /** only rings with a case referred to the police (or closed after referral): what liaisons see */
+  referredOnly?: boolean | undefined;
 }
 
 export interface RingSummary {
@@ -81,6 +83,7 @@ export async function listRings(
        AND ($minAmount IS NULL OR r.fundPaid >= $minAmount) AND ($maxAmount IS NULL OR r.fundPaid <= $maxAmount)
        AND ($institution IS NULL OR EXISTS { (r)-[:HAS_MEMBER]->(:Institution {code: $institution}) })
        AND ($run IS NULL OR EXISTS { (:DetectionRun {runId: $run})-[:FOUND]->(r) })
+       AND (NOT $referredOnly OR EXISTS { (c:Case)-[:ABOUT]->(r) WHERE c.status IN ['referred', 'closed'] })
        AND ($afterValue IS NULL OR ${key} ${cmp} $afterValue OR (${key} = $afterValue AND r.ringId > $afterId))
      WITH r ORDER BY ${key} ${sort.desc ? 'DESC' : 'ASC'}, r.ringId ASC LIMIT $limit
      RETURN ${SUMMARY}`,
@@ -96,6 +99,7 @@ export async function listRings(
       maxAmount: f.maxAmount ?? null,
       institution: f.institution ?? null,
       run: f.run ?? null,
+      referredOnly: f.referredOnly ?? false,
       afterValue: after?.[0] ?? null,
       afterId: after?.[1] ?? null,
       limit: neo4j.int(limit),
@@ -158,6 +162,15 @@ export async function getRing(driver: Driver, ringId: string): Promise<RingDetai
     history,
     cases: (o.cases as RingDetail['cases']).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
   };
+}
+
+export async function ringReferred(driver: Driver, ringId: string): Promise<boolean> {
+  const { records } = await driver.executeQuery(
+    `MATCH (r:Ring {ringId: $ringId}) RETURN EXISTS { (c:Case)-[:ABOUT]->(r) WHERE c.status IN ['referred', 'closed'] } AS referred`,
+    { ringId },
+    { routing: 'READ' },
+  );
+  return records[0]?.get('referred') === true;
 }
 
 export async function ringExists(driver: Driver, ringId: string): Promise<boolean> {
