@@ -21,7 +21,8 @@ export function registerServiceCommands(program: Command): void {
     .option('--instance <name>', 'local instances to use when the URLs are not set', 'default')
     .action(async (o: { port?: number; host?: string; instance: string }) => {
       const env = loadEnv();
-      const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX);
+      // Requests give up after 3 s of Neo4j being away (503, Retry-After) instead of hanging in driver retries.
+      const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX, { maxTransactionRetryTime: 3_000 });
       const api = await startApiServer(services, o.host ?? env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT, apiOptionsFromEnv(env));
       console.log(`RingLens API at ${api.url}  (readiness: ${api.url}/readyz)`);
       onShutdown(async () => {
