@@ -11,6 +11,7 @@ import { parsePort, parsePositiveInt } from '../options.ts';
 import { onShutdown } from '../shutdown.ts';
 import { ingestProgressReporter } from '../progress.ts';
 import { ensureDemoData } from '../../runtime/demo-data.ts';
+import { listUsers } from '../../graph/users/users.ts';
 
 export function registerServiceCommands(program: Command): void {
   program
@@ -77,6 +78,9 @@ export function registerServiceCommands(program: Command): void {
       };
       console.log(`\nRingLens is up: ${api.url}   (readiness: ${api.url}/readyz)`);
       console.log(`Neo4j ${stack.neo4j.uri}   Redis ${stack.redis.url}`);
+      if ((await listUsers(services.driver)).length === 0) {
+        console.log(`No API users yet: create the first admin with \`npx ringlens users create admin --instance ${o.instance}\` (docs/api.md).`);
+      }
       console.log('Press Ctrl-C to stop everything.\n');
     });
 }

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../access/passwords.ts';
 import { API_PREFIX } from '../../api/openapi.ts';
@@ -13,12 +14,47 @@ import { client } from './api-client.ts';
 /**
  * The API runs on its own small Neo4j, which this test stops and starts again: while it is down the
  * API answers 503 naming Neo4j; when it is back the same process answers 200 again, no restart.
+ * The API reaches Neo4j through a small TCP relay in the test, so the restarted server may listen on
+ * another port (get-port does not hand the same port straight back to the process that had it).
  */
+function relay(): { port: () => number; retarget(port: number): void; close(): Promise<void>; listen(): Promise<void> } {
+  let target = 0;
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      open.add(s);
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+      s.on('close', () => {
+        open.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  return {
+    port: () => (server.address() as net.AddressInfo).port,
+    retarget: (port) => {
+      target = port;
+    },
+    listen: () => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of open) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 describe('the API while Neo4j goes away and comes back', () => {
   const stack = inject('stack');
   const env = loadEnv({ ...process.env, NEO4J_HEAP: '1g', NEO4J_PAGECACHE: '512m' });
   const instance = { cacheDir: env.RINGLENS_CACHE_DIR, versionRange: env.NEO4J_VERSION_RANGE, name: `api-outage-${process.pid}`, heap: '1g', pageCache: '512m' };
-  let boltPort = 0;
+  const bolt = relay();
   let services: Services;
   let api: ApiServer;
   let token: string;
@@ -26,8 +62,9 @@ describe('the API while Neo4j goes away and comes back', () => {
 
   beforeAll(async () => {
     const neo = await startNeo4j({ ...instance, fresh: true, preferredPort: 0 });
-    boltPort = neo.boltPort;
-    services = openServices({ neo4j: { uri: neo.uri, user: neo.user, password: neo.password, owned: true }, redis: stack.redis }, `${inject('queuePrefix')}-outage`, {
+    bolt.retarget(neo.boltPort);
+    await bolt.listen();
+    services = openServices({ neo4j: { uri: `bolt://127.0.0.1:${bolt.port()}`, user: neo.user, password: neo.password, owned: true }, redis: stack.redis }, `${inject('queuePrefix')}-outage`, {
       maxTransactionRetryTime: 1_000,
     });
     await migrate(services.driver);
@@ -43,6 +80,7 @@ describe('the API while Neo4j goes away and comes back', () => {
     await api?.close();
     await services?.close();
     await stopNeo4j(instance);
+    await bolt.close();
     rmSync(instanceDir(instance), { recursive: true, force: true });
   }, 120_000);
 
@@ -62,8 +100,8 @@ describe('the API while Neo4j goes away and comes back', () => {
     expect((await call('get', '/readyz')).status).toBe(503);
     expect((await call('get', '/healthz')).status).toBe(200);
 
-    const back = await startNeo4j({ ...instance, fresh: false, preferredPort: boltPort });
-    expect(back.boltPort).toBe(boltPort);
+    const back = await startNeo4j({ ...instance, fresh: false, preferredPort: 0 });
+    bolt.retarget(back.boltPort);
     let status = 0;
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
