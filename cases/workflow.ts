@@ -42,4 +42,3 @@ export function checkTransition(from: CaseStatus, to: CaseStatus, role: Role): T
   return { ok: true };
 }
 
-export const isOpen = (s: CaseStatus) => s !== 'closed';

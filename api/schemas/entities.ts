@@ -81,4 +81,3 @@ export const PathSchema = z
   })
   .meta({ id: 'Connection' });
 
-export { Key };

@@ -173,11 +173,6 @@ export async function ringReferred(driver: Driver, ringId: string): Promise<bool
   return records[0]?.get('referred') === true;
 }
 
-export async function ringExists(driver: Driver, ringId: string): Promise<boolean> {
-  const { records } = await driver.executeQuery('MATCH (r:Ring {ringId: $ringId}) RETURN count(r) AS n', { ringId }, { routing: 'READ' });
-  return (records[0]!.get('n') as number) > 0;
-}
-
 /** The raw material of a ring's drawing: its members, and per evidence claim the entities it joins. */
 export interface RingGraphMaterial {
   members: RingMember[];
