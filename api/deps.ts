@@ -13,7 +13,11 @@ export interface ApiDeps {
   /** login attempts per IP per window */
   loginRateLimit: { limit: number; windowMs: number };
   jsonLimit: string;
-  /** check every response against its zod schema (on outside production) */
+  /**
+   * Parse every response through its zod schema before sending: fields the schema does not declare
+   * are dropped (nothing undocumented — say a password hash — can leak), and a response that does not
+   * match is a 500 and a log line instead of a silent drift from the OpenAPI document.
+   */
   validateResponses: boolean;
   /** Redis operations (queue adds, job reads) give up after this long with 503 */
   redisTimeoutMs: number;
