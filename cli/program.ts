@@ -7,6 +7,7 @@ import { registerJobCommands } from './commands/jobs.ts';
 import { registerScoreCommands } from './commands/score.ts';
 import { registerServiceCommands } from './commands/services.ts';
 import { registerStackCommands } from './commands/stack.ts';
+import { registerUserCommands } from './commands/users.ts';
 
 export function buildProgram(): Command {
   const program = new Command('ringlens')
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
   registerScoreCommands(program);
   registerIngestCommands(program);
   registerDetectCommands(program);
+  registerUserCommands(program);
   return program;
 }
