@@ -44,7 +44,7 @@ export async function migrate(driver: Driver, migrations: Migration[] = MIGRATIO
         throw new Error(`migration ${m.version} (${m.name}) failed on: ${statement}\n${(err as Error).message}`);
       }
     }
-    await driver.executeQuery('CALL db.awaitIndexes(300)');
+    await driver.executeQuery('CALL db.awaitIndexes(3600)');
     await driver.executeQuery(
       'MERGE (m:SchemaMigration {version: $version}) ON CREATE SET m.name = $name, m.checksum = $checksum, m.appliedAt = datetime()',
       { version: m.version, name: m.name, checksum: sum },
