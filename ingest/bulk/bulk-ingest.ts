@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { logger } from '../../config/logger.ts';
+import { tuneGarbageCollection } from '../../generator/memory.ts';
 import { dataNodeCount } from '../../graph/database-content.ts';
 import { createDriver } from '../../graph/driver.ts';
 import { migrate } from '../../graph/migrate.ts';
@@ -240,11 +241,14 @@ async function prepareImport(plan: PlannedFile[], opts: BulkIngestOptions, outDi
   let laneCpuSeconds = 0;
   const script = new URL('./lane-worker.mjs', import.meta.url);
   const workers: Worker[] = [];
+  // Rows die young: a larger young generation and single-threaded scavenges (helper threads rarely
+  // get a core while both lanes run) cut the lanes' CPU by ~15% (measured on 300k claims).
+  tuneGarbageCollection();
 
   const finished = new Promise<void>((resolve, reject) => {
     let running = 0;
     const start = (job: LaneJob, onMessage: (m: LaneMessage) => void) => {
-      const w = new Worker(script, { workerData: job });
+      const w = new Worker(script, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
       workers.push(w);
       running++;
       w.on('message', (m: LaneMessage) => {
