@@ -21,8 +21,9 @@ export class LineLane {
   readonly claims = new KeySet();
   private readonly scattered = new Set<string>();
   private current: string | undefined;
-  private billed = new Map<string, string>();
-  private dispensed = new Set<string>();
+  /** The current run's lines, reused from run to run (a million runs should not mean a million maps). */
+  private readonly billed = new Map<string, string>();
+  private readonly dispensed = new Set<string>();
   private readonly out: LaneOutput;
 
   constructor(dir: string) {
@@ -62,12 +63,12 @@ export class LineLane {
     if (this.billed.size) {
       const file = this.out.file('BILLED');
       for (const line of this.billed.values()) file.line(line);
-      this.billed = new Map();
+      this.billed.clear();
     }
     if (this.dispensed.size) {
       const file = this.out.file('DISPENSED');
       for (const line of this.dispensed) file.line(line);
-      this.dispensed = new Set();
+      this.dispensed.clear();
     }
   }
 
