@@ -1,4 +1,5 @@
 import { field as f, hasLineBreak } from './importer-csv.ts';
+import { AsciiKeySet } from './ascii-key-set.ts';
 import { KeyMap, KeySet, ownKey } from './key-set.ts';
 import { LaneOutput } from './lane-output.ts';
 import { bareRow, LAYOUT, type WrittenFile } from './layout.ts';
@@ -27,7 +28,7 @@ export class EntityLane {
   private readonly otherHolds = new KeySet();
   private readonly inRegion = new Set<string>();
   private readonly worksAt = new Set<string>();
-  private readonly claims = new KeySet();
+  private readonly claims = new AsciiKeySet();
   /** Claim ids seen more than once. */
   private readonly repeatedClaims = new Set<string>();
   private readonly out: LaneOutput;

@@ -1,5 +1,6 @@
 import { field as f, hasLineBreak, keepLastPerKey } from './importer-csv.ts';
-import { KeySet, ownKey } from './key-set.ts';
+import { AsciiKeySet } from './ascii-key-set.ts';
+import { ownKey } from './key-set.ts';
 import { LaneOutput } from './lane-output.ts';
 import type { WrittenFile } from './layout.ts';
 import type { Row, RowKind } from '../validate/rows.ts';
@@ -17,8 +18,8 @@ import type { Row, RowKind } from '../validate/rows.ts';
  */
 export class LineLane {
   private readonly items = new Map<string, string>();
-  private readonly traceCodes = new KeySet();
-  readonly claims = new KeySet();
+  private readonly traceCodes = new AsciiKeySet();
+  readonly claims = new AsciiKeySet();
   private readonly scattered = new Set<string>();
   private current: string | undefined;
   /** The current run's lines, reused from run to run (a million runs should not mean a million maps). */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { field, ImporterCsv, keepLastPerKey } from '../../ingest/bulk/importer-csv.ts';
+import { AsciiKeySet } from '../../ingest/bulk/ascii-key-set.ts';
 import { KeyMap, KeySet } from '../../ingest/bulk/key-set.ts';
 
 const file = (rows: string[], header = 'id:ID(X),name,n:double') => {
@@ -42,10 +43,12 @@ describe('sharded key sets and maps', () => {
   it('behave as a Set and a Map over many keys', () => {
     const s = new KeySet();
     const m = new KeyMap<number>();
+    let added = 0;
     for (let i = 0; i < 5000; i++) {
-      expect(s.add(`CL${i}`)).toBe(true);
+      if (s.add(`CL${i}`)) added++;
       m.set(`CL${i}`, i);
     }
+    expect(added).toBe(5000);
     expect(s.add('CL42')).toBe(false);
     m.set('CL42', -1);
     expect(s.size).toBe(5000);
@@ -54,5 +57,28 @@ describe('sharded key sets and maps', () => {
     expect(m.get('CL42')).toBe(-1);
     expect(new Set(s.values()).size).toBe(5000);
     expect([...m.entries()].length).toBe(5000);
+  });
+});
+
+describe('ASCII key set', () => {
+  it('is an exact set across growth, and gives every key back', () => {
+    const s = new AsciiKeySet();
+    const n = 300_000; // past the first growth of every internal array
+    let added = 0;
+    for (let i = 0; i < n; i++) if (s.add(`CL${i}`)) added++;
+    expect(added).toBe(n);
+    expect(s.add('CL0')).toBe(false);
+    expect(s.add(`CL${n - 1}`)).toBe(false);
+    expect(s.size).toBe(n);
+    expect(s.has('CL123456') && !s.has(`CL${n}`) && !s.has('CL')).toBe(true);
+    const back = [...s.values()];
+    expect(back.length).toBe(n);
+    expect(new Set(back).size).toBe(n);
+    expect(back[0]).toBe('CL0');
+    expect(back[n - 1]).toBe(`CL${n - 1}`);
+  });
+
+  it('refuses a key it cannot store exactly', () => {
+    expect(() => new AsciiKeySet().add('病历1')).toThrow(/outside Latin-1/);
   });
 });
