@@ -55,7 +55,7 @@ try {
     const claims = claimsOf(r);
     console.log(`run ${run}: ${claims} claims (${r.summary.read} rows, ${r.nodes} nodes, ${r.relationships} relationships) in ${r.summary.seconds.toFixed(1)} s = ${Math.round(claims / r.summary.seconds)} claims/s; load average before ${loadBefore}, after ${load()}`);
     for (const p of r.phases) console.log(`  ${p.seconds.toFixed(1).padStart(7)} s  ${p.name}`);
-    console.log(`  validation threads: ${r.laneCpuSeconds.toFixed(1)} CPU s; importer threads ${r.importThreads}`);
+    console.log(`  validation threads: ${r.laneCpuSeconds.toFixed(1)} CPU s; importer threads ${r.importThreads}; importer: ${r.importerReport}`);
     await stopNeo4j(instance);
   }
 } finally {

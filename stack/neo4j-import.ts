@@ -37,7 +37,7 @@ export interface Neo4jImportOptions {
  * must be down; --overwrite-destination replaces the (empty) database the server created. Any bad
  * entry aborts the import (--bad-tolerance=0): the caller promises duplicate-free, complete input.
  */
-export async function runNeo4jImport(opts: Neo4jImportOptions): Promise<{ seconds: number; log: string }> {
+export async function runNeo4jImport(opts: Neo4jImportOptions): Promise<{ seconds: number; log: string; report: string }> {
   if (runningInstance(opts)) throw new Error(`Neo4j instance "${opts.name}" is running; the importer writes its store and needs it stopped`);
   const dist = await ensureDistribution(opts.cacheDir, opts.versionRange);
   const home = instanceDir(opts);
@@ -82,6 +82,10 @@ export async function runNeo4jImport(opts: Neo4jImportOptions): Promise<{ second
     }
     throw new Error(`neo4j-admin database import exited with ${code} after ${seconds.toFixed(1)} s; last lines of ${log}:\n${tail(log, 25)}${bad ? `\nfirst bad entries (${report}):\n${bad}` : ''}`);
   }
-  logger().info({ seconds, threads: opts.threads, heap: opts.heap, offHeap: opts.offHeap }, 'neo4j-admin import finished');
-  return { seconds, log };
+  // The importer's own account: what it imported and its peak memory.
+  const lines = readFileSync(log, 'utf8').split('\n');
+  const done = lines.findIndex((l) => l.startsWith('IMPORT DONE'));
+  const account = done < 0 ? '' : lines.slice(done, done + 8).filter((l) => l.trim()).map((l) => l.trim()).join('; ');
+  logger().info({ seconds, threads: opts.threads, heap: opts.heap, offHeap: opts.offHeap, report: account }, 'neo4j-admin import finished');
+  return { seconds, log, report: account };
 }

@@ -54,6 +54,8 @@ export interface BulkIngestResult {
   /** CPU seconds of the two validation threads. */
   laneCpuSeconds: number;
   importThreads: number;
+  /** The importer's closing lines (IMPORT DONE …, counts, peak memory). */
+  importerReport: string;
   workDir: string;
 }
 
@@ -130,9 +132,10 @@ export async function runBulkIngest(opts: BulkIngestOptions): Promise<BulkIngest
 
     const importThreads = opts.importThreads ?? os.availableParallelism();
     const inputs = importerInputs(prepared.written);
+    let importerReport = '';
     if (inputs.length) {
       try {
-        await timed('neo4j-admin database import', () =>
+        importerReport = (await timed('neo4j-admin database import', () =>
           runNeo4jImport({
             ...inst,
             inputs,
@@ -142,7 +145,7 @@ export async function runBulkIngest(opts: BulkIngestOptions): Promise<BulkIngest
             multiline: prepared.multiline,
             workDir,
           }),
-        );
+        )).report;
       } catch (err) {
         keep = true;
         (err as Error).message += `\nThe importer files are kept in ${workDir}. The database of instance "${inst.name}" may be incomplete: restart it empty with \`ringlens neo4j start --instance ${inst.name} --fresh\` before loading again.`;
@@ -193,6 +196,7 @@ export async function runBulkIngest(opts: BulkIngestOptions): Promise<BulkIngest
       relationships: count('relationships'),
       laneCpuSeconds: prepared.laneCpuSeconds,
       importThreads,
+      importerReport,
       workDir,
     };
   } finally {
