@@ -157,7 +157,8 @@ export async function runBulkIngest(opts: BulkIngestOptions): Promise<BulkIngest
     const driver = createDriver(restarted);
     try {
       await timed('schema migrations (constraints and indexes online)', async () => {
-        await migrate(driver);
+        // The imported store has no schema at all: build each migration's indexes side by side.
+        await migrate(driver, undefined, { concurrentStatements: true });
         await driver.executeQuery('CALL db.awaitIndexes(3600)');
       });
       await timed('ingest checkpoints', async () => {
