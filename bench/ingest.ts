@@ -4,7 +4,8 @@
  * rows/s per file, and the CPU seconds spent by this process and by the Neo4j server (on a shared
  * 2-core machine, wall time depends on the neighbours; CPU seconds show what the load costs). Ends with
  * the peak RSS of this process.
- *   npx tsx bench/ingest.ts [--claims 1000000] [--seed 7] [--batch-size 5000]
+ *   npx tsx bench/ingest.ts [--claims 1000000] [--seed 7] [--batch-size 5000] [--passes 2]
+ * (--passes 1: the first load only, for comparison with bench/ingest-bulk.ts)
  * Uses its own Neo4j instance ("bench") unless NEO4J_URI is set; the dataset is cached in .cache/bench.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { runIngest } from '../ingest/run-ingest.ts';
 import { runningInstance } from '../stack/neo4j-local.ts';
 import { ensureStack, stopStack } from '../stack/stack.ts';
 
-const { values } = parseArgs({ options: { claims: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '7' }, 'batch-size': { type: 'string', default: '5000' } } });
+const { values } = parseArgs({ options: { claims: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '7' }, 'batch-size': { type: 'string', default: '5000' }, passes: { type: 'string', default: '2' } } });
 const env = loadEnv();
 const dataDir = path.join(env.RINGLENS_CACHE_DIR, 'bench', `claims-${values.claims}-seed-${values.seed}`);
 if (!existsSync(path.join(dataDir, 'claims.csv'))) {
@@ -46,7 +47,7 @@ const serverPid = env.NEO4J_URI ? undefined : runningInstance({ cacheDir: env.RI
 const driver = createDriver(stack.neo4j);
 try {
   await migrate(driver);
-  for (const pass of ['empty database', 'database already holding the data'] as const) {
+  for (const pass of (['empty database', 'database already holding the data'] as const).slice(0, Number(values.passes))) {
     const cpu0 = { own: ownCpuSeconds(), server: cpuSecondsOf(serverPid) };
     const s = await runIngest(driver, { inputs: [dataDir], rejectsDir: path.join(dataDir, 'rejects'), batchSize: Number(values['batch-size']), force: true });
     const own = ownCpuSeconds() - cpu0.own;

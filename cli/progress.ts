@@ -1,4 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
+import type { BulkProgress } from '../ingest/bulk/bulk-ingest.ts';
 import type { IngestProgress } from '../ingest/run-ingest.ts';
 
 /** A bar with rows/s and ETA on a terminal; a plain line every few seconds in logs and CI. */
@@ -32,5 +33,21 @@ export function ingestProgressReporter(): { report: (p: IngestProgress) => void;
       process.stderr.write(`ingest ${p.file} [${p.kind}] ${p.done}/${p.total} rows, ${Math.round(p.rowsPerSecond)} rows/s, ETA ${eta}\n`);
     },
     stop: () => {},
+  };
+}
+
+/** Bulk validation runs two files at once (one per thread): one line for both, every few seconds. */
+export function bulkProgressReporter(): { report: (p: BulkProgress) => void } {
+  const lanes = new Map<string, BulkProgress>();
+  let last = 0;
+  return {
+    report(p) {
+      lanes.set(p.lane, p);
+      const now = Date.now();
+      if (now - last < 3_000) return;
+      last = now;
+      const parts = [...lanes.values()].map((l) => `${l.kind} ${l.done} rows (${Math.round(l.rowsPerSecond)} rows/s)`);
+      process.stderr.write(`bulk validation: ${parts.join(' | ')}\n`);
+    },
   };
 }

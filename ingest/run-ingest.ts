@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { BATCH_WRITERS, completeCheckpoint, readCheckpoint, writeBatch } from '../graph/writes/batches.ts';
+import { checkpointKey, fileContentHash } from './checkpoint-key.ts';
 import { planFiles } from './plan.ts';
 import { countRecords, openRecordChunks, type SourceOptions } from './read/open-records.ts';
 import { RejectsFile } from './rejects.ts';
-import { validateRow, type RowKind } from './validate/rows.ts';
+import { checkRecord, reasonKey, type RowTransform } from './validate/check-record.ts';
+import type { RowKind } from './validate/rows.ts';
 
-/** Turns a foreign row into canonical columns (from a mapping file); identity when absent. */
-export type RowTransform = (fields: Record<string, string>) => { ok: true; record: Record<string, string> } | { ok: false; field: string; reason: string };
+export type { RowTransform };
 
 export interface IngestOptions extends SourceOptions {
   inputs: string[];
@@ -55,20 +54,10 @@ export interface IngestSummary {
   seconds: number;
 }
 
-const normaliseReason = (reason: string) => reason.replace(/-?\d+(\.\d+)?/g, 'N');
-
 /** Content hash and row count: the first pass proves the file parses before anything is written. */
 async function surveyFile(file: string, opts: SourceOptions): Promise<{ hash: string; rows: number }> {
-  const hash = createHash('sha256');
-  const hashing = new Promise<void>((resolve, reject) => {
-    createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', resolve)
-      .on('error', (e) => reject(new Error(`${file}: cannot be read: ${e.message}`)));
-  });
-  const rows = await countRecords(file, opts);
-  await hashing;
-  return { hash: hash.digest('hex'), rows };
+  const [hash, rows] = await Promise.all([fileContentHash(file), countRecords(file, opts)]);
+  return { hash, rows };
 }
 
 export async function runIngest(driver: Driver, opts: IngestOptions): Promise<IngestSummary> {
@@ -79,7 +68,7 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
   for (const [fileIndex, { file, kind }] of plan.entries()) {
     const fileStarted = Date.now();
     const { hash, rows: total } = await surveyFile(file, opts);
-    const key = createHash('sha256').update(`${kind}\n${hash}\n${opts.mapping?.fingerprint ?? 'canonical'}`).digest('hex');
+    const key = checkpointKey(kind, hash, opts.mapping?.fingerprint);
     const checkpoint = await readCheckpoint(driver, key);
     const skipWrites = !!checkpoint?.completed && !opts.force;
     const resumeAfter = skipWrites || opts.force ? (skipWrites ? Number.MAX_SAFE_INTEGER : 0) : (checkpoint?.committedLine ?? 0);
@@ -115,7 +104,7 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
       batch = [];
     };
     const reject = async (line: number, field: string, reason: string, raw: Record<string, string>) => {
-      const k = `${field}: ${normaliseReason(reason)}`;
+      const k = reasonKey(field, reason);
       summary.reasons[k] = (summary.reasons[k] ?? 0) + 1;
       await rejects.add(file, line, field, reason, raw);
     };
@@ -124,28 +113,16 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
       for await (const chunk of openRecordChunks(file, opts)) {
         for (const rec of chunk) {
           summary.read++;
-          let problems: { field: string; reason: string }[] | undefined;
-          let canonical = rec.fields;
-          if (rec.columnCountError) {
-            problems = [{ field: '(row)', reason: rec.columnCountError }];
-          } else if (opts.mapping) {
-            const mapped = opts.mapping.transform(rec.fields);
-            if (mapped.ok) canonical = mapped.record;
-            else problems = [{ field: mapped.field, reason: mapped.reason }];
-          }
-          if (!problems) {
-            const v = validateRow(kind, canonical);
-            if (v.ok) {
-              summary.accepted++;
-              // Batches are cut on accepted-row counts, so a rerun cuts the very same batches.
-              batch.push(v.row);
-              batchEndLine = rec.line;
-              if (batch.length >= batchSize) await flush();
-            } else problems = v.problems;
-          }
-          if (problems) {
+          const v = checkRecord(kind, rec, opts.mapping?.transform);
+          if (v.ok) {
+            summary.accepted++;
+            // Batches are cut on accepted-row counts, so a rerun cuts the very same batches.
+            batch.push(v.row);
+            batchEndLine = rec.line;
+            if (batch.length >= batchSize) await flush();
+          } else {
             summary.rejected++;
-            for (const p of problems) await reject(rec.line, p.field, p.reason, rec.fields);
+            for (const p of v.problems) await reject(rec.line, p.field, p.reason, rec.fields);
           }
         }
         const now = Date.now();

@@ -39,6 +39,9 @@ export interface Neo4jInstanceState extends Neo4jConnection {
   startedAt: string;
   /** Set when the server was started with the Graph Data Science plugin. */
   gdsVersion?: string;
+  /** Memory settings it was started with, so a restart (after a bulk import) keeps them. */
+  heap?: string;
+  pageCache?: string;
 }
 
 const ENTRY_POINT = 'org.neo4j.server.CommunityEntryPoint';
@@ -118,6 +121,8 @@ export async function startNeo4j(opts: Neo4jInstanceOptions): Promise<Neo4jInsta
     version: dist.version,
     homeDir: home,
     startedAt: new Date().toISOString(),
+    heap: opts.heap,
+    pageCache: opts.pageCache,
     ...(gds ? { gdsVersion: gds.gdsVersion } : {}),
   };
   writeJsonAtomic(stateFile(home), state);

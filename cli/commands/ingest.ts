@@ -7,9 +7,11 @@ import { migrate } from '../../graph/migrate.ts';
 import { runIngest } from '../../ingest/run-ingest.ts';
 import { formatSummary } from '../../ingest/summary-text.ts';
 import type { Encoding, FileFormat } from '../../ingest/read/open-records.ts';
+import { runBulkIngest } from '../../ingest/bulk/bulk-ingest.ts';
+import { formatBulkResult } from '../../ingest/bulk/summary-text.ts';
 import { locateNeo4j } from '../../stack/stack.ts';
 import { parsePositiveInt } from '../options.ts';
-import { ingestProgressReporter } from '../progress.ts';
+import { bulkProgressReporter, ingestProgressReporter } from '../progress.ts';
 
 const choice = <T extends string>(allowed: readonly T[]) => (v: string): T => {
   if (!(allowed as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${allowed.join(', ')}`);
@@ -28,11 +30,36 @@ export function registerIngestCommands(program: Command): void {
     .option('--rejects <dir>', 'where rejected rows are written', 'ingest-rejects')
     .option('--force', 'write files again even if a checkpoint says they were loaded', false)
     .option('--instance <name>', 'local instance to use when NEO4J_URI is not set', 'default')
-    .action(async (inputs: string[], o: { mapping?: string; encoding?: Encoding; format?: FileFormat; batchSize: number; rejects: string; force: boolean; instance: string }) => {
+    .option('--bulk', 'first load of an EMPTY local instance through neo4j-admin import (stops and restarts the server; docs/bulk-import.md)', false)
+    .option('--import-threads <n>', 'with --bulk: importer threads (default: all cores)', parsePositiveInt)
+    .action(async (inputs: string[], o: { mapping?: string; encoding?: Encoding; format?: FileFormat; batchSize: number; rejects: string; force: boolean; instance: string; bulk: boolean; importThreads?: number }) => {
       // Bad inputs and mapping files are reported before anything connects or is written.
       const mapping = o.mapping ? await mappingForIngest(o.mapping) : undefined;
       planFiles(inputs, mapping?.ingest.target);
-      const driver = createDriver(locateNeo4j(loadEnv(), o.instance));
+      const source = {
+        ...(o.encoding ?? mapping?.encoding ? { encoding: (o.encoding ?? mapping?.encoding)! } : {}),
+        ...(o.format ?? mapping?.format ? { format: (o.format ?? mapping?.format)! } : {}),
+        ...(mapping?.delimiter ? { delimiter: mapping.delimiter } : {}),
+        ...(mapping?.columns ? { columns: mapping.columns } : {}),
+      };
+      const env = loadEnv();
+      if (o.bulk) {
+        if (env.NEO4J_URI) throw new Error('--bulk writes the store of a local instance (ringlens neo4j start); NEO4J_URI names another server: load it with the transactional ingest (without --bulk)');
+        if (o.force) throw new Error('--force has no meaning with --bulk: a bulk load always writes every file into an empty database');
+        const progress = bulkProgressReporter();
+        const result = await runBulkIngest({
+          inputs,
+          rejectsDir: o.rejects,
+          instance: { cacheDir: env.RINGLENS_CACHE_DIR, versionRange: env.NEO4J_VERSION_RANGE, name: o.instance, heap: env.NEO4J_HEAP, pageCache: env.NEO4J_PAGECACHE },
+          onProgress: progress.report,
+          ...source,
+          ...(mapping && o.mapping ? { mapping: { file: o.mapping, target: mapping.ingest.target, fingerprint: mapping.ingest.fingerprint } } : {}),
+          ...(o.importThreads ? { importThreads: o.importThreads } : {}),
+        });
+        console.log(formatBulkResult(result));
+        return;
+      }
+      const driver = createDriver(locateNeo4j(env, o.instance));
       const progress = ingestProgressReporter();
       try {
         // Without the key constraints every MERGE scans its label: a load would crawl at tens of rows/s.
@@ -43,11 +70,7 @@ export function registerIngestCommands(program: Command): void {
           batchSize: o.batchSize,
           force: o.force,
           onProgress: progress.report,
-          ...(o.encoding ?? mapping?.encoding ? { encoding: (o.encoding ?? mapping?.encoding)! } : {}),
-          ...(o.format ?? mapping?.format ? { format: (o.format ?? mapping?.format)! } : {}),
-          ...(mapping?.delimiter ? { delimiter: mapping.delimiter } : {}),
-    ...(mapping?.columns ? { columns: mapping.columns } : {}),
-          ...(mapping?.columns ? { columns: mapping.columns } : {}),
+          ...source,
           ...(mapping ? { mapping: mapping.ingest } : {}),
         });
         progress.stop();

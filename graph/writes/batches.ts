@@ -59,23 +59,44 @@ export async function writeBatch(
   try {
     await session.executeWrite(async (tx) => {
       await write(tx, rows);
-      await tx.run(
-        `MERGE (k:IngestCheckpoint {key: $key})
-         ON CREATE SET k.startedAt = datetime()
-         SET k.file = $file, k.committedLine = $line, k.updatedAt = datetime()`,
-        { key: checkpoint.key, file: checkpoint.file, line: checkpoint.throughLine },
-      );
+      await tx.run(ADVANCE_CHECKPOINT, { key: checkpoint.key, file: checkpoint.file, line: checkpoint.throughLine });
     });
   } finally {
     await session.close();
   }
 }
 
+const ADVANCE_CHECKPOINT = `
+MERGE (k:IngestCheckpoint {key: $key})
+ON CREATE SET k.startedAt = datetime()
+SET k.file = $file, k.committedLine = $line, k.updatedAt = datetime()`;
+
+const COMPLETE_CHECKPOINT = `
+MERGE (k:IngestCheckpoint {key: $key})
+ON CREATE SET k.startedAt = datetime()
+SET k.file = $file, k.completedAt = datetime(), k.read = $read, k.accepted = $accepted, k.rejected = $rejected`;
+
 export async function completeCheckpoint(driver: Driver, key: string, file: string, summary: { read: number; accepted: number; rejected: number }): Promise<void> {
-  await driver.executeQuery(
-    `MERGE (k:IngestCheckpoint {key: $key})
-     ON CREATE SET k.startedAt = datetime()
-     SET k.file = $file, k.completedAt = datetime(), k.read = $read, k.accepted = $accepted, k.rejected = $rejected`,
-    { key, file, ...summary },
-  );
+  await driver.executeQuery(COMPLETE_CHECKPOINT, { key, file, ...summary });
+}
+
+/**
+ * The checkpoint a completed transactional ingest leaves for a file, written in one go for a file that
+ * was loaded another way (the bulk importer): its last batch advanced committedLine to the line of the
+ * last accepted row (no batch, no committedLine, when nothing was accepted), then it was completed.
+ */
+export async function recordCompletedFile(
+  driver: Driver,
+  checkpoint: { key: string; file: string; lastAcceptedLine: number | undefined },
+  summary: { read: number; accepted: number; rejected: number },
+): Promise<void> {
+  const session = driver.session();
+  try {
+    await session.executeWrite(async (tx) => {
+      if (checkpoint.lastAcceptedLine !== undefined) await tx.run(ADVANCE_CHECKPOINT, { key: checkpoint.key, file: checkpoint.file, line: checkpoint.lastAcceptedLine });
+      await tx.run(COMPLETE_CHECKPOINT, { key: checkpoint.key, file: checkpoint.file, ...summary });
+    });
+  } finally {
+    await session.close();
+  }
 }

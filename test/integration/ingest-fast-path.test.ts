@@ -1,12 +1,10 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { CLAIM_COLUMNS, CLAIM_ITEM_COLUMNS } from '../../generator/format.ts';
-import { makeIdNumber } from '../../generator/id-number.ts';
+import { CLAIM_COLUMNS } from '../../generator/format.ts';
 import { createDriver } from '../../graph/driver.ts';
 import { migrate } from '../../graph/migrate.ts';
 import { UPSERTS } from '../../graph/writes/upserts.ts';
@@ -14,6 +12,7 @@ import { openRecords } from '../../ingest/read/open-records.ts';
 import { runIngest } from '../../ingest/run-ingest.ts';
 import { validateRow, type RowKind } from '../../ingest/validate/rows.ts';
 import { writeTinyDataset } from '../fixtures/canonical-dataset.ts';
+import { addTrickyRows, readCsv } from '../fixtures/tricky-rows.ts';
 import { graphSnapshot, wipeGraph } from './graph-snapshot.ts';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'ringlens-fast-path-'));
@@ -38,45 +37,6 @@ async function referenceLoad(driver: Driver, files: { file: string; kind: RowKin
     }
     await flush();
   }
-}
-
-type Csv = Record<string, string>[];
-const readCsv = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Csv;
-const appendRows = (file: string, columns: readonly string[], rows: Csv) => appendFileSync(file, stringify(rows.map((r) => columns.map((c) => r[c] ?? ''))));
-
-/** Rows that exercise every way a batch can differ from "new claim, new lines, known entities". */
-function addTrickyRows(dir: string): void {
-  const claimsFile = path.join(dir, 'claims.csv');
-  const itemsFile = path.join(dir, 'claim_items.csv');
-  const claims = readCsv(claimsFile);
-  const [c0, c1, c2] = claims;
-  const stranger = makeIdNumber('330106', '1988-08-08', 7, 'M');
-  const other = makeIdNumber('330106', '1977-07-07', 8, 'F');
-  appendRows(claimsFile, CLAIM_COLUMNS, [
-    // The same claim id again, on another card and with other amounts: two CHARGED_TO, last values win.
-    { ...c0!, card_id: c1!.card_id!, insured_id_number: c1!.insured_id_number!, total_amount: '99.00', fund_paid: '50.00', self_paid: '49.00' },
-    // A card no cards.csv describes, used by two insured persons: holder from its first row, HOLDS from both.
-    { ...c1!, claim_id: 'CLNEWCARD000001', card_id: 'ZCARD0000001', insured_id_number: stranger },
-    { ...c2!, claim_id: 'CLNEWCARD000002', card_id: 'ZCARD0000001', insured_id_number: other },
-    // Unknown institution and doctor, and a served person nobody described.
-    { ...c1!, claim_id: 'CLUNKNOWN000001', institution_code: 'H99999999999', doctor_code: 'D999999999999', served_id_number: stranger, identity_check: 'face' },
-  ]);
-  const items = readCsv(itemsFile);
-  const [l0, l1] = items;
-  appendRows(itemsFile, CLAIM_ITEM_COLUMNS, [
-    // A repeated line (same claim, line and item): one BILLED with the last row's values.
-    { ...l0!, quantity: '3', amount: '30.00' },
-    // Same claim and line number, another item: a second BILLED.
-    { ...l0!, item_code: '250301002', item_name: '糖化血红蛋白测定', category: 'exam' },
-    // An item no items.csv describes, twice with different names: the first name sticks.
-    { ...l1!, claim_id: 'CLNEWCARD000001', line_no: '1', item_code: 'XZNEW0001', item_name: '新药甲', category: 'drug', trace_code: '12345678901234567890' },
-    { ...l1!, claim_id: 'CLNEWCARD000001', line_no: '2', item_code: 'XZNEW0001', item_name: '新药乙', category: 'drug', trace_code: '12345678901234567890' },
-    // The same traceability code settled again on another claim (reuse), and the same line twice.
-    { ...l1!, claim_id: 'CLNEWCARD000002', line_no: '1', trace_code: '12345678901234567890' },
-    { ...l1!, claim_id: 'CLNEWCARD000002', line_no: '1', trace_code: '12345678901234567890' },
-    // Lines of a claim that no claims file holds: the claim node is created bare.
-    { ...l1!, claim_id: 'CLNOHEADER00001', line_no: '1' },
-  ]);
 }
 
 describe('claims and item-line writers match the plain MERGE statements', () => {
