@@ -1,5 +1,6 @@
 import type { PlannedFile } from '../plan.ts';
 import type { SourceOptions } from '../read/open-records.ts';
+import type { FileSummary } from '../run-ingest.ts';
 import type { RowKind } from '../validate/rows.ts';
 import type { WrittenFile } from './layout.ts';
 
@@ -18,17 +19,10 @@ export interface LaneJob {
   outDir: string;
 }
 
-export interface LaneFileSummary {
-  file: string;
-  kind: RowKind;
-  read: number;
-  accepted: number;
-  rejected: number;
-  reasons: Record<string, number>;
-  rejectsFile: string | undefined;
+/** A file's accounting as the transactional ingest reports it, plus where its checkpoint would stand. */
+export interface LaneFileSummary extends Pick<FileSummary, 'file' | 'kind' | 'read' | 'accepted' | 'rejected' | 'reasons' | 'rejectsFile' | 'seconds'> {
   /** Line of the last accepted row: where the transactional ingest's checkpoint would stand. */
   lastAcceptedLine: number | undefined;
-  seconds: number;
 }
 
 export type LaneMessage =
