@@ -12,8 +12,8 @@ import type { CaseBundle, CaseStatus, EntityInfo } from './case-bundle.ts';
  *
  * Roles mirror access/roles.ts of issue 6 (branch api); after that merges this type should import it.
  */
-export type ExporterRole = 'investigator' | 'supervisor' | 'liaison' | 'admin';
-export const EXPORTER_ROLES: readonly ExporterRole[] = ['investigator', 'supervisor', 'liaison', 'admin'];
+export const EXPORTER_ROLES = ['investigator', 'supervisor', 'liaison', 'admin'] as const;
+export type ExporterRole = (typeof EXPORTER_ROLES)[number];
 
 /** Roles that may receive full identifiers in a package for a referred case. */
 export const FULL_ID_ROLES: readonly ExporterRole[] = ['liaison', 'supervisor'];

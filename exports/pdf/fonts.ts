@@ -23,7 +23,7 @@ export class FontMissingError extends Error {
  * RINGLENS_CJK_FONT may name another .ttc/.otf/.ttf (with RINGLENS_CJK_FONT_FAMILY for the face of a
  * collection); otherwise the Debian package's files are used.
  */
-export function locateCjkFont(env: NodeJS.ProcessEnv = process.env): CjkFont {
+export function locateCjkFont(env: NodeJS.ProcessEnv = process.env, fontDir = DEBIAN_DIR): CjkFont {
   const custom = env.RINGLENS_CJK_FONT?.trim();
   if (custom) {
     if (!existsSync(custom)) throw new FontMissingError(`RINGLENS_CJK_FONT points to ${custom}, which does not exist`);
@@ -31,8 +31,8 @@ export function locateCjkFont(env: NodeJS.ProcessEnv = process.env): CjkFont {
     const face = { file: custom, family };
     return { regular: face, bold: face };
   }
-  const regular = path.join(DEBIAN_DIR, 'NotoSansCJK-Regular.ttc');
-  const bold = path.join(DEBIAN_DIR, 'NotoSansCJK-Bold.ttc');
+  const regular = path.join(fontDir, 'NotoSansCJK-Regular.ttc');
+  const bold = path.join(fontDir, 'NotoSansCJK-Bold.ttc');
   if (!existsSync(regular)) {
     throw new FontMissingError(
       `no CJK font for the case report: ${regular} is missing. Install the Debian package fonts-noto-cjk (apt-get install -y fonts-noto-cjk; .ci/run does this) or set RINGLENS_CJK_FONT to a font file with Simplified Chinese glyphs`,
