@@ -110,7 +110,11 @@ export function buildPackageModel(
     link('treated', c.doctorRef, c.recipientRef ?? c.holderRef, c);
     link('prescribed-to', c.prescriberRef, c.institutionRef, c);
   }
-  for (const e of raw.entities) if (e.type === 'doctor') link('works-at', ref('doctor', e.key), ref('institution', e.institutionCode), null);
+  for (const e of raw.entities) {
+    if (e.type === 'doctor') link('works-at', ref('doctor', e.key), ref('institution', e.institutionCode), null);
+    // A member card's holder holds it even when no evidence claim names the holder.
+    if (e.type === 'card') link('holds', ref('person', e.holderIdNumber), ref('card', e.key), null);
+  }
   const linkList = [...links.values()].map((l, i) => ({ ...l, id: `L${String(i + 1).padStart(5, '0')}`, total: round2(l.total), fundPaid: round2(l.fundPaid) }));
 
   return {

@@ -206,7 +206,8 @@ function summary(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
     const x = M.left + i * (bw + 10);
     doc.rect(x, y, bw, 46).fillColor('#F5F1F1').fill();
     doc.font('cjk').fontSize(8.5).fillColor(GREY).text(k, x + 8, y + 6, { width: bw - 16 });
-    doc.font('cjk-bold').fontSize(13).fillColor(INK).text(v, x + 8, y + 21, { width: bw - 16, lineBreak: false, ellipsis: true });
+    doc.font('cjk-bold').fontSize(13).fillColor(INK);
+    doc.text(fit(doc, v, bw - 16), x + 8, y + 21, { width: bw - 16, lineBreak: false });
   });
   doc.y = y + 58;
 
@@ -232,14 +233,15 @@ function summary(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
 }
 
 function network(doc: Doc, m: PackageModel, positions: Positions, T: Tr, lang: Lang): void {
-  ensureSpace(doc, Math.min(CONTENT_W, 430) + 110);
+  // The picture takes what is left of the page when that is enough to read it, else a page of its own.
+  const room = A4.h - M.bottom - doc.y - 110;
+  if (room < 300) doc.addPage();
   heading(doc, T('二、关系网络图', '2. Network'));
   const members = m.entities.filter((e) => e.member);
   const shown = members.length >= 2 ? members : m.entities;
   const ids = new Set(shown.map((e) => e.ref));
   const links = m.links.filter((l) => ids.has(l.source) && ids.has(l.target));
-  const size = Math.min(CONTENT_W, 430);
-  ensureSpace(doc, size + 60);
+  const size = Math.min(CONTENT_W, 430, A4.h - M.bottom - doc.y - 60);
   const x0 = M.left + (CONTENT_W - size) / 2;
   const y0 = doc.y + 4;
   doc.rect(x0, y0, size, size).lineWidth(0.5).strokeColor(RULE).stroke();
@@ -255,7 +257,7 @@ function network(doc: Doc, m: PackageModel, positions: Positions, T: Tr, lang: L
   for (const l of links) {
     const a = at(l.source);
     const b = at(l.target);
-    doc.moveTo(a.x, a.y).lineTo(b.x, b.y).lineWidth(0.3 + Math.min(Math.log2(1 + l.claims) * 0.35, 2.5)).strokeColor('#9E9E9E').strokeOpacity(0.6).stroke();
+    doc.moveTo(a.x, a.y).lineTo(b.x, b.y).lineWidth(0.5 + Math.min(Math.log2(1 + l.claims) * 0.4, 2.5)).strokeColor('#8A8A8A').strokeOpacity(0.7).stroke();
   }
   doc.strokeOpacity(1);
   const degree = new Map<string, number>();
@@ -275,7 +277,9 @@ function network(doc: Doc, m: PackageModel, positions: Positions, T: Tr, lang: L
   for (const e of labelled) {
     const p = at(e.ref);
     const text = e.type === 'card' ? `${T('卡', 'card')}${e.key.slice(-4)}` : (e.name ?? e.key);
-    doc.text(text, p.x + radius(e) + 1.5, p.y - 3.5, { lineBreak: false });
+    // A light backing keeps labels readable where they cross links.
+    doc.rect(p.x + radius(e) + 1, p.y - 3.5, doc.widthOfString(text) + 1, doc.currentLineHeight()).fillColor('#FFFFFF').fillOpacity(0.75).fill();
+    doc.fillOpacity(1).fillColor(INK).text(text, p.x + radius(e) + 1.5, p.y - 3.5, { lineBreak: false });
   }
   // Legend.
   let lx = x0 + 8;
@@ -380,11 +384,11 @@ function claimsAppendix(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
   table(doc, [
     { title: T('结算号', 'Claim'), width: 70 },
     { title: T('时间', 'Settled'), width: 60 },
-    { title: T('类别', 'Kind'), width: 34 },
-    { title: T('卡号', 'Card'), width: 62 },
-    { title: T('持卡人/就诊人', 'Holder/recipient'), width: 62 },
-    { title: T('机构', 'Institution'), width: 82 },
-    { title: T('医生', 'Doctor'), width: 36 },
+    { title: T('类别', 'Kind'), width: 30 },
+    { title: T('卡号', 'Card'), width: 76 },
+    { title: T('持卡人/就诊人', 'Holder/recipient'), width: 60 },
+    { title: T('机构', 'Institution'), width: 78 },
+    { title: T('医生', 'Doctor'), width: 32 },
     { title: T('总额', 'Total'), width: 38, align: 'right' },
     { title: T('基金', 'Fund'), width: CONTENT_W - 444, align: 'right' },
   ], m.claims.map((c) => [
@@ -401,6 +405,20 @@ function claimsAppendix(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
   const total = m.claims.reduce((s, c) => s + c.total, 0);
   const fund = m.claims.reduce((s, c) => s + c.fundPaid, 0);
   paragraph(doc, `${T('合计', 'Total')}：${money(total)}，${T('基金支付', 'fund paid')} ${money(fund)}。${T('项目明细见证据工作簿“明细”表。', 'Item lines are in the evidence workbook.')}`, 8.5);
+}
+
+/** Cuts text to fit one line of `width` at the current font, ending in … (pdfkit would wrap it). */
+function fit(doc: Doc, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  const chars = Array.from(text);
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (doc.widthOfString(`${chars.slice(0, mid).join('')}…`) <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${chars.slice(0, lo).join('')}…`;
 }
 
 interface Column {
@@ -422,7 +440,7 @@ function table(doc: Doc, cols: Column[], rows: string[][], opts: { size?: number
     let x = M.left;
     doc.font('cjk-bold').fontSize(size).fillColor(INK);
     for (const c of cols) {
-      doc.text(c.title, x + pad, y + pad, { width: c.width - 2 * pad, align: c.align ?? 'left', lineBreak: false, ellipsis: true });
+      doc.text(fit(doc, c.title, c.width - 2 * pad), x + pad, y + pad, { width: c.width - 2 * pad, align: c.align ?? 'left', lineBreak: false });
       x += c.width;
     }
     doc.y = y + size + 2 * pad + 2;
@@ -443,7 +461,8 @@ function table(doc: Doc, cols: Column[], rows: string[][], opts: { size?: number
         doc.rect(x + pad, y + pad, Math.max((c.width - 2 * pad) * Number(v), 0.5), size).fillColor('#C98A8A').fill();
         doc.fillColor(INK);
       } else {
-        doc.text(v, x + pad, y + pad, opts.wrap ? { width: c.width - 2 * pad, align: c.align ?? 'left' } : { width: c.width - 2 * pad, align: c.align ?? 'left', lineBreak: false, ellipsis: true });
+        if (opts.wrap) doc.text(v, x + pad, y + pad, { width: c.width - 2 * pad, align: c.align ?? 'left' });
+        else doc.text(fit(doc, v, c.width - 2 * pad), x + pad, y + pad, { width: c.width - 2 * pad + 1, align: c.align ?? 'left', lineBreak: false });
       }
       x += c.width;
     });
