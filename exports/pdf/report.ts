@@ -112,30 +112,32 @@ function cover(doc: Doc, m: PackageModel, T: Tr, lang: Lang, fingerprint: string
   const c = m.bundle.case;
   doc.font('cjk').fontSize(10).fillColor(INK);
   doc.text(T('密级：内部', 'Classification: internal'), M.left, 48, { width: CONTENT_W / 2 });
-  doc.text(`${T('编号', 'No.')}：${m.caseNumber}`, M.left + CONTENT_W / 2, 48, { width: CONTENT_W / 2, align: 'right' });
+  doc.text(`${T('编号：', 'No. ')}${m.caseNumber}`, M.left + CONTENT_W / 2, 48, { width: CONTENT_W / 2, align: 'right' });
   doc.text(m.masking.level === 'full' ? T('个人信息：完整', 'Personal data: full') : T('个人信息：已脱敏', 'Personal data: masked'), M.left, 64, { width: CONTENT_W / 2 });
 
+  // Bureau and title flow: a long bureau name wraps and pushes the rest down.
   doc.font('cjk-bold').fontSize(lang === 'zh' ? 30 : 24).fillColor(RED);
   doc.text(m.bureau, M.left, 150, { width: CONTENT_W, align: 'center' });
-  doc.fontSize(lang === 'zh' ? 26 : 20).text(T('医保基金欺诈案件移送材料', 'Medical-Insurance Fund Fraud Case Referral'), M.left, 200, { width: CONTENT_W, align: 'center' });
-  doc.moveTo(M.left, 250).lineTo(A4.w - M.right, 250).lineWidth(2).strokeColor(RED).stroke();
-  doc.moveTo(M.left, 254).lineTo(A4.w - M.right, 254).lineWidth(0.6).strokeColor(RED).stroke();
-  doc.font('cjk').fontSize(11).fillColor(GREY).text(T('Medical-insurance fund fraud case referral package', '医保基金欺诈案件移送材料'), M.left, 264, { width: CONTENT_W, align: 'center' });
+  doc.fontSize(lang === 'zh' ? 26 : 20).text(T('医保基金欺诈案件移送材料', 'Medical-Insurance Fund Fraud Case Referral'), M.left, Math.max(doc.y + 12, 200), { width: CONTENT_W, align: 'center' });
+  const ruleY = Math.max(doc.y + 14, 250);
+  doc.moveTo(M.left, ruleY).lineTo(A4.w - M.right, ruleY).lineWidth(2).strokeColor(RED).stroke();
+  doc.moveTo(M.left, ruleY + 4).lineTo(A4.w - M.right, ruleY + 4).lineWidth(0.6).strokeColor(RED).stroke();
+  doc.font('cjk').fontSize(11).fillColor(GREY).text(T('Medical-insurance fund fraud case referral package', '医保基金欺诈案件移送材料'), M.left, ruleY + 14, { width: CONTENT_W, align: 'center' });
 
   const rows: [string, string][] = [
-    [T('案件编号', 'Case number'), m.hasCase ? m.caseNumber : `${m.caseNumber}（${T('未立案，按团伙导出', 'no case: exported from the ring')}）`],
+    [T('案件编号', 'Case number'), m.hasCase ? m.caseNumber : `${m.caseNumber}${T('（未立案，按团伙导出）', ' (no case: exported from the ring)')}`],
     [T('案件名称', 'Case title'), c?.title ?? `${say(FAMILY, r.family, lang)} ${r.ringId}`],
     [T('案件状态', 'Case status'), c ? say(CASE_STATUS, c.status, lang) : T('未立案', 'no case')],
-    [T('欺诈类型', 'Fraud type'), r.types.map((t) => say(FAMILY, t, lang)).filter((v, i, a) => a.indexOf(v) === i).join('、')],
-    [T('团伙编号', 'Ring'), `${r.ringId}（${T('风险评分', 'score')} ${r.score.toFixed(1)}）`],
+    [T('欺诈类型', 'Fraud type'), r.types.map((t) => say(FAMILY, t, lang)).filter((v, i, a) => a.indexOf(v) === i).join(T('、', ', '))],
+    [T('团伙编号', 'Ring'), `${r.ringId}${T('（风险评分 ', ' (score ')}${r.score.toFixed(1)}${T('）', ')')}`],
     [T('统筹区', 'Pooling region'), [r.regionName, r.region].filter(Boolean).join(' ') || '—'],
     [T('涉案期间', 'Period'), `${day(r.periodStart)} — ${day(r.periodEnd)}`],
-    [T('涉案金额', 'Amounts'), `${T('总额', 'total')} ${money(r.totalAmount)}，${T('基金支付', 'fund paid')} ${money(r.fundPaid)}`],
+    [T('涉案金额', 'Amounts'), `${T('总额', 'total')} ${money(r.totalAmount)}${T('，基金支付', ', fund paid')} ${money(r.fundPaid)}`],
     [T('立案日期', 'Case opened'), day(c?.createdAt)],
     [T('移送日期', 'Referred'), day(c?.history.find((e) => e.to === 'referred')?.at)],
-    [T('材料生成', 'Prepared'), `${minute(m.exportedAt)}${T('（北京时间）', ' (China time)')}，${m.exportedBy.user}（${m.exportedBy.role}）`],
+    [T('材料生成', 'Prepared'), `${minute(m.exportedAt)}${T('（北京时间），', ' (China time), ')}${m.exportedBy.user}${T('（', ' (')}${m.exportedBy.role}${T('）', ')')}`],
   ];
-  let y = 320;
+  let y = Math.max(doc.y + 40, 320);
   const labelW = 110;
   for (const [k, v] of rows) {
     doc.font('cjk-bold').fontSize(11).fillColor(INK).text(k, M.left + 30, y, { width: labelW });
@@ -145,11 +147,15 @@ function cover(doc: Doc, m: PackageModel, T: Tr, lang: Lang, fingerprint: string
     y += h + 12;
   }
 
-  y = Math.max(y + 16, 640);
-  doc.rect(M.left + 30, y, CONTENT_W - 60, 58).lineWidth(0.8).strokeColor(RED).stroke();
+  const note = maskingNote(m, T);
+  const signed = T(`本材料包经数字签名（Ed25519），可用 ringlens verify-export 核验。签名公钥指纹：${fingerprint.slice(0, 32)}…`, `The package is signed (Ed25519); check it with ringlens verify-export. Signing key fingerprint: ${fingerprint.slice(0, 32)}…`);
   doc.font('cjk').fontSize(9).fillColor(INK);
-  doc.text(maskingNote(m, T), M.left + 40, y + 8, { width: CONTENT_W - 80 });
-  doc.text(T(`本材料包经数字签名（Ed25519），可用 ringlens verify-export 核验。签名公钥指纹：${fingerprint.slice(0, 32)}…`, `The package is signed (Ed25519); check it with ringlens verify-export. Signing key fingerprint: ${fingerprint.slice(0, 32)}…`), M.left + 40, doc.y + 3, { width: CONTENT_W - 80 });
+  const boxW = CONTENT_W - 80;
+  const boxH = doc.heightOfString(note, { width: boxW }) + doc.heightOfString(signed, { width: boxW }) + 19;
+  y = Math.min(Math.max(y + 16, 640), 720 - boxH);
+  doc.rect(M.left + 30, y, CONTENT_W - 60, boxH).lineWidth(0.8).strokeColor(RED).stroke();
+  doc.text(note, M.left + 40, y + 8, { width: boxW });
+  doc.text(signed, M.left + 40, doc.y + 3, { width: boxW });
 
   doc.font('cjk').fontSize(12).fillColor(INK);
   doc.text(m.bureau, M.left, 735, { width: CONTENT_W - 30, align: 'right' });
@@ -220,7 +226,7 @@ function summary(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
   const rows = [...byRole.entries()].map(([k, list]) => {
     const [type, role] = k.split('|') as [ModelEntity['type'], string];
     const names = list.slice(0, 8).map((e) => entityLabel(e, lang));
-    return [say(ENTITY, type, lang), say(ROLE, role, lang), String(list.length), names.join('、') + (list.length > 8 ? ` ${T('等', 'and others')}` : '')];
+    return [say(ENTITY, type, lang), say(ROLE, role, lang), String(list.length), names.join(T('、', ', ')) + (list.length > 8 ? ` ${T('等', 'and others')}` : '')];
   });
   table(doc, [
     { title: T('类型', 'Type'), width: 70 },
@@ -229,7 +235,7 @@ function summary(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
     { title: T('成员（部分）', 'Members (first)'), width: CONTENT_W - 190 },
   ], rows, { wrap: true });
   const key = r.keyPersons.slice(0, 5);
-  if (key.length) paragraph(doc, `${T('关键人员（按团伙内结算网络中心度）', 'Key persons (by centrality in the ring’s claim network)')}：${key.map((k, i) => `${k.name}（${m.keyPersonRefs[i] ?? k.id}）`).join('、')}`, 9.5);
+  if (key.length) paragraph(doc, `${T('关键人员（按团伙内结算网络中心度）：', 'Key persons (by centrality in the ring’s claim network): ')}${key.map((k, i) => `${k.name}${T('（', ' (')}${m.keyPersonRefs[i] ?? k.id}${T('）', ')')}`).join(T('、', ', '))}`, 9.5);
 }
 
 function network(doc: Doc, m: PackageModel, positions: Positions, T: Tr, lang: Lang): void {
@@ -307,9 +313,9 @@ function evidence(doc: Doc, m: PackageModel, T: Tr): void {
   if (!ev.length) paragraph(doc, T('（无）', '(none)'));
   ev.forEach((e, i) => {
     const text = `${i + 1}. ${T(e.zh, e.en)}`;
-    const facts = Object.entries(e.facts).map(([k, v]) => `${k} = ${v}`).join('；');
+    const facts = Object.entries(e.facts).map(([k, v]) => `${k} = ${v}`).join(T('；', '; '));
     const refs = m.evidenceRefs[i] ?? [];
-    const detail = `${T('依据数据', 'Numbers')}：${facts || '—'}${refs.length ? `\n${T('涉及对象', 'Entities')}：${refs.slice(0, 30).join(' ')}${refs.length > 30 ? ` …（${refs.length}）` : ''}` : ''}`;
+    const detail = `${T('依据数据：', 'Numbers: ')}${facts || '—'}${refs.length ? `\n${T('涉及对象：', 'Entities: ')}${refs.slice(0, 30).join(' ')}${refs.length > 30 ? ` … (${refs.length})` : ''}` : ''}`;
     ensureSpace(doc, doc.heightOfString(text, { width: CONTENT_W }) + doc.heightOfString(detail, { width: CONTENT_W - 14 }) + 12);
     doc.font('cjk-bold').fontSize(10).fillColor(INK).text(text, M.left, doc.y, { width: CONTENT_W, lineGap: 2 });
     doc.font('cjk').fontSize(8.5).fillColor(GREY).text(detail, M.left + 14, doc.y + 1, { width: CONTENT_W - 14, lineGap: 1 });
@@ -328,10 +334,10 @@ function timeline(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
     events.push([last.settledAt, T(`末笔涉案结算 ${last.claimId}（${last.institutionName ?? ''}）`, `last settlement in evidence ${last.claimId} (${last.institutionName ?? ''})`)]);
   }
   const change: Record<string, string> = { new: T('首次发现', 'first detected'), grown: T('团伙扩大', 'grew'), shrunk: T('团伙缩小', 'shrank'), unchanged: T('再次确认', 'found again') };
-  for (const d of r.detections) events.push([d.at, `${T('检测运行', 'detection run')} ${d.runId}：${change[d.change] ?? d.change}${d.memberCount != null ? T(`，成员 ${d.memberCount}`, `, ${d.memberCount} members`) : ''}`]);
+  for (const d of r.detections) events.push([d.at, `${T('检测运行', 'detection run')} ${d.runId}${T('：', ': ')}${change[d.change] ?? d.change}${d.memberCount != null ? T(`，成员 ${d.memberCount}`, `, ${d.memberCount} members`) : ''}`]);
   for (const e of m.bundle.case?.history ?? []) {
     const what = e.kind === 'transition' ? `${T('状态', 'status')} ${say(CASE_STATUS, e.from, lang)} → ${say(CASE_STATUS, e.to, lang)}` : e.kind === 'created' ? T('立案', 'case opened') : e.kind === 'assigned' ? `${T('分派给', 'assigned to')} ${e.to ?? '—'}` : T('备注', 'note');
-    events.push([e.at, `${what}（${e.actor}）${e.note ? `：${e.note}` : ''}`]);
+    events.push([e.at, `${what}${T('（', ' (')}${e.actor}${T('）', ')')}${e.note ? `${T('：', ': ')}${e.note}` : ''}`]);
   }
   events.push([m.exportedAt, T(`生成移送材料（${m.exportedBy.user}）`, `referral package prepared (${m.exportedBy.user})`)]);
   events.sort((a, b) => a[0].localeCompare(b[0]));
@@ -394,7 +400,7 @@ function claimsAppendix(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
   ], m.claims.map((c) => [
     c.claimId,
     minute(c.settledAt),
-    say(CLAIM_KIND, c.kind, lang),
+    lang === 'zh' ? say(CLAIM_KIND, c.kind, lang) : ({ outpatient: 'outpt', inpatient: 'inpt', pharmacy: 'pharm' } as Record<string, string>)[c.kind] ?? c.kind,
     c.cardNo ?? '',
     c.recipientRef && c.recipientRef !== c.holderRef ? `${who(c.holderRef)}/${who(c.recipientRef)}` : who(c.holderRef),
     c.institutionName ?? c.institutionCode ?? '',
@@ -404,7 +410,7 @@ function claimsAppendix(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
   ]), { size: 6.5 });
   const total = m.claims.reduce((s, c) => s + c.total, 0);
   const fund = m.claims.reduce((s, c) => s + c.fundPaid, 0);
-  paragraph(doc, `${T('合计', 'Total')}：${money(total)}，${T('基金支付', 'fund paid')} ${money(fund)}。${T('项目明细见证据工作簿“明细”表。', 'Item lines are in the evidence workbook.')}`, 8.5);
+  paragraph(doc, `${T('合计：', 'Total: ')}${money(total)}${T('，基金支付 ', ', fund paid ')}${money(fund)}${T('。项目明细见证据工作簿“明细”表。', '. Item lines are in the evidence workbook.')}`, 8.5);
 }
 
 /** Cuts text to fit one line of `width` at the current font, ending in … (pdfkit would wrap it). */
