@@ -77,7 +77,7 @@ const LineSchema = z.object({
 
 const LinkSchema = z.object({
   id: str,
-  type: z.enum(['holds', 'used', 'settled-at', 'treated', 'prescribed-to', 'works-at']),
+  type: z.enum(['holds', 'used', 'settled-at', 'visited', 'treated', 'prescribed-to', 'works-at']),
   source: str,
   target: str,
   claims: z.number().int(),

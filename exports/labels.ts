@@ -45,6 +45,7 @@ export const LINK: Record<LinkType, { zh: string; en: string }> = {
   holds: { zh: '持有', en: 'holds' },
   used: { zh: '使用', en: 'used' },
   'settled-at': { zh: '结算于', en: 'settled at' },
+  visited: { zh: '就诊/购药', en: 'visited' },
   treated: { zh: '诊治', en: 'treated' },
   'prescribed-to': { zh: '处方流向', en: 'prescriptions filled at' },
   'works-at': { zh: '执业于', en: 'works at' },

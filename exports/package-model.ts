@@ -25,7 +25,7 @@ export interface ModelClaim extends ClaimInfo {
   doctorName: string | null;
 }
 
-export type LinkType = 'holds' | 'used' | 'settled-at' | 'treated' | 'prescribed-to' | 'works-at';
+export type LinkType = 'holds' | 'used' | 'settled-at' | 'visited' | 'treated' | 'prescribed-to' | 'works-at';
 
 export interface ModelLink {
   id: string;
@@ -107,6 +107,8 @@ export function buildPackageModel(
     link('holds', c.holderRef, c.cardRef, null);
     if (c.recipientRef && c.recipientRef !== c.holderRef) link('used', c.recipientRef, c.cardRef, c);
     link('settled-at', c.cardRef, c.institutionRef, c);
+    // The patient's own link to the institution: rings of patients (over-treatment, recruited) have no card members.
+    link('visited', c.recipientRef ?? c.holderRef, c.institutionRef, c);
     link('treated', c.doctorRef, c.recipientRef ?? c.holderRef, c);
     link('prescribed-to', c.prescriberRef, c.institutionRef, c);
   }

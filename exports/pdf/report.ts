@@ -488,8 +488,8 @@ function runningHeadAndFoot(doc: Doc, m: PackageModel, T: Tr): void {
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc.font('cjk').fontSize(8).fillColor(GREY);
-    doc.text(`${T('医保基金欺诈案件移送材料', 'Case referral')}  ${m.caseNumber}`, M.left, 34, { width: CONTENT_W / 2, lineBreak: false });
-    doc.text(m.masking.level === 'full' ? T('内部 · 含完整个人信息', 'Internal · full personal data') : T('内部 · 个人信息已脱敏', 'Internal · personal data masked'), M.left + CONTENT_W / 2, 34, { width: CONTENT_W / 2, align: 'right', lineBreak: false });
+    doc.text(fit(doc, `${T('医保基金欺诈案件移送材料', 'Case referral')}  ${m.caseNumber}`, CONTENT_W * 0.7), M.left, 34, { width: CONTENT_W * 0.7, lineBreak: false });
+    doc.text(m.masking.level === 'full' ? T('内部 · 含完整个人信息', 'Internal · full personal data') : T('内部 · 个人信息已脱敏', 'Internal · personal data masked'), M.left + CONTENT_W * 0.7, 34, { width: CONTENT_W * 0.3, align: 'right', lineBreak: false });
     doc.moveTo(M.left, 46).lineTo(A4.w - M.right, 46).lineWidth(0.4).strokeColor(RULE).stroke();
     doc.text(T(`第 ${i - range.start + 1} 页 共 ${range.count} 页`, `Page ${i - range.start + 1} of ${range.count}`), M.left, A4.h - 36, { width: CONTENT_W, align: 'center', lineBreak: false });
     doc.page.margins.bottom = bottom;
