@@ -7,6 +7,8 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
+# API uploads land here and the worker ingests them from here (a volume shared by both in docker-compose).
+RUN mkdir -p /uploads && chown node:node /uploads
 USER node
 EXPOSE 8080
 ENV RINGLENS_HOST=0.0.0.0 RINGLENS_PORT=8080

@@ -9,6 +9,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Some unit tests read a generated dataset; 5 s is too tight on a shared 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {

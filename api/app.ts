@@ -1,13 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import cors from 'cors';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { logger } from '../config/logger.ts';
 import type { Services } from '../runtime/services.ts';
+import { tokenConfig } from './auth/tokens.ts';
+import type { ApiDeps } from './deps.ts';
+import { docsRouter } from './docs-page.ts';
+import { buildOpenApi, API_PREFIX } from './openapi.ts';
+import { problemHandler, sendProblem } from './problem.ts';
 import { checkReadiness } from './readiness.ts';
+import { mountRoute, type AnyRoute } from './route.ts';
+import { allRoutes } from './routes/index.ts';
 
-export function createApp(services: Services): Express {
-  const app = express();
+export interface ApiOptions extends Partial<Omit<ApiDeps, 'services' | 'tokens'>> {
+  /** HS256 secret for tokens (≥ 32 bytes); without one a random secret is made (tokens die with the process) */
+  jwtSecret?: string | undefined;
+  accessTokenSeconds?: number;
+  refreshTokenSeconds?: number;
+}
+
+export function apiDeps(services: Services, opts: ApiOptions = {}): ApiDeps {
+  let secret = opts.jwtSecret;
+  if (!secret) {
+    logger().warn('RINGLENS_JWT_SECRET is not set: using a random secret, tokens will not survive a restart or work across instances');
+    secret = randomBytes(32).toString('base64url');
+  }
+  return {
+    services,
+    tokens: tokenConfig(secret, {
+      ...(opts.accessTokenSeconds ? { accessSeconds: opts.accessTokenSeconds } : {}),
+      ...(opts.refreshTokenSeconds ? { refreshSeconds: opts.refreshTokenSeconds } : {}),
+    }),
+    uploadDir: opts.uploadDir ?? path.join(os.tmpdir(), 'ringlens-uploads'),
+    uploadMaxBytes: opts.uploadMaxBytes ?? 2 * 1024 ** 3,
+    corsOrigins: opts.corsOrigins ?? [],
+    loginRateLimit: opts.loginRateLimit ?? { limit: 10, windowMs: 15 * 60_000 },
+    jsonLimit: opts.jsonLimit ?? '100kb',
+    validateResponses: opts.validateResponses ?? true,
+    redisTimeoutMs: opts.redisTimeoutMs ?? 3_000,
+  };
+}
+
+export interface RingLensApp extends Express {
+  routes: AnyRoute[];
+}
+
+export function createApp(services: Services, opts: ApiOptions = {}): RingLensApp {
+  const deps = apiDeps(services, opts);
+  const app = express() as RingLensApp;
   app.disable('x-powered-by');
-  app.use(pinoHttp({ logger: logger().child({ component: 'api' }), autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  // One proxy hop (the reverse proxy in front of us) may set X-Forwarded-For: audit and rate limits use it.
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: logger().child({ component: 'api' }),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // Request logs carry no headers (bearer tokens) and no query strings (ID numbers searched for):
+      // who read what is the audit trail's job, not the log's.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  // No upgrade-insecure-requests: the API is often reached over plain HTTP inside a bureau network or on localhost.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(cors({ origin: deps.corsOrigins.length ? deps.corsOrigins : false, credentials: false, maxAge: 600 }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
@@ -23,5 +85,20 @@ export function createApp(services: Services): Express {
     res.status(503).json({ status: 'not ready', reason, ...readiness });
   });
 
+  const routes = allRoutes(deps);
+  app.routes = routes;
+  const document = buildOpenApi(routes, '0.1.0');
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use(docsRouter());
+
+  const api = express.Router();
+  api.use(express.json({ limit: deps.jsonLimit, strict: true }));
+  for (const r of routes) mountRoute(api, r, deps);
+  api.use((req, res) => sendProblem(res, 404, `no route ${req.method} ${req.originalUrl.split('?')[0]}`));
+  app.use(API_PREFIX, api);
+  app.use((req, res) => sendProblem(res, 404, `no route ${req.method} ${req.originalUrl.split('?')[0]}`));
+  app.use(problemHandler);
   return app;
 }

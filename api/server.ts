@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../config/logger.ts';
 import type { Services } from '../runtime/services.ts';
-import { createApp } from './app.ts';
+import { createApp, type ApiOptions } from './app.ts';
 
 export interface ApiServer {
   server: Server;
@@ -10,8 +10,8 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export async function startApiServer(services: Services, host: string, port: number): Promise<ApiServer> {
-  const app = createApp(services);
+export async function startApiServer(services: Services, host: string, port: number, opts: ApiOptions = {}): Promise<ApiServer> {
+  const app = createApp(services, opts);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, (err?: Error) => (err ? reject(new Error(`cannot listen on ${host}:${port}: ${err.message}`)) : resolve(s)));
   });

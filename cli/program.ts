@@ -8,6 +8,7 @@ import { registerJobCommands } from './commands/jobs.ts';
 import { registerScoreCommands } from './commands/score.ts';
 import { registerServiceCommands } from './commands/services.ts';
 import { registerStackCommands } from './commands/stack.ts';
+import { registerUserCommands } from './commands/users.ts';
 
 export function buildProgram(): Command {
   const program = new Command('ringlens')
@@ -23,5 +24,6 @@ export function buildProgram(): Command {
   registerIngestCommands(program);
   registerDetectCommands(program);
   registerExportCommands(program);
+  registerUserCommands(program);
   return program;
 }

@@ -37,6 +37,15 @@ const EnvSchema = z.object({
   /** where export jobs write packages; default <cache>/exports */
   RINGLENS_EXPORT_DIR: optionalString,
   RINGLENS_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ringlens'),
+  /** HS256 secret for API tokens, at least 32 characters; the same on every API instance. */
+  RINGLENS_JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** comma-separated origins allowed to call the API from a browser (the workbench's origin when served elsewhere) */
+  RINGLENS_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  RINGLENS_UPLOAD_DIR: optionalString,
+  RINGLENS_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1_000_000).default(2048),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,8 +1,17 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import type { Neo4jConnection } from '../stack/neo4j-local.ts';
 
-export function createDriver(conn: Neo4jConnection): Driver {
+export interface DriverOptions {
+  /**
+   * How long a managed transaction keeps retrying while the server is away (driver default 30 s).
+   * Batch work wants the default; the API wants a quick 503 instead of a request hanging 30 s.
+   */
+  maxTransactionRetryTime?: number;
+}
+
+export function createDriver(conn: Neo4jConnection, opts: DriverOptions = {}): Driver {
   return neo4j.driver(conn.uri, neo4j.auth.basic(conn.user, conn.password), {
+    ...(opts.maxTransactionRetryTime !== undefined ? { maxTransactionRetryTime: opts.maxTransactionRetryTime } : {}),
     maxConnectionPoolSize: 50,
     connectionAcquisitionTimeout: 10_000,
     connectionTimeout: 5_000,

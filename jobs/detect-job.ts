@@ -10,6 +10,8 @@ export const DetectJobPayload = z.object({
   scope: DetectionScopeSchema.default({}),
   /** also write the detected-rings JSON here (on the worker's disk) */
   out: z.string().min(1).optional(),
+  /** who asked for the run (the API's user), kept with the job for its status page */
+  requestedBy: z.string().min(1).optional(),
 });
 export type DetectJobPayload = z.input<typeof DetectJobPayload>;
 

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Driver } from 'neo4j-driver';
 import { Redis } from 'ioredis';
-import { createDriver } from '../graph/driver.ts';
+import { createDriver, type DriverOptions } from '../graph/driver.ts';
 import { createQueue, redisConnection, QUEUES } from '../jobs/queues.ts';
 import type { StackConnections } from '../stack/stack.ts';
 
@@ -16,8 +16,8 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export function openServices(stack: StackConnections, prefix: string): Services {
-  const driver = createDriver(stack.neo4j);
+export function openServices(stack: StackConnections, prefix: string, driverOptions: DriverOptions = {}): Services {
+  const driver = createDriver(stack.neo4j, driverOptions);
   const redis = redisConnection(stack.redis.url);
   const redisProbe = new Redis(stack.redis.url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2_000 });
   // Connection errors surface through readiness; without a listener ioredis would print them raw.

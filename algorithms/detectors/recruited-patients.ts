@@ -19,6 +19,8 @@ export interface RecruitedParams extends CoVisitParams {
   minItemSimilarity: number;
   maxAmountCv: number;
   seed: number;
+  /** how many times a community that does not confirm is split again at a doubled resolution */
+  maxRefineDepth: number;
 }
 
 export const RECRUITED_DEFAULTS: RecruitedParams = {
@@ -31,6 +33,7 @@ export const RECRUITED_DEFAULTS: RecruitedParams = {
   minItemSimilarity: 0.7,
   maxAmountCv: 0.15,
   seed: 7,
+  maxRefineDepth: 3,
 };
 
 function itemSignature(set: ClaimSet, claim: number): string {
@@ -56,8 +59,38 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams = RECR
     if (k >= 0) visits[k]!.push(i);
   }
   const out: RingCandidate[] = [];
-  communities.forEach((members, k) => {
-    const claims = visits[k]!;
+  // A community can hold a ring together with its surroundings — at a busy clinic in a large dataset,
+  // Louvain's resolution limit leaves a 15-patient ring inside a 60-patient community whose group
+  // events then involve too small a share of it. A community that does not confirm as a whole is
+  // looked into at a doubled resolution, down to `maxRefineDepth` levels.
+  const pending = communities.map((members, k) => ({ members, claims: visits[k]!, depth: 0 }));
+  while (pending.length > 0) {
+    const { members, claims, depth } = pending.pop()!;
+    const ring = confirm(members, claims);
+    if (ring) {
+      out.push(ring);
+      continue;
+    }
+    if (depth >= p.maxRefineDepth || members.length < 2 * p.minMembers) continue;
+    const inside = new Set(members);
+    const sub = { source: [] as number[], target: [] as number[], weight: [] as number[] };
+    for (let e = 0; e < edges.source.length; e++) {
+      if (inside.has(edges.source[e]!) && inside.has(edges.target[e]!)) {
+        sub.source.push(edges.source[e]!);
+        sub.target.push(edges.target[e]!);
+        sub.weight.push(edges.weight[e]!);
+      }
+    }
+    const parts = ringCommunities(set.persons.id.length, sub, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed, resolution: 2 ** (depth + 1) });
+    if (parts.length === 1 && parts[0]!.length === members.length) continue;
+    for (const part of parts) {
+      const mine = new Set(part);
+      pending.push({ members: part, claims: claims.filter((i) => mine.has(patientOf(set, i))), depth: depth + 1 });
+    }
+  }
+  return out;
+
+  function confirm(members: number[], claims: number[]): RingCandidate | undefined {
     // Group events: per (institution, day-key), the claims of the community inside one window.
     const buckets = new Map<string, number[]>();
     for (const i of claims) {
@@ -144,9 +177,8 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams = RECR
     const frequent = ranked.filter(([person]) => medianGapAt(set, claims, person, institution) <= 4).length / ranked.length;
     evidence.push({ key: 'recruited.identity-checked', facts: { percent: Math.round(checked * 100) }, entities: [], weight: checked });
     const confidence = Math.min(1, 0.5 + 0.08 * days) * itemSimilarity * (1 - amountCv) * (0.3 + 0.7 * checked) * (1 - 0.6 * frequent);
-    out.push({ family: 'recruited-patients', members: m.list, claims: evidenceClaims.sort((a, b) => a - b), evidence, confidence });
-  });
-  return out;
+    return { family: 'recruited-patients', members: m.list, claims: evidenceClaims.sort((a, b) => a - b), evidence, confidence };
+  }
 }
 
 function medianGapAt(set: ClaimSet, claims: number[], person: number, institution: number): number {

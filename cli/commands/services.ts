@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { apiOptionsFromEnv } from '../../api/options.ts';
 import { startApiServer } from '../../api/server.ts';
 import { loadEnv } from '../../config/env.ts';
 import { logger } from '../../config/logger.ts';
@@ -10,18 +11,20 @@ import { parsePort, parsePositiveInt } from '../options.ts';
 import { onShutdown } from '../shutdown.ts';
 import { ingestProgressReporter } from '../progress.ts';
 import { ensureDemoData } from '../../runtime/demo-data.ts';
+import { listUsers } from '../../graph/users/users.ts';
 
 export function registerServiceCommands(program: Command): void {
   program
     .command('serve')
-    .description('start the HTTP API (/healthz, /readyz); connects to NEO4J_URI/REDIS_URL or the local instances')
+    .description('start the HTTP API (/api/v1, /openapi.json, /docs, /healthz, /readyz); connects to NEO4J_URI/REDIS_URL or the local instances')
     .option('--port <port>', 'port to listen on (default RINGLENS_PORT or 8080)', parsePort)
     .option('--host <host>', 'address to bind (default RINGLENS_HOST or 127.0.0.1)')
     .option('--instance <name>', 'local instances to use when the URLs are not set', 'default')
     .action(async (o: { port?: number; host?: string; instance: string }) => {
       const env = loadEnv();
-      const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX);
-      const api = await startApiServer(services, o.host ?? env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT);
+      // Requests give up after 3 s of Neo4j being away (503, Retry-After) instead of hanging in driver retries.
+      const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX, { maxTransactionRetryTime: 3_000 });
+      const api = await startApiServer(services, o.host ?? env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT, apiOptionsFromEnv(env));
       console.log(`RingLens API at ${api.url}  (readiness: ${api.url}/readyz)`);
       onShutdown(async () => {
         await api.close();
@@ -65,7 +68,7 @@ export function registerServiceCommands(program: Command): void {
         progress.stop();
       }
       const pool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix });
-      const api = await startApiServer(services, env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT);
+      const api = await startApiServer(services, env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT, apiOptionsFromEnv(env));
       cleanup = async () => {
         await api.close();
         await pool.close();
@@ -75,6 +78,9 @@ export function registerServiceCommands(program: Command): void {
       };
       console.log(`\nRingLens is up: ${api.url}   (readiness: ${api.url}/readyz)`);
       console.log(`Neo4j ${stack.neo4j.uri}   Redis ${stack.redis.url}`);
+      if ((await listUsers(services.driver)).length === 0) {
+        console.log(`No API users yet: create the first admin with \`npx ringlens users create admin --instance ${o.instance}\` (docs/api.md).`);
+      }
       console.log('Press Ctrl-C to stop everything.\n');
     });
 }

@@ -1,0 +1,78 @@
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { isRole, type Role } from '../../access/roles.ts';
+
+/**
+ * Access tokens are short (15 min) and stateless: every route checks signature, expiry and role.
+ * Refresh tokens (8 h) carry the user's tokenVersion; refreshing re-reads the user, so a disabled
+ * user, a changed role or a logout ends every session at the next refresh.
+ */
+export interface TokenConfig {
+  secret: Uint8Array;
+  issuer: string;
+  accessSeconds: number;
+  refreshSeconds: number;
+}
+
+export interface AccessClaims {
+  username: string;
+  role: Role;
+}
+
+export interface RefreshClaims {
+  username: string;
+  tokenVersion: number;
+}
+
+const AUDIENCE = { access: 'ringlens-api', refresh: 'ringlens-refresh' } as const;
+
+export function tokenConfig(secret: string, opts: Partial<Omit<TokenConfig, 'secret'>> = {}): TokenConfig {
+  if (Buffer.byteLength(secret) < 32) throw new Error('the JWT secret must be at least 32 bytes');
+  return { secret: new TextEncoder().encode(secret), issuer: 'ringlens', accessSeconds: 15 * 60, refreshSeconds: 8 * 3600, ...opts };
+}
+
+export async function issueTokens(cfg: TokenConfig, user: { username: string; role: Role; tokenVersion: number }) {
+  const now = Math.floor(Date.now() / 1000);
+  const accessToken = await new SignJWT({ role: user.role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(user.username)
+    .setIssuer(cfg.issuer)
+    .setAudience(AUDIENCE.access)
+    .setIssuedAt(now)
+    .setExpirationTime(now + cfg.accessSeconds)
+    .sign(cfg.secret);
+  const refreshToken = await new SignJWT({ ver: user.tokenVersion })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(user.username)
+    .setIssuer(cfg.issuer)
+    .setAudience(AUDIENCE.refresh)
+    .setIssuedAt(now)
+    .setExpirationTime(now + cfg.refreshSeconds)
+    .sign(cfg.secret);
+  return { accessToken, refreshToken, tokenType: 'Bearer' as const, expiresIn: cfg.accessSeconds, refreshExpiresIn: cfg.refreshSeconds };
+}
+
+export class TokenError extends Error {
+  override name = 'TokenError';
+}
+
+async function verify(cfg: TokenConfig, token: string, audience: string) {
+  try {
+    const { payload } = await jwtVerify(token, cfg.secret, { issuer: cfg.issuer, audience, algorithms: ['HS256'] });
+    return payload;
+  } catch (e) {
+    if (e instanceof errors.JWTExpired) throw new TokenError('token expired');
+    throw new TokenError('token invalid');
+  }
+}
+
+export async function verifyAccessToken(cfg: TokenConfig, token: string): Promise<AccessClaims> {
+  const p = await verify(cfg, token, AUDIENCE.access);
+  if (typeof p.sub !== 'string' || !isRole(p.role)) throw new TokenError('token invalid');
+  return { username: p.sub, role: p.role };
+}
+
+export async function verifyRefreshToken(cfg: TokenConfig, token: string): Promise<RefreshClaims> {
+  const p = await verify(cfg, token, AUDIENCE.refresh);
+  if (typeof p.sub !== 'string' || typeof p.ver !== 'number') throw new TokenError('token invalid');
+  return { username: p.sub, tokenVersion: p.ver };
+}

@@ -1,0 +1,24 @@
+import type { Services } from '../runtime/services.ts';
+import type { TokenConfig } from './auth/tokens.ts';
+
+/** Everything the HTTP layer needs from the process, passed in so tests can build the app directly. */
+export interface ApiDeps {
+  services: Services;
+  tokens: TokenConfig;
+  /** uploads are streamed here, one folder per upload, then ingested by a worker */
+  uploadDir: string;
+  uploadMaxBytes: number;
+  /** origins allowed by CORS; empty = same-origin only */
+  corsOrigins: string[];
+  /** login attempts per IP per window */
+  loginRateLimit: { limit: number; windowMs: number };
+  jsonLimit: string;
+  /**
+   * Parse every response through its zod schema before sending: fields the schema does not declare
+   * are dropped (nothing undocumented — say a password hash — can leak), and a response that does not
+   * match is a 500 and a log line instead of a silent drift from the OpenAPI document.
+   */
+  validateResponses: boolean;
+  /** Redis operations (queue adds, job reads) give up after this long with 503 */
+  redisTimeoutMs: number;
+}

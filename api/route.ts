@@ -1,0 +1,129 @@
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { z } from 'zod';
+import { maskerFor, type Masker } from '../access/masking.ts';
+import type { Role } from '../access/roles.ts';
+import { appendAudit, type AuditEventInput } from '../graph/audit/audit.ts';
+import { logger } from '../config/logger.ts';
+import type { ApiDeps } from './deps.ts';
+import { authenticate } from './auth/middleware.ts';
+import { fromZod, Problem } from './problem.ts';
+
+/**
+ * One declaration per route: method, path, who may call it, the zod schemas of its parameters,
+ * body and response, and the handler. The same declaration mounts the Express route, produces its
+ * OpenAPI operation (api/openapi.ts) and drives the role-matrix test — nothing can drift apart.
+ */
+
+export type Method = 'get' | 'post' | 'patch' | 'delete';
+
+export interface User {
+  username: string;
+  role: Role;
+}
+
+export type AuditInput = Pick<AuditEventInput, 'action' | 'target'> & Partial<Pick<AuditEventInput, 'subjects' | 'details' | 'outcome'>> & {
+  /** who acted, when there is no token yet (login) */
+  actor?: string;
+};
+
+export interface Ctx<P, Q, B> {
+  req: Request;
+  res: Response;
+  deps: ApiDeps;
+  user: User;
+  params: P;
+  query: Q;
+  body: B;
+  mask: Masker;
+  /** writes an AuditEvent for this request; awaited, so a read is never served unaudited */
+  audit(e: AuditInput): Promise<void>;
+}
+
+export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
+  method: Method;
+  /** Express syntax: /rings/:ringId */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** the roles allowed; 'public' routes need no token */
+  roles: readonly Role[] | 'public';
+  params?: P;
+  query?: Q;
+  body?: B;
+  response: { status: 200 | 201 | 202; schema: R; description: string };
+  /** further problem statuses this route can answer, besides the ones every route can */
+  problems?: number[];
+  /** audit actions this route writes (documented as x-audit) */
+  audit?: AuditEventInput['action'][];
+  /** extra middleware run before authentication (rate limits) */
+  before?: RequestHandler[];
+  /** a route that reads the request itself (file upload); documented by requestContent */
+  streamsBody?: { contentType: string; schema: z.ZodType; description: string };
+  handler(ctx: Ctx<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;
+}
+
+// Stored without its generics: the registry only needs the shape.
+export type AnyRoute = RouteDef<z.ZodType, z.ZodType, z.ZodType, z.ZodType>;
+
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(def: RouteDef<P, Q, B, R>): AnyRoute {
+  return def as unknown as AnyRoute;
+}
+
+export function clientIp(req: Request): string | null {
+  return req.ip ?? req.socket.remoteAddress ?? null;
+}
+
+export function auditFields(req: Request): Pick<AuditEventInput, 'ip' | 'userAgent' | 'method' | 'path'> {
+  return { ip: clientIp(req), userAgent: req.get('user-agent')?.slice(0, 300) ?? null, method: req.method, path: req.originalUrl.slice(0, 500) };
+}
+
+function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: 'params' | 'query' | 'body'): z.output<T> | undefined {
+  if (!schema) return undefined;
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) throw fromZod(where, r.error);
+  return r.data;
+}
+
+export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void {
+  const run = async (req: Request, res: Response, _next: NextFunction) => {
+    const user = route.roles === 'public' ? null : await authenticate(req, deps.tokens);
+    if (user && route.roles !== 'public' && !route.roles.includes(user.role)) {
+      throw new Problem(403, `${route.method.toUpperCase()} ${route.path} is not allowed for role ${user.role}`);
+    }
+    const params = parse(route.params, req.params, 'params');
+    const query = parse(route.query, req.query, 'query');
+    const body = route.streamsBody ? undefined : parse(route.body, req.body, 'body');
+    // Public routes (login, refresh) have no caller yet; they never read ctx.user and audit with an explicit actor.
+    const actor = user ?? { username: 'anonymous', role: 'admin' as Role };
+    const ctx: Ctx<unknown, unknown, unknown> = {
+      req,
+      res,
+      deps,
+      user: actor,
+      params,
+      query,
+      body,
+      // Public routes never return personal data; mask as strictly as possible anyway.
+      mask: maskerFor(user ? user.role : 'admin'),
+      audit: async (e) => {
+        const { actor: claimed, ...rest } = e;
+        await appendAudit(deps.services.driver, { outcome: 'success', ...rest, actor: user?.username ?? claimed ?? 'anonymous', role: user?.role ?? null, ...auditFields(req) });
+      },
+    };
+    const result = await route.handler(ctx);
+    if (res.headersSent) return;
+    let out = result;
+    if (deps.validateResponses) {
+      const checked = route.response.schema.safeParse(result);
+      if (!checked.success) {
+        logger().error({ route: route.operationId, issues: checked.error.issues.slice(0, 5) }, 'response does not match its schema');
+        throw new Error(`response of ${route.operationId} does not match its schema: ${checked.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      }
+      out = checked.data;
+    }
+    res.status(route.response.status).json(out);
+  };
+  router[route.method](route.path, ...(route.before ?? []), run);
+}

@@ -1,0 +1,13 @@
+import type { ApiDeps } from '../deps.ts';
+import type { AnyRoute } from '../route.ts';
+import { auditRoutes } from './audit.ts';
+import { authRoutes } from './auth.ts';
+import { ringRoutes } from './rings.ts';
+import { entityRoutes } from './entities.ts';
+import { caseRoutes } from './cases.ts';
+import { jobRoutes } from './jobs.ts';
+
+/** The route registry: every route of the API, in the order the docs list them. */
+export function allRoutes(deps: ApiDeps): AnyRoute[] {
+  return [...authRoutes(deps), ...ringRoutes(), ...entityRoutes(), ...caseRoutes(), ...jobRoutes(), ...auditRoutes()];
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { CASE_STATUSES } from '../../cases/workflow.ts';
+import { Username } from './auth.ts';
+import { CsvList, Cursor, Key, Limit, Page } from './common.ts';
+
+export const CaseStatusSchema = z.enum(CASE_STATUSES).meta({ id: 'CaseStatus' });
+const Note = z.string().trim().min(1).max(10_000);
+const VerdictLabel = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9:._-]*$/, 'lower-case letters, digits and : . _ - only')
+  .meta({ description: 'e.g. "hard-negative:nursing-home", "family:card-lending", "partial-members"' });
+
+export const CaseParams = z.object({ caseId: Key });
+
+export const CreateCaseBody = z
+  .object({ ringId: Key, title: z.string().trim().min(1).max(200).optional(), assignee: Username.optional(), note: Note.optional() })
+  .meta({ id: 'CreateCaseRequest' });
+export const AssignBody = z.object({ assignee: Username.nullable().meta({ description: 'null unassigns' }) }).meta({ id: 'AssignRequest' });
+export const TransitionBody = z
+  .object({
+    to: CaseStatusSchema,
+    note: Note.optional(),
+    labels: z.array(VerdictLabel).max(20).optional().meta({ description: 'verdict labels when confirming or dismissing; they feed ranking' }),
+  })
+  .meta({ id: 'TransitionRequest' });
+export const NoteBody = z.object({ note: Note }).meta({ id: 'NoteRequest' });
+
+export const CaseListQuery = z.object({
+  status: CsvList(CaseStatusSchema).optional(),
+  assignee: Username.optional(),
+  ringId: Key.optional(),
+  limit: Limit(50, 200),
+  cursor: Cursor.optional(),
+});
+
+export const CaseSchema = z
+  .object({
+    caseId: z.string(),
+    title: z.string(),
+    status: CaseStatusSchema,
+    assignee: z.string().nullable(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    verdict: z.string().nullable().meta({ description: 'fraud (confirmed) | false-positive (dismissed)' }),
+    verdictLabels: z.array(z.string()),
+    ring: z.object({ ringId: z.string(), family: z.string(), score: z.number(), status: z.string(), region: z.string().nullable(), fundPaid: z.number().nullable() }),
+    allowedTransitions: z.array(CaseStatusSchema).meta({ description: 'statuses the caller may move this case to' }),
+  })
+  .meta({ id: 'Case' });
+
+export const CaseEventSchema = z
+  .object({
+    eventId: z.string(),
+    at: z.string(),
+    actor: z.string(),
+    kind: z.enum(['created', 'assigned', 'transition', 'note']),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    assignee: z.string().nullable(),
+    note: z.string().nullable(),
+    labels: z.array(z.string()),
+  })
+  .meta({ id: 'CaseEvent' });
+
+export const CaseDetailSchema = CaseSchema.extend({ history: z.array(CaseEventSchema) }).meta({ id: 'CaseDetail' });
+export const CasePageSchema = Page(CaseSchema).meta({ id: 'CasePage' });

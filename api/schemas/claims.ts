@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { Masker } from '../../access/masking.ts';
+import type { ClaimRow } from '../../graph/queries/claims.ts';
+import { Cursor, IsoDate, Key, Limit, Money, Page } from './common.ts';
+
+export const ClaimQuery = z.object({
+  from: IsoDate.optional().meta({ description: 'settled on or after this date (Asia/Shanghai)' }),
+  until: IsoDate.optional().meta({ description: 'settled on or before this date' }),
+  kind: z.enum(['outpatient', 'inpatient', 'pharmacy']).optional(),
+  minAmount: z.coerce.number().min(0).optional().meta({ description: 'total at least (元)' }),
+  institution: Key.optional().meta({ description: 'institution code' }),
+  limit: Limit(50, 500),
+  cursor: Cursor.optional(),
+});
+
+const PersonRef = z.object({ idNumber: z.string(), name: z.string().nullable() });
+
+export const ClaimSchema = z
+  .object({
+    claimId: z.string(),
+    settledAt: z.string().nullable(),
+    kind: z.string().nullable(),
+    department: z.string().nullable(),
+    institution: z.object({ code: z.string(), name: z.string().nullable(), kind: z.string().nullable() }).nullable(),
+    doctorCode: z.string().nullable(),
+    prescriberCode: z.string().nullable(),
+    cardNo: z.string().nullable(),
+    holder: PersonRef.nullable().meta({ description: 'the card holder' }),
+    recipient: PersonRef.nullable().meta({ description: 'the person served, where recorded' }),
+    diagnosisCode: z.string().nullable(),
+    diagnosisName: z.string().nullable(),
+    admissionDate: z.string().nullable(),
+    dischargeDate: z.string().nullable(),
+    itemCount: z.number().nullable(),
+    total: Money.nullable(),
+    fundPaid: Money.nullable(),
+    selfPaid: Money.nullable(),
+    identityCheck: z.string().nullable(),
+  })
+  .meta({ id: 'Claim' });
+
+export const ClaimPageSchema = Page(ClaimSchema).meta({ id: 'ClaimPage' });
+
+const person = (p: ClaimRow['holder'], mask: Masker) => (p ? { idNumber: mask.idNumber(p.idNumber)!, name: mask.name(p.name) } : null);
+
+export function apiClaim(c: ClaimRow, mask: Masker): z.input<typeof ClaimSchema> {
+  return { ...c, cardNo: mask.cardNo(c.cardNo), holder: person(c.holder, mask), recipient: person(c.recipient, mask) };
+}
+
+export const claimSubjects = (rows: ClaimRow[]) => rows.flatMap((c) => [c.holder?.idNumber, c.recipient?.idNumber]).filter((x): x is string => !!x);

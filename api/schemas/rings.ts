@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { FAMILIES } from '../../algorithms/detectors/types.ts';
+import { RING_SORTS } from '../../graph/queries/rings.ts';
+import { CsvList, Cursor, IsoDate, Key, Limit, Money, Page } from './common.ts';
+import { GraphEdgeSchema, GraphNodeSchema } from './graph.ts';
+
+export const FamilySchema = z.enum(FAMILIES).meta({ id: 'RingFamily' });
+const sortKeys = Object.keys(RING_SORTS) as [string, ...string[]];
+export const RingSortSchema = z
+  .enum([...sortKeys, ...sortKeys.map((k) => `-${k}`)] as [string, ...string[]])
+  .default('-score')
+  .meta({ description: 'field to sort by; a leading - sorts descending (default -score)' });
+
+export const RingListQuery = z.object({
+  type: CsvList(FamilySchema).optional().meta({ description: 'families (comma-separated); a ring matches on its main or a supporting family' }),
+  minScore: z.coerce.number().min(0).max(100).optional(),
+  maxScore: z.coerce.number().min(0).max(100).optional(),
+  region: Key.optional().meta({ description: 'pooling region code' }),
+  institution: Key.optional().meta({ description: 'institution code that is a member of the ring' }),
+  from: IsoDate.optional().meta({ description: 'rings active on or after this date' }),
+  until: IsoDate.optional().meta({ description: 'rings active on or before this date' }),
+  minAmount: z.coerce.number().min(0).optional().meta({ description: 'fund-paid at least (元)' }),
+  maxAmount: z.coerce.number().min(0).optional(),
+  status: z.enum(['active', 'dissolved']).optional(),
+  run: Key.optional().meta({ description: 'rings found by this detection run' }),
+  sort: RingSortSchema,
+  limit: Limit(50, 200),
+  cursor: Cursor.optional(),
+});
+
+const Headline = z.object({ zh: z.string(), en: z.string() });
+
+export const RingSummarySchema = z
+  .object({
+    ringId: z.string(),
+    family: FamilySchema,
+    types: z.array(z.string()),
+    score: z.number(),
+    status: z.string(),
+    region: z.string().nullable(),
+    periodStart: z.string().nullable(),
+    periodEnd: z.string().nullable(),
+    claimCount: z.number().int(),
+    memberCount: z.number().int(),
+    totalAmount: Money,
+    fundPaid: Money,
+    firstRunId: z.string().nullable(),
+    lastRunId: z.string().nullable(),
+    updatedAt: z.string().nullable(),
+    headline: Headline.nullable().meta({ description: 'the strongest evidence sentence' }),
+    openCase: z.object({ caseId: z.string(), status: z.string() }).nullable(),
+    verdict: z.string().nullable().meta({ description: 'fraud | false-positive, from the case verdict' }),
+  })
+  .meta({ id: 'RingSummary' });
+
+export const RingPageSchema = Page(RingSummarySchema).meta({ id: 'RingPage' });
+
+export const RingMemberSchema = GraphNodeSchema.extend({ role: z.string() }).meta({ id: 'RingMember' });
+
+export const RingDetailSchema = RingSummarySchema.extend({
+  members: z.array(RingMemberSchema),
+  evidence: z.array(
+    z.object({
+      key: z.string(),
+      zh: z.string(),
+      en: z.string(),
+      facts: z.record(z.string(), z.union([z.string(), z.number()])),
+      entities: z.array(z.string()).meta({ description: '"type:key" of the entities the sentence speaks of (keys masked per role)' }),
+      weight: z.number(),
+    }),
+  ),
+  keyPersons: z.array(z.object({ key: z.string(), name: z.string().nullable(), centrality: z.number() })),
+  history: z.array(
+    z.object({
+      runId: z.string(),
+      at: z.string().nullable(),
+      change: z.string().meta({ description: 'new | grown | shrunk | unchanged | dissolved' }),
+      added: z.number().nullable(),
+      removed: z.number().nullable(),
+      score: z.number().nullable(),
+      memberCount: z.number().nullable(),
+      fundPaid: z.number().nullable(),
+    }),
+  ),
+  cases: z.array(z.object({ caseId: z.string(), status: z.string(), createdAt: z.string() })),
+}).meta({ id: 'RingDetail' });
+
+export const RingParams = z.object({ ringId: Key });
+
+export const RingGraphQuery = z.object({
+  maxNodes: Limit(500, 2000).meta({ description: 'node cap (default 500, at most 2000); members are kept first' }),
+  maxClaims: Limit(5000, 20000).meta({ description: 'evidence claims folded into edges (default 5000)' }),
+});
+
+export const RingGraphSchema = z
+  .object({
+    ringId: z.string(),
+    nodes: z.array(GraphNodeSchema),
+    edges: z.array(GraphEdgeSchema),
+    truncated: z.boolean().meta({ description: 'true when nodes or claims were cut by the limits' }),
+    claimsUsed: z.number().int(),
+    claimCount: z.number().int(),
+  })
+  .meta({ id: 'RingGraph' });

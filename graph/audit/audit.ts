@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import neo4j, { type Driver } from 'neo4j-driver';
+
+/**
+ * The audit trail: one AuditEvent node per login, read of personal data, case change and export.
+ * This module only ever CREATEs events and reads them; nothing in RingLens updates or deletes one
+ * (append-only by construction — see docs/api.md for what that does and does not guarantee).
+ */
+export const AUDIT_ACTIONS = [
+  'login',
+  'login-failed',
+  'logout',
+  'token-refresh',
+  'personal-data-read',
+  'case-create',
+  'case-assign',
+  'case-transition',
+  'case-note',
+  'export',
+  'run-trigger',
+  'ingest-upload',
+  'user-create',
+  'user-update',
+  'audit-read',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEventInput {
+  actor: string;
+  role: string | null;
+  action: AuditAction;
+  /** what was touched, e.g. "ring:R-0001", "case:C-…", "person:3205…" */
+  target: string | null;
+  /** natural keys of the persons whose data was shown (capped), so "who looked at X" can be answered */
+  subjects?: string[];
+  outcome: 'success' | 'failure';
+  ip: string | null;
+  userAgent: string | null;
+  method: string | null;
+  path: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEvent extends Omit<AuditEventInput, 'details' | 'subjects'> {
+  eventId: string;
+  at: string;
+  subjects: string[];
+  subjectsTruncated: boolean;
+  details: Record<string, unknown>;
+}
+
+export const MAX_SUBJECTS = 1_000;
+
+export async function appendAudit(driver: Driver, e: AuditEventInput): Promise<string> {
+  const eventId = randomUUID();
+  const subjects = [...new Set(e.subjects ?? [])];
+  await driver.executeQuery(
+    `CREATE (a:AuditEvent {eventId: $eventId, at: datetime(), actor: $actor, role: $role, action: $action, target: $target,
+       subjects: $subjects, subjectsTruncated: $truncated, outcome: $outcome, ip: $ip, userAgent: $userAgent, method: $method, path: $path, details: $details})`,
+    {
+      ...e,
+      eventId,
+      subjects: subjects.slice(0, MAX_SUBJECTS),
+      truncated: subjects.length > MAX_SUBJECTS,
+      details: JSON.stringify(e.details ?? {}),
+    },
+  );
+  return eventId;
+}
+
+export interface AuditQuery {
+  actor?: string | undefined;
+  action?: AuditAction | undefined;
+  target?: string | undefined;
+  subject?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  /** (at, eventId) of the last event of the previous page; pages go newest first */
+  after?: { at: string; eventId: string } | undefined;
+  limit: number;
+}
+
+export async function queryAudit(driver: Driver, q: AuditQuery): Promise<AuditEvent[]> {
+  const { records } = await driver.executeQuery(
+    `MATCH (a:AuditEvent)
+     WHERE ($actor IS NULL OR a.actor = $actor)
+       AND ($action IS NULL OR a.action = $action)
+       AND ($target IS NULL OR a.target = $target)
+       AND ($subject IS NULL OR $subject IN a.subjects)
+       AND ($since IS NULL OR a.at >= datetime($since))
+       AND ($until IS NULL OR a.at < datetime($until))
+       AND ($afterAt IS NULL OR a.at < datetime($afterAt) OR (a.at = datetime($afterAt) AND a.eventId < $afterId))
+     RETURN a.eventId AS eventId, toString(a.at) AS at, a.actor AS actor, a.role AS role, a.action AS action, a.target AS target,
+            coalesce(a.subjects, []) AS subjects, coalesce(a.subjectsTruncated, false) AS subjectsTruncated, a.outcome AS outcome,
+            a.ip AS ip, a.userAgent AS userAgent, a.method AS method, a.path AS path, a.details AS details
+     ORDER BY a.at DESC, a.eventId DESC
+     LIMIT $limit`,
+    {
+      actor: q.actor ?? null,
+      action: q.action ?? null,
+      target: q.target ?? null,
+      subject: q.subject ?? null,
+      since: q.since ?? null,
+      until: q.until ?? null,
+      afterAt: q.after?.at ?? null,
+      afterId: q.after?.eventId ?? null,
+      limit: neo4j.int(q.limit),
+    },
+    { routing: 'READ' },
+  );
+  return records.map((r) => {
+    const o = r.toObject() as AuditEvent & { details: string };
+    return { ...o, details: JSON.parse(o.details || '{}') as Record<string, unknown> };
+  });
+}

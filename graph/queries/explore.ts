@@ -1,0 +1,102 @@
+import neo4j, { type Driver } from 'neo4j-driver';
+import { LABEL_OF, nodeView, WALKABLE, type NodeType, type RawNode } from './nodes.ts';
+
+/**
+ * Exploration from any node: neighbourhood expansion (1–2 hops, type filters, a node cap) and the
+ * shortest connection between two nodes. Both walk only the claims graph's own relationships (and
+ * ring membership), never item lines or regions, which would connect everything to everything.
+ */
+
+export interface RawEdge {
+  id: string;
+  type: string;
+  source: string;
+  target: string;
+}
+
+const edgeView = (r: string) => `{id: elementId(${r}), type: type(${r}), source: elementId(startNode(${r})), target: elementId(endNode(${r}))}`;
+
+export interface Expansion {
+  origin: RawNode;
+  nodes: RawNode[];
+  edges: RawEdge[];
+  truncated: boolean;
+}
+
+export async function expandNode(driver: Driver, id: string, opts: { hops: 1 | 2; types?: NodeType[] | undefined; limit: number }): Promise<Expansion | null> {
+  const labels = opts.types?.length ? opts.types.map((t) => LABEL_OF[t]) : null;
+  const rels = WALKABLE.filter((t) => t !== 'HAS_MEMBER' || !labels || labels.includes('Ring')).join('|');
+  const originRes = await driver.executeQuery(`MATCH (n) WHERE elementId(n) = $id RETURN ${nodeView('n')} AS node`, { id }, { routing: 'READ' });
+  const origin = originRes.records[0]?.get('node') as RawNode | undefined;
+  if (!origin) return null;
+  const nodes = new Map<string, RawNode>();
+  const edges = new Map<string, RawEdge>();
+  let truncated = false;
+  let frontier = [id];
+  for (let hop = 1; hop <= opts.hops && frontier.length; hop++) {
+    const room = opts.limit - nodes.size;
+    if (room <= 0) {
+      truncated = true;
+      break;
+    }
+    // Neighbours not seen yet; one more than there is room for tells whether the cap cut anything.
+    const { records } = await driver.executeQuery(
+      `UNWIND $frontier AS fid
+       MATCH (f) WHERE elementId(f) = fid
+       MATCH (f)-[r:${rels}]-(m)
+       WHERE elementId(m) <> $origin AND NOT elementId(m) IN $seen AND ($labels IS NULL OR any(l IN labels(m) WHERE l IN $labels))
+       WITH m, collect(r)[0..20] AS rs
+       LIMIT $room
+       RETURN ${nodeView('m')} AS node, [r IN rs | ${edgeView('r')}] AS edges`,
+      { frontier, origin: id, seen: [...nodes.keys()], labels, room: neo4j.int(room + 1) },
+      { routing: 'READ', transactionConfig: { timeout: 15_000 } },
+    );
+    const found = records.map((r) => ({ node: r.get('node') as RawNode, edges: r.get('edges') as RawEdge[] }));
+    if (found.length > room) {
+      truncated = true;
+      found.length = room;
+    }
+    for (const f of found) {
+      nodes.set(f.node.id, f.node);
+      for (const e of f.edges) edges.set(e.id, e);
+    }
+    frontier = found.map((f) => f.node.id);
+  }
+  const keep = new Set([id, ...nodes.keys()]);
+  return { origin, nodes: [...nodes.values()], edges: [...edges.values()].filter((e) => keep.has(e.source) && keep.has(e.target)), truncated };
+}
+
+export interface Connection {
+  from: RawNode | null;
+  to: RawNode | null;
+  path: { nodes: RawNode[]; edges: RawEdge[] } | null;
+}
+
+export class PathTimeout extends Error {
+  override name = 'PathTimeout';
+}
+
+export async function shortestConnection(driver: Driver, from: string, to: string, maxHops: number, timeoutMs = 10_000): Promise<Connection> {
+  if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > 10) throw new RangeError('maxHops must be an integer 1..10');
+  const rels = WALKABLE.filter((t) => t !== 'HAS_MEMBER').join('|');
+  try {
+    const { records } = await driver.executeQuery(
+      `OPTIONAL MATCH (a) WHERE elementId(a) = $from
+       OPTIONAL MATCH (b) WHERE elementId(b) = $to
+       CALL (a, b) {
+         OPTIONAL MATCH p = shortestPath((a)-[:${rels}*..${maxHops}]-(b))
+         WHERE a IS NOT NULL AND b IS NOT NULL
+         RETURN p LIMIT 1
+       }
+       RETURN CASE WHEN a IS NULL THEN null ELSE ${nodeView('a')} END AS a, CASE WHEN b IS NULL THEN null ELSE ${nodeView('b')} END AS b,
+              CASE WHEN p IS NULL THEN null ELSE {nodes: [x IN nodes(p) | ${nodeView('x')}], edges: [r IN relationships(p) | ${edgeView('r')}]} END AS path`,
+      { from, to },
+      { routing: 'READ', transactionConfig: { timeout: timeoutMs } },
+    );
+    const r = records[0]!;
+    return { from: r.get('a') as RawNode | null, to: r.get('b') as RawNode | null, path: r.get('path') as Connection['path'] };
+  } catch (e) {
+    if (/TransactionTimedOut|terminated/i.test(String((e as { code?: string }).code ?? '') + String((e as Error).message))) throw new PathTimeout(`no answer within ${timeoutMs / 1000} s`);
+    throw e;
+  }
+}

@@ -1,0 +1,212 @@
+import neo4j, { type Driver } from 'neo4j-driver';
+import type { Family } from '../../algorithms/detectors/types.ts';
+import { nodeView, type RawNode } from './nodes.ts';
+
+/** Reads of detected rings for the investigation API: list, detail, history, drawable subgraph. */
+
+export const RING_SORTS = {
+  score: 'r.score',
+  fundPaid: 'r.fundPaid',
+  totalAmount: 'r.totalAmount',
+  memberCount: 'r.memberCount',
+  claimCount: 'r.claimCount',
+  periodEnd: "coalesce(r.periodEnd, '')",
+  ringId: 'r.ringId',
+} as const;
+export type RingSort = keyof typeof RING_SORTS;
+
+export interface RingFilters {
+  types?: string[] | undefined;
+  minScore?: number | undefined;
+  maxScore?: number | undefined;
+  region?: string | undefined;
+  institution?: string | undefined;
+  from?: string | undefined;
+  until?: string | undefined;
+  minAmount?: number | undefined;
+  maxAmount?: number | undefined;
+  status?: string | undefined;
+  run?: string | undefined;
+  /** only rings with a case referred to the police (or closed after referral): what liaisons see */
+  referredOnly?: boolean | undefined;
+}
+
+export interface RingSummary {
+  ringId: string;
+  family: Family;
+  types: string[];
+  score: number;
+  status: string;
+  region: string | null;
+  periodStart: string | null;
+  periodEnd: string | null;
+  claimCount: number;
+  memberCount: number;
+  totalAmount: number;
+  fundPaid: number;
+  firstRunId: string | null;
+  lastRunId: string | null;
+  updatedAt: string | null;
+  headline: { zh: string; en: string } | null;
+  openCase: { caseId: string; status: string } | null;
+  verdict: string | null;
+}
+
+const SUMMARY = `r.ringId AS ringId, r.family AS family, coalesce(r.types, [r.family]) AS types, r.score AS score, r.status AS status,
+  r.region AS region, r.periodStart AS periodStart, r.periodEnd AS periodEnd, r.claimCount AS claimCount, r.memberCount AS memberCount,
+  r.totalAmount AS totalAmount, r.fundPaid AS fundPaid, r.firstRunId AS firstRunId, r.lastRunId AS lastRunId, toString(r.updatedAt) AS updatedAt,
+  r.evidence AS evidence, r.verdict AS verdict,
+  [(c:Case)-[:ABOUT]->(r) WHERE c.status <> 'closed' | {caseId: c.caseId, status: c.status}][0] AS openCase`;
+
+function toSummary(o: Record<string, unknown>): RingSummary {
+  const { evidence, ...rest } = o as unknown as RingSummary & { evidence: string | null };
+  const first = evidence ? (JSON.parse(evidence) as { zh: string; en: string }[])[0] : undefined;
+  return { ...rest, headline: first ? { zh: first.zh, en: first.en } : null, openCase: rest.openCase ?? null, verdict: rest.verdict ?? null };
+}
+
+export async function listRings(
+  driver: Driver,
+  f: RingFilters,
+  sort: { field: RingSort; desc: boolean },
+  after: [string | number, string] | undefined,
+  limit: number,
+): Promise<RingSummary[]> {
+  const key = RING_SORTS[sort.field];
+  const cmp = sort.desc ? '<' : '>';
+  const { records } = await driver.executeQuery(
+    `MATCH (r:Ring)
+     WHERE ($types IS NULL OR any(t IN coalesce(r.types, [r.family]) WHERE t IN $types))
+       AND ($minScore IS NULL OR r.score >= $minScore) AND ($maxScore IS NULL OR r.score <= $maxScore)
+       AND ($region IS NULL OR r.region = $region)
+       AND ($status IS NULL OR r.status = $status)
+       AND ($from IS NULL OR r.periodEnd >= $from) AND ($until IS NULL OR r.periodStart <= $until)
+       AND ($minAmount IS NULL OR r.fundPaid >= $minAmount) AND ($maxAmount IS NULL OR r.fundPaid <= $maxAmount)
+       AND ($institution IS NULL OR EXISTS { (r)-[:HAS_MEMBER]->(:Institution {code: $institution}) })
+       AND ($run IS NULL OR EXISTS { (:DetectionRun {runId: $run})-[:FOUND]->(r) })
+       AND (NOT $referredOnly OR EXISTS { (c:Case)-[:ABOUT]->(r) WHERE c.status IN ['referred', 'closed'] })
+       AND ($afterValue IS NULL OR ${key} ${cmp} $afterValue OR (${key} = $afterValue AND r.ringId > $afterId))
+     WITH r ORDER BY ${key} ${sort.desc ? 'DESC' : 'ASC'}, r.ringId ASC LIMIT $limit
+     RETURN ${SUMMARY}`,
+    {
+      types: f.types?.length ? f.types : null,
+      minScore: f.minScore ?? null,
+      maxScore: f.maxScore ?? null,
+      region: f.region ?? null,
+      status: f.status ?? null,
+      from: f.from ?? null,
+      until: f.until ?? null,
+      minAmount: f.minAmount ?? null,
+      maxAmount: f.maxAmount ?? null,
+      institution: f.institution ?? null,
+      run: f.run ?? null,
+      referredOnly: f.referredOnly ?? false,
+      afterValue: after?.[0] ?? null,
+      afterId: after?.[1] ?? null,
+      limit: neo4j.int(limit),
+    },
+    { routing: 'READ' },
+  );
+  return records.map((r) => toSummary(r.toObject()));
+}
+
+export const sortValue = (r: RingSummary, field: RingSort): string | number =>
+  field === 'periodEnd' ? (r.periodEnd ?? '') : (r[field] as string | number);
+
+export interface RingMember extends RawNode {
+  role: string;
+}
+
+export interface RingHistoryEntry {
+  runId: string;
+  at: string | null;
+  change: string;
+  added: number | null;
+  removed: number | null;
+  score: number | null;
+  memberCount: number | null;
+  fundPaid: number | null;
+}
+
+export interface RingDetail extends RingSummary {
+  members: RingMember[];
+  evidence: { key: string; zh: string; en: string; facts: Record<string, string | number>; entities: string[]; weight: number }[];
+  keyPersons: { id: string; name: string; centrality: number }[];
+  history: RingHistoryEntry[];
+  cases: { caseId: string; status: string; createdAt: string }[];
+}
+
+export async function getRing(driver: Driver, ringId: string): Promise<RingDetail | null> {
+  const { records } = await driver.executeQuery(
+    `MATCH (r:Ring {ringId: $ringId})
+     RETURN ${SUMMARY}, r.keyPersons AS keyPersons,
+       [(r)-[m:HAS_MEMBER]->(e) | ${nodeView('e', 'role: m.role')}] AS members,
+       [(d:DetectionRun)-[f:FOUND]->(r) | {runId: d.runId, at: toString(d.startedAt), change: f.change, added: f.added, removed: f.removed,
+          score: f.score, memberCount: f.memberCount, fundPaid: f.fundPaid}]
+       + [(d:DetectionRun)-[:DISSOLVED]->(r) | {runId: d.runId, at: toString(d.startedAt), change: 'dissolved', added: null, removed: null,
+          score: null, memberCount: null, fundPaid: null}] AS history,
+       [(c:Case)-[:ABOUT]->(r) | {caseId: c.caseId, status: c.status, createdAt: toString(c.createdAt)}] AS cases`,
+    { ringId },
+    { routing: 'READ' },
+  );
+  const rec = records[0];
+  if (!rec) return null;
+  const o = rec.toObject();
+  const summary = toSummary(o);
+  const members = (o.members as RingMember[]).sort((a, b) => a.type.localeCompare(b.type) || a.role.localeCompare(b.role) || a.key.localeCompare(b.key));
+  const history = (o.history as RingHistoryEntry[]).sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || a.runId.localeCompare(b.runId));
+  return {
+    ...summary,
+    members,
+    evidence: o.evidence ? JSON.parse(o.evidence as string) : [],
+    keyPersons: o.keyPersons ? JSON.parse(o.keyPersons as string) : [],
+    history,
+    cases: (o.cases as RingDetail['cases']).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+  };
+}
+
+export async function ringReferred(driver: Driver, ringId: string): Promise<boolean> {
+  const { records } = await driver.executeQuery(
+    `MATCH (r:Ring {ringId: $ringId}) RETURN EXISTS { (c:Case)-[:ABOUT]->(r) WHERE c.status IN ['referred', 'closed'] } AS referred`,
+    { ringId },
+    { routing: 'READ' },
+  );
+  return records[0]?.get('referred') === true;
+}
+
+/** The raw material of a ring's drawing: its members, and per evidence claim the entities it joins. */
+export interface RingGraphMaterial {
+  members: RingMember[];
+  claimLinks: { card: RawNode | null; institution: RawNode | null; doctor: RawNode | null; recipient: RawNode | null; prescriber: RawNode | null; holder: RawNode | null; fundPaid: number }[];
+  claimCount: number;
+}
+
+export async function ringGraphMaterial(driver: Driver, ringId: string, claimCap: number): Promise<RingGraphMaterial | null> {
+  const { records } = await driver.executeQuery(
+    `MATCH (r:Ring {ringId: $ringId})
+     CALL (r) {
+       MATCH (r)-[:EVIDENCED_BY]->(c:Claim)
+       WITH c LIMIT $claimCap
+       OPTIONAL MATCH (c)-[:CHARGED_TO]->(card:Card)
+       OPTIONAL MATCH (holder:Person)-[:HOLDS]->(card)
+       OPTIONAL MATCH (c)-[:AT]->(i:Institution)
+       OPTIONAL MATCH (c)-[:BY]->(d:Doctor)
+       OPTIONAL MATCH (c)-[:FOR]->(p:Person)
+       OPTIONAL MATCH (c)-[:PRESCRIBED_BY]->(pd:Doctor)
+       WITH c, card, i, d, p, pd, head(collect(holder)) AS holder
+       RETURN collect({
+         card: CASE WHEN card IS NULL THEN null ELSE ${nodeView('card')} END,
+         institution: CASE WHEN i IS NULL THEN null ELSE ${nodeView('i')} END,
+         doctor: CASE WHEN d IS NULL THEN null ELSE ${nodeView('d')} END,
+         recipient: CASE WHEN p IS NULL THEN null ELSE ${nodeView('p')} END,
+         prescriber: CASE WHEN pd IS NULL THEN null ELSE ${nodeView('pd')} END,
+         holder: CASE WHEN holder IS NULL THEN null ELSE ${nodeView('holder')} END,
+         fundPaid: coalesce(c.fundPaid, 0.0)}) AS claimLinks
+     }
+     RETURN [(r)-[m:HAS_MEMBER]->(e) | ${nodeView('e', 'role: m.role')}] AS members, claimLinks, COUNT { (r)-[:EVIDENCED_BY]->() } AS claimCount`,
+    { ringId, claimCap: neo4j.int(claimCap) },
+    { routing: 'READ' },
+  );
+  const rec = records[0];
+  if (!rec) return null;
+  return rec.toObject() as RingGraphMaterial;
+}
