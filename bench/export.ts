@@ -19,7 +19,7 @@ import { migrate } from '../graph/migrate.ts';
 import { runIngest } from '../ingest/run-ingest.ts';
 import { runExport, type ExportJobResult } from '../jobs/export-job.ts';
 import { ensureStack, stopStack } from '../stack/stack.ts';
-import { writeCaseNode } from '../test/fixtures/case-node.ts';
+import { openCaseAt } from '../test/fixtures/case-node.ts';
 
 const { values } = parseArgs({ options: { claims: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '7' }, runs: { type: 'string', default: '3' }, reuse: { type: 'boolean', default: false }, out: { type: 'string' } } });
 const env = loadEnv();
@@ -52,9 +52,8 @@ try {
   const targets = [await pick('r.claimCount DESC, r.memberCount DESC, r.ringId'), await pick('r.memberCount DESC, r.claimCount DESC, r.ringId')];
   if (targets[1]!.ringId === targets[0]!.ringId) targets.pop();
   for (const [i, ring] of targets.entries()) {
-    const caseId = `C-BENCH-${ring.ringId}`;
-    const exists = await driver.executeQuery('MATCH (c:Case {caseId: $caseId}) RETURN count(c) AS n', { caseId });
-    if (Number(exists.records[0]!.get('n')) === 0) await writeCaseNode(driver, { caseId, ringId: ring.ringId, status: 'referred' });
+    const open = await driver.executeQuery("MATCH (c:Case {status: 'referred'})-[:ABOUT]->(:Ring {ringId: $ringId}) RETURN c.caseId AS caseId", { ringId: ring.ringId });
+    const caseId = (open.records[0]?.get('caseId') as string | undefined) ?? (await openCaseAt(driver, { ringId: ring.ringId, status: 'referred' }));
     const file = i === 0 ? out : out.replace(/\.zip$/, '-most-members.zip');
     console.log(`\n${i === 0 ? 'largest ring (most evidence claims)' : 'ring with the most members'} ${ring.ringId} (${ring.family}): ${ring.members} members, ${ring.claims} evidence claims; exporting case ${caseId} as liaison (full data)`);
     const results: ExportJobResult[] = [];

@@ -1,13 +1,13 @@
+import type { Driver } from 'neo4j-driver';
 import { logger } from '../config/logger.ts';
+import { appendAudit } from '../graph/audit/audit.ts';
 import type { MaskingDecision } from './masking.ts';
 
 /**
  * Every export is audited: who exported which case, when, with which masking, and the package's
- * hash. The event has the shape of the audit trail of issue 6 (AuditEventInput of
- * graph/audit/audit.ts on branch api, action 'export'). That module is not on this branch yet, so
- * the default sink below writes the event to the structured log; once branch api is merged, the
- * export job's caller passes `(e) => appendAudit(driver, e)` as the sink (see jobs/export-job.ts,
- * EXPORT_AUDIT_HOOK) and the event lands in Neo4j as an (:AuditEvent).
+ * hash. The event is an AuditEventInput of the audit trail (graph/audit/audit.ts, action 'export');
+ * the export job appends it to Neo4j by default (auditTrailSink). Other sinks exist for tests and
+ * benches; logExportAudit only logs.
  */
 export interface ExportAuditEvent {
   actor: string;
@@ -36,7 +36,14 @@ export interface ExportAuditEvent {
 
 export type ExportAuditSink = (event: ExportAuditEvent) => Promise<void>;
 
-/** Default sink until the audit trail of issue 6 is on main: one structured log line per export. */
+/** The audit trail in Neo4j: one (:AuditEvent {action: 'export'}) per export attempt. */
+export const auditTrailSink =
+  (driver: Driver): ExportAuditSink =>
+  async (event) => {
+    await appendAudit(driver, event);
+  };
+
+/** A structured log line per export, for tools that run without the audit trail. */
 export const logExportAudit: ExportAuditSink = async (event) => {
   logger().info({ audit: true, ...event, subjectCount: event.subjects.length, subjects: undefined }, `audit: export ${event.outcome} ${event.target} by ${event.actor}`);
 };

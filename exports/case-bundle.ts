@@ -1,4 +1,7 @@
+import type { CaseStatus } from '../cases/workflow.ts';
 import type { EvidenceRecord } from '../detection/ring-record.ts';
+
+export type { CaseStatus };
 
 /**
  * Everything an export package is built from, loaded once from Neo4j (graph/exports/load-case-bundle.ts)
@@ -6,7 +9,6 @@ import type { EvidenceRecord } from '../detection/ring-record.ts';
  * functions of a bundle and can be tested, masked and benchmarked without a database.
  */
 
-export type CaseStatus = 'new' | 'investigating' | 'confirmed' | 'dismissed' | 'referred' | 'closed';
 
 export interface CaseEventInfo {
   at: string;
@@ -17,7 +19,7 @@ export interface CaseEventInfo {
   note: string | null;
 }
 
-/** The case as issue 6 stores it ((:Case)-[:ABOUT]->(:Ring), history as (:CaseEvent) nodes). */
+/** The case as graph/cases/cases.ts stores it ((:Case)-[:ABOUT]->(:Ring), history as (:CaseEvent) nodes). */
 export interface CaseInfo {
   caseId: string;
   title: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_STATUSES } from '../cases/workflow.ts';
 import type { PackageModel } from './package-model.ts';
 
 /**
@@ -104,7 +105,7 @@ export const CaseJsonSchema = z.object({
     .object({
       caseId: str,
       title: str,
-      status: z.enum(['new', 'investigating', 'confirmed', 'dismissed', 'referred', 'closed']),
+      status: z.enum(CASE_STATUSES),
       assignee: nstr,
       createdBy: nstr,
       createdAt: nstr,

@@ -1,3 +1,5 @@
+import { maskAddress, maskBirthDate, maskCardNo, maskIdNumber, maskName } from '../access/masking.ts';
+import { ROLES, type Role } from '../access/roles.ts';
 import type { CaseBundle, CaseStatus, EntityInfo } from './case-bundle.ts';
 
 /**
@@ -10,10 +12,11 @@ import type { CaseBundle, CaseStatus, EntityInfo } from './case-bundle.ts';
  * birth date year only, address the first 6 characters. Doctors and institutions act in a
  * professional capacity and are never masked; the evidence is about them.
  *
- * Roles mirror access/roles.ts of issue 6 (branch api); after that merges this type should import it.
+ * The masking formats are the workbench's (access/masking.ts); which roles see what in the workbench
+ * is a different table (there supervisors see masked data: they steer from aggregates).
  */
-export const EXPORTER_ROLES = ['investigator', 'supervisor', 'liaison', 'admin'] as const;
-export type ExporterRole = (typeof EXPORTER_ROLES)[number];
+export const EXPORTER_ROLES = ROLES;
+export type ExporterRole = Role;
 
 /** Roles that may receive full identifiers in a package for a referred case. */
 export const FULL_ID_ROLES: readonly ExporterRole[] = ['liaison', 'supervisor'];
@@ -40,21 +43,7 @@ export function decideMasking(caseStatus: CaseStatus | null, exporterRole: Expor
   return { ...base, level: 'full', reason: 'referred-case-authorized-role', maskedFields: [] };
 }
 
-const stars = (n: number) => '*'.repeat(Math.max(n, 0));
-
-/** Keeps the first `head` and last `tail` characters (code points, so Chinese names work). */
-function keepEnds(value: string, head: number, tail: number): string {
-  const chars = Array.from(value);
-  if (chars.length <= head + tail) return chars.length <= 1 ? stars(chars.length) : chars[0] + stars(chars.length - 1);
-  return chars.slice(0, head).join('') + stars(chars.length - head - tail) + (tail ? chars.slice(-tail).join('') : '');
-}
-
-/** The same formats as the workbench's masking (access/masking.ts on branch api). */
-export const maskName = (name: string) => keepEnds(name, 1, 0);
-export const maskIdNumber = (id: string) => keepEnds(id, 6, 4);
-export const maskCardNo = (cardNo: string) => keepEnds(cardNo, 0, 4);
-export const maskAddress = (address: string) => keepEnds(address, 6, 0);
-export const maskBirthDate = (date: string) => (/^\d{4}/.test(date) ? `${date.slice(0, 4)}-**-**` : stars(date.length));
+export { maskAddress, maskBirthDate, maskCardNo, maskIdNumber, maskName };
 
 const opt = (f: (v: string) => string) => (v: string | null) => (v === null ? null : f(v));
 

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
 import type { Env } from '../config/env.ts';
-import { logExportAudit, type ExportAuditSink } from '../exports/audit-hook.ts';
+import { auditTrailSink, type ExportAuditSink } from '../exports/audit-hook.ts';
 import { buildCasePackage, exportDirFor, keyDirFor, type ExportProgress } from '../exports/build-package.ts';
 import { EXPORTER_ROLES } from '../exports/masking.ts';
 import { sha256 } from '../exports/package/manifest.ts';
-import { loadCaseBundle } from '../graph/exports/load-case-bundle.ts';
+import { BundleNotFound, loadCaseBundle } from '../graph/exports/load-case-bundle.ts';
+import { FontMissingError } from '../exports/pdf/fonts.ts';
 
 /**
  * A case export as a BullMQ job (queue `export`): load the case bundle from Neo4j, build and sign the
@@ -49,15 +50,10 @@ export interface ExportJobResult {
   keyFingerprint: string;
 }
 
-/**
- * The hook for the audit trail: until issue 6's appendAudit is on main the default sink logs the
- * event; pass `audit` to route it elsewhere (the API will pass appendAudit).
- */
-export const EXPORT_AUDIT_HOOK: ExportAuditSink = logExportAudit;
-
 export interface ExportDeps {
   driver: Driver;
   env: Env;
+  /** where the audit event goes; default the audit trail in Neo4j */
   audit?: ExportAuditSink;
   onProgress?: (p: ExportJobProgress) => void;
 }
@@ -70,7 +66,7 @@ export function parseExportPayload(data: unknown, what = 'export'): z.output<typ
 
 export async function runExport(payload: ExportJobPayload, deps: ExportDeps): Promise<ExportJobResult> {
   const p = parseExportPayload(payload);
-  const audit = deps.audit ?? EXPORT_AUDIT_HOOK;
+  const audit = deps.audit ?? auditTrailSink(deps.driver);
   const progress = deps.onProgress ?? (() => {});
   const exportId = p.exportId ?? randomUUID();
   const target = p.caseId ? `case:${p.caseId}` : `ring:${p.ringId}`;
@@ -137,16 +133,28 @@ export async function runExport(payload: ExportJobPayload, deps: ExportDeps): Pr
 }
 
 export async function processExportJob(job: Job, driver: Driver, env: Env, audit?: ExportAuditSink): Promise<ExportJobResult> {
-  const payload = parseExportPayload(job.data, `export job ${job.id}`);
+  // What retrying cannot fix fails at once (and is audited once): a bad payload, a case or ring that
+  // does not exist, a machine without the CJK font. Everything else (Neo4j away) is retried.
+  let payload: z.output<typeof ExportJobPayload>;
+  try {
+    payload = parseExportPayload(job.data, `export job ${job.id}`);
+  } catch (err) {
+    throw new UnrecoverableError((err as Error).message);
+  }
   let last = -1;
-  return runExport({ ...payload, exportId: payload.exportId ?? `job-${job.id}` }, {
-    driver,
-    env,
-    ...(audit ? { audit } : {}),
-    onProgress: (p) => {
-      if (p.percent === last) return;
-      last = p.percent;
-      void job.updateProgress(p);
-    },
-  });
+  try {
+    return await runExport({ ...payload, exportId: payload.exportId ?? `job-${job.id}` }, {
+      driver,
+      env,
+      ...(audit ? { audit } : {}),
+      onProgress: (p) => {
+        if (p.percent === last) return;
+        last = p.percent;
+        void job.updateProgress(p);
+      },
+    });
+  } catch (err) {
+    if (err instanceof BundleNotFound || err instanceof FontMissingError) throw new UnrecoverableError(err.message);
+    throw err;
+  }
 }

@@ -22,7 +22,7 @@ export interface WorkerPoolOptions {
   prefix: string;
   concurrency?: number;
   env?: Env;
-  /** where export jobs record their audit events; default the EXPORT_AUDIT_HOOK of jobs/export-job.ts */
+  /** where export jobs record their audit events; default the audit trail in Neo4j */
   exportAudit?: ExportAuditSink;
 }
 

@@ -20,7 +20,7 @@ export class BundleNotFound extends Error {
 
 export type BundleTarget = { caseId: string } | { ringId: string };
 
-/** The Case node as issue 6 (branch api, graph/cases/cases.ts) writes it; read only through this query. */
+/** The Case node as graph/cases/cases.ts writes it; exports read it only through this query. */
 const CASE_QUERY = `
 MATCH (c:Case {caseId: $caseId})-[:ABOUT]->(r:Ring)
 RETURN c.caseId AS caseId, c.title AS title, c.status AS status, c.assignee AS assignee, c.createdBy AS createdBy,

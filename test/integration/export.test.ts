@@ -13,6 +13,7 @@ import { CaseJsonSchema } from '../../exports/case-json.ts';
 import { MANIFEST_FILE, ManifestSchema } from '../../exports/package/manifest.ts';
 import { verifyPackage } from '../../exports/package/verify.ts';
 import { readZip, writeZip } from '../../exports/package/zip.ts';
+import { queryAudit } from '../../graph/audit/audit.ts';
 import { createDriver } from '../../graph/driver.ts';
 import { BundleNotFound, loadCaseBundle } from '../../graph/exports/load-case-bundle.ts';
 import { migrate } from '../../graph/migrate.ts';
@@ -21,7 +22,7 @@ import { runExport, type ExportJobProgress, type ExportJobResult } from '../../j
 import { createQueueEvents, QUEUES } from '../../jobs/queues.ts';
 import { startWorkers } from '../../jobs/workers.ts';
 import { openServices } from '../../runtime/services.ts';
-import { writeCaseNode } from '../fixtures/case-node.ts';
+import { openCaseAt } from '../fixtures/case-node.ts';
 import { wipeGraph } from './graph-snapshot.ts';
 
 /** The first page of the report, rendered, is kept here for people to look at (git-ignored). */
@@ -39,7 +40,7 @@ describe('case export packages from a ring detected in the real Neo4j', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ringlens-export-'));
   const data = path.join(dir, 'data');
   const env = loadEnv({ ...process.env, RINGLENS_EXPORT_KEY_DIR: path.join(dir, 'keys'), RINGLENS_EXPORT_DIR: path.join(dir, 'exports'), RINGLENS_BUREAU_NAME: '杭州市医疗保障局' });
-  const caseId = 'C-20250301-EXPORT01';
+  let caseId: string;
   let ring: RingTruth;
 
   beforeAll(async () => {
@@ -60,7 +61,7 @@ describe('case export packages from a ring detected in the real Neo4j', () => {
     );
     ring = records[0]!.toObject() as RingTruth;
     expect(ring.members.filter((m) => m.type === 'person').length).toBeGreaterThan(2);
-    await writeCaseNode(driver, { caseId, ringId: ring.ringId, status: 'referred', title: '疑似团伙移送测试' });
+    caseId = await openCaseAt(driver, { ringId: ring.ringId, status: 'referred', title: '疑似团伙移送测试' });
   }, 600_000);
   afterAll(() => driver.close());
 
@@ -81,7 +82,8 @@ describe('case export packages from a ring detected in the real Neo4j', () => {
       const job = await services.queues.export.add('export', { caseId, exporter: { user: 'liaison.wang', role: 'liaison' }, lang: 'zh' });
       jobId = job.id;
       result = (await job.waitUntilFinished(events, 120_000)) as ExportJobResult;
-      const bad = await services.queues.export.add('export', { caseId: 'C-NOPE', exporter: { user: 'x', role: 'liaison' } }, { attempts: 1 });
+      // Default attempts (3): a case that does not exist fails at once, without retries.
+      const bad = await services.queues.export.add('export', { caseId: 'C-NOPE', exporter: { user: 'x', role: 'liaison' } });
       await expect(bad.waitUntilFinished(events, 30_000)).rejects.toThrow(/no case C-NOPE/);
       const both = await services.queues.export.add('export', { caseId, ringId: ring.ringId, exporter: { user: 'x', role: 'liaison' } }, { attempts: 1 });
       await expect(both.waitUntilFinished(events, 30_000)).rejects.toThrow(/invalid payload: .*give exactly one of caseId or ringId/);
@@ -241,6 +243,12 @@ describe('case export packages from a ring detected in the real Neo4j', () => {
     expect(mismatch.status).toBe(2);
     expect(mismatch.stderr).toMatch(/manifest\.json: key mismatch: the package was signed with key [0-9a-f]{64}, not with the pinned bureau key/);
     expect((await verifyPackage(readFileSync(out))).ok).toBe(true);
+
+    // The CLI export went to the audit trail in Neo4j, with its masking and hash.
+    const trail = await queryAudit(driver, { action: 'export', actor: 'sup.li', limit: 10 });
+    expect(trail).toHaveLength(1);
+    expect(trail[0]).toMatchObject({ role: 'supervisor', target: `case:${caseId}`, outcome: 'success', details: { masking: { level: 'full', reason: 'referred-case-authorized-role' } } });
+    expect(trail[0]!.subjects).toEqual(expect.arrayContaining(ring.members.filter((m) => m.type === 'person').map((m) => m.key)));
 
     const usage = cli('export', '--case', caseId, '--ring', ring.ringId, '--out', out);
     expect(usage.status).toBe(1);
