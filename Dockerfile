@@ -1,6 +1,8 @@
 # The RingLens app (API + workers). Neo4j and Redis come from docker-compose.yml.
 FROM node:20-bookworm-slim
 WORKDIR /app
+# Case export PDFs embed a CJK font (Noto Sans CJK); without it exports fail rather than print tofu.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund

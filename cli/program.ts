@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDetectCommands } from './commands/detect.ts';
+import { registerExportCommands } from './commands/export.ts';
 import { registerGenerateCommands } from './commands/generate.ts';
 import { registerIngestCommands } from './commands/ingest.ts';
 import { registerJobCommands } from './commands/jobs.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerScoreCommands(program);
   registerIngestCommands(program);
   registerDetectCommands(program);
+  registerExportCommands(program);
   registerUserCommands(program);
   return program;
 }

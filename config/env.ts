@@ -30,6 +30,12 @@ const EnvSchema = z.object({
   RINGLENS_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   RINGLENS_HOST: z.string().default('127.0.0.1'),
   RINGLENS_CACHE_DIR: z.string().default(path.join(PROJECT_ROOT, '.cache')),
+  /** printed on case export packages (cover, signature block) */
+  RINGLENS_BUREAU_NAME: z.string().trim().min(1).default('市医疗保障局'),
+  /** the bureau's Ed25519 export-signing key pair; default <cache>/keys, generated on first use */
+  RINGLENS_EXPORT_KEY_DIR: optionalString,
+  /** where export jobs write packages; default <cache>/exports */
+  RINGLENS_EXPORT_DIR: optionalString,
   RINGLENS_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ringlens'),
   /** HS256 secret for API tokens, at least 32 characters; the same on every API instance. */
   RINGLENS_JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),

@@ -1,11 +1,12 @@
 import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 
-/** Every queue the product uses; later issues add export and report queues. */
+/** Every queue the product uses; later issues add report queues. */
 export const QUEUES = {
   system: 'system',
   ingest: 'ingest',
   detect: 'detect',
+  export: 'export',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -2,7 +2,10 @@ import os from 'node:os';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
+import { loadEnv, type Env } from '../config/env.ts';
 import { processDetectJob } from './detect-job.ts';
+import { processExportJob } from './export-job.ts';
+import type { ExportAuditSink } from '../exports/audit-hook.ts';
 import { processIngestJob } from './ingest-job.ts';
 import { logger } from '../config/logger.ts';
 import { QUEUES } from './queues.ts';
@@ -18,6 +21,9 @@ export interface WorkerPoolOptions {
   driver: Driver;
   prefix: string;
   concurrency?: number;
+  env?: Env;
+  /** where export jobs record their audit events; default the audit trail in Neo4j */
+  exportAudit?: ExportAuditSink;
 }
 
 /** Starts one BullMQ worker per queue; closing waits for running jobs to finish. */
@@ -53,7 +59,16 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
     .setGlobalConcurrency(1)
     .catch((err: Error) => log.warn({ queue: QUEUES.detect, err: err.message }, 'could not set global concurrency'))
     .finally(() => void detectQueue.close());
-  const workers = [system, ingest, detect];
+  // Building a package (PDF layout, workbook, hashing) is CPU-bound: one at a time per worker.
+  const env = opts.env ?? loadEnv();
+  const exporter = new Worker(QUEUES.export, (job) => processExportJob(job, opts.driver, env, opts.exportAudit), {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: 1,
+    name,
+    lockDuration: 120_000,
+  });
+  const workers = [system, ingest, detect, exporter];
   for (const w of workers) {
     w.on('completed', (job) => log.info({ queue: w.name, job: job.id, name: job.name }, 'job completed'));
     w.on('failed', (job, err) => log.error({ queue: w.name, job: job?.id, name: job?.name, err: err.message }, 'job failed'));

@@ -11,7 +11,7 @@ export interface Services {
   redis: Redis;
   /** Fails fast instead of queueing commands while Redis is away, for health checks. */
   redisProbe: Redis;
-  queues: { system: Queue; ingest: Queue; detect: Queue };
+  queues: { system: Queue; ingest: Queue; detect: Queue; export: Queue };
   prefix: string;
   close(): Promise<void>;
 }
@@ -27,6 +27,7 @@ export function openServices(stack: StackConnections, prefix: string, driverOpti
     system: createQueue(QUEUES.system, redis, prefix),
     ingest: createQueue(QUEUES.ingest, redis, prefix),
     detect: createQueue(QUEUES.detect, redis, prefix),
+    export: createQueue(QUEUES.export, redis, prefix),
   };
   return {
     driver,
