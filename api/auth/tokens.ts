@@ -32,22 +32,10 @@ export function tokenConfig(secret: string, opts: Partial<Omit<TokenConfig, 'sec
 
 export async function issueTokens(cfg: TokenConfig, user: { username: string; role: Role; tokenVersion: number }) {
   const now = Math.floor(Date.now() / 1000);
-  const accessToken = await new SignJWT({ role: user.role })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(user.username)
-    .setIssuer(cfg.issuer)
-    .setAudience(AUDIENCE.access)
-    .setIssuedAt(now)
-    .setExpirationTime(now + cfg.accessSeconds)
-    .sign(cfg.secret);
-  const refreshToken = await new SignJWT({ ver: user.tokenVersion })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(user.username)
-    .setIssuer(cfg.issuer)
-    .setAudience(AUDIENCE.refresh)
-    .setIssuedAt(now)
-    .setExpirationTime(now + cfg.refreshSeconds)
-    .sign(cfg.secret);
+  const sign = (claims: Record<string, unknown>, audience: string, seconds: number) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(user.username).setIssuer(cfg.issuer).setAudience(audience).setIssuedAt(now).setExpirationTime(now + seconds).sign(cfg.secret);
+  const accessToken = await sign({ role: user.role }, AUDIENCE.access, cfg.accessSeconds);
+  const refreshToken = await sign({ ver: user.tokenVersion }, AUDIENCE.refresh, cfg.refreshSeconds);
   return { accessToken, refreshToken, tokenType: 'Bearer' as const, expiresIn: cfg.accessSeconds, refreshExpiresIn: cfg.refreshSeconds };
 }
 
