@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
@@ -41,8 +42,12 @@ export interface DetectionSummary {
   peakRssMb: number;
 }
 
+/**
+ * Run and ring ids: the start time to the millisecond plus a random tag, so two runs started in the
+ * same second (a quick rerun, two workers of a partitioned run) never share a run id or ring ids.
+ */
 function runStamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${d.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(2).toString('hex')}`;
 }
 
 export function detectedRingsDocument(runId: string, generatedAt: string, rings: readonly RingRecord[]): DetectedRings {
@@ -64,7 +69,8 @@ export function detectedRingsDocument(runId: string, generatedAt: string, rings:
 export async function runDetection(driver: Driver, opts: DetectionOptions = {}): Promise<DetectionSummary> {
   const progress = opts.onProgress ?? (() => {});
   const started = new Date();
-  const runId = `run-${runStamp(started)}`;
+  const stamp = runStamp(started);
+  const runId = `run-${stamp}`;
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -82,7 +88,6 @@ export async function runDetection(driver: Driver, opts: DetectionOptions = {}):
   t = performance.now();
   const rings = assembleRings(set, resolveOverlaps(detectors.candidates), 'provisional');
   const previous = await readActiveRings(driver, opts.scope?.region);
-  const stamp = runStamp(started);
   const tracking = trackRings(previous, rings, (k) => `ring-${stamp}-${String(k + 1).padStart(4, '0')}`);
   lap('assembly');
   progress({ stage: 'write-back', percent: 90, message: `${tracking.rings.length} rings` });
