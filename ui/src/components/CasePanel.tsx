@@ -1,0 +1,202 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api/client.ts';
+import type { Case, CaseDetail, CaseStatus, ExportRef, ExportStatus, RingDetail } from '../api/types.ts';
+import { useApi } from '../api/use-api.ts';
+import { can, useUser } from '../auth.tsx';
+import { currentLang } from '../i18n/index.ts';
+import { useFormat } from '../i18n/format.ts';
+import { Async, ErrorBox } from './States.tsx';
+
+/** Case actions on a ring: open, assign, move through the workflow with a verdict, notes, export package. */
+export function CasePanel({ ring, onChanged }: { ring: RingDetail; onChanged(): void }) {
+  const { t } = useTranslation();
+  const user = useUser()!;
+  const [error, setError] = useState<Error | null>(null);
+  const [title, setTitle] = useState('');
+  const [busy, setBusy] = useState(false);
+  const caseId = ring.openCase?.caseId ?? ring.cases.at(-1)?.caseId ?? null;
+
+  async function create() {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post<Case>('/cases', { ringId: ring.ringId, ...(title.trim() ? { title: title.trim() } : {}) });
+      onChanged();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="panel case-panel" data-testid="case-panel">
+      <h2>{t('case.title')}</h2>
+      {error && <ErrorBox error={error} />}
+      {caseId ? (
+        <CaseView caseId={caseId} onChanged={onChanged} />
+      ) : (
+        <>
+          <p className="muted">{t('case.none')}</p>
+          {can.createCase(user.role) && (
+            <div className="row">
+              <input placeholder={t('case.createTitle')} value={title} onChange={(e) => setTitle(e.target.value)} />
+              <button type="button" className="primary" disabled={busy} onClick={() => void create()} data-testid="create-case">
+                {t('case.create')}
+              </button>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function CaseView({ caseId, onChanged }: { caseId: string; onChanged(): void }) {
+  const state = useApi(() => api.get<CaseDetail>(`/cases/${encodeURIComponent(caseId)}`), [caseId]);
+  return <Async state={state}>{(c) => <CaseBody c={c} onChanged={(next) => { state.set(next); onChanged(); }} />}</Async>;
+}
+
+function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail): void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const user = useUser()!;
+  const [note, setNote] = useState('');
+  const [labels, setLabels] = useState('');
+  const [assignee, setAssignee] = useState(c.assignee ?? '');
+  const [error, setError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [exporting, setExporting] = useState<string | null>(null);
+
+  async function act(f: () => Promise<unknown>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await f();
+      // The action answers with the case; the detail (with history) is read again so the log shows the change.
+      onChanged(await api.get<CaseDetail>(`/cases/${encodeURIComponent(c.caseId)}`));
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const move = (to: CaseStatus) =>
+    act(() =>
+      api.post<Case>(`/cases/${encodeURIComponent(c.caseId)}/transitions`, {
+        to,
+        ...(note.trim() ? { note: note.trim() } : {}),
+        ...((to === 'confirmed' || to === 'dismissed') && labels.trim() ? { labels: labels.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      }).then(() => {
+        setNote('');
+        setLabels('');
+      }),
+    );
+
+  async function exportPackage() {
+    setError(null);
+    setExporting(t('case.exporting', { state: '' }));
+    try {
+      const ref = await api.post<ExportRef>(`/cases/${encodeURIComponent(c.caseId)}/exports`, { lang: currentLang() });
+      let job: ExportStatus;
+      for (;;) {
+        job = await api.get<ExportStatus>(`/exports/${encodeURIComponent(ref.exportId)}`);
+        const percent = (job.progress as { percent?: number } | null)?.percent;
+        setExporting(t('case.exporting', { state: percent === undefined ? job.state : `${job.state} ${percent}%` }));
+        if (job.state === 'completed') break;
+        if (job.state === 'failed') throw new ApiError(500, job.failedReason ?? 'export failed');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      const blob = await api.download(`/exports/${encodeURIComponent(ref.exportId)}/download`);
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      // the package is named by its case number, as the liaison will file it
+      a.download = `${job.result?.caseNumber ?? c.caseId}.zip`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      setExporting(t('case.exportReady'));
+    } catch (e) {
+      setExporting(null);
+      setError(e as Error);
+    }
+  }
+
+  const decisive = c.allowedTransitions.filter((s) => s === 'confirmed' || s === 'dismissed');
+  const others = c.allowedTransitions.filter((s) => s !== 'confirmed' && s !== 'dismissed');
+  return (
+    <div data-testid="case-view" data-case-id={c.caseId} data-case-status={c.status}>
+      <div className="case-head">
+        <strong>{c.title}</strong>
+        <span className={`badge case-${c.status}`} data-testid="case-status">
+          {t(`caseStatus.${c.status}`)}
+        </span>
+        {c.verdict && <span className="badge">{t(`verdict.${c.verdict}`, { defaultValue: c.verdict })}</span>}
+      </div>
+      <div className="muted small">
+        {c.caseId} · {t('case.assignee')}: {c.assignee ?? t('case.unassigned')}
+      </div>
+      {error && <ErrorBox error={error} />}
+      {can.assignCase(user.role) && (
+        <div className="row">
+          <input placeholder={t('case.assignPlaceholder')} value={assignee} onChange={(e) => setAssignee(e.target.value)} size={12} />
+          <button type="button" disabled={busy} onClick={() => void act(() => api.post(`/cases/${encodeURIComponent(c.caseId)}/assign`, { assignee: assignee.trim() || null }))}>
+            {t('case.assign')}
+          </button>
+        </div>
+      )}
+      {c.allowedTransitions.length > 0 && (
+        <div className="actions">
+          {others.map((s) => (
+            <button key={s} type="button" disabled={busy} onClick={() => void move(s)} data-testid={`move-${s}`}>
+              {t('case.to', { status: t(`caseStatus.${s}`) })}
+            </button>
+          ))}
+          {decisive.length > 0 && (
+            <>
+              <input placeholder={t('case.labels')} value={labels} onChange={(e) => setLabels(e.target.value)} />
+              {decisive.includes('confirmed') && (
+                <button type="button" className="danger" disabled={busy} onClick={() => void move('confirmed')} data-testid="move-confirmed">
+                  {t('case.confirmTp')}
+                </button>
+              )}
+              {decisive.includes('dismissed') && (
+                <button type="button" disabled={busy} onClick={() => void move('dismissed')} data-testid="move-dismissed">
+                  {t('case.dismissFp')}
+                </button>
+              )}
+            </>
+          )}
+        </div>
+      )}
+      {can.noteCase(user.role) && (
+        <div className="row">
+          <textarea placeholder={t('case.note')} value={note} onChange={(e) => setNote(e.target.value)} rows={2} data-testid="case-note" />
+          <button type="button" disabled={busy || !note.trim()} onClick={() => void act(() => api.post(`/cases/${encodeURIComponent(c.caseId)}/notes`, { note: note.trim() }).then(() => setNote('')))} data-testid="add-note">
+            {t('case.addNote')}
+          </button>
+        </div>
+      )}
+      {can.exportCase(user.role) && (
+        <div className="row">
+          <button type="button" onClick={() => void exportPackage()} disabled={!!exporting && exporting !== t('case.exportReady')} data-testid="export-package">
+            {t('case.export')}
+          </button>
+          {exporting && <span className="muted small">{exporting}</span>}
+        </div>
+      )}
+      <h3>{t('case.history')}</h3>
+      <ol className="history" data-testid="case-history">
+        {[...c.history].reverse().map((e) => (
+          <li key={e.eventId}>
+            <span className="muted small">{f.dateTime(e.at)}</span> <strong>{e.actor}</strong>{' '}
+            {t(`case.event.${e.kind}`, { assignee: e.assignee ?? t('case.unassigned'), from: e.from ? t(`caseStatus.${e.from}`) : '', to: e.to ? t(`caseStatus.${e.to}`) : '' })}
+            {e.labels.length > 0 && <span className="muted"> [{e.labels.join(', ')}]</span>}
+            {e.note && <div className="note">{e.note}</div>}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

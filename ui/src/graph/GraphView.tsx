@@ -1,0 +1,257 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import Sigma from 'sigma';
+import { EdgeRectangleProgram } from 'sigma/rendering';
+import EdgeCurveProgram from '@sigma/edge-curve';
+import { createNodeImageProgram } from '@sigma/node-image';
+import { downloadAsPNG } from '@sigma/export-image';
+import forceAtlas2 from 'graphology-layout-forceatlas2';
+import FA2Layout from 'graphology-layout-forceatlas2/worker';
+import type { EdgeAttrs, NodeAttrs, RingGraphModel, SizeBy } from './build.ts';
+import { applySizes } from './build.ts';
+import { DIM_EDGE, DIM_NODE, HIGHLIGHT_EDGE, NODE_STYLE, EDGE_COLOR } from './style.ts';
+import { registerGraphForTests, recordRender } from './test-hook.ts';
+
+export interface Highlight {
+  nodes: Set<string>;
+  /** edges between highlighted nodes are highlighted too */
+  label?: string;
+}
+
+interface Props {
+  model: RingGraphModel;
+  /** changes whenever nodes were added, so sizes and the layout follow */
+  version: number;
+  highlight: Highlight | null;
+  selected: string | null;
+  onSelect(node: string | null): void;
+  onExpand(node: string): void;
+  fileName: string;
+}
+
+// Untyped attributes: sigma's settings are invariant in them, and helpers (export, tests) take plain Sigma.
+type Renderer = Sigma;
+
+/**
+ * The ring drawn with sigma 3 (WebGL): typed pictogram nodes, weighted and curved parallel edges,
+ * ForceAtlas2 in a web worker, hover neighbourhoods, evidence highlights, PNG export.
+ */
+export function GraphView({ model, version, highlight, selected, onSelect, onExpand, fileName }: Props) {
+  const { t } = useTranslation();
+  const container = useRef<HTMLDivElement>(null);
+  const sigmaRef = useRef<Renderer | null>(null);
+  const layoutRef = useRef<FA2Layout | null>(null);
+  const stopTimer = useRef<number | undefined>(undefined);
+  const state = useRef<{ hovered: string | null; neighbours: Set<string>; highlight: Highlight | null; selected: string | null }>({ hovered: null, neighbours: new Set(), highlight: null, selected: null });
+  const [running, setRunning] = useState(false);
+  const [sizeBy, setSizeBy] = useState<SizeBy>('amount');
+  const handlers = useRef({ onSelect, onExpand });
+  handlers.current = { onSelect, onExpand };
+
+  // One renderer per model.
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const big = model.order > 1500;
+    // Past this size a full redraw per hover costs more than a frame on a CPU-rendered canvas.
+    const lightHover = model.order > 500 || model.size > 2000;
+    const renderer: Renderer = new Sigma(model, el, {
+      defaultNodeType: 'image',
+      nodeProgramClasses: { image: createNodeImageProgram({ padding: 0.18, size: { mode: 'force', value: 64 }, drawingMode: 'background', keepWithinCircle: true }) },
+      defaultEdgeType: 'straight',
+      edgeProgramClasses: { straight: EdgeRectangleProgram, curved: EdgeCurveProgram },
+      renderEdgeLabels: false,
+      labelRenderedSizeThreshold: big ? 14 : 9,
+      labelFont: 'system-ui, "Noto Sans CJK SC", sans-serif',
+      labelSize: 12,
+      zIndex: true,
+      hideEdgesOnMove: big,
+      allowInvalidContainer: true,
+      minCameraRatio: 0.02,
+      maxCameraRatio: 20,
+      nodeReducer: (node, data) => {
+        const s = state.current;
+        const res = { ...(data as NodeAttrs) } as NodeAttrs & Record<string, unknown>;
+        // Big graphs: hover marks the neighbourhood without dimming the rest, so only those nodes are redrawn.
+        const hover = s.hovered && !lightHover ? s.neighbours : null;
+        const focus = hover ?? s.highlight?.nodes;
+        if (focus && !focus.has(node) && node !== s.hovered) {
+          res.color = DIM_NODE;
+          res.label = '';
+          res.zIndex = 0;
+        } else if (focus) {
+          res.zIndex = 2;
+          res.highlighted = !!s.highlight && !hover;
+        }
+        if (lightHover && s.hovered && (node === s.hovered || s.neighbours.has(node))) {
+          res.highlighted = true;
+          res.zIndex = 3;
+        }
+        if (node === s.selected) {
+          res.highlighted = true;
+          res.zIndex = 3;
+        }
+        return res;
+      },
+      edgeReducer: (edge, data) => {
+        const s = state.current;
+        const res = { ...(data as EdgeAttrs) } as EdgeAttrs & Record<string, unknown>;
+        if (s.hovered && lightHover) {
+          if (model.hasExtremity(edge, s.hovered)) {
+            res.color = HIGHLIGHT_EDGE;
+            res.zIndex = 2;
+          }
+        } else if (s.hovered) {
+          if (!model.hasExtremity(edge, s.hovered)) res.hidden = true;
+          else res.zIndex = 2;
+        } else if (s.highlight) {
+          const [a, b] = model.extremities(edge);
+          if (s.highlight.nodes.has(a) && s.highlight.nodes.has(b)) {
+            res.color = HIGHLIGHT_EDGE;
+            res.size = Math.max(res.size, 2.5);
+            res.zIndex = 2;
+          } else {
+            res.color = DIM_EDGE;
+            res.zIndex = 0;
+          }
+        }
+        return res;
+      },
+    });
+    sigmaRef.current = renderer;
+    renderer.on('afterRender', recordRender);
+    // What a hover touches: the node, its neighbours and its edges (redrawn alone on big graphs).
+    const hoverPart = (node: string) => ({ nodes: [node, ...model.neighbors(node)], edges: model.edges(node) });
+    const redrawHover = (node: string | null, previous: string | null) => {
+      if (!lightHover) return renderer.refresh({ skipIndexation: true });
+      const a = node ? hoverPart(node) : { nodes: [], edges: [] };
+      const b = previous && model.hasNode(previous) ? hoverPart(previous) : { nodes: [], edges: [] };
+      renderer.refresh({ partialGraph: { nodes: [...a.nodes, ...b.nodes], edges: [...a.edges, ...b.edges] }, skipIndexation: true });
+    };
+    renderer.on('enterNode', ({ node }) => {
+      // Dragging the camera across nodes is not hovering them.
+      if (renderer.getMouseCaptor().isMouseDown) return;
+      const previous = state.current.hovered;
+      state.current.hovered = node;
+      state.current.neighbours = new Set(model.neighbors(node));
+      el.style.cursor = 'pointer';
+      redrawHover(node, previous);
+    });
+    renderer.on('leaveNode', () => {
+      const previous = state.current.hovered;
+      if (previous === null) return;
+      state.current.hovered = null;
+      state.current.neighbours = new Set();
+      el.style.cursor = '';
+      redrawHover(null, previous);
+    });
+    renderer.on('clickNode', ({ node }) => handlers.current.onSelect(node));
+    renderer.on('clickStage', () => handlers.current.onSelect(null));
+    renderer.on('doubleClickNode', (e) => {
+      e.preventSigmaDefault();
+      handlers.current.onExpand(e.node);
+    });
+    const unregister = registerGraphForTests(model, renderer);
+    return () => {
+      unregister();
+      window.clearTimeout(stopTimer.current);
+      layoutRef.current?.kill();
+      layoutRef.current = null;
+      renderer.kill();
+      sigmaRef.current = null;
+    };
+  }, [model]);
+
+  // Sizes follow the choice and the nodes present.
+  useEffect(() => {
+    applySizes(model, sizeBy);
+  }, [model, sizeBy, version]);
+
+  // The layout starts on its own when nodes arrive and stops after a while (longer for big graphs).
+  useEffect(() => {
+    startLayout(Math.min(2500 + model.order * 2, 9000));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [model, version]);
+
+  useEffect(() => {
+    state.current.highlight = highlight;
+    state.current.selected = selected;
+    sigmaRef.current?.refresh({ skipIndexation: true });
+  }, [highlight, selected]);
+
+  function startLayout(autoStopMs?: number) {
+    window.clearTimeout(stopTimer.current);
+    if (model.order < 2) return;
+    layoutRef.current?.kill();
+    const settings = { ...forceAtlas2.inferSettings(model), adjustSizes: false, edgeWeightInfluence: 0.5 };
+    layoutRef.current = new FA2Layout(model, { settings, getEdgeWeight: 'weight' });
+    layoutRef.current.start();
+    setRunning(true);
+    if (autoStopMs) stopTimer.current = window.setTimeout(stopLayout, autoStopMs);
+  }
+
+  function stopLayout() {
+    window.clearTimeout(stopTimer.current);
+    layoutRef.current?.stop();
+    setRunning(false);
+  }
+
+  async function exportPng() {
+    const r = sigmaRef.current;
+    if (r) await downloadAsPNG(r, { fileName, backgroundColor: '#ffffff' });
+  }
+
+  return (
+    <div className="graph-wrap">
+      <div className="graph-toolbar">
+        <button type="button" onClick={() => (running ? stopLayout() : startLayout())} data-testid="layout-toggle">
+          {running ? t('ws.stopLayout') : t('ws.startLayout')}
+        </button>
+        <label>
+          {t('ws.sizeBy')}{' '}
+          <select value={sizeBy} onChange={(e) => setSizeBy(e.target.value as SizeBy)}>
+            <option value="amount">{t('ws.sizeByAmount')}</option>
+            <option value="degree">{t('ws.sizeByDegree')}</option>
+          </select>
+        </label>
+        <button type="button" onClick={() => sigmaRef.current?.getCamera().animatedReset()}>
+          {t('ws.fit')}
+        </button>
+        <button type="button" onClick={() => void exportPng()} data-testid="export-png">
+          {t('ws.exportPng')}
+        </button>
+        <span className="muted" data-testid="graph-counts">
+          {t('ws.nodes', { nodes: model.order, edges: model.size })}
+        </span>
+      </div>
+      <div className="graph-canvas" ref={container} data-testid="graph" data-node-count={model.order} data-edge-count={model.size} />
+      <Legend />
+    </div>
+  );
+}
+
+function Legend() {
+  const { t } = useTranslation();
+  return (
+    <div className="legend" aria-label={t('ws.legend')}>
+      {(['person', 'card', 'doctor', 'institution', 'claim'] as const).map((type) => (
+        <span key={type} className="legend-item">
+          <span className="legend-dot" style={{ background: NODE_STYLE[type]!.color }}>
+            <img src={NODE_STYLE[type]!.icon} alt="" />
+          </span>
+          {t(`nodeType.${type}`)}
+        </span>
+      ))}
+      <span className="legend-item">
+        <span className="legend-dot" style={{ background: NODE_STYLE.person!.pale }} />
+        {t('entity.notMember')}
+      </span>
+      {Object.entries(EDGE_COLOR).map(([type, color]) => (
+        <span key={type} className="legend-item">
+          <span className="legend-line" style={{ background: color }} />
+          {t(`edgeType.${type}`, { defaultValue: type })}
+        </span>
+      ))}
+    </div>
+  );
+}

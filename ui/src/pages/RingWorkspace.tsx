@@ -1,0 +1,216 @@
+import { useCallback, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api } from '../api/client.ts';
+import { ENTITY_TYPES, type EntityType, type Evidence, type Neighbourhood, type RingDetail, type RingGraph } from '../api/types.ts';
+import { useApi } from '../api/use-api.ts';
+import { can, useUser } from '../auth.tsx';
+import { ChangeBadge } from '../components/badges.tsx';
+import { CasePanel } from '../components/CasePanel.tsx';
+import { EntityDetails } from '../components/EntityDetails.tsx';
+import { Async, Empty, ErrorBox, Loading } from '../components/States.tsx';
+import { createModel, mergeIntoModel, type NodeAttrs, type RingGraphModel } from '../graph/build.ts';
+import { GraphView, type Highlight } from '../graph/GraphView.tsx';
+import { currentLang } from '../i18n/index.ts';
+import { useFormat } from '../i18n/format.ts';
+
+/** Nodes are capped by the API at 2,000; claims folded into edges at 10,000. */
+const GRAPH_QUERY = { maxNodes: 2000, maxClaims: 10000 };
+const EXPAND_LIMIT = 100;
+
+export function RingWorkspace() {
+  const { ringId = '' } = useParams();
+  const { t } = useTranslation();
+  const user = useUser()!;
+  const ring = useApi(() => api.get<RingDetail>(`/rings/${encodeURIComponent(ringId)}`), [ringId]);
+  const graph = useApi(() => api.get<RingGraph>(`/rings/${encodeURIComponent(ringId)}/graph`, GRAPH_QUERY), [ringId]);
+  const model = useMemo<RingGraphModel | null>(() => {
+    if (!graph.data) return null;
+    const m = createModel();
+    mergeIntoModel(m, graph.data.nodes, graph.data.edges);
+    return m;
+  }, [graph.data]);
+  const [version, setVersion] = useState(0);
+  const [highlight, setHighlight] = useState<(Highlight & { index: number }) | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [expandError, setExpandError] = useState<Error | null>(null);
+
+  const highlightEvidence = useCallback(
+    (e: Evidence, index: number) => {
+      if (!model) return;
+      if (highlight?.index === index) {
+        setHighlight(null);
+        return;
+      }
+      const wanted = new Set(e.entities);
+      const nodes = new Set<string>();
+      model.forEachNode((id, a) => {
+        if (wanted.has(`${a.nodeType}:${a.key}`)) nodes.add(id);
+      });
+      setHighlight({ nodes, index, label: e.key });
+    },
+    [model, highlight],
+  );
+
+  const expand = useCallback(
+    async (node: string) => {
+      if (!model || !can.explore(user.role)) return;
+      setMessage(t('ws.expanding'));
+      setExpandError(null);
+      try {
+        const n = await api.get<Neighbourhood>('/graph/expand', { node, hops: 1, limit: EXPAND_LIMIT });
+        const added = mergeIntoModel(model, n.nodes, n.edges, node);
+        setVersion((v) => v + 1);
+        setMessage(t('ws.expanded', { count: added.length }));
+      } catch (e) {
+        setMessage(null);
+        setExpandError(e as Error);
+      }
+    },
+    [model, user.role, t],
+  );
+
+  const selectedAttrs = selected && model?.hasNode(selected) ? model.getNodeAttributes(selected) : null;
+
+  return (
+    <div className={`workspace ${selectedAttrs ? 'with-panel' : ''}`}>
+      <aside className="ws-left" data-testid="ring-side">
+        <Async state={ring}>{(r) => <RingSummaryPanel ring={r} onChanged={ring.reload} highlightIndex={highlight?.index ?? null} onEvidence={highlightEvidence} />}</Async>
+      </aside>
+      <section className="ws-graph">
+        {graph.error ? (
+          <ErrorBox error={graph.error} retry={graph.reload} />
+        ) : !model ? (
+          <Loading />
+        ) : model.order === 0 ? (
+          <Empty />
+        ) : (
+          <>
+            <div className="graph-notes">
+              {graph.data?.truncated && <span className="badge badge-warn">{t('ws.truncated', { nodes: graph.data.nodes.length, used: graph.data.claimsUsed, total: graph.data.claimCount })}</span>}
+              <span className="muted small">{t('ws.expandHint')}</span>
+              {message && (
+                <span className="small" data-testid="expand-message">
+                  {message}
+                </span>
+              )}
+              {highlight && (
+                <button type="button" className="link" onClick={() => setHighlight(null)}>
+                  {t('ws.clearHighlight')}
+                </button>
+              )}
+            </div>
+            {expandError && <ErrorBox error={expandError} />}
+            <GraphView model={model} version={version} highlight={highlight} selected={selected} onSelect={setSelected} onExpand={(n) => void expand(n)} fileName={`ring-${ringId}`} />
+          </>
+        )}
+      </section>
+      {selectedAttrs && selected && <NodePanel id={selected} a={selectedAttrs} onClose={() => setSelected(null)} onExpand={() => void expand(selected)} />}
+    </div>
+  );
+}
+
+function RingSummaryPanel({ ring, onChanged, highlightIndex, onEvidence }: { ring: RingDetail; onChanged(): void; highlightIndex: number | null; onEvidence(e: Evidence, i: number): void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const lang = currentLang();
+  return (
+    <>
+      <section className="panel">
+        <div className="muted small">{ring.ringId}</div>
+        <h1 className="ring-title">
+          {t(`family.${ring.family}`)} <ChangeBadge change={ring.lastChange} />
+        </h1>
+        <div className="ring-figures">
+          <span className="big-score">{f.num(ring.score, 1)}</span>
+          <span>{t('ws.members', { count: ring.memberCount })}</span>
+          <span>{t('ws.claims', { count: ring.claimCount })}</span>
+          <span>{t('ws.money', { money: f.money(ring.fundPaid) })}</span>
+        </div>
+        <div className="muted small">
+          {ring.region ?? '—'} · {f.date(ring.periodStart)} – {f.date(ring.periodEnd)} · {t(`ringStatus.${ring.status}`, { defaultValue: ring.status })}
+        </div>
+        {ring.types.length > 1 && <div className="small">{ring.types.map((x) => t(`family.${x}`, { defaultValue: x })).join(' · ')}</div>}
+      </section>
+      <section className="panel">
+        <h2>{t('ws.evidence')}</h2>
+        <p className="muted small">{t('ws.evidenceHint')}</p>
+        <ol className="evidence" data-testid="evidence">
+          {ring.evidence.map((e, i) => (
+            <li key={`${e.key}-${i}`} className={highlightIndex === i ? 'active' : ''} onClick={() => onEvidence(e, i)} data-testid="evidence-item">
+              {e[lang]}
+            </li>
+          ))}
+        </ol>
+      </section>
+      <CasePanel ring={ring} onChanged={onChanged} />
+      {ring.history.length > 0 && (
+        <section className="panel">
+          <h2>{t('ws.history')}</h2>
+          <ul className="plain small">
+            {ring.history.map((h) => (
+              <li key={h.runId}>
+                {f.dateTime(h.at)} · {t(`change.${h.change}`, { defaultValue: h.change })}
+                {h.memberCount !== null && ` · ${t('ws.members', { count: h.memberCount })}`}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}
+
+function NodePanel({ id, a, onClose, onExpand }: { id: string; a: NodeAttrs; onClose(): void; onExpand(): void }) {
+  const { t } = useTranslation();
+  const user = useUser()!;
+  const entity = (ENTITY_TYPES as string[]).includes(a.nodeType) ? (a.nodeType as EntityType) : null;
+  // Masked roles hold masked keys: a profile cannot be looked up by them.
+  const profile = entity && can.explore(user.role) && !can.masked(user.role);
+  return (
+    <aside className="ws-right panel" data-testid="node-panel" data-node-id={id}>
+      <div className="row space">
+        <h2>
+          {t(`nodeType.${a.nodeType}`, { defaultValue: a.nodeType })}: {a.label}
+        </h2>
+        <button type="button" className="link" onClick={onClose} aria-label="close">
+          ✕
+        </button>
+      </div>
+      <div className="muted small">{a.key}</div>
+      <div className="small">
+        {t('entity.memberRole')}: {a.member ? (a.role ? t(`memberRole.${a.role}`, { defaultValue: a.role }) : '—') : t('entity.notMember')}
+      </div>
+      <div className="row">
+        {can.explore(user.role) && (
+          <button type="button" onClick={onExpand} data-testid="expand-node">
+            {t('ws.expand')}
+          </button>
+        )}
+        {profile && (
+          <Link to={`/entities/${a.nodeType}/${encodeURIComponent(a.key)}`} data-testid="open-profile">
+            {t('entity.open')}
+          </Link>
+        )}
+      </div>
+      {profile ? (
+        <EntityDetails type={entity} entityKey={a.key} compact />
+      ) : (
+        <>
+          {entity && <p className="muted small">{t('entity.maskedNoProfile')}</p>}
+          <dl className="facts">
+            {Object.entries(a.facts)
+              .filter(([, v]) => v !== null && v !== '')
+              .map(([k, v]) => (
+                <div key={k}>
+                  <dt>{t(`fact.${k}`, { defaultValue: k })}</dt>
+                  <dd>{String(v)}</dd>
+                </div>
+              ))}
+          </dl>
+        </>
+      )}
+    </aside>
+  );
+}
