@@ -1,0 +1,66 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import helmet from 'helmet';
+import { authenticate } from './auth/middleware.ts';
+import { verifyAccessToken } from './auth/tokens.ts';
+import type { ApiDeps } from './deps.ts';
+import { Problem, sendProblem } from './problem.ts';
+
+/**
+ * Bull Board (the BullMQ dashboard) at /admin/queues, admins only. API clients send the usual
+ * `Authorization: Bearer <access token>`. A browser cannot add that header to a page load, so an
+ * admin's client first calls `POST /admin/queues/session` with the bearer header; the answer sets
+ * an HttpOnly, SameSite=Strict cookie holding the same short-lived access token (15 minutes), scoped
+ * to /admin/queues. The cookie dies with the token; log in again for another.
+ */
+
+export const BOARD_PATH = '/admin/queues';
+const COOKIE = 'ringlens_board';
+
+function cookieToken(req: Request): string | undefined {
+  const header = req.get('cookie');
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+export function queueBoard(deps: ApiDeps, queues: Queue[]): Router {
+  const adapter = new ExpressAdapter();
+  adapter.setBasePath(BOARD_PATH);
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter, options: { uiConfig: { boardTitle: 'RingLens jobs' } } });
+
+  const router = express.Router();
+  router.post('/session', async (req, res) => {
+    const user = await authenticate(req, deps.tokens);
+    if (user.role !== 'admin') throw new Problem(403, `the job dashboard is for admins (your role: ${user.role})`);
+    const token = req.get('authorization')!.replace(/^Bearer\s+/i, '').trim();
+    res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: BOARD_PATH, maxAge: deps.tokens.accessSeconds * 1000 });
+    res.json({ board: `${BOARD_PATH}/`, expiresInSeconds: deps.tokens.accessSeconds });
+  });
+  const gate = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const fromCookie = req.get('authorization') ? undefined : cookieToken(req);
+      const user = fromCookie ? await verifyAccessToken(deps.tokens, fromCookie) : await authenticate(req, deps.tokens);
+      if (user.role !== 'admin') {
+        sendProblem(res, 403, `the job dashboard is for admins (your role: ${user.role})`);
+        return;
+      }
+      next();
+    } catch (e) {
+      if (e instanceof Problem) {
+        sendProblem(res, e.status, e.message, e.extra);
+        return;
+      }
+      sendProblem(res, 401, 'log in as an admin, then POST /admin/queues/session (or send a bearer token)');
+    }
+  };
+  // Bull Board's UI ships its own scripts and styles; the API's strict CSP would block them.
+  router.use(gate, helmet({ contentSecurityPolicy: false }), adapter.getRouter() as Router);
+  return router;
+}
