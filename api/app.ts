@@ -13,14 +13,25 @@ import { docsRouter } from './docs-page.ts';
 import { buildOpenApi, API_PREFIX } from './openapi.ts';
 import { problemHandler, sendProblem } from './problem.ts';
 import { checkReadiness } from './readiness.ts';
+import { createRingCache } from './ring-cache.ts';
 import { mountRoute, type AnyRoute } from './route.ts';
 import { allRoutes } from './routes/index.ts';
+import { staticUiRouter } from './static-ui.ts';
+import { createMetrics } from './metrics.ts';
+import { BOARD_PATH, queueBoard } from './queue-board.ts';
 
-export interface ApiOptions extends Partial<Omit<ApiDeps, 'services' | 'tokens'>> {
+export interface ApiOptions extends Partial<Omit<ApiDeps, 'services' | 'tokens' | 'ringCache'>> {
+  /** how long a cached ring read may be served (0 turns the cache off); changes announced on Redis clear it sooner */
+  ringCacheTtlMs?: number;
+  /** bearer token for /metrics; without one /metrics answers loopback clients only */
+  metricsToken?: string | undefined;
   /** HS256 secret for tokens (≥ 32 bytes); without one a random secret is made (tokens die with the process) */
   jwtSecret?: string | undefined;
   accessTokenSeconds?: number;
   refreshTokenSeconds?: number;
+  /** serve the workbench (ui/dist) at / with SPA fallback; default true */
+  serveUi?: boolean;
+  uiDistDir?: string;
 }
 
 export function apiDeps(services: Services, opts: ApiOptions = {}): ApiDeps {
@@ -42,17 +53,23 @@ export function apiDeps(services: Services, opts: ApiOptions = {}): ApiDeps {
     jsonLimit: opts.jsonLimit ?? '100kb',
     validateResponses: opts.validateResponses ?? true,
     redisTimeoutMs: opts.redisTimeoutMs ?? 3_000,
+    ringCache: createRingCache(services, { ttlMs: opts.ringCacheTtlMs ?? 2_000, maxEntries: 2_000 }),
   };
 }
 
 export interface RingLensApp extends Express {
   routes: AnyRoute[];
+  /** releases what the app holds besides the services (the ring-change subscription) */
+  dispose(): Promise<void>;
+  metrics: ReturnType<typeof createMetrics>;
 }
 
 export function createApp(services: Services, opts: ApiOptions = {}): RingLensApp {
   const deps = apiDeps(services, opts);
   const app = express() as RingLensApp;
   app.disable('x-powered-by');
+  // API answers are per user and never revalidated by clients; hashing every body for an ETag cost 2 % of the CPU.
+  app.set('etag', false);
   // One proxy hop (the reverse proxy in front of us) may set X-Forwarded-For: audit and rate limits use it.
   app.set('trust proxy', 'loopback');
   app.use(
@@ -67,6 +84,12 @@ export function createApp(services: Services, opts: ApiOptions = {}): RingLensAp
       },
     }),
   );
+  const metrics = createMetrics(services.queues, { token: opts.metricsToken });
+  app.metrics = metrics;
+  app.use(metrics.httpTimer);
+  app.use(metrics.router);
+  // Before helmet: the dashboard's own UI needs its scripts (it sets no CSP of ours; see queue-board.ts).
+  app.use(BOARD_PATH, express.json({ limit: '100kb' }), queueBoard(deps, Object.values(services.queues)));
   // No upgrade-insecure-requests: the API is often reached over plain HTTP inside a bureau network or on localhost.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(cors({ origin: deps.corsOrigins.length ? deps.corsOrigins : false, credentials: false, maxAge: 600 }));
@@ -87,7 +110,9 @@ export function createApp(services: Services, opts: ApiOptions = {}): RingLensAp
 
   const routes = allRoutes(deps);
   app.routes = routes;
+  app.dispose = () => deps.ringCache.close();
   const document = buildOpenApi(routes, '0.1.0');
+  // File downloads are plain Express handlers (binary answers); their operation is added by hand.
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
@@ -98,6 +123,7 @@ export function createApp(services: Services, opts: ApiOptions = {}): RingLensAp
   for (const r of routes) mountRoute(api, r, deps);
   api.use((req, res) => sendProblem(res, 404, `no route ${req.method} ${req.originalUrl.split('?')[0]}`));
   app.use(API_PREFIX, api);
+  if (opts.serveUi !== false) app.use(staticUiRouter(opts.uiDistDir));
   app.use((req, res) => sendProblem(res, 404, `no route ${req.method} ${req.originalUrl.split('?')[0]}`));
   app.use(problemHandler);
   return app;

@@ -1,5 +1,6 @@
 import type { Services } from '../runtime/services.ts';
 import type { TokenConfig } from './auth/tokens.ts';
+import type { RingCache } from './ring-cache.ts';
 
 /** Everything the HTTP layer needs from the process, passed in so tests can build the app directly. */
 export interface ApiDeps {
@@ -21,4 +22,6 @@ export interface ApiDeps {
   validateResponses: boolean;
   /** Redis operations (queue adds, job reads) give up after this long with 503 */
   redisTimeoutMs: number;
+  /** ring list pages, details and drawings, cached per process (api/ring-cache.ts) */
+  ringCache: RingCache;
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { ProblemSchema } from './problem.ts';
 import type { AnyRoute } from './route.ts';
@@ -54,7 +55,9 @@ export function buildOpenApi(routes: AnyRoute[], version: string) {
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
       ...(r.streamsBody ? { requestBody: { required: true, description: r.streamsBody.description, content: { [r.streamsBody.contentType]: { schema: r.streamsBody.schema } } } } : {}),
       responses: {
-        [String(r.response.status)]: { description: r.response.description, content: { 'application/json': { schema: r.response.schema } } },
+        [String(r.response.status)]: r.file
+          ? { description: r.response.description, content: Object.fromEntries(r.file.contentTypes.map((t) => [t, { schema: z.string().meta({ format: 'binary' }) }])) }
+          : { description: r.response.description, content: { 'application/json': { schema: r.response.schema } } },
         ...Object.fromEntries(problemStatuses(r).map((s) => [String(s), problem(s)])),
       },
     };

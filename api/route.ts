@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { maskerFor, type Masker } from '../access/masking.ts';
 import type { Role } from '../access/roles.ts';
 import { appendAudit, type AuditEventInput } from '../graph/audit/audit.ts';
@@ -59,9 +59,49 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   audit?: AuditEventInput['action'][];
   /** extra middleware run before authentication (rate limits) */
   before?: RequestHandler[];
+  /**
+   * a route that answers with a file (a download): its handler returns a FileResult — a file on disk
+   * (streamed) or bytes in memory — sent as an attachment (or inline) with one of these content types
+   * (the first is the default); response.schema is then FileResult
+   */
+  file?: { contentTypes: [string, ...string[]] };
   /** a route that reads the request itself (file upload); documented by requestContent */
   streamsBody?: { contentType: string; schema: z.ZodType; description: string };
   handler(ctx: Ctx<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;
+}
+
+/** What a download route's handler returns: a file on this machine or bytes, and how to present them. */
+const FileCommon = {
+  filename: z.string().min(1),
+  /** one of the route's file.contentTypes; default the first */
+  contentType: z.string().optional(),
+  /** shown in the browser (HTML reports) instead of downloaded */
+  inline: z.boolean().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+};
+export const FileResult = z.union([
+  z.object({ path: z.string().min(1), ...FileCommon }),
+  z.object({ bytes: z.instanceof(Buffer), ...FileCommon }),
+]);
+
+function sendFile(res: Response, file: z.output<typeof FileResult>, contentType: string): Promise<void> {
+  if (file.inline) res.setHeader('Content-Disposition', `inline; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`);
+  else res.attachment(file.filename);
+  res.type(file.contentType ?? contentType);
+  res.setHeader('Cache-Control', 'no-store');
+  for (const [k, v] of Object.entries(file.headers ?? {})) res.setHeader(k, v);
+  if ('bytes' in file) {
+    res.end(file.bytes);
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    res.sendFile(file.path, { dotfiles: 'allow', cacheControl: false }, (err) => {
+      if (!err) return resolve();
+      if (res.headersSent) return reject(err);
+      // The handler saw the file a moment ago; gone now means someone removed it (retention, a clean-up).
+      reject((err as NodeJS.ErrnoException).code === 'ENOENT' ? new Problem(404, `the file ${file.filename} is no longer on this server`) : err);
+    });
+  });
 }
 
 // Stored without its generics: the registry only needs the shape.
@@ -87,6 +127,8 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where
 }
 
 export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void {
+  // Response bodies by the object the handler returned; only objects that live on (cached) are ever found again.
+  const serialized = new WeakMap<object, string>();
   const run = async (req: Request, res: Response, _next: NextFunction) => {
     const user = route.roles === 'public' ? null : await authenticate(req, deps.tokens);
     if (user && route.roles !== 'public' && !route.roles.includes(user.role)) {
@@ -114,6 +156,16 @@ export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void
     };
     const result = await route.handler(ctx);
     if (res.headersSent) return;
+    if (route.file) {
+      await sendFile(res, FileResult.parse(result), route.file.contentTypes[0]);
+      return;
+    }
+    // A handler that answers with a cached object (api/ring-cache.ts) gets it checked and serialised once.
+    const known = typeof result === 'object' && result !== null ? serialized.get(result) : undefined;
+    if (known !== undefined) {
+      res.status(route.response.status).type('json').send(known);
+      return;
+    }
     let out = result;
     if (deps.validateResponses) {
       const checked = route.response.schema.safeParse(result);
@@ -123,7 +175,9 @@ export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void
       }
       out = checked.data;
     }
-    res.status(route.response.status).json(out);
+    const json = JSON.stringify(out);
+    if (typeof result === 'object' && result !== null) serialized.set(result, json);
+    res.status(route.response.status).type('json').send(json);
   };
   router[route.method](route.path, ...(route.before ?? []), run);
 }

@@ -21,12 +21,14 @@ export async function startApiServer(services: Services, host: string, port: num
   return {
     server,
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
-      }),
+      });
+      await app.dispose();
+    },
   };
 }

@@ -1,29 +1,42 @@
 /**
- * API latency benchmark: ring list and ring detail under concurrent clients, against a running
- * database that already holds detected rings (the demo's, or any instance after `ringlens detect`).
- * The API runs as its own process (`ringlens serve`), so the load generator does not share its event
- * loop; both share the machine's 2 cores, so figures are pessimistic. Ring detail writes an audit
- * event per request, as in production.
- *   npx tsx bench/api.ts [--instance default] [--clients 50] [--requests 2000] [--rounds 3]
+ * API latency benchmark (autocannon): ring list, ring detail and neighbourhood expand, each under
+ * `--clients` concurrent connections for `--seconds`, against a separate `ringlens serve` process on
+ * an instance that already holds detected rings (the demo's, or any instance after `ringlens detect`).
+ * Ring detail and expand write an audit event per request, as in production. Detail and expand rotate
+ * over the top rings and their members, so the figures are not one hot key. Load generator, API and
+ * Neo4j share the machine, so the figures are pessimistic for a dedicated server.
+ *   npx tsx bench/api.ts [--instance default] [--clients 50] [--seconds 15] [--rounds 3] [--only list,detail,expand]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
 import { issueTokens, tokenConfig } from '../api/auth/tokens.ts';
 import { loadEnv } from '../config/env.ts';
 import { createDriver } from '../graph/driver.ts';
 import { locateNeo4j } from '../stack/stack.ts';
 
 const { values } = parseArgs({
-  options: { instance: { type: 'string', default: 'default' }, clients: { type: 'string', default: '50' }, requests: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' } },
+  options: {
+    instance: { type: 'string', default: 'default' },
+    clients: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '15' },
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string', default: 'list,detail,expand' },
+  },
 });
 const clients = Number(values.clients);
-const requests = Number(values.requests);
+const seconds = Number(values.seconds);
 const env = loadEnv();
 const driver = createDriver(locateNeo4j(env, values.instance));
-const { records } = await driver.executeQuery('MATCH (r:Ring) RETURN r.ringId AS id ORDER BY r.score DESC LIMIT 200');
+const ringIds = (await driver.executeQuery('MATCH (r:Ring) RETURN r.ringId AS id ORDER BY r.score DESC LIMIT 200')).records.map((r) => r.get('id') as string);
+// Expand from what investigators expand from: ring members of every kind (persons, cards, doctors, institutions).
+const nodeIds = (
+  await driver.executeQuery('MATCH (r:Ring)-[:HAS_MEMBER]->(n) WITH r, n ORDER BY r.score DESC RETURN DISTINCT elementId(n) AS id LIMIT 500')
+).records.map((r) => r.get('id') as string);
+const counts = (await driver.executeQuery('MATCH (c:Claim) WITH count(c) AS claims MATCH (r:Ring) RETURN claims, count(r) AS rings')).records[0]!;
 await driver.close();
-const ringIds = records.map((r) => r.get('id') as string);
 if (!ringIds.length) throw new Error(`no rings in instance ${values.instance}: run \`ringlens detect --instance ${values.instance}\` first`);
 
 const secret = randomBytes(32).toString('base64url');
@@ -40,49 +53,73 @@ const url = await new Promise<string>((resolve, reject) => {
 });
 const { accessToken } = await issueTokens(tokenConfig(secret), { username: 'bench', role: 'investigator', tokenVersion: 0 });
 
-const percentile = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const SCENARIOS: Record<string, (i: number) => string> = {
+  list: () => '/api/v1/rings?limit=50&sort=-score',
+  detail: (i) => `/api/v1/rings/${ringIds[i % ringIds.length]}`,
+  expand: (i) => `/api/v1/graph/expand?node=${encodeURIComponent(nodeIds[i % nodeIds.length]!)}&hops=1&limit=200`,
+};
 
-async function round(): Promise<Record<string, { p50: number; p95: number; p99: number; n: number }> & { rps: number }> {
-  const latencies: Record<string, number[]> = { list: [], detail: [] };
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < requests) {
-        const i = next++;
-        const kind = i % 2 === 0 ? 'list' : 'detail';
-        const path = kind === 'list' ? '/api/v1/rings?limit=50&sort=-score' : `/api/v1/rings/${ringIds[i % ringIds.length]}`;
-        const t = performance.now();
-        const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
-        await res.arrayBuffer();
-        if (res.status !== 200) failures++;
-        latencies[kind]!.push(performance.now() - t);
-      }
-    }),
-  );
-  if (failures) throw new Error(`${failures} requests failed`);
-  const seconds = (performance.now() - started) / 1000;
-  const out: Record<string, { p50: number; p95: number; p99: number; n: number }> = {};
-  for (const [k, xs] of Object.entries(latencies)) {
-    xs.sort((a, b) => a - b);
-    out[k] = { p50: percentile(xs, 50), p95: percentile(xs, 95), p99: percentile(xs, 99), n: xs.length };
-  }
-  return Object.assign(out, { rps: requests / seconds });
+interface Figures {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  rps: number;
+  n: number;
+  errors: number;
 }
 
+const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** One autocannon run; latencies come from every response (autocannon's own summary has no p95). */
+async function run(kind: string, duration: number): Promise<Figures> {
+  const path = SCENARIOS[kind]!;
+  let i = 0;
+  const latencies: number[] = [];
+  let errors = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections: clients,
+        duration,
+        headers: { authorization: `Bearer ${accessToken}` },
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path(i++) }) }],
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode !== 200) errors++;
+      latencies.push(responseTime);
+    });
+  });
+  if (result.errors || result.timeouts) errors += result.errors + result.timeouts;
+  latencies.sort((a, b) => a - b);
+  return { p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies.at(-1)!, rps: latencies.length / duration, n: latencies.length, errors };
+}
+
+const f = (x: number) => x.toFixed(1);
 try {
-  console.log(`${ringIds.length} rings; ${clients} clients, ${requests} requests per round (half ring list, half ring detail)`);
-  await round(); // warm-up: query plans, connection pool, JIT
-  const rounds: Awaited<ReturnType<typeof round>>[] = [];
-  for (let r = 0; r < Number(values.rounds); r++) {
-    const x = await round();
-    rounds.push(x);
-    console.log(`round ${r + 1}: list p50 ${x.list!.p50.toFixed(1)} ms p95 ${x.list!.p95.toFixed(1)} ms | detail p50 ${x.detail!.p50.toFixed(1)} ms p95 ${x.detail!.p95.toFixed(1)} ms | ${x.rps.toFixed(0)} req/s`);
+  console.log(
+    `${counts.get('claims')} claims, ${counts.get('rings')} rings; rotating over ${ringIds.length} rings and ${nodeIds.length} member nodes; ` +
+      `${clients} connections, ${seconds} s per round; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+  );
+  const summary: string[] = [];
+  for (const kind of values.only.split(',')) {
+    if (!SCENARIOS[kind]) throw new Error(`--only: unknown scenario ${kind} (list, detail, expand)`);
+    await run(kind, 3); // warm-up: query plans, connection pool, JIT, caches
+    const rounds: Figures[] = [];
+    for (let r = 0; r < Number(values.rounds); r++) {
+      const x = await run(kind, seconds);
+      if (x.errors) throw new Error(`${kind}: ${x.errors} requests failed or answered other than 200`);
+      rounds.push(x);
+      console.log(`${kind} round ${r + 1}: p50 ${f(x.p50)} ms, p95 ${f(x.p95)} ms, p99 ${f(x.p99)} ms, max ${f(x.max)} ms; ${x.rps.toFixed(0)} req/s (${x.n} requests)`);
+    }
+    const m = (k: keyof Figures) => median(rounds.map((x) => x[k]));
+    summary.push(`${kind}: p50 ${f(m('p50'))} ms, p95 ${f(m('p95'))} ms, p99 ${f(m('p99'))} ms; ${m('rps').toFixed(0)} req/s`);
   }
-  const m = (k: 'list' | 'detail', f: 'p50' | 'p95' | 'p99') => median(rounds.map((x) => x[k]![f])).toFixed(1);
-  console.log(`median of ${rounds.length} rounds: ring list p50 ${m('list', 'p50')} ms, p95 ${m('list', 'p95')} ms, p99 ${m('list', 'p99')} ms; ring detail p50 ${m('detail', 'p50')} ms, p95 ${m('detail', 'p95')} ms, p99 ${m('detail', 'p99')} ms; ${median(rounds.map((x) => x.rps)).toFixed(0)} req/s`);
+  console.log(`medians of ${values.rounds} rounds (load average now ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}):\n  ${summary.join('\n  ')}`);
 } finally {
   server.kill('SIGTERM');
 }

@@ -5,6 +5,7 @@ import { registerExportCommands } from './commands/export.ts';
 import { registerGenerateCommands } from './commands/generate.ts';
 import { registerIngestCommands } from './commands/ingest.ts';
 import { registerJobCommands } from './commands/jobs.ts';
+import { registerScheduleCommands } from './commands/schedules.ts';
 import { registerScoreCommands } from './commands/score.ts';
 import { registerServiceCommands } from './commands/services.ts';
 import { registerStackCommands } from './commands/stack.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerIngestCommands(program);
   registerDetectCommands(program);
   registerExportCommands(program);
+  registerScheduleCommands(program);
   registerUserCommands(program);
   return program;
 }

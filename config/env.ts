@@ -46,6 +46,13 @@ const EnvSchema = z.object({
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   RINGLENS_UPLOAD_DIR: optionalString,
   RINGLENS_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1_000_000).default(2048),
+  /** SMTP relay for e-mailed reports, smtp://user:pass@host:port (smtps:// for TLS) */
+  RINGLENS_SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+  RINGLENS_MAIL_FROM: z.string().default('RingLens <ringlens@localhost>'),
+  /** where people open the workbench; report ring links point here */
+  RINGLENS_PUBLIC_URL: z.string().regex(/^https?:\/\//, 'must be an http(s) URL').default('http://127.0.0.1:8080'),
+  /** bearer token Prometheus must send to /metrics; unset: /metrics answers loopback clients only */
+  RINGLENS_METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -5,6 +5,8 @@ import type { Driver } from 'neo4j-driver';
 import type { DetectedRings } from '../evaluation/formats.ts';
 import { projectClaims, type ProjectionProgress, type ProjectionScope } from '../graph/projection/project-claims.ts';
 import { readActiveRings } from '../graph/rings/previous-rings.ts';
+import { readVerdicts } from '../graph/rings/verdicts.ts';
+import { applyVerdictFeedback } from './verdict-feedback.ts';
 import { writeDetectionRun } from '../graph/rings/write-run.ts';
 import { assembleRings } from './assemble.ts';
 import { resolveOverlaps } from './resolve-overlaps.ts';
@@ -88,7 +90,11 @@ export async function runDetection(driver: Driver, opts: DetectionOptions = {}):
   t = performance.now();
   const rings = assembleRings(set, resolveOverlaps(detectors.candidates), 'provisional');
   const previous = await readActiveRings(driver, opts.scope?.region);
-  const tracking = trackRings(previous, rings, (k) => `ring-${stamp}-${String(k + 1).padStart(4, '0')}`);
+  const tracked0 = trackRings(previous, rings, (k) => `ring-${stamp}-${String(k + 1).padStart(4, '0')}`);
+  // Ring ids are final now, so verdicts on earlier rings can find these again.
+  const feedback = applyVerdictFeedback(tracked0.rings.map((x) => x.ring), await readVerdicts(driver));
+  const byId = new Map(feedback.rings.map((r, k) => [r.ringId, k]));
+  const tracking = { ...tracked0, rings: tracked0.rings.map((x) => ({ ...x, ring: feedback.rings[byId.get(x.ring.ringId)!]! })).sort((a, b) => byId.get(a.ring.ringId)! - byId.get(b.ring.ringId)!) };
   lap('assembly');
   progress({ stage: 'write-back', percent: 90, message: `${tracking.rings.length} rings` });
   const finished = new Date();

@@ -115,7 +115,8 @@ export async function runExport(payload: ExportJobPayload, deps: ExportDeps): Pr
       ...request,
       details: { exportId, caseNumber: result.caseNumber, ringId: result.ringId, masking: { level: built.masking.level, reason: built.masking.reason, caseStatus: built.masking.caseStatus, exporterRole: built.masking.exporterRole }, sha256: digest, bytes: result.bytes, file: out },
     });
-    progress({ stage: 'write', percent: 100, message: `${result.bytes} bytes written to ${out}` });
+    // Progress is shown to the API caller: the worker's file system stays out of it (the CLI prints result.path).
+    progress({ stage: 'write', percent: 100, message: `package written: ${result.bytes} bytes, ${result.claims} claims, ${result.entities} entities` });
     return result;
   } catch (err) {
     await audit({

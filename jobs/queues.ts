@@ -7,6 +7,14 @@ export const QUEUES = {
   ingest: 'ingest',
   detect: 'detect',
   export: 'export',
+  /** fires of the job schedulers, one per schedule and time */
+  schedule: 'schedule',
+  /** one part of a partitioned detection run (a pooling region, or the cross-region pass) */
+  detectPart: 'detect-part',
+  /** building and storing one scheduled report */
+  report: 'report',
+  /** sending a stored report to a webhook or by e-mail */
+  delivery: 'delivery',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

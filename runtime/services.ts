@@ -11,7 +11,7 @@ export interface Services {
   redis: Redis;
   /** Fails fast instead of queueing commands while Redis is away, for health checks. */
   redisProbe: Redis;
-  queues: { system: Queue; ingest: Queue; detect: Queue; export: Queue };
+  queues: { system: Queue; ingest: Queue; detect: Queue; export: Queue; schedule: Queue; detectPart: Queue; report: Queue; delivery: Queue };
   prefix: string;
   close(): Promise<void>;
 }
@@ -28,6 +28,10 @@ export function openServices(stack: StackConnections, prefix: string, driverOpti
     ingest: createQueue(QUEUES.ingest, redis, prefix),
     detect: createQueue(QUEUES.detect, redis, prefix),
     export: createQueue(QUEUES.export, redis, prefix),
+    schedule: createQueue(QUEUES.schedule, redis, prefix),
+    detectPart: createQueue(QUEUES.detectPart, redis, prefix),
+    report: createQueue(QUEUES.report, redis, prefix),
+    delivery: createQueue(QUEUES.delivery, redis, prefix),
   };
   return {
     driver,

@@ -8,8 +8,8 @@ import { AssignBody, CaseDetailSchema, CaseListQuery, CasePageSchema, CaseParams
 import { decodeCursor, encodeCursor } from '../schemas/common.ts';
 
 /** Liaisons see the cases referred to the police, and nothing before that. */
-const LIAISON_STATUSES: CaseStatus[] = ['referred', 'closed'];
-const visibleTo = (role: Role, status: CaseStatus) => role !== 'liaison' || LIAISON_STATUSES.includes(status);
+export const LIAISON_STATUSES: CaseStatus[] = ['referred', 'closed'];
+export const visibleTo = (role: Role, status: CaseStatus) => role !== 'liaison' || LIAISON_STATUSES.includes(status);
 
 const allowedFor = (role: Role, status: CaseStatus) => TRANSITIONS.filter((t) => t.from === status && t.roles.includes(role)).map((t) => t.to);
 const view = <T extends CaseRecord>(c: T, user: User) => ({ ...c, allowedTransitions: allowedFor(user.role, c.status) });
@@ -60,6 +60,8 @@ export function caseRoutes(): AnyRoute[] {
       audit: ['case-create'],
       async handler({ body, deps, user, audit }) {
         const created = await createCase(deps.services.driver, { ...body, actor: user.username }).catch(caseProblem);
+        // ring summaries show the open case
+        await deps.ringCache.changed(`case created on ${body.ringId}`);
         await audit({ action: 'case-create', target: `case:${created.caseId}`, details: { ringId: body.ringId, assignee: body.assignee ?? null } });
         return view(created, user);
       },
@@ -120,6 +122,8 @@ export function caseRoutes(): AnyRoute[] {
         try {
           const c = await transitionCase(deps.services.driver, params.caseId, { ...body, actor: user.username, role: user.role }).catch(caseProblem);
           if (!c) throw notFound(`no case ${params.caseId}`);
+          // ring summaries show the open case's status and the verdict
+          await deps.ringCache.changed(`case ${c.caseId} ${existing.status} → ${body.to}`);
           await audit({ action: 'case-transition', target: `case:${c.caseId}`, details: { from: existing.status, to: body.to, labels: body.labels ?? [] } });
           return view(c, user);
         } catch (e) {

@@ -6,8 +6,11 @@ import { ringRoutes } from './rings.ts';
 import { entityRoutes } from './entities.ts';
 import { caseRoutes } from './cases.ts';
 import { jobRoutes } from './jobs.ts';
+import { exportRoutes } from './exports.ts';
+import { reportRoutes } from './reports.ts';
+import { scheduleRoutes } from './schedules.ts';
 
 /** The route registry: every route of the API, in the order the docs list them. */
 export function allRoutes(deps: ApiDeps): AnyRoute[] {
-  return [...authRoutes(deps), ...ringRoutes(), ...entityRoutes(), ...caseRoutes(), ...jobRoutes(), ...auditRoutes()];
+  return [...authRoutes(deps), ...ringRoutes(), ...entityRoutes(), ...caseRoutes(), ...exportRoutes(), ...jobRoutes(), ...scheduleRoutes(), ...reportRoutes(), ...auditRoutes()];
 }

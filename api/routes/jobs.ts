@@ -7,29 +7,10 @@ import { DetectionScopeSchema } from '../../detection/scope.ts';
 import type { DetectJobPayload } from '../../jobs/detect-job.ts';
 import type { ApiDeps } from '../deps.ts';
 import { notFound, RedisUnavailable } from '../problem.ts';
+import { redisCall } from '../redis-call.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { Cursor, decodeCursor, encodeCursor, Key, Limit, Page } from '../schemas/common.ts';
 import { receiveUpload } from '../upload.ts';
-
-/**
- * Redis calls from a request: refuse at once while Redis is away (ioredis would queue the command
- * and run it later — a job added after we answered 503 would surprise everyone), and give up after
- * a timeout.
- */
-async function redisCall<T>(deps: ApiDeps, what: string, f: () => Promise<T>): Promise<T> {
-  if (deps.services.redis.status !== 'ready') throw new RedisUnavailable(`Redis is not connected (${what})`);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      f(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new RedisUnavailable(`Redis did not answer within ${deps.redisTimeoutMs} ms (${what})`)), deps.redisTimeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const RunSchema = z
   .object({

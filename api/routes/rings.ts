@@ -38,9 +38,13 @@ export function ringRoutes(): AnyRoute[] {
         const desc = query.sort.startsWith('-');
         const field = query.sort.replace(/^-/, '') as RingSort;
         const after = decodeCursor(query.cursor, z.tuple([z.union([z.string(), z.number()]), z.string()]));
-        const items = await listRings(deps.services.driver, { ...query, types: query.type, referredOnly: user.role === 'liaison' }, { field, desc }, after, query.limit);
-        const last = items.at(-1);
-        return { items, nextCursor: items.length === query.limit && last ? encodeCursor([sortValue(last, field), last.ringId]) : null };
+        const filters = { ...query, types: query.type, referredOnly: user.role === 'liaison' };
+        // The page itself is cached (summaries carry no personal data, so it is the same for every role but the liaison's).
+        return deps.ringCache.get(`list:${JSON.stringify(filters)}`, async () => {
+          const items = await listRings(deps.services.driver, filters, { field, desc }, after, query.limit);
+          const last = items.at(-1);
+          return { items, nextCursor: items.length === query.limit && last ? encodeCursor([sortValue(last, field), last.ringId]) : null };
+        });
       },
     }),
     defineRoute({
@@ -56,15 +60,23 @@ export function ringRoutes(): AnyRoute[] {
       audit: ['personal-data-read'],
       async handler({ params, deps, mask, audit, user }) {
         await checkLiaison(deps, user, params.ringId);
-        const ring = await getRing(deps.services.driver, params.ringId);
-        if (!ring) throw notFound(`no ring ${params.ringId}`);
-        await audit({ action: 'personal-data-read', target: `ring:${ring.ringId}`, subjects: personKeys(ring.members) });
-        return {
-          ...ring,
-          members: ring.members.map((m) => ({ ...apiNode(m, mask), role: m.role })),
-          evidence: ring.evidence.map((e) => ({ ...e, entities: e.entities.map(mask.ref) })),
-          keyPersons: ring.keyPersons.map((k) => ({ key: mask.idNumber(k.id)!, name: mask.name(k.name), centrality: k.centrality })),
-        };
+        // Cached as this role sees it (masking depends on the role only); the read is audited every time.
+        const view = await deps.ringCache.get(`ring:${params.ringId}:${user.role}`, async () => {
+          const ring = await getRing(deps.services.driver, params.ringId);
+          if (!ring) return null;
+          return {
+            subjects: personKeys(ring.members),
+            body: {
+              ...ring,
+              members: ring.members.map((m) => ({ ...apiNode(m, mask), role: m.role })),
+              evidence: ring.evidence.map((e) => ({ ...e, entities: e.entities.map(mask.ref) })),
+              keyPersons: ring.keyPersons.map((k) => ({ key: mask.idNumber(k.id)!, name: mask.name(k.name), centrality: k.centrality })),
+            },
+          };
+        });
+        if (!view) throw notFound(`no ring ${params.ringId}`);
+        await audit({ action: 'personal-data-read', target: `ring:${params.ringId}`, subjects: view.subjects });
+        return view.body;
       },
     }),
     defineRoute({
@@ -81,18 +93,25 @@ export function ringRoutes(): AnyRoute[] {
       audit: ['personal-data-read'],
       async handler({ params, query, deps, mask, audit, user }) {
         await checkLiaison(deps, user, params.ringId);
-        const material = await ringGraphMaterial(deps.services.driver, params.ringId, query.maxClaims);
-        if (!material) throw notFound(`no ring ${params.ringId}`);
-        const drawing = drawRing(material, query.maxNodes);
-        await audit({ action: 'personal-data-read', target: `ring:${params.ringId}`, subjects: personKeys(drawing.nodes), details: { view: 'graph' } });
-        return {
-          ringId: params.ringId,
-          nodes: drawing.nodes.map((n) => ({ ...apiNode(n, mask), member: n.member, role: n.role, size: n.size })),
-          edges: drawing.edges,
-          truncated: drawing.truncated || drawing.claimsUsed < drawing.claimCount,
-          claimsUsed: drawing.claimsUsed,
-          claimCount: drawing.claimCount,
-        };
+        const view = await deps.ringCache.get(`graph:${params.ringId}:${query.maxClaims}:${query.maxNodes}:${user.role}`, async () => {
+          const material = await ringGraphMaterial(deps.services.driver, params.ringId, query.maxClaims);
+          if (!material) return null;
+          const drawing = drawRing(material, query.maxNodes);
+          return {
+            subjects: personKeys(drawing.nodes),
+            body: {
+              ringId: params.ringId,
+              nodes: drawing.nodes.map((n) => ({ ...apiNode(n, mask), member: n.member, role: n.role, size: n.size })),
+              edges: drawing.edges,
+              truncated: drawing.truncated || drawing.claimsUsed < drawing.claimCount,
+              claimsUsed: drawing.claimsUsed,
+              claimCount: drawing.claimCount,
+            },
+          };
+        });
+        if (!view) throw notFound(`no ring ${params.ringId}`);
+        await audit({ action: 'personal-data-read', target: `ring:${params.ringId}`, subjects: view.subjects, details: { view: 'graph' } });
+        return view.body;
       },
     }),
     defineRoute({

@@ -46,6 +46,7 @@ export const RingSummarySchema = z
     fundPaid: Money,
     firstRunId: z.string().nullable(),
     lastRunId: z.string().nullable(),
+    lastChange: z.string().nullable().meta({ description: "what the ring's last detection run said about it: new | grown | shrunk | unchanged | dissolved (the workbench's new/grown badges)" }),
     updatedAt: z.string().nullable(),
     headline: Headline.nullable().meta({ description: 'the strongest evidence sentence' }),
     openCase: z.object({ caseId: z.string(), status: z.string() }).nullable(),

@@ -11,7 +11,23 @@ import { parsePort, parsePositiveInt } from '../options.ts';
 import { onShutdown } from '../shutdown.ts';
 import { ingestProgressReporter } from '../progress.ts';
 import { ensureDemoData } from '../../runtime/demo-data.ts';
-import { listUsers } from '../../graph/users/users.ts';
+import { createUser, listUsers } from '../../graph/users/users.ts';
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../../access/passwords.ts';
+import { runDetection } from '../../detection/run-detection.ts';
+import { ensureUiBuilt } from '../../runtime/ui-build.ts';
+
+/**
+ * The workbench is served from ui/dist; a checkout builds it on start when it is missing or stale.
+ * Without Vite (production install) the API still starts and / says how to build it.
+ */
+async function prepareWorkbench(): Promise<void> {
+  try {
+    await ensureUiBuilt();
+  } catch (e) {
+    logger().warn({ err: (e as Error).message }, 'workbench not available at /');
+  }
+}
 
 export function registerServiceCommands(program: Command): void {
   program
@@ -24,6 +40,7 @@ export function registerServiceCommands(program: Command): void {
       const env = loadEnv();
       // Requests give up after 3 s of Neo4j being away (503, Retry-After) instead of hanging in driver retries.
       const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX, { maxTransactionRetryTime: 3_000 });
+      await prepareWorkbench();
       const api = await startApiServer(services, o.host ?? env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT, apiOptionsFromEnv(env));
       console.log(`RingLens API at ${api.url}  (readiness: ${api.url}/readyz)`);
       onShutdown(async () => {
@@ -40,7 +57,8 @@ export function registerServiceCommands(program: Command): void {
     .action(async (o: { concurrency: number; instance: string }) => {
       const env = loadEnv();
       const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX);
-      const pool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix, concurrency: o.concurrency });
+      // Every worker keeps the job schedulers in line with the stored schedules (idempotent upserts).
+      const pool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix, concurrency: o.concurrency, env, schedules: 'ensure' });
       console.log(`workers running on queues: ${pool.workers.map((w) => w.name).join(', ')}`);
       onShutdown(async () => {
         await pool.close();
@@ -66,8 +84,16 @@ export function registerServiceCommands(program: Command): void {
         const progress = ingestProgressReporter();
         await ensureDemoData(services.driver, { cacheDir: env.RINGLENS_CACHE_DIR, claims: o.claims, seed: 7, onProgress: progress.report });
         progress.stop();
+        // The demo opens on a ring queue: run detection once if no run exists yet.
+        const { records } = await services.driver.executeQuery('MATCH (d:DetectionRun) RETURN count(d) AS n');
+        if (Number(records[0]?.get('n') ?? 0) === 0) {
+          console.log('Running detection over the demo data (once)…');
+          const summary = await runDetection(services.driver);
+          console.log(`Detection run ${summary.runId}: ${summary.rings.length} rings`);
+        }
       }
-      const pool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix });
+      await prepareWorkbench();
+      const pool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix, env, schedules: 'ensure' });
       const api = await startApiServer(services, env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT, apiOptionsFromEnv(env));
       cleanup = async () => {
         await api.close();
@@ -79,7 +105,14 @@ export function registerServiceCommands(program: Command): void {
       console.log(`\nRingLens is up: ${api.url}   (readiness: ${api.url}/readyz)`);
       console.log(`Neo4j ${stack.neo4j.uri}   Redis ${stack.redis.url}`);
       if ((await listUsers(services.driver)).length === 0) {
-        console.log(`No API users yet: create the first admin with \`npx ringlens users create admin --instance ${o.instance}\` (docs/api.md).`);
+        // Demo accounts so the workbench can be tried at once; passwords are random and shown only here.
+        console.log('Demo accounts for the workbench (shown once; manage users with `ringlens users` / the API):');
+        for (const [username, role, displayName] of [['demo.investigator', 'investigator', '演示稽核员'], ['demo.supervisor', 'supervisor', '演示主管']] as const) {
+          const password = randomBytes(9).toString('base64url');
+          await createUser(services.driver, { username, displayName, role, passwordHash: await hashPassword(password) });
+          console.log(`  ${username} / ${password}  (${role})`);
+        }
+        console.log(`Create the first admin with \`npx ringlens users create admin --instance ${o.instance}\` (docs/api.md).`);
       }
       console.log('Press Ctrl-C to stop everything.\n');
     });

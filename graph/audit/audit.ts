@@ -16,12 +16,17 @@ export const AUDIT_ACTIONS = [
   'case-assign',
   'case-transition',
   'case-note',
+  'export-request',
   'export',
+  'export-download',
   'run-trigger',
   'ingest-upload',
   'user-create',
   'user-update',
   'audit-read',
+  'schedule-change',
+  'schedule-run',
+  'report-download',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

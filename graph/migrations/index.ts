@@ -71,6 +71,19 @@ export const MIGRATIONS: Migration[] = [
     name: 'ingest checkpoints',
     statements: [unique('IngestCheckpoint', 'key')],
   },
+  {
+    version: 5,
+    name: 'scheduled runs, reports and deliveries',
+    statements: [
+      unique('DetectionRun', 'scheduleKey'),
+      unique('Report', 'reportId'),
+      unique('Delivery', 'deliveryId'),
+      unique('Schedule', 'scheduleId'),
+      index('Report', 'createdAt'),
+      index('Report', 'scheduleId'),
+      index('DetectionRun', 'finishedAt'),
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

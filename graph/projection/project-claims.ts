@@ -16,6 +16,11 @@ export interface ProjectionScope {
   since?: string | undefined;
   /** inclusive, YYYY-MM-DD, China time */
   until?: string | undefined;
+  /**
+   * only the claims charged to these cards or written/prescribed by these doctors (the cross-region
+   * pass of a partitioned run, detection/partitioned.ts); region is then ignored
+   */
+  claimsOf?: { cards: string[]; doctors: string[] } | undefined;
 }
 
 export interface ProjectionProgress {
@@ -27,10 +32,22 @@ export interface ProjectionProgress {
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-function claimFilter(scope: ProjectionScope): { where: string; params: Record<string, unknown> } {
+function claimFilter(scope: ProjectionScope): { match: string; where: string; params: Record<string, unknown> } {
   const conds: string[] = [];
   const params: Record<string, unknown> = {};
-  if (scope.region) {
+  let match = 'MATCH (c:Claim)';
+  if (scope.claimsOf) {
+    // Through the Card and Doctor key constraints, not a scan of every claim; UNION drops a claim
+    // reached both ways.
+    match = `CALL () {
+      UNWIND $cards AS k MATCH (:Card {cardNo: k})<-[:CHARGED_TO]-(c:Claim) RETURN c
+      UNION
+      UNWIND $doctors AS d MATCH (:Doctor {code: d})<-[:BY|PRESCRIBED_BY]-(c:Claim) RETURN c
+    }
+    WITH c`;
+    params.cards = scope.claimsOf.cards;
+    params.doctors = scope.claimsOf.doctors;
+  } else if (scope.region) {
     conds.push('c.region = $region');
     params.region = scope.region;
   }
@@ -42,12 +59,12 @@ function claimFilter(scope: ProjectionScope): { where: string; params: Record<st
     conds.push("c.settledAt < datetime({date: date($until), timezone: '+08:00'}) + duration('P1D')");
     params.until = scope.until;
   }
-  return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
+  return { match, where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 
 export async function projectClaims(driver: Driver, scope: ProjectionScope = {}, onProgress: (p: ProjectionProgress) => void = () => {}): Promise<ClaimSet> {
-  const { where, params } = claimFilter(scope);
-  const countRows = await driver.executeQuery(`MATCH (c:Claim) ${where} RETURN count(c) AS n`, params);
+  const { match, where, params } = claimFilter(scope);
+  const countRows = await driver.executeQuery(`${match} ${where} RETURN count(c) AS n`, params);
   const expected = Number(countRows.records[0]?.get('n') ?? 0);
   const b = new ClaimSetBuilder(expected);
 
@@ -79,7 +96,7 @@ export async function projectClaims(driver: Driver, scope: ProjectionScope = {},
   // Item lines travel as one flat list per claim ([code, quantity, amount, code, …]): far fewer
   // objects for the driver to decode than a list of maps.
   const claimQuery = `
-MATCH (c:Claim) ${where}
+${match} ${where}
 RETURN c.claimId, c.settledAt.epochSeconds, c.kind, c.institutionCode, c.cardNo,
        [(c)-[:BY]->(d:Doctor) | d.code][0],
        [(c)-[:PRESCRIBED_BY]->(d:Doctor) | d.code][0],

@@ -46,6 +46,8 @@ export interface RingSummary {
   fundPaid: number;
   firstRunId: string | null;
   lastRunId: string | null;
+  /** what the ring's last run said about it: new | grown | shrunk | unchanged (dissolved rings: dissolved) */
+  lastChange: string | null;
   updatedAt: string | null;
   headline: { zh: string; en: string } | null;
   openCase: { caseId: string; status: string } | null;
@@ -56,12 +58,13 @@ const SUMMARY = `r.ringId AS ringId, r.family AS family, coalesce(r.types, [r.fa
   r.region AS region, r.periodStart AS periodStart, r.periodEnd AS periodEnd, r.claimCount AS claimCount, r.memberCount AS memberCount,
   r.totalAmount AS totalAmount, r.fundPaid AS fundPaid, r.firstRunId AS firstRunId, r.lastRunId AS lastRunId, toString(r.updatedAt) AS updatedAt,
   r.evidence AS evidence, r.verdict AS verdict,
+  CASE WHEN r.status = 'dissolved' THEN 'dissolved' ELSE [(d:DetectionRun)-[f:FOUND]->(r) WHERE d.runId = r.lastRunId | f.change][0] END AS lastChange,
   [(c:Case)-[:ABOUT]->(r) WHERE c.status <> 'closed' | {caseId: c.caseId, status: c.status}][0] AS openCase`;
 
 function toSummary(o: Record<string, unknown>): RingSummary {
   const { evidence, ...rest } = o as unknown as RingSummary & { evidence: string | null };
   const first = evidence ? (JSON.parse(evidence) as { zh: string; en: string }[])[0] : undefined;
-  return { ...rest, headline: first ? { zh: first.zh, en: first.en } : null, openCase: rest.openCase ?? null, verdict: rest.verdict ?? null };
+  return { ...rest, headline: first ? { zh: first.zh, en: first.en } : null, openCase: rest.openCase ?? null, verdict: rest.verdict ?? null, lastChange: rest.lastChange ?? null };
 }
 
 export async function listRings(

@@ -1,4 +1,5 @@
 import type { Driver } from 'neo4j-driver';
+import { memberKeyOf } from './member-key.ts';
 import type { PreviousRing } from '../../detection/tracking.ts';
 
 /** Active rings a new run is compared with: those of the same region when the run is scoped to one. */
@@ -6,11 +7,7 @@ export async function readActiveRings(driver: Driver, region?: string): Promise<
   const { records } = await driver.executeQuery(
     `MATCH (r:Ring {status: 'active'}) WHERE $region IS NULL OR r.region = $region
      RETURN r.ringId AS ringId, r.family AS family,
-            [(r)-[:HAS_MEMBER]->(e) | CASE
-               WHEN e:Person THEN 'person:' + e.idNumber
-               WHEN e:Card THEN 'card:' + e.cardNo
-               WHEN e:Doctor THEN 'doctor:' + e.code
-               ELSE 'institution:' + e.code END] AS memberKeys
+            [(r)-[:HAS_MEMBER]->(e) | ${memberKeyOf('e')}] AS memberKeys
      ORDER BY ringId`,
     { region: region ?? null },
     { routing: 'READ' },

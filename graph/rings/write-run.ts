@@ -15,6 +15,8 @@ export interface RunRecord {
   parameters: Record<string, unknown>;
   timings: Record<string, number>;
   claimCount: number;
+  /** schedule and period of a scheduled run ("nightly-detection/2026-11-23"): unique, so a period is detected once */
+  scheduleKey?: string;
 }
 
 const LABEL_KEY = { person: ['Person', 'idNumber'], card: ['Card', 'cardNo'], doctor: ['Doctor', 'code'], institution: ['Institution', 'code'] } as const;
@@ -28,9 +30,10 @@ export async function writeDetectionRun(driver: Driver, run: RunRecord, tracked:
          SET d.startedAt = datetime($startedAt), d.finishedAt = datetime($finishedAt), d.scope = $scope, d.parameters = $parameters,
              d.timings = $timings, d.claimCount = $claimCount, d.ringCount = $ringCount,
              d.newRings = $counts.new, d.grownRings = $counts.grown, d.shrunkRings = $counts.shrunk,
-             d.unchangedRings = $counts.unchanged, d.dissolvedRings = $counts.dissolved`,
+             d.unchangedRings = $counts.unchanged, d.dissolvedRings = $counts.dissolved, d.scheduleKey = $scheduleKey`,
         {
           ...run,
+          scheduleKey: run.scheduleKey ?? null,
           scope: JSON.stringify(run.scope),
           parameters: JSON.stringify(run.parameters),
           timings: JSON.stringify(run.timings),

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROLES, type Role } from '../../access/roles.ts';
@@ -8,6 +10,8 @@ import { startApiServer, type ApiServer } from '../../api/server.ts';
 import type { AnyRoute } from '../../api/route.ts';
 import type { DetectionSummary } from '../../detection/run-detection.ts';
 import { startWorkers, type WorkerPool } from '../../jobs/workers.ts';
+import { loadEnv } from '../../config/env.ts';
+import { verifyPackage } from '../../exports/package/verify.ts';
 import { openServices, type Services } from '../../runtime/services.ts';
 import { client, countNodes, createRoleUsers, loadDetectedDataset, PASSWORDS, USERNAME, type Reply } from './api-client.ts';
 
@@ -119,6 +123,10 @@ describe('the investigation API against the real Neo4j and Redis', () => {
       queue: () => 'detect',
       jobId: () => 'no-such-job',
       username: () => 'nobody',
+      exportId: () => '00000000-0000-4000-8000-000000000000',
+      scheduleId: () => 'no-such-schedule',
+      reportId: () => 'no-such-schedule--2026-01-01',
+      format: () => 'pdf',
     };
 
     it('covers every route', async () => {
@@ -161,6 +169,38 @@ describe('the investigation API against the real Neo4j and Redis', () => {
         cursor = r.body.nextCursor;
       } while (cursor);
       expect(seen.sort()).toEqual(detection.rings.map((r) => r.ringId).sort());
+    });
+
+    it('serves ring reads from a per-process cache that a case change in another API process clears at once', async () => {
+      // A second API process on the same databases, with a TTL long enough that only the announcement can clear it.
+      const other = await startApiServer(services, '127.0.0.1', 0, { jwtSecret: JWT_SECRET, ringCacheTtlMs: 600_000, loginRateLimit: { limit: 10_000, windowMs: 60_000 } });
+      try {
+        const otherCall = client(other.url);
+        const ring = ringOf('over-treatment');
+        const summary = async () => {
+          const r = await otherCall('get', `${v1('/rings')}?limit=200`, { token: token.supervisor });
+          expect(r.status).toBe(200);
+          return r.body.items.find((x: { ringId: string }) => x.ringId === ring.ringId) as { openCase: { caseId: string; status: string } | null };
+        };
+        const before = await summary();
+        const detailBefore = await otherCall('get', v1(`/rings/${ring.ringId}`), { token: token.supervisor });
+        expect(before.openCase).toBeNull();
+        const c = await call('post', v1('/cases'), { token: token.investigator, body: { ringId: ring.ringId, title: 'cache invalidation' } });
+        expect(c.status).toBe(201);
+        let after = await summary();
+        for (let i = 0; i < 20 && !after.openCase; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          after = await summary();
+        }
+        expect(after.openCase).toEqual({ caseId: c.body.caseId, status: 'new' });
+        const detailAfter = await otherCall('get', v1(`/rings/${ring.ringId}`), { token: token.supervisor });
+        expect(detailAfter.body.cases.length).toBe(detailBefore.body.cases.length + 1);
+        // A cached detail is still a read of personal data: audited on every request.
+        const reads = (await audits({ action: 'personal-data-read', actor: 'sup' })).filter((e) => e.target === `ring:${ring.ringId}`);
+        expect(reads.length).toBeGreaterThanOrEqual(2);
+      } finally {
+        await other.close();
+      }
     });
 
     it('filters by type, score, region, institution, period, amount, status and run', async () => {
@@ -484,6 +524,71 @@ describe('the investigation API against the real Neo4j and Redis', () => {
     });
   });
 
+  describe('case exports', () => {
+    it('queues an export for a case, follows it, downloads a package that verifies; only the exporter sees it; audits request, build and download', async () => {
+      const exportDir = mkdtempSync(path.join(os.tmpdir(), 'ringlens-api-exports-'));
+      const env = loadEnv({ ...process.env, RINGLENS_EXPORT_DIR: path.join(exportDir, 'packages'), RINGLENS_EXPORT_KEY_DIR: path.join(exportDir, 'keys') });
+      const ring = ringOf('card-lending');
+      const c = await call('post', v1('/cases'), { token: token.investigator, body: { ringId: ring.ringId, title: 'export over HTTP' } });
+      expect(c.status).toBe(201);
+      const caseId = c.body.caseId as string;
+      expectProblem(await call('post', v1(`/cases/${caseId}/exports`), { token: token.investigator, body: { lang: 'fr' } }), 400);
+      expectProblem(await call('post', v1('/cases/C-00000000-NOCASE/exports'), { token: token.investigator, body: {} }), 404);
+      // A liaison does not see a case before it is referred, so cannot export it either.
+      expectProblem(await call('post', v1(`/cases/${caseId}/exports`), { token: token.liaison, body: {} }), 404);
+      expectProblem(await call('post', v1(`/cases/${caseId}/exports`), { token: token.admin, body: {} }), 403);
+
+      const queued = await call('post', v1(`/cases/${caseId}/exports`), { token: token.investigator, body: { lang: 'zh' } });
+      expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+      const { exportId, statusUrl, downloadUrl } = queued.body as { exportId: string; statusUrl: string; downloadUrl: string };
+      expect(statusUrl).toBe(v1(`/exports/${exportId}`));
+      // Not built yet: nothing to download.
+      expectProblem(await call('get', downloadUrl, { token: token.investigator }), 409);
+      // Someone else's export does not exist for them.
+      expectProblem(await call('get', statusUrl, { token: token.supervisor }), 404);
+
+      const pool: WorkerPool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix, concurrency: 1, env });
+      let status: Reply;
+      try {
+        const deadline = Date.now() + 60_000;
+        do {
+          await new Promise((r) => setTimeout(r, 250));
+          status = await call('get', statusUrl, { token: token.investigator });
+        } while (!['completed', 'failed'].includes(status.body.state) && Date.now() < deadline);
+      } finally {
+        await pool.close();
+      }
+      expect(status.body.state, JSON.stringify(status.body)).toBe('completed');
+      expect(status.body).toMatchObject({ exportId, caseId, lang: 'zh', downloadUrl, result: { ringId: ring.ringId, masking: { level: 'masked', reason: 'case-not-referred' } } });
+      expect(JSON.stringify(status.body)).not.toContain(exportDir);
+
+      expectProblem(await call('get', downloadUrl, { token: token.supervisor }), 404);
+      const res = await fetch(`${api.url}${downloadUrl}`, { headers: { authorization: `Bearer ${token.investigator}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/zip');
+      expect(res.headers.get('content-disposition')).toContain(`${status.body.result.caseNumber}.zip`);
+      const zip = Buffer.from(await res.arrayBuffer());
+      expect(zip.length).toBe(status.body.result.bytes);
+      expect(createHash('sha256').update(zip).digest('hex')).toBe(status.body.result.sha256);
+      const verified = await verifyPackage(zip);
+      expect(verified.problems).toEqual([]);
+      expect(verified.ok).toBe(true);
+      expect(verified.manifest!.caseNumber).toBe(status.body.result.caseNumber);
+
+      const requested = (await audits({ action: 'export-request', actor: 'inv' })).find((e) => e.details.exportId === exportId);
+      expect(requested).toMatchObject({ target: `case:${caseId}`, outcome: 'success' });
+      const built = (await audits({ action: 'export', actor: 'inv' })).find((e) => e.details.exportId === exportId);
+      expect(built).toMatchObject({ target: `case:${caseId}`, outcome: 'success' });
+      expect(built!.subjects.length).toBeGreaterThan(0);
+      const downloaded = (await audits({ action: 'export-download', actor: 'inv' })).find((e) => e.details.exportId === exportId);
+      expect(downloaded).toMatchObject({ target: `case:${caseId}`, details: { sha256: status.body.result.sha256 } });
+
+      // Gone from disk (retention, a clean-up): a clear 404, not a stack trace.
+      rmSync(exportDir, { recursive: true, force: true });
+      expectProblem(await call('get', downloadUrl, { token: token.investigator }), 404);
+    });
+  });
+
   describe('hostile and malformed input', () => {
     const PAYLOADS = [
       "' OR 1=1 //",
@@ -556,6 +661,7 @@ describe('the investigation API against the real Neo4j and Redis', () => {
       const doc = await call('get', '/openapi.json');
       expect(doc.status).toBe(200);
       expect(doc.body.openapi).toBe('3.1.0');
+      // Every route of the registry, downloads included, is in the document.
       expect(Object.keys(doc.body.paths).length).toBe(new Set(routes.map((r) => r.path)).size);
       const page = await call('get', '/docs');
       expect(page.status).toBe(200);

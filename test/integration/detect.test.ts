@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runDetection, type DetectionProgress } from '../../detection/run-detection.ts';
 import { DetectedRingsSchema, GroundTruthSchema } from '../../evaluation/formats.ts';
 import { score } from '../../evaluation/score.ts';
+import { createCase, transitionCase } from '../../graph/cases/cases.ts';
 import { createDriver } from '../../graph/driver.ts';
 import { migrate } from '../../graph/migrate.ts';
 import { runIngest } from '../../ingest/run-ingest.ts';
@@ -93,6 +94,42 @@ describe('a full detection run on a generated dataset in the real Neo4j', () => 
       eventsConnection.disconnect();
       await services.queues.detect.obliterate({ force: true });
       await services.close();
+    }
+  }, 300_000);
+
+  it("learns from investigators' verdicts: the next run ranks a dismissed ring lower and a confirmed one higher, and says why", async () => {
+    const ranked = async () =>
+      (await driver.executeQuery("MATCH (r:Ring {status: 'active'}) RETURN r.ringId AS id, r.score AS score, r.family AS family ORDER BY r.score DESC, r.ringId")).records.map((r) => ({
+        id: r.get('id') as string,
+        score: r.get('score') as number,
+        family: r.get('family') as string,
+      }));
+    const before = await ranked();
+    const top = before[0]!;
+    const other = before.find((r) => r.family !== top.family && r.score <= 90)!;
+    const judge = async (ringId: string, to: 'confirmed' | 'dismissed', labels: string[]) => {
+      const c = await createCase(driver, { ringId, actor: 'inv' });
+      await transitionCase(driver, c.caseId, { to: 'investigating', actor: 'inv', role: 'investigator' });
+      await transitionCase(driver, c.caseId, { to, actor: 'inv', role: 'investigator', labels });
+    };
+    await judge(top.id, 'dismissed', ['hard-negative:test']);
+    await judge(other.id, 'confirmed', []);
+
+    const next = await runDetection(driver);
+    expect(next.tracking.counts).toMatchObject({ new: 0, dissolved: 0 });
+    const after = await ranked();
+    const dismissed = after.find((r) => r.id === top.id)!;
+    const confirmed = after.find((r) => r.id === other.id)!;
+    expect(dismissed.score).toBeCloseTo(top.score * 0.4, 0);
+    expect(after.findIndex((r) => r.id === top.id)).toBeGreaterThan(0);
+    expect(confirmed.score).toBeCloseTo(Math.min(100, other.score + 10), 0);
+    const evidence = async (id: string) =>
+      (JSON.parse((await driver.executeQuery('MATCH (r:Ring {ringId: $id}) RETURN r.evidence AS e', { id })).records[0]!.get('e') as string) as { key: string; en: string }[]).map((e) => e.key);
+    expect(await evidence(top.id)).toContain('verdict-dismissed-before');
+    expect(await evidence(other.id)).toContain('verdict-confirmed-before');
+    // Rings nobody judged keep the detectors' score.
+    for (const r of before.filter((x) => x.id !== top.id && x.id !== other.id && x.family !== top.family && x.family !== other.family)) {
+      expect(after.find((x) => x.id === r.id)!.score).toBe(r.score);
     }
   }, 300_000);
 });

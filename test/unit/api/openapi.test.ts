@@ -24,7 +24,7 @@ describe('the OpenAPI document', () => {
       expect(op!.operationId).toBe(r.operationId);
       expect(op!['x-roles']).toEqual(r.roles === 'public' ? [] : [...r.roles]);
       const responses = op!.responses as Record<string, { content?: Record<string, unknown> }>;
-      expect(responses[String(r.response.status)]?.content).toHaveProperty('application/json');
+      expect(responses[String(r.response.status)]?.content).toHaveProperty([r.file?.contentTypes[0] ?? 'application/json']);
       for (const s of problemStatuses(r)) expect(responses[String(s)]?.content, `${r.operationId} ${s}`).toHaveProperty('application/problem+json');
       const pathParams = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]);
       const documented = ((op!.parameters ?? []) as { in: string; name: string }[]).filter((p) => p.in === 'path').map((p) => p.name);

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from '../../../access/passwords.ts';
 import { issueTokens, tokenConfig, verifyAccessToken, verifyRefreshToken } from '../../../api/auth/tokens.ts';
 
@@ -30,6 +30,22 @@ describe('tokens', () => {
       .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
       .sign(cfg.secret);
     await expect(verifyAccessToken(cfg, expired)).rejects.toThrow('token expired');
+  });
+
+  it('remembers a verified access token only until it expires', async () => {
+    const short = tokenConfig('a-test-secret-that-is-long-enough-0123456789', { accessSeconds: 60 });
+    const t = await issueTokens(short, { username: 'li', role: 'supervisor', tokenVersion: 0 });
+    expect(await verifyAccessToken(short, t.accessToken)).toEqual({ username: 'li', role: 'supervisor' });
+    expect(short.verified.has(t.accessToken)).toBe(true);
+    expect(await verifyAccessToken(short, t.accessToken)).toEqual({ username: 'li', role: 'supervisor' });
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ['Date'] });
+    try {
+      // once from memory, then (forgotten) from the signature check
+      await expect(verifyAccessToken(short, t.accessToken)).rejects.toThrow('token expired');
+      await expect(verifyAccessToken(short, t.accessToken)).rejects.toThrow('token expired');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses short secrets', () => {
