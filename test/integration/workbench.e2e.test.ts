@@ -246,4 +246,38 @@ describe('investigator workbench in headless Chromium', () => {
     expect(png.length).toBeGreaterThan(5_000);
     await shot('09-after-export');
   });
+
+  it('lists a scheduled report on the runs page and opens its HTML and PDF', async () => {
+    const admin = (await call()('post', '/api/v1/auth/login', { body: { username: USERNAME.admin, password: PASSWORDS.admin } })).body.accessToken as string;
+    const pool = startWorkers({ connection: services.redis, driver: services.driver, prefix: services.prefix, concurrency: 1, env: loadEnv() });
+    try {
+      const created = await call()('post', '/api/v1/schedules', { token: admin, body: { id: 'e2e-daily', title: '每日团伙检测报告', kind: 'detection', cron: '0 2 * * *', period: 'day' } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const run = await call()('post', '/api/v1/schedules/e2e-daily/run', { token: admin, body: { periodKey: '2026-03-02' } });
+      expect(run.status, JSON.stringify(run.body)).toBe(202);
+      let status = '';
+      for (let k = 0; k < 240 && status !== 'ready'; k++) {
+        const detail = await call()('get', run.body.reportUrl, { token });
+        status = detail.body?.status ?? '';
+        if (status !== 'ready') await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(status).toBe('ready');
+    } finally {
+      await pool.close();
+    }
+    await page.click('nav >> text=Detection runs');
+    const row = page.locator('[data-testid=reports-table] tr[data-report-id="e2e-daily--2026-03-02"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('每日团伙检测报告');
+    await shot('13-reports');
+    const [popup] = await Promise.all([page.waitForEvent('popup'), row.locator('[data-testid=report-html]').click()]);
+    await popup.waitForLoadState();
+    expect(await popup.textContent('body')).toContain('每日团伙检测报告');
+    await popup.close();
+    const [pdf] = await Promise.all([page.waitForEvent('download'), row.locator('[data-testid=report-pdf]').click()]);
+    expect(pdf.suggestedFilename()).toBe('e2e-daily--2026-03-02.pdf');
+    const file = path.join(ARTIFACTS, 'report.pdf');
+    await pdf.saveAs(file);
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+  });
 });

@@ -61,6 +61,9 @@ export function Runs() {
   );
 }
 
+/** What an investigator opens first: the readable page, then the printable, then the data. */
+const FORMAT_ORDER = ['html', 'pdf', 'json'];
+
 /** Scheduled reports: figures at a glance, the files (HTML opens in a tab, PDF and JSON download) and delivery status. */
 function Reports() {
   const { t } = useTranslation();
@@ -116,7 +119,7 @@ function Reports() {
                   <td className="num">{f.num(r.counts?.dissolved ?? null)}</td>
                   <td className="num nowrap">{f.money(r.fundAtRisk)}</td>
                   <td className="nowrap">
-                    {r.formats.map((format) => (
+                    {FORMAT_ORDER.filter((format) => r.formats.includes(format)).map((format) => (
                       <button key={format} type="button" className="link" onClick={() => void open(r, format)} data-testid={`report-${format}`}>
                         {format.toUpperCase()}
                       </button>
