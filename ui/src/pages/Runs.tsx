@@ -62,7 +62,7 @@ export function Runs() {
 }
 
 /** What an investigator opens first: the readable page, then the printable, then the data. */
-const FORMAT_ORDER = ['html', 'pdf', 'json'];
+const FORMAT_ORDER: readonly Report['formats'][number][] = ['html', 'pdf', 'json'];
 
 /** Scheduled reports: figures at a glance, the files (HTML opens in a tab, PDF and JSON download) and delivery status. */
 function Reports() {
