@@ -5,7 +5,7 @@
  * Ring detail and expand write an audit event per request, as in production. Detail and expand rotate
  * over the top rings and their members, so the figures are not one hot key. Load generator, API and
  * Neo4j share the machine, so the figures are pessimistic for a dedicated server.
- *   npx tsx bench/api.ts [--instance default] [--clients 50] [--seconds 15] [--rounds 3] [--only list,detail,expand]
+ *   npx tsx bench/api.ts [--instance default] [--clients 50] [--seconds 15] [--rounds 3] [--only list,detail,expand] [--workers 1] [--profile DIR]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +24,10 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     rounds: { type: 'string', default: '3' },
     only: { type: 'string', default: 'list,detail,expand' },
+    // writes a V8 CPU profile of the API process (open it in Chrome DevTools or speedscope)
+    profile: { type: 'string' },
+    // API processes (ringlens serve --workers)
+    workers: { type: 'string', default: '1' },
   },
 });
 const clients = Number(values.clients);
@@ -40,7 +44,8 @@ await driver.close();
 if (!ringIds.length) throw new Error(`no rings in instance ${values.instance}: run \`ringlens detect --instance ${values.instance}\` first`);
 
 const secret = randomBytes(32).toString('base64url');
-const server = spawn(process.execPath, ['bin/ringlens.js', 'serve', '--instance', values.instance, '--port', '0'], {
+const profileArgs = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
+const server = spawn(process.execPath, [...profileArgs, 'bin/ringlens.js', 'serve', '--instance', values.instance, '--port', '0', '--workers', values.workers], {
   env: { ...process.env, RINGLENS_JWT_SECRET: secret, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
@@ -53,10 +58,13 @@ const url = await new Promise<string>((resolve, reject) => {
 });
 const { accessToken } = await issueTokens(tokenConfig(secret), { username: 'bench', role: 'investigator', tokenVersion: 0 });
 
+// What the workbench asks for on a double-click (ui/src/pages/RingWorkspace.tsx).
+const EXPAND_LIMIT = 100;
+
 const SCENARIOS: Record<string, (i: number) => string> = {
   list: () => '/api/v1/rings?limit=50&sort=-score',
   detail: (i) => `/api/v1/rings/${ringIds[i % ringIds.length]}`,
-  expand: (i) => `/api/v1/graph/expand?node=${encodeURIComponent(nodeIds[i % nodeIds.length]!)}&hops=1&limit=200`,
+  expand: (i) => `/api/v1/graph/expand?node=${encodeURIComponent(nodeIds[i % nodeIds.length]!)}&hops=1&limit=${EXPAND_LIMIT}`,
 };
 
 interface Figures {
@@ -103,7 +111,7 @@ const f = (x: number) => x.toFixed(1);
 try {
   console.log(
     `${counts.get('claims')} claims, ${counts.get('rings')} rings; rotating over ${ringIds.length} rings and ${nodeIds.length} member nodes; ` +
-      `${clients} connections, ${seconds} s per round; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+      `${clients} connections, ${seconds} s per round, ${values.workers} API process(es); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`,
   );
   const summary: string[] = [];
   for (const kind of values.only.split(',')) {

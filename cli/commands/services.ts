@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../access/passwords.ts';
 import { runDetection } from '../../detection/run-detection.ts';
 import { ensureUiBuilt } from '../../runtime/ui-build.ts';
+import { announceListening, isClusterWorker, runApiCluster } from '../../runtime/api-cluster.ts';
 
 /**
  * The workbench is served from ui/dist; a checkout builds it on start when it is missing or stale.
@@ -36,13 +37,22 @@ export function registerServiceCommands(program: Command): void {
     .option('--port <port>', 'port to listen on (default RINGLENS_PORT or 8080)', parsePort)
     .option('--host <host>', 'address to bind (default RINGLENS_HOST or 127.0.0.1)')
     .option('--instance <name>', 'local instances to use when the URLs are not set', 'default')
-    .action(async (o: { port?: number; host?: string; instance: string }) => {
-      const env = loadEnv();
+    .option('--workers <n>', 'API processes sharing the port, one per core to use (default 1)', parsePositiveInt, 1)
+    .action(async (o: { port?: number; host?: string; instance: string; workers: number }) => {
+      const env = loadEnv(); // bad configuration fails here, once, before any worker starts
+      if (o.workers > 1 && !isClusterWorker()) {
+        await prepareWorkbench();
+        const cluster = await runApiCluster(o.workers);
+        console.log(`RingLens API at ${cluster.url}  (${o.workers} worker processes; readiness: ${cluster.url}/readyz)`);
+        onShutdown(() => cluster.stop());
+        return;
+      }
       // Requests give up after 3 s of Neo4j being away (503, Retry-After) instead of hanging in driver retries.
       const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX, { maxTransactionRetryTime: 3_000 });
-      await prepareWorkbench();
+      if (!isClusterWorker()) await prepareWorkbench();
       const api = await startApiServer(services, o.host ?? env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT, apiOptionsFromEnv(env));
-      console.log(`RingLens API at ${api.url}  (readiness: ${api.url}/readyz)`);
+      if (isClusterWorker()) announceListening(api.url);
+      else console.log(`RingLens API at ${api.url}  (readiness: ${api.url}/readyz)`);
       onShutdown(async () => {
         await api.close();
         await services.close();

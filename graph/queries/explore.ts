@@ -1,5 +1,6 @@
 import neo4j, { type Driver } from 'neo4j-driver';
-import { LABEL_OF, nodeView, WALKABLE, type NodeType, type RawNode } from './nodes.ts';
+import { readQuery } from '../read-query.ts';
+import { LABEL_OF, nodeRow, nodeView, rowToNode, WALKABLE, type NodeRow, type NodeType, type RawNode } from './nodes.ts';
 
 /**
  * Exploration from any node: neighbourhood expansion (1–2 hops, type filters, a node cap) and the
@@ -31,25 +32,29 @@ export async function expandNode(driver: Driver, id: string, opts: { hops: 1 | 2
   // DISTINCT … LIMIT streams, so a hub (an institution with 15,000 claims) stops after the cap
   // instead of grouping all its relationships; each kept neighbour's edges are then read between two
   // bound nodes.
-  const first = await driver.executeQuery(
+  const first = await readQuery(driver,
     `MATCH (o) WHERE elementId(o) = $id
      CALL (o) {
        MATCH (o)-[:${rels}]-(m)
        WHERE m <> o AND ($labels IS NULL OR any(l IN labels(m) WHERE l IN $labels))
        WITH DISTINCT m LIMIT $room
        CALL (o, m) { MATCH (o)-[r:${rels}]-(m) RETURN collect(r)[0..20] AS rs }
-       RETURN collect({node: ${nodeView('m')}, edges: [r IN rs | ${edgeView('r')}]}) AS found
+       RETURN collect([${nodeRow('m')}, [r IN rs | [elementId(r), type(r), startNode(r) = o]]]) AS found
      }
      RETURN ${nodeView('o')} AS origin, found`,
     { id, labels, room: neo4j.int(opts.limit + 1) },
-    { routing: 'READ', transactionConfig: { timeout: 15_000 } },
+    { timeoutMs: 15_000 },
   );
   const origin = first.records[0]?.get('origin') as RawNode | undefined;
   if (!origin) return null;
   const nodes = new Map<string, RawNode>();
   const edges = new Map<string, RawEdge>();
   let truncated = false;
-  const firstFound = first.records[0]!.get('found') as { node: RawNode; edges: RawEdge[] }[];
+  // Rows, not maps (see nodeRow); every first-hop edge joins the origin and m, so only its direction travels.
+  const firstFound = (first.records[0]!.get('found') as [NodeRow, [string, string, boolean][]][]).map(([row, rs]) => {
+    const node = rowToNode(row);
+    return { node, edges: rs.map(([rid, type, out]): RawEdge => ({ id: rid, type, source: out ? id : node.id, target: out ? node.id : id })) };
+  });
   if (firstFound.length > opts.limit) {
     truncated = true;
     firstFound.length = opts.limit;
@@ -66,7 +71,7 @@ export async function expandNode(driver: Driver, id: string, opts: { hops: 1 | 2
       break;
     }
     // Neighbours not seen yet; one more than there is room for tells whether the cap cut anything.
-    const { records } = await driver.executeQuery(
+    const { records } = await readQuery(driver,
       `UNWIND $frontier AS fid
        MATCH (f) WHERE elementId(f) = fid
        MATCH (f)-[r:${rels}]-(m)
@@ -75,7 +80,7 @@ export async function expandNode(driver: Driver, id: string, opts: { hops: 1 | 2
        LIMIT $room
        RETURN ${nodeView('m')} AS node, [r IN rs | ${edgeView('r')}] AS edges`,
       { frontier, origin: id, seen: [...nodes.keys()], labels, room: neo4j.int(room + 1) },
-      { routing: 'READ', transactionConfig: { timeout: 15_000 } },
+      { timeoutMs: 15_000 },
     );
     const found = records.map((r) => ({ node: r.get('node') as RawNode, edges: r.get('edges') as RawEdge[] }));
     if (found.length > room) {
