@@ -101,6 +101,27 @@ describe('schedules, reports, the job dashboard and /metrics over HTTP', () => {
       await sleep(500);
     }
     expect(detail!.body).toMatchObject({ status: 'ready', formats: expect.arrayContaining(['html', 'pdf', 'json']), counts: { active: detection.rings.length } });
+
+    // The report's numbers are what the API says about the same run: its run record and its rings.
+    const report = detail!.body as { runId: string; baselineRunId: string | null; counts: Record<string, number>; fundAtRisk: number };
+    expect(report.baselineRunId).toBe(detection.runId); // the run before it, which the run's own tracking compared against
+    const runs = await call('get', `${v1('/runs')}?limit=50`, { token: token.supervisor });
+    const apiRun = (runs.body.items as Record<string, number | string>[]).find((r) => r.runId === report.runId)!;
+    expect({ active: apiRun.ringCount, new: apiRun.newRings, grown: apiRun.grownRings, shrunk: apiRun.shrunkRings, dissolved: apiRun.dissolvedRings }).toEqual(report.counts);
+    let ringsOfRun = 0;
+    let fund = 0;
+    let cursor: string | null = null;
+    do {
+      const page: Reply = await call('get', `${v1('/rings')}?run=${encodeURIComponent(report.runId)}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: token.supervisor });
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      for (const r of page.body.items as { fundPaid: number }[]) {
+        ringsOfRun++;
+        fund += r.fundPaid;
+      }
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(ringsOfRun).toBe(report.counts.active);
+    expect(fund).toBeCloseTo(report.fundAtRisk, 2);
     const listed = await call('get', `${v1('/reports')}?scheduleId=nightly-api`, { token: token.investigator });
     expect(listed.body.items.map((r: { reportId: string }) => r.reportId)).toEqual(['nightly-api--2026-03-02']);
     expectProblem(await call('get', v1('/reports'), { token: token.liaison }), 403);
