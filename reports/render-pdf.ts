@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { FontMissingError, locateCjkFont, type CjkFont } from '../exports/pdf/fonts.ts';
+import { locateCjkFont, prepareCjkDocument, type CjkFont } from '../exports/pdf/fonts.ts';
 import { drawChartPdf } from './charts.ts';
 import type { ReportModel } from './model.ts';
 import { CHANGE_LABEL, chinaMinute, familyName, institutionKind, money, periodLabel, regionLabel, reportCharts, summarySentence, translator } from './text.ts';
@@ -84,19 +84,7 @@ export async function renderPdf(m: ReportModel, font: CjkFont = locateCjkFont())
     bufferPages: true,
     info: { Title: `${m.title} ${m.periodKey}`, Author: 'RingLens', Subject: m.reportId, Creator: 'RingLens', CreationDate: new Date(m.generatedAt) },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  try {
-    doc.registerFont('cjk', font.regular.file, font.regular.family);
-    doc.registerFont('cjk-bold', font.bold.file, font.bold.family);
-    doc.font('cjk');
-  } catch (err) {
-    throw new FontMissingError(`cannot load the CJK font ${font.regular.file} (${font.regular.family}): ${(err as Error).message}`);
-  }
+  const { done } = prepareCjkDocument(doc, font);
 
   // Page one: title block, summary, key figures, trend.
   doc.font('cjk-bold').fontSize(20).fillColor(RED).text(m.title, M.left, M.top, { width: W });

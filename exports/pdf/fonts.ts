@@ -40,3 +40,25 @@ export function locateCjkFont(env: NodeJS.ProcessEnv = process.env, fontDir = DE
   }
   return { regular: { file: regular, family: 'NotoSansCJKsc-Regular' }, bold: existsSync(bold) ? { file: bold, family: 'NotoSansCJKsc-Bold' } : { file: regular, family: 'NotoSansCJKsc-Regular' } };
 }
+
+/**
+ * Collects a pdfkit document into a Buffer and registers the CJK faces as 'cjk' and 'cjk-bold'
+ * (regular selected). Shared by case reports and scheduled reports so both fail the same clear way
+ * when the font cannot be loaded. Call before drawing; await `done` after `doc.end()`.
+ */
+export function prepareCjkDocument(doc: PDFKit.PDFDocument, font: CjkFont): { done: Promise<Buffer> } {
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  try {
+    doc.registerFont('cjk', font.regular.file, font.regular.family);
+    doc.registerFont('cjk-bold', font.bold.file, font.bold.family);
+    doc.font('cjk');
+  } catch (err) {
+    throw new FontMissingError(`cannot load the CJK font ${font.regular.file} (${font.regular.family}): ${(err as Error).message}`);
+  }
+  return { done };
+}

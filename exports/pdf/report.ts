@@ -3,7 +3,7 @@ import { CASE_STATUS, CLAIM_KIND, ENTITY, FAMILY, GENDER, INSTITUTION_KIND, ROLE
 import type { ModelEntity, PackageModel } from '../package-model.ts';
 import type { Positions } from '../graph/layout.ts';
 import { COLOURS, entityLabel } from '../graph/graph-files.ts';
-import { locateCjkFont, FontMissingError, type CjkFont } from './fonts.ts';
+import { FontMissingError, locateCjkFont, prepareCjkDocument, type CjkFont } from './fonts.ts';
 
 /**
  * The case report: cover, summary, network picture, evidence with its numbers, timeline, member
@@ -56,20 +56,7 @@ export async function buildReportPdf(input: ReportInput): Promise<Buffer> {
       CreationDate: new Date(m.exportedAt),
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
-  try {
-    doc.registerFont('cjk', font.regular.file, font.regular.family);
-    doc.registerFont('cjk-bold', font.bold.file, font.bold.family);
-    doc.font('cjk');
-  } catch (err) {
-    throw new FontMissingError(`cannot load the CJK font ${font.regular.file} (${font.regular.family}): ${(err as Error).message}`);
-  }
+  const { done } = prepareCjkDocument(doc, font);
   assertCjkGlyphs(doc, font);
 
   cover(doc, m, T, lang, input.keyFingerprint);

@@ -80,13 +80,5 @@ export type ExportRef = z.output<typeof ExportRefSchema>;
 export type ExportStatus = z.output<typeof ExportStatusSchema>;
 export type Report = z.output<typeof ReportSchema>;
 
-export const FAMILIES = [
-  'card-lending',
-  'card-farming',
-  'kickback',
-  'recruited-patients',
-  'split-hospitalization',
-  'over-treatment',
-  'trace-code-reuse',
-  'code-mismatch',
-] as const;
+// One list of ring families for server and workbench (a type-only import of ClaimSet comes with it, erased at build).
+export { FAMILIES } from '../../../algorithms/detectors/types.ts';
