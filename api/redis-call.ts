@@ -1,3 +1,4 @@
+import type { Job, JobState, Queue } from 'bullmq';
 import type { ApiDeps } from './deps.ts';
 import { RedisUnavailable } from './problem.ts';
 
@@ -19,4 +20,15 @@ export async function redisCall<T>(deps: ApiDeps, what: string, f: () => Promise
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A job and its state, read so that they agree: the state first, then the job. A job's state only
+ * moves forward, so the job read second is at least as new as its state; read the other way round, a
+ * job finishing in between showed "completed" with the result of the older snapshot (none).
+ */
+export async function readJobWithState(deps: ApiDeps, queue: Queue, jobId: string, what: string): Promise<{ job: Job; state: JobState | 'unknown' } | null> {
+  const state = await redisCall(deps, what, () => queue.getJobState(jobId));
+  const job = await redisCall(deps, what, () => queue.getJob(jobId));
+  return job ? { job, state } : null;
 }

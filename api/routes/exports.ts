@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Job } from 'bullmq';
+import type { Job, JobState } from 'bullmq';
 import type { Role } from '../../access/roles.ts';
 import { getCase } from '../../graph/cases/cases.ts';
 import type { ExportJobPayload, ExportJobResult } from '../../jobs/export-job.ts';
 import type { ApiDeps } from '../deps.ts';
 import { conflict, notFound } from '../problem.ts';
-import { redisCall } from '../redis-call.ts';
+import { readJobWithState, redisCall } from '../redis-call.ts';
 import { auditFields, defineRoute, FileResult, type AnyRoute, type User } from '../route.ts';
 import { CaseParams } from '../schemas/cases.ts';
 import { ExportParams, ExportRefSchema, ExportRequest, ExportStatusSchema } from '../schemas/exports.ts';
@@ -29,13 +29,13 @@ const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null)
 const urls = (id: string) => ({ statusUrl: `/api/v1/exports/${id}`, downloadUrl: `/api/v1/exports/${id}/download` });
 
 /** The export job if it exists and was asked for by this user; otherwise 404 (never reveal others' exports). */
-async function ownExport(deps: ApiDeps, exportId: string, user: User): Promise<Job> {
-  const job = await redisCall(deps, 'read an export', () => deps.services.queues.export.getJob(exportId));
-  const data = job?.data as ExportJobPayload | undefined;
-  if (!job || data?.exporter?.user !== user.username) {
+async function ownExport(deps: ApiDeps, exportId: string, user: User): Promise<{ job: Job; state: JobState | 'unknown' }> {
+  const found = await readJobWithState(deps, deps.services.queues.export, exportId, 'read an export');
+  const data = found?.job.data as ExportJobPayload | undefined;
+  if (!found || data?.exporter?.user !== user.username) {
     throw notFound(`no export ${exportId} of yours (exports are kept 7 days after they complete; start a new one from the case)`);
   }
-  return job;
+  return found;
 }
 
 export function exportRoutes(): AnyRoute[] {
@@ -83,8 +83,7 @@ export function exportRoutes(): AnyRoute[] {
       response: { status: 200, schema: ExportStatusSchema, description: 'the export' },
       problems: [404],
       async handler({ params, deps, user }) {
-        const job = await ownExport(deps, params.exportId, user);
-        const state = await redisCall(deps, 'read an export', () => job.getState());
+        const { job, state } = await ownExport(deps, params.exportId, user);
         const data = job.data as ExportJobPayload;
         const r = (job.returnvalue ?? null) as ExportJobResult | null;
         return {
@@ -119,8 +118,7 @@ export function exportRoutes(): AnyRoute[] {
       problems: [404, 409],
       audit: ['export-download'],
       async handler({ params, deps, user, audit }) {
-        const job = await ownExport(deps, params.exportId, user);
-        const state = await redisCall(deps, 'read an export', () => job.getState());
+        const { job, state } = await ownExport(deps, params.exportId, user);
         if (state !== 'completed') throw conflict(`export ${params.exportId} is ${state}, not completed${job.failedReason ? `: ${job.failedReason}` : ''}`);
         const r = job.returnvalue as ExportJobResult;
         if (!existsSync(r.path)) throw notFound(`the package of export ${params.exportId} is no longer on this server (start a new export)`);

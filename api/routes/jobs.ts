@@ -7,7 +7,7 @@ import { DetectionScopeSchema } from '../../detection/scope.ts';
 import type { DetectJobPayload } from '../../jobs/detect-job.ts';
 import type { ApiDeps } from '../deps.ts';
 import { notFound, RedisUnavailable } from '../problem.ts';
-import { redisCall } from '../redis-call.ts';
+import { readJobWithState, redisCall } from '../redis-call.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { Cursor, decodeCursor, encodeCursor, Key, Limit, Page } from '../schemas/common.ts';
 import { receiveUpload } from '../upload.ts';
@@ -97,9 +97,9 @@ export function jobRoutes(): AnyRoute[] {
       problems: [404],
       async handler({ params, deps }) {
         const queue = queueOf(deps, params.queue);
-        const job = await redisCall(deps, 'read a job', () => queue.getJob(params.jobId));
-        if (!job) throw notFound(`no ${params.queue} job ${params.jobId}`);
-        const state = await redisCall(deps, 'read a job', () => job.getState());
+        const found = await readJobWithState(deps, queue, params.jobId, 'read a job');
+        if (!found) throw notFound(`no ${params.queue} job ${params.jobId}`);
+        const { job, state } = found;
         const data = (job.data ?? {}) as { requestedBy?: string };
         return {
           queue: params.queue,
