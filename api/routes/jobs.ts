@@ -10,24 +10,8 @@ import { notFound, RedisUnavailable } from '../problem.ts';
 import { readJobWithState, redisCall } from '../redis-call.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { Cursor, decodeCursor, encodeCursor, Key, Limit, Page } from '../schemas/common.ts';
+import { RunSchema } from '../schemas/runs.ts';
 import { receiveUpload } from '../upload.ts';
-
-const RunSchema = z
-  .object({
-    runId: z.string(),
-    startedAt: z.string().nullable(),
-    finishedAt: z.string().nullable(),
-    scope: z.record(z.string(), z.unknown()),
-    claimCount: z.number().nullable(),
-    ringCount: z.number().nullable(),
-    newRings: z.number().nullable(),
-    grownRings: z.number().nullable(),
-    shrunkRings: z.number().nullable(),
-    unchangedRings: z.number().nullable(),
-    dissolvedRings: z.number().nullable(),
-    timings: z.record(z.string(), z.number()),
-  })
-  .meta({ id: 'DetectionRun' });
 
 const JobRefSchema = z.object({ queue: z.enum(['detect', 'ingest']), jobId: z.string(), statusUrl: z.string() }).meta({ id: 'JobRef' });
 

@@ -12,6 +12,7 @@ import type { GraphEdgeSchema, GraphNodeSchema } from '../../../api/schemas/grap
 import type { RingDetailSchema, RingGraphSchema, RingSummarySchema } from '../../../api/schemas/rings.ts';
 import type { ExportRefSchema, ExportStatusSchema } from '../../../api/schemas/exports.ts';
 import type { ReportSchema } from '../../../api/schemas/reports.ts';
+import type { RunSchema } from '../../../api/schemas/runs.ts';
 import type { Role } from '../../../access/roles.ts';
 
 export type { Role };
@@ -38,21 +39,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** GET /runs items (the route declares its schema inline). */
-export interface DetectionRun {
-  runId: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  scope: Record<string, unknown>;
-  claimCount: number | null;
-  ringCount: number | null;
-  newRings: number | null;
-  grownRings: number | null;
-  shrunkRings: number | null;
-  unchangedRings: number | null;
-  dissolvedRings: number | null;
-  timings: Record<string, number>;
-}
+export type DetectionRun = z.output<typeof RunSchema>;
 
 export interface JobRef {
   queue: string;

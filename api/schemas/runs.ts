@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** A detection run as GET /runs answers it (the workbench's runs page reads the same type). */
+export const RunSchema = z
+  .object({
+    runId: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    scope: z.record(z.string(), z.unknown()),
+    claimCount: z.number().nullable(),
+    ringCount: z.number().nullable(),
+    newRings: z.number().nullable(),
+    grownRings: z.number().nullable(),
+    shrunkRings: z.number().nullable(),
+    unchangedRings: z.number().nullable(),
+    dissolvedRings: z.number().nullable(),
+    timings: z.record(z.string(), z.number()),
+  })
+  .meta({ id: 'DetectionRun' });
