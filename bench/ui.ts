@@ -1,7 +1,7 @@
 /**
  * UI benchmark: the workbench in headless Chromium on a 2,000-node / 10,000-edge ring.
  *   npm run bench:ui [-- --nodes 2000 --edges 10000 --runs 5 --reuse]
- * A synthetic ring (bench/synthetic-ring.ts) is written into its own Neo4j instance ("bench-ui");
+ * A synthetic ring (bench/synthetic-ring.ts) is written into its own Neo4j instance ("bench-ui-<nodes>-<edges>");
  * the real `ringlens serve` app (API + built ui/dist) serves it; the page is the real ring workspace.
  * Prints, as medians over --runs page loads:
  *   - time to first render: navigation start → sigma's first frame of the ring (and graph response → first frame)
@@ -26,7 +26,8 @@ const { values } = parseArgs({
   options: { nodes: { type: 'string', default: '2000' }, edges: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' }, reuse: { type: 'boolean', default: false } },
 });
 const env = loadEnv({ ...process.env, NEO4J_HEAP: process.env.NEO4J_HEAP ?? '1g', NEO4J_PAGECACHE: process.env.NEO4J_PAGECACHE ?? '512m' });
-const instance = 'bench-ui';
+// One instance per ring size: rings of different sizes share entity keys, so --reuse must not mix them.
+const instance = `bench-ui-${values.nodes}-${values.edges}`;
 const USER = 'bench.investigator';
 const PASSWORD = 'bench-investigator-password';
 

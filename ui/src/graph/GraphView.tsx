@@ -66,6 +66,7 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
       labelSize: 12,
       zIndex: true,
       hideEdgesOnMove: big,
+      hideLabelsOnMove: big,
       allowInvalidContainer: true,
       minCameraRatio: 0.02,
       maxCameraRatio: 20,
