@@ -1,4 +1,5 @@
 import type { Driver } from 'neo4j-driver';
+import { seededRandom } from '../algorithms/stats.ts';
 
 /**
  * A synthetic ring of a given drawing size for the UI benchmark: cards (held by persons), institutions
@@ -19,17 +20,6 @@ export interface SyntheticRing {
   claims: number;
 }
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function planSyntheticRing(size: SyntheticRingSize, seed = 11) {
   // Split of the node budget: half cards, a quarter persons (each holds two cards), institutions, doctors.
   const cards = Math.round(size.nodes * 0.5);
@@ -37,7 +27,7 @@ export function planSyntheticRing(size: SyntheticRingSize, seed = 11) {
   const institutions = Math.round(size.nodes * 0.15);
   const doctors = size.nodes - cards - persons - institutions;
   const holds = cards; // one HOLDS edge per card
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const claimedAt = new Set<string>();
   const treated = new Set<string>();
   const claims: { card: number; inst: number; doctor: number }[] = [];
