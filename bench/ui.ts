@@ -1,12 +1,13 @@
 /**
  * UI benchmark: the workbench in headless Chromium on a 2,000-node / 10,000-edge ring.
- *   npm run bench:ui [-- --nodes 2000 --edges 10000 --runs 5 --reuse]
+ *   npm run bench:ui [-- --nodes 2000 --edges 10000 --runs 5 --reuse --screenshot FILE.png]
  * A synthetic ring (bench/synthetic-ring.ts) is written into its own Neo4j instance ("bench-ui-<nodes>-<edges>");
  * the real `ringlens serve` app (API + built ui/dist) serves it; the page is the real ring workspace.
  * Prints, as medians over --runs page loads:
  *   - time to first render: navigation start → sigma's first frame of the ring (and graph response → first frame)
  *   - frame times (requestAnimationFrame deltas) while the script pans (mouse drags) and zooms (wheel),
- *     with the layout stopped and with ForceAtlas2 running in its worker: median, p95, max.
+ *     from the fitted view, with the layout stopped and with ForceAtlas2 running in its worker:
+ *     median, p95, max, frames over 200 ms; and which drawing the page chose (simple without a GPU).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,14 @@ import { launchChromium } from '../test/support/browser.ts';
 import { writeSyntheticRing } from './synthetic-ring.ts';
 
 const { values } = parseArgs({
-  options: { nodes: { type: 'string', default: '2000' }, edges: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' }, reuse: { type: 'boolean', default: false } },
+  options: {
+    nodes: { type: 'string', default: '2000' },
+    edges: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '5' },
+    reuse: { type: 'boolean', default: false },
+    // a PNG of the workspace after the last run, to look at what the figures are about
+    screenshot: { type: 'string' },
+  },
 });
 const env = loadEnv({ ...process.env, NEO4J_HEAP: process.env.NEO4J_HEAP ?? '1g', NEO4J_PAGECACHE: process.env.NEO4J_PAGECACHE ?? '512m' });
 // One instance per ring size: rings of different sizes share entity keys, so --reuse must not mix them.
@@ -58,6 +66,7 @@ try {
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid=ring-table]');
 
+  let drawing = '';
   const firstRender: number[] = [];
   const renderAfterData: number[] = [];
   const still: number[] = [];
@@ -68,8 +77,9 @@ try {
     const t = (await page.evaluate(`(() => {
       const h = window.__ringlens;
       const res = performance.getEntriesByType('resource').find((e) => /\\/graph\\?/.test(e.name));
-      return { first: h.firstRenderAt, graphEnd: res ? res.responseEnd : NaN, edges: h.graph.size };
-    })()`)) as { first: number; graphEnd: number; edges: number };
+      return { first: h.firstRenderAt, graphEnd: res ? res.responseEnd : NaN, edges: h.graph.size, drawing: document.querySelector('[data-testid=graph]').dataset.drawing };
+    })()`)) as { first: number; graphEnd: number; edges: number; drawing: string };
+    drawing = t.drawing;
     if (t.edges !== ring.edges) throw new Error(`the page drew ${t.edges} edges, expected ${ring.edges}`);
     firstRender.push(t.first);
     renderAfterData.push(t.first - t.graphEnd);
@@ -78,11 +88,16 @@ try {
     if ((await page.textContent('[data-testid=layout-toggle]'))?.match(/停止|Stop/)) await page.click('[data-testid=layout-toggle]');
     await page.waitForTimeout(300);
     still.push(...(await interact(page)));
+    if (values.screenshot && run === Number(values.runs)) {
+      await page.evaluate(`window.__ringlens.sigma.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 })`);
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: values.screenshot });
+    }
     console.log(`run ${run}: first render ${ms(t.first)} after navigation (${ms(t.first - t.graphEnd)} after the graph response)`);
   }
   const report = (name: string, xs: number[]) =>
     console.log(`${name}: ${xs.length} frames, median ${ms(median(xs))}, p95 ${ms(quantile(xs, 0.95))}, max ${ms(Math.max(...xs))}, over 200 ms: ${xs.filter((x) => x > 200).length}`);
-  console.log(`\n${ring.nodes} nodes / ${ring.edges} edges, ${values.runs} page loads (Chromium ${browser.version()}, SwiftShader WebGL, no GPU)`);
+  console.log(`\n${ring.nodes} nodes / ${ring.edges} edges, ${values.runs} page loads (Chromium ${browser.version()}, SwiftShader WebGL, no GPU; ${drawing} drawing)`);
   console.log(`time to first render: median ${ms(median(firstRender))} after navigation; median ${ms(median(renderAfterData))} after the graph response`);
   report('pan + zoom, layout stopped', still);
   console.log(`sigma render (main thread), all interaction: ${renderTimes.length} renders, median ${ms(median(renderTimes))}, p95 ${ms(quantile(renderTimes, 0.95))}, max ${ms(Math.max(...renderTimes))}`);
@@ -123,6 +138,9 @@ async function interact(page: Page): Promise<number[]> {
       window.__ringlens.sigma.on('afterRender', () => { if (window.__recording) window.__renders.push(performance.now() - t0); });
     }
     window.__renders.length = 0;
+    // Every phase starts from the fitted view, the costliest one (everything on screen): a phase
+    // that starts where the previous one zoomed in would look faster than it is.
+    window.__ringlens.sigma.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
     window.__frames = [];
     window.__recording = true;
     let last = performance.now();

@@ -100,6 +100,10 @@ describe('investigator workbench in headless Chromium', () => {
     await page.waitForFunction((n) => { const h = (globalThis as any).__ringlens; return !!h?.graph && h.graph.order === n && h.renders > 0; }, expectedNodes, { timeout: 30_000 });
     expect(await page.getAttribute('[data-testid=graph]', 'data-node-count')).toBe(String(expectedNodes));
     expect(await hook<number>(page, 'h.graph.size')).toBe(graph.body.edges.length);
+    // A ring this size gets the full drawing (pictograms, thick edges) even without a GPU; bench:ui
+    // checks that a 2,000-node ring switches to the simplified one on this software-rendered WebGL.
+    expect(expectedNodes + graph.body.edges.length).toBeLessThan(2_000);
+    expect(await page.getAttribute('[data-testid=graph]', 'data-drawing')).toBe('full');
     // Let the ForceAtlas2 worker spread the nodes, then stop it so positions hold still for clicking.
     await page.waitForTimeout(2500);
     if ((await page.textContent('[data-testid=layout-toggle]'))?.includes('停止')) await page.click('[data-testid=layout-toggle]');

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import Sigma from 'sigma';
-import { EdgeRectangleProgram } from 'sigma/rendering';
+import { EdgeLineProgram, EdgeRectangleProgram, NodePointProgram } from 'sigma/rendering';
 import EdgeCurveProgram from '@sigma/edge-curve';
 import { createNodeImageProgram } from '@sigma/node-image';
 import { downloadAsPNG } from '@sigma/export-image';
@@ -10,6 +10,7 @@ import FA2Layout from 'graphology-layout-forceatlas2/worker';
 import type { EdgeAttrs, NodeAttrs, RingGraphModel, SizeBy } from './build.ts';
 import { applySizes } from './build.ts';
 import { DIM_EDGE, DIM_NODE, HIGHLIGHT_EDGE, NODE_STYLE, EDGE_COLOR } from './style.ts';
+import { softwareWebGL } from './software-webgl.ts';
 import { registerGraphForTests, recordRender } from './test-hook.ts';
 
 export interface Highlight {
@@ -29,6 +30,9 @@ interface Props {
   fileName: string;
 }
 
+/** nodes + edges past which a browser without a GPU gets the simplified drawing */
+const SIMPLE_DRAWING_FROM = 2_000;
+
 // Untyped attributes: sigma's settings are invariant in them, and helpers (export, tests) take plain Sigma.
 type Renderer = Sigma;
 
@@ -45,6 +49,7 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
   const state = useRef<{ hovered: string | null; neighbours: Set<string>; highlight: Highlight | null; selected: string | null }>({ hovered: null, neighbours: new Set(), highlight: null, selected: null });
   const [running, setRunning] = useState(false);
   const [sizeBy, setSizeBy] = useState<SizeBy>('amount');
+  const [simple, setSimple] = useState(false);
   const handlers = useRef({ onSelect, onExpand });
   handlers.current = { onSelect, onExpand };
 
@@ -55,11 +60,17 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
     const big = model.order > 1500;
     // Past this size a full redraw per hover costs more than a frame on a CPU-rendered canvas.
     const lightHover = model.order > 500 || model.size > 2000;
+    // Without a GPU, big graphs are drawn with hairline edges and plain dots (see software-webgl.ts).
+    const simpleDrawing = model.order + model.size > SIMPLE_DRAWING_FROM && softwareWebGL();
+    setSimple(simpleDrawing);
     const renderer: Renderer = new Sigma(model, el, {
       defaultNodeType: 'image',
-      nodeProgramClasses: { image: createNodeImageProgram({ padding: 0.18, size: { mode: 'force', value: 64 }, drawingMode: 'background', keepWithinCircle: true }) },
+      nodeProgramClasses: {
+        image: createNodeImageProgram({ padding: 0.18, size: { mode: 'force', value: 64 }, drawingMode: 'background', keepWithinCircle: true }),
+        dot: NodePointProgram,
+      },
       defaultEdgeType: 'straight',
-      edgeProgramClasses: { straight: EdgeRectangleProgram, curved: EdgeCurveProgram },
+      edgeProgramClasses: { straight: EdgeRectangleProgram, curved: EdgeCurveProgram, hairline: EdgeLineProgram },
       renderEdgeLabels: false,
       labelRenderedSizeThreshold: big ? 14 : 9,
       labelFont: 'system-ui, "Noto Sans CJK SC", sans-serif',
@@ -73,6 +84,7 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
       nodeReducer: (node, data) => {
         const s = state.current;
         const res = { ...(data as NodeAttrs) } as NodeAttrs & Record<string, unknown>;
+        if (simpleDrawing) res.type = 'dot';
         // Big graphs: hover marks the neighbourhood without dimming the rest, so only those nodes are redrawn.
         const hover = s.hovered && !lightHover ? s.neighbours : null;
         const focus = hover ?? s.highlight?.nodes;
@@ -97,6 +109,7 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
       edgeReducer: (edge, data) => {
         const s = state.current;
         const res = { ...(data as EdgeAttrs) } as EdgeAttrs & Record<string, unknown>;
+        if (simpleDrawing) (res as Record<string, unknown>).type = 'hairline';
         if (s.hovered && lightHover) {
           if (model.hasExtremity(edge, s.hovered)) {
             res.color = HIGHLIGHT_EDGE;
@@ -221,11 +234,16 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
         <button type="button" onClick={() => void exportPng()} data-testid="export-png">
           {t('ws.exportPng')}
         </button>
+        {simple && (
+          <span className="muted" title={t('ws.simpleDrawingHelp')} data-testid="simple-drawing">
+            {t('ws.simpleDrawing')}
+          </span>
+        )}
         <span className="muted" data-testid="graph-counts">
           {t('ws.nodes', { nodes: model.order, edges: model.size })}
         </span>
       </div>
-      <div className="graph-canvas" ref={container} data-testid="graph" data-node-count={model.order} data-edge-count={model.size} />
+      <div className="graph-canvas" ref={container} data-testid="graph" data-drawing={simple ? 'simple' : 'full'} data-node-count={model.order} data-edge-count={model.size} />
       <Legend />
     </div>
   );

@@ -53,6 +53,8 @@ export const en: Messages = {
     sizeByDegree: 'by degree',
     exportPng: 'Export PNG',
     fit: 'Fit',
+    simpleDrawing: 'Simplified drawing (no GPU)',
+    simpleDrawingHelp: 'This browser draws without a GPU: large graphs use hairline edges and plain dots to stay responsive; icons and edge thickness show on a computer with a GPU.',
     legend: 'Legend',
     truncated: 'Graph truncated: {{nodes}} nodes shown, {{used}}/{{total}} claims',
     expandHint: 'Double-click a node to expand its neighbours; hover to highlight; click for details',

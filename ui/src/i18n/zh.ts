@@ -52,6 +52,8 @@ export const zh = {
     sizeByDegree: '按度数',
     exportPng: '导出 PNG',
     fit: '适应窗口',
+    simpleDrawing: '简化绘制（无 GPU）',
+    simpleDrawingHelp: '此浏览器没有 GPU 加速：大图以细线和圆点绘制以保持流畅，图标和连线粗细在有 GPU 的电脑上显示。',
     legend: '图例',
     truncated: '图已截断：显示 {{nodes}} 个节点，{{used}}/{{total}} 笔结算',
     expandHint: '双击节点展开邻居；悬停高亮邻域；单击查看详情',
