@@ -40,6 +40,8 @@ const USER = 'bench.investigator';
 const PASSWORD = 'bench-investigator-password';
 
 const renderTimes: number[] = [];
+/** page code that puts sigma's camera back on the fitted view */
+const FIT_VIEW = `window.__ringlens.sigma.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 })`;
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
@@ -89,7 +91,7 @@ try {
     await page.waitForTimeout(300);
     still.push(...(await interact(page)));
     if (values.screenshot && run === Number(values.runs)) {
-      await page.evaluate(`window.__ringlens.sigma.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 })`);
+      await page.evaluate(FIT_VIEW);
       await page.waitForTimeout(1000);
       await page.screenshot({ path: values.screenshot });
     }
@@ -140,7 +142,7 @@ async function interact(page: Page): Promise<number[]> {
     window.__renders.length = 0;
     // Every phase starts from the fitted view, the costliest one (everything on screen): a phase
     // that starts where the previous one zoomed in would look faster than it is.
-    window.__ringlens.sigma.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+    ${FIT_VIEW};
     window.__frames = [];
     window.__recording = true;
     let last = performance.now();

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import Sigma from 'sigma';
 import { EdgeLineProgram, EdgeRectangleProgram, NodePointProgram } from 'sigma/rendering';
@@ -49,7 +49,8 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
   const state = useRef<{ hovered: string | null; neighbours: Set<string>; highlight: Highlight | null; selected: string | null }>({ hovered: null, neighbours: new Set(), highlight: null, selected: null });
   const [running, setRunning] = useState(false);
   const [sizeBy, setSizeBy] = useState<SizeBy>('amount');
-  const [simple, setSimple] = useState(false);
+  // Without a GPU, big graphs are drawn with hairline edges and plain dots (see software-webgl.ts).
+  const simple = useMemo(() => model.order + model.size > SIMPLE_DRAWING_FROM && softwareWebGL(), [model]);
   const handlers = useRef({ onSelect, onExpand });
   handlers.current = { onSelect, onExpand };
 
@@ -60,9 +61,6 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
     const big = model.order > 1500;
     // Past this size a full redraw per hover costs more than a frame on a CPU-rendered canvas.
     const lightHover = model.order > 500 || model.size > 2000;
-    // Without a GPU, big graphs are drawn with hairline edges and plain dots (see software-webgl.ts).
-    const simpleDrawing = model.order + model.size > SIMPLE_DRAWING_FROM && softwareWebGL();
-    setSimple(simpleDrawing);
     const renderer: Renderer = new Sigma(model, el, {
       defaultNodeType: 'image',
       nodeProgramClasses: {
@@ -84,7 +82,7 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
       nodeReducer: (node, data) => {
         const s = state.current;
         const res = { ...(data as NodeAttrs) } as NodeAttrs & Record<string, unknown>;
-        if (simpleDrawing) res.type = 'dot';
+        if (simple) res.type = 'dot';
         // Big graphs: hover marks the neighbourhood without dimming the rest, so only those nodes are redrawn.
         const hover = s.hovered && !lightHover ? s.neighbours : null;
         const focus = hover ?? s.highlight?.nodes;
@@ -109,7 +107,7 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
       edgeReducer: (edge, data) => {
         const s = state.current;
         const res = { ...(data as EdgeAttrs) } as EdgeAttrs & Record<string, unknown>;
-        if (simpleDrawing) (res as Record<string, unknown>).type = 'hairline';
+        if (simple) (res as Record<string, unknown>).type = 'hairline';
         if (s.hovered && lightHover) {
           if (model.hasExtremity(edge, s.hovered)) {
             res.color = HIGHLIGHT_EDGE;
