@@ -9,12 +9,14 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { issueTokens, tokenConfig } from '../api/auth/tokens.ts';
 import { loadEnv } from '../config/env.ts';
 import { createDriver } from '../graph/driver.ts';
+import { runningInstance } from '../stack/neo4j-local.ts';
 import { locateNeo4j } from '../stack/stack.ts';
 
 const { values } = parseArgs({
@@ -43,6 +45,8 @@ const counts = (await driver.executeQuery('MATCH (c:Claim) WITH count(c) AS clai
 await driver.close();
 if (!ringIds.length) throw new Error(`no rings in instance ${values.instance}: run \`ringlens detect --instance ${values.instance}\` first`);
 
+const neo4jPid = env.NEO4J_URI ? undefined : runningInstance({ cacheDir: env.RINGLENS_CACHE_DIR, name: values.instance })?.pid;
+
 const secret = randomBytes(32).toString('base64url');
 const profileArgs = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
 const server = spawn(process.execPath, [...profileArgs, 'bin/ringlens.js', 'serve', '--instance', values.instance, '--port', '0', '--workers', values.workers], {
@@ -67,6 +71,26 @@ const SCENARIOS: Record<string, (i: number) => string> = {
   expand: (i) => `/api/v1/graph/expand?node=${encodeURIComponent(nodeIds[i % nodeIds.length]!)}&hops=1&limit=${EXPAND_LIMIT}`,
 };
 
+/**
+ * CPU seconds a process and its children have used (Linux /proc; undefined elsewhere). Latency under a
+ * closed loop of 50 connections is queueing on two shared cores, so CPU per request is the steadier
+ * figure for telling whether a change made the API or Neo4j cheaper.
+ */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: utime is the 12th, stime the 13th, in clock ticks (100 per second).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    let ticks = Number(f[11]) + Number(f[12]);
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(' ').filter(Boolean));
+    for (const c of children) ticks += (cpuSeconds(Number(c)) ?? 0) * 100;
+    return ticks / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Figures {
   p50: number;
   p95: number;
@@ -75,6 +99,8 @@ interface Figures {
   rps: number;
   n: number;
   errors: number;
+  /** CPU ms per request: API processes, Neo4j, this load generator */
+  cpu: { api?: number; neo4j?: number; load: number };
 }
 
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
@@ -86,6 +112,7 @@ async function run(kind: string, duration: number): Promise<Figures> {
   let i = 0;
   const latencies: number[] = [];
   let errors = 0;
+  const before = { api: cpuSeconds(server.pid), neo4j: cpuSeconds(neo4jPid), load: process.cpuUsage() };
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -103,11 +130,17 @@ async function run(kind: string, duration: number): Promise<Figures> {
     });
   });
   if (result.errors || result.timeouts) errors += result.errors + result.timeouts;
+  const perRequest = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : ((b - a) * 1000) / latencies.length);
+  const load = process.cpuUsage(before.load);
+  const cpu = { api: perRequest(before.api, cpuSeconds(server.pid)), neo4j: perRequest(before.neo4j, cpuSeconds(neo4jPid)), load: (load.user + load.system) / 1000 / latencies.length };
   latencies.sort((a, b) => a - b);
-  return { p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies.at(-1)!, rps: latencies.length / duration, n: latencies.length, errors };
+  return {
+    cpu, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies.at(-1)!, rps: latencies.length / duration, n: latencies.length, errors };
 }
 
 const f = (x: number) => x.toFixed(1);
+const g = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(2));
+const cpuText = (c: Figures['cpu']) => `CPU per request: API ${g(c.api)} ms, Neo4j ${g(c.neo4j)} ms, load generator ${g(c.load)} ms`;
 try {
   console.log(
     `${counts.get('claims')} claims, ${counts.get('rings')} rings; rotating over ${ringIds.length} rings and ${nodeIds.length} member nodes; ` +
@@ -122,10 +155,11 @@ try {
       const x = await run(kind, seconds);
       if (x.errors) throw new Error(`${kind}: ${x.errors} requests failed or answered other than 200`);
       rounds.push(x);
-      console.log(`${kind} round ${r + 1}: p50 ${f(x.p50)} ms, p95 ${f(x.p95)} ms, p99 ${f(x.p99)} ms, max ${f(x.max)} ms; ${x.rps.toFixed(0)} req/s (${x.n} requests)`);
+      console.log(`${kind} round ${r + 1}: p50 ${f(x.p50)} ms, p95 ${f(x.p95)} ms, p99 ${f(x.p99)} ms, max ${f(x.max)} ms; ${x.rps.toFixed(0)} req/s (${x.n} requests); ${cpuText(x.cpu)}`);
     }
-    const m = (k: keyof Figures) => median(rounds.map((x) => x[k]));
-    summary.push(`${kind}: p50 ${f(m('p50'))} ms, p95 ${f(m('p95'))} ms, p99 ${f(m('p99'))} ms; ${m('rps').toFixed(0)} req/s`);
+    const m = (k: Exclude<keyof Figures, 'cpu'>) => median(rounds.map((x) => x[k]));
+    const mc = (k: keyof Figures['cpu']) => (rounds.some((x) => x.cpu[k] === undefined) ? undefined : median(rounds.map((x) => x.cpu[k]!)));
+    summary.push(`${kind}: p50 ${f(m('p50'))} ms, p95 ${f(m('p95'))} ms, p99 ${f(m('p99'))} ms; ${m('rps').toFixed(0)} req/s; ${cpuText({ api: mc('api'), neo4j: mc('neo4j'), load: mc('load')! })}`);
   }
   console.log(`medians of ${values.rounds} rounds (load average now ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}):\n  ${summary.join('\n  ')}`);
 } finally {
