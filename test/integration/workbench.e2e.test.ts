@@ -215,6 +215,9 @@ describe('investigator workbench in headless Chromium', () => {
     await page.waitForSelector('text=Evidence');
     expect(await page.textContent('[data-testid=ring-side]')).toMatch(/fund paid ¥[\d,]+\.\d\d/);
     expect(await page.textContent('[data-testid=case-status]')).toBe('confirmed');
+    // Messages shown before the switch follow it too.
+    expect(await page.textContent('[data-testid=expand-message]')).toMatch(/^\d+ new nodes added$/);
+    await page.waitForSelector('[data-testid=case-view] >> text=Case package ready');
     await shot('08-english');
   });
 

@@ -67,7 +67,8 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
   const [assignee, setAssignee] = useState(c.assignee ?? '');
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
-  const [exporting, setExporting] = useState<string | null>(null);
+  // Kept as a translation key, so the progress line follows a language switch.
+  const [exporting, setExporting] = useState<{ key: 'case.exporting' | 'case.exportReady'; state?: string } | null>(null);
 
   async function act(f: () => Promise<unknown>) {
     setBusy(true);
@@ -97,14 +98,14 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
 
   async function exportPackage() {
     setError(null);
-    setExporting(t('case.exporting', { state: '' }));
+    setExporting({ key: 'case.exporting', state: '' });
     try {
       const ref = await api.post<ExportRef>(`/cases/${encodeURIComponent(c.caseId)}/exports`, { lang: currentLang() });
       let job: ExportStatus;
       for (;;) {
         job = await api.get<ExportStatus>(`/exports/${encodeURIComponent(ref.exportId)}`);
         const percent = (job.progress as { percent?: number } | null)?.percent;
-        setExporting(t('case.exporting', { state: percent === undefined ? job.state : `${job.state} ${percent}%` }));
+        setExporting({ key: 'case.exporting', state: percent === undefined ? job.state : `${job.state} ${percent}%` });
         if (job.state === 'completed') break;
         if (job.state === 'failed') throw new ApiError(500, job.failedReason ?? 'export failed');
         await new Promise((r) => setTimeout(r, 1000));
@@ -116,7 +117,7 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
       a.download = `${job.result?.caseNumber ?? c.caseId}.zip`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-      setExporting(t('case.exportReady'));
+      setExporting({ key: 'case.exportReady' });
     } catch (e) {
       setExporting(null);
       setError(e as Error);
@@ -180,10 +181,10 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
       )}
       {can.exportCase(user.role) && (
         <div className="row">
-          <button type="button" onClick={() => void exportPackage()} disabled={!!exporting && exporting !== t('case.exportReady')} data-testid="export-package">
+          <button type="button" onClick={() => void exportPackage()} disabled={!!exporting && exporting.key !== 'case.exportReady'} data-testid="export-package">
             {t('case.export')}
           </button>
-          {exporting && <span className="muted small">{exporting}</span>}
+          {exporting && <span className="muted small">{t(exporting.key, { state: exporting.state })}</span>}
         </div>
       )}
       <h3>{t('case.history')}</h3>

@@ -33,7 +33,8 @@ export function RingWorkspace() {
   const [version, setVersion] = useState(0);
   const [highlight, setHighlight] = useState<(Highlight & { index: number }) | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  // Kept as a translation key, so the message follows a language switch.
+  const [message, setMessage] = useState<{ key: string; count?: number } | null>(null);
   const [expandError, setExpandError] = useState<Error | null>(null);
 
   const highlightEvidence = useCallback(
@@ -56,19 +57,19 @@ export function RingWorkspace() {
   const expand = useCallback(
     async (node: string) => {
       if (!model || !can.explore(user.role)) return;
-      setMessage(t('ws.expanding'));
+      setMessage({ key: 'ws.expanding' });
       setExpandError(null);
       try {
         const n = await api.get<Neighbourhood>('/graph/expand', { node, hops: 1, limit: EXPAND_LIMIT });
         const added = mergeIntoModel(model, n.nodes, n.edges, node);
         setVersion((v) => v + 1);
-        setMessage(t('ws.expanded', { count: added.length }));
+        setMessage({ key: 'ws.expanded', count: added.length });
       } catch (e) {
         setMessage(null);
         setExpandError(e as Error);
       }
     },
-    [model, user.role, t],
+    [model, user.role],
   );
 
   const selectedAttrs = selected && model?.hasNode(selected) ? model.getNodeAttributes(selected) : null;
@@ -92,7 +93,7 @@ export function RingWorkspace() {
               <span className="muted small">{t('ws.expandHint')}</span>
               {message && (
                 <span className="small" data-testid="expand-message">
-                  {message}
+                  {t(message.key, { count: message.count })}
                 </span>
               )}
               {highlight && (
