@@ -21,6 +21,11 @@ startWorkers({
   lockDuration: 5_000,
   stalledInterval: 1_000,
   around: async (queue, job, run) => {
+    // The report job enqueues its deliveries before it pauses. Were this worker to send one, the kill
+    // could land between the receiver accepting it and the attempt being recorded — the documented
+    // at-least-once case (docs/schedules.md), not the one this worker stages — and the receiver
+    // would count it twice. So a pausing worker holds its deliveries; they are recovered with the report.
+    if (queue === 'delivery' && pauseMs > 0) await sleep(pauseMs);
     const result = await run();
     if (queue === 'report' && pauseMs > 0) {
       process.stdout.write(`report-done ${job.id}\n`);
