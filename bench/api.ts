@@ -79,16 +79,19 @@ const SCENARIOS: Record<string, (i: number) => string> = {
 function cpuSeconds(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    // Fields after the command name: utime is the 12th, stime the 13th, in clock ticks (100 per second).
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    let ticks = Number(f[11]) + Number(f[12]);
-    const children = readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(' ').filter(Boolean));
-    for (const c of children) ticks += (cpuSeconds(Number(c)) ?? 0) * 100;
-    return ticks / 100;
+    return cpuTicks(pid) / 100;
   } catch {
     return undefined;
   }
+}
+
+/** utime + stime of a process and, recursively, its children, in clock ticks (100 per second). */
+function cpuTicks(pid: number): number {
+  // Fields after the command name: utime is the 12th, stime the 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean));
+  return Number(f[11]) + Number(f[12]) + children.reduce((sum, c) => sum + cpuTicks(Number(c)), 0);
 }
 
 interface Figures {
@@ -134,8 +137,7 @@ async function run(kind: string, duration: number): Promise<Figures> {
   const load = process.cpuUsage(before.load);
   const cpu = { api: perRequest(before.api, cpuSeconds(server.pid)), neo4j: perRequest(before.neo4j, cpuSeconds(neo4jPid)), load: (load.user + load.system) / 1000 / latencies.length };
   latencies.sort((a, b) => a - b);
-  return {
-    cpu, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies.at(-1)!, rps: latencies.length / duration, n: latencies.length, errors };
+  return { p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies.at(-1)!, rps: latencies.length / duration, n: latencies.length, errors, cpu };
 }
 
 const f = (x: number) => x.toFixed(1);

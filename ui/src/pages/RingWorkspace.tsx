@@ -34,7 +34,7 @@ export function RingWorkspace() {
   const [highlight, setHighlight] = useState<(Highlight & { index: number }) | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   // Kept as a translation key, so the message follows a language switch.
-  const [message, setMessage] = useState<{ key: string; count?: number } | null>(null);
+  const [message, setMessage] = useState<{ key: 'ws.expanding' | 'ws.expanded'; count?: number } | null>(null);
   const [expandError, setExpandError] = useState<Error | null>(null);
 
   const highlightEvidence = useCallback(
