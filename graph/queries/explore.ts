@@ -1,5 +1,5 @@
 import neo4j, { type Driver } from 'neo4j-driver';
-import { readQuery } from '../read-query.ts';
+import { readQuery } from '../auto-commit.ts';
 import { LABEL_OF, nodeRow, nodeView, rowToNode, WALKABLE, type NodeRow, type NodeType, type RawNode } from './nodes.ts';
 
 /**
