@@ -368,6 +368,12 @@ describe('the investigation API against the real Neo4j and Redis', () => {
       expect(types1.has('card')).toBe(true);
       const two = await call('get', `${v1('/graph/expand')}?node=${id}&hops=2&types=card,claim`, { token: token.investigator });
       expect(new Set((two.body.nodes as { type: string }[]).map((n) => n.type))).toEqual(new Set(['card', 'claim']));
+      // Nodes travel from Neo4j as rows and are named back into the facts every other node view has.
+      expect(Object.keys(one.body.origin.facts)).toEqual(['gender', 'region']);
+      for (const n of two.body.nodes as { type: string; facts: Record<string, unknown> }[]) {
+        if (n.type === 'card') expect(Object.keys(n.facts)).toEqual(['type']);
+        else expect(n.facts).toMatchObject({ kind: expect.any(String), settledAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}/), total: expect.any(Number), fundPaid: expect.any(Number) });
+      }
       expect(two.body.nodes.length).toBeGreaterThan(one.body.nodes.filter((n: { type: string }) => n.type === 'card').length);
       const nodeIds = new Set([id, ...(two.body.nodes as { id: string }[]).map((n) => n.id)]);
       for (const e of two.body.edges as { source: string; target: string }[]) expect(nodeIds.has(e.source) && nodeIds.has(e.target)).toBe(true);
