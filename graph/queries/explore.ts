@@ -87,11 +87,15 @@ export async function expandNode(driver: Driver, id: string, opts: { hops: 1 | 2
        WHERE elementId(m) <> $origin AND NOT elementId(m) IN $seen AND ($labels IS NULL OR any(l IN labels(m) WHERE l IN $labels))
        WITH m, collect(r)[0..20] AS rs
        LIMIT $room
-       RETURN ${nodeView('m')} AS node, [r IN rs | ${edgeView('r')}] AS edges`,
+       RETURN ${nodeRow('m')} AS node, [r IN rs | [elementId(r), type(r), elementId(startNode(r)), elementId(endNode(r))]] AS edges`,
       { frontier, origin: id, seen: [...nodes.keys()], labels, room: neo4j.int(room + 1) },
       { timeoutMs: 15_000 },
     );
-    const found = records.map((r) => ({ node: r.get('node') as RawNode, edges: r.get('edges') as RawEdge[] }));
+    // Rows again (see nodeRow), here with both ends of each edge.
+    const found = records.map((r) => ({
+      node: rowToNode(r.get('node') as NodeRow),
+      edges: (r.get('edges') as [string, string, string, string][]).map(([eid, type, source, target]): RawEdge => ({ id: eid, type, source, target })),
+    }));
     if (found.length > room) {
       truncated = true;
       found.length = room;
