@@ -1,6 +1,6 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import type { Family } from '../../algorithms/detectors/types.ts';
-import { nodeView, type RawNode } from './nodes.ts';
+import { nodeRow, nodeView, rowToNode, type NodeRow, type RawNode } from './nodes.ts';
 
 /** Reads of detected rings for the investigation API: list, detail, history, drawable subgraph. */
 
@@ -196,20 +196,29 @@ export async function ringGraphMaterial(driver: Driver, ringId: string, claimCap
        OPTIONAL MATCH (c)-[:FOR]->(p:Person)
        OPTIONAL MATCH (c)-[:PRESCRIBED_BY]->(pd:Doctor)
        WITH c, card, i, d, p, pd, head(collect(holder)) AS holder
-       RETURN collect({
-         card: CASE WHEN card IS NULL THEN null ELSE ${nodeView('card')} END,
-         institution: CASE WHEN i IS NULL THEN null ELSE ${nodeView('i')} END,
-         doctor: CASE WHEN d IS NULL THEN null ELSE ${nodeView('d')} END,
-         recipient: CASE WHEN p IS NULL THEN null ELSE ${nodeView('p')} END,
-         prescriber: CASE WHEN pd IS NULL THEN null ELSE ${nodeView('pd')} END,
-         holder: CASE WHEN holder IS NULL THEN null ELSE ${nodeView('holder')} END,
-         fundPaid: coalesce(c.fundPaid, 0.0)}) AS claimLinks
+       RETURN collect([${['card', 'i', 'd', 'p', 'pd', 'holder'].map((x) => `CASE WHEN ${x} IS NULL THEN null ELSE ${nodeRow(x)} END`).join(', ')},
+         coalesce(c.fundPaid, 0.0)]) AS claimLinks
      }
-     RETURN [(r)-[m:HAS_MEMBER]->(e) | ${nodeView('e', 'role: m.role')}] AS members, claimLinks, COUNT { (r)-[:EVIDENCED_BY]->() } AS claimCount`,
+     RETURN [(r)-[m:HAS_MEMBER]->(e) | [m.role, ${nodeRow('e')}]] AS members, claimLinks, COUNT { (r)-[:EVIDENCED_BY]->() } AS claimCount`,
     { ringId, claimCap: neo4j.int(claimCap) },
     { routing: 'READ' },
   );
   const rec = records[0];
   if (!rec) return null;
-  return rec.toObject() as RingGraphMaterial;
+  // Rows, not maps (see nodeRow): a big ring's drawing reads six nodes for each of thousands of claims.
+  const node = (row: NodeRow | null) => (row ? rowToNode(row) : null);
+  type LinkRow = [NodeRow | null, NodeRow | null, NodeRow | null, NodeRow | null, NodeRow | null, NodeRow | null, number];
+  return {
+    members: (rec.get('members') as [string, NodeRow][]).map(([role, row]) => ({ ...rowToNode(row), role })),
+    claimLinks: (rec.get('claimLinks') as LinkRow[]).map(([card, institution, doctor, recipient, prescriber, holder, fundPaid]) => ({
+      card: node(card),
+      institution: node(institution),
+      doctor: node(doctor),
+      recipient: node(recipient),
+      prescriber: node(prescriber),
+      holder: node(holder),
+      fundPaid,
+    })),
+    claimCount: rec.get('claimCount') as number,
+  };
 }
