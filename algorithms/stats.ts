@@ -85,3 +85,76 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** log10 of P(X ≥ k) for X ~ Binomial(n, p): how surprising k successes in n trials are at rate p. */
+export function binomialUpperTailLog10(k: number, n: number, p: number): number {
+  if (k <= 0) return 0;
+  if (k > n) return Number.NEGATIVE_INFINITY;
+  if (p <= 0) return Number.NEGATIVE_INFINITY;
+  if (p >= 1) return 0;
+  if (k <= n * p) return 0;
+  const logC = (j: number) => logGamma(n + 1) - logGamma(j + 1) - logGamma(n - j + 1);
+  const logTerm = (j: number) => logC(j) + j * Math.log(p) + (n - j) * Math.log1p(-p);
+  const maxLog = logTerm(k);
+  let sum = 1;
+  for (let j = k + 1; j <= n; j++) {
+    const d = logTerm(j) - maxLog;
+    if (d < -40) break;
+    sum += Math.exp(d);
+  }
+  return Math.min(0, (maxLog + Math.log(sum)) / Math.LN10);
+}
+
+/** The q-quantile (0..1) of the values, linear between order statistics; NaN when empty. */
+export function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = Math.min(1, Math.max(0, q)) * (s.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+/**
+ * Robust location and scale of a peer group: median and MAD scaled to a normal sd (× 1.4826), with a
+ * floor so a peer group of identical values does not make every departure infinitely surprising.
+ */
+export function robustCenter(xs: readonly number[], minScale = 1e-9): { center: number; scale: number } {
+  const center = median(xs);
+  const scale = Math.max(minScale, 1.4826 * median(xs.map((x) => Math.abs(x - center))));
+  return { center, scale };
+}
+
+/** log10 of the upper tail of a standard normal at z (for robust z-scores against peers). */
+export function normalUpperTailLog10(z: number): number {
+  if (z <= 0) return 0;
+  // erfc via its continued-fraction-free asymptotic form is accurate enough in the tail; below z = 5 use
+  // the Abramowitz–Stegun 7.1.26 approximation of erfc.
+  if (z < 5) {
+    const x = z / Math.SQRT2;
+    const t = 1 / (1 + 0.3275911 * x);
+    const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+    return Math.log10(0.5 * poly * Math.exp(-x * x));
+  }
+  return (-(z * z) / 2 - Math.log(z * Math.sqrt(2 * Math.PI)) + Math.log1p(-1 / (z * z))) / Math.LN10;
+}
+
+/**
+ * Fisher's method: independent tail probabilities (as log10 p) combined into one log10 p. The χ² tail
+ * with 2k degrees of freedom has a closed form: P = e^{-x/2} Σ_{j<k} (x/2)^j / j!.
+ */
+export function fisherCombineLog10(log10ps: readonly number[]): number {
+  const k = log10ps.length;
+  if (k === 0) return 0;
+  const half = -log10ps.reduce((s, l) => s + l, 0) * Math.LN10; // x/2 = -Σ ln p
+  let term = 0; // log of (x/2)^j / j!
+  let maxLog = 0;
+  const logs: number[] = [];
+  for (let j = 0; j < k; j++) {
+    if (j > 0) term += Math.log(half) - Math.log(j);
+    logs.push(term);
+    maxLog = Math.max(maxLog, term);
+  }
+  const sum = logs.reduce((s, l) => s + Math.exp(l - maxLog), 0);
+  return Math.min(0, (-half + maxLog + Math.log(sum)) / Math.LN10);
+}

@@ -16,6 +16,8 @@ import { KICKBACK_DEFAULTS, detectKickback, type KickbackParams } from '../algor
 import { RECRUITED_DEFAULTS, detectRecruitedPatients, type RecruitedParams } from '../algorithms/detectors/recruited-patients.ts';
 import { TRACE_REUSE_DEFAULTS, detectTraceCodeReuse, type TraceReuseParams } from '../algorithms/detectors/trace-code-reuse.ts';
 import type { RingCandidate } from '../algorithms/detectors/types.ts';
+import { compileKnowledge, type CompiledKnowledge, type DetectionKnowledge } from '../algorithms/knowledge.ts';
+import { loadKnowledge } from './knowledge.ts';
 
 /** Runs every detector over one projection, in the order their results depend on, timing each. */
 
@@ -47,8 +49,16 @@ export interface DetectorRun {
   timings: Record<string, number>;
 }
 
-export function runDetectors(set: ClaimSet, params: DetectorParams = DEFAULT_DETECTOR_PARAMS, onDetector: (name: string, done: number, total: number) => void = () => {}): DetectorRun {
+export function runDetectors(
+  set: ClaimSet,
+  params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
+  onDetector: (name: string, done: number, total: number) => void = () => {},
+  knowledge: DetectionKnowledge = loadKnowledge(),
+): DetectorRun {
   const timings: Record<string, number> = {};
+  let started = performance.now();
+  const k: CompiledKnowledge = compileKnowledge(set, knowledge);
+  timings.knowledge = (performance.now() - started) / 1000;
   const candidates: RingCandidate[] = [];
   const steps: [string, () => RingCandidate[]][] = [];
   let lendingCards = new Set<number>();
@@ -68,11 +78,11 @@ export function runDetectors(set: ClaimSet, params: DetectorParams = DEFAULT_DET
   steps.push(['trace-code-reuse', () => detectTraceCodeReuse(set, params.traceCodeReuse)]);
   // Items that contradict the patient on a lent card are the lending ring's evidence, not miscoding.
   steps.push(['code-mismatch', () => detectCodeMismatch(set, { ...params.codeMismatch, excludeCards: lendingCards })]);
-  steps.forEach(([name, run], k) => {
-    const started = performance.now();
+  steps.forEach(([name, run], n) => {
+    started = performance.now();
     candidates.push(...run());
     timings[name] = (performance.now() - started) / 1000;
-    onDetector(name, k + 1, steps.length);
+    onDetector(name, n + 1, steps.length);
   });
   return { candidates, timings };
 }

@@ -44,8 +44,22 @@ export interface RingCandidate {
   /** the claims that are evidence (indices into set.claims) */
   claims: number[];
   evidence: Evidence[];
-  /** the detector's confidence that this is a real ring, 0..1 */
+  /** the detector's confidence that this is a real ring, 0..1 (calibratedConfidence of its surprise) */
   confidence: number;
+  /**
+   * The calibrated evidence behind the confidence: −log10 of the group's tail probability under the
+   * data's own baseline, less log10 of the number of groups the detector tested (a Bonferroni charge),
+   * so 2 means "p ≤ 0.01 after looking everywhere". Comparable across families; the queue ranks by it.
+   */
+  surprise?: number;
+}
+
+/** Below this calibrated surprise a candidate is not emitted: the minimum-evidence bar of every detector. */
+export const MIN_SURPRISE = 2;
+
+/** Confidence 0..1 from calibrated surprise: 2 → 0.28, 6 → 0.63, 12 → 0.86, 20 → 0.96. */
+export function calibratedConfidence(surprise: number): number {
+  return surprise <= 0 ? 0 : 1 - Math.exp(-surprise / 6);
 }
 
 export type Detector<P> = (set: ClaimSet, params: P) => RingCandidate[];
