@@ -191,10 +191,18 @@ export function groupClaims(key: Int32Array, groups: number, order?: ArrayLike<n
   return { start, members };
 }
 
-/** Claim indices sorted by settlement time (stable). */
+const timeOrders = new WeakMap<ClaimSet, Int32Array>();
+
+/**
+ * Claim indices sorted by settlement time (stable), computed once per ClaimSet and shared by every
+ * detector that walks claims in time order. Read-only: callers copy before reordering.
+ */
 export function claimsByTime(set: ClaimSet): Int32Array {
+  const hit = timeOrders.get(set);
+  if (hit) return hit;
   const idx = Int32Array.from({ length: set.claims.count }, (_, i) => i);
   const t = set.claims.t;
   idx.sort((a, b) => t[a]! - t[b]! || a - b);
+  timeOrders.set(set, idx);
   return idx;
 }

@@ -23,7 +23,7 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function logGamma(x: number): number {
+export function logGamma(x: number): number {
   // Lanczos approximation, accurate to ~1e-14 for x > 0.
   const g = 7;
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
@@ -157,4 +157,10 @@ export function fisherCombineLog10(log10ps: readonly number[]): number {
   }
   const sum = logs.reduce((s, l) => s + Math.exp(l - maxLog), 0);
   return Math.min(0, (-half + maxLog + Math.log(sum)) / Math.LN10);
+}
+
+/** Natural log of the binomial coefficient C(n, k). */
+export function logChoose(n: number, k: number): number {
+  if (k < 0 || k > n) return Number.NEGATIVE_INFINITY;
+  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
 }

@@ -15,6 +15,18 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     zh: (f) => `${f.patients} 名患者在 ${f.days} 个不同日期一同到 ${f.institution} 就诊（平均每次 ${f.averageGroup} 人）`,
     en: (f) => `${f.patients} patients visited ${f.institution} together on ${f.days} distinct days (${f.averageGroup} per visit on average)`,
   },
+  'recruited.trips': {
+    zh: (f) => `${f.patients} 名患者在 ${f.trips} 次（${f.days} 天）结伴到 ${f.institution} 就诊，每次约 ${f.averageGroup} 人在 ${f.minutes} 分钟内先后结算，远比该机构平日的就诊集中（p≈1e-${f.log10P}）`,
+    en: (f) => `${f.patients} patients came to ${f.institution} together on ${f.trips} trips (${f.days} days): about ${f.averageGroup} of them settled within ${f.minutes} minutes each time, far tighter than the institution's own traffic (p≈1e-${f.log10P})`,
+  },
+  'recruited.similar-items': {
+    zh: (f) => `这些就诊中 ${f.percent}% 的项目组合几乎相同，而同期该机构其他患者仅 ${f.baseline}%（共 ${f.claims} 笔结算）`,
+    en: (f) => `${f.percent}% of those ${f.claims} settlements bill nearly the same item combination, against ${f.baseline}% of the institution's other patients those days`,
+  },
+  'recruited.similar-amounts': {
+    zh: (f) => `${f.percent}% 的结算金额与每次的中位数相差不到 10%，同期其他患者仅 ${f.baseline}%`,
+    en: (f) => `${f.percent}% of the settlements are within 10% of each trip's median amount, against ${f.baseline}% of the institution's other patients`,
+  },
   'recruited.same-items': {
     zh: (f) => `这些就诊中 ${f.percent}% 的项目组合完全相同（共 ${f.claims} 笔结算）`,
     en: (f) => `${f.percent}% of those ${f.claims} settlements bill the identical item combination`,
@@ -30,6 +42,14 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
   'farming.bursts': {
     zh: (f) => `${f.cards} 张医保卡在 ${f.institution} 被连续集中刷卡 ${f.bursts} 次（每次平均覆盖 ${f.coveragePercent}% 的卡）`,
     en: (f) => `${f.cards} cards were swiped one after another at ${f.institution} in ${f.bursts} bursts (each burst covering ${f.coveragePercent}% of them on average)`,
+  },
+  'farming.sessions': {
+    zh: (f) => `${f.cards} 张医保卡在 ${f.institution} 反复被集中连续刷卡：${f.sessions} 个不同日期，每次约 ${f.perSession} 张卡在 ${f.minutes} 分钟内刷完，远比该机构平日的客流集中（p≈1e-${f.log10P}）`,
+    en: (f) => `${f.cards} cards were swiped in runs at ${f.institution} again and again: on ${f.sessions} distinct days about ${f.perSession} of them within ${f.minutes} minutes, far tighter than the counter's own traffic (p≈1e-${f.log10P})`,
+  },
+  'farming.similar-amounts': {
+    zh: (f) => `这些刷卡的结算金额相近（变异系数 ${f.cvPercent}%）`,
+    en: (f) => `the swipes settle similar amounts (coefficient of variation ${f.cvPercent}%)`,
   },
   'farming.off-hours': {
     zh: (f) => `${f.percent}% 的刷卡发生在 21 点后或 8 点前（共 ${f.claims} 笔）`,
@@ -54,6 +74,10 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
   'lending.during-stay': {
     zh: (f) => `持卡人住院期间，卡在院外药店结算 ${f.claims} 笔`,
     en: (f) => `${f.claims} pharmacy purchases on the card while its holder was an inpatient elsewhere`,
+  },
+  'lending.other-region': {
+    zh: (f) => `${f.claims} 笔结算发生在持卡人参保地以外的统筹区，且未核验使用人`,
+    en: (f) => `${f.claims} settlements in another pooling region than the holder's, with nobody's identity checked`,
   },
   'lending.shared-counters': {
     zh: (f) => `这 ${f.cards} 张卡集中在 ${f.institutions} 使用`,

@@ -17,6 +17,7 @@ import { RECRUITED_DEFAULTS, detectRecruitedPatients, type RecruitedParams } fro
 import { TRACE_REUSE_DEFAULTS, detectTraceCodeReuse, type TraceReuseParams } from '../algorithms/detectors/trace-code-reuse.ts';
 import type { RingCandidate } from '../algorithms/detectors/types.ts';
 import { compileKnowledge, type CompiledKnowledge, type DetectionKnowledge } from '../algorithms/knowledge.ts';
+import { buildKinship, type Kinship } from '../algorithms/kinship.ts';
 import { loadKnowledge } from './knowledge.ts';
 
 /** Runs every detector over one projection, in the order their results depend on, timing each. */
@@ -58,6 +59,7 @@ export function runDetectors(
   const timings: Record<string, number> = {};
   let started = performance.now();
   const k: CompiledKnowledge = compileKnowledge(set, knowledge);
+  const kin: Kinship = buildKinship(set, k.compoundSurnames);
   timings.knowledge = (performance.now() - started) / 1000;
   const candidates: RingCandidate[] = [];
   const steps: [string, () => RingCandidate[]][] = [];
@@ -65,14 +67,14 @@ export function runDetectors(
   steps.push([
     'card-lending',
     () => {
-      const rings = detectCardLending(set, params.cardLending);
+      const rings = detectCardLending(set, params.cardLending, kin);
       lendingCards = new Set(rings.flatMap((r) => r.members.filter((m) => m.type === 'card').map((m) => m.index)));
       return rings;
     },
   ]);
-  steps.push(['card-farming', () => detectCardFarming(set, params.cardFarming)]);
+  steps.push(['card-farming', () => detectCardFarming(set, params.cardFarming, k, kin)]);
   steps.push(['kickback', () => detectKickback(set, params.kickback)]);
-  steps.push(['recruited-patients', () => detectRecruitedPatients(set, params.recruitedPatients)]);
+  steps.push(['recruited-patients', () => detectRecruitedPatients(set, params.recruitedPatients, k, kin)]);
   steps.push(['split-hospitalization', () => detectSplitHospitalization(set, params.splitHospitalization)]);
   steps.push(['over-treatment', () => detectOverTreatment(set, params.overTreatment)]);
   steps.push(['trace-code-reuse', () => detectTraceCodeReuse(set, params.traceCodeReuse)]);

@@ -1,140 +1,130 @@
 import { groupClaims, type ClaimSet } from '../claim-set.ts';
 import { ringCommunities } from '../communities.ts';
-import { MemberList, type Evidence, type RingCandidate } from './types.ts';
+import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
+import type { Kinship } from '../kinship.ts';
+import { coOccurrenceEdges, groupDays, institutionDays, timeOfDayProfiles, type GroupDay } from '../recurring-groups.ts';
+import { coefficientOfVariation, fisherCombineLog10, median } from '../stats.ts';
+import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
- * 集中刷卡 / 套刷: an institution holding many cards swipes them one after another. A burst is a run of
- * settlements at one institution, each within `maxGapSeconds` of the previous, on at least
- * `minBurstCards` distinct cards. Farming shows as the same cards recurring burst after burst — a
- * dense cards × bursts block — while a busy counter's bursts are different people every time.
+ * 集中刷卡 / 套刷: an institution holding many cards swipes them in runs, and the same cards come back run
+ * after run. A farm that is caught swiping every minute swipes every five, so nothing here is a clock
+ * constant: cards are linked when they sit close together in the counter's settlement *sequence* on
+ * several days (algorithms/recurring-groups.ts), linked cards form communities, and a community is a farm
+ * when, on several days, its swipes at one counter are far more compact than the counter's own traffic
+ * makes likely (rank scan and time-of-day scan). Chronic patients on their clinic day recur as well but
+ * are scattered through it; a family shopping together and one holder's two cards are explained; planned
+ * care (dialysis slots) is expected to recur (knowledge file); and sessions where the holders were checked
+ * in person are a group visit, which the recruited-patients detector judges.
  */
 
 export interface CardFarmingParams {
-  maxGapSeconds: number;
-  minBurstCards: number;
-  /** two cards are linked when they were swiped in this many of the same bursts */
-  minSharedBursts: number;
+  /** a swipe is linked to this many following swipes of recurring cards at the counter that day */
+  neighbours: number;
+  /** "recurs": a card enters a counter's sequences when it was swiped there on at least this many days */
+  minRecurrence: number;
+  /** two cards are linked when they were neighbours on at least this many days */
+  minSharedDays: number;
   minCards: number;
   maxCards: number;
+  /** a day is a farming session when its compactness p ≤ 10^compactLog10P (statistical convention: 0.01) */
+  compactLog10P: number;
+  /** and a farm has at least this many sessions ("the same cards recur": three is the least that recurs) */
+  minSessions: number;
+  /** above this share of identity-checked swipes the holders were there in person: not card farming */
+  maxCheckedShare: number;
   seed: number;
 }
 
-export const CARD_FARMING_DEFAULTS: CardFarmingParams = { maxGapSeconds: 120, minBurstCards: 4, minSharedBursts: 3, minCards: 3, maxCards: 120, seed: 7 };
+export const CARD_FARMING_DEFAULTS: CardFarmingParams = {
+  neighbours: 8,
+  minRecurrence: 3,
+  minSharedDays: 3,
+  minCards: 3,
+  maxCards: 120,
+  compactLog10P: -2,
+  minSessions: 3,
+  maxCheckedShare: 0.8,
+  seed: 7,
+};
 
-interface Burst {
-  institution: number;
-  claims: number[];
-  cards: number[];
-}
-
-export function findBursts(set: ClaimSet, p: Pick<CardFarmingParams, 'maxGapSeconds' | 'minBurstCards'>): Burst[] {
+export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: CompiledKnowledge, kin: Kinship): RingCandidate[] {
   const c = set.claims;
-  const order = Int32Array.from({ length: c.count }, (_, i) => i).sort((a, b) => c.t[a]! - c.t[b]! || a - b);
-  const byInst = groupClaims(c.institution, set.institutions.id.length, order);
-  const bursts: Burst[] = [];
-  for (let g = 0; g < set.institutions.id.length; g++) {
-    const lo = byInst.start[g]!;
-    const hi = byInst.start[g + 1]!;
-    let s = lo;
-    for (let k = lo + 1; k <= hi; k++) {
-      const gapBreak = k === hi || c.t[byInst.members[k]!]! - c.t[byInst.members[k - 1]!]! > p.maxGapSeconds;
-      if (!gapBreak) continue;
-      if (k - s >= p.minBurstCards) {
-        const claims = Array.from(byInst.members.subarray(s, k));
-        const cards = [...new Set(claims.map((i) => c.card[i]!))].sort((a, b) => a - b);
-        if (cards.length >= p.minBurstCards) bursts.push({ institution: g, claims, cards });
-      }
-      s = k;
-    }
-  }
-  return bursts;
-}
-
-export function detectCardFarming(set: ClaimSet, p: CardFarmingParams = CARD_FARMING_DEFAULTS): RingCandidate[] {
-  const bursts = findBursts(set, p);
+  const days = institutionDays(set, (i) => !isExempt(k, i, 'farming'));
+  const profiles = timeOfDayProfiles(set, days);
   const cardCount = set.cards.id.length;
-  // card pair → shared bursts (only within one institution: a farm is one counter)
-  const shared = new Map<number, number>();
-  const household = set.persons.household;
-  for (const b of bursts) {
-    for (let x = 0; x < b.cards.length; x++) {
-      for (let y = x + 1; y < b.cards.length; y++) {
-        const key = b.cards[x]! * cardCount + b.cards[y]!;
-        shared.set(key, (shared.get(key) ?? 0) + 1);
-      }
-    }
-  }
-  const src: number[] = [];
-  const dst: number[] = [];
-  const wt: number[] = [];
-  for (const [key, n] of shared) {
-    if (n < p.minSharedBursts) continue;
-    const a = Math.floor(key / cardCount);
-    const b = key - a * cardCount;
-    const ha = set.cards.holder[a]!;
-    const hb = set.cards.holder[b]!;
-    // A household shopping together is explainable; a card and the holder's other card too.
-    if (ha >= 0 && (ha === hb || (household[ha]! >= 0 && household[ha] === household[hb!]))) continue;
-    src.push(a);
-    dst.push(b);
-    wt.push(n);
-  }
-  const communities = ringCommunities(cardCount, { source: src, target: dst, weight: wt }, { maxSize: p.maxCards, minSize: p.minCards, seed: p.seed });
-  const burstsByCard = new Map<number, number[]>();
-  bursts.forEach((b, k) => b.cards.forEach((card) => (burstsByCard.get(card) ?? burstsByCard.set(card, []).get(card)!).push(k)));
-  const c = set.claims;
+  const entityOf = new Int32Array(c.count).fill(-1);
+  for (const i of days.order) entityOf[i] = c.card[i]!;
+  const holder = set.cards.holder;
+  // One holder's two cards, or a family's cards, swiped together are explained.
+  const keep = (a: number, b: number) => {
+    const ha = holder[a]!;
+    const hb = holder[b]!;
+    return ha < 0 || hb < 0 || kin.relation(ha, hb) === null;
+  };
+  const edges = coOccurrenceEdges(days, entityOf, cardCount, p, keep);
+  const communities = ringCommunities(cardCount, edges, { maxSize: p.maxCards, minSize: p.minCards, seed: p.seed });
   const out: RingCandidate[] = [];
+  const tested = Math.max(1, communities.length);
+  const byCard = groupClaims(c.card, cardCount, days.order);
   for (const cards of communities) {
-    const inBlock = new Set(cards);
-    // The bursts where at least half the block's cards (or minBurstCards of them) were swiped.
-    const blockBursts = new Set<number>();
-    for (const card of cards) for (const k of burstsByCard.get(card) ?? []) blockBursts.add(k);
-    const strong = [...blockBursts].filter((k) => bursts[k]!.cards.filter((x) => inBlock.has(x)).length >= Math.max(p.minBurstCards, Math.ceil(cards.length / 3)));
-    if (strong.length < p.minSharedBursts) continue;
+    const minPresent = Math.max(3, Math.ceil(cards.length / 3));
+    // Every counter where the block could have run sessions; overlapping farms share cards across counters.
     const instCount = new Map<number, number>();
-    const claims: number[] = [];
-    let offHours = 0;
-    let checked = 0;
-    for (const k of strong) {
-      const b = bursts[k]!;
-      instCount.set(b.institution, (instCount.get(b.institution) ?? 0) + 1);
-      for (const i of b.claims) {
-        if (!inBlock.has(c.card[i]!)) continue;
-        claims.push(i);
-        const hour = Math.floor(((c.t[i]! + 8 * 3600) % 86400) / 3600);
-        if (hour < 8 || hour >= 21) offHours++;
-        if (c.check[i]! > 0) checked++;
-      }
+    for (const card of cards) for (let k = byCard.start[card]!; k < byCard.start[card + 1]!; k++) {
+      const g = c.institution[byCard.members[k]!]!;
+      instCount.set(g, (instCount.get(g) ?? 0) + 1);
     }
-    const [institution] = [...instCount.entries()].sort((a, b) => b[1] - a[1])[0]!;
-    const m = new MemberList();
-    m.add('institution', institution, 'farming-institution');
-    for (const card of cards) m.add('card', card, 'farmed-card');
-    for (const card of cards) m.add('person', set.cards.holder[card]!, 'card-holder');
-    const coverage = claims.length / (strong.length * cards.length);
-    const evidence: Evidence[] = [
-      {
-        key: 'farming.bursts',
-        facts: { cards: cards.length, institution: set.institutions.name[institution]!, bursts: strong.length, coveragePercent: Math.round(coverage * 100) },
-        entities: [{ type: 'institution', index: institution }, ...cards.map((index) => ({ type: 'card' as const, index }))],
-        weight: Math.min(1, strong.length / 8),
-      },
-      {
-        key: 'farming.off-hours',
-        facts: { percent: Math.round((offHours / claims.length) * 100), claims: claims.length },
-        entities: [],
-        weight: offHours / claims.length,
-      },
-      {
-        key: 'farming.no-identity-check',
-        facts: { percent: Math.round((1 - checked / claims.length) * 100) },
-        entities: [],
-        weight: 1 - checked / claims.length,
-      },
-    ];
-    const confidence = Math.min(1, 0.4 + 0.05 * strong.length) * (0.5 + 0.5 * coverage) * (0.6 + 0.4 * (1 - checked / claims.length));
-    out.push({ family: 'card-farming', members: m.list, claims: claims.sort((a, b) => a - b), evidence, confidence });
+    const blockClaims: number[] = [];
+    for (const card of cards) for (let k = byCard.start[card]!; k < byCard.start[card + 1]!; k++) blockClaims.push(byCard.members[k]!);
+    for (const [institution, n] of [...instCount.entries()].sort((a, b) => a[0] - b[0])) {
+      if (n < minPresent * p.minSessions) continue;
+      const all = groupDays(set, days, profiles, institution, entityOf, blockClaims, minPresent);
+      const sessions = all.filter((d) => d.log10P <= p.compactLog10P);
+      if (sessions.length < p.minSessions) continue;
+      // Cards of the farm are swiped session after session; a regular who once stood in the queue is not.
+      const perCard = new Map<number, number>();
+      for (const d of sessions) for (const i of d.claims) perCard.set(c.card[i]!, (perCard.get(c.card[i]!) ?? 0) + 1);
+      const core = cards.filter((card) => (perCard.get(card) ?? 0) >= Math.max(2, Math.ceil(0.2 * sessions.length)));
+      if (core.length < p.minCards) continue;
+      const coreSet = new Set(core);
+      const claims = sessions.flatMap((d) => d.claims).filter((i) => coreSet.has(c.card[i]!));
+      const checked = claims.filter((i) => c.check[i]! > 0).length / claims.length;
+      if (checked > p.maxCheckedShare) continue;
+      const log10P = fisherCombineLog10(all.map((d) => Math.max(d.log10P, -12)));
+      const surprise = -log10P - Math.log10(tested);
+      if (surprise < MIN_SURPRISE) continue;
+      out.push(candidate(set, institution, core, sessions, claims, checked, surprise));
+    }
   }
   return out;
 }
 
+function candidate(set: ClaimSet, institution: number, cards: number[], sessions: GroupDay[], claims: number[], checked: number, surprise: number): RingCandidate {
+  const c = set.claims;
+  const m = new MemberList();
+  m.add('institution', institution, 'farming-institution');
+  for (const card of cards) m.add('card', card, 'farmed-card');
+  for (const card of cards) m.add('person', set.cards.holder[card]!, 'card-holder');
+  let offHours = 0;
+  for (const i of claims) {
+    const hour = Math.floor((((c.t[i]! + 8 * 3600) % 86400) + 86400) % 86400 / 3600);
+    if (hour < 8 || hour >= 21) offHours++;
+  }
+  const minutes = median(sessions.map((d) => d.minutes));
+  const cardSet = new Set(cards);
+  const perSession = median(sessions.map((d) => d.claims.filter((i) => cardSet.has(c.card[i]!)).length));
+  const amountCv = coefficientOfVariation(claims.map((i) => c.total[i]!));
+  const evidence: Evidence[] = [
+    {
+      key: 'farming.sessions',
+      facts: { cards: cards.length, institution: set.institutions.name[institution]!, sessions: sessions.length, perSession, minutes, log10P: Math.round(-surprise) },
+      entities: [{ type: 'institution', index: institution }, ...cards.map((index) => ({ type: 'card' as const, index }))],
+      weight: Math.min(1, sessions.length / 8),
+    },
+    { key: 'farming.off-hours', facts: { percent: Math.round((offHours / claims.length) * 100), claims: claims.length }, entities: [], weight: offHours / claims.length },
+    { key: 'farming.no-identity-check', facts: { percent: Math.round((1 - checked) * 100) }, entities: [], weight: 1 - checked },
+    { key: 'farming.similar-amounts', facts: { cvPercent: Math.round(amountCv * 100) }, entities: [], weight: Math.max(0, 1 - amountCv) },
+  ];
+  return { family: 'card-farming', members: m.list, claims: [...claims].sort((a, b) => a - b), evidence, confidence: calibratedConfidence(surprise), surprise };
+}

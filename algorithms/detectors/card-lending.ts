@@ -1,65 +1,93 @@
-import { GENDER, INST_KIND, KIND, ageOnDay, claimHolder, distanceKm, type ClaimSet } from '../claim-set.ts';
+import { GENDER, INST_KIND, KIND, ageOnDay, claimHolder, distanceKm, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { ringCommunities } from '../communities.ts';
-import { MemberList, type Evidence, type RingCandidate } from './types.ts';
+import type { Kinship } from '../kinship.ts';
+import { binomialUpperTailLog10, fisherCombineLog10, poissonUpperTailLog10 } from '../stats.ts';
+import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
- * 出借 / 冒用医保卡: cards used by people other than their holders. Per-claim signals — a recorded
- * recipient outside the holder's household, items that contradict the holder's gender or age, the
- * card settling in two places too far apart for the time between, pharmacy purchases while the holder
- * lies in hospital — are gathered per card. Rings are formed only from what an identity check recorded
- * (the same strangers on many cards): the other signals are common enough in honest data (a parent
- * buying a child's syrup, a relative shopping while the holder is in hospital) that they corroborate a
- * ring's cards but do not pull a card into one.
+ * 出借 / 冒用医保卡: cards used by people other than their holders. Two kinds of evidence, because many
+ * counters never record who was served:
+ *
+ * 1. **Recorded strangers.** An identity check recorded someone who is neither the holder nor family
+ *    (algorithms/kinship.ts: household, address, and relatives inferred beyond the household — 家庭共济 is
+ *    lawful). One person recorded on the cards of several unrelated households is the ring's user; cards
+ *    linked through their users form communities. How rare that is comes from the data: the share of
+ *    recorded recipients who are strangers to the holder.
+ * 2. **Signals that need no recorded person**: items that contradict the holder's gender or age and fit
+ *    nobody in the holder's household; the card settling in two places too far apart for the time between
+ *    (the holder's own visit across town minutes before); purchases while the holder lies in hospital
+ *    elsewhere; the card used in another pooling region than the holder's. Each is common enough in
+ *    honest use (a parent buying a child's syrup) that one card proves nothing; a counter where such cards
+ *    gather far beyond the base rate of counters of its kind is where lent cards are used.
+ *
+ * One holder's physical card and e-voucher are one holder: counts are of holders, never of cards.
  */
 
 export interface CardLendingParams {
-  /** km/h above which two consecutive settlements of one card are impossible travel */
+  /** km/h above which two consecutive settlements of one card are impossible travel (domain fact: urban travel) */
   maxSpeedKmh: number;
   /** and at least this far apart, so neighbouring counters never count */
   minTravelKm: number;
-  minCards: number;
-  /**
-   * settlements where a stranger was recorded on the ring's cards, at least this many and at least one
-   * per card: one outsider who once used two cards (a neighbour, a nursing-home carer) is not a ring
-   */
-  minStrangerClaims: number;
-  /** an institution belongs to the ring when this share of its cards (and at least 2) were used there */
+  /** a ring has at least this many holders */
+  minHolders: number;
+  /** a recorded user links cards of at least this many unrelated households (family mutual aid reaches a few) */
+  minUserHouseholds: number;
+  /** a counter is where lent cards gather when its suspicious holders' tail p ≤ 10^counterLog10P (convention) */
+  counterLog10P: number;
+  /** an institution belongs to a ring when this share of its holders (and at least 2) were used there */
   institutionShare: number;
+  seed: number;
 }
 
-export const CARD_LENDING_DEFAULTS: CardLendingParams = { maxSpeedKmh: 120, minTravelKm: 30, minCards: 2, minStrangerClaims: 3, institutionShare: 0.3 };
+export const CARD_LENDING_DEFAULTS: CardLendingParams = {
+  maxSpeedKmh: 120,
+  minTravelKm: 30,
+  minHolders: 3,
+  minUserHouseholds: 3,
+  counterLog10P: -4,
+  institutionShare: 0.3,
+  seed: 7,
+};
 
-export type LendingSignal = 'stranger-recipient' | 'contradicting-item' | 'impossible-travel' | 'during-inpatient-stay';
+export type LendingSignal = 'stranger-recipient' | 'contradicting-item' | 'impossible-travel' | 'during-inpatient-stay' | 'other-region';
 
 export interface CardSignals {
   /** per card: claims carrying each signal */
   byCard: Map<number, Map<LendingSignal, number[]>>;
-  /** card → recipients recorded outside the holder's household */
-  recipients: Map<number, Set<number>>;
+  /** card → recorded recipients who are not the holder's family */
+  strangers: Map<number, Set<number>>;
+  /** recorded recipients other than the holder, and how many of them were strangers */
+  recordedOthers: number;
+  recordedStrangers: number;
 }
 
-/** Does any item line of the claim contradict the holder's gender or age? Returns the item index or -1. */
+/** Does any item line of the claim contradict the person's gender or age? Returns the item index or -1. */
 export function contradictingItem(set: ClaimSet, claim: number, person: number): number {
   const g = set.persons.gender[person]!;
   const birth = set.persons.birthDay[person]!;
   const age = birth >= 0 ? ageOnDay(birth, set.claims.day[claim]!) : -1;
   for (let l = set.claims.lineStart[claim]!; l < set.claims.lineStart[claim + 1]!; l++) {
     const item = set.lines.item[l]!;
-    const ig = set.items.gender[item]!;
-    if (ig !== GENDER.unknown && g !== GENDER.unknown && ig !== g) return item;
-    if (age >= 0) {
-      const lo = set.items.minAge[item]!;
-      const hi = set.items.maxAge[item]!;
-      if ((lo >= 0 && age < lo) || (hi >= 0 && age > hi)) return item;
-    }
+    if (itemContradicts(set, item, g, age)) return item;
   }
   return -1;
 }
 
-export function cardSignals(set: ClaimSet, p: CardLendingParams): CardSignals {
+function itemContradicts(set: ClaimSet, item: number, gender: number, age: number): boolean {
+  const ig = set.items.gender[item]!;
+  if (ig !== GENDER.unknown && gender !== GENDER.unknown && ig !== gender) return true;
+  if (age >= 0) {
+    const lo = set.items.minAge[item]!;
+    const hi = set.items.maxAge[item]!;
+    if ((lo >= 0 && age < lo) || (hi >= 0 && age > hi)) return true;
+  }
+  return false;
+}
+
+export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship): CardSignals {
   const c = set.claims;
   const byCard = new Map<number, Map<LendingSignal, number[]>>();
-  const recipients = new Map<number, Set<number>>();
+  const strangers = new Map<number, Set<number>>();
   const add = (card: number, s: LendingSignal, claim: number) => {
     let m = byCard.get(card);
     if (!m) byCard.set(card, (m = new Map()));
@@ -67,41 +95,66 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams): CardSignals {
     if (list) list.push(claim);
     else m.set(s, [claim]);
   };
-  const household = set.persons.household;
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < set.persons.id.length; i++) {
+    const h = set.persons.household[i]!;
+    if (h >= 0) (members.get(h) ?? members.set(h, []).get(h)!).push(i);
+  }
+  // An item that contradicts the holder may be for someone at home: a child's syrup, a wife's drug.
+  const fitsHousehold = (claim: number, holder: number) => {
+    const h = set.persons.household[holder]!;
+    const home = h >= 0 ? members.get(h)! : [holder];
+    const day = c.day[claim]!;
+    for (let l = c.lineStart[claim]!; l < c.lineStart[claim + 1]!; l++) {
+      const item = set.lines.item[l]!;
+      if (!itemContradicts(set, item, set.persons.gender[holder]!, set.persons.birthDay[holder]! >= 0 ? ageOnDay(set.persons.birthDay[holder]!, day) : -1)) continue;
+      const someone = home.some((x) => x !== holder && !itemContradicts(set, item, set.persons.gender[x]!, set.persons.birthDay[x]! >= 0 ? ageOnDay(set.persons.birthDay[x]!, day) : -1));
+      if (!someone) return false;
+    }
+    return true;
+  };
+  let recordedOthers = 0;
+  let recordedStrangers = 0;
   const stays: { holder: number; admit: number; discharge: number; institution: number }[] = [];
   for (let i = 0; i < c.count; i++) {
     const card = c.card[i]!;
     const holder = set.cards.holder[card]!;
     if (holder < 0) continue;
     const served = c.served[i]!;
-    if (served >= 0 && served !== holder && (household[holder]! < 0 || household[served] !== household[holder])) {
-      add(card, 'stranger-recipient', i);
-      let r = recipients.get(card);
-      if (!r) recipients.set(card, (r = new Set()));
-      r.add(served);
+    if (served >= 0 && served !== holder) {
+      recordedOthers++;
+      if (kin.relation(holder, served) === null) {
+        recordedStrangers++;
+        add(card, 'stranger-recipient', i);
+        (strangers.get(card) ?? strangers.set(card, new Set()).get(card)!).add(served);
+      }
     }
-    // Items for someone else are only a contradiction when nobody else was recorded as served.
-    if ((served < 0 || served === holder) && contradictingItem(set, i, holder) >= 0) add(card, 'contradicting-item', i);
+    if ((served < 0 || served === holder) && contradictingItem(set, i, holder) >= 0 && !fitsHousehold(i, holder)) add(card, 'contradicting-item', i);
+    const region = set.persons.region[holder]!;
+    const where = set.institutions.region[c.institution[i]!]!;
+    if (served < 0 && region >= 0 && where >= 0 && region !== where) add(card, 'other-region', i);
     if (c.kind[i] === KIND.inpatient && c.admitDay[i]! >= 0) stays.push({ holder, admit: c.admitDay[i]!, discharge: c.dischargeDay[i]!, institution: c.institution[i]! });
   }
   // Impossible travel: consecutive settlements of one card.
-  const order = Int32Array.from({ length: c.count }, (_, i) => i).sort((a, b) => c.card[a]! - c.card[b]! || c.t[a]! - c.t[b]!);
+  const byCardTime = groupClaims(c.card, set.cards.id.length, claimsByTimeLocal(set));
   const inst = set.institutions;
-  for (let k = 1; k < order.length; k++) {
-    const a = order[k - 1]!;
-    const b = order[k]!;
-    if (c.card[a] !== c.card[b] || c.kind[a] === KIND.inpatient || c.kind[b] === KIND.inpatient) continue;
-    const ia = c.institution[a]!;
-    const ib = c.institution[b]!;
-    if (ia === ib) continue;
-    const km = distanceKm(inst.lat[ia]!, inst.lon[ia]!, inst.lat[ib]!, inst.lon[ib]!);
-    const hours = Math.max(c.t[b]! - c.t[a]!, 60) / 3600;
-    if (km >= p.minTravelKm && km / hours > p.maxSpeedKmh) {
-      add(c.card[b]!, 'impossible-travel', b);
-      add(c.card[a]!, 'impossible-travel', a);
+  for (let card = 0; card < set.cards.id.length; card++) {
+    for (let x = byCardTime.start[card]! + 1; x < byCardTime.start[card + 1]!; x++) {
+      const a = byCardTime.members[x - 1]!;
+      const b = byCardTime.members[x]!;
+      if (c.kind[a] === KIND.inpatient || c.kind[b] === KIND.inpatient) continue;
+      const ia = c.institution[a]!;
+      const ib = c.institution[b]!;
+      if (ia === ib) continue;
+      const km = distanceKm(inst.lat[ia]!, inst.lon[ia]!, inst.lat[ib]!, inst.lon[ib]!);
+      const hours = Math.max(c.t[b]! - c.t[a]!, 60) / 3600;
+      if (km >= p.minTravelKm && km / hours > p.maxSpeedKmh) {
+        add(card, 'impossible-travel', b);
+        add(card, 'impossible-travel', a);
+      }
     }
   }
-  // Purchases on the holder's cards strictly inside their own inpatient stay, elsewhere.
+  // Purchases on the holder's cards strictly inside their own inpatient stay, at a pharmacy elsewhere.
   if (stays.length) {
     const byHolder = new Map<number, typeof stays>();
     for (const s of stays) (byHolder.get(s.holder) ?? byHolder.set(s.holder, []).get(s.holder)!).push(s);
@@ -114,118 +167,185 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams): CardSignals {
       if (list.some((s) => day > s.admit && day < s.discharge && s.institution !== c.institution[i] && inst.kind[c.institution[i]!] === INST_KIND.pharmacy)) add(c.card[i]!, 'during-inpatient-stay', i);
     }
   }
-  return { byCard, recipients };
+  return { byCard, strangers, recordedOthers, recordedStrangers };
 }
 
-export function detectCardLending(set: ClaimSet, p: CardLendingParams = CARD_LENDING_DEFAULTS): RingCandidate[] {
+function claimsByTimeLocal(set: ClaimSet): Int32Array {
+  const idx = Int32Array.from({ length: set.claims.count }, (_, i) => i);
+  const t = set.claims.t;
+  return idx.sort((a, b) => t[a]! - t[b]! || a - b);
+}
+
+/** Signals that need no recorded person: the ones a counter can gather. */
+const SILENT: readonly LendingSignal[] = ['contradicting-item', 'impossible-travel', 'during-inpatient-stay', 'other-region'];
+
+interface Draft {
+  cards: Set<number>;
+  users: Set<number>;
+  institutions: Set<number>;
+  log10Ps: number[];
+}
+
+export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kinship): RingCandidate[] {
   const c = set.claims;
-  const { byCard, recipients } = cardSignals(set, p);
+  const sig = cardSignals(set, p, kin);
   const cardCount = set.cards.id.length;
-  // Rings form around the people recorded using cards that are not theirs. Cards are linked when the
-  // same user was recorded on both; a ring's cards form a near-clique, and overlapping rings (a card
-  // lent to two groups) meet at one card, which Louvain separates. A bipartite card—user graph would
-  // instead be split into one star per user.
+  const holder = set.cards.holder;
+  const householdOf = (person: number) => (set.persons.household[person]! >= 0 ? set.persons.household[person]! : -1 - person);
+  const drafts: Draft[] = [];
+
+  // 1. Recorded strangers: users who were recorded on the cards of several unrelated households.
   const cardsOfUser = new Map<number, number[]>();
-  for (const [card, people] of recipients) for (const person of people) (cardsOfUser.get(person) ?? cardsOfUser.set(person, []).get(person)!).push(card);
-  const pairWeight = new Map<number, number>();
+  for (const [card, people] of sig.strangers) for (const u of people) (cardsOfUser.get(u) ?? cardsOfUser.set(u, []).get(u)!).push(card);
+  // How often a recorded recipient is a stranger at all, from the data: the base rate of the test below.
+  const strangerRate = Math.min(0.5, (sig.recordedStrangers + 1) / (sig.recordedOthers + 2));
   const src: number[] = [];
   const dst: number[] = [];
   const wt: number[] = [];
-  for (const cards of cardsOfUser.values()) {
-    cards.sort((a, b) => a - b);
-    for (let x = 0; x < cards.length; x++) for (let y = x + 1; y < cards.length; y++) {
-      const key = cards[x]! * cardCount + cards[y]!;
-      pairWeight.set(key, (pairWeight.get(key) ?? 0) + 1);
+  const userLog10P = new Map<number, number>();
+  for (const [u, cards] of cardsOfUser) {
+    const households = new Set(cards.map((card) => householdOf(holder[card]!)));
+    if (households.size < 2) continue;
+    // Each further unrelated household on one user's list is another stranger event at the base rate.
+    userLog10P.set(u, (households.size - 1) * Math.log10(strangerRate));
+    const sorted = [...new Set(cards)].sort((a, b) => a - b);
+    for (let x = 0; x < sorted.length; x++) for (let y = x + 1; y < sorted.length; y++) {
+      src.push(sorted[x]!);
+      dst.push(sorted[y]!);
+      wt.push(1);
     }
   }
-  for (const [key, w] of pairWeight) {
-    const a = Math.floor(key / cardCount);
-    src.push(a);
-    dst.push(key - a * cardCount);
-    wt.push(w);
+  const cardGroups = ringCommunities(cardCount, { source: src, target: dst, weight: wt }, { minSize: 2, maxSize: 120, seed: p.seed });
+  for (const cards of cardGroups) {
+    const inGroup = new Set(cards);
+    const users = new Set<number>();
+    for (const [u, list] of cardsOfUser) if (userLog10P.has(u) && list.filter((card) => inGroup.has(card)).length >= 2) users.add(u);
+    const households = new Set(cards.map((card) => householdOf(holder[card]!)));
+    const userHouseholds = Math.max(0, ...[...users].map((u) => new Set(cardsOfUser.get(u)!.filter((card) => inGroup.has(card)).map((card) => householdOf(holder[card]!))).size));
+    if (households.size < p.minHolders || userHouseholds < Math.min(p.minUserHouseholds, households.size)) continue;
+    drafts.push({ cards: inGroup, users, institutions: new Set(), log10Ps: [...users].map((u) => userLog10P.get(u)!) });
   }
-  const cardGroups = ringCommunities(cardCount, { source: src, target: dst, weight: wt }, { minSize: p.minCards, maxSize: 80, seed: 7 });
-  const groupOfCard = new Map<number, number>();
-  cardGroups.forEach((g, k) => g.forEach((card) => groupOfCard.set(card, k)));
-  const usersOfGroup: number[][] = cardGroups.map(() => []);
-  for (const [person, cards] of cardsOfUser) {
-    const votes = new Map<number, number>();
-    for (const card of cards) {
-      const k = groupOfCard.get(card);
-      if (k !== undefined) votes.set(k, (votes.get(k) ?? 0) + 1);
+
+  // 2. Counters where cards with silent signals gather beyond the base rate of counters of their kind.
+  const suspiciousAt = new Map<number, Map<number, number>>(); // institution → holder → a card of theirs
+  for (const [card, signals] of sig.byCard) {
+    for (const s of SILENT) for (const i of signals.get(s) ?? []) {
+      const g = c.institution[i]!;
+      (suspiciousAt.get(g) ?? suspiciousAt.set(g, new Map()).get(g)!).set(holder[card]!, card);
     }
-    for (const [k, n] of votes) if (n >= 2 || n === cards.length) usersOfGroup[k]!.push(person);
   }
-  // Louvain may cut one ring along its users' preferences; groups that share a user are one ring.
-  // (Overlapping rings share a card, never a user.)
-  const parent = cardGroups.map((_, k) => k);
+  const holdersAt = new Map<number, Set<number>>();
+  for (let i = 0; i < c.count; i++) {
+    const g = c.institution[i]!;
+    (holdersAt.get(g) ?? holdersAt.set(g, new Set()).get(g)!).add(holder[c.card[i]!]!);
+  }
+  const kindRate = [0, 0, 0].map((_, kind) => {
+    let hit = 0;
+    let all = 0;
+    for (const [g, hs] of holdersAt) {
+      if (set.institutions.kind[g] !== kind) continue;
+      all += hs.size;
+      hit += suspiciousAt.get(g)?.size ?? 0;
+    }
+    return all > 0 ? (hit + 1) / (all + 2) : 0;
+  });
+  const counters = [...holdersAt.keys()].length;
+  for (const [g, found] of suspiciousAt) {
+    const n = holdersAt.get(g)!.size;
+    const rate = kindRate[set.institutions.kind[g]! % 3]!;
+    const log10P = binomialUpperTailLog10(found.size, n, rate) + Math.log10(counters);
+    if (found.size < p.minHolders || log10P > p.counterLog10P) continue;
+    drafts.push({ cards: new Set(found.values()), users: new Set(), institutions: new Set([g]), log10Ps: [Math.min(0, log10P)] });
+  }
+
+  // Drafts that share a card are one ring: a counter's silent cards and the users recorded on them.
+  const parent = drafts.map((_, k) => k);
   const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k]!)));
-  const firstGroupOfUser = new Map<number, number>();
-  usersOfGroup.forEach((users, k) => {
-    for (const u of users) {
-      const other = firstGroupOfUser.get(u);
-      if (other === undefined) firstGroupOfUser.set(u, k);
+  const firstDraftOfCard = new Map<number, number>();
+  drafts.forEach((d, k) => {
+    for (const card of d.cards) {
+      const other = firstDraftOfCard.get(card);
+      if (other === undefined) firstDraftOfCard.set(card, k);
       else parent[find(k)] = find(other);
     }
   });
-  const merged = new Map<number, Set<number>>();
-  cardGroups.forEach((cards, k) => {
+  const merged = new Map<number, Draft>();
+  drafts.forEach((d, k) => {
     const root = find(k);
-    const set = merged.get(root) ?? merged.set(root, new Set()).get(root)!;
-    for (const card of cards) set.add(card);
-    for (const u of usersOfGroup[k]!) set.add(cardCount + u);
-  });
-  const components = [...merged.values()].map((s) => [...s].sort((x, y) => x - y));
-  const claimsByCard = new Map<number, number[]>();
-  const wanted = new Set<number>(recipients.keys());
-  for (let i = 0; i < c.count; i++) if (wanted.has(c.card[i]!)) (claimsByCard.get(c.card[i]!) ?? claimsByCard.set(c.card[i]!, []).get(c.card[i]!)!).push(i);
-
-  const rings: { cards: number[]; users: number[]; institutions: number[] }[] = [];
-  for (const comp of components) {
-    const cards = comp.filter((v) => v < cardCount);
-    const users = comp.filter((v) => v >= cardCount).map((v) => v - cardCount);
-    if (cards.length < p.minCards) continue;
-    const userSet = new Set(users);
-    // Where the ring operates: counters where its users were recorded on its cards.
-    const instCards = new Map<number, Set<number>>();
-    for (const card of cards) for (const i of claimsByCard.get(card) ?? []) {
-      if (!userSet.has(c.served[i]!)) continue;
-      const g = c.institution[i]!;
-      (instCards.get(g) ?? instCards.set(g, new Set()).get(g)!).add(card);
+    const m = merged.get(root);
+    if (!m) merged.set(root, { cards: new Set(d.cards), users: new Set(d.users), institutions: new Set(d.institutions), log10Ps: [...d.log10Ps] });
+    else {
+      for (const x of d.cards) m.cards.add(x);
+      for (const x of d.users) m.users.add(x);
+      for (const x of d.institutions) m.institutions.add(x);
+      m.log10Ps.push(...d.log10Ps);
     }
-    const institutions = [...instCards.entries()].filter(([, s]) => s.size >= Math.max(2, p.institutionShare * cards.length)).map(([g]) => g).sort((a, b) => a - b);
-    rings.push({ cards, users, institutions });
-  }
+  });
+  const tested = Math.max(1, cardGroups.length + suspiciousAt.size);
   const out: RingCandidate[] = [];
-  for (const { cards, users, institutions } of rings) {
-    const cardSet = new Set(cards);
-    const instSet = new Set(institutions);
-    const signalCounts: Record<LendingSignal, number> = { 'stranger-recipient': 0, 'contradicting-item': 0, 'impossible-travel': 0, 'during-inpatient-stay': 0 };
-    for (const card of cards) for (const [s, list] of byCard.get(card) ?? []) signalCounts[s] += list.length;
-    if (signalCounts['stranger-recipient'] < Math.max(p.minStrangerClaims, cards.length)) continue;
-    const claims: number[] = [];
-    for (const card of cardSet) for (const i of claimsByCard.get(card) ?? []) if (instSet.has(c.institution[i]!) && c.served[i] !== claimHolder(set, i)) claims.push(i);
-    claims.sort((a, b) => a - b);
-    const m = new MemberList();
-    const useCount = new Map<number, number>();
-    for (const card of cards) for (const u of recipients.get(card) ?? []) useCount.set(u, (useCount.get(u) ?? 0) + 1);
-    const rankedUsers = [...users].sort((a, b) => (useCount.get(b) ?? 0) - (useCount.get(a) ?? 0) || a - b);
-    rankedUsers.forEach((u, k) => m.add('person', u, k === 0 ? 'organizer' : 'user'));
-    for (const card of cards) m.add('card', card, 'lent-card');
-    for (const card of cards) m.add('person', set.cards.holder[card]!, 'card-holder');
-    for (const g of institutions) m.add('institution', g, set.institutions.kind[g] === INST_KIND.pharmacy ? 'pharmacy' : 'clinic');
-    const evidence: Evidence[] = [];
-    const cardRefs = cards.map((index) => ({ type: 'card' as const, index }));
-    const withStranger = cards.filter((k) => recipients.has(k)).length;
-    evidence.push({ key: 'lending.stranger-recipients', facts: { cards: withStranger, users: users.length, claims: signalCounts['stranger-recipient'] }, entities: [...cardRefs, ...users.map((index) => ({ type: 'person' as const, index }))], weight: 1 });
-    if (signalCounts['contradicting-item']) evidence.push({ key: 'lending.contradicting-items', facts: { claims: signalCounts['contradicting-item'] }, entities: cardRefs, weight: Math.min(1, signalCounts['contradicting-item'] / 5) });
-    if (signalCounts['impossible-travel']) evidence.push({ key: 'lending.impossible-travel', facts: { claims: signalCounts['impossible-travel'] }, entities: cardRefs, weight: Math.min(1, signalCounts['impossible-travel'] / 4) });
-    if (signalCounts['during-inpatient-stay']) evidence.push({ key: 'lending.during-stay', facts: { claims: signalCounts['during-inpatient-stay'] }, entities: cardRefs, weight: Math.min(1, signalCounts['during-inpatient-stay'] / 3) });
-    if (institutions.length) evidence.push({ key: 'lending.shared-counters', facts: { cards: cards.length, institutions: institutions.map((g) => set.institutions.name[g]).join('、') }, entities: institutions.map((index) => ({ type: 'institution' as const, index })), weight: 0.5 });
-    const kinds = Object.values(signalCounts).filter((n) => n > 0).length;
-    const perCard = signalCounts['stranger-recipient'] / cards.length;
-    const confidence = Math.min(1, (0.3 + 0.1 * kinds + 0.2 * Math.min(1, perCard / 2) + 0.2 * Math.min(1, institutions.length / 2)) * Math.min(1, 0.4 + cards.length / 8));
-    out.push({ family: 'card-lending', members: m.list, claims, evidence, confidence });
+  for (const d of merged.values()) {
+    const cards = [...d.cards].sort((a, b) => a - b);
+    const holders = [...new Set(cards.map((card) => holder[card]!))];
+    if (new Set(holders.map(householdOf)).size < p.minHolders) continue;
+    const silentLog10P = corroboration(set, cards, sig);
+    const log10P = fisherCombineLog10([...d.log10Ps.map((x) => Math.max(x, -30)), silentLog10P]);
+    const surprise = -log10P - Math.log10(tested);
+    if (surprise < MIN_SURPRISE) continue;
+    out.push(candidate(set, p, sig, cards, [...d.users].sort((a, b) => a - b), d.institutions, surprise));
   }
   return out;
+}
+
+/**
+ * How unusual the group's silent signals are: cards with at least one, against the share of all cards
+ * that have one (a Poisson tail on the count). Corroboration, not a reason on its own.
+ */
+function corroboration(set: ClaimSet, cards: number[], sig: CardSignals): number {
+  let withSilent = 0;
+  let anyCard = 0;
+  for (const [, signals] of sig.byCard) if (SILENT.some((s) => signals.has(s))) anyCard++;
+  for (const card of cards) if (SILENT.some((s) => sig.byCard.get(card)?.has(s))) withSilent++;
+  const rate = anyCard / Math.max(1, set.cards.id.length);
+  return poissonUpperTailLog10(withSilent, Math.max(1e-6, rate * cards.length));
+}
+
+function candidate(set: ClaimSet, p: CardLendingParams, sig: CardSignals, cards: number[], users: number[], counters: Set<number>, surprise: number): RingCandidate {
+  const c = set.claims;
+  const cardSet = new Set(cards);
+  const userSet = new Set(users);
+  // Where the ring operates: counters where its users were recorded, or its silent signals happened.
+  const instHolders = new Map<number, Set<number>>();
+  const evidenceClaims = new Set<number>();
+  for (const card of cards) {
+    for (const [s, list] of sig.byCard.get(card) ?? []) {
+      for (const i of list) {
+        if (s === 'stranger-recipient' && !userSet.has(c.served[i]!) && users.length > 0) continue;
+        evidenceClaims.add(i);
+        const g = c.institution[i]!;
+        (instHolders.get(g) ?? instHolders.set(g, new Set()).get(g)!).add(set.cards.holder[card]!);
+      }
+    }
+  }
+  const holderCount = new Set(cards.map((card) => set.cards.holder[card]!)).size;
+  const institutions = [...instHolders.entries()].filter(([g, s]) => counters.has(g) || s.size >= Math.max(2, p.institutionShare * holderCount)).map(([g]) => g).sort((a, b) => a - b);
+  const m = new MemberList();
+  for (const u of users) m.add('person', u, 'user');
+  for (const card of cards) m.add('card', card, 'lent-card');
+  for (const card of cards) m.add('person', set.cards.holder[card]!, 'card-holder');
+  for (const g of institutions) m.add('institution', g, set.institutions.kind[g] === INST_KIND.pharmacy ? 'pharmacy' : 'clinic');
+  const counts: Record<LendingSignal, number> = { 'stranger-recipient': 0, 'contradicting-item': 0, 'impossible-travel': 0, 'during-inpatient-stay': 0, 'other-region': 0 };
+  for (const card of cards) for (const [s, list] of sig.byCard.get(card) ?? []) counts[s] += list.length;
+  const cardRefs = cards.map((index) => ({ type: 'card' as const, index }));
+  const evidence: Evidence[] = [];
+  if (users.length) {
+    const withStranger = cards.filter((k) => sig.strangers.has(k)).length;
+    evidence.push({ key: 'lending.stranger-recipients', facts: { cards: withStranger, users: users.length, claims: counts['stranger-recipient'] }, entities: [...cardRefs, ...users.map((index) => ({ type: 'person' as const, index }))], weight: 1 });
+  }
+  if (counts['contradicting-item']) evidence.push({ key: 'lending.contradicting-items', facts: { claims: counts['contradicting-item'] }, entities: cardRefs, weight: Math.min(1, counts['contradicting-item'] / 5) });
+  if (counts['impossible-travel']) evidence.push({ key: 'lending.impossible-travel', facts: { claims: counts['impossible-travel'] }, entities: cardRefs, weight: Math.min(1, counts['impossible-travel'] / 4) });
+  if (counts['during-inpatient-stay']) evidence.push({ key: 'lending.during-stay', facts: { claims: counts['during-inpatient-stay'] }, entities: cardRefs, weight: Math.min(1, counts['during-inpatient-stay'] / 3) });
+  if (counts['other-region']) evidence.push({ key: 'lending.other-region', facts: { claims: counts['other-region'] }, entities: cardRefs, weight: Math.min(1, counts['other-region'] / 5) });
+  if (institutions.length) evidence.push({ key: 'lending.shared-counters', facts: { cards: cards.length, institutions: institutions.map((g) => set.institutions.name[g]).join('、') }, entities: institutions.map((index) => ({ type: 'institution' as const, index })), weight: 0.5 });
+  const claims = [...evidenceClaims].filter((i) => cardSet.has(c.card[i]!)).sort((a, b) => a - b);
+  return { family: 'card-lending', members: m.list, claims, evidence, confidence: calibratedConfidence(surprise), surprise };
 }

@@ -1,189 +1,301 @@
-import { KIND, type ClaimSet } from '../claim-set.ts';
+import { KIND, claimHolder, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { ringCommunities } from '../communities.ts';
-import { coefficientOfVariation, mean } from '../stats.ts';
-import { coVisitEdges, patientOf, type CoVisitParams } from './co-visits.ts';
-import { MemberList, type Evidence, type RingCandidate } from './types.ts';
+import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
+import type { Kinship } from '../kinship.ts';
+import { coOccurrenceEdges, groupDays, institutionDays, timeOfDayProfiles, type GroupDay } from '../recurring-groups.ts';
+import { binomialUpperTailLog10, fisherCombineLog10, median } from '../stats.ts';
+import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
- * 组团就医 / 虚假就医: groups of patients brought to one institution together, again and again, all
- * billed the same items. Co-visit projection → communities (resolution-limit safe) → confirmed only when
- * the group really arrives together (group events), gets the same item combination and the same amounts.
+ * 组团就医 / 虚假就医: groups of patients brought to one institution together, trip after trip, billed
+ * near-identical items and amounts. Nothing is a clock constant: patients are linked when they sit close
+ * together in the institution's sequence of visits on several days (algorithms/recurring-groups.ts);
+ * linked patients form communities; a community is a recruited group when, on at least two trips (a trip
+ * may spread over a few consecutive days), its members' arrivals are far more compact than the
+ * institution's own traffic makes likely, and their claims bill the same combination and amounts far
+ * more often than the institution's other patients do (binomial tails against the institution's own
+ * claims those days). Families, households and shared homes (a nursing home's residents) are explained
+ * (algorithms/kinship.ts); planned care (a dialysis shift) is expected to recur (knowledge file); a
+ * school outbreak or a company health check is one trip, not a pattern.
  */
 
-export interface RecruitedParams extends CoVisitParams {
+export interface RecruitedParams {
+  /** a visit is linked to this many following visits of returning patients that day */
+  neighbours: number;
+  /** "returns": a patient enters an institution's sequences after visiting it on this many days */
+  minRecurrence: number;
+  /** two patients are linked when they were neighbours on this many days */
+  minSharedDays: number;
   minMembers: number;
   maxMembers: number;
-  /** a group event: at least this share of the community (and ≥ minMembers) at the institution within the window */
-  eventShare: number;
-  minEvents: number;
-  minItemSimilarity: number;
-  maxAmountCv: number;
+  /** days of one trip: a recruiter who spreads the group over up to this many consecutive days (domain observation) */
+  tripDays: number;
+  /** a trip counts when its days' compactness p ≤ 10^compactLog10P (convention: 0.01) */
+  compactLog10P: number;
+  /** trips a group needs: one trip is an outbreak or a health check, two are a pattern */
+  minTrips: number;
+  /** a trip brings at least this share of the group */
+  tripShare: number;
+  /** claims within ±amountBand of the trip's median amount count as "the same amount" (convention: 10 %) */
+  amountBand: number;
+  /** item sets with Jaccard ≥ this to the trip's typical set count as "the same combination" (one item swapped in four) */
+  itemJaccard: number;
   seed: number;
-  /** how many times a community that does not confirm is split again at a doubled resolution */
-  maxRefineDepth: number;
 }
 
 export const RECRUITED_DEFAULTS: RecruitedParams = {
-  windowSeconds: 3600,
-  minDays: 3,
+  neighbours: 8,
+  minRecurrence: 2,
+  minSharedDays: 2,
   minMembers: 3,
   maxMembers: 80,
-  eventShare: 0.4,
-  minEvents: 2,
-  minItemSimilarity: 0.7,
-  maxAmountCv: 0.15,
+  tripDays: 3,
+  compactLog10P: -2,
+  minTrips: 2,
+  tripShare: 0.3,
+  amountBand: 0.1,
+  itemJaccard: 0.6,
   seed: 7,
-  maxRefineDepth: 3,
 };
 
-function itemSignature(set: ClaimSet, claim: number): string {
-  const s = set.claims.lineStart[claim]!;
-  const e = set.claims.lineStart[claim + 1]!;
-  const items = new Set<number>();
-  for (let l = s; l < e; l++) items.add(set.lines.item[l]!);
-  return [...items].sort((a, b) => a - b).join(',');
+interface Trip {
+  days: GroupDay[];
+  claims: number[];
+  people: Set<number>;
+  log10P: number;
 }
 
-export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams = RECRUITED_DEFAULTS): RingCandidate[] {
-  const edges = coVisitEdges(set, p);
-  const communities = ringCommunities(set.persons.id.length, edges, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed });
-  if (communities.length === 0) return [];
-  const c = set.claims;
-  const communityOf = new Int32Array(set.persons.id.length).fill(-1);
-  communities.forEach((members, k) => members.forEach((v) => (communityOf[v] = k)));
-  // Each community's visits (not pharmacy) in time order, to find the days it came together.
-  const visits: number[][] = communities.map(() => []);
-  for (let i = 0; i < c.count; i++) {
-    if (c.kind[i] === KIND.pharmacy) continue;
-    const k = communityOf[patientOf(set, i)]!;
-    if (k >= 0) visits[k]!.push(i);
+function itemSet(set: ClaimSet, claim: number): number[] {
+  const items = new Set<number>();
+  for (let l = set.claims.lineStart[claim]!; l < set.claims.lineStart[claim + 1]!; l++) items.add(set.lines.item[l]!);
+  return [...items].sort((a, b) => a - b);
+}
+
+function jaccard(a: readonly number[], b: readonly number[]): number {
+  let i = 0;
+  let j = 0;
+  let inter = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      inter++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
   }
+  const union = a.length + b.length - inter;
+  return union === 0 ? 1 : inter / union;
+}
+
+/**
+ * The patient co-occurrence projection: visits (not pharmacy purchases, not planned care) in each
+ * institution's daily sequence, patients linked when neighbours on several days, family pairs dropped.
+ * Also what scripts/export-covisit-edges.ts writes for GDS.
+ */
+export function patientCoOccurrence(set: ClaimSet, p: Pick<RecruitedParams, 'neighbours' | 'minRecurrence' | 'minSharedDays'>, k: CompiledKnowledge, kin: Kinship) {
+  const c = set.claims;
+  const days = institutionDays(set, (i) => c.kind[i] !== KIND.pharmacy && claimHolder(set, i) >= 0 && !isExempt(k, i, 'co-visit'));
+  const entityOf = new Int32Array(c.count).fill(-1);
+  for (const i of days.order) entityOf[i] = claimHolder(set, i);
+  const edges = coOccurrenceEdges(days, entityOf, set.persons.id.length, p, (a, b) => kin.relation(a, b) === null);
+  return { days, entityOf, edges };
+}
+
+export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: CompiledKnowledge, kin: Kinship): RingCandidate[] {
+  const c = set.claims;
+  const nPersons = set.persons.id.length;
+  const { days, entityOf, edges } = patientCoOccurrence(set, p, k, kin);
+  const profiles = timeOfDayProfiles(set, days);
+  // Where an institution checks identity, recruited patients pass the check in person; a group whose
+  // visits go unchecked there is cards without their holders (card farming's to judge).
+  const checkedAt = institutionCheckRates(set, days);
+  const communities = ringCommunities(nPersons, edges, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed });
+  const tested = Math.max(1, communities.length);
+  const byPerson = groupClaims(entityOf, nPersons, days.order);
   const out: RingCandidate[] = [];
-  // A community can hold a ring together with its surroundings — at a busy clinic in a large dataset,
-  // Louvain's resolution limit leaves a 15-patient ring inside a 60-patient community whose group
-  // events then involve too small a share of it. A community that does not confirm as a whole is
-  // looked into at a doubled resolution, down to `maxRefineDepth` levels.
-  const pending = communities.map((members, k) => ({ members, claims: visits[k]!, depth: 0 }));
-  while (pending.length > 0) {
-    const { members, claims, depth } = pending.pop()!;
-    const ring = confirm(members, claims);
-    if (ring) {
-      out.push(ring);
-      continue;
+  for (const people of communities) {
+    const minPresent = Math.max(p.minMembers, Math.ceil(p.tripShare * people.length));
+    const instCount = new Map<number, number>();
+    const groupClaimList: number[] = [];
+    for (const person of people) for (let x = byPerson.start[person]!; x < byPerson.start[person + 1]!; x++) {
+      const g = c.institution[byPerson.members[x]!]!;
+      groupClaimList.push(byPerson.members[x]!);
+      instCount.set(g, (instCount.get(g) ?? 0) + 1);
     }
-    if (depth >= p.maxRefineDepth || members.length < 2 * p.minMembers) continue;
-    const inside = new Set(members);
-    const sub = { source: [] as number[], target: [] as number[], weight: [] as number[] };
-    for (let e = 0; e < edges.source.length; e++) {
-      if (inside.has(edges.source[e]!) && inside.has(edges.target[e]!)) {
-        sub.source.push(edges.source[e]!);
-        sub.target.push(edges.target[e]!);
-        sub.weight.push(edges.weight[e]!);
-      }
-    }
-    const parts = ringCommunities(set.persons.id.length, sub, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed, resolution: 2 ** (depth + 1) });
-    if (parts.length === 1 && parts[0]!.length === members.length) continue;
-    for (const part of parts) {
-      const mine = new Set(part);
-      pending.push({ members: part, claims: claims.filter((i) => mine.has(patientOf(set, i))), depth: depth + 1 });
+    for (const [institution, n] of [...instCount.entries()].sort((a, b) => a[0] - b[0])) {
+      if (n < minPresent * p.minTrips) continue;
+      // Days with at least a few of the group: a trip spread over days brings a share on each.
+      const all = groupDays(set, days, profiles, institution, entityOf, groupClaimList, Math.min(minPresent, p.minMembers));
+      const trips = tripsOf(all, p, entityOf).filter((t) => t.people.size >= minPresent && t.log10P <= p.compactLog10P);
+      if (trips.length < p.minTrips) continue;
+      const attendance = new Map<number, number>();
+      for (const t of trips) for (const person of t.people) attendance.set(person, (attendance.get(person) ?? 0) + 1);
+      const core = people.filter((person) => (attendance.get(person) ?? 0) >= Math.min(2, trips.length));
+      if (core.length < p.minMembers) continue;
+      const coreSet = new Set(core);
+      const tripClaims = trips.map((t) => t.claims.filter((i) => coreSet.has(entityOf[i]!)));
+      const flat = tripClaims.flat();
+      const presence = inPerson(set, flat, checkedAt[institution]!);
+      const similarity = sameCombination(set, days, institution, trips, tripClaims, p);
+      const log10P = fisherCombineLog10([...trips.map((t) => Math.max(t.log10P, -12)), Math.max(similarity.items.log10P, -12), Math.max(similarity.amounts.log10P, -12)]);
+      const surprise = (-log10P - Math.log10(tested)) * presence;
+      // The group came together; it is a scheme only if it was also billed alike (a club of friends is not).
+      if (surprise < MIN_SURPRISE || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) continue;
+      out.push(candidate(set, institution, core, trips, tripClaims.flat(), similarity, surprise));
     }
   }
   return out;
-
-  function confirm(members: number[], claims: number[]): RingCandidate | undefined {
-    // Group events: per (institution, day-key), the claims of the community inside one window.
-    const buckets = new Map<string, number[]>();
-    for (const i of claims) {
-      const dayKey = c.kind[i] === KIND.inpatient ? `in:${c.admitDay[i]}:${c.day[i]}` : `out:${c.day[i]}`;
-      const key = `${c.institution[i]}|${dayKey}`;
-      const b = buckets.get(key);
-      if (b) b.push(i);
-      else buckets.set(key, [i]);
-    }
-    const need = Math.max(p.minMembers, Math.ceil(p.eventShare * members.length));
-    const events: number[][] = [];
-    for (const b of buckets.values()) {
-      if (b.length < need) continue;
-      b.sort((x, y) => c.t[x]! - c.t[y]!);
-      // The longest run whose span fits the window (inpatient stays already share their dates).
-      const inpatient = c.kind[b[0]!] === KIND.inpatient;
-      let best: number[] = [];
-      for (let s = 0, e = 0; s < b.length; s++) {
-        while (e < b.length && (inpatient || c.t[b[e]!]! - c.t[b[s]!]! <= p.windowSeconds * 2)) e++;
-        if (e - s > best.length) best = b.slice(s, e);
-      }
-      const people = new Set(best.map((i) => patientOf(set, i)));
-      if (people.size >= need) events.push(best);
-    }
-    if (events.length < p.minEvents) return;
-    // Same item combination and amounts within each event.
-    let sameItems = 0;
-    let total = 0;
-    const cvs: number[] = [];
-    const instCount = new Map<number, number>();
-    const doctorCount = new Map<number, number>();
-    const evidenceClaims: number[] = [];
-    for (const ev of events) {
-      const sig = new Map<string, number>();
-      for (const i of ev) {
-        const s = itemSignature(set, i);
-        sig.set(s, (sig.get(s) ?? 0) + 1);
-        instCount.set(c.institution[i]!, (instCount.get(c.institution[i]!) ?? 0) + 1);
-        if (c.doctor[i]! >= 0) doctorCount.set(c.doctor[i]!, (doctorCount.get(c.doctor[i]!) ?? 0) + 1);
-        evidenceClaims.push(i);
-      }
-      sameItems += Math.max(...sig.values());
-      total += ev.length;
-      cvs.push(coefficientOfVariation(ev.map((i) => c.total[i]!)));
-    }
-    const itemSimilarity = sameItems / total;
-    const amountCv = mean(cvs);
-    if (itemSimilarity < p.minItemSimilarity || amountCv > p.maxAmountCv) return;
-
-    const [institution] = [...instCount.entries()].sort((a, b) => b[1] - a[1])[0]!;
-    const participants = new Map<number, number>();
-    for (const ev of events) for (const person of new Set(ev.map((i) => patientOf(set, i)))) participants.set(person, (participants.get(person) ?? 0) + 1);
-    const m = new MemberList();
-    m.add('institution', institution, 'institution');
-    const doctorTotal = [...doctorCount.values()].reduce((a, b) => a + b, 0);
-    for (const [d, n] of doctorCount) if (n >= 0.1 * doctorTotal) m.add('doctor', d, 'doctor');
-    // The one who never misses a trip is most likely the recruiter.
-    const ranked = [...participants.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    ranked.forEach(([person], idx) => m.add('person', person, idx === 0 && ranked[0]![1] === events.length ? 'organizer' : 'recruited-patient'));
-    const days = events.length;
-    const evidence: Evidence[] = [
-      {
-        key: 'recruited.together',
-        facts: { patients: participants.size, institution: set.institutions.name[institution]!, days, averageGroup: Math.round(total / days) },
-        entities: [{ type: 'institution', index: institution }, ...ranked.map(([person]) => ({ type: 'person' as const, index: person }))],
-        weight: Math.min(1, days / 6),
-      },
-      {
-        key: 'recruited.same-items',
-        facts: { percent: Math.round(itemSimilarity * 100), claims: total },
-        entities: ranked.map(([person]) => ({ type: 'person' as const, index: person })),
-        weight: itemSimilarity,
-      },
-      {
-        key: 'recruited.same-amounts',
-        facts: { cvPercent: Math.round(amountCv * 1000) / 10 },
-        entities: [],
-        weight: Math.max(0, 1 - amountCv / p.maxAmountCv),
-      },
-    ];
-    // Recruited patients show up in person (identity checks pass); farmed cards swiped at a counter do not.
-    const checked = evidenceClaims.filter((i) => c.check[i]! > 0).length / evidenceClaims.length;
-    // Patients who each come every few days meet by frequency alone: that is over-treatment's pattern.
-    const frequent = ranked.filter(([person]) => medianGapAt(set, claims, person, institution) <= 4).length / ranked.length;
-    evidence.push({ key: 'recruited.identity-checked', facts: { percent: Math.round(checked * 100) }, entities: [], weight: checked });
-    const confidence = Math.min(1, 0.5 + 0.08 * days) * itemSimilarity * (1 - amountCv) * (0.3 + 0.7 * checked) * (1 - 0.6 * frequent);
-    return { family: 'recruited-patients', members: m.list, claims: evidenceClaims.sort((a, b) => a - b), evidence, confidence };
-  }
 }
 
-function medianGapAt(set: ClaimSet, claims: number[], person: number, institution: number): number {
-  const days = claims.filter((i) => patientOf(set, i) === person && set.claims.institution[i] === institution).map((i) => set.claims.day[i]!).sort((a, b) => a - b);
-  if (days.length < 4) return Number.POSITIVE_INFINITY;
-  const gaps = days.slice(1).map((d, k) => d - days[k]!).sort((a, b) => a - b);
-  return gaps[gaps.length >> 1]!;
+/**
+ * How much the group looks like people who were there: 1 when its visits pass identity checks as often as
+ * the institution's other visits and happen in opening hours; less for cards settled without their
+ * holders (unchecked where the institution checks, at night) — card farming's pattern, judged there.
+ */
+function inPerson(set: ClaimSet, claims: number[], institutionCheckRate: number): number {
+  const c = set.claims;
+  const checked = claims.filter((i) => c.check[i]! > 0).length / Math.max(1, claims.length);
+  const checkFit = institutionCheckRate >= 0.2 ? Math.min(1, checked / institutionCheckRate) : 1;
+  const night = claims.filter((i) => {
+    const hour = Math.floor((((c.t[i]! + 8 * 3600) % 86400) + 86400) % 86400 / 3600);
+    return hour < NIGHT_END || hour >= NIGHT_START;
+  }).length / Math.max(1, claims.length);
+  return checkFit * (1 - night);
+}
+
+/** Outpatient visits happen in the day; 21:00–07:00 is night (domain fact: clinic opening hours). */
+const NIGHT_START = 21;
+const NIGHT_END = 7;
+
+/** Share of each institution's visits that passed an identity check. */
+function institutionCheckRates(set: ClaimSet, days: ReturnType<typeof institutionDays>): Float64Array {
+  const n = new Float64Array(set.institutions.id.length);
+  const checked = new Float64Array(set.institutions.id.length);
+  for (const i of days.order) {
+    const g = set.claims.institution[i]!;
+    n[g]!++;
+    if (set.claims.check[i]! > 0) checked[g]!++;
+  }
+  return checked.map((x, g) => (n[g]! > 0 ? x / n[g]! : 0));
+}
+
+/** Group days merged into trips: days no more than `tripDays` apart belong to one trip. */
+function tripsOf(all: GroupDay[], p: RecruitedParams, entityOf: Int32Array): Trip[] {
+  const sorted = [...all].sort((a, b) => a.day - b.day);
+  const trips: Trip[] = [];
+  for (const d of sorted) {
+    const last = trips[trips.length - 1];
+    if (last && d.day - last.days[0]!.day < p.tripDays) last.days.push(d);
+    else trips.push({ days: [d], claims: [], people: new Set(), log10P: 0 });
+  }
+  for (const t of trips) {
+    t.claims = t.days.flatMap((d) => d.claims);
+    t.people = new Set(t.claims.map((i) => entityOf[i]!));
+    t.log10P = fisherCombineLog10(t.days.map((d) => d.log10P));
+  }
+  return trips;
+}
+
+interface SimilarityTest {
+  log10P: number;
+  share: number;
+  baseline: number;
+}
+
+/**
+ * How often the group's claims bill the trip's typical combination (and amount) against how often the
+ * institution's other claims of the same days do: a binomial tail with the institution's own rate.
+ */
+function sameCombination(set: ClaimSet, days: ReturnType<typeof institutionDays>, institution: number, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest } {
+  const c = set.claims;
+  let hitItems = 0;
+  let hitAmounts = 0;
+  let n = 0;
+  let baseItems = 0;
+  let baseAmounts = 0;
+  let baseN = 0;
+  trips.forEach((t, k) => {
+    const mine = tripClaims[k]!;
+    if (mine.length === 0) return;
+    const sets = mine.map((i) => itemSet(set, i));
+    // The trip's typical combination: the set closest to all others (medoid).
+    let medoid = sets[0]!;
+    let best = -1;
+    for (const a of sets) {
+      let s = 0;
+      for (const b of sets) s += jaccard(a, b);
+      if (s > best) {
+        best = s;
+        medoid = a;
+      }
+    }
+    const amount = median(mine.map((i) => c.total[i]!));
+    const near = (i: number) => jaccard(itemSet(set, i), medoid) >= p.itemJaccard;
+    const sameAmount = (i: number) => Math.abs(c.total[i]! - amount) <= p.amountBand * amount;
+    for (const i of mine) {
+      n++;
+      if (near(i)) hitItems++;
+      if (sameAmount(i)) hitAmounts++;
+    }
+    const mineSet = new Set(mine);
+    for (const d of t.days) {
+      for (let x = days.segStart[d.segment]!; x < days.segStart[d.segment + 1]!; x++) {
+        const i = days.order[x]!;
+        if (mineSet.has(i) || c.institution[i] !== institution) continue;
+        baseN++;
+        if (near(i)) baseItems++;
+        if (sameAmount(i)) baseAmounts++;
+      }
+    }
+  });
+  // A day with nobody else gives no baseline: assume the combination is as common as a coin toss.
+  const rate = (hits: number) => (baseN > 0 ? (hits + 1) / (baseN + 2) : 0.5);
+  const items = { share: n ? hitItems / n : 0, baseline: rate(baseItems), log10P: 0 };
+  const amounts = { share: n ? hitAmounts / n : 0, baseline: rate(baseAmounts), log10P: 0 };
+  items.log10P = binomialUpperTailLog10(hitItems, n, items.baseline);
+  amounts.log10P = binomialUpperTailLog10(hitAmounts, n, amounts.baseline);
+  return { items, amounts };
+}
+
+function candidate(set: ClaimSet, institution: number, people: number[], trips: Trip[], claims: number[], sim: { items: SimilarityTest; amounts: SimilarityTest }, surprise: number): RingCandidate {
+  const c = set.claims;
+  const m = new MemberList();
+  m.add('institution', institution, 'institution');
+  const doctorCount = new Map<number, number>();
+  for (const i of claims) if (c.doctor[i]! >= 0) doctorCount.set(c.doctor[i]!, (doctorCount.get(c.doctor[i]!) ?? 0) + 1);
+  for (const [d, n] of [...doctorCount.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])) if (n >= 0.1 * claims.length) m.add('doctor', d, 'doctor');
+  for (const person of people) m.add('person', person, 'recruited-patient');
+  const checked = claims.filter((i) => c.check[i]! > 0).length / Math.max(1, claims.length);
+  const tripDays = trips.reduce((s, t) => s + t.days.length, 0);
+  const personRefs = people.map((index) => ({ type: 'person' as const, index }));
+  const evidence: Evidence[] = [
+    {
+      key: 'recruited.trips',
+      facts: {
+        patients: people.length,
+        institution: set.institutions.name[institution]!,
+        trips: trips.length,
+        days: tripDays,
+        averageGroup: Math.round(median(trips.map((t) => t.people.size))),
+        minutes: Math.round(median(trips.flatMap((t) => t.days.map((d) => d.minutes)))),
+        log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.log10P))),
+      },
+      entities: [{ type: 'institution', index: institution }, ...personRefs],
+      weight: Math.min(1, trips.length / 6),
+    },
+    {
+      key: 'recruited.similar-items',
+      facts: { percent: Math.round(sim.items.share * 100), baseline: Math.round(sim.items.baseline * 100), claims: claims.length },
+      entities: personRefs,
+      weight: Math.max(0, sim.items.share - sim.items.baseline),
+    },
+    {
+      key: 'recruited.similar-amounts',
+      facts: { percent: Math.round(sim.amounts.share * 100), baseline: Math.round(sim.amounts.baseline * 100) },
+      entities: [],
+      weight: Math.max(0, sim.amounts.share - sim.amounts.baseline),
+    },
+    { key: 'recruited.identity-checked', facts: { percent: Math.round(checked * 100) }, entities: [], weight: checked },
+  ];
+  return { family: 'recruited-patients', members: m.list, claims: [...claims].sort((a, b) => a - b), evidence, confidence: calibratedConfidence(surprise), surprise };
 }
