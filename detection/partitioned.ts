@@ -6,7 +6,7 @@ import { writeDetectionRun } from '../graph/rings/write-run.ts';
 import { assembleRings } from './assemble.ts';
 import { resolveOverlaps } from './resolve-overlaps.ts';
 import { DEFAULT_DETECTOR_PARAMS, runDetectors, type DetectorParams } from './run-detectors.ts';
-import { memberKey, type RingRecord } from './ring-record.ts';
+import { byRank, memberKey, type RingRecord } from './ring-record.ts';
 import type { DetectionScope } from './scope.ts';
 import { trackRings, type TrackingResult } from './tracking.ts';
 
@@ -124,7 +124,7 @@ export function mergeParts(parts: readonly PartResult[]): { rings: RingRecord[];
       }
       return true;
     });
-  const rings = [...regional, ...cross].sort((a, b) => b.score - a.score || b.fundPaid - a.fundPaid || a.members.length - b.members.length || a.ringId.localeCompare(b.ringId));
+  const rings = [...regional, ...cross].sort((a, b) => byRank(a, b) || a.ringId.localeCompare(b.ringId));
   return { rings, claims: parts.reduce((s, p) => s + p.claims, 0), replaced };
 }
 
