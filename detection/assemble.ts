@@ -2,7 +2,7 @@ import { claimHolder, dateOfDay, type ClaimSet } from '../algorithms/claim-set.t
 import type { EntityRef } from '../algorithms/detectors/types.ts';
 import { evidenceText } from './evidence-text.ts';
 import type { ResolvedCandidate } from './resolve-overlaps.ts';
-import type { RingMemberRecord, RingRecord } from './ring-record.ts';
+import { byRank, type RingMemberRecord, type RingRecord } from './ring-record.ts';
 
 /**
  * Turns resolved candidates (entity indices) into ring records (natural keys, names, money, period,
@@ -91,7 +91,7 @@ export function assembleRings(set: ClaimSet, candidates: readonly ResolvedCandid
     };
   });
   // Best first; money at risk breaks ties so equal scores put the costlier ring higher.
-  records.sort((a, b) => b.score - a.score || b.fundPaid - a.fundPaid || a.members.length - b.members.length);
+  records.sort(byRank);
   records.forEach((r, k) => (r.ringId = `${runLabel}-${String(k + 1).padStart(4, '0')}`));
   return records;
 }

@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { Driver } from 'neo4j-driver';
 import { projectClaims, type ProjectionScope } from '../graph/projection/project-claims.ts';
-import { readActiveRings } from '../graph/rings/previous-rings.ts';
-import { writeDetectionRun } from '../graph/rings/write-run.ts';
 import { assembleRings } from './assemble.ts';
+import { finishRun } from './finish-run.ts';
 import { resolveOverlaps } from './resolve-overlaps.ts';
 import { DEFAULT_DETECTOR_PARAMS, runDetectors, type DetectorParams } from './run-detectors.ts';
-import { memberKey, type RingRecord } from './ring-record.ts';
+import { byRank, memberKey, type RingRecord } from './ring-record.ts';
 import type { DetectionScope } from './scope.ts';
-import { trackRings, type TrackingResult } from './tracking.ts';
+import type { TrackingResult } from './tracking.ts';
 
 /**
  * A detection run split by pooling region (统筹区) so several workers — on several machines sharing
@@ -22,8 +20,9 @@ import { trackRings, type TrackingResult } from './tracking.ts';
  *    keeps only the rings whose evidence claims lie in two regions or more;
  * 3. the **merge** takes the union, drops a region ring that a cross-region ring contains (the same
  *    rule that folds overlapping candidates inside one run: member Jaccard ≥ 0.5 or ≥ 0.6 of the
- *    smaller inside the larger), ranks, tracks the result against *all* active rings and writes the
- *    run back in one transaction.
+ *    smaller inside the larger), ranks, and finishes the run as an unpartitioned run is finished
+ *    (`finishRun`): tracks the result against *all* active rings, applies investigators' verdicts and
+ *    writes the run back in one transaction.
  *
  * Parts only compute and return ring records; nothing is written until the merge. So parts never
  * fight over ring ids or the active-ring set, a failed part is simply retried, and tracking sees one
@@ -124,7 +123,7 @@ export function mergeParts(parts: readonly PartResult[]): { rings: RingRecord[];
       }
       return true;
     });
-  const rings = [...regional, ...cross].sort((a, b) => b.score - a.score || b.fundPaid - a.fundPaid || a.members.length - b.members.length || a.ringId.localeCompare(b.ringId));
+  const rings = [...regional, ...cross].sort((a, b) => byRank(a, b) || a.ringId.localeCompare(b.ringId));
   return { rings, claims: parts.reduce((s, p) => s + p.claims, 0), replaced };
 }
 
@@ -151,9 +150,10 @@ export async function findScheduledRun(driver: Driver, scheduleKey: string): Pro
 }
 
 /**
- * Tracks the merged rings against every active ring and writes the run once. With a schedule key
- * the write is exactly-once per period: a run already stored under the key is returned as it is,
- * and two merges racing for one key meet the DetectionRun.scheduleKey uniqueness constraint.
+ * Merges the parts and finishes the run (`finishRun`: tracking against every active ring, verdict
+ * feedback, one write). With a schedule key the write is exactly-once per period: a run already stored
+ * under the key is returned as it is, and two merges racing for one key meet the
+ * DetectionRun.scheduleKey uniqueness constraint.
  */
 export async function writeMergedRun(
   driver: Driver,
@@ -164,31 +164,20 @@ export async function writeMergedRun(
     const existing = await findScheduledRun(driver, opts.scheduleKey);
     if (existing) return existing;
   }
-  const started = opts.startedAt ?? new Date();
   const t0 = performance.now();
   const merged = mergeParts(parts);
-  const stamp = `${started.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(2).toString('hex')}`;
-  const previous = await readActiveRings(driver, opts.scope?.region);
-  const tracking = trackRings(previous, merged.rings, (k) => `ring-${stamp}-${String(k + 1).padStart(4, '0')}`);
   const timings: Record<string, number> = {};
   for (const p of parts) timings[`part:${partitionName(p.partition)}`] = Math.round(p.seconds * 1000) / 1000;
   timings.merge = Math.round(performance.now() - t0) / 1000;
-  const runId = `run-${stamp}`;
-  await writeDetectionRun(
-    driver,
-    {
-      runId,
-      startedAt: started.toISOString(),
-      finishedAt: new Date().toISOString(),
-      scope: { ...(opts.scope ?? {}), partitioned: parts.map((p) => partitionName(p.partition)) },
-      parameters: (opts.params ?? DEFAULT_DETECTOR_PARAMS) as unknown as Record<string, unknown>,
-      timings,
-      claimCount: merged.claims,
-      ...(opts.scheduleKey ? { scheduleKey: opts.scheduleKey } : {}),
-    },
-    tracking,
-  );
-  return { runId, claims: merged.claims, rings: tracking.rings.length, counts: tracking.counts, existing: false };
+  const run = await finishRun(driver, merged.rings, {
+    startedAt: opts.startedAt ?? new Date(),
+    scope: { ...(opts.scope ?? {}), partitioned: parts.map((p) => partitionName(p.partition)) },
+    parameters: (opts.params ?? DEFAULT_DETECTOR_PARAMS) as unknown as Record<string, unknown>,
+    timings,
+    claimCount: merged.claims,
+    scheduleKey: opts.scheduleKey,
+  });
+  return { runId: run.runId, claims: merged.claims, rings: run.rings.length, counts: run.tracking.counts, existing: false };
 }
 
 /** The whole partitioned run in one process (CLI, tests); the job flow runs the same steps on many workers. */

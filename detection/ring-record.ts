@@ -38,3 +38,10 @@ export interface RingRecord {
 }
 
 export const memberKey = (m: { type: string; id: string }) => `${m.type}:${m.id}`;
+
+/**
+ * The order rings are ranked in everywhere (assembly, the partitioned merge, after verdict feedback):
+ * best score first; money at risk breaks ties, so equal scores put the costlier ring higher; then the
+ * smaller ring. Array.prototype.sort is stable, so rings equal on all three keep the order they came in.
+ */
+export const byRank = (a: RingRecord, b: RingRecord): number => b.score - a.score || b.fundPaid - a.fundPaid || a.members.length - b.members.length;

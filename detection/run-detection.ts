@@ -1,23 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import type { DetectedRings } from '../evaluation/formats.ts';
 import { projectClaims, type ProjectionProgress, type ProjectionScope } from '../graph/projection/project-claims.ts';
-import { readActiveRings } from '../graph/rings/previous-rings.ts';
-import { readVerdicts } from '../graph/rings/verdicts.ts';
-import { applyVerdictFeedback } from './verdict-feedback.ts';
-import { writeDetectionRun } from '../graph/rings/write-run.ts';
 import { assembleRings } from './assemble.ts';
+import { finishRun } from './finish-run.ts';
 import { resolveOverlaps } from './resolve-overlaps.ts';
 import { DEFAULT_DETECTOR_PARAMS, runDetectors, type DetectorParams } from './run-detectors.ts';
 import type { RingRecord } from './ring-record.ts';
-import { trackRings, type TrackingResult } from './tracking.ts';
+import type { TrackingResult } from './tracking.ts';
 
 /**
  * One detection run: project from Neo4j, run the detectors, resolve overlaps, assemble and score rings,
- * match them with the previous run's, write everything back, and optionally write the detected-rings
- * JSON that `ringlens score` reads.
+ * then finish the run as every run is finished (`finishRun`: match them with the previous run's, apply
+ * investigators' verdicts, write everything back), and optionally write the detected-rings JSON that
+ * `ringlens score` reads.
  */
 
 export interface DetectionOptions {
@@ -39,17 +36,9 @@ export interface DetectionSummary {
   claims: number;
   rings: RingRecord[];
   tracking: TrackingResult;
-  /** seconds per stage (projection, each detector, assembly, write-back) */
+  /** seconds per stage (projection, each detector, assembly, tracking with verdict feedback, write-back) */
   timings: Record<string, number>;
   peakRssMb: number;
-}
-
-/**
- * Run and ring ids: the start time to the millisecond plus a random tag, so two runs started in the
- * same second (a quick rerun, two workers of a partitioned run) never share a run id or ring ids.
- */
-function runStamp(d: Date): string {
-  return `${d.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(2).toString('hex')}`;
 }
 
 export function detectedRingsDocument(runId: string, generatedAt: string, rings: readonly RingRecord[]): DetectedRings {
@@ -71,8 +60,6 @@ export function detectedRingsDocument(runId: string, generatedAt: string, rings:
 export async function runDetection(driver: Driver, opts: DetectionOptions = {}): Promise<DetectionSummary> {
   const progress = opts.onProgress ?? (() => {});
   const started = new Date();
-  const stamp = runStamp(started);
-  const runId = `run-${stamp}`;
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -89,26 +76,19 @@ export async function runDetection(driver: Driver, opts: DetectionOptions = {}):
   for (const [name, s] of Object.entries(detectors.timings)) timings[`detector:${name}`] = Math.round(s * 1000) / 1000;
   t = performance.now();
   const rings = assembleRings(set, resolveOverlaps(detectors.candidates), 'provisional');
-  const previous = await readActiveRings(driver, opts.scope?.region);
-  const tracked0 = trackRings(previous, rings, (k) => `ring-${stamp}-${String(k + 1).padStart(4, '0')}`);
-  // Ring ids are final now, so verdicts on earlier rings can find these again.
-  const feedback = applyVerdictFeedback(tracked0.rings.map((x) => x.ring), await readVerdicts(driver));
-  const byId = new Map(feedback.rings.map((r, k) => [r.ringId, k]));
-  const tracking = { ...tracked0, rings: tracked0.rings.map((x) => ({ ...x, ring: feedback.rings[byId.get(x.ring.ringId)!]! })).sort((a, b) => byId.get(a.ring.ringId)! - byId.get(b.ring.ringId)!) };
   lap('assembly');
-  progress({ stage: 'write-back', percent: 90, message: `${tracking.rings.length} rings` });
-  const finished = new Date();
-  await writeDetectionRun(
-    driver,
-    { runId, startedAt: started.toISOString(), finishedAt: finished.toISOString(), scope: { ...(opts.scope ?? {}) }, parameters: params as unknown as Record<string, unknown>, timings, claimCount: set.claims.count },
-    tracking,
-  );
-  lap('write-back');
-  const tracked = tracking.rings.map((x) => x.ring);
+  progress({ stage: 'write-back', percent: 90, message: `${rings.length} rings` });
+  const run = await finishRun(driver, rings, {
+    startedAt: started,
+    scope: { ...(opts.scope ?? {}) },
+    parameters: params as unknown as Record<string, unknown>,
+    timings,
+    claimCount: set.claims.count,
+  });
   if (opts.out) {
     mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-    writeFileSync(opts.out, JSON.stringify(detectedRingsDocument(runId, finished.toISOString(), tracked), null, 2) + '\n');
+    writeFileSync(opts.out, JSON.stringify(detectedRingsDocument(run.runId, run.finishedAt, run.rings), null, 2) + '\n');
   }
   progress({ stage: 'write-back', percent: 100, message: 'done' });
-  return { runId, claims: set.claims.count, rings: tracked, tracking, timings, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return { runId: run.runId, claims: set.claims.count, rings: run.rings, tracking: run.tracking, timings: run.timings, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }

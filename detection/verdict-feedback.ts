@@ -1,5 +1,5 @@
 import type { RingRecord } from './ring-record.ts';
-import { memberKey } from './ring-record.ts';
+import { byRank, memberKey } from './ring-record.ts';
 
 /**
  * Investigators' verdicts feed the next run's ranking. A ring confirmed as fraud (case confirmed) or
@@ -169,6 +169,6 @@ export function applyVerdictFeedback(rings: readonly RingRecord[], verdicts: rea
     return { ...ring, score, evidence };
   });
   // Same order as assembly: best first, money at risk breaks ties.
-  out.sort((a, b) => b.score - a.score || b.fundPaid - a.fundPaid || a.members.length - b.members.length);
+  out.sort(byRank);
   return { rings: out, adjusted };
 }

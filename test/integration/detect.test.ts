@@ -1,34 +1,25 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runDetection, type DetectionProgress } from '../../detection/run-detection.ts';
 import { DetectedRingsSchema, GroundTruthSchema } from '../../evaluation/formats.ts';
 import { score } from '../../evaluation/score.ts';
-import { createCase, transitionCase } from '../../graph/cases/cases.ts';
 import { createDriver } from '../../graph/driver.ts';
-import { migrate } from '../../graph/migrate.ts';
-import { runIngest } from '../../ingest/run-ingest.ts';
 import type { DetectJobResult } from '../../jobs/detect-job.ts';
 import { createQueueEvents, QUEUES } from '../../jobs/queues.ts';
 import { startWorkers } from '../../jobs/workers.ts';
 import { openServices } from '../../runtime/services.ts';
-import { wipeGraph } from './graph-snapshot.ts';
+import { loadGeneratedDataset } from './helpers/dataset.ts';
+import { judgeRing } from './helpers/verdicts.ts';
 
 describe('a full detection run on a generated dataset in the real Neo4j', () => {
   const stack = inject('stack');
   const driver = createDriver(stack.neo4j);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ringlens-detect-'));
-  const data = path.join(dir, 'data');
+  let dir = '';
+  let data = '';
 
   beforeAll(async () => {
-    const gen = spawnSync(process.execPath, ['bin/ringlens.js', 'generate', '--claims', '30000', '--seed', '3', '--out', data], { encoding: 'utf8' });
-    expect(gen.status, gen.stderr).toBe(0);
-    await wipeGraph(driver);
-    await migrate(driver);
-    const ingest = await runIngest(driver, { inputs: [data], rejectsDir: path.join(dir, 'rejects') });
-    expect(ingest.rejected).toBe(0);
+    ({ dir, data } = await loadGeneratedDataset(driver, { claims: 30_000, seed: 3, prefix: 'ringlens-detect-' }));
   }, 600_000);
   afterAll(() => driver.close());
 
@@ -107,13 +98,8 @@ describe('a full detection run on a generated dataset in the real Neo4j', () => 
     const before = await ranked();
     const top = before[0]!;
     const other = before.find((r) => r.family !== top.family && r.score <= 90)!;
-    const judge = async (ringId: string, to: 'confirmed' | 'dismissed', labels: string[]) => {
-      const c = await createCase(driver, { ringId, actor: 'inv' });
-      await transitionCase(driver, c.caseId, { to: 'investigating', actor: 'inv', role: 'investigator' });
-      await transitionCase(driver, c.caseId, { to, actor: 'inv', role: 'investigator', labels });
-    };
-    await judge(top.id, 'dismissed', ['hard-negative:test']);
-    await judge(other.id, 'confirmed', []);
+    await judgeRing(driver, top.id, 'dismissed', ['hard-negative:test']);
+    await judgeRing(driver, other.id, 'confirmed');
 
     const next = await runDetection(driver);
     expect(next.tracking.counts).toMatchObject({ new: 0, dissolved: 0 });
