@@ -1,7 +1,7 @@
 import { GENDER, INST_KIND, KIND, ageOnDay, claimHolder, distanceKm, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { ringCommunities } from '../communities.ts';
 import type { Kinship } from '../kinship.ts';
-import { binomialUpperTailLog10, fisherCombineLog10, poissonUpperTailLog10 } from '../stats.ts';
+import { fisherCombineLog10, poissonUpperTailLog10 } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
@@ -176,8 +176,14 @@ function claimsByTimeLocal(set: ClaimSet): Int32Array {
   return idx.sort((a, b) => t[a]! - t[b]! || a - b);
 }
 
-/** Signals that need no recorded person: the ones a counter can gather. */
-const SILENT: readonly LendingSignal[] = ['contradicting-item', 'impossible-travel', 'during-inpatient-stay', 'other-region'];
+/**
+ * Signals that need no recorded person and belong to one counter: the ones a counter can gather. Use in
+ * another region and impossible travel only corroborate: honest 异地就医 gathers at counters by a border
+ * or a station, and a journey has two ends — a regional hub hospital sits at the end of many (seen in
+ * data we did not write).
+ */
+const SILENT: readonly LendingSignal[] = ['contradicting-item', 'during-inpatient-stay'];
+const CORROBORATING: readonly LendingSignal[] = ['contradicting-item', 'during-inpatient-stay', 'impossible-travel', 'other-region'];
 
 interface Draft {
   cards: Set<number>;
@@ -197,17 +203,21 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kins
   // 1. Recorded strangers: users who were recorded on the cards of several unrelated households.
   const cardsOfUser = new Map<number, number[]>();
   for (const [card, people] of sig.strangers) for (const u of people) (cardsOfUser.get(u) ?? cardsOfUser.set(u, []).get(u)!).push(card);
-  // How often a recorded recipient is a stranger at all, from the data: the base rate of the test below.
-  const strangerRate = Math.min(0.5, (sig.recordedStrangers + 1) / (sig.recordedOthers + 2));
+  // How many unrelated households an honest recorded stranger reaches (a neighbour, a carer), from the
+  // data: reach − 1 ~ Poisson(μ), with μ from the share of strangers who reach one household only
+  // (P(0) = e^−μ), which the few ring users cannot move as the mean would.
+  const reach = new Map<number, number>();
+  for (const [u, cards] of cardsOfUser) reach.set(u, new Set(cards.map((card) => householdOf(holder[card]!))).size);
+  const single = [...reach.values()].filter((h) => h === 1).length;
+  const meanExcess = -Math.log((single + 1) / (reach.size + 2));
   const src: number[] = [];
   const dst: number[] = [];
   const wt: number[] = [];
   const userLog10P = new Map<number, number>();
   for (const [u, cards] of cardsOfUser) {
-    const households = new Set(cards.map((card) => householdOf(holder[card]!)));
-    if (households.size < 2) continue;
-    // Each further unrelated household on one user's list is another stranger event at the base rate.
-    userLog10P.set(u, (households.size - 1) * Math.log10(strangerRate));
+    const households = reach.get(u)!;
+    if (households < 2) continue;
+    userLog10P.set(u, poissonUpperTailLog10(households - 1, meanExcess));
     const sorted = [...new Set(cards)].sort((a, b) => a - b);
     for (let x = 0; x < sorted.length; x++) for (let y = x + 1; y < sorted.length; y++) {
       src.push(sorted[x]!);
@@ -215,75 +225,124 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kins
       wt.push(1);
     }
   }
-  const cardGroups = ringCommunities(cardCount, { source: src, target: dst, weight: wt }, { minSize: 2, maxSize: 120, seed: p.seed });
-  for (const cards of cardGroups) {
-    const inGroup = new Set(cards);
+  const communities = ringCommunities(cardCount, { source: src, target: dst, weight: wt }, { minSize: 2, maxSize: 120, seed: p.seed });
+  // Louvain may cut one ring along its users' preferences; groups that share a user are one ring (two
+  // rings may share a lent card, not a user).
+  const usersOf = (cards: Set<number>) => {
     const users = new Set<number>();
-    for (const [u, list] of cardsOfUser) if (userLog10P.has(u) && list.filter((card) => inGroup.has(card)).length >= 2) users.add(u);
+    for (const [u, list] of cardsOfUser) {
+      if (!userLog10P.has(u)) continue;
+      const inside = list.filter((card) => cards.has(card)).length;
+      if (inside >= 2 || inside === list.length) users.add(u);
+    }
+    return users;
+  };
+  const groupSets = communities.map((g) => new Set(g));
+  const groupUsers = groupSets.map(usersOf);
+  const parent = groupSets.map((_, k) => k);
+  const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k]!)));
+  const firstGroupOfUser = new Map<number, number>();
+  groupUsers.forEach((users, k) => {
+    for (const u of users) {
+      const other = firstGroupOfUser.get(u);
+      if (other === undefined) firstGroupOfUser.set(u, k);
+      else parent[find(k)] = find(other);
+    }
+  });
+  const unions = new Map<number, Set<number>>();
+  groupSets.forEach((g, k) => {
+    const root = find(k);
+    const u = unions.get(root) ?? unions.set(root, new Set()).get(root)!;
+    for (const card of g) u.add(card);
+  });
+  const cardGroups = [...unions.values()];
+  for (const inGroup of cardGroups) {
+    const cards = [...inGroup];
+    const users = usersOf(inGroup);
     const households = new Set(cards.map((card) => householdOf(holder[card]!)));
     const userHouseholds = Math.max(0, ...[...users].map((u) => new Set(cardsOfUser.get(u)!.filter((card) => inGroup.has(card)).map((card) => householdOf(holder[card]!))).size));
     if (households.size < p.minHolders || userHouseholds < Math.min(p.minUserHouseholds, households.size)) continue;
     drafts.push({ cards: inGroup, users, institutions: new Set(), log10Ps: [...users].map((u) => userLog10P.get(u)!) });
   }
 
-  // 2. Counters where cards with silent signals gather beyond the base rate of counters of their kind.
-  const suspiciousAt = new Map<number, Map<number, number>>(); // institution → holder → a card of theirs
-  for (const [card, signals] of sig.byCard) {
-    for (const s of SILENT) for (const i of signals.get(s) ?? []) {
-      const g = c.institution[i]!;
-      (suspiciousAt.get(g) ?? suspiciousAt.set(g, new Map()).get(g)!).set(holder[card]!, card);
+  // 2. Counters where silent signals gather beyond what their own claims make likely. A paediatric
+  // clinic bills children's items on parents' cards all day; a pharmacy near a hospital sells to
+  // inpatients' relatives. So each claim's expected chance of a signal comes from the data: for a
+  // contradiction, the share of all claims billing the same item that contradict their card's holder;
+  // for the other signals, their rate among claims of the same kind of institution.
+  const silentClaims = new Map<number, number>(); // claim → card
+  for (const [card, signals] of sig.byCard) for (const s of SILENT) for (const i of signals.get(s) ?? []) silentClaims.set(i, card);
+  const contradicting = new Set(sig.byCard.size ? [...sig.byCard.values()].flatMap((m) => m.get('contradicting-item') ?? []) : []);
+  const itemClaims = new Float64Array(set.items.id.length);
+  const itemHits = new Float64Array(set.items.id.length);
+  const otherByKind = [0, 0, 0];
+  const claimsByKind = [0, 0, 0];
+  for (let i = 0; i < c.count; i++) {
+    const kind = set.institutions.kind[c.institution[i]!]! % 3;
+    claimsByKind[kind]!++;
+    if (silentClaims.has(i) && !contradicting.has(i)) otherByKind[kind]!++;
+    const seen = new Set<number>();
+    for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) seen.add(set.lines.item[l]!);
+    for (const it of seen) {
+      itemClaims[it]!++;
+      if (contradicting.has(i)) itemHits[it]!++;
     }
   }
-  const holdersAt = new Map<number, Set<number>>();
+  const expected = new Map<number, number>();
+  const observed = new Map<number, Map<number, number>>(); // institution → holder → signal claims (≤ 2 each)
   for (let i = 0; i < c.count; i++) {
     const g = c.institution[i]!;
-    (holdersAt.get(g) ?? holdersAt.set(g, new Set()).get(g)!).add(holder[c.card[i]!]!);
-  }
-  const kindRate = [0, 0, 0].map((_, kind) => {
-    let hit = 0;
-    let all = 0;
-    for (const [g, hs] of holdersAt) {
-      if (set.institutions.kind[g] !== kind) continue;
-      all += hs.size;
-      hit += suspiciousAt.get(g)?.size ?? 0;
+    const kind = set.institutions.kind[g]! % 3;
+    let r = otherByKind[kind]! / Math.max(1, claimsByKind[kind]!);
+    let itemRate = 0;
+    for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
+      const it = set.lines.item[l]!;
+      itemRate = Math.max(itemRate, itemHits[it]! / Math.max(1, itemClaims[it]!));
     }
-    return all > 0 ? (hit + 1) / (all + 2) : 0;
-  });
-  const counters = [...holdersAt.keys()].length;
-  for (const [g, found] of suspiciousAt) {
-    const n = holdersAt.get(g)!.size;
-    const rate = kindRate[set.institutions.kind[g]! % 3]!;
-    const log10P = binomialUpperTailLog10(found.size, n, rate) + Math.log10(counters);
+    r = Math.min(1, r + itemRate);
+    expected.set(g, (expected.get(g) ?? 0) + r);
+    const card = silentClaims.get(i);
+    if (card === undefined) continue;
+    const byHolder = observed.get(g) ?? observed.set(g, new Map()).get(g)!;
+    const h = holder[card]!;
+    byHolder.set(h, Math.min(2, (byHolder.get(h) ?? 0) + 1));
+  }
+  const suspiciousAt = new Map<number, Map<number, number>>(); // institution → holder → a card of theirs
+  for (const [i, card] of silentClaims) {
+    const g = c.institution[i]!;
+    (suspiciousAt.get(g) ?? suspiciousAt.set(g, new Map()).get(g)!).set(holder[card]!, card);
+  }
+  const counters = expected.size;
+  for (const [g, byHolder] of observed) {
+    const found = suspiciousAt.get(g)!;
+    const o = [...byHolder.values()].reduce((a, b) => a + b, 0);
+    const log10P = poissonUpperTailLog10(o, Math.max(1e-6, expected.get(g)!)) + Math.log10(counters);
     if (found.size < p.minHolders || log10P > p.counterLog10P) continue;
     drafts.push({ cards: new Set(found.values()), users: new Set(), institutions: new Set([g]), log10Ps: [Math.min(0, log10P)] });
   }
 
-  // Drafts that share a card are one ring: a counter's silent cards and the users recorded on them.
-  const parent = drafts.map((_, k) => k);
-  const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k]!)));
-  const firstDraftOfCard = new Map<number, number>();
-  drafts.forEach((d, k) => {
-    for (const card of d.cards) {
-      const other = firstDraftOfCard.get(card);
-      if (other === undefined) firstDraftOfCard.set(card, k);
-      else parent[find(k)] = find(other);
+  // A counter's silent cards and the users recorded on mostly the same cards are one ring; a counter
+  // that shares a card or two with a ring is a neighbouring scheme (or a coincidence), kept apart.
+  const merged: Draft[] = [];
+  for (const d of drafts) {
+    const host = merged.find((m) => {
+      let inter = 0;
+      for (const card of d.cards) if (m.cards.has(card)) inter++;
+      return inter >= 0.5 * Math.min(d.cards.size, m.cards.size);
+    });
+    if (!host) {
+      merged.push({ cards: new Set(d.cards), users: new Set(d.users), institutions: new Set(d.institutions), log10Ps: [...d.log10Ps] });
+      continue;
     }
-  });
-  const merged = new Map<number, Draft>();
-  drafts.forEach((d, k) => {
-    const root = find(k);
-    const m = merged.get(root);
-    if (!m) merged.set(root, { cards: new Set(d.cards), users: new Set(d.users), institutions: new Set(d.institutions), log10Ps: [...d.log10Ps] });
-    else {
-      for (const x of d.cards) m.cards.add(x);
-      for (const x of d.users) m.users.add(x);
-      for (const x of d.institutions) m.institutions.add(x);
-      m.log10Ps.push(...d.log10Ps);
-    }
-  });
+    for (const x of d.cards) host.cards.add(x);
+    for (const x of d.users) host.users.add(x);
+    for (const x of d.institutions) host.institutions.add(x);
+    host.log10Ps.push(...d.log10Ps);
+  }
   const tested = Math.max(1, cardGroups.length + suspiciousAt.size);
+  void sig.recordedOthers;
   const out: RingCandidate[] = [];
-  for (const d of merged.values()) {
+  for (const d of merged) {
     const cards = [...d.cards].sort((a, b) => a - b);
     const holders = [...new Set(cards.map((card) => holder[card]!))];
     if (new Set(holders.map(householdOf)).size < p.minHolders) continue;
@@ -303,8 +362,8 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kins
 function corroboration(set: ClaimSet, cards: number[], sig: CardSignals): number {
   let withSilent = 0;
   let anyCard = 0;
-  for (const [, signals] of sig.byCard) if (SILENT.some((s) => signals.has(s))) anyCard++;
-  for (const card of cards) if (SILENT.some((s) => sig.byCard.get(card)?.has(s))) withSilent++;
+  for (const [, signals] of sig.byCard) if (CORROBORATING.some((s) => signals.has(s))) anyCard++;
+  for (const card of cards) if (CORROBORATING.some((s) => sig.byCard.get(card)?.has(s))) withSilent++;
   const rate = anyCard / Math.max(1, set.cards.id.length);
   return poissonUpperTailLog10(withSilent, Math.max(1e-6, rate * cards.length));
 }
