@@ -36,15 +36,25 @@ export interface InstitutionDays {
   rankOf: Int32Array;
 }
 
-/** Orders the included claims by institution, day and time, and cuts them into institution-days. */
-export function institutionDays(set: ClaimSet, include: (claim: number) => boolean): InstitutionDays {
+/**
+ * Orders the included claims by institution, day and time, and cuts them into institution-days. `dayOf`
+ * gives another day than the settlement's (an inpatient stay's admission day).
+ */
+export function institutionDays(set: ClaimSet, include: (claim: number) => boolean, dayOf?: (claim: number) => number): InstitutionDays {
   const c = set.claims;
   const picked: number[] = [];
   for (const i of claimsByTime(set)) if (include(i)) picked.push(i);
-  // A stable counting sort by institution keeps time order inside each institution (and so day order).
-  const byInst = groupClaims(c.institution, set.institutions.id.length, picked);
-  const order = byInst.members;
-  const day = c.day;
+  let order: Int32Array;
+  let day: Int32Array;
+  if (dayOf) {
+    day = new Int32Array(c.count);
+    for (const i of picked) day[i] = dayOf(i);
+    order = Int32Array.from(picked).sort((a, b) => c.institution[a]! - c.institution[b]! || day[a]! - day[b]! || c.t[a]! - c.t[b]! || a - b);
+  } else {
+    // A stable counting sort by institution keeps time order inside each institution (and so day order).
+    order = groupClaims(c.institution, set.institutions.id.length, picked).members;
+    day = c.day;
+  }
   const segStart: number[] = [];
   const segInstitution: number[] = [];
   const segDay: number[] = [];
@@ -209,8 +219,9 @@ export interface GroupDay {
  * claims (any institution; others are ignored); days with fewer than `minPresent` of its entities are
  * skipped.
  */
-export function groupDays(set: ClaimSet, days: InstitutionDays, profiles: Float64Array[], institution: number, entityOf: Int32Array, claims: Iterable<number>, minPresent: number): GroupDay[] {
+export function groupDays(set: ClaimSet, days: InstitutionDays, profiles: TimeProfiles, institution: number, entityOf: Int32Array, claims: readonly number[], minPresent: number): GroupDay[] {
   const bySegment = new Map<number, number[]>();
+  const cdf = profiles.cdfWithout(institution, claims);
   for (const i of claims) {
     const s = days.segOf[i]!;
     if (s < 0 || days.segInstitution[s] !== institution) continue;
@@ -232,7 +243,7 @@ export function groupDays(set: ClaimSet, days: InstitutionDays, profiles: Float6
     const n = days.segStart[s + 1]! - days.segStart[s]!;
     const need = tightCore(mine.length);
     const rank = compactnessLog10(positions, n, need);
-    const clock = timeCompactnessLog10(mine.map((i) => timeQuantile(profiles[institution]!, set.claims.t[i]!)), need);
+    const clock = timeCompactnessLog10(mine.map((i) => timeQuantile(cdf, set.claims.t[i]!)), need);
     // The stronger of the two scans, charged for having looked twice.
     const log10P = Math.min(0, Math.min(rank.log10P, clock.log10P) + Math.LOG10E * Math.LN2);
     const times = mine.map((i) => set.claims.t[i]!).sort((a, b) => a - b);
@@ -246,12 +257,18 @@ export function groupDays(set: ClaimSet, days: InstitutionDays, profiles: Float6
 const BINS = 96; // quarter hours
 
 /**
- * Each institution's time-of-day distribution (the share of its settlements by quarter hour, as a CDF),
- * shrunk toward its kind's distribution with `prior` pseudo-settlements so a quiet pharmacy borrows the
- * shape of pharmacies in general. A group's settlements mapped through it are uniform under "they came
- * like everybody else", whatever the counter's opening hours and rush hours.
+ * Each institution's time-of-day distribution (its settlements by quarter hour), shrunk toward its kind's
+ * distribution with `prior` pseudo-settlements so a quiet pharmacy borrows the shape of pharmacies in
+ * general. A group is compared with everybody *else* at the institution (`cdfWithout`): a group that is
+ * half of a small hospital's year would otherwise define that hospital's "normal" hours itself. A group's
+ * settlements mapped through it are uniform under "they came like everybody else", whatever the
+ * counter's opening hours and rush hours.
  */
-export function timeOfDayProfiles(set: ClaimSet, days: InstitutionDays, prior = 200): Float64Array[] {
+export interface TimeProfiles {
+  cdfWithout(institution: number, groupClaims: Iterable<number>): Float64Array;
+}
+
+export function timeOfDayProfiles(set: ClaimSet, days: InstitutionDays, prior = 200): TimeProfiles {
   const c = set.claims;
   const nInst = set.institutions.id.length;
   const counts = Array.from({ length: nInst }, () => new Float64Array(BINS));
@@ -266,14 +283,18 @@ export function timeOfDayProfiles(set: ClaimSet, days: InstitutionDays, prior = 
     const total = k.reduce((a, b) => a + b, 0) || 1;
     return k.map((x) => (x + 0.01) / (total + 0.01 * BINS));
   });
-  return counts.map((k, g) => {
-    const share = kindShare[set.institutions.kind[g]! % 3]!;
-    const cdf = new Float64Array(BINS + 1);
-    let total = 0;
-    for (let b = 0; b < BINS; b++) total += k[b]! + prior * share[b]!;
-    for (let b = 0; b < BINS; b++) cdf[b + 1] = cdf[b]! + (k[b]! + prior * share[b]!) / total;
-    return cdf;
-  });
+  return {
+    cdfWithout(g, groupClaims) {
+      const own = Float64Array.from(counts[g]!);
+      for (const i of groupClaims) if (c.institution[i] === g && days.segOf[i]! >= 0) own[binOf(c.t[i]!)]!--;
+      const share = kindShare[set.institutions.kind[g]! % 3]!;
+      const cdf = new Float64Array(BINS + 1);
+      let total = 0;
+      for (let b = 0; b < BINS; b++) total += Math.max(0, own[b]!) + prior * share[b]!;
+      for (let b = 0; b < BINS; b++) cdf[b + 1] = cdf[b]! + (Math.max(0, own[b]!) + prior * share[b]!) / total;
+      return cdf;
+    },
+  };
 }
 
 function binOf(t: number): number {

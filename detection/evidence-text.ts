@@ -27,6 +27,10 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     zh: (f) => `${f.percent}% 的结算金额与每次的中位数相差不到 10%，同期其他患者仅 ${f.baseline}%`,
     en: (f) => `${f.percent}% of the settlements are within 10% of each trip's median amount, against ${f.baseline}% of the institution's other patients`,
   },
+  'recruited.same-origin': {
+    zh: (f) => `其中 ${f.percent}% 的患者户籍同在 ${f.county} 开头的区县，而 ${f.institution} 的其他患者只有 ${f.baseline}% 来自该地`,
+    en: (f) => `${f.percent}% of them are registered in the same county (${f.county}), against ${f.baseline}% of ${f.institution}'s other patients`,
+  },
   'recruited.same-items': {
     zh: (f) => `这些就诊中 ${f.percent}% 的项目组合完全相同（共 ${f.claims} 笔结算）`,
     en: (f) => `${f.percent}% of those ${f.claims} settlements bill the identical item combination`,

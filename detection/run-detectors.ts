@@ -72,9 +72,17 @@ export function runDetectors(
       return rings;
     },
   ]);
-  steps.push(['card-farming', () => detectCardFarming(set, params.cardFarming, k, kin)]);
+  let farmedCards = new Set<number>();
+  steps.push([
+    'card-farming',
+    () => {
+      const rings = detectCardFarming(set, params.cardFarming, k, kin);
+      farmedCards = new Set(rings.flatMap((r) => r.members.filter((m) => m.type === 'card').map((m) => m.index)));
+      return rings;
+    },
+  ]);
   steps.push(['kickback', () => detectKickback(set, params.kickback)]);
-  steps.push(['recruited-patients', () => detectRecruitedPatients(set, params.recruitedPatients, k, kin)]);
+  steps.push(['recruited-patients', () => detectRecruitedPatients(set, params.recruitedPatients, k, kin, farmedCards)]);
   steps.push(['split-hospitalization', () => detectSplitHospitalization(set, params.splitHospitalization)]);
   steps.push(['over-treatment', () => detectOverTreatment(set, params.overTreatment)]);
   steps.push(['trace-code-reuse', () => detectTraceCodeReuse(set, params.traceCodeReuse)]);

@@ -2,8 +2,8 @@ import { KIND, claimHolder, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { ringCommunities } from '../communities.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import type { Kinship } from '../kinship.ts';
-import { coOccurrenceEdges, groupDays, institutionDays, timeOfDayProfiles, type GroupDay } from '../recurring-groups.ts';
-import { binomialUpperTailLog10, fisherCombineLog10, median } from '../stats.ts';
+import { coOccurrenceEdges, groupDays, institutionDays, timeOfDayProfiles, type GroupDay, type InstitutionDays } from '../recurring-groups.ts';
+import { binomialUpperTailLog10, fisherCombineLog10, median, poissonUpperTailLog10 } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
@@ -89,29 +89,63 @@ function jaccard(a: readonly number[], b: readonly number[]): number {
 
 /**
  * The patient co-occurrence projection: visits (not pharmacy purchases, not planned care) in each
- * institution's daily sequence, patients linked when neighbours on several days, family pairs dropped.
- * Also what scripts/export-covisit-edges.ts writes for GDS.
+ * institution's daily sequence, and inpatient stays in the sequence of their admission day (a group
+ * admitted together is discharged at all hours); patients linked when neighbours on several days,
+ * family pairs dropped. Also what scripts/export-covisit-edges.ts writes for GDS.
  */
 export function patientCoOccurrence(set: ClaimSet, p: Pick<RecruitedParams, 'neighbours' | 'minRecurrence' | 'minSharedDays'>, k: CompiledKnowledge, kin: Kinship) {
   const c = set.claims;
-  const days = institutionDays(set, (i) => c.kind[i] !== KIND.pharmacy && claimHolder(set, i) >= 0 && !isExempt(k, i, 'co-visit'));
+  const visit = (i: number) => c.kind[i] !== KIND.pharmacy && claimHolder(set, i) >= 0 && !isExempt(k, i, 'co-visit');
+  const outpatient = institutionDays(set, (i) => visit(i) && c.kind[i] !== KIND.inpatient);
+  const inpatient = institutionDays(set, (i) => visit(i) && c.kind[i] === KIND.inpatient && c.admitDay[i]! >= 0, (i) => c.admitDay[i]!);
   const entityOf = new Int32Array(c.count).fill(-1);
-  for (const i of days.order) entityOf[i] = claimHolder(set, i);
-  const edges = coOccurrenceEdges(days, entityOf, set.persons.id.length, p, (a, b) => kin.relation(a, b) === null);
-  return { days, entityOf, edges };
+  for (const i of outpatient.order) entityOf[i] = claimHolder(set, i);
+  for (const i of inpatient.order) entityOf[i] = claimHolder(set, i);
+  const keep = (a: number, b: number) => kin.relation(a, b) === null;
+  const a = coOccurrenceEdges(outpatient, entityOf, set.persons.id.length, p, keep);
+  const b = coOccurrenceEdges(inpatient, entityOf, set.persons.id.length, p, keep);
+  const edges = {
+    source: Int32Array.from([...a.source, ...b.source]),
+    target: Int32Array.from([...a.target, ...b.target]),
+    weight: Float64Array.from([...a.weight, ...b.weight]),
+  };
+  return { outpatient, inpatient, entityOf, edges };
 }
 
-export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: CompiledKnowledge, kin: Kinship): RingCandidate[] {
+/**
+ * `farmedCards`: cards a card-farming ring already explains. A group whose visits are mostly on those cards
+ * and were not identity-checked is the farm seen from the patients' side, not a second scheme.
+ */
+export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: CompiledKnowledge, kin: Kinship, farmedCards: ReadonlySet<number> = new Set()): RingCandidate[] {
   const c = set.claims;
   const nPersons = set.persons.id.length;
-  const { days, entityOf, edges } = patientCoOccurrence(set, p, k, kin);
-  const profiles = timeOfDayProfiles(set, days);
+  const { outpatient, inpatient, entityOf, edges } = patientCoOccurrence(set, p, k, kin);
+  const profiles = { out: timeOfDayProfiles(set, outpatient), in: timeOfDayProfiles(set, inpatient) };
   // Where an institution checks identity, recruited patients pass the check in person; a group whose
   // visits go unchecked there is cards without their holders (card farming's to judge).
-  const checkedAt = institutionCheckRates(set, days);
+  const checkedAt = institutionCheckRates(set, outpatient, inpatient);
   const communities = ringCommunities(nPersons, edges, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed });
   const tested = Math.max(1, communities.length);
-  const byPerson = groupClaims(entityOf, nPersons, days.order);
+  const byPerson = groupClaims(entityOf, nPersons, [...outpatient.order, ...inpatient.order]);
+  const patientsAt = institutionPatients(set, [outpatient, inpatient], entityOf);
+  // Each institution's own volume per day, outpatient visits and admissions apart, for the volume scan.
+  const daysActive = new Map<number, Set<number>>();
+  const visitsAt = new Map<string, number>();
+  for (const [days, kind] of [[outpatient, 'out'], [inpatient, 'in']] as const) {
+    for (let sgm = 0; sgm + 1 < days.segStart.length; sgm++) {
+      const g = days.segInstitution[sgm]!;
+      (daysActive.get(g) ?? daysActive.set(g, new Set()).get(g)!).add(days.segDay[sgm]!);
+      visitsAt.set(`${g}|${kind}`, (visitsAt.get(`${g}|${kind}`) ?? 0) + days.segStart[sgm + 1]! - days.segStart[sgm]!);
+    }
+  }
+  /** Visits per open day at the institution, not counting the group's own. */
+  const volumeAt = (g: number, groupClaims: readonly number[]) => {
+    let mineOut = 0;
+    let mineIn = 0;
+    for (const i of groupClaims) if (c.institution[i] === g) c.kind[i] === KIND.inpatient ? mineIn++ : mineOut++;
+    const open = Math.max(1, daysActive.get(g)?.size ?? 1);
+    return { out: Math.max(0, (visitsAt.get(`${g}|out`) ?? 0) - mineOut) / open, in: Math.max(0, (visitsAt.get(`${g}|in`) ?? 0) - mineIn) / open };
+  };
   const out: RingCandidate[] = [];
   for (const people of communities) {
     const minPresent = Math.max(p.minMembers, Math.ceil(p.tripShare * people.length));
@@ -125,8 +159,11 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     for (const [institution, n] of [...instCount.entries()].sort((a, b) => a[0] - b[0])) {
       if (n < minPresent * p.minTrips) continue;
       // Days with at least a few of the group: a trip spread over days brings a share on each.
-      const all = groupDays(set, days, profiles, institution, entityOf, groupClaimList, Math.min(minPresent, p.minMembers));
-      const trips = tripsOf(all, p, entityOf).filter((t) => t.people.size >= minPresent && t.log10P <= p.compactLog10P);
+      const all = [
+        ...groupDays(set, outpatient, profiles.out, institution, entityOf, groupClaimList, Math.min(minPresent, p.minMembers)),
+        ...groupDays(set, inpatient, profiles.in, institution, entityOf, groupClaimList, Math.min(minPresent, p.minMembers)),
+      ];
+      const trips = tripsOf(all, p, entityOf, volumeAt(institution, groupClaimList), (i) => c.kind[i]!).filter((t) => t.people.size >= minPresent);
       if (trips.length < p.minTrips) continue;
       const attendance = new Map<number, number>();
       for (const t of trips) for (const person of t.people) attendance.set(person, (attendance.get(person) ?? 0) + 1);
@@ -135,27 +172,83 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       const coreSet = new Set(core);
       const tripClaims = trips.map((t) => t.claims.filter((i) => coreSet.has(entityOf[i]!)));
       const flat = tripClaims.flat();
+      const onFarmedCards = flat.filter((i) => farmedCards.has(c.card[i]!) && c.check[i] === 0).length;
+      if (onFarmedCards >= 0.5 * flat.length) continue;
       const presence = inPerson(set, flat, checkedAt[institution]!);
-      const similarity = sameCombination(set, days, institution, trips, tripClaims, p);
-      const log10P = fisherCombineLog10([...trips.map((t) => Math.max(t.log10P, -12)), Math.max(similarity.items.log10P, -12), Math.max(similarity.amounts.log10P, -12)]);
+      const similarity = sameCombination(set, [outpatient, inpatient], institution, trips, tripClaims, p);
+      const origin = sharedOrigin(set, core, institution, patientsAt);
+      const compact = trips.filter((t) => t.log10P <= p.compactLog10P).length;
+      // Trips must stand out by something the grouping did not select on: arrivals far tighter than the
+      // institution's day, or members from one place the institution's patients rarely come from.
+      if (compact < p.minTrips && origin.log10P > p.compactLog10P) continue;
+      const log10P = fisherCombineLog10([
+        ...trips.map((t) => Math.max(t.log10P, -12)),
+        Math.max(similarity.items.log10P, -12),
+        Math.max(similarity.amounts.log10P, -12),
+        Math.max(origin.log10P, -12),
+      ]);
       const surprise = (-log10P - Math.log10(tested)) * presence;
       // The group came together; it is a scheme only if it was also billed alike (a club of friends is not).
       if (surprise < MIN_SURPRISE || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) continue;
-      out.push(candidate(set, institution, core, trips, tripClaims.flat(), similarity, surprise));
+      out.push(candidate(set, institution, core, trips, flat, similarity, origin, surprise));
     }
   }
   return out;
+}
+
+/** Each institution's distinct patients (for where its patients usually come from). */
+function institutionPatients(set: ClaimSet, daySets: InstitutionDays[], entityOf: Int32Array): Map<number, Set<number>> {
+  const at = new Map<number, Set<number>>();
+  for (const days of daySets) for (const i of days.order) {
+    const g = set.claims.institution[i]!;
+    (at.get(g) ?? at.set(g, new Set()).get(g)!).add(entityOf[i]!);
+  }
+  return at;
+}
+
+interface OriginTest {
+  log10P: number;
+  /** the county most members are registered in, its share in the group and among the other patients */
+  county: string;
+  share: number;
+  baseline: number;
+}
+
+/**
+ * Where the group comes from: the county of household registration (the ID number's first six digits)
+ * most of its members share, against how often the institution's other patients come from there. A
+ * clinic's regulars live around it; a busload of villagers from one distant township does not — a
+ * binomial tail, charged for having picked the group's commonest county.
+ */
+function sharedOrigin(set: ClaimSet, members: number[], institution: number, patientsAt: Map<number, Set<number>>): OriginTest {
+  const countyOf = (person: number) => (set.persons.id[person] ?? '').slice(0, 6);
+  const counts = new Map<string, number>();
+  for (const m of members) counts.set(countyOf(m), (counts.get(countyOf(m)) ?? 0) + 1);
+  const [county, k] = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+  const mine = new Set(members);
+  let others = 0;
+  let same = 0;
+  for (const person of patientsAt.get(institution) ?? []) {
+    if (mine.has(person)) continue;
+    others++;
+    if (countyOf(person) === county) same++;
+  }
+  const baseline = (same + 1) / (others + 2);
+  const log10P = Math.min(0, binomialUpperTailLog10(k, members.length, baseline) + Math.log10(counts.size));
+  return { log10P, county, share: k / members.length, baseline };
 }
 
 /**
  * How much the group looks like people who were there: 1 when its visits pass identity checks as often as
  * the institution's other visits and happen in opening hours; less for cards settled without their
  * holders (unchecked where the institution checks, at night) — card farming's pattern, judged there.
+ * Where the institution checks nobody, presence is unknown (½): a run of unchecked outpatient swipes is
+ * then card farming's to claim if that detector sees it too, and ours otherwise.
  */
 function inPerson(set: ClaimSet, claims: number[], institutionCheckRate: number): number {
   const c = set.claims;
   const checked = claims.filter((i) => c.check[i]! > 0).length / Math.max(1, claims.length);
-  const checkFit = institutionCheckRate >= 0.2 ? Math.min(1, checked / institutionCheckRate) : 1;
+  const checkFit = institutionCheckRate >= 0.2 ? Math.min(1, checked / institutionCheckRate) : claims.some((i) => c.kind[i] === KIND.inpatient) ? 1 : 0.5;
   const night = claims.filter((i) => {
     const hour = Math.floor((((c.t[i]! + 8 * 3600) % 86400) + 86400) % 86400 / 3600);
     return hour < NIGHT_END || hour >= NIGHT_START;
@@ -168,10 +261,10 @@ const NIGHT_START = 21;
 const NIGHT_END = 7;
 
 /** Share of each institution's visits that passed an identity check. */
-function institutionCheckRates(set: ClaimSet, days: ReturnType<typeof institutionDays>): Float64Array {
+function institutionCheckRates(set: ClaimSet, ...sets: InstitutionDays[]): Float64Array {
   const n = new Float64Array(set.institutions.id.length);
   const checked = new Float64Array(set.institutions.id.length);
-  for (const i of days.order) {
+  for (const i of sets.flatMap((d) => [...d.order])) {
     const g = set.claims.institution[i]!;
     n[g]!++;
     if (set.claims.check[i]! > 0) checked[g]!++;
@@ -179,8 +272,14 @@ function institutionCheckRates(set: ClaimSet, days: ReturnType<typeof institutio
   return checked.map((x, g) => (n[g]! > 0 ? x / n[g]! : 0));
 }
 
-/** Group days merged into trips: days no more than `tripDays` apart belong to one trip. */
-function tripsOf(all: GroupDay[], p: RecruitedParams, entityOf: Int32Array): Trip[] {
+/**
+ * Group days merged into trips (days no more than `tripDays` apart). A trip's evidence is the stronger of
+ * two scans: how compact the arrivals were on its days (rank and clock scans), and how many of the
+ * group's visits (or admissions) it brought against what the institution sees from everybody else in as
+ * many days (a Poisson tail) — a group spread over a morning or over three days still swamps a township
+ * hospital, while the same group at a city hospital has to arrive together to be seen.
+ */
+function tripsOf(all: GroupDay[], p: RecruitedParams, entityOf: Int32Array, volume: { out: number; in: number }, kindOf?: (i: number) => number): Trip[] {
   const sorted = [...all].sort((a, b) => a.day - b.day);
   const trips: Trip[] = [];
   for (const d of sorted) {
@@ -191,7 +290,15 @@ function tripsOf(all: GroupDay[], p: RecruitedParams, entityOf: Int32Array): Tri
   for (const t of trips) {
     t.claims = t.days.flatMap((d) => d.claims);
     t.people = new Set(t.claims.map((i) => entityOf[i]!));
-    t.log10P = fisherCombineLog10(t.days.map((d) => d.log10P));
+    const compact = fisherCombineLog10(t.days.map((d) => d.log10P));
+    const span = t.days[t.days.length - 1]!.day - t.days[0]!.day + 1;
+    const admissions = kindOf ? t.claims.filter((i) => kindOf(i) === KIND.inpatient).length : 0;
+    const visits = t.claims.length - admissions;
+    const swamp = Math.min(
+      visits > 0 ? poissonUpperTailLog10(visits, Math.max(1e-3, volume.out * span)) : 0,
+      admissions > 0 ? poissonUpperTailLog10(admissions, Math.max(1e-3, volume.in * span)) : 0,
+    );
+    t.log10P = Math.min(0, Math.min(compact, swamp) + Math.LOG10E * Math.LN2);
   }
   return trips;
 }
@@ -206,7 +313,7 @@ interface SimilarityTest {
  * How often the group's claims bill the trip's typical combination (and amount) against how often the
  * institution's other claims of the same days do: a binomial tail with the institution's own rate.
  */
-function sameCombination(set: ClaimSet, days: ReturnType<typeof institutionDays>, institution: number, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest } {
+function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution: number, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest } {
   const c = set.claims;
   let hitItems = 0;
   let hitAmounts = 0;
@@ -239,6 +346,7 @@ function sameCombination(set: ClaimSet, days: ReturnType<typeof institutionDays>
     }
     const mineSet = new Set(mine);
     for (const d of t.days) {
+      const days = daySets.find((ds) => ds.order[ds.segStart[d.segment]!] === d.claims[0] || ds.segOf[d.claims[0]!] === d.segment)!;
       for (let x = days.segStart[d.segment]!; x < days.segStart[d.segment + 1]!; x++) {
         const i = days.order[x]!;
         if (mineSet.has(i) || c.institution[i] !== institution) continue;
@@ -257,7 +365,7 @@ function sameCombination(set: ClaimSet, days: ReturnType<typeof institutionDays>
   return { items, amounts };
 }
 
-function candidate(set: ClaimSet, institution: number, people: number[], trips: Trip[], claims: number[], sim: { items: SimilarityTest; amounts: SimilarityTest }, surprise: number): RingCandidate {
+function candidate(set: ClaimSet, institution: number, people: number[], trips: Trip[], claims: number[], sim: { items: SimilarityTest; amounts: SimilarityTest }, origin: OriginTest, surprise: number): RingCandidate {
   const c = set.claims;
   const m = new MemberList();
   m.add('institution', institution, 'institution');
@@ -297,5 +405,13 @@ function candidate(set: ClaimSet, institution: number, people: number[], trips: 
     },
     { key: 'recruited.identity-checked', facts: { percent: Math.round(checked * 100) }, entities: [], weight: checked },
   ];
+  if (origin.log10P <= -2) {
+    evidence.push({
+      key: 'recruited.same-origin',
+      facts: { percent: Math.round(origin.share * 100), county: origin.county, baseline: Math.round(origin.baseline * 1000) / 10, institution: set.institutions.name[institution]! },
+      entities: personRefs,
+      weight: Math.max(0, origin.share - origin.baseline),
+    });
+  }
   return { family: 'recruited-patients', members: m.list, claims: [...claims].sort((a, b) => a - b), evidence, confidence: calibratedConfidence(surprise), surprise };
 }
