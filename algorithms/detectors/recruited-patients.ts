@@ -175,7 +175,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       const onFarmedCards = flat.filter((i) => farmedCards.has(c.card[i]!) && c.check[i] === 0).length;
       if (onFarmedCards >= 0.5 * flat.length) continue;
       const presence = inPerson(set, flat, checkedAt[institution]!);
-      const similarity = sameCombination(set, [outpatient, inpatient], institution, trips, tripClaims, p);
+      const similarity = sameCombination(set, [outpatient, inpatient], institution, entityOf, new Set(people), trips, tripClaims, p);
       const origin = sharedOrigin(set, core, institution, patientsAt);
       const compact = trips.filter((t) => t.log10P <= p.compactLog10P).length;
       // Trips must stand out by something the grouping did not select on: arrivals far tighter than the
@@ -303,6 +303,9 @@ function tripsOf(all: GroupDay[], p: RecruitedParams, entityOf: Int32Array, volu
   return trips;
 }
 
+/** Claims of an institution's other patients that the similarity baseline compares with, at most. */
+const BASELINE_SAMPLE = 2000;
+
 interface SimilarityTest {
   log10P: number;
   share: number;
@@ -313,8 +316,22 @@ interface SimilarityTest {
  * How often the group's claims bill the trip's typical combination (and amount) against how often the
  * institution's other claims of the same days do: a binomial tail with the institution's own rate.
  */
-function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution: number, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest } {
+function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution: number, entityOf: Int32Array, members: ReadonlySet<number>, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest } {
   const c = set.claims;
+  // The institution's other patients, all year, of the same kinds of care as the group's (a sample of at
+  // most BASELINE_SAMPLE, evenly spaced): on a trip day the group may be nearly all the institution saw.
+  const kinds = new Set(tripClaims.flat().map((i) => c.kind[i]!));
+  const pool: number[] = [];
+  for (const days of daySets) {
+    for (let sgm = days.instSegStart[institution]!; sgm < days.instSegStart[institution + 1]!; sgm++) {
+      for (let x = days.segStart[sgm]!; x < days.segStart[sgm + 1]!; x++) {
+        const i = days.order[x]!;
+        if (kinds.has(c.kind[i]!) && !members.has(entityOf[i]!)) pool.push(i);
+      }
+    }
+  }
+  const stride = Math.max(1, Math.ceil(pool.length / BASELINE_SAMPLE));
+  const baseline = pool.filter((_, k) => k % stride === 0);
   let hitItems = 0;
   let hitAmounts = 0;
   let n = 0;
@@ -344,19 +361,13 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
       if (near(i)) hitItems++;
       if (sameAmount(i)) hitAmounts++;
     }
-    const mineSet = new Set(mine);
-    for (const d of t.days) {
-      const days = daySets.find((ds) => ds.order[ds.segStart[d.segment]!] === d.claims[0] || ds.segOf[d.claims[0]!] === d.segment)!;
-      for (let x = days.segStart[d.segment]!; x < days.segStart[d.segment + 1]!; x++) {
-        const i = days.order[x]!;
-        if (mineSet.has(i) || c.institution[i] !== institution) continue;
-        baseN++;
-        if (near(i)) baseItems++;
-        if (sameAmount(i)) baseAmounts++;
-      }
+    for (const i of baseline) {
+      baseN++;
+      if (near(i)) baseItems++;
+      if (sameAmount(i)) baseAmounts++;
     }
   });
-  // A day with nobody else gives no baseline: assume the combination is as common as a coin toss.
+  // An institution with nobody else gives no baseline: assume the combination is as common as a coin toss.
   const rate = (hits: number) => (baseN > 0 ? (hits + 1) / (baseN + 2) : 0.5);
   const items = { share: n ? hitItems / n : 0, baseline: rate(baseItems), log10P: 0 };
   const amounts = { share: n ? hitAmounts / n : 0, baseline: rate(baseAmounts), log10P: 0 };
