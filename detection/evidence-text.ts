@@ -59,6 +59,10 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     zh: (f) => `${f.percent}% 的刷卡发生在 21 点后或 8 点前（共 ${f.claims} 笔）`,
     en: (f) => `${f.percent}% of the ${f.claims} swipes happened before 8:00 or after 21:00`,
   },
+  'farming.no-face-check': {
+    zh: (f) => `${f.percent}% 的结算没有人脸核验（持卡人是否到场无从证明）`,
+    en: (f) => `${f.percent}% of the settlements had no face check (nothing shows the holders were there)`,
+  },
   'farming.no-identity-check': {
     zh: (f) => `${f.percent}% 的结算没有实名或人脸核验`,
     en: (f) => `${f.percent}% of the settlements had no real-name or face check`,

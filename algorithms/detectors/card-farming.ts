@@ -1,4 +1,4 @@
-import { groupClaims, type ClaimSet } from '../claim-set.ts';
+import { IDENTITY_CHECKS, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { ringCommunities } from '../communities.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import type { Kinship } from '../kinship.ts';
@@ -31,10 +31,12 @@ export interface CardFarmingParams {
   compactLog10P: number;
   /** and a farm has at least this many sessions ("the same cards recur": three is the least that recurs) */
   minSessions: number;
-  /** above this share of identity-checked swipes the holders were there in person: not card farming */
+  /** above this share of face-checked swipes the holders were there in person: not card farming */
   maxCheckedShare: number;
   seed: number;
 }
+
+const FACE = IDENTITY_CHECKS.indexOf('face');
 
 export const CARD_FARMING_DEFAULTS: CardFarmingParams = {
   neighbours: 8,
@@ -89,7 +91,9 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
       if (core.length < p.minCards) continue;
       const coreSet = new Set(core);
       const claims = sessions.flatMap((d) => d.claims).filter((i) => coreSet.has(c.card[i]!));
-      const checked = claims.filter((i) => c.check[i]! > 0).length / claims.length;
+      // A face check proves the holder stood at the counter; a real-name record only that the card's name
+      // was entered, which whoever holds the card can do.
+      const checked = claims.filter((i) => c.check[i] === FACE).length / claims.length;
       if (checked > p.maxCheckedShare) continue;
       const log10P = fisherCombineLog10(all.map((d) => Math.max(d.log10P, -12)));
       const surprise = -log10P - Math.log10(tested);
@@ -123,7 +127,7 @@ function candidate(set: ClaimSet, institution: number, cards: number[], sessions
       weight: Math.min(1, sessions.length / 8),
     },
     { key: 'farming.off-hours', facts: { percent: Math.round((offHours / claims.length) * 100), claims: claims.length }, entities: [], weight: offHours / claims.length },
-    { key: 'farming.no-identity-check', facts: { percent: Math.round((1 - checked) * 100) }, entities: [], weight: 1 - checked },
+    { key: 'farming.no-face-check', facts: { percent: Math.round((1 - checked) * 100) }, entities: [], weight: 1 - checked },
     { key: 'farming.similar-amounts', facts: { cvPercent: Math.round(amountCv * 100) }, entities: [], weight: Math.max(0, 1 - amountCv) },
   ];
   return { family: 'card-farming', members: m.list, claims: [...claims].sort((a, b) => a - b), evidence, confidence: calibratedConfidence(surprise), surprise };

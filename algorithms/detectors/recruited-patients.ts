@@ -1,4 +1,4 @@
-import { KIND, claimHolder, groupClaims, type ClaimSet } from '../claim-set.ts';
+import { IDENTITY_CHECKS, KIND, claimHolder, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { ringCommunities } from '../communities.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import type { Kinship } from '../kinship.ts';
@@ -172,15 +172,17 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       const coreSet = new Set(core);
       const tripClaims = trips.map((t) => t.claims.filter((i) => coreSet.has(entityOf[i]!)));
       const flat = tripClaims.flat();
-      const onFarmedCards = flat.filter((i) => farmedCards.has(c.card[i]!) && c.check[i] === 0).length;
+      const onFarmedCards = flat.filter((i) => farmedCards.has(c.card[i]!) && c.check[i] !== FACE).length;
       if (onFarmedCards >= 0.5 * flat.length) continue;
       const presence = inPerson(set, flat, checkedAt[institution]!);
       const similarity = sameCombination(set, [outpatient, inpatient], institution, entityOf, new Set(people), trips, tripClaims, p);
       const origin = sharedOrigin(set, core, institution, patientsAt);
       const compact = trips.filter((t) => t.log10P <= p.compactLog10P).length;
-      // Trips must stand out by something the grouping did not select on: arrivals far tighter than the
-      // institution's day, or members from one place the institution's patients rarely come from.
-      if (compact < p.minTrips && origin.log10P > p.compactLog10P) continue;
+      // At least two trips must show the group physically arriving together — tighter than the
+      // institution's day, or more than it sees from everybody else in as many days. A shared origin or
+      // shared items only add to that: neighbours co-visit and share a county, which is how they were
+      // grouped in the first place.
+      if (compact < p.minTrips) continue;
       const log10P = fisherCombineLog10([
         ...trips.map((t) => Math.max(t.log10P, -12)),
         Math.max(similarity.items.log10P, -12),
@@ -258,6 +260,7 @@ function inPerson(set: ClaimSet, claims: number[], institutionCheckRate: number)
 
 /** Outpatient visits happen in the day; 21:00–07:00 is night (domain fact: clinic opening hours). */
 const NIGHT_START = 21;
+const FACE = IDENTITY_CHECKS.indexOf('face');
 const NIGHT_END = 7;
 
 /** Share of each institution's visits that passed an identity check. */
