@@ -1,5 +1,5 @@
 import { GENDER, INST_KIND, KIND, ageOnDay, claimHolder, distanceKm, groupClaims, type ClaimSet } from '../claim-set.ts';
-import { ringCommunities } from '../communities.ts';
+import { connectedComponents } from '../communities.ts';
 import type { Kinship } from '../kinship.ts';
 import { fisherCombineLog10, poissonUpperTailLog10 } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
@@ -58,6 +58,8 @@ export interface CardSignals {
   strangers: Map<number, Set<number>>;
   /** recorded recipients other than the holder, and how many of them were strangers */
   recordedOthers: number;
+  /** distinct persons ever recorded as served */
+  recordedPersons: number;
   recordedStrangers: number;
 }
 
@@ -115,12 +117,14 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship): 
   };
   let recordedOthers = 0;
   let recordedStrangers = 0;
+  const recorded = new Set<number>();
   const stays: { holder: number; admit: number; discharge: number; institution: number }[] = [];
   for (let i = 0; i < c.count; i++) {
     const card = c.card[i]!;
     const holder = set.cards.holder[card]!;
     if (holder < 0) continue;
     const served = c.served[i]!;
+    if (served >= 0) recorded.add(served);
     if (served >= 0 && served !== holder) {
       recordedOthers++;
       if (kin.relation(holder, served) === null) {
@@ -167,7 +171,7 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship): 
       if (list.some((s) => day > s.admit && day < s.discharge && s.institution !== c.institution[i] && inst.kind[c.institution[i]!] === INST_KIND.pharmacy)) add(c.card[i]!, 'during-inpatient-stay', i);
     }
   }
-  return { byCard, strangers, recordedOthers, recordedStrangers };
+  return { byCard, strangers, recordedOthers, recordedStrangers, recordedPersons: recorded.size };
 }
 
 function claimsByTimeLocal(set: ClaimSet): Int32Array {
@@ -203,13 +207,13 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kins
   // 1. Recorded strangers: users who were recorded on the cards of several unrelated households.
   const cardsOfUser = new Map<number, number[]>();
   for (const [card, people] of sig.strangers) for (const u of people) (cardsOfUser.get(u) ?? cardsOfUser.set(u, []).get(u)!).push(card);
-  // How many unrelated households an honest recorded stranger reaches (a neighbour, a carer), from the
-  // data: reach − 1 ~ Poisson(μ), with μ from the share of strangers who reach one household only
-  // (P(0) = e^−μ), which the few ring users cannot move as the mean would.
+  // How many unrelated households a recorded person reaches as a stranger, under "anyone may now and then
+  // be recorded on a stranger's card": reach ~ Poisson(λ), λ = stranger (person, household) pairs per
+  // person ever recorded as served — from the data, and dominated by the honest many, not the few users.
   const reach = new Map<number, number>();
   for (const [u, cards] of cardsOfUser) reach.set(u, new Set(cards.map((card) => householdOf(holder[card]!))).size);
-  const single = [...reach.values()].filter((h) => h === 1).length;
-  const meanExcess = -Math.log((single + 1) / (reach.size + 2));
+  const pairs = [...reach.values()].reduce((a, b) => a + b, 0);
+  const lambda = Math.max(1e-6, pairs / Math.max(1, sig.recordedPersons));
   const src: number[] = [];
   const dst: number[] = [];
   const wt: number[] = [];
@@ -217,7 +221,7 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kins
   for (const [u, cards] of cardsOfUser) {
     const households = reach.get(u)!;
     if (households < 2) continue;
-    userLog10P.set(u, poissonUpperTailLog10(households - 1, meanExcess));
+    userLog10P.set(u, poissonUpperTailLog10(households, lambda));
     const sorted = [...new Set(cards)].sort((a, b) => a - b);
     for (let x = 0; x < sorted.length; x++) for (let y = x + 1; y < sorted.length; y++) {
       src.push(sorted[x]!);
@@ -225,9 +229,10 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kins
       wt.push(1);
     }
   }
-  const communities = ringCommunities(cardCount, { source: src, target: dst, weight: wt }, { minSize: 2, maxSize: 120, seed: p.seed });
-  // Louvain may cut one ring along its users' preferences; groups that share a user are one ring (two
-  // rings may share a lent card, not a user).
+  // A ring is the cards its users share: cards joined through users who reached several unrelated
+  // households. Louvain would cut one ring along its users' preferences (each user a clique of cards);
+  // components keep a ring whole, and two rings that share a lent card — rarer than one ring with several
+  // users — are read as one.
   const usersOf = (cards: Set<number>) => {
     const users = new Set<number>();
     for (const [u, list] of cardsOfUser) {
@@ -237,24 +242,8 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kins
     }
     return users;
   };
-  const groupSets = communities.map((g) => new Set(g));
-  const groupUsers = groupSets.map(usersOf);
-  const parent = groupSets.map((_, k) => k);
-  const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k]!)));
-  const firstGroupOfUser = new Map<number, number>();
-  groupUsers.forEach((users, k) => {
-    for (const u of users) {
-      const other = firstGroupOfUser.get(u);
-      if (other === undefined) firstGroupOfUser.set(u, k);
-      else parent[find(k)] = find(other);
-    }
-  });
   const unions = new Map<number, Set<number>>();
-  groupSets.forEach((g, k) => {
-    const root = find(k);
-    const u = unions.get(root) ?? unions.set(root, new Set()).get(root)!;
-    for (const card of g) u.add(card);
-  });
+  for (const comp of connectedComponents(cardCount, { source: src, target: dst, weight: wt })) unions.set(comp[0]!, new Set(comp));
   const cardGroups = [...unions.values()];
   for (const inGroup of cardGroups) {
     const cards = [...inGroup];
@@ -340,6 +329,7 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kins
     host.log10Ps.push(...d.log10Ps);
   }
   const tested = Math.max(1, cardGroups.length + suspiciousAt.size);
+  void p.seed;
   void sig.recordedOthers;
   const out: RingCandidate[] = [];
   for (const d of merged) {
