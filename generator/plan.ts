@@ -1,5 +1,6 @@
 import { HARD_NEGATIVE_KINDS, type HardNegativeKind, type HardNegativePlan } from './hard-negatives.ts';
-import { SCENARIO_FAMILIES, type ScenarioFamily } from './scenarios/index.ts';
+import type { Profile } from './profile.ts';
+import { SCENARIO_FAMILIES, VARIANTS, type ScenarioFamily } from './scenarios/index.ts';
 import type { ScenarioParams } from './scenarios/context.ts';
 
 /**
@@ -13,12 +14,17 @@ export class PlanError extends Error {}
 
 export const DEFAULT_PARAMS: Omit<ScenarioParams, 'count'> = { minSize: 5, maxSize: 20, strength: 0.8, spreadDays: 120, overlap: 0.1 };
 
-export function defaultScenarioPlan(claims: number): ScenarioPlan {
+/**
+ * Every family, `max(1, round(N / 150,000))` rings each. `varied` plants at least 3 rings of each family and
+ * at least one per variant, so a 300k-claim dataset holds every variant.
+ */
+export function defaultScenarioPlan(claims: number, profile: Profile = 'classic'): ScenarioPlan {
   const count = Math.max(1, Math.round(claims / 150_000));
-  return Object.fromEntries(SCENARIO_FAMILIES.map((f) => [f, { ...DEFAULT_PARAMS, count }]));
+  if (profile === 'classic') return Object.fromEntries(SCENARIO_FAMILIES.map((f) => [f, { ...DEFAULT_PARAMS, count }]));
+  return Object.fromEntries(SCENARIO_FAMILIES.map((f) => [f, { ...DEFAULT_PARAMS, count: Math.max(3, VARIANTS[f].length, count) }]));
 }
 
-export function defaultHardNegativePlan(claims: number, regions: number): HardNegativePlan {
+export function defaultHardNegativePlan(claims: number, regions: number, _profile: Profile = 'classic'): HardNegativePlan {
   return {
     'giant-hospital': Math.min(regions, 2),
     'pharmacy-beside-hospital': Math.max(1, Math.min(regions * 2, Math.round(claims / 300_000))),
@@ -59,7 +65,10 @@ export function parseScenarioPlan(spec: string): ScenarioPlan {
       } else if (key === 'strength') params.strength = number(value, `${family} strength`, 0, 1, false);
       else if (key === 'spread') params.spreadDays = number(value, `${family} spread (days)`, 1, 3660, true);
       else if (key === 'overlap') params.overlap = number(value, `${family} overlap`, 0, 1, false);
-      else throw new PlanError(`unknown scenario option "${key}" in "${part}" (known: size, strength, spread, overlap)`);
+      else if (key === 'variant') {
+        if (!VARIANTS[family].includes(value)) throw new PlanError(`unknown ${family} variant "${value}" (known: ${VARIANTS[family].join(', ')})`);
+        params.variant = value;
+      } else throw new PlanError(`unknown scenario option "${key}" in "${part}" (known: size, strength, spread, overlap, variant)`);
     }
     plan[family] = params;
   }

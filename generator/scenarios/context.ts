@@ -24,6 +24,8 @@ export interface ScenarioParams {
   spreadDays: number;
   /** 0..1: chance that a member is shared with an earlier ring of the same family */
   overlap: number;
+  /** --profile varied only: plant every ring of the family as this variant (default: a mix, see VARIANTS) */
+  variant?: string;
 }
 
 export interface PlantedGroup {
@@ -36,6 +38,8 @@ export interface PlantedGroup {
   members: Member[];
   claims: ClaimDraft[];
   description: string;
+  /** --profile varied: the family variant the ring was planted as ('classic' or a name from VARIANTS) */
+  variant?: string;
 }
 
 export interface PersonFilter {

@@ -36,3 +36,31 @@ export const ID_PREFIX: Record<ScenarioFamily, string> = {
   'trace-code-reuse': 'TR',
   'code-mismatch': 'CM',
 };
+
+/**
+ * `--profile varied`: the forms each family is planted in. Ring i of a family gets the i-th entry of a
+ * seeded shuffle of its list (cycling), so every variant appears once the family has as many rings as
+ * variants. docs/generator.md describes each one.
+ */
+export const VARIANTS: Record<ScenarioFamily, readonly string[]> = {
+  'card-lending': ['classic'],
+  'card-farming': ['classic'],
+  kickback: ['classic'],
+  'recruited-patients': ['classic'],
+  'split-hospitalization': ['classic'],
+  'over-treatment': ['classic'],
+  'trace-code-reuse': ['classic'],
+  'code-mismatch': ['classic'],
+};
+
+/** The planters of the variants other than 'classic' (which is SCENARIOS[family]). */
+export const VARIANT_PLANTERS: Record<ScenarioFamily, Record<string, Planter>> = {
+  'card-lending': {},
+  'card-farming': {},
+  kickback: {},
+  'recruited-patients': {},
+  'split-hospitalization': {},
+  'over-treatment': {},
+  'trace-code-reuse': {},
+  'code-mismatch': {},
+};

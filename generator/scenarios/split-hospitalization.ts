@@ -8,7 +8,7 @@ export function plantSplitHospitalization(ctx: PlantContext, rng: Rng, p: Scenar
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
   const instIndex = ctx.institution(rng, region, 'hospital');
-  const dxChoices = DIAGNOSES.flatMap((d, i) => (d.inpatientShare >= 0.3 && d.code !== 'K35.8' ? [i] : []));
+  const dxChoices = DIAGNOSES.flatMap((d, i) => (d.inpatientShare >= 0.3 && d.code !== 'K35.8' && !d.variedOnly ? [i] : []));
   const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex, dxChoices);
   const patients = ctx.ringPersons(rng, size, p.overlap, earlier, { region, minAge: 45 });
   const { start, end } = ctx.window(rng, p.spreadDays);
