@@ -13,7 +13,7 @@ import { personMembers, ringDoctorCandidates, type Member, type PlantContext, ty
 /** The kinds every profile plants. */
 export const CLASSIC_HARD_NEGATIVE_KINDS = ['giant-hospital', 'pharmacy-beside-hospital', 'family-pharmacy', 'nursing-home', 'weekly-chronic'] as const;
 /** Honest look-alikes planted with `--profile varied` only (generator/look-alikes.ts). */
-export const LOOK_ALIKE_KINDS = [] as const;
+export const LOOK_ALIKE_KINDS = ['rehab-course', 'chemo-cycles', 'dialysis', 'family-mutual-aid', 'dtp-pharmacy', 'school-outbreak', 'health-check', 'chronic-refill'] as const;
 export const HARD_NEGATIVE_KINDS = [...CLASSIC_HARD_NEGATIVE_KINDS, ...LOOK_ALIKE_KINDS] as const;
 export type HardNegativeKind = (typeof HARD_NEGATIVE_KINDS)[number];
 export type LookAlikeKind = (typeof LOOK_ALIKE_KINDS)[number];

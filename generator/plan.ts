@@ -24,13 +24,24 @@ export function defaultScenarioPlan(claims: number, profile: Profile = 'classic'
   return Object.fromEntries(SCENARIO_FAMILIES.map((f) => [f, { ...DEFAULT_PARAMS, count: Math.max(3, VARIANTS[f].length, count) }]));
 }
 
-export function defaultHardNegativePlan(claims: number, regions: number, _profile: Profile = 'classic'): HardNegativePlan {
+export function defaultHardNegativePlan(claims: number, regions: number, profile: Profile = 'classic'): HardNegativePlan {
+  // Look-alikes (varied only): one or two of each at 300k claims, family groups a few more.
+  const scaled = (per: number, min = 1) => (profile === 'varied' ? Math.max(min, Math.round(claims / per)) : 0);
   return {
     'giant-hospital': Math.min(regions, 2),
     'pharmacy-beside-hospital': Math.max(1, Math.min(regions * 2, Math.round(claims / 300_000))),
     'family-pharmacy': Math.max(2, Math.round(claims / 50_000)),
     'nursing-home': Math.max(1, Math.round(claims / 400_000)),
     'weekly-chronic': Math.max(1, Math.round(claims / 200_000)),
+    'rehab-course': scaled(200_000),
+    'chemo-cycles': scaled(300_000),
+    dialysis: scaled(400_000),
+    'family-mutual-aid': scaled(75_000, 2),
+    // one specialty pharmacy per region at most: it is the only one there stocking its drug
+    'dtp-pharmacy': Math.min(regions, scaled(400_000)),
+    'school-outbreak': scaled(300_000),
+    'health-check': scaled(300_000),
+    'chronic-refill': scaled(200_000),
   };
 }
 
