@@ -41,7 +41,7 @@ export function plantLookAlikes(ctx: PlantContext, seed: number, plan: HardNegat
 /** Chance that a look-alike settles in an institution another look-alike (or hard negative) already holds. */
 const REUSE = 0.4;
 /** Institutions of each kind a region keeps out of look-alikes, so the rings planted later find some. */
-const KEEP_FREE = 2;
+const KEEP_FREE = { hospital: 2, clinic: 2, pharmacy: 4 } as const;
 
 /**
  * The institution a look-alike is built around, in the region, of the kind, accepted by the filter. Big
@@ -59,7 +59,7 @@ function lookAlikeInstitution(ctx: PlantContext, rng: Rng, region: number, kind:
   const shared = list.filter((i) => ctx.negativeInstitutions.has(i));
   const freeOfKind = all.filter((i) => !ctx.reservedInstitutions.has(i)).length;
   let pick: number;
-  if (shared.length > 0 && (fresh.length === 0 || freeOfKind <= KEEP_FREE || rng.chance(REUSE))) pick = rng.pick(shared);
+  if (shared.length > 0 && (fresh.length === 0 || freeOfKind <= KEEP_FREE[kind] || rng.chance(REUSE))) pick = rng.pick(shared);
   else pick = rng.pick(fresh.length > 0 ? fresh : list);
   ctx.reservedInstitutions.add(pick);
   ctx.negativeInstitutions.add(pick);
@@ -313,6 +313,7 @@ function plantFamilyMutualAid(ctx: PlantContext, rng: Rng, count: number, nextId
   const f = ctx.factory;
   const p = ctx.pop.persons;
   const out: PlantedGroup[] = [];
+  const familyPharmacies = new Set<number>();
   for (let k = 0; k < count; k++) {
     const region = rng.int(ctx.pop.regions.length);
     const [holder] = ctx.takePersons(rng, 1, { region, minAge: 28, maxAge: 60, employee: true });
@@ -348,10 +349,16 @@ function plantFamilyMutualAid(ctx: PlantContext, rng: Rng, count: number, nextId
       const home = { householdId: householdId(p.count + 2_000_000 + k * 7), address: homeAddress(rng, ctx.pop.regions[region]!) };
       for (const r of recipients) ctx.pop.addressOverride.set(r, home);
     }
-    const pharmacy = p.homePharmacy[recipients[0]!]!;
-    const inst = ctx.pop.institutions[pharmacy]!;
+    // The recipient's own pharmacy, unless that would leave the region's rings too few: then one that
+    // another look-alike already holds (people buy at more than one pharmacy).
+    const home = p.homePharmacy[recipients[0]!]!;
+    const free = ctx.pop.byRegion[region]!.pharmacies.filter((x) => !ctx.reservedInstitutions.has(x)).length;
+    const others = [...familyPharmacies].filter((x) => ctx.pop.institutions[x]!.region === region);
+    const pharmacy = ctx.negativeInstitutions.has(home) || free > KEEP_FREE.pharmacy || others.length === 0 ? home : rng.pick(others);
     ctx.reservedInstitutions.add(pharmacy);
     ctx.negativeInstitutions.add(pharmacy);
+    familyPharmacies.add(pharmacy);
+    const inst = ctx.pop.institutions[pharmacy]!;
     const cadence = rng.range(20, 45);
     const claims: ClaimDraft[] = [];
     const cards = new Set<number>();

@@ -272,14 +272,15 @@ export function buildPopulation(seed: number, opts: PopulationOptions): Populati
 /**
  * Oncology (肿瘤科) and nephrology (肾内科, which runs the dialysis unit) in the hospitals, for the varied
  * profile: every tertiary hospital has two oncologists and a nephrologist, a secondary hospital a
- * nephrologist and, half the time, an oncologist. Appended after every other doctor, from a stream of their
+ * nephrologist, half the time an oncologist, and a second internist (small datasets staff a secondary
+ * hospital with one doctor per department, and no ward runs on one doctor). Appended after every other doctor, from a stream of their
  * own, so the rest of the world is drawn exactly as in the classic profile.
  */
 function addSpecialists(seed: number, institutions: Institution[], doctors: Doctor[]): void {
   const rng = Rng.stream(seed, 'specialists');
   for (const inst of institutions) {
     if (inst.kind !== 'hospital') continue;
-    const wanted: Department[] = inst.level === 'tertiary' ? ['肿瘤科', '肿瘤科', '肾内科'] : rng.chance(0.5) ? ['肾内科', '肿瘤科'] : ['肾内科'];
+    const wanted: Department[] = inst.level === 'tertiary' ? ['肿瘤科', '肿瘤科', '肾内科'] : rng.chance(0.5) ? ['肾内科', '肿瘤科', '内科'] : ['肾内科', '内科'];
     for (const department of wanted) {
       const gender: Gender = rng.chance(0.5) ? 'M' : 'F';
       const doctor: Doctor = { index: doctors.length, code: doctorCode(doctors.length), name: personName(rng, gender), gender, institution: inst.index, department, title: rng.pick(DOCTOR_TITLES) };

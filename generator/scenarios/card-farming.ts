@@ -64,7 +64,7 @@ export function plantSlowFarm(ctx: PlantContext, rng: Rng, p: ScenarioParams, id
   const region = rng.int(ctx.pop.regions.length);
   const size = variantSize(ctx, rng, p, 15, 40);
   const atClinic = rng.chance(0.5);
-  const instIndex = ctx.institution(rng, region, atClinic ? 'clinic' : 'pharmacy');
+  const instIndex = ctx.variantInstitution(rng, region, atClinic ? 'clinic' : 'pharmacy');
   const inst = ctx.pop.institutions[instIndex]!;
   const holders = ctx.ringPersons(rng, size, p.overlap, earlier, { region, minAge: 30 });
   const { start, end } = ctx.window(rng, p.spreadDays);

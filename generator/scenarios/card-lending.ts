@@ -279,7 +279,7 @@ export function plantNoCheckLending(ctx: PlantContext, rng: Rng, p: ScenarioPara
   const { holders, remote, outOfTown, local } = lendingHolders(ctx, rng, p, earlier, region, size);
   const lentCard = (holder: number) => (remote.has(holder) && ctx.pop.persons.hasEVoucher[holder] === 1 ? holder * 2 + 1 : holder * 2);
   const pharmacies: number[] = [];
-  for (let i = rng.range(1, 3); i > 0; i--) pharmacies.push(ctx.institution(rng, region, 'pharmacy', (x) => !pharmacies.includes(x.index)));
+  for (let i = rng.range(1, 3); i > 0; i--) pharmacies.push(ctx.variantInstitution(rng, region, 'pharmacy', (x) => !pharmacies.includes(x.index)));
   const { start, end } = ctx.window(rng, p.spreadDays);
   // Each user's habits: their counter, one or two weekdays, an hour of the day.
   const habits = users.map((_, u) => ({ pharmacy: pharmacies[u % pharmacies.length]!, weekdays: rng.sample([0, 1, 2, 3, 4, 5, 6], rng.range(1, 2)), slot: rng.pick([8, 9, 10, 16, 17, 18, 19]) * 3600 + rng.int(3600) }));
@@ -361,9 +361,9 @@ export function plantBothCardsLending(ctx: PlantContext, rng: Rng, p: ScenarioPa
   const bothShare = between(rng, 0.6, 1);
   const both = new Set(holders.filter((h) => ctx.pop.persons.hasEVoucher[h] === 1 && rng.chance(bothShare)));
   if (both.size === 0 && holders.length > 0 && ctx.pop.persons.hasEVoucher[holders[0]!] === 1) both.add(holders[0]!);
-  const pharmacies = [ctx.institution(rng, region, 'pharmacy')];
-  if (rng.chance(0.6)) pharmacies.push(ctx.institution(rng, region, 'pharmacy', (i) => i.index !== pharmacies[0]));
-  const clinic = ctx.institution(rng, region, 'clinic');
+  const pharmacies = [ctx.variantInstitution(rng, region, 'pharmacy')];
+  if (rng.chance(0.6)) pharmacies.push(ctx.variantInstitution(rng, region, 'pharmacy', (i) => i.index !== pharmacies[0]));
+  const clinic = ctx.variantInstitution(rng, region, 'clinic');
   const places = [...pharmacies, clinic];
   const { start, end } = ctx.window(rng, p.spreadDays);
   const perCard = Math.max(2, Math.round(2 + p.strength * rng.range(5, 10)));
@@ -373,6 +373,9 @@ export function plantBothCardsLending(ctx: PlantContext, rng: Rng, p: ScenarioPa
   const check = (): IdentityCheck => (rng.chance(checkShare) ? (rng.chance(0.5) ? 'real_name' : 'face') : 'none');
   const claims: ClaimDraft[] = [];
   const cards: number[] = [];
+  const pairShare = between(rng, 0.3, 0.6);
+  const lastBoth = holders.filter((h) => both.has(h)).pop();
+  let pairs = 0;
   for (const holder of holders) {
     const physicalUser = rng.pick(users);
     const voucherUser = users.length > 1 ? rng.pick(users.filter((u) => u !== physicalUser)) : physicalUser;
@@ -387,8 +390,9 @@ export function plantBothCardsLending(ctx: PlantContext, rng: Rng, p: ScenarioPa
         claims.push(lentClaim(ctx, rng, signals, contradictionChance, holder, card, user, place, t, check()));
       }
     }
-    // The two cards of one person settled at two places within minutes.
-    if (held.length === 2 && rng.chance(between(rng, 0.3, 0.6))) {
+    // The two cards of one person settled at two places within minutes (at least once per ring).
+    if (held.length === 2 && (rng.chance(pairShare) || (pairs === 0 && holder === lastBoth))) {
+      pairs++;
       const [a, b] = rng.sample(places, 2) as [number, number];
       const t = f.officeTime(rng, rng.range(start, end));
       claims.push(lentClaim(ctx, rng, signals, contradictionChance, holder, held[0]!, physicalUser, a, t, check()));

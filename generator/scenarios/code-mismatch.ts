@@ -52,7 +52,7 @@ export function plantOncePerPatient(ctx: PlantContext, rng: Rng, p: ScenarioPara
   const f = ctx.factory;
   const region = rng.int(ctx.pop.regions.length);
   const size = variantSize(ctx, rng, p, 15, 30);
-  const instIndex = ctx.institution(rng, region, 'clinic');
+  const instIndex = ctx.variantInstitution(rng, region, 'clinic');
   ctx.reservedInstitutions.add(instIndex);
   const inst = ctx.pop.institutions[instIndex]!;
   const doctor = rng.pick(ringDoctorCandidates(ctx, instIndex, ['J06.9', 'I10', 'E11.9', 'K29.7'].map(diagnosisIndex)));

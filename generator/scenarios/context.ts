@@ -155,6 +155,21 @@ export class PlantContext {
     return rng.pick(shared.length > 0 ? shared : list);
   }
 
+  /**
+   * institution() for the varied variants: when a small region has run out of free institutions, it still
+   * honours `accept` (distinct pharmacies in a chain, beds for a stay) among those other rings use, before
+   * giving up on it. Never a hard negative's, unless the region has nothing else.
+   */
+  variantInstitution(rng: Rng, region: number, kind: 'hospital' | 'clinic' | 'pharmacy', accept: (i: Institution) => boolean = () => true): number {
+    const r = this.pop.byRegion[region]!;
+    const list = kind === 'hospital' ? r.hospitals : kind === 'clinic' ? r.clinics : r.pharmacies;
+    const free = list.filter((i) => !this.reservedInstitutions.has(i) && accept(this.pop.institutions[i]!));
+    if (free.length > 0) return rng.pick(free);
+    const shared = list.filter((i) => !this.negativeInstitutions.has(i));
+    const fitting = shared.filter((i) => accept(this.pop.institutions[i]!));
+    return rng.pick(fitting.length > 0 ? fitting : shared.length > 0 ? shared : list);
+  }
+
   /** A window of `spreadDays` inside the period. */
   window(rng: Rng, spreadDays: number): { start: number; end: number } {
     const days = this.factory.days;

@@ -76,7 +76,7 @@ export function plantKickback(ctx: PlantContext, rng: Rng, p: ScenarioParams, id
  * precedes the first fill, and often the later ones — so no fill lacks a consultation. Each patient fills
  * only two to four prescriptions, a month or so apart; one to three doctors, possibly at different
  * hospitals; the ring's high-margin products; and the pharmacy is not the natural one: not the one beside
- * the hospital, nor one of the nearest to it.
+ * the hospital, nor the one nearest to it.
  */
 export function plantSeenFirstKickback(ctx: PlantContext, rng: Rng, p: ScenarioParams, id: string, earlier: number[]): PlantedGroup {
   const f = ctx.factory;
@@ -84,19 +84,19 @@ export function plantSeenFirstKickback(ctx: PlantContext, rng: Rng, p: ScenarioP
   const size = ringSize(rng, p);
   const doctors: number[] = [];
   for (let i = rng.range(1, 3); i > 0; i--) {
-    const hospital = ctx.institution(rng, region, 'hospital');
+    const hospital = ctx.variantInstitution(rng, region, 'hospital');
     const d = rng.pick(ringDoctorCandidates(ctx, hospital, KICKBACK_DIAGNOSES));
     if (!doctors.includes(d)) doctors.push(d);
   }
   const hospitals = [...new Set(doctors.map((d) => ctx.pop.doctors[d]!.institution))].map((i) => ctx.pop.institutions[i]!);
-  // Not beside a prescriber's hospital and not among the two pharmacies nearest to it.
+  // Not the natural one: neither beside a prescriber's hospital nor the pharmacy nearest to it.
   const near = new Set<number>();
   for (const h of hospitals) {
     if (h.besidePharmacy >= 0) near.add(h.besidePharmacy);
     const byDistance = ctx.pop.byRegion[region]!.pharmacies.slice().sort((a, b) => distanceKm(h, ctx.pop.institutions[a]!) - distanceKm(h, ctx.pop.institutions[b]!));
-    for (const i of byDistance.slice(0, 2)) near.add(i);
+    near.add(byDistance[0]!);
   }
-  const pharmacy = ctx.institution(rng, region, 'pharmacy', (i) => !near.has(i.index));
+  const pharmacy = ctx.variantInstitution(rng, region, 'pharmacy', (i) => !near.has(i.index));
   ctx.reservedInstitutions.add(pharmacy);
   const pharmacyInst = ctx.pop.institutions[pharmacy]!;
   const pushed = rng.sample(HIGH_MARGIN_DRUGS, rng.range(1, 2));

@@ -77,7 +77,7 @@ export function plantHba1cOvertesting(ctx: PlantContext, rng: Rng, p: ScenarioPa
   const f = ctx.factory;
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
-  const instIndex = rng.chance(0.5) ? ctx.institution(rng, region, 'clinic') : ctx.institution(rng, region, 'hospital');
+  const instIndex = rng.chance(0.5) ? ctx.variantInstitution(rng, region, 'clinic') : ctx.variantInstitution(rng, region, 'hospital');
   ctx.reservedInstitutions.add(instIndex);
   const inst = ctx.pop.institutions[instIndex]!;
   const doctor = rng.pick(ringDoctorCandidates(ctx, instIndex, [DIABETES]));
@@ -106,7 +106,7 @@ export function plantHba1cOvertesting(ctx: PlantContext, rng: Rng, p: ScenarioPa
 export function plantImagingOveruse(ctx: PlantContext, rng: Rng, p: ScenarioParams, id: string, earlier: number[]): PlantedGroup {
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
-  const instIndex = ctx.institution(rng, region, 'hospital');
+  const instIndex = ctx.variantInstitution(rng, region, 'hospital');
   ctx.reservedInstitutions.add(instIndex);
   const inst = ctx.pop.institutions[instIndex]!;
   const dxIndex = diagnosisIndex(rng.chance(0.5) ? 'M54.5' : 'I63.9');
@@ -140,7 +140,7 @@ export function plantProlongedStay(ctx: PlantContext, rng: Rng, p: ScenarioParam
   const f = ctx.factory;
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
-  const instIndex = rng.chance(0.3) ? ctx.institution(rng, region, 'clinic', (i) => i.beds > 0) : ctx.institution(rng, region, 'hospital');
+  const instIndex = rng.chance(0.3) ? ctx.variantInstitution(rng, region, 'clinic', (i) => i.beds > 0) : ctx.variantInstitution(rng, region, 'hospital');
   const code = rng.pick(Object.keys(TYPICAL_STAY));
   const dxIndex = diagnosisIndex(code);
   const { inst, doctors } = reserveRingInstitution(ctx, rng, instIndex, [dxIndex]);

@@ -77,7 +77,7 @@ export function plantSplitOtherDoctor(ctx: PlantContext, rng: Rng, p: ScenarioPa
   const region = rng.int(ctx.pop.regions.length);
   const size = ringSize(rng, p);
   const dxChoices = DIAGNOSES.flatMap((d, i) => (d.inpatientShare >= 0.3 && d.code !== 'K35.8' && !d.variedOnly ? [i] : []));
-  const instIndex = ctx.institution(rng, region, 'hospital', (i) => teams(ctx, i.index, dxChoices).length > 0);
+  const instIndex = ctx.variantInstitution(rng, region, 'hospital', (i) => teams(ctx, i.index, dxChoices).length > 0);
   ctx.reservedInstitutions.add(instIndex);
   const inst = ctx.pop.institutions[instIndex]!;
   const options = teams(ctx, instIndex, dxChoices);

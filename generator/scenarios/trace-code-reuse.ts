@@ -56,8 +56,12 @@ export function plantLongChain(ctx: PlantContext, rng: Rng, p: ScenarioParams, i
   const size = ringSize(rng, p);
   const pharmacies: number[] = [];
   const chainLength = rng.range(3, 4);
+  const regions = ctx.pop.regions.length;
   for (let i = 0; i < chainLength; i++) {
-    const ph = ctx.institution(rng, region, 'pharmacy', (x) => !pharmacies.includes(x.index));
+    // Resold drugs travel: where the region has no further pharmacy to spare, the chain goes on in the next city.
+    let ph = -1;
+    for (let k = 0; k < regions && (ph < 0 || pharmacies.includes(ph)); k++) ph = ctx.variantInstitution(rng, (region + k) % regions, 'pharmacy', (x) => !pharmacies.includes(x.index));
+    if (pharmacies.includes(ph)) break;
     ctx.reservedInstitutions.add(ph);
     pharmacies.push(ph);
   }
@@ -73,7 +77,7 @@ export function plantLongChain(ctx: PlantContext, rng: Rng, p: ScenarioParams, i
     const code = f.newTraceCode(item);
     const first = rng.int(pharmacies.length);
     let day = rng.range(start, Math.max(start, end - (chainLength - 1) * gapHi));
-    for (let s = 0; s < chainLength && day < f.days; s++) {
+    for (let s = 0; s < pharmacies.length && day < f.days; s++) {
       const buyer = rng.pick(buyers);
       const pharmacy = pharmacies[(first + s) % pharmacies.length]!;
       const inst = ctx.pop.institutions[pharmacy]!;
