@@ -40,6 +40,8 @@ export interface GenerateSummary {
   plantedClaims: number;
   counts: Record<string, number>;
   ringsByFamily: Record<string, number>;
+  /** --profile varied: rings per `family/variant` */
+  ringsByVariant?: Record<string, number>;
   hardNegativesByKind: Record<string, number>;
   /** wall-clock seconds spent streaming claims.csv and claim_items.csv (the part that scales with --claims) */
   claimSeconds: number;
@@ -94,6 +96,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   const truth = groundTruth(opts, pop, factory, rings, negatives, written.camouflage);
   await writeFile(join(opts.out, FILES.groundTruth), JSON.stringify(truth, null, 1) + '\n');
   const ringsByFamily = tally(truth.rings.map((r) => r.family));
+  const ringsByVariant = profile === 'classic' ? undefined : tally(truth.rings.map((r) => `${r.family}/${r.variant}`));
   const hardNegativesByKind = tally(truth.hardNegatives.map((g) => g.kind));
   const manifest = {
     formatVersion: FORMAT_VERSION,
@@ -105,10 +108,11 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     rows: counts,
     plantedClaims: ctx.plantedClaims,
     ringsByFamily,
+    ...(ringsByVariant ? { ringsByVariant } : {}),
     hardNegativesByKind,
   };
   await writeFile(join(opts.out, FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
-  return { out: opts.out, claims: written.claims, claimItems: written.items, plantedClaims: ctx.plantedClaims, counts, ringsByFamily, hardNegativesByKind, claimSeconds };
+  return { out: opts.out, claims: written.claims, claimItems: written.items, plantedClaims: ctx.plantedClaims, counts, ringsByFamily, ...(ringsByVariant ? { ringsByVariant } : {}), hardNegativesByKind, claimSeconds };
 }
 
 /**

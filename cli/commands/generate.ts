@@ -107,6 +107,7 @@ export function registerGenerateCommands(program: Command): void {
       console.log(`wrote ${summary.claims} claims (${summary.claimItems} item lines, ${summary.plantedClaims} planted) to ${summary.out} in ${seconds.toFixed(1)} s: ${Math.round(summary.claims / seconds)} claims/s overall, ${Math.round(summary.claims / summary.claimSeconds)} claims/s while streaming claims`);
       console.log(`entities: ${Object.entries(summary.counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
       console.log(`rings: ${Object.entries(summary.ringsByFamily).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
+      if (summary.ringsByVariant) console.log(`profile varied, ring variants: ${Object.entries(summary.ringsByVariant).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
       console.log(`hard negatives: ${Object.entries(summary.hardNegativesByKind).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
     });
 }
