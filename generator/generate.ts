@@ -76,7 +76,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   const ctx = new PlantContext(pop, factory);
   const { rings, negatives } = plant(ctx, opts);
   if (ctx.plantedClaims > opts.claims * MAX_PLANTED_SHARE) {
-    throw new GenerateError(`--scenarios: the planted rings need ${ctx.plantedClaims} claims, more than ${Math.round(MAX_PLANTED_SHARE * 100)}% of --claims ${opts.claims}; raise --claims or plant fewer/smaller rings`);
+    throw new GenerateError(`--scenarios: the planted rings need ${ctx.plantedClaims} claims, more than ${Math.round(MAX_PLANTED_SHARE * 100)}% of --claims ${opts.claims}; raise --claims or plant fewer/smaller rings${profile === 'varied' ? ' (the varied profile\'s default plan, look-alikes included, needs about 15,000 claims)' : ''}`);
   }
 
   const counts: Record<string, number> = {};

@@ -314,7 +314,8 @@ function plantFamilyMutualAid(ctx: PlantContext, rng: Rng, count: number, nextId
   const p = ctx.pop.persons;
   const out: PlantedGroup[] = [];
   const familyPharmacies = new Set<number>();
-  for (let k = 0; k < count; k++) {
+  // A holder for whom no relative of the drawn kind is found is passed over: a few more tries than groups.
+  for (let k = 0; out.length < count && k < count * 4; k++) {
     const region = rng.int(ctx.pop.regions.length);
     const [holder] = ctx.takePersons(rng, 1, { region, minAge: 28, maxAge: 60, employee: true });
     if (holder === undefined) break;
