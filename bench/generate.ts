@@ -1,12 +1,13 @@
 /**
  * Generator throughput: claims per second (median of several runs) and peak resident memory.
- * Usage: npx tsx bench/generate.ts [--claims N] [--runs R]   (npm run bench:generate)
+ * Usage: npx tsx bench/generate.ts [--claims N] [--runs R] [--profile classic|varied]   (npm run bench:generate)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '../generator/generate.ts';
 import { defaultHardNegativePlan, defaultScenarioPlan } from '../generator/plan.ts';
+import { parseProfile } from '../generator/profile.ts';
 import { parsePeriod } from '../generator/time.ts';
 
 function arg(name: string, fallback: number): number {
@@ -18,6 +19,8 @@ function arg(name: string, fallback: number): number {
 
 const claims = arg('claims', 1_000_000);
 const runs = arg('runs', 3);
+const profileAt = process.argv.indexOf('--profile');
+const profile = parseProfile(profileAt >= 0 ? (process.argv[profileAt + 1] ?? '') : 'classic');
 const regions = 4;
 const rates: number[] = [];
 const streamRates: number[] = [];
@@ -30,7 +33,7 @@ for (let run = 0; run < runs; run++) {
   const started = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
   try {
-    const summary = await generate({ claims, seed: 7 + run, out, regions, period: parsePeriod('2024-01-01..2024-12-31'), scenarios: defaultScenarioPlan(claims), hardNegatives: defaultHardNegativePlan(claims, regions) });
+    const summary = await generate({ claims, seed: 7 + run, out, regions, period: parsePeriod('2024-01-01..2024-12-31'), scenarios: defaultScenarioPlan(claims, profile), hardNegatives: defaultHardNegativePlan(claims, regions, profile), profile });
     streamRates.push(claims / summary.claimSeconds);
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -43,7 +46,7 @@ for (let run = 0; run < runs; run++) {
   console.log(`run ${run + 1}: ${claims} claims in ${seconds.toFixed(2)} s = ${Math.round(claims / seconds)} claims/s overall, ${Math.round(streamRates[run]!)} claims/s streaming claims; ${cpuSeconds.toFixed(2)} CPU s (both threads); load ${loadavg()[0]!.toFixed(1)}`);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-console.log(`generate, ${claims} claims, median of ${runs} runs:`);
+console.log(`generate --profile ${profile}, ${claims} claims, median of ${runs} runs:`);
 console.log(`  overall (population, planting, every file): ${Math.round(median(rates))} claims/s`);
 console.log(`  streaming claims.csv + claim_items.csv:     ${Math.round(median(streamRates))} claims/s`);
 console.log(`  per CPU second (both threads):              ${Math.round(median(cpuRates))} claims/s`);

@@ -20,6 +20,8 @@ const PeriodSchema = z.object({ start: z.string(), end: z.string() });
 export const TruthRingSchema = z.object({
   ringId: z.string(),
   family: z.string(),
+  /** generated with --profile varied: the form the family was planted in ('classic' or a variant name) */
+  variant: z.string().optional(),
   size: z.number().int(),
   strength: z.number(),
   period: PeriodSchema,
@@ -52,6 +54,8 @@ export const GroundTruthSchema = z.object({
     claims: z.number(),
     regions: z.number(),
     period: PeriodSchema,
+    /** absent for the classic profile */
+    profile: z.string().optional(),
     scenarios: z.record(z.string(), z.unknown()),
     hardNegatives: z.record(z.string(), z.number()),
   }),

@@ -74,7 +74,28 @@ export const CATALOG: readonly CatalogItem[] = [
   item('C10000002', '一次性使用导尿管', 'material', '根', 85),
   item('B00000001', '普通病房床位费', 'bed', '日', 50),
   item('B00000002', '重症监护床位费', 'bed', '日', 600, { minLevel: 'secondary' }),
+  // ---- --profile varied only (items.csv of the classic profile stops above; see CLASSIC_ITEM_COUNT) ----
+  // Chemotherapy (inpatient cycles), the antiemetic given with it, and an expensive targeted drug that only a
+  // specialty (DTP) pharmacy stocks: 甲磺酸奥希替尼片 80 mg × 30, about ¥4,800 a box after the 2021 NRDL price.
+  item('XL01CD0027', '紫杉醇注射液', 'drug', '支', 380),
+  item('XL01XA0028', '卡铂注射液', 'drug', '支', 95),
+  item('XL01DB0029', '注射用盐酸表柔比星', 'drug', '支', 180),
+  item('XA04AA0030', '盐酸昂丹司琼注射液', 'drug', '支', 22),
+  item('XL01EB0031', '甲磺酸奥希替尼片', 'drug', '盒', 4780),
+  item('XJ05AH0032', '磷酸奥司他韦颗粒', 'drug', '盒', 38),
+  // Haemodialysis: erythropoietin and heparin given at the session, the single-use dialyser.
+  item('XB03XA0033', '重组人促红素注射液', 'drug', '支', 48),
+  item('XB01AB0034', '肝素钠注射液', 'drug', '支', 12),
+  item('250403010', '甲型/乙型流感病毒抗原检测', 'exam', '次', 60),
+  item('250101001', '尿常规检查', 'exam', '次', 10),
+  item('250307001', '肾功能检测', 'exam', '次', 45),
+  item('340200004', '运动疗法', 'treatment', '次', 40),
+  item('340200009', '偏瘫肢体综合训练', 'treatment', '次', 60),
+  item('C10000003', '一次性使用血液透析器', 'material', '个', 150),
 ];
+
+/** Items of the classic catalog: the first ones of CATALOG (the varied profile appends, never reorders). */
+export const CLASSIC_ITEM_COUNT = CATALOG.findIndex((c) => c.code === 'XL01CD0027');
 
 function indexOf(code: string): number {
   const i = CATALOG.findIndex((c) => c.code === code);
@@ -111,6 +132,33 @@ export const ITEM = {
   childIbuprofen: indexOf('XN02BE0024'),
   donepezil: indexOf('XN06DA0025'),
   alendronate: indexOf('XM05BA0026'),
+  // varied profile
+  calcitriol: indexOf('XA11CC0021'),
+  celecoxib: indexOf('XM01AH0022'),
+  metformin: indexOf('XA10BA0001'),
+  insulin: indexOf('XA10AB0010'),
+  atorvastatin: indexOf('XC10AA0009'),
+  glucose: indexOf('250305001'),
+  liver: indexOf('250203001'),
+  lipids: indexOf('250303001'),
+  xray: indexOf('210300001'),
+  ecg: indexOf('310701001'),
+  dialysis: indexOf('311000001'),
+  nebulizer: indexOf('120500001'),
+  paclitaxel: indexOf('XL01CD0027'),
+  carboplatin: indexOf('XL01XA0028'),
+  epirubicin: indexOf('XL01DB0029'),
+  ondansetron: indexOf('XA04AA0030'),
+  osimertinib: indexOf('XL01EB0031'),
+  oseltamivir: indexOf('XJ05AH0032'),
+  epo: indexOf('XB03XA0033'),
+  heparin: indexOf('XB01AB0034'),
+  fluAntigen: indexOf('250403010'),
+  urine: indexOf('250101001'),
+  renal: indexOf('250307001'),
+  exercise: indexOf('340200004'),
+  hemiplegia: indexOf('340200009'),
+  dialyser: indexOf('C10000003'),
 } as const;
 
 /** Drugs only children may be billed for, and drugs only older people may: the age contradictions of card lending. */
@@ -131,6 +179,10 @@ export interface Diagnosis {
   maxAge: number;
   /** Share of this diagnosis's visits that end in an admission. */
   inpatientShare: number;
+  /** --profile varied: the background weight (classic uses `weight`, which is 0 for varied-only diagnoses) */
+  variedWeight?: number;
+  /** added for --profile varied: classic code paths that list diagnoses skip it */
+  variedOnly?: boolean;
   /** Departments whose doctors treat it in adults, best first; children see 儿科 (docs/generator.md). */
   departments: readonly Department[];
   drugs: readonly number[];
@@ -171,10 +223,18 @@ export const DIAGNOSES: readonly Diagnosis[] = [
   dx('N40', '前列腺增生', 2, ['外科', '全科'], ['XG04BE0019'], ['250403001', '220600001'], [], { gender: 'M', minAge: 50, chronic: true }),
   dx('J45.9', '哮喘', 2, ['呼吸内科', '内科', '全科'], ['XR05CB0006', 'XR06AX0012'], ['250104001'], ['120500001']),
   dx('K35.8', '急性阑尾炎', 1, ['外科', '急诊科'], ['XJ01DC0005'], ['250104001', '220600001'], ['331000001'], { inpatientShare: 0.9 }),
-  dx('N18.5', '慢性肾脏病5期', 0.5, ['内科', '全科'], ['XA11CC0021'], ['250203001'], ['311000001'], { chronic: true, minAge: 30, inpatientShare: 0.05 }),
+  dx('N18.5', '慢性肾脏病5期', 0.5, ['肾内科', '内科', '全科'], ['XA11CC0021'], ['250203001'], ['311000001'], { chronic: true, minAge: 30, inpatientShare: 0.05 }),
   dx('E78.5', '高脂血症', 4, ['心血管内科', '内分泌科', '内科', '全科'], ['XC10AA0009'], ['250303001'], [], { minAge: 30, chronic: true }),
   dx('F03', '痴呆', 0.8, ['内科', '全科', '中医科', '康复科'], ['XN06DA0025', 'XN06DX0017'], [], [], { minAge: 60, chronic: true }),
   dx('M81.0', '骨质疏松', 1.5, ['骨科', '内分泌科', '内科', '全科'], ['XM05BA0026', 'XA11CC0021'], ['210300001'], [], { minAge: 50, chronic: true }),
+  // ---- --profile varied only: weight 0 in the classic background, `variedWeight` in the varied one ----
+  dx('J11.1', '流行性感冒', 0, ['呼吸内科', '内科', '全科', '急诊科', '中医科'], ['XJ05AH0032', 'XN02BE0007', 'XZA09A0013', 'XN02BE0024', 'XR05DA0023'], ['250403010', '250104001'], [], { variedOnly: true, variedWeight: 4 }),
+  dx('I69.3', '脑梗死后遗症', 0, ['康复科', '中医科', '内科', '全科'], ['XB01AC0011', 'XC10AA0009', 'XN06DX0017'], [], ['340200009', '430000001', '340200001'], { minAge: 45, variedOnly: true, variedWeight: 1 }),
+  dx('S72.0', '股骨颈骨折', 0, ['骨科', '外科', '康复科', '急诊科'], ['XM01AH0022', 'XA11CC0021'], ['210300001', '210200001'], ['340200004', '340200001'], { minAge: 40, inpatientShare: 0.7, variedOnly: true, variedWeight: 0.4 }),
+  // Health checks, cancers: only the look-alikes that need them bill them (no drugs for a one-off background visit).
+  dx('Z00.0', '健康查体', 0, ['全科', '内科'], [], ['250104001', '250203001', '250303001', '250305001', '310701001', '210300001', '220600001', '250101001'], [], { variedOnly: true, variedWeight: 0 }),
+  dx('C34.9', '支气管和肺恶性肿瘤', 0, ['肿瘤科', '呼吸内科', '内科'], ['XA04AA0030'], ['250104001', '250203001', '210200001'], [], { minAge: 30, inpatientShare: 0.6, variedOnly: true, variedWeight: 0 }),
+  dx('C50.9', '乳腺恶性肿瘤', 0, ['肿瘤科', '外科', '内科'], ['XA04AA0030'], ['250104001', '250203001', '220600001'], [], { gender: 'F', minAge: 25, inpatientShare: 0.6, variedOnly: true, variedWeight: 0 }),
 ].map((d, index) => ({ ...d, index }));
 
 export function diagnosisIndex(code: string): number {

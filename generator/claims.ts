@@ -1,6 +1,7 @@
 import { CATALOG, DIAGNOSES, ITEM, type Diagnosis } from './catalog.ts';
 import type { Department } from './reference-data.ts';
 import type { ClaimKind, IdentityCheck } from './format.ts';
+import type { Profile } from './profile.ts';
 import { ageOn, type Institution, type Population } from './population.ts';
 import { Rng, WeightedPicker, permute } from './random.ts';
 import { dayOfYear, weekday, type Period } from './time.ts';
@@ -73,6 +74,7 @@ export class ClaimFactory {
     readonly pop: Population,
     readonly period: Period,
     seed: number,
+    readonly profile: Profile = 'classic',
   ) {
     this.days = period.endDay - period.startDay + 1;
     const dayWeights: number[] = [];
@@ -87,8 +89,10 @@ export class ClaimFactory {
     }
     this.dayPicker = new WeightedPicker(dayWeights);
     this.weekdayPicker = new WeightedPicker(weekdayWeights);
-    this.outDiagnosisPicker = new WeightedPicker(DIAGNOSES.map((d) => d.weight * (1 - d.inpatientShare)));
-    this.inDiagnosisPicker = new WeightedPicker(DIAGNOSES.map((d) => d.weight * d.inpatientShare));
+    // Varied-only diagnoses weigh 0 in the classic background, so its picks stay what they always were.
+    const weight = (d: Diagnosis) => (profile === 'varied' && d.variedWeight !== undefined ? d.variedWeight : d.weight);
+    this.outDiagnosisPicker = new WeightedPicker(DIAGNOSES.map((d) => weight(d) * (1 - d.inpatientShare)));
+    this.inDiagnosisPicker = new WeightedPicker(DIAGNOSES.map((d) => weight(d) * d.inpatientShare));
     const prefixRng = Rng.stream(seed, 'trace-prefix');
     this.productPrefix = CATALOG.map(() => '8' + String(prefixRng.range(100000, 999999)));
   }

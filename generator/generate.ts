@@ -1,15 +1,17 @@
 import { access, constants, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GroundTruth, HardNegativeGroup, TruthRing } from '../evaluation/formats.ts';
-import { CATALOG, DIAGNOSES } from './catalog.ts';
+import { CATALOG, CLASSIC_ITEM_COUNT, DIAGNOSES } from './catalog.ts';
 import { ClaimFactory, type ClaimDraft } from './claims.ts';
 import { ByteCsvFile, csvField, CsvFile, fixed5, yuan } from './csv.ts';
 import { CARD_COLUMNS, CLAIM_COLUMNS, CLAIM_ITEM_COLUMNS, DOCTOR_COLUMNS, FILES, FORMAT_VERSION, INSTITUTION_COLUMNS, ITEM_COLUMNS, PERSON_COLUMNS, REGION_COLUMNS } from './format.ts';
-import { HARD_NEGATIVE_KINDS, labelGiantHospitals, placePharmaciesBesideHospitals, plantFamilies, plantNursingHomes, plantWeeklyChronic, type HardNegativePlan } from './hard-negatives.ts';
+import { hardNegativeKinds, LOOK_ALIKE_KINDS, labelGiantHospitals, placePharmaciesBesideHospitals, plantFamilies, plantNursingHomes, plantWeeklyChronic, type HardNegativePlan } from './hard-negatives.ts';
 import type { ScenarioPlan } from './plan.ts';
 import { buildPopulation, CARD_ID_MAX_LENGTH, cardId, encodeCardId, homeAddress, householdId, ID_LENGTH, idNumberOf, personName, randomSurname, type Population } from './population.ts';
 import { permute, Rng } from './random.ts';
-import { ID_PREFIX, SCENARIO_FAMILIES, SCENARIOS } from './scenarios/index.ts';
+import { ID_PREFIX, SCENARIO_FAMILIES, SCENARIOS, VARIANT_PLANTERS, VARIANTS, type ScenarioFamily } from './scenarios/index.ts';
+import type { Profile } from './profile.ts';
+import { plantLookAlikes } from './look-alikes.ts';
 import { PlantContext, type Member, type PlantedGroup } from './scenarios/context.ts';
 import { DateCache, dateString, type Period } from './time.ts';
 import { HeapGuard, tuneGarbageCollection } from './memory.ts';
@@ -24,6 +26,8 @@ export interface GenerateOptions {
   period: Period;
   scenarios: ScenarioPlan;
   hardNegatives: HardNegativePlan;
+  /** 'classic' (default): the world as it always was, byte for byte; 'varied': family variants and look-alikes */
+  profile?: Profile;
   onProgress?: (claimsWritten: number) => void;
   /** format claim_items.csv on a worker thread (default true); the bytes are the same either way */
   itemsThread?: boolean;
@@ -36,6 +40,8 @@ export interface GenerateSummary {
   plantedClaims: number;
   counts: Record<string, number>;
   ringsByFamily: Record<string, number>;
+  /** --profile varied: rings per `family/variant` */
+  ringsByVariant?: Record<string, number>;
   hardNegativesByKind: Record<string, number>;
   /** wall-clock seconds spent streaming claims.csv and claim_items.csv (the part that scales with --claims) */
   claimSeconds: number;
@@ -56,21 +62,28 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     throw new GenerateError(`--out: directory "${opts.out}" is not writable`);
   });
 
+  const profile = opts.profile ?? 'classic';
+  if (profile === 'classic') {
+    const lookAlikes = LOOK_ALIKE_KINDS.filter((k) => (opts.hardNegatives[k] ?? 0) > 0);
+    if (lookAlikes.length > 0) throw new GenerateError(`--hard-negatives: ${lookAlikes.join(', ')} needs --profile varied`);
+    const variants = SCENARIO_FAMILIES.filter((f) => opts.scenarios[f]?.variant !== undefined);
+    if (variants.length > 0) throw new GenerateError(`--scenarios: a variant (${variants.join(', ')}) needs --profile varied`);
+  }
   tuneGarbageCollection();
   const personCount = Math.max(300, Math.round(opts.claims / CLAIMS_PER_PERSON));
-  const pop = buildPopulation(opts.seed, { personCount, regionCount: opts.regions, period: opts.period, giantHospitals: opts.hardNegatives['giant-hospital'] });
-  const factory = new ClaimFactory(pop, opts.period, opts.seed);
+  const pop = buildPopulation(opts.seed, { personCount, regionCount: opts.regions, period: opts.period, giantHospitals: opts.hardNegatives['giant-hospital'], specialists: profile === 'varied' });
+  const factory = new ClaimFactory(pop, opts.period, opts.seed, profile);
   const ctx = new PlantContext(pop, factory);
   const { rings, negatives } = plant(ctx, opts);
   if (ctx.plantedClaims > opts.claims * MAX_PLANTED_SHARE) {
-    throw new GenerateError(`--scenarios: the planted rings need ${ctx.plantedClaims} claims, more than ${Math.round(MAX_PLANTED_SHARE * 100)}% of --claims ${opts.claims}; raise --claims or plant fewer/smaller rings`);
+    throw new GenerateError(`--scenarios: the planted rings need ${ctx.plantedClaims} claims, more than ${Math.round(MAX_PLANTED_SHARE * 100)}% of --claims ${opts.claims}; raise --claims or plant fewer/smaller rings${profile === 'varied' ? ' (the varied profile\'s default plan, look-alikes included, needs about 15,000 claims)' : ''}`);
   }
 
   const counts: Record<string, number> = {};
   counts.regions = await writeRegions(opts.out, pop);
   counts.institutions = await writeInstitutions(opts.out, pop);
   counts.doctors = await writeDoctors(opts.out, pop);
-  counts.items = await writeItems(opts.out);
+  counts.items = await writeItems(opts.out, profile);
   const { persons, cards } = await writePersonsAndCards(opts.out, pop, opts.seed, opts.period);
   counts.persons = persons;
   counts.cards = cards;
@@ -83,6 +96,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   const truth = groundTruth(opts, pop, factory, rings, negatives, written.camouflage);
   await writeFile(join(opts.out, FILES.groundTruth), JSON.stringify(truth, null, 1) + '\n');
   const ringsByFamily = tally(truth.rings.map((r) => r.family));
+  const ringsByVariant = profile === 'classic' ? undefined : tally(truth.rings.map((r) => `${r.family}/${r.variant}`));
   const hardNegativesByKind = tally(truth.hardNegatives.map((g) => g.kind));
   const manifest = {
     formatVersion: FORMAT_VERSION,
@@ -90,13 +104,25 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     claims: opts.claims,
     regions: opts.regions,
     period: { start: dateString(opts.period.startDay), end: dateString(opts.period.endDay) },
+    ...(profile === 'classic' ? {} : { profile }),
     rows: counts,
     plantedClaims: ctx.plantedClaims,
     ringsByFamily,
+    ...(ringsByVariant ? { ringsByVariant } : {}),
     hardNegativesByKind,
   };
   await writeFile(join(opts.out, FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
-  return { out: opts.out, claims: written.claims, claimItems: written.items, plantedClaims: ctx.plantedClaims, counts, ringsByFamily, hardNegativesByKind, claimSeconds };
+  return { out: opts.out, claims: written.claims, claimItems: written.items, plantedClaims: ctx.plantedClaims, counts, ringsByFamily, ...(ringsByVariant ? { ringsByVariant } : {}), hardNegativesByKind, claimSeconds };
+}
+
+/**
+ * The variant of each ring of a family: a seeded shuffle of the family's variants, cycled, so that every
+ * variant appears once the family has as many rings as variants; or the one variant --scenarios asked for.
+ */
+export function ringVariants(seed: number, family: ScenarioFamily, count: number, only?: string): string[] {
+  if (only !== undefined) return Array.from({ length: count }, () => only);
+  const order = Rng.stream(seed, `variants:${family}`).sample(VARIANTS[family], VARIANTS[family].length);
+  return Array.from({ length: count }, (_, i) => order[i % order.length]!);
 }
 
 function tally(keys: string[]): Record<string, number> {
@@ -113,6 +139,10 @@ function plant(ctx: PlantContext, opts: GenerateOptions): { rings: PlantedGroup[
   // Institution-level hard negatives first: they decide which institutions rings may not use.
   negatives.push(...labelGiantHospitals(ctx, opts.hardNegatives['giant-hospital'], nextNegativeId));
   negatives.push(...placePharmaciesBesideHospitals(ctx, Rng.stream(seed, 'hn:beside'), opts.hardNegatives['pharmacy-beside-hospital'], nextNegativeId));
+  // Look-alikes hold institutions too (a dialysis unit, an oncology ward, a specialty pharmacy): planted
+  // before the rings, so that no ring is built around them.
+  const varied = opts.profile === 'varied';
+  if (varied) negatives.push(...plantLookAlikes(ctx, seed, opts.hardNegatives, nextNegativeId));
 
   const rings: PlantedGroup[] = [];
   for (const family of SCENARIO_FAMILIES) {
@@ -122,8 +152,19 @@ function plant(ctx: PlantContext, opts: GenerateOptions): { rings: PlantedGroup[
     const earlier: number[] = [];
     const maxSize = Math.max(3, Math.min(params.maxSize, Math.floor(ctx.pop.persons.count / 40)));
     const sized = { ...params, minSize: Math.min(params.minSize, maxSize), maxSize };
+    const variants = varied ? ringVariants(seed, family, params.count, params.variant) : undefined;
     for (let i = 0; i < params.count; i++) {
-      rings.push(SCENARIOS[family](ctx, rng, sized, `R-${ID_PREFIX[family]}-${String(i + 1).padStart(4, '0')}`, earlier));
+      const id = `R-${ID_PREFIX[family]}-${String(i + 1).padStart(4, '0')}`;
+      if (!variants) {
+        rings.push(SCENARIOS[family](ctx, rng, sized, id, earlier));
+        continue;
+      }
+      const variant = variants[i]!;
+      const planter = variant === 'classic' ? SCENARIOS[family] : VARIANT_PLANTERS[family][variant]!;
+      const ring = planter(ctx, rng, sized, id, earlier);
+      ring.variant = variant;
+      ring.description = `[${variant}] ${ring.description}`;
+      rings.push(ring);
     }
   }
   negatives.push(...plantFamilies(ctx, Rng.stream(seed, 'hn:family'), opts.hardNegatives['family-pharmacy'], nextNegativeId));
@@ -153,9 +194,10 @@ async function writeDoctors(out: string, pop: Population): Promise<number> {
   return f.rows;
 }
 
-async function writeItems(out: string): Promise<number> {
+async function writeItems(out: string, profile: Profile): Promise<number> {
   const f = await CsvFile.open(join(out, FILES.items), ITEM_COLUMNS);
-  for (const c of CATALOG) f.row([c.code, c.name, c.category, c.unit, yuan(c.priceFen), c.gender, c.minAge ?? '', c.maxAge ?? '', c.minLevel]);
+  // The classic catalog is the first CLASSIC_ITEM_COUNT items; the varied profile adds the rest.
+  for (const c of profile === 'classic' ? CATALOG.slice(0, CLASSIC_ITEM_COUNT) : CATALOG) f.row([c.code, c.name, c.category, c.unit, yuan(c.priceFen), c.gender, c.minAge ?? '', c.maxAge ?? '', c.minLevel]);
   await f.close();
   return f.rows;
 }
@@ -181,7 +223,8 @@ async function writePersonsAndCards(out: string, pop: Population, seed: number, 
     persons.reserve(512);
     persons.slice(p.idBytes, idStart, ID_LENGTH);
     persons.comma();
-    persons.utf8(csvField(personName(rng, gender, rng.chance(0.7) ? surname : randomSurname(rng))));
+    const drawn = personName(rng, gender, rng.chance(0.7) ? surname : randomSurname(rng));
+    persons.utf8(csvField(pop.nameOverride.get(i) ?? drawn));
     persons.comma();
     persons.ascii(gender);
     persons.comma();
@@ -445,6 +488,7 @@ function members(pop: Population, list: Member[]): HardNegativeGroup['members'] 
 
 function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFactory, rings: PlantedGroup[], negatives: PlantedGroup[], camouflage: readonly number[]): GroundTruth {
   const day = (d: number) => dateString(opts.period.startDay + Math.max(0, Math.min(factory.days - 1, d)));
+  const profile = opts.profile ?? 'classic';
   return {
     formatVersion: 1,
     generator: {
@@ -452,12 +496,15 @@ function groundTruth(opts: GenerateOptions, pop: Population, factory: ClaimFacto
       claims: opts.claims,
       regions: opts.regions,
       period: { start: dateString(opts.period.startDay), end: dateString(opts.period.endDay) },
+      // absent means classic: a classic ground truth stays byte-identical to the ones written before profiles
+      ...(profile === 'classic' ? {} : { profile }),
       scenarios: opts.scenarios,
-      hardNegatives: Object.fromEntries(HARD_NEGATIVE_KINDS.map((k) => [k, opts.hardNegatives[k]])),
+      hardNegatives: Object.fromEntries(hardNegativeKinds(profile).map((k) => [k, opts.hardNegatives[k] ?? 0])),
     },
     rings: rings.map((r, i) => ({
       ringId: r.id,
       family: r.family,
+      ...(r.variant === undefined ? {} : { variant: r.variant }),
       size: r.size,
       strength: r.strength,
       period: { start: day(r.startDay), end: day(r.endDay) },

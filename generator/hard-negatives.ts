@@ -1,5 +1,6 @@
 import { CHRONIC_DIAGNOSES, DIAGNOSES, diagnosisIndex } from './catalog.ts';
 import { chronicConditionFor, householdId } from './population.ts';
+import type { Profile } from './profile.ts';
 import type { Rng } from './random.ts';
 import { weekday } from './time.ts';
 import { personMembers, ringDoctorCandidates, type Member, type PlantContext, type PlantedGroup } from './scenarios/context.ts';
@@ -9,17 +10,27 @@ import { personMembers, ringDoctorCandidates, type Member, type PlantContext, ty
  * the scorer can count how many a detector flagged.
  */
 
-export const HARD_NEGATIVE_KINDS = ['giant-hospital', 'pharmacy-beside-hospital', 'family-pharmacy', 'nursing-home', 'weekly-chronic'] as const;
+/** The kinds every profile plants. */
+export const CLASSIC_HARD_NEGATIVE_KINDS = ['giant-hospital', 'pharmacy-beside-hospital', 'family-pharmacy', 'nursing-home', 'weekly-chronic'] as const;
+/** Honest look-alikes planted with `--profile varied` only (generator/look-alikes.ts). */
+export const LOOK_ALIKE_KINDS = ['rehab-course', 'chemo-cycles', 'dialysis', 'family-mutual-aid', 'dtp-pharmacy', 'school-outbreak', 'health-check', 'chronic-refill'] as const;
+export const HARD_NEGATIVE_KINDS = [...CLASSIC_HARD_NEGATIVE_KINDS, ...LOOK_ALIKE_KINDS] as const;
 export type HardNegativeKind = (typeof HARD_NEGATIVE_KINDS)[number];
+export type LookAlikeKind = (typeof LOOK_ALIKE_KINDS)[number];
 export type HardNegativePlan = Record<HardNegativeKind, number>;
 
+/** The kinds a profile plants and records in the ground truth. */
+export function hardNegativeKinds(profile: Profile): readonly HardNegativeKind[] {
+  return profile === 'varied' ? HARD_NEGATIVE_KINDS : CLASSIC_HARD_NEGATIVE_KINDS;
+}
+
 /** Residents and weekly patients are there for a chronic condition; hypertension when none other fits their age. */
-function chronicOrHypertension(rng: Rng, age: number): number {
+export function chronicOrHypertension(rng: Rng, age: number): number {
   const d = chronicConditionFor(rng, age);
   return d >= 0 ? d : diagnosisIndex('I10');
 }
 
-function group(id: string, family: HardNegativeKind, members: Member[], claims: PlantedGroup['claims'], startDay: number, endDay: number, description: string): PlantedGroup {
+export function group(id: string, family: HardNegativeKind, members: Member[], claims: PlantedGroup['claims'], startDay: number, endDay: number, description: string): PlantedGroup {
   return { id, family, size: members.length, strength: 0, startDay, endDay, members, claims, description };
 }
 

@@ -1,5 +1,6 @@
 import { HARD_NEGATIVE_KINDS, type HardNegativeKind, type HardNegativePlan } from './hard-negatives.ts';
-import { SCENARIO_FAMILIES, type ScenarioFamily } from './scenarios/index.ts';
+import type { Profile } from './profile.ts';
+import { SCENARIO_FAMILIES, VARIANTS, type ScenarioFamily } from './scenarios/index.ts';
 import type { ScenarioParams } from './scenarios/context.ts';
 
 /**
@@ -13,18 +14,34 @@ export class PlanError extends Error {}
 
 export const DEFAULT_PARAMS: Omit<ScenarioParams, 'count'> = { minSize: 5, maxSize: 20, strength: 0.8, spreadDays: 120, overlap: 0.1 };
 
-export function defaultScenarioPlan(claims: number): ScenarioPlan {
+/**
+ * Every family, `max(1, round(N / 150,000))` rings each. `varied` plants at least 3 rings of each family and
+ * at least one per variant, so a 300k-claim dataset holds every variant.
+ */
+export function defaultScenarioPlan(claims: number, profile: Profile = 'classic'): ScenarioPlan {
   const count = Math.max(1, Math.round(claims / 150_000));
-  return Object.fromEntries(SCENARIO_FAMILIES.map((f) => [f, { ...DEFAULT_PARAMS, count }]));
+  if (profile === 'classic') return Object.fromEntries(SCENARIO_FAMILIES.map((f) => [f, { ...DEFAULT_PARAMS, count }]));
+  return Object.fromEntries(SCENARIO_FAMILIES.map((f) => [f, { ...DEFAULT_PARAMS, count: Math.max(3, VARIANTS[f].length, count) }]));
 }
 
-export function defaultHardNegativePlan(claims: number, regions: number): HardNegativePlan {
+export function defaultHardNegativePlan(claims: number, regions: number, profile: Profile = 'classic'): HardNegativePlan {
+  // Look-alikes (varied only): one or two of each at 300k claims, family groups a few more.
+  const scaled = (per: number, min = 1) => (profile === 'varied' ? Math.max(min, Math.round(claims / per)) : 0);
   return {
     'giant-hospital': Math.min(regions, 2),
     'pharmacy-beside-hospital': Math.max(1, Math.min(regions * 2, Math.round(claims / 300_000))),
     'family-pharmacy': Math.max(2, Math.round(claims / 50_000)),
     'nursing-home': Math.max(1, Math.round(claims / 400_000)),
     'weekly-chronic': Math.max(1, Math.round(claims / 200_000)),
+    'rehab-course': scaled(200_000),
+    'chemo-cycles': scaled(300_000),
+    dialysis: scaled(400_000),
+    'family-mutual-aid': scaled(75_000, 2),
+    // one specialty pharmacy per region at most: it is the only one there stocking its drug
+    'dtp-pharmacy': Math.min(regions, scaled(400_000)),
+    'school-outbreak': scaled(300_000),
+    'health-check': scaled(300_000),
+    'chronic-refill': scaled(200_000),
   };
 }
 
@@ -59,7 +76,10 @@ export function parseScenarioPlan(spec: string): ScenarioPlan {
       } else if (key === 'strength') params.strength = number(value, `${family} strength`, 0, 1, false);
       else if (key === 'spread') params.spreadDays = number(value, `${family} spread (days)`, 1, 3660, true);
       else if (key === 'overlap') params.overlap = number(value, `${family} overlap`, 0, 1, false);
-      else throw new PlanError(`unknown scenario option "${key}" in "${part}" (known: size, strength, spread, overlap)`);
+      else if (key === 'variant') {
+        if (!VARIANTS[family].includes(value)) throw new PlanError(`unknown ${family} variant "${value}" (known: ${VARIANTS[family].join(', ')})`);
+        params.variant = value;
+      } else throw new PlanError(`unknown scenario option "${key}" in "${part}" (known: size, strength, spread, overlap, variant)`);
     }
     plan[family] = params;
   }

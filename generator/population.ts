@@ -69,6 +69,8 @@ export interface Population {
   byRegion: { hospitals: number[]; clinics: number[]; pharmacies: number[]; hospitalPicker: WeightedPicker; clinicPicker: WeightedPicker; pharmacyPicker: WeightedPicker }[];
   /** Overrides for persons whose address is not their household's (nursing-home residents). */
   addressOverride: Map<number, { householdId: string; address: string }>;
+  /** Names set by a planted group (relatives sharing a surname across households); the drawn name otherwise. */
+  nameOverride: Map<number, string>;
   referenceDay: number;
 }
 
@@ -173,6 +175,8 @@ export interface PopulationOptions {
   period: Period;
   /** regions (from the first) whose leading tertiary hospital is a giant hub drawing far more patients */
   giantHospitals?: number;
+  /** --profile varied: oncologists and nephrologists on top of the core departments (appended doctors) */
+  specialists?: boolean;
 }
 
 export function buildPopulation(seed: number, opts: PopulationOptions): Population {
@@ -261,7 +265,29 @@ export function buildPopulation(seed: number, opts: PopulationOptions): Populati
   }
 
   const persons = buildPersons(seed, opts, regions, byRegion);
-  return { regions, institutions, doctors, persons, byRegion, addressOverride: new Map(), referenceDay: opts.period.startDay };
+  if (opts.specialists) addSpecialists(seed, institutions, doctors);
+  return { regions, institutions, doctors, persons, byRegion, addressOverride: new Map(), nameOverride: new Map(), referenceDay: opts.period.startDay };
+}
+
+/**
+ * Oncology (肿瘤科) and nephrology (肾内科, which runs the dialysis unit) in the hospitals, for the varied
+ * profile: every tertiary hospital has two oncologists and a nephrologist, a secondary hospital a
+ * nephrologist, half the time an oncologist, and a second internist (small datasets staff a secondary
+ * hospital with one doctor per department, and no ward runs on one doctor). Appended after every other doctor, from a stream of their
+ * own, so the rest of the world is drawn exactly as in the classic profile.
+ */
+function addSpecialists(seed: number, institutions: Institution[], doctors: Doctor[]): void {
+  const rng = Rng.stream(seed, 'specialists');
+  for (const inst of institutions) {
+    if (inst.kind !== 'hospital') continue;
+    const wanted: Department[] = inst.level === 'tertiary' ? ['肿瘤科', '肿瘤科', '肾内科'] : rng.chance(0.5) ? ['肾内科', '肿瘤科', '内科'] : ['肾内科', '内科'];
+    for (const department of wanted) {
+      const gender: Gender = rng.chance(0.5) ? 'M' : 'F';
+      const doctor: Doctor = { index: doctors.length, code: doctorCode(doctors.length), name: personName(rng, gender), gender, institution: inst.index, department, title: rng.pick(DOCTOR_TITLES) };
+      doctors.push(doctor);
+      inst.doctors.push(doctor.index);
+    }
+  }
 }
 
 function buildPersons(seed: number, opts: PopulationOptions, regions: Region[], byRegion: Population['byRegion']): Persons {

@@ -45,7 +45,9 @@ export const PHARMACY_BRANDS = ['老百姓大药房', '益丰大药房', '大参
 
 /** Hospital departments; every hospital staffs them in this order before doubling up (see population.ts). */
 export const DEPARTMENTS = ['内科', '儿科', '外科', '全科', '急诊科', '妇产科', '心血管内科', '内分泌科', '呼吸内科', '骨科', '中医科', '康复科'] as const;
-export type Department = (typeof DEPARTMENTS)[number];
+/** --profile varied: oncology and nephrology, staffed on top of the core departments (population.ts). */
+export const SPECIALIST_DEPARTMENTS = ['肿瘤科', '肾内科'] as const;
+export type Department = (typeof DEPARTMENTS)[number] | (typeof SPECIALIST_DEPARTMENTS)[number];
 
 /** Community health centres and township hospitals: general practice first. */
 export const CLINIC_DEPARTMENTS = ['全科', '中医科', '内科', '康复科'] as const satisfies readonly Department[];

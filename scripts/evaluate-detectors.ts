@@ -6,6 +6,7 @@
  * pipeline (bench/detect.ts) against Neo4j.
  *
  *   npx tsx scripts/evaluate-detectors.ts --claims 100000 --seeds 1,2,3,4,5
+ *   npx tsx scripts/evaluate-detectors.ts --claims 300000 --seeds 1 --profile varied   (variants and look-alikes)
  *   npx tsx scripts/evaluate-detectors.ts path/to/dataset [more datasets…]
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,20 +20,22 @@ import { detectedRingsDocument } from '../detection/run-detection.ts';
 import { runDetectors } from '../detection/run-detectors.ts';
 import { claimSetFromFiles } from '../evaluation/claim-set-from-files.ts';
 import { GroundTruthSchema } from '../evaluation/formats.ts';
+import { parseProfile } from '../generator/profile.ts';
 import { formatReport, score } from '../evaluation/score.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { claims: { type: 'string', default: '100000' }, seeds: { type: 'string', default: '1,2,3' }, quiet: { type: 'boolean', default: false } },
+  options: { claims: { type: 'string', default: '100000' }, seeds: { type: 'string', default: '1,2,3' }, profile: { type: 'string', default: 'classic' }, quiet: { type: 'boolean', default: false } },
 });
+const profile = parseProfile(values.profile);
 
 function datasets(): string[] {
   if (positionals.length) return positionals;
   const cache = loadEnv().RINGLENS_CACHE_DIR;
   return values.seeds.split(',').map((seed) => {
-    const dir = path.join(cache, 'bench', `claims-${values.claims}-seed-${seed.trim()}`);
+    const dir = path.join(cache, 'bench', `claims-${values.claims}-seed-${seed.trim()}-${profile}`);
     if (!existsSync(path.join(dir, 'ground-truth.json'))) {
-      const gen = spawnSync(process.execPath, ['bin/ringlens.js', 'generate', '--claims', values.claims, '--seed', seed.trim(), '--out', dir], { stdio: 'inherit' });
+      const gen = spawnSync(process.execPath, ['bin/ringlens.js', 'generate', '--claims', values.claims, '--seed', seed.trim(), '--profile', profile, '--out', dir], { stdio: 'inherit' });
       if (gen.status !== 0) throw new Error(`generating ${dir} failed`);
     }
     return dir;

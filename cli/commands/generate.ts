@@ -2,7 +2,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { logger } from '../../config/logger.ts';
 import { generate } from '../../generator/generate.ts';
+import { LOOK_ALIKE_KINDS } from '../../generator/hard-negatives.ts';
 import { defaultHardNegativePlan, defaultScenarioPlan, parseHardNegativePlan, parseScenarioPlan, PlanError } from '../../generator/plan.ts';
+import { parseProfile, PROFILES, type Profile } from '../../generator/profile.ts';
 import { REGION_SEEDS } from '../../generator/reference-data.ts';
 import { parsePeriod } from '../../generator/time.ts';
 
@@ -44,6 +46,7 @@ interface GenerateCliOptions {
   period: ReturnType<typeof parsePeriod>;
   scenarios?: string;
   hardNegatives?: string;
+  profile: Profile;
 }
 
 export function registerGenerateCommands(program: Command): void {
@@ -57,18 +60,26 @@ export function registerGenerateCommands(program: Command): void {
     .addOption(new Option('--period <from..to>', 'settlement period, ISO dates').argParser(asArgumentError('--period', parsePeriod)).default(parsePeriod(DEFAULT_PERIOD), DEFAULT_PERIOD))
     .option('--scenarios <spec>', 'rings to plant, e.g. "card-lending=5,kickback=3:size=3-60:strength=0.9:spread=60:overlap=0.2", or "none" (default: every family, count scaled to --claims)')
     .option('--hard-negatives <spec>', 'override hard-negative counts, e.g. "nursing-home=3,family-pharmacy=10", or "none"')
+    .addOption(
+      new Option('--profile <name>', `${PROFILES.join(' | ')}: "varied" plants each family as a mix of its classic form and realistic variants, and adds honest look-alikes (docs/generator.md)`)
+        .argParser(asArgumentError('--profile', parseProfile))
+        .default('classic'),
+    )
     .action(async (o: GenerateCliOptions) => {
       let scenarios;
       let hardNegatives;
       try {
-        scenarios = o.scenarios === undefined ? defaultScenarioPlan(o.claims) : parseScenarioPlan(o.scenarios);
+        scenarios = o.scenarios === undefined ? defaultScenarioPlan(o.claims, o.profile) : parseScenarioPlan(o.scenarios);
+        if (o.profile === 'classic' && Object.values(scenarios).some((p) => p.variant !== undefined)) throw new PlanError('a variant needs --profile varied');
       } catch (e) {
         if (e instanceof PlanError) throw new InvalidArgumentError(`--scenarios: ${e.message}`);
         throw e;
       }
       try {
-        const base = defaultHardNegativePlan(o.claims, o.regions);
+        const base = defaultHardNegativePlan(o.claims, o.regions, o.profile);
         hardNegatives = o.hardNegatives === undefined ? base : parseHardNegativePlan(o.hardNegatives, base);
+        const lookAlikes = LOOK_ALIKE_KINDS.filter((k) => hardNegatives![k] > 0);
+        if (o.profile === 'classic' && lookAlikes.length > 0) throw new PlanError(`${lookAlikes.join(', ')} needs --profile varied`);
       } catch (e) {
         if (e instanceof PlanError) throw new InvalidArgumentError(`--hard-negatives: ${e.message}`);
         throw e;
@@ -84,6 +95,7 @@ export function registerGenerateCommands(program: Command): void {
         period: o.period,
         scenarios,
         hardNegatives,
+        profile: o.profile,
         onProgress: (n) => {
           if (n - lastReport >= 1_000_000) {
             lastReport = n;
@@ -95,6 +107,7 @@ export function registerGenerateCommands(program: Command): void {
       console.log(`wrote ${summary.claims} claims (${summary.claimItems} item lines, ${summary.plantedClaims} planted) to ${summary.out} in ${seconds.toFixed(1)} s: ${Math.round(summary.claims / seconds)} claims/s overall, ${Math.round(summary.claims / summary.claimSeconds)} claims/s while streaming claims`);
       console.log(`entities: ${Object.entries(summary.counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
       console.log(`rings: ${Object.entries(summary.ringsByFamily).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
+      if (summary.ringsByVariant) console.log(`profile varied, ring variants: ${Object.entries(summary.ringsByVariant).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
       console.log(`hard negatives: ${Object.entries(summary.hardNegativesByKind).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`);
     });
 }

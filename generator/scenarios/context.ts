@@ -24,6 +24,8 @@ export interface ScenarioParams {
   spreadDays: number;
   /** 0..1: chance that a member is shared with an earlier ring of the same family */
   overlap: number;
+  /** --profile varied only: plant every ring of the family as this variant (default: a mix, see VARIANTS) */
+  variant?: string;
 }
 
 export interface PlantedGroup {
@@ -36,6 +38,8 @@ export interface PlantedGroup {
   members: Member[];
   claims: ClaimDraft[];
   description: string;
+  /** --profile varied: the family variant the ring was planted as ('classic' or a name from VARIANTS) */
+  variant?: string;
 }
 
 export interface PersonFilter {
@@ -44,6 +48,14 @@ export interface PersonFilter {
   maxAge?: number;
   gender?: 0 | 1;
   householdMin?: number;
+  /** the person's chronic condition (diagnosis index) */
+  chronic?: number;
+  /** holds an e-voucher besides the physical card */
+  eVoucher?: boolean;
+  /** insured as an employee (职工医保) */
+  employee?: boolean;
+  /** not a member of this household (its first member's index) */
+  notHousehold?: number;
 }
 
 export class PlantContext {
@@ -85,6 +97,10 @@ export class PlantContext {
     if (f.region !== undefined && p.region[person] !== f.region) return false;
     if (f.gender !== undefined && p.gender[person] !== f.gender) return false;
     if (f.householdMin !== undefined && p.householdSize[person]! < f.householdMin) return false;
+    if (f.chronic !== undefined && p.chronic[person] !== f.chronic) return false;
+    if (f.eVoucher !== undefined && (p.hasEVoucher[person] === 1) !== f.eVoucher) return false;
+    if (f.employee !== undefined && (p.employee[person] === 1) !== f.employee) return false;
+    if (f.notHousehold !== undefined && p.household[person] === f.notHousehold) return false;
     const age = this.ageOf(person);
     if (f.minAge !== undefined && age < f.minAge) return false;
     if (f.maxAge !== undefined && age > f.maxAge) return false;
@@ -139,6 +155,21 @@ export class PlantContext {
     return rng.pick(shared.length > 0 ? shared : list);
   }
 
+  /**
+   * institution() for the varied variants: when a small region has run out of free institutions, it still
+   * honours `accept` (distinct pharmacies in a chain, beds for a stay) among those other rings use, before
+   * giving up on it. Never a hard negative's, unless the region has nothing else.
+   */
+  variantInstitution(rng: Rng, region: number, kind: 'hospital' | 'clinic' | 'pharmacy', accept: (i: Institution) => boolean = () => true): number {
+    const r = this.pop.byRegion[region]!;
+    const list = kind === 'hospital' ? r.hospitals : kind === 'clinic' ? r.clinics : r.pharmacies;
+    const free = list.filter((i) => !this.reservedInstitutions.has(i) && accept(this.pop.institutions[i]!));
+    if (free.length > 0) return rng.pick(free);
+    const shared = list.filter((i) => !this.negativeInstitutions.has(i));
+    const fitting = shared.filter((i) => accept(this.pop.institutions[i]!));
+    return rng.pick(fitting.length > 0 ? fitting : shared.length > 0 ? shared : list);
+  }
+
   /** A window of `spreadDays` inside the period. */
   window(rng: Rng, spreadDays: number): { start: number; end: number } {
     const days = this.factory.days;
@@ -150,6 +181,35 @@ export class PlantContext {
 
 export function ringSize(rng: Rng, params: ScenarioParams): number {
   return rng.range(params.minSize, params.maxSize);
+}
+
+/**
+ * A size for variants whose form sets its own range (a slow farm holds 15–40 cards): at least the form's
+ * range, more when --scenarios asks for more, never above 1/40 of the population.
+ */
+export function variantSize(ctx: PlantContext, rng: Rng, params: ScenarioParams, lo: number, hi: number): number {
+  const cap = Math.max(3, Math.floor(ctx.pop.persons.count / 40));
+  const top = Math.max(hi, params.maxSize);
+  return Math.min(cap, rng.range(Math.min(top, Math.max(lo, params.minSize)), top));
+}
+
+/** A window of at least `minDays` (and of --scenarios spread when longer), for patterns that need months. */
+export function longWindow(ctx: PlantContext, rng: Rng, params: ScenarioParams, minDays: number): { start: number; end: number } {
+  return ctx.window(rng, Math.max(params.spreadDays, minDays));
+}
+
+/** Great-circle distance in km between two institutions. */
+export function distanceKm(a: Institution, b: Institution): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
+}
+
+/** Within [lo, hi]: a per-ring constant drawn from a realistic range. */
+export function between(rng: Rng, lo: number, hi: number): number {
+  return lo + rng.float() * (hi - lo);
 }
 
 /**

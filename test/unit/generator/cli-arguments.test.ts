@@ -31,6 +31,10 @@ describe('generate and score reject bad arguments with a message naming the argu
     [['--claims', '5000', '--hard-negatives', 'hospital=1'], /--hard-negatives: unknown hard-negative kind/],
     [['--claims', '5000', '--regions', '0'], /--regions must be an integer/],
     [['--claims', '5000', '--seed', '1.5'], /--seed must be an integer/],
+    [['--claims', '5000', '--profile', 'wild'], /--profile: unknown profile "wild" \(known: classic, varied\)/],
+    [['--claims', '5000', '--hard-negatives', 'dialysis=1'], /--hard-negatives: dialysis needs --profile varied/],
+    [['--claims', '5000', '--scenarios', 'card-farming=1:variant=slow-farm'], /--scenarios: a variant needs --profile varied/],
+    [['--claims', '5000', '--profile', 'varied', '--scenarios', 'card-farming=1:variant=fast-farm'], /--scenarios: unknown card-farming variant "fast-farm" \(known: classic, slow-farm\)/],
   ])('generate %j', async (args, message) => {
     await expect(run('generate', '--out', out, ...args)).rejects.toThrow(message);
   });
