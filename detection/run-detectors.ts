@@ -67,7 +67,7 @@ export function runDetectors(
   steps.push([
     'card-lending',
     () => {
-      const rings = detectCardLending(set, params.cardLending, kin);
+      const rings = detectCardLending(set, params.cardLending, k, kin);
       lendingCards = new Set(rings.flatMap((r) => r.members.filter((m) => m.type === 'card').map((m) => m.index)));
       return rings;
     },

@@ -1,6 +1,8 @@
 import { GENDER, INST_KIND, KIND, ageOnDay, claimHolder, distanceKm, groupClaims, type ClaimSet } from '../claim-set.ts';
-import { connectedComponents } from '../communities.ts';
+import { connectedComponents, ringCommunities } from '../communities.ts';
+import { coOccurrenceEdges, institutionDays, type CoOccurrenceParams } from '../recurring-groups.ts';
 import type { Kinship } from '../kinship.ts';
+import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import { fisherCombineLog10, poissonUpperTailLog10 } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
@@ -36,6 +38,8 @@ export interface CardLendingParams {
   counterLog10P: number;
   /** an institution belongs to a ring when this share of its holders (and at least 2) were used there */
   institutionShare: number;
+  /** cards presented together: neighbours in an unchecked counter's sequence (one visit), on this many days */
+  together: CoOccurrenceParams;
   seed: number;
 }
 
@@ -46,6 +50,7 @@ export const CARD_LENDING_DEFAULTS: CardLendingParams = {
   minUserHouseholds: 3,
   counterLog10P: -4,
   institutionShare: 0.3,
+  together: { neighbours: 3, minRecurrence: 2, minSharedDays: 2 },
   seed: 7,
 };
 
@@ -196,7 +201,7 @@ interface Draft {
   log10Ps: number[];
 }
 
-export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kinship): RingCandidate[] {
+export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: CompiledKnowledge, kin: Kinship): RingCandidate[] {
   const c = set.claims;
   const sig = cardSignals(set, p, kin);
   const cardCount = set.cards.id.length;
@@ -262,6 +267,11 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kins
   const silentClaims = new Map<number, number>(); // claim → card
   for (const [card, signals] of sig.byCard) for (const s of SILENT) for (const i of signals.get(s) ?? []) silentClaims.set(i, card);
   const contradicting = new Set(sig.byCard.size ? [...sig.byCard.values()].flatMap((m) => m.get('contradicting-item') ?? []) : []);
+  const corroborated = new Set<number>();
+  // Only signals that belong to the card wherever it is used: purchases during a stay cluster at the
+  // pharmacy by the hospital (relatives buying for the patient), use in another region among migrant
+  // workers from one town — honest groups that shop together.
+  for (const signals of sig.byCard.values()) for (const s of ['contradicting-item', 'impossible-travel'] as const) for (const i of signals.get(s) ?? []) corroborated.add(i);
   const itemClaims = new Float64Array(set.items.id.length);
   const itemHits = new Float64Array(set.items.id.length);
   const otherByKind = [0, 0, 0];
@@ -310,14 +320,58 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kins
     drafts.push({ cards: new Set(found.values()), users: new Set(), institutions: new Set([g]), log10Ps: [Math.min(0, log10P)] });
   }
 
+  // 3. Cards one person presents together. At counters that record nobody, a ring's users swipe a few
+  // lent cards per visit, visit after visit: the cards sit next to each other in the counter's sequence
+  // on several days (the co-occurrence of algorithms/recurring-groups.ts, a handful of neighbours, one
+  // holder's or one family's cards explained). Such a group is a ring when its cards carry the silent
+  // signals far more often than each of their claims makes likely.
+  const anyRate = [0, 0, 0].map(() => 0);
+  for (let i = 0; i < c.count; i++) if (corroborated.has(i) && !contradicting.has(i)) anyRate[set.institutions.kind[c.institution[i]!]! % 3]!++;
+  const claimRate = (i: number) => {
+    const kind = set.institutions.kind[c.institution[i]!]! % 3;
+    let itemRate = 0;
+    for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
+      const it = set.lines.item[l]!;
+      itemRate = Math.max(itemRate, itemHits[it]! / Math.max(1, itemClaims[it]!));
+    }
+    return Math.min(1, itemRate + anyRate[kind]! / Math.max(1, claimsByKind[kind]!));
+  };
+  const unchecked = institutionDays(set, (i) => c.served[i]! < 0 && !isExempt(k, i, 'farming'));
+  const cardOf = new Int32Array(c.count).fill(-1);
+  for (const i of unchecked.order) cardOf[i] = c.card[i]!;
+  const together = coOccurrenceEdges(unchecked, cardOf, cardCount, p.together, (a, b) => {
+    const ha = holder[a]!;
+    const hb = holder[b]!;
+    return ha >= 0 && hb >= 0 && kin.relation(ha, hb) === null;
+  });
+  const presented = ringCommunities(cardCount, together, { minSize: p.minHolders, maxSize: 80, seed: p.seed });
+  const byCard = groupClaims(c.card, cardCount);
+  for (const cards of presented) {
+    if (new Set(cards.map((card) => householdOf(holder[card]!))).size < p.minHolders) continue;
+    let observedSignals = 0;
+    let expectedSignals = 0;
+    for (const card of cards) for (let x = byCard.start[card]!; x < byCard.start[card + 1]!; x++) {
+      const i = byCard.members[x]!;
+      expectedSignals += claimRate(i);
+      if (corroborated.has(i)) observedSignals++;
+    }
+    const log10P = poissonUpperTailLog10(observedSignals, Math.max(1e-6, expectedSignals)) + Math.log10(Math.max(1, presented.length));
+    if (log10P > p.counterLog10P) continue;
+    drafts.push({ cards: new Set(cards), users: new Set(), institutions: new Set(), log10Ps: [Math.min(0, log10P)] });
+  }
+
   // A counter's silent cards and the users recorded on mostly the same cards are one ring; a counter
   // that shares a card or two with a ring is a neighbouring scheme (or a coincidence), kept apart.
   const merged: Draft[] = [];
+  // Overlap is counted in holders: one holder's card and e-voucher lent to two users are one ring's.
+  const holdersOf = (cards: Set<number>) => new Set([...cards].map((card) => holder[card]!));
   for (const d of drafts) {
+    const mine = holdersOf(d.cards);
     const host = merged.find((m) => {
+      const theirs = holdersOf(m.cards);
       let inter = 0;
-      for (const card of d.cards) if (m.cards.has(card)) inter++;
-      return inter >= 0.5 * Math.min(d.cards.size, m.cards.size);
+      for (const h of mine) if (theirs.has(h)) inter++;
+      return inter >= 0.5 * Math.min(mine.size, theirs.size);
     });
     if (!host) {
       merged.push({ cards: new Set(d.cards), users: new Set(d.users), institutions: new Set(d.institutions), log10Ps: [...d.log10Ps] });
@@ -328,8 +382,7 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, kin: Kins
     for (const x of d.institutions) host.institutions.add(x);
     host.log10Ps.push(...d.log10Ps);
   }
-  const tested = Math.max(1, cardGroups.length + suspiciousAt.size);
-  void p.seed;
+  const tested = Math.max(1, cardGroups.length + suspiciousAt.size + presented.length);
   void sig.recordedOthers;
   const out: RingCandidate[] = [];
   for (const d of merged) {
