@@ -268,10 +268,10 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
   for (const [card, signals] of sig.byCard) for (const s of SILENT) for (const i of signals.get(s) ?? []) silentClaims.set(i, card);
   const contradicting = new Set(sig.byCard.size ? [...sig.byCard.values()].flatMap((m) => m.get('contradicting-item') ?? []) : []);
   const corroborated = new Set<number>();
-  // Only signals that belong to the card wherever it is used: purchases during a stay cluster at the
-  // pharmacy by the hospital (relatives buying for the patient), use in another region among migrant
-  // workers from one town — honest groups that shop together.
-  for (const signals of sig.byCard.values()) for (const s of ['contradicting-item', 'impossible-travel'] as const) for (const i of signals.get(s) ?? []) corroborated.add(i);
+  // Only items that contradict the holder count here: the other signals are shared by honest groups that
+  // shop together — purchases during a stay at the pharmacy by the hospital (relatives buying for the
+  // patient), use in another region and long journeys among people from one town.
+  for (const signals of sig.byCard.values()) for (const i of signals.get('contradicting-item') ?? []) corroborated.add(i);
   const itemClaims = new Float64Array(set.items.id.length);
   const itemHits = new Float64Array(set.items.id.length);
   const otherByKind = [0, 0, 0];
@@ -325,16 +325,13 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
   // on several days (the co-occurrence of algorithms/recurring-groups.ts, a handful of neighbours, one
   // holder's or one family's cards explained). Such a group is a ring when its cards carry the silent
   // signals far more often than each of their claims makes likely.
-  const anyRate = [0, 0, 0].map(() => 0);
-  for (let i = 0; i < c.count; i++) if (corroborated.has(i) && !contradicting.has(i)) anyRate[set.institutions.kind[c.institution[i]!]! % 3]!++;
   const claimRate = (i: number) => {
-    const kind = set.institutions.kind[c.institution[i]!]! % 3;
     let itemRate = 0;
     for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
       const it = set.lines.item[l]!;
       itemRate = Math.max(itemRate, itemHits[it]! / Math.max(1, itemClaims[it]!));
     }
-    return Math.min(1, itemRate + anyRate[kind]! / Math.max(1, claimsByKind[kind]!));
+    return Math.min(1, itemRate);
   };
   const unchecked = institutionDays(set, (i) => c.served[i]! < 0 && !isExempt(k, i, 'farming'));
   const cardOf = new Int32Array(c.count).fill(-1);
@@ -344,7 +341,7 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
     const hb = holder[b]!;
     return ha >= 0 && hb >= 0 && kin.relation(ha, hb) === null;
   });
-  const presented = ringCommunities(cardCount, together, { minSize: p.minHolders, maxSize: 80, seed: p.seed });
+  const presented = ringCommunities(cardCount, together, { minSize: p.minHolders, maxSize: 40, seed: p.seed });
   const byCard = groupClaims(c.card, cardCount);
   for (const cards of presented) {
     if (new Set(cards.map((card) => householdOf(holder[card]!))).size < p.minHolders) continue;
