@@ -31,7 +31,11 @@ export interface CardFarmingParams {
   compactLog10P: number;
   /** and a farm has at least this many sessions ("the same cards recur": three is the least that recurs) */
   minSessions: number;
-  /** above this share of face-checked swipes the holders were there in person: not card farming */
+  /**
+   * The holders were there in person — not card farming — when the block's swipes pass a face check at
+   * least this share as often as the counter's other settlements do (and always above `maxCheckedShare`)
+   */
+  presentShare: number;
   maxCheckedShare: number;
   seed: number;
 }
@@ -46,6 +50,7 @@ export const CARD_FARMING_DEFAULTS: CardFarmingParams = {
   maxCards: 120,
   compactLog10P: -2,
   minSessions: 3,
+  presentShare: 0.5,
   maxCheckedShare: 0.8,
   seed: 7,
 };
@@ -69,38 +74,66 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
   const out: RingCandidate[] = [];
   const tested = Math.max(1, communities.length);
   const byCard = groupClaims(c.card, cardCount, days.order);
+  // How often each counter face-checks whoever it settles for: a farm's swipes pass far fewer checks there.
+  const faced = new Float64Array(set.institutions.id.length);
+  const settled = new Float64Array(set.institutions.id.length);
+  for (const i of days.order) {
+    settled[c.institution[i]!]!++;
+    if (c.check[i] === FACE) faced[c.institution[i]!]!++;
+  }
+  const faceRate = faced.map((x, g) => (settled[g]! > 0 ? x / settled[g]! : 0));
+  /** A block of cards judged at one counter: its sessions, its core cards, and whether it is a farm. */
+  const judge = (cards: number[], institution: number) => {
+    const minPresent = Math.max(3, Math.ceil(cards.length / 3));
+    const blockClaims: number[] = [];
+    for (const card of cards) for (let x = byCard.start[card]!; x < byCard.start[card + 1]!; x++) blockClaims.push(byCard.members[x]!);
+    const all = groupDays(set, days, profiles, institution, entityOf, blockClaims, minPresent);
+    const sessions = all.filter((d) => d.log10P <= p.compactLog10P);
+    if (sessions.length < p.minSessions) return undefined;
+    // Cards of the farm are swiped session after session; a regular who once stood in the queue is not.
+    const perCard = new Map<number, number>();
+    for (const d of sessions) for (const i of d.claims) perCard.set(c.card[i]!, (perCard.get(c.card[i]!) ?? 0) + 1);
+    const core = cards.filter((card) => (perCard.get(card) ?? 0) >= Math.max(2, Math.ceil(0.2 * sessions.length)));
+    if (core.length < p.minCards) return undefined;
+    const coreSet = new Set(core);
+    const claims = sessions.flatMap((d) => d.claims).filter((i) => coreSet.has(c.card[i]!));
+    // A face check proves the holder stood at the counter; a real-name record only that the card's name
+    // was entered, which whoever holds the card can do.
+    const checked = claims.filter((i) => c.check[i] === FACE).length / claims.length;
+    if (checked > p.maxCheckedShare || (faceRate[institution]! > 0 && checked >= p.presentShare * faceRate[institution]!)) return undefined;
+    const surprise = -fisherCombineLog10(all.map((d) => Math.max(d.log10P, -12))) - Math.log10(tested);
+    if (surprise < MIN_SURPRISE) return undefined;
+    return { institution, core, sessions, claims, checked, surprise, days: new Set(sessions.map((d) => d.day)) };
+  };
+  type Block = NonNullable<ReturnType<typeof judge>>;
+  const blocks: Block[] = [];
   for (const cards of communities) {
     const minPresent = Math.max(3, Math.ceil(cards.length / 3));
     // Every counter where the block could have run sessions; overlapping farms share cards across counters.
     const instCount = new Map<number, number>();
-    for (const card of cards) for (let k = byCard.start[card]!; k < byCard.start[card + 1]!; k++) {
-      const g = c.institution[byCard.members[k]!]!;
+    for (const card of cards) for (let x = byCard.start[card]!; x < byCard.start[card + 1]!; x++) {
+      const g = c.institution[byCard.members[x]!]!;
       instCount.set(g, (instCount.get(g) ?? 0) + 1);
     }
-    const blockClaims: number[] = [];
-    for (const card of cards) for (let k = byCard.start[card]!; k < byCard.start[card + 1]!; k++) blockClaims.push(byCard.members[k]!);
     for (const [institution, n] of [...instCount.entries()].sort((a, b) => a[0] - b[0])) {
       if (n < minPresent * p.minSessions) continue;
-      const all = groupDays(set, days, profiles, institution, entityOf, blockClaims, minPresent);
-      const sessions = all.filter((d) => d.log10P <= p.compactLog10P);
-      if (sessions.length < p.minSessions) continue;
-      // Cards of the farm are swiped session after session; a regular who once stood in the queue is not.
-      const perCard = new Map<number, number>();
-      for (const d of sessions) for (const i of d.claims) perCard.set(c.card[i]!, (perCard.get(c.card[i]!) ?? 0) + 1);
-      const core = cards.filter((card) => (perCard.get(card) ?? 0) >= Math.max(2, Math.ceil(0.2 * sessions.length)));
-      if (core.length < p.minCards) continue;
-      const coreSet = new Set(core);
-      const claims = sessions.flatMap((d) => d.claims).filter((i) => coreSet.has(c.card[i]!));
-      // A face check proves the holder stood at the counter; a real-name record only that the card's name
-      // was entered, which whoever holds the card can do.
-      const checked = claims.filter((i) => c.check[i] === FACE).length / claims.length;
-      if (checked > p.maxCheckedShare) continue;
-      const log10P = fisherCombineLog10(all.map((d) => Math.max(d.log10P, -12)));
-      const surprise = -log10P - Math.log10(tested);
-      if (surprise < MIN_SURPRISE) continue;
-      out.push(candidate(set, institution, core, sessions, claims, checked, surprise));
+      const block = judge(cards, institution);
+      if (block) blocks.push(block);
     }
   }
+  // A farm that swipes its stack in the same order every session is a chain of neighbours, which
+  // Louvain cuts into pieces; pieces at one counter with the same session days are one farm.
+  const merged: Block[] = [];
+  for (const b of blocks.sort((x, y) => x.institution - y.institution || y.surprise - x.surprise)) {
+    const host = merged.find((m) => m.institution === b.institution && [...b.days].filter((d) => m.days.has(d)).length >= 0.5 * Math.min(b.days.size, m.days.size));
+    if (!host) {
+      merged.push(b);
+      continue;
+    }
+    const joined = judge([...new Set([...host.core, ...b.core])].sort((x, y) => x - y), b.institution);
+    if (joined) merged[merged.indexOf(host)] = joined;
+  }
+  for (const b of merged) out.push(candidate(set, b.institution, b.core, b.sessions, b.claims, b.checked, b.surprise));
   return out;
 }
 

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { CARD_FARMING_DEFAULTS, detectCardFarming } from '../../../algorithms/detectors/card-farming.ts';
+import { seededRandom } from '../../../algorithms/stats.ts';
+import { context, memberIds } from './helpers.ts';
+import { town } from './town.ts';
+
+/**
+ * Card farming: the same cards swiped in runs at one counter, session after session, at any pace; and
+ * what must stay quiet — regulars on their clinic day, a family shopping together, a dialysis shift.
+ */
+
+const farm = (t: ReturnType<typeof town>, cards: number[], inst: string, sessions: number[], hh: number, gapSeconds: number, shuffle = true) => {
+  const rng = seededRandom(sessions[0]!);
+  for (const d of sessions) {
+    // A farm works through its stack of cards, shuffled or in the same order every time.
+    const order = shuffle ? [...cards].map((k) => [rng(), k] as const).sort((a, b) => a[0] - b[0]).map(([, k]) => k) : cards;
+    order.forEach((k, j) => t.claim({ at: t.at(d, hh, 0, j * gapSeconds), kind: 'pharmacy', inst, card: t.card(k), items: ['DRUG', 'DRUG2'], total: 198 }));
+  }
+};
+
+describe('card farming', () => {
+  it('finds a slow farm — a card every five minutes in business hours, weekly — with exactly its cards', () => {
+    const t = town(1);
+    t.background();
+    const cards = Array.from({ length: 18 }, (_, j) => 10 + j * 17);
+    farm(t, cards, 'P1', [14, 21, 28, 35, 42, 49, 56, 63], 10, 300);
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin);
+    expect(rings).toHaveLength(1);
+    expect(memberIds(set, rings[0]!, 'card')).toEqual(cards.map(t.card).sort());
+    expect(memberIds(set, rings[0]!, 'institution')).toEqual(['P1']);
+    expect(rings[0]!.surprise).toBeGreaterThan(10);
+  });
+
+  it('finds a farm that swipes its stack in the same order every session as one farm', () => {
+    const t = town(5);
+    t.background();
+    const cards = Array.from({ length: 24 }, (_, j) => 30 + j * 19);
+    farm(t, cards, 'P4', [7, 19, 33, 47, 60, 72, 88, 99], 14, 120, false);
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin);
+    expect(rings.map((r) => memberIds(set, r, 'card'))).toEqual([cards.map(t.card).sort()]);
+  });
+
+  it('finds a night burst of swipes seconds apart', () => {
+    const t = town(2);
+    t.background();
+    const cards = Array.from({ length: 12 }, (_, j) => 5 + j * 41);
+    farm(t, cards, 'P2', [30, 44, 61, 75, 90, 101], 23, 25);
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin);
+    expect(rings.map((r) => memberIds(set, r, 'card'))).toEqual([cards.map(t.card).sort()]);
+  });
+
+  it('stays quiet for regulars on their clinic day, a family that shops together, and a dialysis shift', () => {
+    const t = town(3);
+    t.background();
+    // Twenty chronic patients every Tuesday at C2, each at their habitual hour, checked in as often as
+    // the clinic checks anybody.
+    const regulars = Array.from({ length: 20 }, (_, j) => 100 + j * 13);
+    for (let week = 0; week < 30; week++) {
+      regulars.forEach((k, j) => t.claim({ at: t.at(1 + week * 7, 8 + ((j * 5 + week) % 9), (j * 17 + week * 7) % 60), inst: 'C2', card: t.card(k), doctor: 'DC2', served: (j + week) % 10 < 7 ? t.person(k) : undefined, items: ['REG', 'DRUG'], total: 80 }));
+    }
+    // A household buying together at P3 every week, one card after the other.
+    for (let week = 0; week < 20; week++) for (const k of [300, 301, 302]) t.claim({ at: t.at(week * 7 + 3, 18, k - 300), kind: 'pharmacy', inst: 'P3', card: t.card(k), items: ['DRUG3'], total: 40 });
+    // Twelve dialysis patients settled one after another at the start of their shift, three times a week.
+    const dialysis = Array.from({ length: 12 }, (_, j) => 400 + j * 7);
+    for (let week = 0; week < 25; week++) for (const day of [0, 2, 4]) dialysis.forEach((k, j) => t.claim({ at: t.at(week * 7 + day, 7, 30, j * 40), inst: 'H1', card: t.card(k), doctor: 'D1', items: ['DIAL'], total: 420, dx: 'N18.5' }));
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin)).toEqual([]);
+  });
+
+  it('leaves swipes whose holders passed a face check to the recruited-patients detector', () => {
+    const t = town(4);
+    t.background();
+    const cards = Array.from({ length: 10 }, (_, j) => 20 + j * 23);
+    for (const d of [10, 20, 30, 40, 50]) cards.forEach((k, j) => t.claim({ at: t.at(d, 9, j), inst: 'C1', card: t.card(k), doctor: 'DC1', served: t.person(k), check: 'face', items: ['REG', 'PHYSIO'], total: 120 }));
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin)).toEqual([]);
+  });
+});
