@@ -108,16 +108,18 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
   type Block = NonNullable<ReturnType<typeof judge>>;
   const blocks: Block[] = [];
   for (const cards of communities) {
-    const minPresent = Math.max(3, Math.ceil(cards.length / 3));
-    // Every counter where the block could have run sessions; overlapping farms share cards across counters.
-    const instCount = new Map<number, number>();
+    // Every counter where the block could have run sessions, with the block's cards that recur there:
+    // overlapping farms share cards across counters.
+    const perInst = new Map<number, Map<number, number>>();
     for (const card of cards) for (let x = byCard.start[card]!; x < byCard.start[card + 1]!; x++) {
       const g = c.institution[byCard.members[x]!]!;
-      instCount.set(g, (instCount.get(g) ?? 0) + 1);
+      const m = perInst.get(g) ?? perInst.set(g, new Map()).get(g)!;
+      m.set(card, (m.get(card) ?? 0) + 1);
     }
-    for (const [institution, n] of [...instCount.entries()].sort((a, b) => a[0] - b[0])) {
-      if (n < minPresent * p.minSessions) continue;
-      const block = judge(cards, institution);
+    for (const [institution, counts] of [...perInst.entries()].sort((a, b) => a[0] - b[0])) {
+      const local = [...counts.entries()].filter(([, n]) => n >= p.minRecurrence).map(([card]) => card);
+      if (local.length < p.minCards) continue;
+      const block = judge(local, institution);
       if (block) blocks.push(block);
     }
   }
