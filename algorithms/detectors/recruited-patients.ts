@@ -147,55 +147,97 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     return { out: Math.max(0, (visitsAt.get(`${g}|out`) ?? 0) - mineOut) / open, in: Math.max(0, (visitsAt.get(`${g}|in`) ?? 0) - mineIn) / open };
   };
   const out: RingCandidate[] = [];
-  for (const people of communities) {
+  /** A group judged at one institution: its trips, core members and evidence, or undefined. */
+  const judge = (people: readonly number[], institution: number) => {
     const minPresent = Math.max(p.minMembers, Math.ceil(p.tripShare * people.length));
-    const instCount = new Map<number, number>();
     const groupClaimList: number[] = [];
+    for (const person of people) for (let x = byPerson.start[person]!; x < byPerson.start[person + 1]!; x++) groupClaimList.push(byPerson.members[x]!);
+    // Days with at least a few of the group: a trip spread over days brings a share on each.
+    const all = [
+      ...groupDays(set, outpatient, profiles.out, institution, entityOf, groupClaimList, Math.min(minPresent, p.minMembers)),
+      ...groupDays(set, inpatient, profiles.in, institution, entityOf, groupClaimList, Math.min(minPresent, p.minMembers)),
+    ];
+    // Family and housemates come as one: a nursing home's residents are one unit, however many.
+    const unitOf = kinUnits(people, kin);
+    const units = (persons: Iterable<number>) => new Set([...persons].map((x) => unitOf.get(x)!)).size;
+    const trips = tripsOf(all, p, entityOf, volumeAt(institution, groupClaimList), (i) => c.kind[i]!).filter((t) => units(t.people) >= minPresent);
+    if (trips.length < p.minTrips) return undefined;
+    const attendance = new Map<number, number>();
+    for (const t of trips) for (const person of t.people) attendance.set(person, (attendance.get(person) ?? 0) + 1);
+    const core = people.filter((person) => (attendance.get(person) ?? 0) >= Math.min(2, trips.length));
+    if (units(core) < p.minMembers) return undefined;
+    const coreSet = new Set(core);
+    const tripClaims = trips.map((t) => t.claims.filter((i) => coreSet.has(entityOf[i]!)));
+    const flat = tripClaims.flat();
+    const onFarmedCards = flat.filter((i) => farmedCards.has(c.card[i]!) && c.check[i] !== FACE).length;
+    if (onFarmedCards >= 0.5 * flat.length) return undefined;
+    const presence = inPerson(set, flat, checkedAt[institution]!);
+    const similarity = sameCombination(set, [outpatient, inpatient], institution, entityOf, new Set(people), trips, tripClaims, p);
+    const origin = sharedOrigin(set, core, institution, patientsAt);
+    const compact = trips.filter((t) => t.log10P <= p.compactLog10P).length;
+    // At least two trips must show the group physically arriving together — tighter than the
+    // institution's day, or more than it sees from everybody else in as many days. A shared origin or
+    // shared items only add to that: neighbours co-visit and share a county, which is how they were
+    // grouped in the first place.
+    if (compact < p.minTrips) return undefined;
+    const log10P = fisherCombineLog10([
+      ...trips.map((t) => Math.max(t.log10P, -12)),
+      Math.max(similarity.items.log10P, -12),
+      Math.max(similarity.amounts.log10P, -12),
+      Math.max(origin.log10P, -12),
+    ]);
+    const surprise = (-log10P - Math.log10(tested)) * presence;
+    // The group came together; it is a scheme only if it was also billed alike (a club of friends is not).
+    if (surprise < MIN_SURPRISE || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) return undefined;
+    return { institution, core, trips, flat, similarity, origin, surprise, days: new Set(trips.map((t) => t.days[0]!.day)) };
+  };
+  type Group = NonNullable<ReturnType<typeof judge>>;
+  const groups: Group[] = [];
+  for (const people of communities) {
+    // Every institution the community visits, with its members who come back there: groups of one
+    // recruiter that share members meet in one community but travel to different places.
+    const perInst = new Map<number, Map<number, Set<number>>>();
     for (const person of people) for (let x = byPerson.start[person]!; x < byPerson.start[person + 1]!; x++) {
-      const g = c.institution[byPerson.members[x]!]!;
-      groupClaimList.push(byPerson.members[x]!);
-      instCount.set(g, (instCount.get(g) ?? 0) + 1);
+      const i = byPerson.members[x]!;
+      const g = c.institution[i]!;
+      const m = perInst.get(g) ?? perInst.set(g, new Map()).get(g)!;
+      (m.get(person) ?? m.set(person, new Set()).get(person)!).add(c.kind[i] === KIND.inpatient ? c.admitDay[i]! : c.day[i]!);
     }
-    for (const [institution, n] of [...instCount.entries()].sort((a, b) => a[0] - b[0])) {
-      if (n < minPresent * p.minTrips) continue;
-      // Days with at least a few of the group: a trip spread over days brings a share on each.
-      const all = [
-        ...groupDays(set, outpatient, profiles.out, institution, entityOf, groupClaimList, Math.min(minPresent, p.minMembers)),
-        ...groupDays(set, inpatient, profiles.in, institution, entityOf, groupClaimList, Math.min(minPresent, p.minMembers)),
-      ];
-      const trips = tripsOf(all, p, entityOf, volumeAt(institution, groupClaimList), (i) => c.kind[i]!).filter((t) => t.people.size >= minPresent);
-      if (trips.length < p.minTrips) continue;
-      const attendance = new Map<number, number>();
-      for (const t of trips) for (const person of t.people) attendance.set(person, (attendance.get(person) ?? 0) + 1);
-      const core = people.filter((person) => (attendance.get(person) ?? 0) >= Math.min(2, trips.length));
-      if (core.length < p.minMembers) continue;
-      const coreSet = new Set(core);
-      const tripClaims = trips.map((t) => t.claims.filter((i) => coreSet.has(entityOf[i]!)));
-      const flat = tripClaims.flat();
-      const onFarmedCards = flat.filter((i) => farmedCards.has(c.card[i]!) && c.check[i] !== FACE).length;
-      if (onFarmedCards >= 0.5 * flat.length) continue;
-      const presence = inPerson(set, flat, checkedAt[institution]!);
-      const similarity = sameCombination(set, [outpatient, inpatient], institution, entityOf, new Set(people), trips, tripClaims, p);
-      const origin = sharedOrigin(set, core, institution, patientsAt);
-      const compact = trips.filter((t) => t.log10P <= p.compactLog10P).length;
-      // At least two trips must show the group physically arriving together — tighter than the
-      // institution's day, or more than it sees from everybody else in as many days. A shared origin or
-      // shared items only add to that: neighbours co-visit and share a county, which is how they were
-      // grouped in the first place.
-      if (compact < p.minTrips) continue;
-      const log10P = fisherCombineLog10([
-        ...trips.map((t) => Math.max(t.log10P, -12)),
-        Math.max(similarity.items.log10P, -12),
-        Math.max(similarity.amounts.log10P, -12),
-        Math.max(origin.log10P, -12),
-      ]);
-      const surprise = (-log10P - Math.log10(tested)) * presence;
-      // The group came together; it is a scheme only if it was also billed alike (a club of friends is not).
-      if (surprise < MIN_SURPRISE || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) continue;
-      out.push(candidate(set, institution, core, trips, flat, similarity, origin, surprise));
+    for (const [institution, visitors] of [...perInst.entries()].sort((a, b) => a[0] - b[0])) {
+      const local = [...visitors.entries()].filter(([, d]) => d.size >= p.minTrips).map(([person]) => person);
+      if (local.length < p.minMembers) continue;
+      const g = judge(local, institution);
+      if (g) groups.push(g);
     }
   }
+  // A group that queues in the same order every trip is a chain of neighbours, which Louvain cuts into
+  // pieces; pieces at one institution on the same trips are one group.
+  const merged: Group[] = [];
+  for (const g of groups.sort((x, y) => x.institution - y.institution || y.surprise - x.surprise)) {
+    const host = merged.find((m) => m.institution === g.institution && [...g.days].filter((d) => [...m.days].some((e) => Math.abs(e - d) < p.tripDays)).length >= 0.5 * Math.min(g.days.size, m.days.size));
+    if (!host) {
+      merged.push(g);
+      continue;
+    }
+    const joined = judge([...new Set([...host.core, ...g.core])].sort((x, y) => x - y), g.institution);
+    if (joined) merged[merged.indexOf(host)] = joined;
+  }
+  for (const g of merged) out.push(candidate(set, g.institution, g.core, g.trips, g.flat, g.similarity, g.origin, g.surprise));
   return out;
+}
+
+/** Members joined when family or housemates (algorithms/kinship.ts): each unit's representative. */
+function kinUnits(people: readonly number[], kin: Kinship): Map<number, number> {
+  const parent = new Map(people.map((x) => [x, x]));
+  const find = (x: number): number => {
+    const px = parent.get(x)!;
+    if (px === x) return x;
+    const r = find(px);
+    parent.set(x, r);
+    return r;
+  };
+  for (let a = 0; a < people.length; a++) for (let b = a + 1; b < people.length; b++) if (kin.relation(people[a]!, people[b]!) !== null) parent.set(find(people[a]!), find(people[b]!));
+  return new Map(people.map((x) => [x, find(x)]));
 }
 
 /** Each institution's distinct patients (for where its patients usually come from). */

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { RECRUITED_DEFAULTS, detectRecruitedPatients } from '../../../algorithms/detectors/recruited-patients.ts';
+import { context, memberIds } from './helpers.ts';
+import { town } from './town.ts';
+
+/**
+ * Recruited patients: a group brought to one institution trip after trip, billed alike — arriving within
+ * the hour, or spread over two days at a quiet clinic; and what must stay quiet — a school outbreak (one
+ * trip), a nursing home (one address), a farm's cards already explained by card farming.
+ */
+
+const recruits = Array.from({ length: 14 }, (_, j) => 6 + j * 37);
+const visit = (t: ReturnType<typeof town>, k: number, d: number, hh: number, mm: number, inst = 'C3', doctor = 'DC3') =>
+  t.claim({ at: t.at(d, hh, mm), inst, card: t.card(k), doctor, served: t.person(k), items: ['REG', 'HBA1C', 'PHYSIO', 'DRUG2'], total: 388 + (k % 3) });
+
+describe('recruited patients', () => {
+  it('finds a group brought within the hour on five trips, with its members and doctor', () => {
+    const t = town(11);
+    t.background();
+    for (const d of [20, 55, 90, 130, 170]) recruits.forEach((k, j) => visit(t, k, d, 9, j * 3));
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin);
+    expect(rings).toHaveLength(1);
+    expect(memberIds(set, rings[0]!, 'person')).toEqual(recruits.map(t.person).sort());
+    expect(memberIds(set, rings[0]!, 'institution')).toEqual(['C3']);
+    expect(memberIds(set, rings[0]!, 'doctor')).toEqual(['DC3']);
+  });
+
+  it('finds a group whose trips are spread over two days, half the bus each day', () => {
+    const t = town(12);
+    t.background();
+    for (const d of [30, 80, 140, 200]) recruits.forEach((k, j) => visit(t, k, d + (j % 2), 9, (j * 7 + d) % 40));
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin);
+    expect(rings.map((r) => memberIds(set, r, 'person'))).toEqual([recruits.map(t.person).sort()]);
+  });
+
+  it('stays quiet for a school outbreak, a nursing home and a farm already explained', () => {
+    const t = town(13);
+    t.background();
+    // A class with flu at the hospital within two days: one trip.
+    const pupils = Array.from({ length: 25 }, (_, j) => 2 + j * 3);
+    pupils.forEach((k, j) => t.claim({ at: t.at(40 + (j % 2), 9 + (j % 3), j * 2), inst: 'H1', card: t.card(k), doctor: 'D2', served: t.person(k), items: ['REG', 'DRUG3'], total: 60, dx: 'J11.1' }));
+    // Nursing-home residents (one address) seen together every week.
+    const residents = Array.from({ length: 10 }, (_, j) => 200 + j * 9);
+    for (const r of residents) t.b.person({ id: t.person(r), address: '颐养院' });
+    for (let week = 0; week < 20; week++) residents.forEach((k, j) => t.claim({ at: t.at(week * 7 + 2, 9, j * 4), inst: 'C1', card: t.card(k), doctor: 'DC1', served: t.person(k), items: ['REG', 'DRUG'], total: 70 }));
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
+
+    // The same trips on cards a farm explains, settled with real-name records only, are the farm's; the
+    // same trips face-checked are a recruited group whatever card farming thinks of the cards.
+    for (const check of ['real_name', 'face'] as const) {
+      const f = town(11);
+      f.background();
+      for (const d of [20, 55, 90, 130, 170]) recruits.forEach((k, j) => f.claim({ at: f.at(d, 9, j * 3), inst: 'C3', card: f.card(k), doctor: 'DC3', served: f.person(k), check, items: ['REG', 'HBA1C', 'PHYSIO', 'DRUG2'], total: 388 }));
+      const farmSet = f.b.build();
+      const fc = context(farmSet);
+      const farmed = new Set(recruits.map((k) => farmSet.cards.id.indexOf(f.card(k))));
+      expect(detectRecruitedPatients(farmSet, RECRUITED_DEFAULTS, fc.k, fc.kin, farmed)).toHaveLength(check === 'face' ? 1 : 0);
+      expect(detectRecruitedPatients(farmSet, RECRUITED_DEFAULTS, fc.k, fc.kin)).toHaveLength(1);
+    }
+  });
+});
