@@ -4,6 +4,7 @@ import {
   IDENTITY_CHECKS,
   INSTITUTION_KINDS,
   NONE,
+  UNKNOWN_DAY,
   dayOfDate,
   levelRank,
   localDay,
@@ -149,7 +150,7 @@ export class ClaimSetBuilder {
   private readonly persons = new Dictionary();
   private readonly personName: string[] = [];
   private readonly personGender = new Column((k) => new Uint8Array(k), 1024, GENDER.unknown);
-  private readonly personBirth = i32(NONE);
+  private readonly personBirth = i32(UNKNOWN_DAY);
   private readonly personHousehold = i32(NONE);
   private readonly personAddress = i32(NONE);
   private readonly personRegion = i32(NONE);

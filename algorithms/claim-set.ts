@@ -23,6 +23,8 @@ export function levelRank(level: string | null | undefined): number {
 
 export const GENDER = { male: 0, female: 1, unknown: 255 } as const;
 export const NONE = -1;
+/** A day number that means "not known": day numbers before 1970 are negative, so −1 cannot be the sentinel. */
+export const UNKNOWN_DAY = -2147483648;
 
 export interface ClaimColumns {
   count: number;
@@ -60,7 +62,7 @@ export interface PersonTable {
   id: string[];
   name: string[];
   gender: Uint8Array;
-  /** local day number of the birth date, NONE when unknown */
+  /** local day number of the birth date (negative before 1970), UNKNOWN_DAY when unknown */
   birthDay: Int32Array;
   household: Int32Array;
   address: Int32Array;

@@ -1,4 +1,4 @@
-import type { ClaimSet } from './claim-set.ts';
+import { UNKNOWN_DAY, type ClaimSet } from './claim-set.ts';
 
 /**
  * Who may plausibly be family, from what the claims data holds. 家庭共济 lets a card pay for a spouse,
@@ -33,7 +33,10 @@ export const KINSHIP_DEFAULTS: KinshipParams = { generationGap: [16, 50], siblin
 const YEAR_DAYS = 365.25;
 
 export interface Kinship {
+  /** self, household (or shared address), an inferred relative, or null for strangers */
   relation(a: number, b: number): KinRelation | null;
+  /** the registry's facts only: same person, household or address (no inference from names) */
+  sameHome(a: number, b: number): boolean;
   surname(person: number): string;
 }
 
@@ -60,7 +63,7 @@ export function buildKinship(set: ClaimSet, compoundSurnames: ReadonlySet<string
     if (!surnames[a] || surnames[a] !== surnames[b]) return false;
     const ba = persons.birthDay[a]!;
     const bb = persons.birthDay[b]!;
-    if (ba < 0 || bb < 0) return false;
+    if (ba === UNKNOWN_DAY || bb === UNKNOWN_DAY) return false;
     const gap = Math.abs(ba - bb) / YEAR_DAYS;
     if (gap >= p.generationGap[0] && gap <= p.generationGap[1] && persons.region[a] === persons.region[b]) return true;
     return gap <= p.siblingGap && birthCounty(a) !== '' && birthCounty(a) === birthCounty(b);
@@ -72,6 +75,7 @@ export function buildKinship(set: ClaimSet, compoundSurnames: ReadonlySet<string
   };
   return {
     surname: (i) => surnames[i] ?? '',
+    sameHome: (a, b) => a >= 0 && b >= 0 && (a === b || sameHome(a, b)),
     relation(a, b) {
       if (a < 0 || b < 0) return null;
       if (a === b) return 'self';

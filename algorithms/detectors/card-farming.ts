@@ -67,7 +67,7 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
   const keep = (a: number, b: number) => {
     const ha = holder[a]!;
     const hb = holder[b]!;
-    return ha < 0 || hb < 0 || kin.relation(ha, hb) === null;
+    return ha < 0 || hb < 0 || !kin.sameHome(ha, hb);
   };
   const edges = coOccurrenceEdges(days, entityOf, cardCount, p, keep);
   const communities = ringCommunities(cardCount, edges, { maxSize: p.maxCards, minSize: p.minCards, seed: p.seed });
@@ -135,7 +135,34 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
     const joined = judge([...new Set([...host.core, ...b.core])].sort((x, y) => x - y), b.institution);
     if (joined) merged[merged.indexOf(host)] = joined;
   }
-  for (const b of merged) out.push(candidate(set, b.institution, b.core, b.sessions, b.claims, b.checked, b.surprise));
+  // The farm's cards are the ones swiped inside its sessions, session after session, whichever piece of
+  // the co-occurrence graph they fell into.
+  const extend = (b: Block): Block => {
+    const count = new Map<number, number>();
+    for (const d of b.sessions) {
+      const times = d.claims.map((i) => c.t[i]!);
+      const from = Math.min(...times);
+      const to = Math.max(...times);
+      const seen = new Set<number>();
+      for (let x = days.segStart[d.segment]!; x < days.segStart[d.segment + 1]!; x++) {
+        const i = days.order[x]!;
+        if (c.t[i]! >= from && c.t[i]! <= to) seen.add(c.card[i]!);
+      }
+      for (const card of seen) count.set(card, (count.get(card) ?? 0) + 1);
+    }
+    const cards = [...count.entries()].filter(([, n]) => n >= Math.max(2, Math.ceil(0.2 * b.sessions.length))).map(([card]) => card);
+    if (cards.length <= b.core.length) return b;
+    const wider = judge(cards.sort((x, y) => x - y), b.institution);
+    return wider && wider.sessions.length >= b.sessions.length ? wider : b;
+  };
+  const done: Block[] = [];
+  for (const b0 of merged) {
+    const b = extend(b0);
+    const cores = new Set(b.core);
+    if (done.some((x) => x.institution === b.institution && x.core.filter((card) => cores.has(card)).length >= 0.5 * Math.min(x.core.length, b.core.length))) continue;
+    done.push(b);
+    out.push(candidate(set, b.institution, b.core, b.sessions, b.claims, b.checked, b.surprise));
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { GENDER, INST_KIND, KIND, ageOnDay, claimHolder, distanceKm, groupClaims, type ClaimSet } from '../claim-set.ts';
+import { GENDER, INST_KIND, KIND, UNKNOWN_DAY, ageOnDay, claimHolder, distanceKm, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { connectedComponents, ringCommunities } from '../communities.ts';
 import { coOccurrenceEdges, institutionDays, type CoOccurrenceParams } from '../recurring-groups.ts';
 import type { Kinship } from '../kinship.ts';
@@ -72,7 +72,7 @@ export interface CardSignals {
 export function contradictingItem(set: ClaimSet, claim: number, person: number): number {
   const g = set.persons.gender[person]!;
   const birth = set.persons.birthDay[person]!;
-  const age = birth >= 0 ? ageOnDay(birth, set.claims.day[claim]!) : -1;
+  const age = birth !== UNKNOWN_DAY ? ageOnDay(birth, set.claims.day[claim]!) : -1;
   for (let l = set.claims.lineStart[claim]!; l < set.claims.lineStart[claim + 1]!; l++) {
     const item = set.lines.item[l]!;
     if (itemContradicts(set, item, g, age)) return item;
@@ -114,8 +114,8 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship): 
     const day = c.day[claim]!;
     for (let l = c.lineStart[claim]!; l < c.lineStart[claim + 1]!; l++) {
       const item = set.lines.item[l]!;
-      if (!itemContradicts(set, item, set.persons.gender[holder]!, set.persons.birthDay[holder]! >= 0 ? ageOnDay(set.persons.birthDay[holder]!, day) : -1)) continue;
-      const someone = home.some((x) => x !== holder && !itemContradicts(set, item, set.persons.gender[x]!, set.persons.birthDay[x]! >= 0 ? ageOnDay(set.persons.birthDay[x]!, day) : -1));
+      if (!itemContradicts(set, item, set.persons.gender[holder]!, set.persons.birthDay[holder]! !== UNKNOWN_DAY ? ageOnDay(set.persons.birthDay[holder]!, day) : -1)) continue;
+      const someone = home.some((x) => x !== holder && !itemContradicts(set, item, set.persons.gender[x]!, set.persons.birthDay[x]! !== UNKNOWN_DAY ? ageOnDay(set.persons.birthDay[x]!, day) : -1));
       if (!someone) return false;
     }
     return true;
@@ -339,7 +339,7 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
   const together = coOccurrenceEdges(unchecked, cardOf, cardCount, p.together, (a, b) => {
     const ha = holder[a]!;
     const hb = holder[b]!;
-    return ha >= 0 && hb >= 0 && kin.relation(ha, hb) === null;
+    return ha >= 0 && hb >= 0 && !kin.sameHome(ha, hb);
   });
   const presented = ringCommunities(cardCount, together, { minSize: p.minHolders, maxSize: 40, seed: p.seed });
   const byCard = groupClaims(c.card, cardCount);

@@ -101,7 +101,7 @@ export function patientCoOccurrence(set: ClaimSet, p: Pick<RecruitedParams, 'nei
   const entityOf = new Int32Array(c.count).fill(-1);
   for (const i of outpatient.order) entityOf[i] = claimHolder(set, i);
   for (const i of inpatient.order) entityOf[i] = claimHolder(set, i);
-  const keep = (a: number, b: number) => kin.relation(a, b) === null;
+  const keep = (a: number, b: number) => !kin.sameHome(a, b);
   const a = coOccurrenceEdges(outpatient, entityOf, set.persons.id.length, p, keep);
   const b = coOccurrenceEdges(inpatient, entityOf, set.persons.id.length, p, keep);
   const edges = {
@@ -226,7 +226,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   return out;
 }
 
-/** Members joined when family or housemates (algorithms/kinship.ts): each unit's representative. */
+/** Members joined when they share a household or an address (algorithms/kinship.ts): each unit's representative. */
 function kinUnits(people: readonly number[], kin: Kinship): Map<number, number> {
   const parent = new Map(people.map((x) => [x, x]));
   const find = (x: number): number => {
@@ -236,7 +236,7 @@ function kinUnits(people: readonly number[], kin: Kinship): Map<number, number> 
     parent.set(x, r);
     return r;
   };
-  for (let a = 0; a < people.length; a++) for (let b = a + 1; b < people.length; b++) if (kin.relation(people[a]!, people[b]!) !== null) parent.set(find(people[a]!), find(people[b]!));
+  for (let a = 0; a < people.length; a++) for (let b = a + 1; b < people.length; b++) if (kin.sameHome(people[a]!, people[b]!)) parent.set(find(people[a]!), find(people[b]!));
   return new Map(people.map((x) => [x, find(x)]));
 }
 

@@ -104,7 +104,13 @@ export function town(seed = 1) {
         const items = [pick(['DRUG', 'DRUG2', 'DRUG3']), ...(rng() < 0.5 ? [pick(['DRUG', 'DRUG2', 'DRUG3'])] : [])];
         const total = 30 + Math.round(rng() * 270);
         if (r < 0.45) claim({ at: at(d, hh, mm), inst: clinic, card: card(k), doctor, served: rng() < 0.7 ? person(k) : undefined, items: ['REG', ...items], total });
-        else if (r < 0.85) claim({ at: at(d, hh, mm), kind: 'pharmacy', inst: pharmacy, card: k % 2 === 0 && rng() < 0.5 ? ev(k) : card(k), served: (pharmacy === 'P3' || pharmacy === 'P4') && rng() < 0.8 ? person(k) : undefined, items, total });
+        else if (r < 0.85) {
+          // Young children's syrup, half the time bought on a parent's card (家庭共济 inside the household).
+          const child = k % 3 === 2 && 2005 + (Math.floor(k / 3) % 12) >= 2012;
+          const kid = child && rng() < 0.5;
+          const payer = kid && rng() < 0.5 ? k - 2 : k;
+          claim({ at: at(d, hh, mm), kind: 'pharmacy', inst: pharmacy, card: payer % 2 === 0 && rng() < 0.5 ? ev(payer) : card(payer), served: (pharmacy === 'P3' || pharmacy === 'P4') && rng() < 0.8 ? person(k) : undefined, items: kid ? ['KID'] : items, total });
+        }
         else claim({ at: at(d, hh, mm), inst: 'H1', card: card(k), doctor: pick(['D1', 'D2', 'D3']), served: person(k), items: ['REG', ...items, ...(rng() < 0.3 ? ['HBA1C'] : [])], total: total + 60 });
       }
     }

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { CARD_LENDING_DEFAULTS, detectCardLending } from '../../../algorithms/detectors/card-lending.ts';
+import { context, memberIds } from './helpers.ts';
+import { town } from './town.ts';
+
+/**
+ * Card lending: users recorded on the cards of unrelated households; one holder's two cards as one
+ * holder; cards presented together at a counter that records nobody, with items that contradict their
+ * holders; and what must stay quiet — 家庭共济 for relatives in another household, a parent buying a
+ * child's syrup.
+ */
+
+describe('card lending', () => {
+  it('groups the cards of unrelated households through the users recorded on them', () => {
+    const t = town(21);
+    t.background();
+    const users = [500, 503];
+    const lent = [10, 40, 70, 100, 130, 160, 190, 220];
+    lent.forEach((k, j) => {
+      for (let v = 0; v < 4; v++) t.claim({ at: t.at(20 + v * 15 + j, 15, j), kind: 'pharmacy', inst: 'P3', card: t.card(k), served: t.person(users[(j + v) % 2]!), items: ['DRUG2'], total: 150 });
+    });
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectCardLending(set, CARD_LENDING_DEFAULTS, k, kin);
+    expect(rings).toHaveLength(1);
+    expect(memberIds(set, rings[0]!, 'card')).toEqual(lent.map(t.card).sort());
+    expect(memberIds(set, rings[0]!, 'person')).toEqual([...lent, ...users].map(t.person).sort());
+    expect(memberIds(set, rings[0]!, 'institution')).toEqual(['P3']);
+  });
+
+  it("counts one holder's card and e-voucher, lent to two users, as one ring", () => {
+    const t = town(22);
+    t.background();
+    const holders = [12, 42, 72, 102, 132, 162];
+    // Two users from out of town, with surnames nobody in town has: no holder passes for their relative.
+    const users = ['U1', 'U2'];
+    users.forEach((id, j) => t.b.person({ id, name: j ? '司马亮' : '欧阳明', gender: 'M', birthDate: '1980-05-05', householdId: `HHU${j}`, address: `外地${j}`, region: '440100' }));
+    holders.forEach((k, j) => {
+      for (let v = 0; v < 3; v++) {
+        t.claim({ at: t.at(30 + v * 20 + j, 10, j), kind: 'pharmacy', inst: 'P4', card: t.card(k), served: 'U1', items: ['DRUG'], total: 90 });
+        t.claim({ at: t.at(31 + v * 20 + j, 16, j), kind: 'pharmacy', inst: 'P4', card: t.ev(k), served: 'U2', items: ['DRUG'], total: 90 });
+      }
+    });
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectCardLending(set, CARD_LENDING_DEFAULTS, k, kin);
+    expect(rings).toHaveLength(1);
+    expect(memberIds(set, rings[0]!, 'card')).toEqual([...holders.map(t.card), ...holders.map(t.ev)].sort());
+  });
+
+  it('finds cards presented together at a counter that records nobody, billed for someone else', () => {
+    const t = town(23);
+    t.background();
+    // Fathers' cards of unrelated households whose children are teenagers, used by one person a few per
+    // visit at P1, for a child's syrup nobody in those households can take.
+    const lent = [0, 3, 4, 5, 12, 15, 36, 39, 42].map((hh) => hh * 3);
+    for (let visit = 0; visit < 30; visit++) {
+      const picks = [lent[visit % 9]!, lent[(visit + 4) % 9]!, lent[(visit + 7) % 9]!];
+      picks.forEach((k, j) => t.claim({ at: t.at(15 + visit * 7, 11, 0, j * 90), kind: 'pharmacy', inst: 'P1', card: t.card(k), items: ['KID'], total: 120 }));
+    }
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    // The users' habits may cut the cards into two rings at the counter; together they hold every lent
+    // card and at most a few of the counter's honest regulars.
+    const found = detectCardLending(set, CARD_LENDING_DEFAULTS, k, kin).flatMap((r) => memberIds(set, r, 'card'));
+    expect(found).toEqual(expect.arrayContaining(lent.map(t.card)));
+    expect(found.length).toBeLessThanOrEqual(lent.length + 3);
+  });
+
+  it('stays quiet for 家庭共济 across households and for parents buying their children medicine', () => {
+    const t = town(24);
+    t.background();
+    // A daughter who lives elsewhere (her own household) buys for her father and his wife on their cards,
+    // recorded at the pharmacy; she shares her father's surname and is a generation younger.
+    for (const [daughter, parents] of [[520, [9, 10]], [523, [39, 40]], [526, [69, 70]]] as const) {
+      t.b.person({ id: t.person(daughter), name: t.b.build().persons.name[t.b.build().persons.id.indexOf(t.person(parents[0]))]!.slice(0, 1) + '女', birthDate: '1988-03-03', householdId: `HHD${daughter}`, address: `新村${daughter}号` });
+      for (let v = 0; v < 6; v++) for (const p of parents) t.claim({ at: t.at(10 + v * 30, 17, p % 60), kind: 'pharmacy', inst: 'P3', card: t.card(p), served: t.person(daughter), items: ['DRUG2'], total: 80 });
+    }
+    // Parents of young children buying the children's syrup on their own cards at a counter that records
+    // nobody (households whose child was born in 2012 or later).
+    const parents = Array.from({ length: 200 }, (_, hh) => hh).filter((hh) => 2005 + (hh % 12) >= 2012).slice(0, 30).map((hh) => hh * 3);
+    parents.forEach((k, j) => t.claim({ at: t.at(5 + j * 7, 18, 0), kind: 'pharmacy', inst: 'P2', card: t.card(k), items: ['KID'], total: 25 }));
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(detectCardLending(set, CARD_LENDING_DEFAULTS, k, kin)).toEqual([]);
+  });
+});
