@@ -71,7 +71,7 @@ export function runDetectors(
     },
   ]);
   steps.push(['card-farming', () => detectCardFarming(set, params.cardFarming)]);
-  steps.push(['kickback', () => detectKickback(set, params.kickback)]);
+  steps.push(['kickback', () => detectKickback(set, params.kickback, k)]);
   steps.push(['recruited-patients', () => detectRecruitedPatients(set, params.recruitedPatients)]);
   steps.push(['split-hospitalization', () => detectSplitHospitalization(set, params.splitHospitalization)]);
   steps.push(['over-treatment', () => detectOverTreatment(set, params.overTreatment)]);
