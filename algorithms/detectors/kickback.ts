@@ -1,4 +1,4 @@
-import { claimHolder, dateOfDay, KIND, type ClaimSet } from '../claim-set.ts';
+import { claimHolder, dateOfDay, groupClaims, KIND, type ClaimSet } from '../claim-set.ts';
 import type { CompiledKnowledge } from '../knowledge.ts';
 import { binomialUpperTailLog10, fisherCombineLog10, median } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
@@ -149,18 +149,17 @@ export function betaBinomialUpperTailLog10(k: number, n: number, p: number, rho:
   const a = p * m;
   const b = (1 - p) * m;
   const lnB = (x: number, y: number) => logGamma(x) + logGamma(y) - logGamma(x + y);
-  const base = logGamma(n + 1) - lnB(a, b);
-  const logTerm = (j: number) => base - logGamma(j + 1) - logGamma(n - j + 1) + lnB(j + a, n - j + b);
-  const first = logTerm(k);
-  let maxLog = first;
+  // log P(X = k), then each next term by the ratio P(j + 1)/P(j) = (n − j)(j + a) / ((j + 1)(n − j − 1 + b))
+  let logTerm = logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + lnB(k + a, n - k + b) - lnB(a, b);
+  let maxLog = logTerm;
   let sum = 1;
-  for (let j = k + 1; j <= n; j++) {
-    const t = logTerm(j);
-    if (t > maxLog) {
-      sum = sum * Math.exp(maxLog - t) + 1;
-      maxLog = t;
+  for (let j = k; j < n; j++) {
+    logTerm += Math.log(((n - j) * (j + a)) / ((j + 1) * (n - j - 1 + b)));
+    if (logTerm > maxLog) {
+      sum = sum * Math.exp(maxLog - logTerm) + 1;
+      maxLog = logTerm;
     } else {
-      const d = t - maxLog;
+      const d = logTerm - maxLog;
       if (d < -40) break;
       sum += Math.exp(d);
     }
@@ -260,27 +259,25 @@ export function specialtyFills(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
   const nItems = set.items.id.length;
   const isDrug = new Uint8Array(nItems);
   for (let it = 0; it < nItems; it++) isDrug[it] = set.items.category[it] === 'drug' ? 1 : 0;
-  // region × drug → pharmacy → fills, and the doctors whose prescriptions they were (−1: none)
+  // region × drug → pharmacy → fills
   const fills = new Map<number, Map<number, number>>();
-  const sources = new Map<number, Map<number, Set<number>>>();
-  for (let i = 0; i < c.count; i++) {
-    if (c.kind[i] !== KIND.pharmacy) continue;
+  const drugLines = (i: number, visit: (key: number, ph: number) => void) => {
     const ph = c.institution[i]!;
     const key0 = set.institutions.region[ph]! * nItems;
-    const rx = c.rxDoctor[i]!;
-    const src = rx;
     for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
       const it = set.lines.item[l]!;
-      if (!isDrug[it]) continue;
-      const key = key0 + it;
+      if (isDrug[it]) visit(key0 + it, ph);
+    }
+  };
+  for (let i = 0; i < c.count; i++) {
+    if (c.kind[i] !== KIND.pharmacy) continue;
+    drugLines(i, (key, ph) => {
       const f = fills.get(key) ?? fills.set(key, new Map()).get(key)!;
       f.set(ph, (f.get(ph) ?? 0) + 1);
-      const s = sources.get(key) ?? sources.set(key, new Map()).get(key)!;
-      (s.get(ph) ?? s.set(ph, new Set()).get(ph)!).add(src);
-    }
+    });
   }
-  // region × drug → the pharmacies where it is a specialty drug
-  const specialtyAt = new Map<number, Set<number>>();
+  // concentrated: region × drug → the pharmacies it is concentrated at
+  const concentrated = new Map<number, Set<number>>();
   for (const [key, byPharmacy] of fills) {
     let total = 0;
     let top = -1;
@@ -289,16 +286,23 @@ export function specialtyFills(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       total += n;
       if (n > topFills) [top, topFills] = [ph, n];
     }
-    const few = byPharmacy.size <= p.maxSpecialtyPharmacies;
-    const dominant = topFills > p.concentratedShare * total;
-    if (!few && !dominant) continue;
-    const at = new Set<number>();
-    for (const ph of few ? byPharmacy.keys() : [top]) {
-      const src = sources.get(key)!.get(ph)!;
-      if (src.size >= p.minSpecialtyPrescribers) at.add(ph);
-    }
-    if (at.size) specialtyAt.set(key, at);
+    if (byPharmacy.size <= p.maxSpecialtyPharmacies) concentrated.set(key, new Set(byPharmacy.keys()));
+    else if (topFills > p.concentratedShare * total) concentrated.set(key, new Set([top]));
   }
+  // …and a specialty drug there when the fills come from enough prescribers (buying without one counts as one)
+  const prescribers = new Map<number, Map<number, Set<number>>>();
+  if (concentrated.size)
+    for (let i = 0; i < c.count; i++) {
+      if (c.kind[i] !== KIND.pharmacy) continue;
+      drugLines(i, (key, ph) => {
+        if (!concentrated.get(key)?.has(ph)) return;
+        const byPh = prescribers.get(key) ?? prescribers.set(key, new Map()).get(key)!;
+        (byPh.get(ph) ?? byPh.set(ph, new Set()).get(ph)!).add(c.rxDoctor[i]!);
+      });
+    }
+  const specialtyAt = new Map<number, Set<number>>();
+  for (const [key, byPh] of prescribers)
+    for (const [ph, src] of byPh) if (src.size >= p.minSpecialtyPrescribers) (specialtyAt.get(key) ?? specialtyAt.set(key, new Set()).get(key)!).add(ph);
   const out = new Uint8Array(c.count);
   for (let i = 0; i < c.count; i++) {
     if (c.kind[i] !== KIND.pharmacy || c.rxDoctor[i]! < 0) continue;
@@ -340,53 +344,61 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
   const nInst = set.institutions.id.length;
   const exempt = specialtyFills(set, p, k);
 
-  // Prescription fills, the period they span, the (patient, doctor) and (patient, pharmacy) pairs they touch.
+  // Per prescription fill: was it preceded by a visit to the prescriber, and does its patient shop at the
+  // pharmacy on their own (a purchase there without a prescription, on a day they filled nothing there)?
+  // Worked out one card holder at a time, over their own few claims.
   let day0 = Number.POSITIVE_INFINITY;
   let dayN = Number.NEGATIVE_INFINITY;
-  const rxPairs = new Set<number>();
-  const rxDaysAt = new Map<number, Set<number>>();
+  const holderOf = new Int32Array(c.count);
   for (let i = 0; i < c.count; i++) {
-    const d = c.rxDoctor[i]!;
-    if (d < 0) continue;
+    holderOf[i] = claimHolder(set, i);
+    if (c.rxDoctor[i]! < 0) continue;
     const day = c.day[i]!;
     if (day < day0) day0 = day;
     if (day > dayN) dayN = day;
-    const h = claimHolder(set, i);
-    rxPairs.add(h * nDoctors + d);
-    const hp = h * nInst + c.institution[i]!;
-    (rxDaysAt.get(hp) ?? rxDaysAt.set(hp, new Set()).get(hp)!).add(day);
   }
-  if (rxPairs.size === 0) return [];
-  // Visits to the prescriber (any claim the doctor made for the patient), and own purchases at the pharmacy.
-  const visits = new Map<number, number[]>();
-  const habitual = new Set<number>();
-  for (let i = 0; i < c.count; i++) {
-    const h = claimHolder(set, i);
-    const d = c.doctor[i]!;
-    if (d >= 0 && rxPairs.has(h * nDoctors + d)) {
-      const key = h * nDoctors + d;
-      (visits.get(key) ?? visits.set(key, []).get(key)!).push(c.day[i]!);
-    }
-    if (c.kind[i] === KIND.pharmacy && c.rxDoctor[i]! < 0) {
-      const hp = h * nInst + c.institution[i]!;
-      const rxDays = rxDaysAt.get(hp);
-      if (rxDays && !rxDays.has(c.day[i]!)) habitual.add(hp);
+  if (!Number.isFinite(day0)) return [];
+  const unvisitedFill = new Uint8Array(c.count);
+  const habitualFill = new Uint8Array(c.count);
+  {
+    const byHolder = groupClaims(holderOf, set.persons.id.length);
+    const own: number[] = [];
+    for (let h = 0; h < set.persons.id.length; h++) {
+      const from = byHolder.start[h]!;
+      const to = byHolder.start[h + 1]!;
+      let hasRx = false;
+      for (let q = from; q < to; q++) if (c.rxDoctor[byHolder.members[q]!]! >= 0) hasRx = true;
+      if (!hasRx) continue;
+      // pharmacies the holder shops at on their own
+      own.length = 0;
+      for (let q = from; q < to; q++) {
+        const v = byHolder.members[q]!;
+        if (c.kind[v] !== KIND.pharmacy || c.rxDoctor[v]! >= 0) continue;
+        const ph = c.institution[v]!;
+        if (own.includes(ph)) continue;
+        let fillDay = false;
+        for (let t = from; t < to && !fillDay; t++) {
+          const u = byHolder.members[t]!;
+          fillDay = c.rxDoctor[u]! >= 0 && c.institution[u] === ph && c.day[u] === c.day[v];
+        }
+        if (!fillDay) own.push(ph);
+      }
+      for (let q = from; q < to; q++) {
+        const i = byHolder.members[q]!;
+        const d = c.rxDoctor[i]!;
+        if (d < 0) continue;
+        const day = c.day[i]!;
+        let saw = false;
+        for (let r = from; r < to && !saw; r++) {
+          const v = byHolder.members[r]!;
+          const vd = c.day[v]!;
+          saw = c.doctor[v] === d && vd <= day && vd >= day - p.visitLookbackDays;
+        }
+        if (own.includes(c.institution[i]!)) habitualFill[i] = 1;
+        if (!saw) unvisitedFill[i] = 1;
+      }
     }
   }
-  for (const days of visits.values()) days.sort((a, b) => a - b);
-  const sawDoctor = (h: number, d: number, day: number) => {
-    const days = visits.get(h * nDoctors + d);
-    if (!days) return false;
-    // the latest visit on or before the day
-    let lo = 0;
-    let hi = days.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (days[mid]! <= day) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 && days[lo - 1]! >= day - p.visitLookbackDays;
-  };
 
   const M = Math.max(1, Math.floor((dayN - day0) / p.blockDays) + 1);
   const L = Math.min(M, p.maxWindowBlocks);
@@ -401,7 +413,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     const d = c.rxDoctor[i]!;
     if (d < 0) continue;
     const ph = c.institution[i]!;
-    const h = claimHolder(set, i);
+    const h = holderOf[i]!;
     const b = blockOf(c.day[i]!);
     const dp = doctorPatients.get(d) ?? doctorPatients.set(d, new Map()).get(d)!;
     addBlock(dp.get(h) ?? dp.set(h, []).get(h)!, b);
@@ -410,11 +422,11 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     let f = flows.get(key);
     if (!f) flows.set(key, (f = { doctor: d, pharmacy: ph, patients: new Map(), offHabit: 0, unvisited: 0 }));
     let pf = f.patients.get(h);
-    if (!pf) f.patients.set(h, (pf = { blocks: [], unvisited: false, habitual: habitual.has(h * nInst + ph), amount: 0, claims: [] }));
+    if (!pf) f.patients.set(h, (pf = { blocks: [], unvisited: false, habitual: habitualFill[i] === 1, amount: 0, claims: [] }));
     addBlock(pf.blocks, b);
     pf.claims.push(i);
     pf.amount += c.total[i]!;
-    if (!pf.unvisited && !sawDoctor(h, d, c.day[i]!)) pf.unvisited = true;
+    if (unvisitedFill[i]) pf.unvisited = true;
   }
   const byDoctor = new Map<number, FlowData[]>();
   for (const f of flows.values()) {
