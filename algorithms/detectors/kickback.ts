@@ -14,15 +14,17 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type Rin
  * Baseline: what d's peers send to P — the same department of the same institution where it has ≥ 3
  * prescribing doctors, else the institution, else the region — as a share of their patients, leave-one-out,
  * with one pseudo-patient at the region's share so an unseen pharmacy is rare, not impossible. The pharmacy
- * across the street, which every doctor of the hospital feeds, is therefore expected.
+ * across the street, which every doctor of the hospital feeds, is therefore expected. Where the doctor's
+ * department is too small to be the group but has colleagues, the flow must exceed their share too.
  *
  * Calibration: honest flows are overdispersed (a doctor's patients cluster by department and
- * neighbourhood), so the count is tested against a beta-binomial, not a Poisson: its intra-doctor
- * correlation ρ is estimated per region from the data (the ρ at which the doctor × pharmacy cells'
- * squared Pearson residuals have a χ²₁'s median — robust to the schemes among them), plus the uncertainty
- * of the peers' share itself. The test runs over windows of whole months (a scheme runs for a season; its
- * excess drowns in a busy doctor's year), and a window needs a real effect: at least twice the expected
- * patients (then each of them is more likely than not an excess one) and a nominally significant excess.
+ * neighbourhood), so the count is tested against a beta-binomial, not a Poisson. Doctors' shares vary
+ * multiplicatively around their group's, Var = φ s², with φ estimated per region from the data (the φ at
+ * which the squared Pearson residuals of doctor × pharmacy cells with an expected count ≥ 5 have a χ²₁'s
+ * median — robust to the schemes among them); the uncertainty of the peers' share itself is added. The
+ * test runs over windows of whole months (a scheme runs for a season; its excess drowns in a busy doctor's
+ * year), and a window needs a real effect: at least twice the expected patients (then each of them is more
+ * likely than not an excess one) and a nominally significant excess.
  *
  * Supporting evidence, never required (a doctor on kickbacks may see every patient first): patients whose
  * fills had no visit to the prescriber in the 30 days before, against the doctor's own rate at other
@@ -32,12 +34,14 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type Rin
  * Specialty drugs are not steering: fills consisting only of drugs the knowledge file names as specialty
  * (DTP / 双通道) drugs, or drugs the data shows few pharmacies of the region dispense — at most two, or one
  * filling most of the region's fills — where that concentration is seen from prescriptions of more doctors
- * than a ring has (a ring's own rare drug is not a market fact).
+ * than a ring has (a ring's own rare drug is not a market fact) or at a pharmacy that dispenses the
+ * knowledge file's specialty drugs (a DTP pharmacy's rare stock is specialty stock).
  *
  * Rings: one per pharmacy — the pharmacy, its flagged prescribers (possibly from several hospitals) and
  * the patients who carried the flagged flows in their excess windows. Once a pharmacy is a ring's hub, its
  * other prescribers are tested against that pharmacy's flows only (the search charge of a second look).
- * Surprise is −log10 of the combined tail probability less log10 of the windows and flows tested.
+ * Surprise is −log10 of the combined tail probability less log10 of the windows and of the flows that
+ * could be flagged (two patients or more: Tarone's refinement of Bonferroni).
  */
 
 export interface KickbackParams {
@@ -119,6 +123,8 @@ export interface Flow {
   surprise: number;
   /** ring patients (window patients off habit, plus unvisited ones) and their fills */
   members: number[];
+  /** those of them with a fill in the window not preceded by a visit */
+  unvisitedMembers: number[];
   claims: number[];
 }
 
@@ -177,22 +183,34 @@ function combineEvidence(excess: number, unvisited: number, costly: number): num
   return Math.min(0, best + Math.log10(4));
 }
 
+/**
+ * Intra-doctor correlation of the beta-binomial at share s when doctors' shares vary multiplicatively,
+ * Var(π) = φ s² (a doctor sends twice or half the usual share, not a fixed number of points more): ρ = φ s / (1 − s).
+ */
+function iccOf(s: number, phi: number): number {
+  return Math.min(1 - 1e-9, (phi * s) / Math.max(1e-12, 1 - s));
+}
+
 /** χ²₁'s median */
 const CHI2_1_MEDIAN = 0.454936;
 
-/** ρ ≥ 0 such that the median of z²/(1 + (n − 1)ρ) is χ²₁'s median (0 when it already is at ρ = 0). */
-export function medianMatchingRho(z2: readonly number[], n: readonly number[]): number {
+/**
+ * The overdispersion φ ≥ 0 at which the median of z²/(1 + f·φ) is χ²₁'s median, for squared Pearson
+ * residuals z² and each cell's variance factor f per unit φ (0 when the residuals are not overdispersed).
+ */
+export function medianMatchingDispersion(z2: readonly number[], f: readonly number[]): number {
   if (z2.length === 0) return 0;
-  const at = (rho: number) => median(z2.map((z, i) => z / (1 + (n[i]! - 1) * rho)));
+  const at = (phi: number) => median(z2.map((z, i) => z / (1 + f[i]! * phi)));
   if (at(0) <= CHI2_1_MEDIAN) return 0;
   let lo = 0;
   let hi = 1;
+  while (at(hi) > CHI2_1_MEDIAN && hi < 1e6) [lo, hi] = [hi, hi * 4];
   for (let it = 0; it < 40; it++) {
     const mid = (lo + hi) / 2;
     if (at(mid) > CHI2_1_MEDIAN) lo = mid;
     else hi = mid;
   }
-  return Math.min(1 - 1e-9, hi);
+  return hi;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -300,9 +318,17 @@ export function specialtyFills(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
         (byPh.get(ph) ?? byPh.set(ph, new Set()).get(ph)!).add(c.rxDoctor[i]!);
       });
     }
+  // A pharmacy that dispenses drugs the knowledge file names as specialty drugs is a DTP pharmacy: what
+  // only it (and at most one other) dispenses in the region is its specialty stock too, however few prescribe it.
+  const dtpPharmacy = new Set<number>();
+  if (k)
+    for (let i = 0; i < c.count; i++) {
+      if (c.kind[i] !== KIND.pharmacy || dtpPharmacy.has(c.institution[i]!)) continue;
+      for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) if (k.specialtyItem[set.lines.item[l]!] === 1) dtpPharmacy.add(c.institution[i]!);
+    }
   const specialtyAt = new Map<number, Set<number>>();
   for (const [key, byPh] of prescribers)
-    for (const [ph, src] of byPh) if (src.size >= p.minSpecialtyPrescribers) (specialtyAt.get(key) ?? specialtyAt.set(key, new Set()).get(key)!).add(ph);
+    for (const [ph, src] of byPh) if (src.size >= p.minSpecialtyPrescribers || dtpPharmacy.has(ph)) (specialtyAt.get(key) ?? specialtyAt.set(key, new Set()).get(key)!).add(ph);
   const out = new Uint8Array(c.count);
   for (let i = 0; i < c.count; i++) {
     if (c.kind[i] !== KIND.pharmacy || c.rxDoctor[i]! < 0) continue;
@@ -328,12 +354,12 @@ interface Baseline {
   /** group → pharmacy → off-habit patients; group → patients */
   groupX: Map<number, number>[];
   groupN: number[];
-  /** region → intra-doctor correlation (doctors around their group's share) */
-  rho: Map<number, number>;
+  /** region → overdispersion φ of doctors around their group's share: Var(doctor's share) = φ s² */
+  phi: Map<number, number>;
   /** prescribing doctors per group */
   groupDoctors: number[];
   /** a group's share of a pharmacy from peers' counts X of N, and its uncertainty (an ICC) */
-  shrunk: (region: number, pharmacy: number, X: number, N: number, doctors?: number, rho?: number) => { share: number; uncertainty: number };
+  shrunk: (region: number, pharmacy: number, X: number, N: number, doctors?: number, phi?: number) => { share: number; uncertainty: number };
   /** group unvisited rate (Jeffreys) */
   groupUnvisited: number[];
 }
@@ -510,11 +536,11 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
      * and the uncertainty of the estimate as an intra-class correlation 1/(N + 2). N is the effective
      * number of patients: patients of one doctor are correlated (ρ), so N/(1 + (n̄ − 1)ρ) (Kish's design effect).
      */
-    const shrunk = (r: number, ph: number, X: number, N: number, doctors = 1, rhoR = 0) => {
+    const shrunk = (r: number, ph: number, X: number, N: number, doctors = 1, phi = 0) => {
       const rs = regionShare.get(r)?.get(ph) ?? 0;
       const n = Math.max(0, N);
-      const deff = 1 + Math.max(0, n / Math.max(1, doctors) - 1) * rhoR;
       const share = (rs + Math.max(0, X)) / (1 + n);
+      const deff = 1 + Math.max(0, n / Math.max(1, doctors) - 1) * iccOf(share, phi);
       return { share, uncertainty: 1 / (n / deff + 2) };
     };
     // Overdispersion of doctors around their peer group: the intra-doctor correlation ρ at which the
@@ -539,13 +565,14 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
         const e = n * sh;
         if (e < 5 || sh >= 1) continue;
         list.z2.push((x - e) ** 2 / (e * (1 - sh)));
-        list.n.push(n);
+        // the variance factor per unit φ: Var(π) = φ s² ⇒ Var(x) = n s (1 − s) (1 + (n − 1) φ s / (1 − s))
+        list.n.push(((n - 1) * sh) / (1 - sh));
       }
     }
-    const rho = new Map<number, number>();
-    for (const [r, { z2, n }] of cells) rho.set(r, medianMatchingRho(z2, n));
+    const phi = new Map<number, number>();
+    for (const [r, { z2, n }] of cells) phi.set(r, medianMatchingDispersion(z2, n));
     const groupUnvisited = groupU.map((u, g) => (u + 0.5) / (groupF[g]! + 1));
-    return { group, groupRegion, groupX, groupN, groupDoctors, rho, shrunk, groupUnvisited };
+    return { group, groupRegion, groupX, groupN, groupDoctors, phi, shrunk, groupUnvisited };
   };
 
   // Window counts per doctor (all patients) and per flow (off-habit patients, and those unvisited).
@@ -593,10 +620,27 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     const ownX = f.offHabit;
     const peersX = (b.groupX[g]!.get(f.pharmacy) ?? 0) - (excludedNow.has(key) ? 0 : ownX);
     const peersN = b.groupN[g]! - n;
-    const base = b.shrunk(r, f.pharmacy, peersX, peersN, b.groupDoctors[g]! - 1, b.rho.get(r) ?? 0);
+    const phi = b.phi.get(r) ?? 0;
+    const base = b.shrunk(r, f.pharmacy, peersX, peersN, b.groupDoctors[g]! - 1, phi);
     const s = Math.min(1 - 1e-9, Math.max(1e-12, base.share));
     // the doctor's own spread around the group, plus how uncertain the group's share itself is
-    const rho = Math.min(1 - 1e-9, (b.rho.get(r) ?? 0) + base.uncertainty);
+    const rho = Math.min(1 - 1e-9, iccOf(s, phi) + base.uncertainty);
+    // A department too small to be the peer group still has a say: where the doctor's department has other
+    // prescribers, the flow must also exceed what they send (their share, with the group's as one
+    // pseudo-patient), in lift and in tail — an excess must hold against every baseline that applies (an
+    // intersection–union test, which needs no further charge). Cardiologists may all favour the pharmacy
+    // by the hospital.
+    const dept = memberOf.get(d)![0]!;
+    let sDept = 0;
+    let rhoDept = 0;
+    if (dept !== g && b.groupDoctors[dept]! >= 2) {
+      const dX = Math.max(0, (b.groupX[dept]!.get(f.pharmacy) ?? 0) - (excludedNow.has(key) ? 0 : ownX));
+      const dN = Math.max(0, b.groupN[dept]! - n);
+      sDept = Math.min(1 - 1e-9, (dX + s) / (dN + 1));
+      // its share as a point estimate: a department of one or two colleagues cannot vouch for a rare pharmacy
+      // (their 0 of 5 rules nothing out), only show that they favour one too
+      rhoDept = iccOf(sDept, phi);
+    }
     // the doctor's own rate of unvisited patients at other pharmacies, with the group's rate as one pseudo-patient
     let uOther = 0;
     let nOther = 0;
@@ -614,9 +658,10 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
         const x = fw.off[idx]!;
         if (x < 2) continue;
         const nW = dw[idx]!;
-        const e = nW * s;
+        const e = nW * Math.max(s, sDept);
         if (x < p.minLift * e) continue;
-        const le = betaBinomialUpperTailLog10(x, nW, s, rho);
+        let le = betaBinomialUpperTailLog10(x, nW, s, rho);
+        if (sDept > 0 && le <= p.maxExcessLog10P) le = Math.max(le, betaBinomialUpperTailLog10(x, nW, sDept, rhoDept));
         if (le > p.maxExcessLog10P) continue;
         const u = fw.offUnvisited[idx]!;
         const lu = binomialUpperTailLog10(u, x, q);
@@ -630,13 +675,18 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     const startDay = day0 + best.a * p.blockDays;
     const endDay = Math.min(dayN, day0 + (best.a + best.len) * p.blockDays - 1);
     const totalCharge = windowCharge + charge;
+    // The ring's patients: those of the window who do not shop there on their own, and any who filled
+    // there in the window without having seen the doctor.
     const members: number[] = [];
+    const unvisitedMembers: number[] = [];
     const claims: number[] = [];
     for (const [h, pf] of f.patients) {
       if (pf.habitual && !pf.unvisited) continue;
       const inWindow = pf.claims.filter((i) => c.day[i]! >= startDay && c.day[i]! <= endDay);
-      if (inWindow.length === 0) continue;
+      const unvisited = inWindow.some((i) => unvisitedFill[i] === 1);
+      if (inWindow.length === 0 || (pf.habitual && !unvisited)) continue;
       members.push(h);
+      if (unvisited) unvisitedMembers.push(h);
       claims.push(...inWindow);
     }
     return {
@@ -647,7 +697,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       patients: best.x,
       expected: best.e,
       doctorPatients: best.nW,
-      peerShare: s,
+      peerShare: Math.max(s, sDept),
       unvisitedPatients: best.u,
       unvisitedRate: q,
       costlyPatients: best.costly,
@@ -659,13 +709,18 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       charge: totalCharge,
       surprise: -best.l - totalCharge,
       members,
+      unvisitedMembers,
       claims,
     };
   };
 
   // Pass 1 against baselines from all flows; pass 2 (and on, until stable) with the flagged flows left out
   // of their peers' baselines, so the second doctor of a scheme does not hide the first.
-  const flowCharge = Math.log10(flows.size);
+  // Only flows that can be flagged are charged for (Tarone's refinement of Bonferroni): a window needs two
+  // patients off their habit, so a flow with fewer is no test.
+  let testable = 0;
+  for (const f of flows.values()) if (f.offHabit >= 2) testable++;
+  const flowCharge = Math.log10(Math.max(1, testable));
   let excludedNow = new Set<number>();
   let flagged = new Map<number, Flow>();
   for (let pass = 0; pass < 4; pass++) {
@@ -687,7 +742,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
   const byPharmacy = new Map<number, Flow[]>();
   for (const fl of flagged.values()) (byPharmacy.get(fl.pharmacy) ?? byPharmacy.set(fl.pharmacy, []).get(fl.pharmacy)!).push(fl);
   const flowsInto = new Map<number, number[]>();
-  for (const [key, f] of flows) (flowsInto.get(f.pharmacy) ?? flowsInto.set(f.pharmacy, []).get(f.pharmacy)!).push(key);
+  for (const [key, f] of flows) if (f.offHabit >= 2) (flowsInto.get(f.pharmacy) ?? flowsInto.set(f.pharmacy, []).get(f.pharmacy)!).push(key);
   for (const [ph, list] of byPharmacy) {
     const keys = flowsInto.get(ph)!;
     const charge = Math.log10(keys.length);
@@ -736,7 +791,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     }));
     evidence.push({
       key: 'kickback.patients',
-      facts: { patients: patients.size, fills: claims.length, unvisited: list.reduce((a, fl) => a + fl.unvisitedPatients, 0) },
+      facts: { patients: patients.size, fills: claims.length, unvisited: new Set(list.flatMap((fl) => fl.unvisitedMembers)).size },
       entities: m.list.filter((x) => x.type === 'person'),
       weight: Math.min(1, patients.size / 10),
     });

@@ -36,12 +36,15 @@ function city(seed = 7) {
   }
   b.doctor({ id: 'ONC2', name: '肿瘤医生甲', institutionId: 'H2', department: '肿瘤科' });
   b.doctor({ id: 'ONC3', name: '肿瘤医生乙', institutionId: 'H3', department: '肿瘤科' });
+  b.doctor({ id: 'H2C1', name: '心内科医生甲', institutionId: 'H2', department: '心血管内科' });
+  b.doctor({ id: 'H2C2', name: '心内科医生乙', institutionId: 'H2', department: '心血管内科' });
   b.item({ id: 'REG', name: '门诊诊查费', category: 'treatment' });
   const drugs = ['二甲双胍片', '缬沙坦胶囊', '阿托伐他汀钙片', '氨溴索口服溶液'];
   drugs.forEach((name, k) => b.item({ id: `DR${k}`, name, category: 'drug' }));
   b.item({ id: 'ALB', name: '人血白蛋白', category: 'drug' });
   b.item({ id: 'OSI', name: '甲磺酸奥希替尼片', category: 'drug' });
   b.item({ id: 'NUS', name: '诺西那生钠注射液', category: 'drug' });
+  b.item({ id: 'EVE', name: '依维莫司片', category: 'drug' });
   b.item({ id: 'RARE', name: '复方营养素口服液', category: 'drug' });
   const persons = 600;
   const home = (k: number) => homes[k % homes.length]!;
@@ -187,6 +190,36 @@ describe('kickback: prescription flows against the doctor’s peers', () => {
     expect(detectKickback(set2, KICKBACK_DEFAULTS, compileKnowledge(set2, loadKnowledge()))).toEqual([]);
     // …and the data rule is what clears it: with concentration never enough, PDTP would be flagged.
     expect(ringAt(set2, detectKickback(set2, { ...KICKBACK_DEFAULTS, concentratedShare: 1, maxSpecialtyPharmacies: 0 }), 'PDTP')).toHaveLength(1);
+
+    // Everolimus is in no list and has one prescriber, but PDTP also dispenses osimertinib (in the list):
+    // a DTP pharmacy's rare stock is specialty stock.
+    const w3 = city();
+    for (let k = 0; k < 14; k++) for (let f = 0; f < 3; f++) w3.visitAndFill(400 + k, 'ONC2', 20 + k * 9 + f * 28, 'PDTP', [k % 2 ? 'EVE' : 'OSI'], 5200);
+    const set3 = w3.b.build();
+    const k3 = compileKnowledge(set3, loadKnowledge());
+    expect(detectKickback(set3, KICKBACK_DEFAULTS, k3)).toEqual([]);
+    // without that inference the everolimus patients would make a ring
+    const noOsi = compileKnowledge(set3, { ...loadKnowledge(), specialtyDrugs: { items: ['无此药'], source: 'test' } });
+    expect(ringAt(set3, detectKickback(set3, KICKBACK_DEFAULTS, noOsi), 'PDTP')).toHaveLength(1);
+  });
+
+  it('a small department that favours one pharmacy is the baseline for its doctors, even below the peer-group size', () => {
+    const w = city();
+    // H2's two cardiologists both send most of their patients to PE (none of whom shop there otherwise);
+    // H2's internists do not. Against the institution each cardiologist looks steered; against each other not.
+    for (const [j, doctor] of ['H2C1', 'H2C2'].entries()) {
+      const patients = w.notCustomersOf('PE', 20, 100 + j * 40);
+      patients.forEach((p, k) => w.visitAndFill(p, doctor, 10 + k * 15, k % 5 === 4 ? w.home(p) : 'PE', [k % 2 ? 'DR1' : 'DR2'], 90));
+    }
+    const set = w.b.build();
+    expect(detectKickback(set)).toEqual([]);
+    // …while a lone cardiologist doing the same is flagged
+    const w2 = city();
+    const patients = w2.notCustomersOf('PE', 20, 100);
+    patients.forEach((p, k) => w2.visitAndFill(p, 'H2C1', 10 + k * 15, k % 5 === 4 ? w2.home(p) : 'PE', [k % 2 ? 'DR1' : 'DR2'], 90));
+    for (let k = 0; k < 20; k++) w2.visitAndFill(300 + k, 'H2C2', 10 + k * 15, w2.home(300 + k), ['DR1'], 90);
+    const set2 = w2.b.build();
+    expect(ids(set2, ringAt(set2, detectKickback(set2), 'PE')[0]!, 'doctor')).toEqual(['H2C1']);
   });
 
   it('a drug only the ring’s pharmacy sells, on one hospital’s prescriptions, does not hide the ring', () => {
