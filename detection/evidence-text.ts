@@ -92,12 +92,12 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     en: (f) => `the ${f.cards} cards are used at the same counters: ${f.institutions}`,
   },
   'kickback.flow': {
-    zh: (f) => `${f.doctor} 的外配处方有 ${f.fills} 张流向 ${f.pharmacy}，同院医生的常态仅约 ${f.expected} 张（${f.lift} 倍，p≈1e${f.log10P}）；其中 ${f.unvisited} 张处方前 30 天内患者未见过该医生`,
-    en: (f) => `${f.fills} of ${f.doctor}'s external prescriptions were filled at ${f.pharmacy}, where the hospital's other doctors would send about ${f.expected} (${f.lift}×, p≈1e${f.log10P}); for ${f.unvisited} of them the patient had not seen the doctor in the 30 days before`,
+    zh: (f) => `${f.from} 至 ${f.to}，${f.doctor} 的 ${f.doctorPatients} 名外配处方患者中有 ${f.patients} 名到 ${f.pharmacy} 取药（且平时不在该药店自行购药），按同科室/同院医生的常态（${f.peerSharePercent}%）仅应约 ${f.expected} 名（${f.lift} 倍，p≈1e${f.log10P}）；其中 ${f.unvisited} 名取药前 30 天内未见过该医生（该医生在其他药店的常态为 ${f.unvisitedRatePercent}%）`,
+    en: (f) => `from ${f.from} to ${f.to}, ${f.patients} of ${f.doctor}'s ${f.doctorPatients} external-prescription patients filled at ${f.pharmacy} (and do not shop there otherwise), where the doctor's peers' share (${f.peerSharePercent}%) predicts about ${f.expected} (${f.lift}×, p≈1e${f.log10P}); ${f.unvisited} of them had not seen the doctor in the 30 days before (${f.unvisitedRatePercent}% at the doctor's other pharmacies)`,
   },
   'kickback.patients': {
-    zh: (f) => `${f.patients} 名患者携带这些处方，共 ${f.fills} 次取药`,
-    en: (f) => `${f.patients} patients carried these prescriptions, ${f.fills} fills in all`,
+    zh: (f) => `${f.patients} 名患者携带这些处方，共 ${f.fills} 次取药，其中 ${f.unvisited} 名取药前未就诊`,
+    en: (f) => `${f.patients} patients carried these prescriptions, ${f.fills} fills in all; ${f.unvisited} of them without a visit to the prescriber`,
   },
   'split.readmissions': {
     zh: (f) => `${f.patients} 名患者在 ${f.institution} 出院后 ${f.maxGapDays} 天内因同一诊断再次入院，共 ${f.readmissions} 次`,

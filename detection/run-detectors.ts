@@ -81,7 +81,7 @@ export function runDetectors(
       return rings;
     },
   ]);
-  steps.push(['kickback', () => detectKickback(set, params.kickback)]);
+  steps.push(['kickback', () => detectKickback(set, params.kickback, k)]);
   steps.push(['recruited-patients', () => detectRecruitedPatients(set, params.recruitedPatients, k, kin, farmedCards)]);
   steps.push(['split-hospitalization', () => detectSplitHospitalization(set, params.splitHospitalization)]);
   steps.push(['over-treatment', () => detectOverTreatment(set, params.overTreatment)]);

@@ -1,191 +1,802 @@
-import { claimHolder, type ClaimSet } from '../claim-set.ts';
-import { connectedComponents } from '../communities.ts';
-import { poissonUpperTailLog10 } from '../stats.ts';
-import { MemberList, type Evidence, type RingCandidate } from './types.ts';
+import { claimHolder, dateOfDay, groupClaims, KIND, type ClaimSet } from '../claim-set.ts';
+import type { CompiledKnowledge } from '../knowledge.ts';
+import { binomialUpperTailLog10, fisherCombineLog10, median } from '../stats.ts';
+import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
- * 医药勾结 / 回扣: prescription flow from doctors to pharmacies. A pharmacy's expected share of a
- * doctor's external prescriptions is its share among the other doctors of the same institution (so the
- * pharmacy across the street, which every doctor there feeds, is expected); a flow far above it
- * (lift, with a Poisson tail test) is suspicious. Doctors and pharmacies joined by such flows, with the
- * patients who carried the prescriptions, form a ring.
+ * 医药勾结 / 回扣: a doctor's external prescriptions (外配处方) steered to one pharmacy.
  *
- * Lift and p-value alone over-flag: a doctor's patients are not a random draw from the hospital's (a
- * department, a neighbourhood), so fills cluster and the Poisson tail is anti-conservative — honest
- * flows reach p≈1e-8 in generated data at 100k and 1M claims. What honest flows do not have is
- * prescriptions filled by patients who had not seen the prescriber (paper prescriptions). A flow is
- * therefore flagged when it is significant and carried in part by unvisited patients, when unvisited
- * patients make up a large share of it on their own, or — steering of real patients — when the excess
- * is overwhelming (p ≤ 1e-12).
+ * Unit of evidence: PATIENTS, not fills (one chronic patient's 30 monthly refills are one patient). For a
+ * doctor d and a pharmacy P, the flow counts d's patients who filled d's prescriptions at P and who do not
+ * shop at P on their own (no purchase there without a prescription, on a day they filled nothing there):
+ * a patient for whom P is the neighbourhood pharmacy is not steered there, whoever prescribed.
+ *
+ * Baseline: what d's peers send to P — the same department of the same institution where it has ≥ 3
+ * prescribing doctors, else the institution, else the region — as a share of their patients, leave-one-out,
+ * with one pseudo-patient at the region's share so an unseen pharmacy is rare, not impossible. The pharmacy
+ * across the street, which every doctor of the hospital feeds, is therefore expected. Where the doctor's
+ * department is too small to be the group but has colleagues, the flow must exceed their share too.
+ *
+ * Calibration: honest flows are overdispersed (a doctor's patients cluster by department and
+ * neighbourhood), so the count is tested against a beta-binomial, not a Poisson. Doctors' shares vary
+ * multiplicatively around their group's, Var = φ s², with φ estimated per region from the data (the φ at
+ * which the squared Pearson residuals of doctor × pharmacy cells with an expected count ≥ 5 have a χ²₁'s
+ * median — robust to the schemes among them); the uncertainty of the peers' share itself is added. The
+ * test runs over windows of whole months (a scheme runs for a season; its excess drowns in a busy doctor's
+ * year), and a window needs a real effect: at least twice the expected patients (then each of them is more
+ * likely than not an excess one) and a nominally significant excess.
+ *
+ * Supporting evidence, never required (a doctor on kickbacks may see every patient first): patients whose
+ * fills had no visit to the prescriber in the 30 days before, against the doctor's own rate at other
+ * pharmacies; and patients whose fills cost more than the peer group's typical patient's (high-margin
+ * drugs). Either or both join the excess by Fisher's method when they strengthen it.
+ *
+ * Specialty drugs are not steering: fills consisting only of drugs the knowledge file names as specialty
+ * (DTP / 双通道) drugs, or drugs the data shows few pharmacies of the region dispense — at most two, or one
+ * filling most of the region's fills — where that concentration is seen from prescriptions of more doctors
+ * than a ring has (a ring's own rare drug is not a market fact) or at a pharmacy that dispenses the
+ * knowledge file's specialty drugs (a DTP pharmacy's rare stock is specialty stock).
+ *
+ * Rings: one per pharmacy — the pharmacy, its flagged prescribers (possibly from several hospitals) and
+ * the patients who carried the flagged flows in their excess windows. Once a pharmacy is a ring's hub, its
+ * other prescribers are tested against that pharmacy's flows only (the search charge of a second look).
+ * Surprise is −log10 of the combined tail probability less log10 of the windows and of the flows that
+ * could be flagged (two patients or more: Tarone's refinement of Bonferroni).
  */
 
 export interface KickbackParams {
-  minFills: number;
-  minLift: number;
-  /** log10 p-value at or below which a flow is significant */
-  maxLog10P: number;
-  /** fills whose patient saw the prescriber within this many days before count as visited */
+  /** a fill whose patient saw the prescriber within this many days before counts as visited */
   visitLookbackDays: number;
-  /** a flow where at least this share of fills had no visit with the prescriber is suspicious on its own… */
-  minUnvisitedShare: number;
-  /** …when that many distinct patients filled without a visit (one forgetful patient is not a scheme) */
-  minUnvisitedPatients: number;
-  /** log10 p-value at or below which a significant flow is flagged even when every patient saw the doctor */
-  strongLog10P: number;
+  /** the excess window moves in blocks of this many days … */
+  blockDays: number;
+  /** … and spans at most this many blocks */
+  maxWindowBlocks: number;
+  /** observed ÷ expected patients a flagged window must reach */
+  minLift: number;
+  /** log10 of the significance level the excess must reach on its own (without the unvisited evidence) */
+  maxExcessLog10P: number;
+  /** peer groups need this many prescribing doctors (department → institution → region) */
+  minPeers: number;
+  /** a drug is concentrated when its top pharmacy fills more than this share of the region's fills … */
+  concentratedShare: number;
+  /** … or no more than this many pharmacies of the region dispense it … */
+  maxSpecialtyPharmacies: number;
+  /** … seen from prescriptions of at least this many doctors (buying without a prescription counts as one) */
+  minSpecialtyPrescribers: number;
 }
 
 export const KICKBACK_DEFAULTS: KickbackParams = {
-  minFills: 8,
-  minLift: 3,
-  maxLog10P: -4,
+  // 《处方管理办法》第十八条: a prescription is valid on the day it is issued (≤ 3 days when the doctor says so);
+  // 《长期处方管理规范（试行）》(2021): a long prescription usually covers up to 4 weeks. 30 days covers both.
   visitLookbackDays: 30,
-  minUnvisitedShare: 0.25,
-  minUnvisitedPatients: 2,
-  strongLog10P: -12,
+  // a month: the settlement cycle of 医保 (monthly settlement, monthly refills of chronic prescriptions)
+  blockDays: 30,
+  // a year: the windows of one annual review
+  maxWindowBlocks: 12,
+  // relative risk ≥ 2 ⇔ attributable fraction ≥ 50 %: each patient of the window is more likely than not
+  // an excess one (the "more probable than not" reading of relative risk in epidemiology and law)
+  minLift: 2,
+  // α = 0.05, the conventional significance level
+  maxExcessLog10P: Math.log10(0.05),
+  // three peers: the fewest that have a median and a spread
+  minPeers: 3,
+  // "most": more than half
+  concentratedShare: 0.5,
+  // "a few": one designated pharmacy and at most one other
+  maxSpecialtyPharmacies: 2,
+  // more prescribers than a kickback ring has (1–3 doctors, BRIEF scenario 3): a concentration that no
+  // ring produces on its own. A ring's own rare drug stays evidence; one oncologist's DTP drug needs the
+  // knowledge file.
+  minSpecialtyPrescribers: 4,
 };
 
+/** One tested doctor → pharmacy flow, in its best window. */
 export interface Flow {
   doctor: number;
   pharmacy: number;
-  fills: number;
+  /** window [startDay, endDay] */
+  startDay: number;
+  endDay: number;
+  /** distinct patients of the doctor filling at the pharmacy outside their own shopping habit, in the window */
+  patients: number;
+  /** what the peers' share predicts for the doctor's patients of the window */
   expected: number;
-  lift: number;
-  log10P: number;
-  /** fills with no visit of the patient to the prescriber shortly before */
-  unvisited: number;
-  /** distinct patients among the unvisited fills */
+  /** distinct patients of the doctor (any pharmacy) in the window */
+  doctorPatients: number;
+  /** the peers' share of patients sent to this pharmacy */
+  peerShare: number;
+  /** patients of the window with a fill not preceded by a visit to the prescriber */
   unvisitedPatients: number;
-  unvisitedClaims: number[];
+  /** the doctor's usual rate of such patients elsewhere */
+  unvisitedRate: number;
+  /** patients of the window whose mean fill costs more than the peer group's median patient's */
+  costlyPatients: number;
+  /** that median (yuan per fill) */
+  typicalAmount: number;
+  log10PExcess: number;
+  log10PUnvisited: number;
+  log10PCostly: number;
+  /** the excess with the supporting evidence (see combineEvidence) */
+  log10P: number;
+  /** search charge: log10 of windows × flows this flow was picked from */
+  charge: number;
+  surprise: number;
+  /** ring patients (window patients off habit, plus unvisited ones) and their fills */
+  members: number[];
+  /** those of them with a fill in the window not preceded by a visit */
+  unvisitedMembers: number[];
   claims: number[];
 }
 
-function medianOf(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+// ---------------------------------------------------------------------------------------------------------
+// beta-binomial tail
+
+function logGamma(x: number): number {
+  // Lanczos approximation (g = 7, n = 9), as in stats.ts.
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  x -= 1;
+  let a = c[0]!;
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
-export function prescriptionFlows(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAULTS): Flow[] {
-  const c = set.claims;
-  const doctorInst = set.doctors.institution;
-  const nInst = set.institutions.id.length;
-  const flows = new Map<number, number[]>();
-  const doctorTotal = new Map<number, number>();
-  const regionPharm = new Map<number, Map<number, number>>();
-  const regionTotal = new Map<number, number>();
-  // patient → days they saw each doctor, to tell prescriptions from visits apart from paper ones
-  const visits = new Map<number, number[]>();
-  for (let i = 0; i < c.count; i++) {
-    const d = c.doctor[i]!;
-    if (d < 0) continue;
-    const key = claimHolder(set, i) * set.doctors.id.length + d;
-    (visits.get(key) ?? visits.set(key, []).get(key)!).push(c.day[i]!);
+/**
+ * log10 P(X ≥ k) for X ~ BetaBinomial(n, mean p, intra-class correlation rho): a binomial whose rate
+ * varies between doctors. rho = 0 is the binomial.
+ */
+export function betaBinomialUpperTailLog10(k: number, n: number, p: number, rho: number): number {
+  if (k <= 0) return 0;
+  if (k > n) return Number.NEGATIVE_INFINITY;
+  if (k <= n * p) return 0;
+  if (rho <= 1e-9) return binomialUpperTailLog10(k, n, p);
+  const m = 1 / rho - 1;
+  const a = p * m;
+  const b = (1 - p) * m;
+  const lnB = (x: number, y: number) => logGamma(x) + logGamma(y) - logGamma(x + y);
+  // log P(X = k), then each next term by the ratio P(j + 1)/P(j) = (n − j)(j + a) / ((j + 1)(n − j − 1 + b))
+  let logTerm = logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + lnB(k + a, n - k + b) - lnB(a, b);
+  let maxLog = logTerm;
+  let sum = 1;
+  for (let j = k; j < n; j++) {
+    logTerm += Math.log(((n - j) * (j + a)) / ((j + 1) * (n - j - 1 + b)));
+    if (logTerm > maxLog) {
+      sum = sum * Math.exp(maxLog - logTerm) + 1;
+      maxLog = logTerm;
+    } else {
+      const d = logTerm - maxLog;
+      if (d < -40) break;
+      sum += Math.exp(d);
+    }
   }
+  return Math.min(0, (maxLog + Math.log(sum)) / Math.LN10);
+}
+
+/**
+ * The excess alone, or with either or both supporting tests (unvisited patients, costly fills) by Fisher's
+ * method, whichever is strongest — charged log10 4 for picking. Fisher over all three would dilute a strong
+ * excess whenever a scheme leaves no trace in the others (a doctor who sees every patient first).
+ */
+function combineEvidence(excess: number, unvisited: number, costly: number): number {
+  const best = Math.min(excess, fisherCombineLog10([excess, unvisited]), fisherCombineLog10([excess, costly]), fisherCombineLog10([excess, unvisited, costly]));
+  return Math.min(0, best + Math.log10(4));
+}
+
+/**
+ * Intra-doctor correlation of the beta-binomial at share s when doctors' shares vary multiplicatively,
+ * Var(π) = φ s² (a doctor sends twice or half the usual share, not a fixed number of points more): ρ = φ s / (1 − s).
+ */
+function iccOf(s: number, phi: number): number {
+  return Math.min(1 - 1e-9, (phi * s) / Math.max(1e-12, 1 - s));
+}
+
+/** χ²₁'s median */
+const CHI2_1_MEDIAN = 0.454936;
+
+/**
+ * The overdispersion φ ≥ 0 at which the median of z²/(1 + f·φ) is χ²₁'s median, for squared Pearson
+ * residuals z² and each cell's variance factor f per unit φ (0 when the residuals are not overdispersed).
+ */
+export function medianMatchingDispersion(z2: readonly number[], f: readonly number[]): number {
+  if (z2.length === 0) return 0;
+  const at = (phi: number) => median(z2.map((z, i) => z / (1 + f[i]! * phi)));
+  if (at(0) <= CHI2_1_MEDIAN) return 0;
+  let lo = 0;
+  let hi = 1;
+  while (at(hi) > CHI2_1_MEDIAN && hi < 1e6) [lo, hi] = [hi, hi * 4];
+  for (let it = 0; it < 40; it++) {
+    const mid = (lo + hi) / 2;
+    if (at(mid) > CHI2_1_MEDIAN) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// window counting: patients with a fill in a run of whole blocks
+
+/**
+ * counts[a * L + (len - 1)] = how many of the given block lists have a block in [a, a + len - 1], for
+ * every start a < M and length len ≤ L. O(M) per list with a difference array.
+ */
+function windowCounts(lists: Iterable<readonly number[]>, M: number, L: number): Int32Array {
+  const diff = new Int32Array(M * (L + 1));
+  for (const blocks of lists) {
+    let j = 0;
+    for (let a = 0; a < M; a++) {
+      while (j < blocks.length && blocks[j]! < a) j++;
+      if (j === blocks.length) break;
+      const len = blocks[j]! - a + 1;
+      if (len <= L) diff[a * (L + 1) + len - 1]!++;
+    }
+  }
+  const out = new Int32Array(M * L);
+  for (let a = 0; a < M; a++) {
+    let run = 0;
+    for (let len = 1; len <= L; len++) {
+      run += diff[a * (L + 1) + len - 1]!;
+      out[a * L + len - 1] = run;
+    }
+  }
+  return out;
+}
+
+function addBlock(list: number[], block: number): void {
+  // fills arrive in claim order, not time order: keep the list sorted and unique
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > block) i--;
+  if (i > 0 && list[i - 1] === block) return;
+  list.splice(i, 0, block);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface PatientInFlow {
+  blocks: number[];
+  unvisited: boolean;
+  habitual: boolean;
+  /** sum of the fills' totals */
+  amount: number;
+  /** fills: claim indices */
+  claims: number[];
+}
+
+interface FlowData {
+  doctor: number;
+  pharmacy: number;
+  patients: Map<number, PatientInFlow>;
+  /** patients off habit (the tested count) */
+  offHabit: number;
+  unvisited: number;
+}
+
+/** Claims that consist only of specialty drugs (knowledge file, or few pharmacies of the region dispense them). */
+export function specialtyFills(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAULTS, k?: CompiledKnowledge): Uint8Array {
+  const c = set.claims;
+  const nItems = set.items.id.length;
+  const isDrug = new Uint8Array(nItems);
+  for (let it = 0; it < nItems; it++) isDrug[it] = set.items.category[it] === 'drug' ? 1 : 0;
+  // region × drug → pharmacy → fills
+  const fills = new Map<number, Map<number, number>>();
+  const drugLines = (i: number, visit: (key: number, ph: number) => void) => {
+    const ph = c.institution[i]!;
+    const key0 = set.institutions.region[ph]! * nItems;
+    for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
+      const it = set.lines.item[l]!;
+      if (isDrug[it]) visit(key0 + it, ph);
+    }
+  };
+  for (let i = 0; i < c.count; i++) {
+    if (c.kind[i] !== KIND.pharmacy) continue;
+    drugLines(i, (key, ph) => {
+      const f = fills.get(key) ?? fills.set(key, new Map()).get(key)!;
+      f.set(ph, (f.get(ph) ?? 0) + 1);
+    });
+  }
+  // concentrated: region × drug → the pharmacies it is concentrated at
+  const concentrated = new Map<number, Set<number>>();
+  for (const [key, byPharmacy] of fills) {
+    let total = 0;
+    let top = -1;
+    let topFills = 0;
+    for (const [ph, n] of byPharmacy) {
+      total += n;
+      if (n > topFills) [top, topFills] = [ph, n];
+    }
+    if (byPharmacy.size <= p.maxSpecialtyPharmacies) concentrated.set(key, new Set(byPharmacy.keys()));
+    else if (topFills > p.concentratedShare * total) concentrated.set(key, new Set([top]));
+  }
+  // …and a specialty drug there when the fills come from enough prescribers (buying without one counts as one)
+  const prescribers = new Map<number, Map<number, Set<number>>>();
+  if (concentrated.size)
+    for (let i = 0; i < c.count; i++) {
+      if (c.kind[i] !== KIND.pharmacy) continue;
+      drugLines(i, (key, ph) => {
+        if (!concentrated.get(key)?.has(ph)) return;
+        const byPh = prescribers.get(key) ?? prescribers.set(key, new Map()).get(key)!;
+        (byPh.get(ph) ?? byPh.set(ph, new Set()).get(ph)!).add(c.rxDoctor[i]!);
+      });
+    }
+  // A pharmacy that dispenses drugs the knowledge file names as specialty drugs is a DTP pharmacy: what
+  // only it (and at most one other) dispenses in the region is its specialty stock too, however few prescribe it.
+  const dtpPharmacy = new Set<number>();
+  if (k)
+    for (let i = 0; i < c.count; i++) {
+      if (c.kind[i] !== KIND.pharmacy || dtpPharmacy.has(c.institution[i]!)) continue;
+      for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) if (k.specialtyItem[set.lines.item[l]!] === 1) dtpPharmacy.add(c.institution[i]!);
+    }
+  const specialtyAt = new Map<number, Set<number>>();
+  for (const [key, byPh] of prescribers)
+    for (const [ph, src] of byPh) if (src.size >= p.minSpecialtyPrescribers || dtpPharmacy.has(ph)) (specialtyAt.get(key) ?? specialtyAt.set(key, new Set()).get(key)!).add(ph);
+  const out = new Uint8Array(c.count);
+  for (let i = 0; i < c.count; i++) {
+    if (c.kind[i] !== KIND.pharmacy || c.rxDoctor[i]! < 0) continue;
+    const ph = c.institution[i]!;
+    const key0 = set.institutions.region[ph]! * nItems;
+    let drugs = 0;
+    let special = 0;
+    for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
+      const it = set.lines.item[l]!;
+      if (!isDrug[it]) continue;
+      drugs++;
+      if (k?.specialtyItem[it] === 1 || specialtyAt.get(key0 + it)?.has(ph)) special++;
+    }
+    if (drugs > 0 && special === drugs) out[i] = 1;
+  }
+  return out;
+}
+
+interface Baseline {
+  /** peer group of each doctor (−1: no prescriptions) */
+  group: Int32Array;
+  groupRegion: number[];
+  /** group → pharmacy → off-habit patients; group → patients */
+  groupX: Map<number, number>[];
+  groupN: number[];
+  /** region → overdispersion φ of doctors around their group's share: Var(doctor's share) = φ s² */
+  phi: Map<number, number>;
+  /** prescribing doctors per group */
+  groupDoctors: number[];
+  /** a group's share of a pharmacy from peers' counts X of N, and its uncertainty (an ICC) */
+  shrunk: (region: number, pharmacy: number, X: number, N: number, doctors?: number, phi?: number) => { share: number; uncertainty: number };
+  /** group unvisited rate (Jeffreys) */
+  groupUnvisited: number[];
+}
+
+export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAULTS, k?: CompiledKnowledge): RingCandidate[] {
+  const c = set.claims;
+  const nDoctors = set.doctors.id.length;
+  const nInst = set.institutions.id.length;
+  const exempt = specialtyFills(set, p, k);
+
+  // Per prescription fill: was it preceded by a visit to the prescriber, and does its patient shop at the
+  // pharmacy on their own (a purchase there without a prescription, on a day they filled nothing there)?
+  // Worked out one card holder at a time, over their own few claims.
+  let day0 = Number.POSITIVE_INFINITY;
+  let dayN = Number.NEGATIVE_INFINITY;
+  const holderOf = new Int32Array(c.count);
+  for (let i = 0; i < c.count; i++) {
+    holderOf[i] = claimHolder(set, i);
+    if (c.rxDoctor[i]! < 0) continue;
+    const day = c.day[i]!;
+    if (day < day0) day0 = day;
+    if (day > dayN) dayN = day;
+  }
+  if (!Number.isFinite(day0)) return [];
+  const unvisitedFill = new Uint8Array(c.count);
+  const habitualFill = new Uint8Array(c.count);
+  {
+    const byHolder = groupClaims(holderOf, set.persons.id.length);
+    const own: number[] = [];
+    for (let h = 0; h < set.persons.id.length; h++) {
+      const from = byHolder.start[h]!;
+      const to = byHolder.start[h + 1]!;
+      let hasRx = false;
+      for (let q = from; q < to; q++) if (c.rxDoctor[byHolder.members[q]!]! >= 0) hasRx = true;
+      if (!hasRx) continue;
+      // pharmacies the holder shops at on their own
+      own.length = 0;
+      for (let q = from; q < to; q++) {
+        const v = byHolder.members[q]!;
+        if (c.kind[v] !== KIND.pharmacy || c.rxDoctor[v]! >= 0) continue;
+        const ph = c.institution[v]!;
+        if (own.includes(ph)) continue;
+        let fillDay = false;
+        for (let t = from; t < to && !fillDay; t++) {
+          const u = byHolder.members[t]!;
+          fillDay = c.rxDoctor[u]! >= 0 && c.institution[u] === ph && c.day[u] === c.day[v];
+        }
+        if (!fillDay) own.push(ph);
+      }
+      for (let q = from; q < to; q++) {
+        const i = byHolder.members[q]!;
+        const d = c.rxDoctor[i]!;
+        if (d < 0) continue;
+        const day = c.day[i]!;
+        let saw = false;
+        for (let r = from; r < to && !saw; r++) {
+          const v = byHolder.members[r]!;
+          const vd = c.day[v]!;
+          saw = c.doctor[v] === d && vd <= day && vd >= day - p.visitLookbackDays;
+        }
+        if (own.includes(c.institution[i]!)) habitualFill[i] = 1;
+        if (!saw) unvisitedFill[i] = 1;
+      }
+    }
+  }
+
+  const M = Math.max(1, Math.floor((dayN - day0) / p.blockDays) + 1);
+  const L = Math.min(M, p.maxWindowBlocks);
+  const blockOf = (day: number) => Math.floor((day - day0) / p.blockDays);
+
+  // Flows and each doctor's patients (with the blocks they filled in). A specialty fill makes its patient
+  // one of the doctor's patients but is no part of a flow: the share of a doctor's patients sent to a
+  // pharmacy counts only fills that had a choice of pharmacy.
+  const flows = new Map<number, FlowData>();
+  const doctorPatients = new Map<number, Map<number, number[]>>();
   for (let i = 0; i < c.count; i++) {
     const d = c.rxDoctor[i]!;
     if (d < 0) continue;
     const ph = c.institution[i]!;
+    const h = holderOf[i]!;
+    const b = blockOf(c.day[i]!);
+    const dp = doctorPatients.get(d) ?? doctorPatients.set(d, new Map()).get(d)!;
+    addBlock(dp.get(h) ?? dp.set(h, []).get(h)!, b);
+    if (exempt[i]) continue;
     const key = d * nInst + ph;
-    (flows.get(key) ?? flows.set(key, []).get(key)!).push(i);
-    doctorTotal.set(d, (doctorTotal.get(d) ?? 0) + 1);
-    const r = set.institutions.region[ph]!;
-    const rm = regionPharm.get(r) ?? regionPharm.set(r, new Map()).get(r)!;
-    rm.set(ph, (rm.get(ph) ?? 0) + 1);
-    regionTotal.set(r, (regionTotal.get(r) ?? 0) + 1);
+    let f = flows.get(key);
+    if (!f) flows.set(key, (f = { doctor: d, pharmacy: ph, patients: new Map(), offHabit: 0, unvisited: 0 }));
+    let pf = f.patients.get(h);
+    if (!pf) f.patients.set(h, (pf = { blocks: [], unvisited: false, habitual: habitualFill[i] === 1, amount: 0, claims: [] }));
+    addBlock(pf.blocks, b);
+    pf.claims.push(i);
+    pf.amount += c.total[i]!;
+    if (unvisitedFill[i]) pf.unvisited = true;
   }
-  // What a doctor of institution H normally sends to pharmacy P: the median share over H's doctors.
-  // A median is not moved by the one or two doctors in a scheme, and it keeps the busy pharmacy across
-  // the street — which every doctor there feeds — expected.
-  const sharesByInstPharm = new Map<number, number[]>();
-  const doctorsByInst = new Map<number, number[]>();
-  for (const [d, n] of doctorTotal) if (n >= 3) (doctorsByInst.get(doctorInst[d]!) ?? doctorsByInst.set(doctorInst[d]!, []).get(doctorInst[d]!)!).push(d);
-  for (const [key, claims] of flows) {
-    const d = Math.floor(key / nInst);
-    if (doctorTotal.get(d)! < 3) continue;
-    const k = doctorInst[d]! * nInst + (key - d * nInst);
-    (sharesByInstPharm.get(k) ?? sharesByInstPharm.set(k, []).get(k)!).push(claims.length / doctorTotal.get(d)!);
-  }
-  const out: Flow[] = [];
-  for (const [key, claims] of flows) {
-    const doctor = Math.floor(key / nInst);
-    const pharmacy = key - doctor * nInst;
-    const fills = claims.length;
-    if (fills < p.minFills) continue;
-    const h = doctorInst[doctor]!;
-    const peers = (doctorsByInst.get(h) ?? []).length;
-    const shares = sharesByInstPharm.get(h * nInst + pharmacy) ?? [];
-    while (shares.length < peers) shares.push(0);
-    const r = set.institutions.region[pharmacy]!;
-    const regionShare = (regionPharm.get(r)?.get(pharmacy) ?? 0) / Math.max(1, regionTotal.get(r) ?? 1);
-    const share = peers >= 5 ? Math.max(medianOf(shares), 0.2 * regionShare) : regionShare;
-    const expected = Math.max(0.5, share * doctorTotal.get(doctor)!);
-    const lift = fills / expected;
-    const log10P = poissonUpperTailLog10(fills, expected);
-    const unvisitedClaims: number[] = [];
-    for (const i of claims) {
-      const days = visits.get(claimHolder(set, i) * set.doctors.id.length + doctor);
-      const day = c.day[i]!;
-      if (!days || !days.some((v) => v <= day && v >= day - p.visitLookbackDays)) unvisitedClaims.push(i);
+  const byDoctor = new Map<number, FlowData[]>();
+  for (const f of flows.values()) {
+    for (const pf of f.patients.values()) {
+      if (!pf.habitual) f.offHabit++;
+      if (pf.unvisited) f.unvisited++;
     }
-    const unvisited = unvisitedClaims.length;
-    const unvisitedPatients = new Set(unvisitedClaims.map((i) => claimHolder(set, i))).size;
-    const significant = lift >= p.minLift && log10P <= p.maxLog10P;
-    const paperPrescriptions = unvisitedPatients >= p.minUnvisitedPatients && unvisited >= p.minUnvisitedShare * fills;
-    const flagged = (significant && unvisitedPatients > 0) || paperPrescriptions || (significant && log10P <= p.strongLog10P);
-    if (flagged) out.push({ doctor, pharmacy, fills, expected, lift, log10P, unvisited, unvisitedPatients, unvisitedClaims, claims });
+    (byDoctor.get(f.doctor) ?? byDoctor.set(f.doctor, []).get(f.doctor)!).push(f);
+  }
+  const nOf = (d: number) => doctorPatients.get(d)?.size ?? 0;
+
+  // Peer groups: department (≥ minPeers prescribing doctors) → institution → region. A doctor's group is
+  // everyone at the level chosen for them (an oncologist alone in a department is compared with the whole
+  // hospital, internists included), so aggregates are kept for every doctor's three levels.
+  const group = new Int32Array(nDoctors).fill(-1);
+  const memberOf = new Map<number, number[]>();
+  const groupRegion: number[] = [];
+  {
+    const count = new Map<string, number>();
+    const keyOf = (d: number, level: number) => {
+      const h = set.doctors.institution[d]!;
+      return level === 0 ? `d${h}\u0000${set.doctors.department[d] ?? ''}` : level === 1 ? `i${h}` : `r${set.institutions.region[h]!}`;
+    };
+    for (const d of doctorPatients.keys()) for (let level = 0; level < 3; level++) count.set(keyOf(d, level), (count.get(keyOf(d, level)) ?? 0) + 1);
+    const ids = new Map<string, number>();
+    const idOf = (d: number, level: number) => {
+      const key = keyOf(d, level);
+      let g = ids.get(key);
+      if (g === undefined) {
+        ids.set(key, (g = ids.size));
+        groupRegion.push(set.institutions.region[set.doctors.institution[d]!]!);
+      }
+      return g;
+    };
+    for (const d of doctorPatients.keys()) {
+      memberOf.set(d, [0, 1, 2].map((level) => idOf(d, level)));
+      let level = 0;
+      while (level < 2 && count.get(keyOf(d, level))! < p.minPeers) level++;
+      group[d] = idOf(d, level);
+    }
+  }
+  const nGroups = groupRegion.length;
+
+  const baseline = (excluded: Set<number>): Baseline => {
+    const groupX = Array.from({ length: nGroups }, () => new Map<number, number>());
+    const groupN = new Array<number>(nGroups).fill(0);
+    const groupDoctors = new Array<number>(nGroups).fill(0);
+    const groupU = new Array<number>(nGroups).fill(0);
+    const groupF = new Array<number>(nGroups).fill(0);
+    const regionX = new Map<number, Map<number, number>>();
+    const regionN = new Map<number, number>();
+    for (const [d, pats] of doctorPatients) {
+      for (const g of memberOf.get(d)!) {
+        groupN[g]! += pats.size;
+        groupDoctors[g]!++;
+      }
+      const r = groupRegion[group[d]!]!;
+      regionN.set(r, (regionN.get(r) ?? 0) + pats.size);
+    }
+    for (const [key, f] of flows) {
+      for (const g of memberOf.get(f.doctor)!) {
+        groupU[g]! += f.unvisited;
+        groupF[g]! += f.patients.size;
+        if (excluded.has(key)) continue;
+        const gx = groupX[g]!;
+        gx.set(f.pharmacy, (gx.get(f.pharmacy) ?? 0) + f.offHabit);
+      }
+      if (excluded.has(key)) continue;
+      const r = groupRegion[group[f.doctor]!]!;
+      const rx = regionX.get(r) ?? regionX.set(r, new Map()).get(r)!;
+      rx.set(f.pharmacy, (rx.get(f.pharmacy) ?? 0) + f.offHabit);
+    }
+    const regionShare = new Map<number, Map<number, number>>();
+    for (const [r, rx] of regionX) {
+      const n = regionN.get(r)!;
+      regionShare.set(r, new Map([...rx].map(([ph, x]) => [ph, x / n])));
+    }
+    /**
+     * A group's share of a pharmacy from its doctors' counts X of N patients: one pseudo-patient at the
+     * region's share (a unit-information prior, so a pharmacy the peers never used is rare, not impossible)
+     * and the uncertainty of the estimate as an intra-class correlation 1/(N + 2). N is the effective
+     * number of patients: patients of one doctor are correlated (ρ), so N/(1 + (n̄ − 1)ρ) (Kish's design effect).
+     */
+    const shrunk = (r: number, ph: number, X: number, N: number, doctors = 1, phi = 0) => {
+      const rs = regionShare.get(r)?.get(ph) ?? 0;
+      const n = Math.max(0, N);
+      const share = (rs + Math.max(0, X)) / (1 + n);
+      const deff = 1 + Math.max(0, n / Math.max(1, doctors) - 1) * iccOf(share, phi);
+      return { share, uncertainty: 1 / (n / deff + 2) };
+    };
+    // Overdispersion of doctors around their peer group: the intra-doctor correlation ρ at which the
+    // squared Pearson residuals of a region's doctor × pharmacy cells, each divided by the beta-binomial
+    // variance factor 1 + (n − 1)ρ, have the median of a χ²₁ (0.455). Only cells with an expected count of
+    // at least 5 (Cochran's rule for the normal approximation) take part; a median, unlike the method of
+    // moments, is not carried away by the few schemes among thousands of cells.
+    const cells = new Map<number, { z2: number[]; n: number[] }>();
+    for (const [d, pats] of doctorPatients) {
+      const n = pats.size;
+      if (n < 2) continue;
+      const g = group[d]!;
+      const r = groupRegion[g]!;
+      const shares = regionShare.get(r);
+      if (!shares) continue;
+      const own = new Map((byDoctor.get(d) ?? []).map((f) => [f.pharmacy, f.offHabit]));
+      const list = cells.get(r) ?? cells.set(r, { z2: [], n: [] }).get(r)!;
+      for (const ph of shares.keys()) {
+        if (excluded.has(d * nInst + ph)) continue;
+        const x = own.get(ph) ?? 0;
+        const sh = shrunk(r, ph, (groupX[g]!.get(ph) ?? 0) - x, groupN[g]! - n).share;
+        const e = n * sh;
+        if (e < 5 || sh >= 1) continue;
+        list.z2.push((x - e) ** 2 / (e * (1 - sh)));
+        // the variance factor per unit φ: Var(π) = φ s² ⇒ Var(x) = n s (1 − s) (1 + (n − 1) φ s / (1 − s))
+        list.n.push(((n - 1) * sh) / (1 - sh));
+      }
+    }
+    const phi = new Map<number, number>();
+    for (const [r, { z2, n }] of cells) phi.set(r, medianMatchingDispersion(z2, n));
+    const groupUnvisited = groupU.map((u, g) => (u + 0.5) / (groupF[g]! + 1));
+    return { group, groupRegion, groupX, groupN, groupDoctors, phi, shrunk, groupUnvisited };
+  };
+
+  // Window counts per doctor (all patients) and per flow (off-habit patients, and those unvisited).
+  const doctorWindows = new Map<number, Int32Array>();
+  for (const [d, pats] of doctorPatients) doctorWindows.set(d, windowCounts(pats.values(), M, L));
+  // What a prescription of the peer group usually costs: the median over its patients (per flow) of
+  // their mean fill. A steered flow's patients mostly lie above it when the scheme is about high-margin drugs.
+  const groupMedianAmount = new Map<number, number>();
+  {
+    const perGroup = new Map<number, number[]>();
+    for (const f of flows.values()) {
+      for (const g of memberOf.get(f.doctor)!) {
+        const list = perGroup.get(g) ?? perGroup.set(g, []).get(g)!;
+        for (const pf of f.patients.values()) list.push(pf.amount / pf.claims.length);
+      }
+    }
+    for (const [g, list] of perGroup) groupMedianAmount.set(g, median(list));
+  }
+  const flowWindows = new Map<number, { off: Int32Array; offUnvisited: Int32Array; offCostly: Int32Array }>();
+  for (const [key, f] of flows) {
+    if (f.offHabit === 0) continue;
+    const ref = groupMedianAmount.get(group[f.doctor]!)!;
+    const off: number[][] = [];
+    const offU: number[][] = [];
+    const offC: number[][] = [];
+    for (const pf of f.patients.values()) {
+      if (pf.habitual) continue;
+      off.push(pf.blocks);
+      if (pf.unvisited) offU.push(pf.blocks);
+      if (pf.amount / pf.claims.length > ref) offC.push(pf.blocks);
+    }
+    flowWindows.set(key, { off: windowCounts(off, M, L), offUnvisited: windowCounts(offU, M, L), offCostly: windowCounts(offC, M, L) });
+  }
+  const windowsTested = M * L - (L * (L - 1)) / 2 - 0; // starts a < M, lengths ≤ L, inside the period
+  const windowCharge = Math.log10(Math.max(1, windowsTested));
+
+  const testFlow = (key: number, b: Baseline, charge: number): Flow | undefined => {
+    const f = flows.get(key)!;
+    const fw = flowWindows.get(key);
+    if (!fw) return undefined;
+    const d = f.doctor;
+    const g = b.group[d]!;
+    const r = b.groupRegion[g]!;
+    const n = nOf(d);
+    const ownX = f.offHabit;
+    const peersX = (b.groupX[g]!.get(f.pharmacy) ?? 0) - (excludedNow.has(key) ? 0 : ownX);
+    const peersN = b.groupN[g]! - n;
+    const phi = b.phi.get(r) ?? 0;
+    const base = b.shrunk(r, f.pharmacy, peersX, peersN, b.groupDoctors[g]! - 1, phi);
+    const s = Math.min(1 - 1e-9, Math.max(1e-12, base.share));
+    // the doctor's own spread around the group, plus how uncertain the group's share itself is
+    const rho = Math.min(1 - 1e-9, iccOf(s, phi) + base.uncertainty);
+    // A department too small to be the peer group still has a say: where the doctor's department has other
+    // prescribers, the flow must also exceed what they send (their share, with the group's as one
+    // pseudo-patient), in lift and in tail — an excess must hold against every baseline that applies (an
+    // intersection–union test, which needs no further charge). Cardiologists may all favour the pharmacy
+    // by the hospital.
+    const dept = memberOf.get(d)![0]!;
+    let sDept = 0;
+    let rhoDept = 0;
+    if (dept !== g && b.groupDoctors[dept]! >= 2) {
+      const dX = Math.max(0, (b.groupX[dept]!.get(f.pharmacy) ?? 0) - (excludedNow.has(key) ? 0 : ownX));
+      const dN = Math.max(0, b.groupN[dept]! - n);
+      sDept = Math.min(1 - 1e-9, (dX + s) / (dN + 1));
+      // its share as a point estimate: a department of one or two colleagues cannot vouch for a rare pharmacy
+      // (their 0 of 5 rules nothing out), only show that they favour one too
+      rhoDept = iccOf(sDept, phi);
+    }
+    // the doctor's own rate of unvisited patients at other pharmacies, with the group's rate as one pseudo-patient
+    let uOther = 0;
+    let nOther = 0;
+    for (const o of byDoctor.get(d)!) {
+      if (o === f) continue;
+      uOther += o.unvisited;
+      nOther += o.patients.size;
+    }
+    const q = Math.min(1 - 1e-9, (uOther + b.groupUnvisited[g]!) / (nOther + 1));
+    const dw = doctorWindows.get(d)!;
+    let best: { a: number; len: number; x: number; e: number; nW: number; u: number; costly: number; le: number; lu: number; la: number; l: number } | undefined;
+    for (let a = 0; a < M; a++) {
+      for (let len = 1; len <= L && a + len <= M; len++) {
+        const idx = a * L + len - 1;
+        const x = fw.off[idx]!;
+        if (x < 2) continue;
+        const nW = dw[idx]!;
+        const e = nW * Math.max(s, sDept);
+        if (x < p.minLift * e) continue;
+        let le = betaBinomialUpperTailLog10(x, nW, s, rho);
+        if (sDept > 0 && le <= p.maxExcessLog10P) le = Math.max(le, betaBinomialUpperTailLog10(x, nW, sDept, rhoDept));
+        if (le > p.maxExcessLog10P) continue;
+        const u = fw.offUnvisited[idx]!;
+        const lu = binomialUpperTailLog10(u, x, q);
+        const costly = fw.offCostly[idx]!;
+        const la = binomialUpperTailLog10(costly, x, 0.5);
+        const l = combineEvidence(le, lu, la);
+        if (!best || l < best.l) best = { a, len, x, e, nW, u, costly, le, lu, la, l };
+      }
+    }
+    if (!best) return undefined;
+    const startDay = day0 + best.a * p.blockDays;
+    const endDay = Math.min(dayN, day0 + (best.a + best.len) * p.blockDays - 1);
+    const totalCharge = windowCharge + charge;
+    // The ring's patients: those of the window who do not shop there on their own, and any who filled
+    // there in the window without having seen the doctor.
+    const members: number[] = [];
+    const unvisitedMembers: number[] = [];
+    const claims: number[] = [];
+    for (const [h, pf] of f.patients) {
+      if (pf.habitual && !pf.unvisited) continue;
+      const inWindow = pf.claims.filter((i) => c.day[i]! >= startDay && c.day[i]! <= endDay);
+      const unvisited = inWindow.some((i) => unvisitedFill[i] === 1);
+      if (inWindow.length === 0 || (pf.habitual && !unvisited)) continue;
+      members.push(h);
+      if (unvisited) unvisitedMembers.push(h);
+      claims.push(...inWindow);
+    }
+    return {
+      doctor: d,
+      pharmacy: f.pharmacy,
+      startDay,
+      endDay,
+      patients: best.x,
+      expected: best.e,
+      doctorPatients: best.nW,
+      peerShare: Math.max(s, sDept),
+      unvisitedPatients: best.u,
+      unvisitedRate: q,
+      costlyPatients: best.costly,
+      typicalAmount: groupMedianAmount.get(g)!,
+      log10PExcess: best.le,
+      log10PUnvisited: best.lu,
+      log10PCostly: best.la,
+      log10P: best.l,
+      charge: totalCharge,
+      surprise: -best.l - totalCharge,
+      members,
+      unvisitedMembers,
+      claims,
+    };
+  };
+
+  // Pass 1 against baselines from all flows; pass 2 (and on, until stable) with the flagged flows left out
+  // of their peers' baselines, so the second doctor of a scheme does not hide the first.
+  // Only flows that can be flagged are charged for (Tarone's refinement of Bonferroni): a window needs two
+  // patients off their habit, so a flow with fewer is no test.
+  let testable = 0;
+  for (const f of flows.values()) if (f.offHabit >= 2) testable++;
+  const flowCharge = Math.log10(Math.max(1, testable));
+  let excludedNow = new Set<number>();
+  let flagged = new Map<number, Flow>();
+  for (let pass = 0; pass < 4; pass++) {
+    const b = baseline(excludedNow);
+    const next = new Map<number, Flow>();
+    for (const key of flows.keys()) {
+      const fl = testFlow(key, b, flowCharge);
+      if (fl && fl.surprise >= MIN_SURPRISE) next.set(key, fl);
+    }
+    const same = next.size === flagged.size && [...next.keys()].every((key) => flagged.has(key));
+    flagged = next;
+    if (same) break;
+    excludedNow = new Set(next.keys());
+  }
+  if (flagged.size === 0) return [];
+
+  // Second look at each hub pharmacy: its other prescribers, charged only for that pharmacy's flows.
+  const b = baseline(excludedNow);
+  const byPharmacy = new Map<number, Flow[]>();
+  for (const fl of flagged.values()) (byPharmacy.get(fl.pharmacy) ?? byPharmacy.set(fl.pharmacy, []).get(fl.pharmacy)!).push(fl);
+  const flowsInto = new Map<number, number[]>();
+  for (const [key, f] of flows) if (f.offHabit >= 2) (flowsInto.get(f.pharmacy) ?? flowsInto.set(f.pharmacy, []).get(f.pharmacy)!).push(key);
+  for (const [ph, list] of byPharmacy) {
+    const keys = flowsInto.get(ph)!;
+    const charge = Math.log10(keys.length);
+    for (const key of keys) {
+      if (flagged.has(key)) continue;
+      const fl = testFlow(key, b, charge);
+      if (fl && fl.surprise >= MIN_SURPRISE) list.push(fl);
+    }
+  }
+
+  const out: RingCandidate[] = [];
+  for (const [ph, list] of [...byPharmacy].sort((x, y) => x[0] - y[0])) {
+    list.sort((x, y) => x.log10P - y.log10P);
+    const m = new MemberList();
+    for (const fl of list) m.add('doctor', fl.doctor, 'prescriber');
+    m.add('institution', ph, 'pharmacy');
+    const patients = new Set<number>();
+    for (const fl of list) for (const h of fl.members) patients.add(h);
+    for (const h of [...patients].sort((x, y) => x - y)) m.add('person', h, 'patient');
+    const claims = [...new Set(list.flatMap((fl) => fl.claims))].sort((x, y) => x - y);
+    const seed = list.reduce((a, fl) => Math.max(a, fl.surprise), Number.NEGATIVE_INFINITY);
+    const combined = -fisherCombineLog10(list.map((fl) => fl.log10P)) - windowCharge - flowCharge;
+    const surprise = Math.max(seed, combined);
+    if (surprise < MIN_SURPRISE) continue;
+    const evidence: Evidence[] = list.map((fl) => ({
+      key: 'kickback.flow',
+      facts: {
+        doctor: set.doctors.name[fl.doctor]!,
+        pharmacy: set.institutions.name[ph]!,
+        from: dateOfDay(fl.startDay),
+        to: dateOfDay(fl.endDay),
+        patients: fl.patients,
+        doctorPatients: fl.doctorPatients,
+        expected: Math.round(fl.expected * 10) / 10,
+        peerSharePercent: Math.round(fl.peerShare * 1000) / 10,
+        lift: Math.round((fl.patients / Math.max(fl.expected, 1e-9)) * 10) / 10,
+        log10P: Math.round(fl.log10PExcess),
+        unvisited: fl.unvisitedPatients,
+        unvisitedRatePercent: Math.round(fl.unvisitedRate * 1000) / 10,
+      },
+      entities: [
+        { type: 'doctor' as const, index: fl.doctor },
+        { type: 'institution' as const, index: ph },
+      ],
+      weight: Math.min(1, fl.surprise / 12),
+    }));
+    evidence.push({
+      key: 'kickback.patients',
+      facts: { patients: patients.size, fills: claims.length, unvisited: new Set(list.flatMap((fl) => fl.unvisitedMembers)).size },
+      entities: m.list.filter((x) => x.type === 'person'),
+      weight: Math.min(1, patients.size / 10),
+    });
+    out.push({ family: 'kickback', members: m.list, claims, evidence, confidence: calibratedConfidence(surprise), surprise });
   }
   return out;
 }
 
-export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAULTS): RingCandidate[] {
-  const flows = prescriptionFlows(set, p);
-  if (flows.length === 0) return [];
-  const nDoctors = set.doctors.id.length;
-  // Doctors are nodes 0…D-1, pharmacies D…; a component of significant flows is one scheme.
-  const components = connectedComponents(nDoctors + set.institutions.id.length, {
-    source: flows.map((f) => f.doctor),
-    target: flows.map((f) => nDoctors + f.pharmacy),
-    weight: flows.map((f) => f.fills),
-  });
-  const out: RingCandidate[] = [];
-  for (const comp of components) {
-    const doctors = new Set(comp.filter((v) => v < nDoctors));
-    const pharmacies = new Set(comp.filter((v) => v >= nDoctors).map((v) => v - nDoctors));
-    const mine = flows.filter((f) => doctors.has(f.doctor) && pharmacies.has(f.pharmacy));
-    const claims = mine.flatMap((f) => f.claims).sort((a, b) => a - b);
-    const m = new MemberList();
-    for (const d of doctors) m.add('doctor', d, 'prescriber');
-    for (const ph of pharmacies) m.add('institution', ph, 'pharmacy');
-    // Patients who carried the scheme's prescriptions: repeatedly, or without seeing the doctor.
-    const carried = new Map<number, number>();
-    for (const f of mine) for (const i of f.claims) carried.set(claimHolder(set, i), (carried.get(claimHolder(set, i)) ?? 0) + 1);
-    for (const f of mine) for (const i of f.unvisitedClaims) carried.set(claimHolder(set, i), 1000);
-    for (const [person, n] of [...carried.entries()].sort((a, b) => a[0] - b[0])) if (n >= 2) m.add('person', person, 'patient');
-    const evidence: Evidence[] = mine
-      .sort((a, b) => a.log10P - b.log10P)
-      .map((f) => ({
-        key: 'kickback.flow',
-        facts: {
-          doctor: set.doctors.name[f.doctor]!,
-          pharmacy: set.institutions.name[f.pharmacy]!,
-          fills: f.fills,
-          expected: Math.round(f.expected * 10) / 10,
-          lift: Math.round(f.lift * 10) / 10,
-          log10P: Math.round(f.log10P),
-          unvisited: f.unvisited,
-        },
-        entities: [
-          { type: 'doctor' as const, index: f.doctor },
-          { type: 'institution' as const, index: f.pharmacy },
-        ],
-        weight: Math.min(1, -f.log10P / 30 + f.unvisited / f.fills),
-      }));
-    const patients = m.list.filter((x) => x.type === 'person').length;
-    evidence.push({ key: 'kickback.patients', facts: { patients, fills: claims.length }, entities: m.list.filter((x) => x.type === 'person'), weight: Math.min(1, patients / 10) });
-    const best = Math.min(...mine.map((f) => f.log10P));
-    const unvisitedShare = mine.reduce((a, f) => a + f.unvisited, 0) / claims.length;
-    const confidence = Math.min(1, 0.35 + Math.min(0.25, -best / 40) + 0.3 * unvisitedShare + Math.min(0.15, patients / 60));
-    out.push({ family: 'kickback', members: m.list, claims, evidence, confidence });
-  }
-  return out;
-}

@@ -1,0 +1,307 @@
+import { describe, expect, it } from 'vitest';
+import { ClaimSetBuilder } from '../../../algorithms/claim-set-builder.ts';
+import type { ClaimSet } from '../../../algorithms/claim-set.ts';
+import { KICKBACK_DEFAULTS, betaBinomialUpperTailLog10, detectKickback } from '../../../algorithms/detectors/kickback.ts';
+import { MIN_SURPRISE, type RingCandidate } from '../../../algorithms/detectors/types.ts';
+import { compileKnowledge } from '../../../algorithms/knowledge.ts';
+import { binomialUpperTailLog10, seededRandom } from '../../../algorithms/stats.ts';
+import { loadKnowledge } from '../../../detection/knowledge.ts';
+import { world } from './world.ts';
+
+/**
+ * A city of 600 insured people in one region: three hospitals of six internists each (H1 has a pharmacy
+ * across the street, PB, that fills most of its prescriptions), two oncologists, six neighbourhood
+ * pharmacies where people buy on their own and fill the prescriptions of H2/H3, and a specialty (DTP)
+ * pharmacy. Honest life for a year: every person sees a random internist twice and fills the
+ * prescription the same day — at PB when the doctor is at H1 (most of the time), else at home — and buys
+ * on their own at home four times. Schemes are added per test.
+ */
+function city(seed = 7) {
+  const rnd = seededRandom(seed);
+  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const b = new ClaimSetBuilder();
+  b.region('330100', '杭州市');
+  const hospitals = ['H1', 'H2', 'H3'] as const;
+  hospitals.forEach((id, k) => b.institution({ id, name: `第${k + 1}医院`, kind: 'hospital', level: 'tertiary', region: '330100', lat: 30.2 + k * 0.05, lon: 120.1 }));
+  const homes = ['PA', 'PC', 'PD', 'PE', 'PQ', 'PR'] as const;
+  for (const [k, id] of [...homes, 'PB', 'PDTP'].entries()) b.institution({ id, name: `药店${id}`, kind: 'pharmacy', level: null, region: '330100', lat: 30.3 + k * 0.01, lon: 120.2 });
+  const internists: Record<string, string[]> = {};
+  for (const h of hospitals) {
+    internists[h] = [];
+    for (let k = 1; k <= 6; k++) {
+      const id = `${h}D${k}`;
+      b.doctor({ id, name: `医生${id}`, institutionId: h, department: '内科' });
+      internists[h]!.push(id);
+    }
+  }
+  b.doctor({ id: 'ONC2', name: '肿瘤医生甲', institutionId: 'H2', department: '肿瘤科' });
+  b.doctor({ id: 'ONC3', name: '肿瘤医生乙', institutionId: 'H3', department: '肿瘤科' });
+  b.doctor({ id: 'H2C1', name: '心内科医生甲', institutionId: 'H2', department: '心血管内科' });
+  b.doctor({ id: 'H2C2', name: '心内科医生乙', institutionId: 'H2', department: '心血管内科' });
+  b.item({ id: 'REG', name: '门诊诊查费', category: 'treatment' });
+  const drugs = ['二甲双胍片', '缬沙坦胶囊', '阿托伐他汀钙片', '氨溴索口服溶液'];
+  drugs.forEach((name, k) => b.item({ id: `DR${k}`, name, category: 'drug' }));
+  b.item({ id: 'ALB', name: '人血白蛋白', category: 'drug' });
+  b.item({ id: 'OSI', name: '甲磺酸奥希替尼片', category: 'drug' });
+  b.item({ id: 'NUS', name: '诺西那生钠注射液', category: 'drug' });
+  b.item({ id: 'EVE', name: '依维莫司片', category: 'drug' });
+  b.item({ id: 'RARE', name: '复方营养素口服液', category: 'drug' });
+  const persons = 600;
+  const home = (k: number) => homes[k % homes.length]!;
+  for (let k = 0; k < persons; k++) {
+    const id = `P${String(k).padStart(4, '0')}`;
+    b.person({ id, name: `参保人${k}`, gender: k % 2 ? 'F' : 'M', birthDate: `${1940 + (k % 50)}-03-01`, householdId: `HH${k}`, address: `地址${k}`, region: '330100' });
+    b.card({ id: `A${id}`, holderId: id });
+  }
+  let n = 0;
+  const at = (day: number, hour: number) => Date.UTC(2024, 0, 1 + day, hour - 8, Math.floor(rnd() * 60)) / 1000;
+  const claim = (o: { day: number; hour?: number; kind?: string; inst: string; person: number; doctor?: string; rx?: string; items?: string[]; total?: number }) => {
+    const items = o.items ?? ['REG'];
+    const total = o.total ?? 80;
+    b.claim({
+      id: `CL${String(n++).padStart(7, '0')}`,
+      settledAt: at(o.day, o.hour ?? 10),
+      kind: o.kind ?? 'outpatient',
+      institutionId: o.inst,
+      cardId: `AP${String(o.person).padStart(4, '0')}`,
+      doctorId: o.doctor ?? null,
+      rxDoctorId: o.rx ?? null,
+      total,
+      fund: total * 0.7,
+      lines: items.map((itemId) => ({ itemId, quantity: 1, amount: total / items.length })),
+    });
+  };
+  const visitAndFill = (person: number, doctor: string, day: number, pharmacy: string, items: string[], total = 80) => {
+    claim({ day, hour: 9, inst: doctor.startsWith('ONC') ? `H${doctor.slice(3)}` : doctor.slice(0, 2), person, doctor });
+    claim({ day, hour: 14, kind: 'pharmacy', inst: pharmacy, person, rx: doctor, items, total });
+  };
+  for (let k = 0; k < persons; k++) {
+    for (let v = 0; v < 2; v++) {
+      const h = pick(hospitals);
+      const doctor = pick(internists[h]!);
+      const pharmacy = h === 'H1' && rnd() < 0.75 ? 'PB' : home(k);
+      visitAndFill(k, doctor, Math.floor(rnd() * 360), pharmacy, [pick(drugs)], 40 + Math.floor(rnd() * 80));
+    }
+    for (let v = 0; v < 4; v++) claim({ day: Math.floor(rnd() * 360), hour: 18, kind: 'pharmacy', inst: home(k), person: k, items: [pick(drugs)], total: 20 + Math.floor(rnd() * 40) });
+  }
+  /** people whose home pharmacy is not the given one, from a given offset */
+  const notCustomersOf = (pharmacy: string, count: number, from: number) => {
+    const out: number[] = [];
+    for (let k = from; out.length < count; k++) if (home(k) !== pharmacy) out.push(k);
+    return out;
+  };
+  return { b, claim, visitAndFill, notCustomersOf, internists, home, rnd };
+}
+
+const ids = (set: ClaimSet, r: RingCandidate, type: 'person' | 'doctor' | 'institution') =>
+  r.members
+    .filter((m) => m.type === type)
+    .map((m) => (type === 'person' ? set.persons.id : type === 'doctor' ? set.doctors.id : set.institutions.id)[m.index]!)
+    .sort();
+const personIds = (ks: number[]) => ks.map((k) => `P${String(k).padStart(4, '0')}`).sort();
+const ringAt = (set: ClaimSet, rings: RingCandidate[], pharmacy: string) => rings.filter((r) => ids(set, r, 'institution').includes(pharmacy));
+
+describe('kickback: prescription flows against the doctor’s peers', () => {
+  it('an honest city makes no ring: the pharmacy across the street is what every H1 doctor is expected to feed', () => {
+    const w = city();
+    const set = w.b.build();
+    expect(detectKickback(set)).toEqual([]);
+    // …and the test can tell: against the region's share, PB's patients from H1D1 are far beyond chance.
+    const pb = set.institutions.id.indexOf('PB');
+    const d1 = set.doctors.id.indexOf('H1D1');
+    const patients = (pred: (i: number) => boolean) => {
+      const s = new Set<number>();
+      for (let i = 0; i < set.claims.count; i++) if (set.claims.rxDoctor[i]! >= 0 && pred(i)) s.add(set.cards.holder[set.claims.card[i]!]!);
+      return s.size;
+    };
+    const regionShare = patients((i) => set.claims.institution[i] === pb) / patients(() => true);
+    const own = patients((i) => set.claims.rxDoctor[i] === d1 && set.claims.institution[i] === pb);
+    expect(binomialUpperTailLog10(own, patients((i) => set.claims.rxDoctor[i] === d1), regionShare)).toBeLessThan(-5);
+  });
+
+  it('finds a classic steering ring: high-margin fills at one pharmacy, half the patients never saw the doctor', () => {
+    const w = city();
+    const patients = w.notCustomersOf('PQ', 12, 100);
+    patients.forEach((p, k) => {
+      const saw = k % 2 === 0;
+      for (let f = 0; f < 4; f++) {
+        const day = 120 + k * 3 + f * 20;
+        if (saw) w.claim({ day, hour: 9, inst: 'H2', person: p, doctor: 'H2D3' });
+        w.claim({ day, hour: 15, kind: 'pharmacy', inst: 'PQ', person: p, rx: 'H2D3', items: ['ALB', 'DR1'], total: 900 });
+      }
+    });
+    const set = w.b.build();
+    const rings = detectKickback(set);
+    expect(rings).toHaveLength(1);
+    const r = rings[0]!;
+    expect(ids(set, r, 'doctor')).toEqual(['H2D3']);
+    expect(ids(set, r, 'institution')).toEqual(['PQ']);
+    expect(ids(set, r, 'person')).toEqual(personIds(patients));
+    expect(r.surprise!).toBeGreaterThanOrEqual(MIN_SURPRISE);
+    const flow = r.evidence.find((e) => e.key === 'kickback.flow')!;
+    expect(flow.facts.patients).toBe(12);
+    expect(flow.facts.unvisited).toBe(6);
+    expect(Number(flow.facts.expected)).toBeLessThan(2);
+  });
+
+  it('finds the doctor who sees every patient first (a visit before each fill)', () => {
+    const w = city();
+    const patients = w.notCustomersOf('PR', 12, 200);
+    patients.forEach((p, k) => {
+      for (let f = 0; f < 2; f++) w.visitAndFill(p, 'H3D2', 60 + k * 8 + f * 30, 'PR', ['ALB'], 700);
+    });
+    const set = w.b.build();
+    const rings = detectKickback(set);
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['H3D2']);
+    expect(ids(set, rings[0]!, 'institution')).toEqual(['PR']);
+    expect(ids(set, rings[0]!, 'person')).toEqual(personIds(patients));
+    expect(rings[0]!.evidence.find((e) => e.key === 'kickback.flow')!.facts.unvisited).toBe(0);
+  });
+
+  it('counts patients, not fills: a chronic patient’s 30 refills at one pharmacy are no flow', () => {
+    const w = city();
+    // Person 301 fills H2D4's prescriptions at PQ every ten days, mostly without a fresh visit.
+    const p = w.home(301) === 'PQ' ? 302 : 301;
+    for (let f = 0; f < 30; f++) {
+      if (f % 6 === 0) w.claim({ day: f * 11, hour: 9, inst: 'H2', person: p, doctor: 'H2D4' });
+      w.claim({ day: f * 11 + 1, hour: 15, kind: 'pharmacy', inst: 'PQ', person: p, rx: 'H2D4', items: ['DR0'], total: 300 });
+    }
+    const set = w.b.build();
+    expect(detectKickback(set)).toEqual([]);
+  });
+
+  it('a DTP pharmacy, the only one stocking an oncology drug, is not a ring — by the knowledge file or by the data', () => {
+    const w = city();
+    // ONC2 (the only oncologist at H2) sends every patient on osimertinib to PDTP, the only pharmacy that has it.
+    for (let k = 0; k < 14; k++) for (let f = 0; f < 3; f++) w.visitAndFill(400 + k, 'ONC2', 20 + k * 9 + f * 28, 'PDTP', ['OSI'], 5200);
+    const set = w.b.build();
+    const k = compileKnowledge(set, loadKnowledge());
+    expect(detectKickback(set, KICKBACK_DEFAULTS, k)).toEqual([]);
+    // without the knowledge file nothing in the data says osimertinib is special (one prescriber): a ring
+    expect(ringAt(set, detectKickback(set), 'PDTP')).toHaveLength(1);
+
+    // Nusinersen is in no list, but the data shows it: only PDTP dispenses it, on prescriptions of ONC2 and of
+    // three internists of H3 — more prescribers than a ring has.
+    const w2 = city();
+    for (let k = 0; k < 10; k++) for (let f = 0; f < 3; f++) w2.visitAndFill(400 + k, 'ONC2', 20 + k * 9 + f * 28, 'PDTP', ['NUS'], 8000);
+    for (let k = 0; k < 6; k++) w2.visitAndFill(450 + k, `H3D${1 + (k % 3)}`, 40 + k * 20, 'PDTP', ['NUS'], 8000);
+    const set2 = w2.b.build();
+    expect(detectKickback(set2, KICKBACK_DEFAULTS, compileKnowledge(set2, loadKnowledge()))).toEqual([]);
+    // …and the data rule is what clears it: with concentration never enough, PDTP would be flagged.
+    expect(ringAt(set2, detectKickback(set2, { ...KICKBACK_DEFAULTS, concentratedShare: 1, maxSpecialtyPharmacies: 0 }), 'PDTP')).toHaveLength(1);
+
+    // Everolimus is in no list and has one prescriber, but PDTP also dispenses osimertinib (in the list):
+    // a DTP pharmacy's rare stock is specialty stock.
+    const w3 = city();
+    for (let k = 0; k < 14; k++) for (let f = 0; f < 3; f++) w3.visitAndFill(400 + k, 'ONC2', 20 + k * 9 + f * 28, 'PDTP', [k % 2 ? 'EVE' : 'OSI'], 5200);
+    const set3 = w3.b.build();
+    const k3 = compileKnowledge(set3, loadKnowledge());
+    expect(detectKickback(set3, KICKBACK_DEFAULTS, k3)).toEqual([]);
+    // without that inference the everolimus patients would make a ring
+    const noOsi = compileKnowledge(set3, { ...loadKnowledge(), specialtyDrugs: { items: ['无此药'], source: 'test' } });
+    expect(ringAt(set3, detectKickback(set3, KICKBACK_DEFAULTS, noOsi), 'PDTP')).toHaveLength(1);
+  });
+
+  it('a small department that favours one pharmacy is the baseline for its doctors, even below the peer-group size', () => {
+    const w = city();
+    // H2's two cardiologists both send most of their patients to PE (none of whom shop there otherwise);
+    // H2's internists do not. Against the institution each cardiologist looks steered; against each other not.
+    for (const [j, doctor] of ['H2C1', 'H2C2'].entries()) {
+      const patients = w.notCustomersOf('PE', 20, 100 + j * 40);
+      patients.forEach((p, k) => w.visitAndFill(p, doctor, 10 + k * 15, k % 5 === 4 ? w.home(p) : 'PE', [k % 2 ? 'DR1' : 'DR2'], 90));
+    }
+    const set = w.b.build();
+    expect(detectKickback(set)).toEqual([]);
+    // …while a lone cardiologist doing the same is flagged
+    const w2 = city();
+    const patients = w2.notCustomersOf('PE', 20, 100);
+    patients.forEach((p, k) => w2.visitAndFill(p, 'H2C1', 10 + k * 15, k % 5 === 4 ? w2.home(p) : 'PE', [k % 2 ? 'DR1' : 'DR2'], 90));
+    for (let k = 0; k < 20; k++) w2.visitAndFill(300 + k, 'H2C2', 10 + k * 15, w2.home(300 + k), ['DR1'], 90);
+    const set2 = w2.b.build();
+    expect(ids(set2, ringAt(set2, detectKickback(set2), 'PE')[0]!, 'doctor')).toEqual(['H2C1']);
+  });
+
+  it('a drug only the ring’s pharmacy sells, on one hospital’s prescriptions, does not hide the ring', () => {
+    const w = city();
+    const patients = w.notCustomersOf('PQ', 12, 100);
+    patients.forEach((p, k) => {
+      for (let f = 0; f < 3; f++) w.visitAndFill(p, 'H2D5', 90 + k * 4 + f * 25, 'PQ', ['RARE'], 650);
+    });
+    const set = w.b.build();
+    const rings = detectKickback(set, KICKBACK_DEFAULTS, compileKnowledge(set, loadKnowledge()));
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'person')).toEqual(personIds(patients));
+  });
+
+  it('two rings sharing nothing are two rings, and a doctor steering to two pharmacies makes two rings, not one component', () => {
+    const w = city();
+    const a = w.notCustomersOf('PQ', 10, 100).filter((p) => w.home(p) !== 'PR').slice(0, 10);
+    const bPatients = w.notCustomersOf('PR', 40, 300).filter((p) => w.home(p) !== 'PQ').slice(0, 10);
+    const c = w.notCustomersOf('PR', 60, 500).filter((p) => w.home(p) !== 'PQ').slice(0, 10);
+    a.forEach((p, k) => {
+      for (let f = 0; f < 3; f++) w.claim({ day: 100 + k * 5 + f * 15, hour: 15, kind: 'pharmacy', inst: 'PQ', person: p, rx: 'H2D1', items: ['ALB'], total: 800 });
+    });
+    bPatients.forEach((p, k) => {
+      for (let f = 0; f < 2; f++) w.visitAndFill(p, 'H3D6', 200 + k * 6 + f * 20, 'PR', ['ALB'], 800);
+    });
+    // H2D1 also sends another group to PR — same doctor, two pharmacies: two rings, one per pharmacy.
+    c.forEach((p, k) => {
+      for (let f = 0; f < 3; f++) w.claim({ day: 30 + k * 5 + f * 15, hour: 15, kind: 'pharmacy', inst: 'PR', person: p, rx: 'H2D1', items: ['ALB'], total: 800 });
+    });
+    const set = w.b.build();
+    const rings = detectKickback(set);
+    expect(rings).toHaveLength(2);
+    const q = ringAt(set, rings, 'PQ');
+    const r = ringAt(set, rings, 'PR');
+    expect(q).toHaveLength(1);
+    expect(r).toHaveLength(1);
+    expect(ids(set, q[0]!, 'doctor')).toEqual(['H2D1']);
+    expect(ids(set, q[0]!, 'person')).toEqual(personIds(a));
+    expect(ids(set, r[0]!, 'doctor')).toEqual(['H2D1', 'H3D6']);
+    expect(ids(set, r[0]!, 'person')).toEqual(personIds([...bPatients, ...c]));
+  });
+});
+
+describe('kickback (moved from detectors.test.ts): paper prescriptions on the small world', () => {
+  it('flags a doctor sending paper prescriptions to one pharmacy, not the pharmacy across the street every doctor feeds', () => {
+    const w = world();
+    // Baseline: doctors D1..D6 at H1 see patients and send 75% of fills to P1 (across the street), the rest to P2.
+    let patient = 0;
+    for (const d of ['D1', 'D2', 'D3', 'D4', 'D5', 'D6']) {
+      for (let k = 0; k < 12; k++) {
+        const p = patient++ % 30;
+        w.claim({ at: w.day(k * 2, 9), inst: 'H1', card: w.card(p), doctor: d });
+        w.claim({ at: w.day(k * 2, 11), kind: 'pharmacy', inst: k % 4 === 3 ? 'P2' : 'P1', card: w.card(p), rx: d, items: ['DRUG'] });
+      }
+    }
+    // Scheme: D1 prescriptions for patients 40..49 filled at P3, without a visit.
+    for (let k = 0; k < 30; k++) w.claim({ at: w.day(k, 15), kind: 'pharmacy', inst: 'P3', card: w.card(40 + (k % 10)), rx: 'D1', items: ['DRUG2'] });
+    // Not a scheme: one of D2's own patients, seen that morning, happens to fill at P3.
+    for (const p of [50]) {
+      w.claim({ at: w.day(p - 20, 9), inst: 'H1', card: w.card(p), doctor: 'D2' });
+      w.claim({ at: w.day(p - 20, 11), kind: 'pharmacy', inst: 'P3', card: w.card(p), rx: 'D2', items: ['DRUG'] });
+    }
+    const set = w.b.build();
+    const rings = detectKickback(set);
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['D1']);
+    expect(ids(set, rings[0]!, 'institution')).toEqual(['P3']);
+    expect(ids(set, rings[0]!, 'person')).toEqual(Array.from({ length: 10 }, (_, k) => w.person(40 + k)).sort());
+  });
+});
+
+describe('beta-binomial tail', () => {
+  it('is the binomial at ρ = 0 and heavier as ρ grows', () => {
+    expect(betaBinomialUpperTailLog10(8, 40, 0.05, 0)).toBeCloseTo(binomialUpperTailLog10(8, 40, 0.05), 10);
+    const b = binomialUpperTailLog10(8, 40, 0.05);
+    const light = betaBinomialUpperTailLog10(8, 40, 0.05, 0.02);
+    const heavy = betaBinomialUpperTailLog10(8, 40, 0.05, 0.2);
+    expect(light).toBeGreaterThan(b);
+    expect(heavy).toBeGreaterThan(light);
+    // P(X ≥ 1) for BB(1, p, ρ) is p whatever ρ
+    expect(betaBinomialUpperTailLog10(1, 1, 0.3, 0.5)).toBeCloseTo(Math.log10(0.3), 10);
+    // small exact case: BB(2, α = β = 1) is uniform on {0, 1, 2} (p = 0.5, ρ = 1/3)
+    expect(betaBinomialUpperTailLog10(2, 2, 0.5, 1 / 3)).toBeCloseTo(Math.log10(1 / 3), 10);
+  });
+});
