@@ -1,6 +1,6 @@
 import { claimHolder, dateOfDay, groupClaims, KIND, type ClaimSet } from '../claim-set.ts';
 import type { CompiledKnowledge } from '../knowledge.ts';
-import { binomialUpperTailLog10, fisherCombineLog10, median } from '../stats.ts';
+import { binomialUpperTailLog10, fisherCombineLog10, logGamma, median } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
@@ -130,17 +130,6 @@ export interface Flow {
 
 // ---------------------------------------------------------------------------------------------------------
 // beta-binomial tail
-
-function logGamma(x: number): number {
-  // Lanczos approximation (g = 7, n = 9), as in stats.ts.
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  x -= 1;
-  let a = c[0]!;
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-}
 
 /**
  * log10 P(X ≥ k) for X ~ BetaBinomial(n, mean p, intra-class correlation rho): a binomial whose rate
