@@ -69,7 +69,17 @@ export async function crossRegionSeeds(driver: Driver, scope: DetectionScope = {
     params,
     { routing: 'READ' },
   );
-  return { cards: cards.records.map((r) => String(r.get('card'))), doctors: doctors.records.map((r) => String(r.get('doctor'))) };
+  // One holder's cards are one holder: a lent e-voucher's holder may lie in hospital on the physical card,
+  // so every card of a crossing card's holder comes along.
+  const crossing = cards.records.map((r) => String(r.get('card')));
+  const siblings = await driver.executeQuery(
+    `UNWIND $cards AS k MATCH (c:Card {cardNo: k}) WHERE c.holderIdNumber IS NOT NULL
+     MATCH (o:Card {holderIdNumber: c.holderIdNumber}) RETURN DISTINCT o.cardNo AS card ORDER BY card`,
+    { cards: crossing },
+    { routing: 'READ' },
+  );
+  const all = [...new Set([...crossing, ...siblings.records.map((r) => String(r.get('card')))])].sort();
+  return { cards: all, doctors: doctors.records.map((r) => String(r.get('doctor'))) };
 }
 
 /** Runs the detectors on one part; returns ring records with natural keys (portable between processes). */
