@@ -427,10 +427,10 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   // Flagged patients who come together are a group brought in together (recruited patients, a nursing
   // home's weekly round): the co-visit detector's to judge, not a doctor's over-treatment of their own
   // patients, and are left out. Together means: on the days both visited the institution, within the
-  // co-visit window of each other far more often than the institution's opening hours make likely
-  // (binomial tail), on at least `minGroupDays` days, with at least minGroup − 1 other flagged patients.
-  // A busy physiotherapy ring at a small clinic meets by chance as often as its opening hours predict; a
-  // nursing home's residents meet every week. Inpatient stays: the same admission and discharge days.
+  // co-visit window of each other far more often than their doctors' working hours make likely (binomial
+  // tail), on at least `minGroupDays` days, with at least minGroup − 1 other flagged patients. A busy
+  // physiotherapy ring at a small clinic meets by chance as often as the hours predict; a nursing home's
+  // residents meet every week. Inpatient stays: the same admission and discharge days.
   const flaggedClaims: number[] = [];
   const patientOfFlag = new Map<number, number>();
   for (const f of units.values()) for (const i of f.claims) if (!patientOfFlag.has(i)) {
@@ -441,7 +441,11 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   {
     const flaggedAt = new Map<number, number[]>();
     for (const f of units.values()) if (f.doctors.size) (flaggedAt.get(f.institution) ?? flaggedAt.set(f.institution, []).get(f.institution)!).push(f.patient);
-    const openHours = usualOpeningSeconds(set, new Set([...flaggedAt.keys()]));
+    // The hours their doctors work, from the time of day of all their outpatient claims: a doctor seeing
+    // patients only in the morning makes meeting within the hour twice as likely as a full day would.
+    const doctorOf = new Map<string, number>();
+    for (const f of units.values()) if (f.doctors.size) doctorOf.set(`${f.patient}|${f.institution}`, f.doctors.values().next().value!);
+    const hours = workingSeconds(set, new Set(doctorOf.values()));
     // each flagged unit's visits there: day → times
     const visitsOf = new Map<string, Map<number, number[]>>();
     for (let u = 0; u < nUnits; u++) {
@@ -455,7 +459,7 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
       visitsOf.set(key, days);
     }
     for (const [inst, patients] of flaggedAt) {
-      const share = Math.min(1, (2 * p.groupWindowSeconds) / Math.max(p.groupWindowSeconds, openHours.get(inst) ?? 0));
+      const hoursOf = (pt: number) => hours.get(doctorOf.get(`${pt}|${inst}`)!) ?? 0;
       const partners = new Map<number, number>();
       const list = patients.filter((pt) => visitsOf.has(`${pt}|${inst}`));
       for (let x = 0; x < list.length; x++) {
@@ -471,7 +475,9 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
             both++;
             if (ts.some((t) => other.some((o) => Math.abs(o - t) <= p.groupWindowSeconds))) together++;
           }
-          if (together < p.minGroupDays || binomialUpperTailLog10(together, both, share) > Math.log10(p.groupAlpha)) continue;
+          if (together < p.minGroupDays) continue;
+          const share = Math.min(1, (2 * p.groupWindowSeconds) / Math.max(p.groupWindowSeconds, Math.min(hoursOf(list[x]!), hoursOf(list[y]!))));
+          if (binomialUpperTailLog10(together, both, share) > Math.log10(p.groupAlpha)) continue;
           partners.set(list[x]!, (partners.get(list[x]!) ?? 0) + 1);
           partners.set(list[y]!, (partners.get(list[y]!) ?? 0) + 1);
         }
@@ -558,22 +564,22 @@ function sortedQuantile(s: Float64Array, q: number): number {
 }
 
 /**
- * An institution's usual opening hours, in seconds: the span between the 5th and 95th percentiles of the
- * local time of day of its outpatient claims, pooled over all days (a low-volume clinic's first and last
- * claim of one day are close together however long it is open).
+ * A doctor's usual working hours, in seconds: the span between the 5th and 95th percentiles of the local
+ * time of day of their outpatient claims, pooled over all days (a doctor's first and last patient of one
+ * quiet day are close together however long they work).
  */
-function usualOpeningSeconds(set: ClaimSet, institutions: ReadonlySet<number>): Map<number, number> {
+function workingSeconds(set: ClaimSet, doctors: ReadonlySet<number>): Map<number, number> {
   const c = set.claims;
   const times = new Map<number, number[]>();
   for (let i = 0; i < c.count; i++) {
-    const inst = c.institution[i]!;
-    if (c.kind[i] !== KIND.outpatient || !institutions.has(inst)) continue;
-    (times.get(inst) ?? times.set(inst, []).get(inst)!).push((c.t[i]! + CHINA_OFFSET_SECONDS) % DAY_SECONDS);
+    const d = c.doctor[i]!;
+    if (c.kind[i] !== KIND.outpatient || !doctors.has(d)) continue;
+    (times.get(d) ?? times.set(d, []).get(d)!).push((c.t[i]! + CHINA_OFFSET_SECONDS) % DAY_SECONDS);
   }
   const out = new Map<number, number>();
-  for (const [inst, list] of times) {
+  for (const [d, list] of times) {
     const s = Float64Array.from(list).sort();
-    out.set(inst, sortedQuantile(s, 0.95) - sortedQuantile(s, 0.05));
+    out.set(d, sortedQuantile(s, 0.95) - sortedQuantile(s, 0.05));
   }
   return out;
 }
