@@ -122,6 +122,47 @@ export function countExposure(set: ClaimSet, patientOfClaim: Int32Array, include
   return { doctor: distinct(byDoctor, set.doctors.id.length), department: distinct(byDept, dept.name.length), institution: distinct(byInst, set.institutions.id.length) };
 }
 
+/** A peer baseline: the rate of flagged patients and how overdispersed peers' rates are (intra-class correlation). */
+interface Baseline {
+  rate: number;
+  rho: number;
+}
+
+/**
+ * log10 P(X ≥ k) for k flagged of n at the baseline: binomial when peers differ no more than chance,
+ * beta-binomial with the peers' intra-class correlation otherwise (a unit's patients share its case mix).
+ */
+function upperTailLog10(k: number, n: number, b: Baseline): number {
+  if (b.rho <= 1e-9) return binomialUpperTailLog10(k, n, b.rate);
+  if (k <= 0) return 0;
+  if (k > n) return Number.NEGATIVE_INFINITY;
+  if (k <= n * b.rate) return 0;
+  const a = (b.rate * (1 - b.rho)) / b.rho;
+  const c = ((1 - b.rate) * (1 - b.rho)) / b.rho;
+  const lbetaAC = lnGamma(a) + lnGamma(c) - lnGamma(a + c);
+  const lnPmf = (j: number) => lnGamma(n + 1) - lnGamma(j + 1) - lnGamma(n - j + 1) + lnGamma(j + a) + lnGamma(n - j + c) - lnGamma(n + a + c) - lbetaAC;
+  const first = lnPmf(k);
+  let sum = 1;
+  for (let j = k + 1; j <= n; j++) {
+    const d = lnPmf(j) - first;
+    if (d < -40) break;
+    sum += Math.exp(d);
+  }
+  return Math.min(0, (first + Math.log(sum)) / Math.LN10);
+}
+
+/** ln Γ(x) for x > 0 (Lanczos, as in stats.ts). */
+function lnGamma(x: number): number {
+  const g = 7;
+  const coef = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  x -= 1;
+  let a = coef[0]!;
+  const t = x + g + 0.5;
+  for (let i = 1; i < g + 2; i++) a += coef[i]! / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
 interface UnitStat {
   level: Level;
   unit: number;
@@ -200,7 +241,7 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
     ['department', exposure.department, perDept],
     ['institution', exposure.institution, perInst],
   ];
-  const rateOf = new Map<string, (unit: number) => number>();
+  const rateOf = new Map<string, (unit: number) => Baseline>();
   for (const [level, n, perUnit] of levels) if (p.levels.includes(level)) for (let u = 0; u < n.length; u++) if (Math.max(n[u]!, perUnit.get(u)?.size ?? 0) > 0) tested++;
   const charge = Math.log10(Math.max(1, tested) * Math.max(1, patterns));
   for (const [level, n, perUnit] of levels) {
@@ -208,43 +249,82 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
     // Units found significant are left out of everyone's baseline and the rates recomputed (a few
     // rounds): a ring at another hospital must not make this one's ring look ordinary.
     let outliers = new Set<number>();
-    let rate: (u: number) => number = () => 0.5;
+    // Units that stand out even under the plain binomial are kept out of the overdispersion estimate, so
+    // a ring does not hide itself by inflating its peers' spread.
+    let clear: Set<number> | undefined;
+    let rate: (u: number) => Baseline = () => ({ rate: 0.5, rho: 0 });
     let levelStats: UnitStat[] = [];
-    for (let round = 0; round < 4; round++) {
-      const pooled = new Map<string, { k: number; n: number }>();
-      for (let u = 0; u < n.length; u++) {
-        const nu = Math.max(n[u]!, perUnit.get(u)?.size ?? 0);
-        if (nu === 0 || outliers.has(u)) continue;
-        for (const key of peerKeys(level, u)) {
-          const e = pooled.get(key) ?? pooled.set(key, { k: 0, n: 0 }).get(key)!;
-          e.k += perUnit.get(u)?.size ?? 0;
-          e.n += nu;
+    for (let round = 0; round < 8; round++) {
+      const pooled = new Map<string, { k: number; n: number; s: number; m: number; trials: number }>();
+      const each = (fn: (u: number, ku: number, nu: number, key: string) => void) => {
+        for (let u = 0; u < n.length; u++) {
+          const ku = perUnit.get(u)?.size ?? 0;
+          const nu = Math.max(n[u]!, ku);
+          if (nu === 0 || outliers.has(u)) continue;
+          for (const key of peerKeys(level, u)) fn(u, ku, nu, key);
         }
+      };
+      each((_u, ku, nu, key) => {
+        const e = pooled.get(key) ?? pooled.set(key, { k: 0, n: 0, s: 0, m: 0, trials: 0 }).get(key)!;
+        e.k += ku;
+        e.n += nu;
+      });
+      // How much more peers' rates differ than chance alone would make them (case mix, a department's
+      // sicker patients): the intra-class correlation by the method of moments, for a beta-binomial tail.
+      if (clear) {
+        const trimmed = clear;
+        each((u, ku, nu, key) => {
+          if (trimmed.has(u)) return;
+          const e = pooled.get(key)!;
+          const pk = e.k / e.n;
+          e.s += nu * (ku / nu - pk) ** 2;
+          e.m++;
+          e.trials += nu - 1;
+        });
       }
       const excluded = outliers;
+      const inSpread = (u: number) => clear !== undefined && !clear.has(u) && !excluded.has(u);
       // The unit's own patients are left out of its baseline; a Jeffreys half-count keeps a peer group
       // that never shows the pattern from making one occurrence infinitely surprising.
-      rate = (u: number): number => {
+      rate = (u: number): Baseline => {
         const own = !excluded.has(u);
         const ku = own ? (perUnit.get(u)?.size ?? 0) : 0;
         const nu = own ? Math.max(n[u]!, perUnit.get(u)?.size ?? 0) : 0;
         for (const key of peerKeys(level, u)) {
-          const e = pooled.get(key) ?? { k: 0, n: 0 };
-          if (e.n - nu >= p.minPeerPatients || key === '*') return (e.k - ku + 0.5) / Math.max(1, e.n - nu + 1);
+          const e = pooled.get(key) ?? { k: 0, n: 0, s: 0, m: 0, trials: 0 };
+          if (e.n - nu >= p.minPeerPatients || key === '*') {
+            // the spread of the others, the unit's own rate left out of it too
+            const pk = e.k / Math.max(1, e.n);
+            let { s: spread, m, trials } = e;
+            if (inSpread(u)) {
+              spread -= nu * (ku / nu - pk) ** 2;
+              m--;
+              trials -= nu - 1;
+            }
+            // Only where peers typically see the pattern (expected count per unit ≥ 1) can their rates
+            // show a spread beyond chance; with rarer events a unit has 0 or 1 and a moment estimate is
+            // a handful of coincidences, so the binomial stands.
+            const typical = m > 0 ? (pk * (trials + m)) / m : 0;
+            const rho = typical >= 1 && pk < 1 ? Math.min(0.5, Math.max(0, (spread / (pk * (1 - pk)) - m) / trials)) : 0;
+            return { rate: (e.k - ku + 0.5) / Math.max(1, e.n - nu + 1), rho };
+          }
         }
-        return 0.5;
+        return { rate: 0.5, rho: 0 };
       };
       levelStats = [];
       for (const [u, patients] of perUnit) {
         const k = patients.size;
         const nu = Math.max(n[u]!, k);
-        const r = rate(u);
-        const log10P = binomialUpperTailLog10(k, nu, r);
+        const b = rate(u);
+        const log10P = upperTailLog10(k, nu, b);
         const institution = level === 'doctor' ? docs.institution[u]! : level === 'department' ? dept.institution[u]! : u;
-        levelStats.push({ level, unit: u, institution, k, n: nu, rate: r, log10P, surprise: -log10P - charge });
+        levelStats.push({ level, unit: u, institution, k, n: nu, rate: b.rate, log10P, surprise: -log10P - charge });
       }
-      const next = new Set(levelStats.filter((x) => x.surprise >= MIN_SURPRISE).map((x) => x.unit));
-      const same = next.size === outliers.size && [...next].every((u) => outliers.has(u));
+      // Units found significant stay out of baselines and of the spread from then on (monotone, so the
+      // rounds converge); the first round is binomial only (no spread estimated yet).
+      const next = new Set([...outliers, ...levelStats.filter((x) => x.surprise >= MIN_SURPRISE).map((x) => x.unit)]);
+      const same = clear !== undefined && next.size === outliers.size;
+      clear = next;
       outliers = next;
       if (same) break;
     }
@@ -258,8 +338,10 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
   const doctorStat = (d: number): DoctorStat => {
     const k = perDoctor.get(d)?.size ?? 0;
     const n = Math.max(exposure.doctor[d]!, k);
-    const rate = doctorRate ? doctorRate(d) : 0;
-    return { k, n, rate, log10P: doctorRate ? binomialUpperTailLog10(k, n, rate) : 0 };
+    // Membership inside an institution already found: the doctor's excess over the peer rate, binomial
+    // (the spread between institutions' case mixes is what the discovery test allows for).
+    const b = doctorRate ? doctorRate(d) : { rate: 0, rho: 0 };
+    return { k, n, rate: b.rate, log10P: doctorRate ? binomialUpperTailLog10(k, n, b.rate) : 0 };
   };
   const aboveBaseline = (d: number) => {
     const t = doctorStat(d);
@@ -285,10 +367,15 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
       for (const d of colleagues) if (doctorStat(d).log10P <= deptBar) members.add(d);
     }
     // … and colleagues whose own excess is significant among the institution's doctors (the institution
-    // already stands out, so a smaller bar); found only as a whole, those above their baseline carry it.
+    // already stands out, so a smaller bar); found only as a whole (a department, the institution), the
+    // doctors there above their baseline share carry it.
     const bar = Math.log10(p.memberAlpha / Math.max(1, candidates.length));
     for (const d of candidates) if (doctorStat(d).log10P <= bar) members.add(d);
-    if (members.size === 0) for (const d of candidates) if (aboveBaseline(d)) members.add(d);
+    if (members.size === 0) {
+      const depts = new Set(units.filter((u) => u.level === 'department').map((u) => u.unit));
+      const whole = units.some((u) => u.level === 'institution');
+      for (const d of candidates) if ((whole || depts.has(dept.ofDoctor[d]!)) && aboveBaseline(d)) members.add(d);
+    }
     const doctors = [...members].sort((a, b) => a - b);
     const list = here.filter((f) => f.doctors.some((d) => members.has(d)));
     const patients = [...new Set(list.map((f) => f.patient))].sort((a, b) => a - b);

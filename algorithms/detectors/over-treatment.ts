@@ -2,7 +2,7 @@ import { DAY_SECONDS, KIND, groupClaims, type ClaimSet } from '../claim-set.ts';
 
 const CHINA_OFFSET_SECONDS = 8 * 3600;
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
-import { binomialUpperTailLog10, median, normalUpperTailLog10, poissonUpperTailLog10, robustCenter } from '../stats.ts';
+import { binomialUpperTailLog10, fisherCombineLog10, median, normalUpperTailLog10, poissonUpperTailLog10, robustCenter } from '../stats.ts';
 import { CONCENTRATION_DEFAULTS, candidateOf, concentrateScan, concentrationEvidence, countExposure, departmentIds, patientOf, round, type ConcentrationParams, type FlaggedPatient } from './concentration.ts';
 import type { Evidence, RingCandidate } from './types.ts';
 
@@ -44,12 +44,13 @@ export interface OverTreatmentParams {
    */
   routineVisitDays: number;
   /**
-   * Sessions of one rehabilitation / acupuncture course: 10–20 at 2–5 a week (《中国脑卒中早期康复治疗指南》;
-   * 《针灸技术操作规范》 疗程; the source of the rehabilitation entry of config/detection-knowledge.yaml). Counts
-   * of planned-course items up to one course are never excess.
+   * Sessions of one rehabilitation / acupuncture course, shortest and longest: 10–20 at 2–5 a week
+   * (《中国脑卒中早期康复治疗指南》; 《针灸技术操作规范》 疗程; the source of the rehabilitation entry of
+   * config/detection-knowledge.yaml). Patients with at least the shortest course of a planned-care item are
+   * its peers; counts up to the longest course are never excess.
    */
-  courseSessions: number;
-  /** an item on at least this share of all outpatient claims is the visit fee itself (registration), measured as visits (majority convention) */
+  courseSessions: readonly [number, number];
+  /** an item the median doctor billing it bills on at least this share of their visits is the visit fee itself (registration), measured as visits (majority convention) */
   visitFeeShare: number;
   /** co-visit window: claims of flagged patients this close at one institution are seen together (the co-visit detector's window, recruited-patients.ts) */
   groupWindowSeconds: number;
@@ -67,13 +68,14 @@ export const OVER_TREATMENT_DEFAULTS: OverTreatmentParams = {
   peerQuantile: 0.95,
   minPeers: 20,
   routineVisitDays: 7,
-  courseSessions: 20,
+  courseSessions: [10, 20],
   visitFeeShare: 0.5,
   groupWindowSeconds: 3600,
   minGroup: 3,
   groupAlpha: 1e-3,
   minGroupDays: 3,
-  concentration: CONCENTRATION_DEFAULTS,
+  // Over-treatment is a doctor's or a department's practice; whole institutions differ in case mix.
+  concentration: { ...CONCENTRATION_DEFAULTS, levels: ['doctor', 'department'] },
 };
 
 interface ItemFlag {
@@ -118,51 +120,94 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   }
   const years = Math.max(1, periodEnd - periodStart + 1) / 365;
 
-  // How often an outpatient visit for each diagnosis carries each item; which items are the visit fee.
+  // How often an outpatient visit for each diagnosis carries each item, at institutions of the same kind
+  // and level (a tertiary hospital orders more per visit than a village clinic) and everywhere; which
+  // items are the visit fee.
+  const CLASSES = 13; // kind × level (3 × 4), and 12 = every institution
+  const classOf = (inst: number) => set.institutions.kind[inst]! * 4 + set.institutions.level[inst]!;
   let outpatient = 0;
   const itemClaims = new Int32Array(nItems);
-  const dxVisits = new Int32Array(set.diagnoses.code.length + 1);
-  // (diagnosis, item) counts: dense while the table is small, sparse for a national catalog.
-  const dense = (set.diagnoses.code.length + 1) * nItems <= 1 << 22;
-  const dxItemDense = dense ? new Int32Array((set.diagnoses.code.length + 1) * nItems) : undefined;
+  const nDxKeys = (set.diagnoses.code.length + 1) * CLASSES;
+  const dxVisits = new Int32Array(nDxKeys);
+  // (diagnosis, class, item) counts: dense while the table is small, sparse for a national catalog.
+  const dense = nDxKeys * nItems <= 1 << 22;
+  const dxItemDense = dense ? new Int32Array(nDxKeys * nItems) : undefined;
   const dxItemSparse = new Map<number, number>();
   const dxItem = (key: number) => (dxItemDense ? dxItemDense[key]! : (dxItemSparse.get(key) ?? 0));
+  const bump = (key: number) => {
+    if (dxItemDense) dxItemDense[key]!++;
+    else dxItemSparse.set(key, (dxItemSparse.get(key) ?? 0) + 1);
+  };
   const seen = new Int32Array(nItems).fill(-1);
   for (let i = 0; i < c.count; i++) {
     if (c.kind[i] !== KIND.outpatient) continue;
     outpatient++;
-    const dx = c.diagnosis[i]!;
-    dxVisits[dx + 1]!++;
+    const own = (c.diagnosis[i]! + 1) * CLASSES + classOf(c.institution[i]!);
+    const all = (c.diagnosis[i]! + 1) * CLASSES + 12;
+    dxVisits[own]!++;
+    dxVisits[all]!++;
     for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
       const item = set.lines.item[l]!;
       if (seen[item] === i) continue;
       seen[item] = i;
       itemClaims[item]!++;
-      const key = (dx + 1) * nItems + item;
-      if (dxItemDense) dxItemDense[key]!++;
-      else dxItemSparse.set(key, (dxItemSparse.get(key) ?? 0) + 1);
+      bump(own * nItems + item);
+      bump(all * nItems + item);
     }
   }
-  // Items not counted one by one: the visit fee (measured as visits) and drugs — a patient's maintenance
-  // medicine is renewed at every visit by design (a prescription carries at most a week or a month), so
-  // its count is the visit count again, judged by the visit test.
-  const notCounted = new Uint8Array(nItems);
-  for (let it = 0; it < nItems; it++) notCounted[it] = set.items.category[it] === 'drug' || (outpatient > 0 && itemClaims[it]! / outpatient >= p.visitFeeShare) ? 1 : 0;
+  /** Share of visits for this claim's diagnosis carrying the item, at peers of its institution's kind and level when they are enough. */
+  const visitShare = (i: number, item: number) => {
+    let key = (c.diagnosis[i]! + 1) * CLASSES + classOf(c.institution[i]!);
+    if (dxVisits[key]! < p.minPeers) key = (c.diagnosis[i]! + 1) * CLASSES + 12;
+    return dxItem(key * nItems + item) / Math.max(1, dxVisits[key]!);
+  };
   // Course items: those whose claims are mostly planned care (the session itself — acupuncture, dialysis,
   // a chemotherapy drug), not every item that happens to share a claim with a session (HbA1c on a day
   // of acupuncture is still HbA1c).
   const plannedClaims = new Int32Array(nItems);
+  seen.fill(-1);
   for (let i = 0; i < c.count; i++) {
     if (c.kind[i] !== KIND.outpatient || !isExempt(k, i, 'visit-frequency')) continue;
     for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
       const item = set.lines.item[l]!;
-      if (seen[item] === -1 - i) continue;
-      seen[item] = -1 - i;
+      if (seen[item] === i) continue;
+      seen[item] = i;
       plannedClaims[item]!++;
     }
   }
   const courseItem = new Uint8Array(nItems);
   for (let it = 0; it < nItems; it++) courseItem[it] = itemClaims[it]! > 0 && 2 * plannedClaims[it]! >= itemClaims[it]! ? 1 : 0;
+  // Visit fees: items the doctors who bill them bill at most of their visits (the registration or
+  // consultation fee, one per doctor title at big hospitals) — the median doctor's share of their own
+  // outpatient claims carrying it. Counting them counts visits, which the visit test judges.
+  const doctorClaims = new Map<number, number>();
+  const doctorItem = new Map<number, number>();
+  seen.fill(-1);
+  for (let i = 0; i < c.count; i++) {
+    const d = c.doctor[i]!;
+    if (c.kind[i] !== KIND.outpatient || d < 0) continue;
+    doctorClaims.set(d, (doctorClaims.get(d) ?? 0) + 1);
+    for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
+      const item = set.lines.item[l]!;
+      if (seen[item] === i) continue;
+      seen[item] = i;
+      const key = d * nItems + item;
+      doctorItem.set(key, (doctorItem.get(key) ?? 0) + 1);
+    }
+  }
+  const billers: number[][] = Array.from({ length: nItems }, () => []);
+  for (const [key, n] of doctorItem) {
+    const d = Math.floor(key / nItems);
+    billers[key - d * nItems]!.push(n / doctorClaims.get(d)!);
+  }
+  // Not counted one by one: visit fees, and drugs — a patient's maintenance medicine is renewed at every
+  // visit by design (a prescription carries at most a week or a month), so its count is the visit count
+  // again, judged by the visit test.
+  const notCounted = new Uint8Array(nItems);
+  for (let it = 0; it < nItems; it++) {
+    const fee = !courseItem[it] && billers[it]!.length > 0 && median(billers[it]!) >= p.visitFeeShare;
+    notCounted[it] = set.items.category[it] === 'drug' || fee ? 1 : 0;
+  }
   seen.fill(-1);
 
   // ---- per (patient, institution): item counts, planned counts, expected counts from visits, visits
@@ -216,8 +261,8 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
       }
       for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
         const item = set.lines.item[l]!;
-        if (notCounted[item] || seen[item] === -2 - j) continue;
-        seen[item] = -2 - j;
+        if (notCounted[item] || seen[item] === j) continue;
+        seen[item] = j;
         if (count[item] === 0) touched.push(item);
         count[item]!++;
         if (isPlanned) planned[item]!++;
@@ -252,11 +297,7 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   // it (a blood count before every chemotherapy cycle is what oncology visits carry).
   const expectedFromVisits = (u: number, item: number) => {
     let e = 0;
-    for (let j = uStart[u]!; j < uEnd[u]!; j++) {
-      const i = sorted[j]!;
-      const dx = c.diagnosis[i]!;
-      e += dxItem((dx + 1) * nItems + item) / Math.max(1, dxVisits[dx + 1]!);
-    }
+    for (let j = uStart[u]!; j < uEnd[u]!; j++) e += visitShare(sorted[j]!, item);
     return e;
   };
   const isCourse = (r: number) => courseItem[rItem[r]!] === 1 && 2 * rPlanned[r]! >= rCount[r]!;
@@ -266,7 +307,7 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   // The peers' high quantile, robustly: each institution's own quantile (institutions with too few
   // patients pooled as one more), and the median of those — so a ring, or a recruited group that gets
   // the same scan at every trip, at one or two institutions cannot raise everyone's reference.
-  const quantiles = (keys: Int32Array, instOf: Int32Array, values: Float64Array, groups: number): Float64Array => {
+  const quantiles = (keys: Int32Array, instOf: Int32Array, values: Float64Array, groups: number, q: number): Float64Array => {
     const { start, members } = groupClaims(keys, groups, groupClaims(instOf, nInst).members);
     const out = new Float64Array(groups).fill(Number.NaN);
     const buf = new Float64Array(members.length);
@@ -284,11 +325,11 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
         if (b - a >= p.minPeers) {
           const slice = buf.subarray(a, b);
           for (let j = a; j < b; j++) slice[j - a] = values[members[j]!]!;
-          perInst.push(sortedQuantile(slice.sort(), p.peerQuantile));
+          perInst.push(sortedQuantile(slice.sort(), q));
         } else for (let j = a; j < b; j++) small.push(values[members[j]!]!);
         a = b;
       }
-      if (small.length >= p.minPeers) perInst.push(sortedQuantile(Float64Array.from(small).sort(), p.peerQuantile));
+      if (small.length >= p.minPeers) perInst.push(sortedQuantile(Float64Array.from(small).sort(), q));
       out[g] = perInst.length ? median(perInst) : Number.NaN;
     }
     return out;
@@ -296,20 +337,24 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   const recordKey = new Int32Array(nRecords);
   const recordRate = new Float64Array(nRecords);
   for (let r = 0; r < nRecords; r++) {
-    recordKey[r] = rItem[r]! * 2 + (isCourse(r) ? 1 : 0);
+    // Course items' peers are the patients on a course (at least its shortest length), not those who had
+    // a session or two: dialysis three times a week is judged against other dialysis patients.
+    recordKey[r] = isCourse(r) ? (rCount[r]! >= p.courseSessions[0] ? rItem[r]! * 2 + 1 : -1) : rItem[r]! * 2;
     recordRate[r] = perYear(r);
   }
   const recordInst = new Int32Array(nRecords);
   for (let r = 0; r < nRecords; r++) recordInst[r] = uInst[rUnit[r]!]!;
-  const itemPeer = quantiles(recordKey, recordInst, recordRate, nItems * 2);
+  const itemPeer = quantiles(recordKey, recordInst, recordRate, nItems * 2, p.peerQuantile);
+  const itemTypical = quantiles(recordKey, recordInst, recordRate, nItems * 2, 0.5);
   const peerOf = (key: number) => (Number.isNaN(itemPeer[key]!) ? undefined : itemPeer[key]!);
+  const typicalOf = (key: number) => (Number.isNaN(itemTypical[key]!) ? 0 : itemTypical[key]!);
   const unitKey = new Int32Array(nUnits);
   const unitRate = new Float64Array(nUnits);
   for (let u = 0; u < nUnits; u++) {
     unitKey[u] = uVisits[u]! > 0 ? uDx[u]! + 1 : -1;
     unitRate[u] = uVisits[u]! / years;
   }
-  const dxPeer = quantiles(unitKey, uInst.subarray(0, nUnits), unitRate, nDx);
+  const dxPeer = quantiles(unitKey, uInst.subarray(0, nUnits), unitRate, nDx, p.peerQuantile);
   const visitPeer = (dx: number) => (Number.isNaN(dxPeer[dx + 1]!) ? undefined : dxPeer[dx + 1]!);
   const routine = 365 / p.routineVisitDays;
 
@@ -344,9 +389,31 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
     return out;
   };
 
-  // ---- items
+  // ---- items: each item above its norm is a tail; a patient's tails are combined (Fisher), so CT three
+  // times and MRI three times in a year is one pattern of repeated large-equipment exams
+  const flagItems = (u: number, found: { r: number; tail: number; guideline: number; peer: number | undefined }[]) => {
+    if (found.length === 0) return;
+    const combined = found.length === 1 ? found[0]!.tail : fisherCombineLog10(found.map((x) => x.tail));
+    if (combined > logAlpha) return;
+    const f = unitFor(uPatient[u]!, uInst[u]!);
+    f.strength = Math.max(f.strength, -combined);
+    for (const { r, guideline, peer } of found) {
+      const claims = unitClaimsWith(u, rItem[r]!);
+      for (const i of claims) f.claims.add(i);
+      const d = modalDoctor(claims);
+      if (d >= 0) f.doctors.add(d);
+      f.items.push({ item: rItem[r]!, count: rCount[r]!, perYear: perYear(r), guideline, peerPerYear: peer ?? -1 });
+    }
+  };
+  let current = -1;
+  let found: { r: number; tail: number; guideline: number; peer: number | undefined }[] = [];
   for (let r = 0; r < nRecords; r++) {
     const u = rUnit[r]!;
+    if (u !== current) {
+      if (current >= 0) flagItems(current, found);
+      current = u;
+      found = [];
+    }
     const item = rItem[r]!;
     const n = rCount[r]!;
     if (n < 2) continue;
@@ -354,26 +421,24 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
     const guideline = g >= 0 ? k.guidelines[g]!.maxPerYear : -1;
     const course = isCourse(r);
     const peer = peerOf(item * 2 + (course ? 1 : 0));
-    let lambda: number;
-    // A course item is judged only against other course patients (dialysis three times a week is not
-    // judged against one rehabilitation course), never below one course.
+    let tail: number;
     if (course) {
+      // A course item is judged only against other course patients (dialysis three times a week is not
+      // judged against one rehabilitation course), never below one course.
       if (peer === undefined) continue;
-      lambda = Math.max(p.courseSessions, peer * years, guideline * years);
+      const norm = Math.max(p.courseSessions[1], peer * years, guideline * years);
+      if (n <= norm) continue;
+      tail = poissonUpperTailLog10(n, norm);
+    } else {
+      // Above the norm — the guideline's maximum, else the peers' high quantile — and more than both the
+      // patient's own visits and a typical peer's count explain.
+      const norm = guideline > 0 ? guideline * years : peer !== undefined ? peer * years : undefined;
+      if (norm === undefined || n <= norm) continue;
+      tail = poissonUpperTailLog10(n, Math.max(expectedFromVisits(u, item), typicalOf(item * 2) * years, 1e-9));
     }
-    else if (guideline > 0) lambda = Math.max(guideline * years, expectedFromVisits(u, item));
-    else if (peer !== undefined) lambda = Math.max(peer * years, expectedFromVisits(u, item));
-    else continue;
-    const tail = poissonUpperTailLog10(n, Math.max(lambda, 1e-9));
-    if (tail > logAlpha) continue;
-    const f = unitFor(uPatient[u]!, uInst[u]!);
-    f.strength = Math.max(f.strength, -tail);
-    const claims = unitClaimsWith(u, item);
-    for (const i of claims) f.claims.add(i);
-    const d = modalDoctor(claims);
-    if (d >= 0) f.doctors.add(d);
-    f.items.push({ item, count: n, perYear: perYear(r), guideline, peerPerYear: peer ?? -1 });
+    found.push({ r, tail, guideline, peer });
   }
+  if (current >= 0) flagItems(current, found);
 
   // ---- visits (non-planned) far above the diagnosis's peers and above a weekly routine
   for (let u = 0; u < nUnits; u++) {
@@ -502,6 +567,7 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
     flagged.push({ patient: f.patient, institution: f.institution, doctors: [...f.doctors], claims: [...f.claims].sort((a, b) => a - b), strength: f.strength });
     detail.set(`${f.patient}|${f.institution}`, f);
   }
+  if (process.env.OT_DEBUG) (globalThis as any).__ot = { flagged, units: [...units.values()] };
   // At risk: every patient a doctor saw, outpatient or inpatient.
   const exposure = countExposure(set, patientOfClaim, (i) => c.kind[i] !== KIND.pharmacy && c.doctor[i]! >= 0, dept);
   const rungs = p.patientAlphas.map((a) => -Math.log10(a));

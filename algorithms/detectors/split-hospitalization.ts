@@ -30,7 +30,11 @@ export interface SplitParams {
   concentration: ConcentrationParams;
 }
 
-export const SPLIT_DEFAULTS: SplitParams = { maxGapDays: 15, minGroupStay: 3, readmissionRungs: [1, 2], concentration: CONCENTRATION_DEFAULTS };
+/**
+ * Readmission is a practice of doctors and departments; whole institutions differ in case mix (a big
+ * hospital's sicker inpatients come back more often), so institutions are not compared with each other.
+ */
+export const SPLIT_DEFAULTS: SplitParams = { maxGapDays: 15, minGroupStay: 3, readmissionRungs: [1, 2], concentration: { ...CONCENTRATION_DEFAULTS, levels: ['doctor', 'department'] } };
 
 /** ICD-10 category: the code up to its dot (I63.9 → I63), at most three characters. */
 export function diagnosisGroup(code: string): string {

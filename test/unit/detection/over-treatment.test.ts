@@ -38,7 +38,7 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
     const { set, k } = w.build();
     expect(detectOverTreatment(set, k)).toEqual([]);
     // What protects the course is its length being one course: with no course allowance it would be flagged.
-    const flagged = detectOverTreatment(set, k, { ...OVER_TREATMENT_DEFAULTS, courseSessions: 1 });
+    const flagged = detectOverTreatment(set, k, { ...OVER_TREATMENT_DEFAULTS, courseSessions: [1, 1] });
     expect(flagged.map((r) => memberIds(set, r, 'doctor'))).toEqual([['DC3']]);
   });
 
