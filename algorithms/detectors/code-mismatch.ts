@@ -1,5 +1,5 @@
 import { GENDER, KIND, NONE, ageOnDay, claimHolder, type ClaimSet } from '../claim-set.ts';
-import { CONCENTRATION_DEFAULTS, candidateOf, concentrateScan, mergeByInstitution, concentrationEvidence, countExposure, departmentIds, patientOf, type ConcentrationParams, type FlaggedPatient } from './concentration.ts';
+import { CONCENTRATION_DEFAULTS, candidateOf, concentrateScan, concentrationEvidence, countExposure, departmentIds, patientOf, type ConcentrationParams, type FlaggedPatient } from './concentration.ts';
 import type { Evidence, RingCandidate } from './types.ts';
 
 /**
@@ -89,10 +89,8 @@ export function detectCodeMismatch(set: ClaimSet, p: CodeMismatchParams = CODE_M
   }
   // At risk: every patient a doctor billed for.
   const exposure = countExposure(set, patientOfClaim, (i) => patientOfClaim[i]! >= 0, dept);
-  const found = (['level', 'patient'] as const).map((reason) =>
-    concentrateScan(set, [...byPatient[reason].values()].map((f) => ({ ...f, strength: f.claims.length })), exposure, p.claimRungs, p.concentration, dept, 2),
-  );
-  return mergeByInstitution(found).map((found) => {
+  const patterns = (['level', 'patient'] as const).map((reason) => [...byPatient[reason].values()].map((f) => ({ ...f, strength: f.claims.length })));
+  return concentrateScan(set, patterns, exposure, p.claimRungs, p.concentration, dept).map((found) => {
     const items = new Map<number, number>();
     let aboveLevel = 0;
     let contradicting = 0;

@@ -431,18 +431,21 @@ export function mergeByInstitution(lists: Concentration[][]): Concentration[] {
  */
 export function concentrateScan(
   set: ClaimSet,
-  flagged: FlaggedPatient[],
+  flagged: FlaggedPatient[] | FlaggedPatient[][],
   exposure: Exposure,
   rungs: readonly number[],
   p: ConcentrationParams = CONCENTRATION_DEFAULTS,
   dept = departmentIds(set),
-  patterns = 1,
 ): Concentration[] {
-  const results = rungs.map((min) => concentrate(set, flagged.filter((f) => (f.strength ?? 0) >= min), exposure, p, dept, patterns * rungs.length));
+  // Several patterns (kinds of mismatch) are scanned alike, each against its own baseline, and charged for all.
+  const patterns = (flagged.length > 0 && Array.isArray(flagged[0]) ? flagged : [flagged]) as FlaggedPatient[][];
+  const tests = patterns.length * rungs.length;
+  const results = patterns.flatMap((list) => rungs.map((min) => concentrate(set, list.filter((f) => (f.strength ?? 0) >= min), exposure, p, dept, tests)));
   return mergeByInstitution(results.map((r) => r.found)).map((c) => {
-    // A doctor found at one rung also answers for weaker flags at another rung where at least half of
+    // A doctor found at one rung (or pattern) also answers for flags at another where at least half of
     // their flagged patients are beyond what their peers' rate explains (a mis-coding doctor's patients
-    // billed once, beside those billed twice).
+    // billed once, beside those billed twice; their patients billed against their sex beside those billed
+    // above the clinic's level).
     const members = new Set(c.doctors);
     const extra = results.flatMap((r) =>
       r.flagged.filter((f) => {

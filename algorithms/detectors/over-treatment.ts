@@ -50,6 +50,8 @@ export interface OverTreatmentParams {
    * its peers; counts up to the longest course are never excess.
    */
   courseSessions: readonly [number, number];
+  /** the planned-care kind of the knowledge file whose course `courseSessions` describes */
+  courseKind: string;
   /** an item the median doctor billing it bills on at least this share of their visits is the visit fee itself (registration), measured as visits (majority convention) */
   visitFeeShare: number;
   /** co-visit window: claims of flagged patients this close at one institution are seen together (the co-visit detector's window, recruited-patients.ts) */
@@ -69,6 +71,7 @@ export const OVER_TREATMENT_DEFAULTS: OverTreatmentParams = {
   minPeers: 20,
   routineVisitDays: 7,
   courseSessions: [10, 20],
+  courseKind: 'rehabilitation',
   visitFeeShare: 0.5,
   groupWindowSeconds: 3600,
   minGroup: 3,
@@ -177,6 +180,21 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   }
   const courseItem = new Uint8Array(nItems);
   for (let it = 0; it < nItems; it++) courseItem[it] = itemClaims[it]! > 0 && 2 * plannedClaims[it]! >= itemClaims[it]! ? 1 : 0;
+  // Items of the planned-care kind whose course length `courseSessions` describes (rehabilitation).
+  const courseKindBit = k.plannedKinds.indexOf(p.courseKind) >= 0 ? 1 << k.plannedKinds.indexOf(p.courseKind) : 0;
+  const kindClaims = new Int32Array(nItems);
+  seen.fill(-1);
+  for (let i = 0; i < c.count; i++) {
+    if (c.kind[i] !== KIND.outpatient || (k.plannedCare[i]! & courseKindBit) === 0) continue;
+    for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
+      const item = set.lines.item[l]!;
+      if (seen[item] === i) continue;
+      seen[item] = i;
+      kindClaims[item]!++;
+    }
+  }
+  const sessionItem = new Uint8Array(nItems);
+  for (let it = 0; it < nItems; it++) sessionItem[it] = courseItem[it] && 2 * kindClaims[it]! >= itemClaims[it]! ? 1 : 0;
   // Visit fees: items the doctors who bill them bill at most of their visits (the registration or
   // consultation fee, one per doctor title at big hospitals) — the median doctor's share of their own
   // outpatient claims carrying it. Counting them counts visits, which the visit test judges.
@@ -346,6 +364,38 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   for (let r = 0; r < nRecords; r++) recordInst[r] = uInst[rUnit[r]!]!;
   const itemPeer = quantiles(recordKey, recordInst, recordRate, nItems * 2, p.peerQuantile);
   const itemTypical = quantiles(recordKey, recordInst, recordRate, nItems * 2, 0.5);
+  // Course items: the course patients of the whole data, robustly on the log scale (median and MAD) — a
+  // ring can be a large share of a rare course's patients, and few institutions have many of them.
+  const z = normalQuantile(p.peerQuantile);
+  const robustHigh = (logs: number[]) => {
+    const { center, scale } = robustCenter(logs);
+    // sessions are whole: one more than the median is at most one scale unit
+    const m = Math.exp(center) * years;
+    return Math.exp(center + z * Math.max(scale, Math.log((m + 1) / m)));
+  };
+  {
+    const { start, members } = groupClaims(recordKey, nItems * 2);
+    for (let it = 0; it < nItems; it++) {
+      const g = it * 2 + 1;
+      itemPeer[g] = Number.NaN;
+      if (start[g + 1]! - start[g]! < p.minPeers) continue;
+      const logs: number[] = [];
+      for (let j = start[g]!; j < start[g + 1]!; j++) logs.push(Math.log(recordRate[members[j]!]!));
+      itemPeer[g] = robustHigh(logs);
+    }
+  }
+  // Session items (a rehabilitation course): everyone billed the item, robustly — courses can be rare
+  // enough that a ring is most of those on one.
+  const sessionPeer = new Float64Array(nItems).fill(Number.NaN);
+  {
+    const byItem = groupClaims(rItem.subarray(0, nRecords), nItems);
+    for (let it = 0; it < nItems; it++) {
+      if (!sessionItem[it] || byItem.start[it + 1]! - byItem.start[it]! < p.minPeers) continue;
+      const logs: number[] = [];
+      for (let j = byItem.start[it]!; j < byItem.start[it + 1]!; j++) logs.push(Math.log(recordRate[byItem.members[j]!]!));
+      sessionPeer[it] = robustHigh(logs);
+    }
+  }
   const peerOf = (key: number) => (Number.isNaN(itemPeer[key]!) ? undefined : itemPeer[key]!);
   const typicalOf = (key: number) => (Number.isNaN(itemTypical[key]!) ? 0 : itemTypical[key]!);
   const unitKey = new Int32Array(nUnits);
@@ -422,11 +472,16 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
     const course = isCourse(r);
     const peer = peerOf(item * 2 + (course ? 1 : 0));
     let tail: number;
-    if (course) {
-      // A course item is judged only against other course patients (dialysis three times a week is not
-      // judged against one rehabilitation course), never below one course.
+    if (course && sessionItem[item]) {
+      // A rehabilitation session: never excess within one course, else against everyone billed it.
+      const others = Number.isNaN(sessionPeer[item]!) ? 0 : sessionPeer[item]!;
+      const norm = Math.max(p.courseSessions[1], others * years, guideline * years);
+      if (n <= norm) continue;
+      tail = poissonUpperTailLog10(n, norm);
+    } else if (course) {
+      // Other planned care (dialysis three times a week) only against patients on the same care.
       if (peer === undefined) continue;
-      const norm = Math.max(p.courseSessions[1], peer * years, guideline * years);
+      const norm = Math.max(peer * years, guideline * years);
       if (n <= norm) continue;
       tail = poissonUpperTailLog10(n, norm);
     } else {
@@ -648,4 +703,17 @@ function workingSeconds(set: ClaimSet, doctors: ReadonlySet<number>): Map<number
     out.set(d, sortedQuantile(s, 0.95) - sortedQuantile(s, 0.05));
   }
   return out;
+}
+
+/** The standard normal quantile of q (0.5 < q < 1), by bisection on the upper tail. */
+function normalQuantile(q: number): number {
+  let lo = 0;
+  let hi = 40;
+  const target = Math.log10(1 - q);
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalUpperTailLog10(mid) > target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }

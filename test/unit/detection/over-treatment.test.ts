@@ -31,8 +31,8 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
   it('does not flag a rehabilitation course of 15 acupuncture sessions; the same counts above one course would be', () => {
     const w = institutionWorld();
     w.outpatientBackground();
-    // Peers: 30 patients with a session or two of acupuncture (back pain).
-    for (let j = 0; j < 30; j++) for (let s = 0; s <= j % 2; s++) w.visit({ day: 20 + j * 9 + s * 3, inst: 'C1', doctor: 'DC2', card: w.card(160 + j), items: ['REG', 'ACU'], dx: 'M54.5' });
+    // Peers: 100 patients with a session of acupuncture (back pain), one in five with two.
+    for (const j of [...Array.from({ length: 60 }, (_, x) => x), ...Array.from({ length: 40 }, (_, x) => 160 + x)]) for (let s = 0; s <= (j % 5 === 0 ? 1 : 0); s++) w.visit({ day: 20 + (j % 40) * 8 + s * 3, inst: 'C1', doctor: 'DC2', card: w.card(j), items: ['REG', 'ACU'], dx: 'M54.5' });
     // DC3 at C2: 12 stroke patients each on a course of 15 sessions, three a week.
     for (let j = 0; j < 12; j++) for (let s = 0; s < 15; s++) w.visit({ day: j * 20 + Math.floor(s * 7 / 3), hour: 9 + (j % 6), inst: 'C2', doctor: 'DC3', card: w.card(200 + j), items: ['REG', 'ACU'], dx: 'I63.9' });
     const { set, k } = w.build();
