@@ -10,6 +10,16 @@ type Template = (f: Facts) => string;
 
 const LEVEL_ZH: Record<string, string> = { tertiary: '三级', secondary: '二级', primary: '一级', unrated: '未定级' };
 
+const peer = (x: number | string | undefined, none: string) => (typeof x === 'number' && x >= 0 ? String(x) : none);
+
+/** A unit's share of flagged patients against its peers' (concentration.ts), with the pattern named. */
+function CONCENTRATION(zh: string, en: string): { zh: Template; en: Template } {
+  return {
+    zh: (f) => `${f.unit} 的 ${f.atRisk} 名患者中 ${f.flagged} 名（${f.percent}%）${zh}；同类同行仅 ${f.peerPercent}%（预期约 ${f.expected} 名，p≈1e${f.log10P}）；涉及医生：${f.doctors}`,
+    en: (f) => `${f.flagged} of ${f.atRisk} patients of ${f.unit} (${f.percent}%) ${en}, against ${f.peerPercent}% among peers (about ${f.expected} expected, p≈1e${f.log10P}); doctors: ${f.doctors}`,
+  };
+}
+
 const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
   'recruited.together': {
     zh: (f) => `${f.patients} 名患者在 ${f.days} 个不同日期一同到 ${f.institution} 就诊（平均每次 ${f.averageGroup} 人）`,
@@ -100,8 +110,8 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     en: (f) => `${f.patients} patients carried these prescriptions, ${f.fills} fills in all; ${f.unvisited} of them without a visit to the prescriber`,
   },
   'split.readmissions': {
-    zh: (f) => `${f.patients} 名患者在 ${f.institution} 出院后 ${f.maxGapDays} 天内因同一诊断再次入院，共 ${f.readmissions} 次`,
-    en: (f) => `${f.patients} patients were readmitted to ${f.institution} for the same diagnosis within ${f.maxGapDays} days of discharge, ${f.readmissions} times in all`,
+    zh: (f) => `${f.patients} 名患者在 ${f.institution} 出院后 ${f.maxGapDays} 天内因同一疾病再次入院，共 ${f.readmissions} 次${f.medianGapDays !== undefined ? `（出院至再入院中位 ${f.medianGapDays} 天）` : ''}`,
+    en: (f) => `${f.patients} patients were readmitted to ${f.institution} for the same condition within ${f.maxGapDays} days of discharge, ${f.readmissions} times in all${f.medianGapDays !== undefined ? ` (median ${f.medianGapDays} days from discharge to readmission)` : ''}`,
   },
   'split.same-doctor': {
     zh: (f) => `前后住院均由同一医生收治：${f.doctors}`,
@@ -119,6 +129,29 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     zh: (f) => `${f.institution}（${LEVEL_ZH[String(f.level)] ?? f.level}）为 ${f.patients} 名患者结算了 ${f.claims} 笔不应由其收费或与患者不符的项目（超级别 ${f.aboveLevel} 笔，与性别/年龄不符 ${f.contradicting} 笔），主要为 ${f.items}`,
     en: (f) => `${f.institution} (${f.level} level) billed ${f.claims} settlements for ${f.patients} patients with items it may not bill or that contradict the patient (${f.aboveLevel} above its level, ${f.contradicting} against gender/age), mostly ${f.items}`,
   },
+  'split.concentration': CONCENTRATION('因同一疾病 15 天内再次入院', 'readmitted for the same condition within 15 days'),
+  'split.departments': {
+    zh: (f) => `涉及科室：${f.departments}；收治医生：${f.doctors}`,
+    en: (f) => `departments involved: ${f.departments}; admitting doctors: ${f.doctors}`,
+  },
+  'over-treatment.item-guideline': {
+    zh: (f) => `${f.patients} 名患者的${f.item}平均每年 ${f.perYear} 次；诊疗指南每年不超过 ${f.guideline} 次；同项目患者的第 95 百分位为每年 ${peer(f.peerPerYear, '—')} 次`,
+    en: (f) => `${f.item} ${f.perYear} times a year on average for ${f.patients} patients; guideline ${f.guideline}; peers' 95th percentile ${peer(f.peerPerYear, 'n/a')}`,
+  },
+  'over-treatment.item-peers': {
+    zh: (f) => `${f.patients} 名患者的${f.item}平均每年 ${f.perYear} 次；同项目患者的第 95 百分位为每年 ${peer(f.peerPerYear, '—')} 次`,
+    en: (f) => `${f.item} ${f.perYear} times a year on average for ${f.patients} patients; peers' 95th percentile ${peer(f.peerPerYear, 'n/a')}`,
+  },
+  'over-treatment.visits': {
+    zh: (f) => `${f.patients} 名患者在 ${f.institution} 平均每年就诊 ${f.perYear} 次（不含计划性治疗）；同诊断患者的第 95 百分位为每年 ${peer(f.peerPerYear, '—')} 次，每周一次的常规复诊为每年 ${f.routinePerYear} 次`,
+    en: (f) => `${f.patients} patients visited ${f.institution} ${f.perYear} times a year on average (planned care excluded); the same diagnosis's 95th percentile is ${peer(f.peerPerYear, 'n/a')}, a weekly routine ${f.routinePerYear}`,
+  },
+  'over-treatment.long-stays': {
+    zh: (f) => `${f.patients} 名患者的 ${f.stays} 次住院明显长于同诊断住院（中位 ${f.medianDays} 天，同诊断中位 ${f.peerMedianDays} 天）`,
+    en: (f) => `${f.stays} stays of ${f.patients} patients far longer than the same diagnosis's stays (median ${f.medianDays} days against ${f.peerMedianDays})`,
+  },
+  'over-treatment.concentration': CONCENTRATION('被过度诊疗', 'over-treated'),
+  'code-mismatch.concentration': CONCENTRATION('被结算不应收费或与患者不符的项目', 'billed items the institution may not bill or that contradict them'),
   'trace.reused': {
     zh: (f) => `${f.codes} 个药品追溯码被重复结算 ${f.settlements} 次，涉及 ${f.pharmacies} 家药店：${f.names}（例：${f.example}）`,
     en: (f) => `${f.codes} drug traceability codes were settled ${f.settlements} times across ${f.pharmacies} pharmacies: ${f.names} (e.g. ${f.example})`,

@@ -83,8 +83,8 @@ export function runDetectors(
   ]);
   steps.push(['kickback', () => detectKickback(set, params.kickback, k)]);
   steps.push(['recruited-patients', () => detectRecruitedPatients(set, params.recruitedPatients, k, kin, farmedCards)]);
-  steps.push(['split-hospitalization', () => detectSplitHospitalization(set, params.splitHospitalization)]);
-  steps.push(['over-treatment', () => detectOverTreatment(set, params.overTreatment)]);
+  steps.push(['split-hospitalization', () => detectSplitHospitalization(set, k, params.splitHospitalization)]);
+  steps.push(['over-treatment', () => detectOverTreatment(set, k, params.overTreatment)]);
   steps.push(['trace-code-reuse', () => detectTraceCodeReuse(set, params.traceCodeReuse)]);
   // Items that contradict the patient on a lent card are the lending ring's evidence, not miscoding.
   steps.push(['code-mismatch', () => detectCodeMismatch(set, { ...params.codeMismatch, excludeCards: lendingCards })]);

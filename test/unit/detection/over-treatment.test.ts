@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { OVER_TREATMENT_DEFAULTS, detectOverTreatment } from '../../../algorithms/detectors/over-treatment.ts';
+import { MIN_SURPRISE, calibratedConfidence } from '../../../algorithms/detectors/types.ts';
+import { evidenceText } from '../../../detection/evidence-text.ts';
+import { institutionWorld, memberIds } from './institution-world.ts';
+
+describe('over-treatment (per-item counts against guideline and peers, concentrated per doctor)', () => {
+  it('finds HbA1c at every monthly visit for one doctor’s diabetics, by the item’s name on any catalog', () => {
+    const w = institutionWorld();
+    // An HbA1c item under a code no rule knows: only its name says what it is.
+    w.b.item({ id: 'LAB-7731', name: '糖化血红蛋白(HbA1c)测定', category: 'exam' });
+    w.outpatientBackground();
+    // DC1 at C1 orders HbA1c at each monthly visit of 12 diabetics (12 a year; guideline 4).
+    for (let k = 0; k < 12; k++) for (let m = 0; m < 12; m++) w.visit({ day: m * 30 + k, hour: 9 + (k % 6), inst: 'C1', doctor: 'DC1', card: w.card(160 + k), items: ['REG', 'DRUG', 'LAB-7731'] });
+    const { set, k } = w.build();
+    const rings = detectOverTreatment(set, k);
+    expect(rings).toHaveLength(1);
+    const ring = rings[0]!;
+    expect(memberIds(set, ring, 'institution')).toEqual(['C1']);
+    expect(memberIds(set, ring, 'doctor')).toEqual(['DC1']);
+    expect(memberIds(set, ring, 'person')).toEqual(Array.from({ length: 12 }, (_, j) => `Q${160 + j}`).sort());
+    expect(ring.surprise).toBeGreaterThanOrEqual(MIN_SURPRISE);
+    expect(ring.confidence).toBeCloseTo(calibratedConfidence(ring.surprise!), 10);
+    const item = ring.evidence.find((e) => e.key === 'over-treatment.item-guideline')!;
+    expect(item.facts).toMatchObject({ item: '糖化血红蛋白(HbA1c)测定', patients: 12, guideline: 4 });
+    // 12 tests in the 348 days the data covers: 12.6 a year.
+    expect(item.facts.perYear).toBeCloseTo((12 * 365) / 348, 1);
+    expect(evidenceText(item).en).toMatch(/12\.6 times a year on average for 12 patients; guideline 4/);
+  });
+
+  it('does not flag a rehabilitation course of 15 acupuncture sessions; the same counts above one course would be', () => {
+    const w = institutionWorld();
+    w.outpatientBackground();
+    // Peers: 100 patients with a session of acupuncture (back pain), one in five with two.
+    for (const j of [...Array.from({ length: 60 }, (_, x) => x), ...Array.from({ length: 40 }, (_, x) => 160 + x)]) for (let s = 0; s <= (j % 5 === 0 ? 1 : 0); s++) w.visit({ day: 20 + (j % 40) * 8 + s * 3, inst: 'C1', doctor: 'DC2', card: w.card(j), items: ['REG', 'ACU'], dx: 'M54.5' });
+    // DC3 at C2: 12 stroke patients each on a course of 15 sessions, three a week.
+    for (let j = 0; j < 12; j++) for (let s = 0; s < 15; s++) w.visit({ day: j * 20 + Math.floor(s * 7 / 3), hour: 9 + (j % 6), inst: 'C2', doctor: 'DC3', card: w.card(200 + j), items: ['REG', 'ACU'], dx: 'I63.9' });
+    const { set, k } = w.build();
+    expect(detectOverTreatment(set, k)).toEqual([]);
+    // What protects the course is its length being one course: with no course allowance it would be flagged.
+    const flagged = detectOverTreatment(set, k, { ...OVER_TREATMENT_DEFAULTS, courseSessions: [1, 1] });
+    expect(flagged.map((r) => memberIds(set, r, 'doctor'))).toEqual([['DC3']]);
+  });
+
+  it('does not flag weekly chronic visitors with ordinary items, nor a nursing home’s weekly round', () => {
+    const w = institutionWorld();
+    w.outpatientBackground();
+    // 10 chronic patients at C2 every week on their own weekday, each visit a refill and sometimes an exam.
+    for (let j = 0; j < 10; j++) for (let wk = 0; wk < 50; wk++) {
+      const items = ['REG', j % 2 ? 'DRUG2' : 'DRUG'];
+      if (w.random() < 0.25) items.push(j % 2 ? 'ECG' : 'HBA1C');
+      w.visit({ day: wk * 7 + (j % 5), hour: 10, minute: j * 3, inst: 'C2', doctor: j % 2 ? 'DC3' : 'DC4', card: w.card(160 + j), items, dx: j % 2 ? 'I10' : 'E11.9' });
+    }
+    // 12 nursing-home residents seen the same morning every week by DC1, an exam now and then.
+    for (let j = 0; j < 12; j++) for (let wk = 0; wk < 50; wk++) {
+      const items = ['REG', 'DRUG2'];
+      if (w.random() < 0.3) items.push('ECG');
+      w.visit({ day: wk * 7 + 2, hour: 9, minute: j * 4, inst: 'C1', doctor: 'DC1', card: w.card(180 + j), items, dx: 'I10' });
+    }
+    const { set, k } = w.build();
+    expect(detectOverTreatment(set, k)).toEqual([]);
+  });
+
+  it('leaves a group brought in together (recruited patients) to the co-visit detector', () => {
+    const w = institutionWorld();
+    w.outpatientBackground();
+    // 10 villagers brought to DC2 on the same mornings, 8 trips, the same exam package each time.
+    for (let trip = 0; trip < 8; trip++) for (let j = 0; j < 10; j++) w.visit({ day: 15 + trip * 40, hour: 9, minute: j * 4, inst: 'C1', doctor: 'DC2', card: w.card(170 + j), items: ['REG', 'ECG', 'HBA1C'], dx: 'I10' });
+    const { set, k } = w.build();
+    expect(detectOverTreatment(set, k)).toEqual([]);
+    // They are over-tested all the same: without the group rule (a window of 0 s) the doctor would be flagged.
+    expect(detectOverTreatment(set, k, { ...OVER_TREATMENT_DEFAULTS, groupWindowSeconds: 0 }).map((r) => memberIds(set, r, 'doctor'))).toEqual([['DC2']]);
+  });
+
+  it('finds a doctor keeping patients in hospital far longer than the same diagnosis’s stays', () => {
+    const w = institutionWorld();
+    w.inpatientBackground();
+    // D4 keeps 10 pneumonia patients 18–24 days; the 80 background stays are 4–8 days.
+    for (let j = 0; j < 10; j++) w.stay({ admit: 10 + j * 30, days: 18 + (j % 7), doctor: 'D4', card: w.card(j), dx: 'J18.9' });
+    const { set, k } = w.build();
+    const rings = detectOverTreatment(set, k);
+    expect(rings).toHaveLength(1);
+    expect(memberIds(set, rings[0]!, 'doctor')).toEqual(['D4']);
+    expect(memberIds(set, rings[0]!, 'person')).toEqual(Array.from({ length: 10 }, (_, j) => `Q${String(j).padStart(3, '0')}`));
+    const stays = rings[0]!.evidence.find((e) => e.key === 'over-treatment.long-stays')!;
+    expect(stays.facts).toMatchObject({ stays: 10, patients: 10 });
+  });
+
+  it('finds visits far above a weekly routine, but not the planned sessions of dialysis', () => {
+    const w = institutionWorld();
+    w.outpatientBackground();
+    w.b.item({ id: 'HD', name: '血液透析', category: 'treatment' });
+    // DC4 at C2 sees 8 patients every other day all year (registration and a drug only).
+    for (let j = 0; j < 8; j++) for (let d = j % 2; d < 360; d += 2) w.visit({ day: d, hour: 8 + j, inst: 'C2', doctor: 'DC4', card: w.card(160 + j), items: ['REG', 'DRUG2'], dx: 'I10' });
+    // Dialysis three times a week at the hospital for 8 patients: planned care.
+    for (let j = 0; j < 8; j++) for (let d = 0; d < 360; d += d % 7 === 4 ? 3 : 2) w.visit({ day: d, hour: 13 + (j % 4), inst: 'H1', doctor: 'D6', card: w.card(200 + j), items: ['REG', 'HD'], dx: 'N18.5' });
+    const { set, k } = w.build();
+    const rings = detectOverTreatment(set, k);
+    expect(rings.map((r) => memberIds(set, r, 'doctor'))).toEqual([['DC4']]);
+    expect(rings[0]!.evidence.some((e) => e.key === 'over-treatment.visits')).toBe(true);
+  });
+});
