@@ -3,7 +3,7 @@ import { ringCommunities } from '../communities.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import type { Kinship } from '../kinship.ts';
 import { coOccurrenceEdges, groupDays, institutionDays, timeOfDayProfiles, type GroupDay, type InstitutionDays } from '../recurring-groups.ts';
-import { binomialUpperTailLog10, fisherCombineLog10, median, poissonUpperTailLog10 } from '../stats.ts';
+import { binomialUpperTailLog10, fisherCombineLog10, median, poissonUpperTailLog10, sortedJaccard } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
@@ -69,22 +69,6 @@ function itemSet(set: ClaimSet, claim: number): number[] {
   const items = new Set<number>();
   for (let l = set.claims.lineStart[claim]!; l < set.claims.lineStart[claim + 1]!; l++) items.add(set.lines.item[l]!);
   return [...items].sort((a, b) => a - b);
-}
-
-function jaccard(a: readonly number[], b: readonly number[]): number {
-  let i = 0;
-  let j = 0;
-  let inter = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      inter++;
-      i++;
-      j++;
-    } else if (a[i]! < b[j]!) i++;
-    else j++;
-  }
-  const union = a.length + b.length - inter;
-  return union === 0 ? 1 : inter / union;
 }
 
 /**
@@ -392,14 +376,14 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
     let best = -1;
     for (const a of sets) {
       let s = 0;
-      for (const b of sets) s += jaccard(a, b);
+      for (const b of sets) s += sortedJaccard(a, b);
       if (s > best) {
         best = s;
         medoid = a;
       }
     }
     const amount = median(mine.map((i) => c.total[i]!));
-    const near = (i: number) => jaccard(itemSet(set, i), medoid) >= p.itemJaccard;
+    const near = (i: number) => sortedJaccard(itemSet(set, i), medoid) >= p.itemJaccard;
     const sameAmount = (i: number) => Math.abs(c.total[i]! - amount) <= p.amountBand * amount;
     for (const i of mine) {
       n++;
