@@ -3,7 +3,8 @@ import type { Family, RingCandidate } from '../algorithms/detectors/types.ts';
 /**
  * Several detectors can see the same group: patients over-treated by one doctor also meet in the
  * waiting room; a farmed card set also arrives together. Where candidates of different families share
- * most members (member Jaccard ≥ `minJaccard`, or most of the smaller one inside the larger), the most confident one stands for the group and takes
+ * most members (member Jaccard ≥ `minJaccard`, or most of the smaller one inside the larger), the one
+ * with the most evidence per member stands for the group and takes
  * the others' evidence and family names as supporting signals. Rings of one family are left apart:
  * overlapping rings of the same scheme are real and tracked separately.
  */
@@ -16,7 +17,11 @@ export interface ResolvedCandidate extends RingCandidate {
 const key = (m: { type: string; index: number }) => `${m.type}:${m.index}`;
 
 export function resolveOverlaps(candidates: readonly RingCandidate[], minJaccard = 0.5, minContainment = 0.6): ResolvedCandidate[] {
-  const order = [...candidates].sort((a, b) => b.confidence - a.confidence || b.members.length - a.members.length);
+  // The candidate that explains each of its members best stands for the group: evidence per member, so
+  // a broad co-visit group that happens to contain an over-treated doctor's patients does not outrank
+  // the over-treatment the guideline proves for each of them.
+  const evidence = (c: RingCandidate) => (c.surprise ?? -6 * Math.log(Math.max(1e-9, 1 - Math.min(c.confidence, 0.999999)))) / Math.max(1, c.members.length);
+  const order = [...candidates].sort((a, b) => evidence(b) - evidence(a) || b.confidence - a.confidence || b.members.length - a.members.length);
   const kept: { ring: ResolvedCandidate; members: Set<string> }[] = [];
   const byMember = new Map<string, number[]>();
   for (const cand of order) {

@@ -445,6 +445,12 @@ function candidate(set: ClaimSet, p: CardLendingParams, sig: CardSignals, cards:
   if (counts['during-inpatient-stay']) evidence.push({ key: 'lending.during-stay', facts: { claims: counts['during-inpatient-stay'] }, entities: cardRefs, weight: Math.min(1, counts['during-inpatient-stay'] / 3) });
   if (counts['other-region']) evidence.push({ key: 'lending.other-region', facts: { claims: counts['other-region'] }, entities: cardRefs, weight: Math.min(1, counts['other-region'] / 5) });
   if (institutions.length) evidence.push({ key: 'lending.shared-counters', facts: { cards: cards.length, institutions: institutions.map((g) => set.institutions.name[g]).join('、') }, entities: institutions.map((index) => ({ type: 'institution' as const, index })), weight: 0.5 });
-  const claims = [...evidenceClaims].filter((i) => cardSet.has(c.card[i]!)).sort((a, b) => a - b);
+  // The ring's claims: its cards at its counters, not settled for the holder. Local facts only, so a run
+  // split by region lists the same claims as a whole run (a journey's far end may lie in another region).
+  const instSet = new Set(institutions);
+  const claims: number[] = [];
+  for (let i = 0; i < c.count; i++) if (cardSet.has(c.card[i]!) && instSet.has(c.institution[i]!) && c.served[i] !== set.cards.holder[c.card[i]!]) claims.push(i);
+  if (claims.length === 0) for (const i of evidenceClaims) if (cardSet.has(c.card[i]!)) claims.push(i);
+  claims.sort((a, b) => a - b);
   return { family: 'card-lending', members: m.list, claims, evidence, confidence: calibratedConfidence(surprise), surprise };
 }

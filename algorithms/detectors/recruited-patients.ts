@@ -3,7 +3,7 @@ import { ringCommunities } from '../communities.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import type { Kinship } from '../kinship.ts';
 import { coOccurrenceEdges, groupDays, institutionDays, timeOfDayProfiles, type GroupDay, type InstitutionDays } from '../recurring-groups.ts';
-import { binomialUpperTailLog10, fisherCombineLog10, median, poissonUpperTailLog10, sortedJaccard } from '../stats.ts';
+import { binomialUpperTailLog10, fisherCombineLog10, median, poissonUpperTailLog10, quantile, sortedJaccard } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
@@ -112,6 +112,30 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   const tested = Math.max(1, communities.length);
   const byPerson = groupClaims(entityOf, nPersons, [...outpatient.order, ...inpatient.order]);
   const patientsAt = institutionPatients(set, [outpatient, inpatient], entityOf);
+  let firstDay = Number.POSITIVE_INFINITY;
+  let lastDay = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < c.count; i++) {
+    firstDay = Math.min(firstDay, c.day[i]!);
+    lastDay = Math.max(lastDay, c.day[i]!);
+  }
+  const period = Math.max(1, lastDay - firstDay + 1);
+  // The 95th percentile of how many days an institution's patients come (its frequent visitors).
+  const frequentCache = new Map<number, number>();
+  const frequentDays = (g: number) => {
+    const hit = frequentCache.get(g);
+    if (hit !== undefined) return hit;
+    const perPerson = new Map<number, number>();
+    for (const days of [outpatient, inpatient]) {
+      for (let sgm = days.instSegStart[g]!; sgm < days.instSegStart[g + 1]!; sgm++) {
+        const seen = new Set<number>();
+        for (let x = days.segStart[sgm]!; x < days.segStart[sgm + 1]!; x++) seen.add(entityOf[days.order[x]!]!);
+        for (const e of seen) perPerson.set(e, (perPerson.get(e) ?? 0) + 1);
+      }
+    }
+    const q = quantile([...perPerson.values()], 0.95);
+    frequentCache.set(g, q);
+    return q;
+  };
   // Each institution's own volume per day, outpatient visits and admissions apart, for the volume scan.
   const daysActive = new Map<number, Set<number>>();
   const visitsAt = new Map<string, number>();
@@ -144,7 +168,21 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // Family and housemates come as one: a nursing home's residents are one unit, however many.
     const unitOf = kinUnits(people, kin);
     const units = (persons: Iterable<number>) => new Set([...persons].map((x) => unitOf.get(x)!)).size;
-    const trips = tripsOf(all, p, entityOf, volumeAt(institution, groupClaimList), (i) => c.kind[i]!).filter((t) => units(t.people) >= minPresent);
+    // Each member's own days at the institution: a patient who comes every third day brings visits to any
+    // window on their own.
+    const ownDays = new Map<number, number[]>();
+    for (const i of groupClaimList) {
+      if (c.institution[i] !== institution) continue;
+      const d = c.kind[i] === KIND.inpatient ? c.admitDay[i]! : c.day[i]!;
+      const list = ownDays.get(entityOf[i]!) ?? ownDays.set(entityOf[i]!, []).get(entityOf[i]!)!;
+      if (!list.includes(d)) list.push(d);
+    }
+    const ownExpected = (from: number, to: number) => {
+      let e = 0;
+      for (const list of ownDays.values()) e += (list.filter((d) => d < from || d > to).length / period) * (to - from + 1);
+      return e;
+    };
+    const trips = tripsOf(all, p, entityOf, volumeAt(institution, groupClaimList), ownExpected, (i) => c.kind[i]!).filter((t) => units(t.people) >= minPresent);
     if (trips.length < p.minTrips) return undefined;
     const attendance = new Map<number, number>();
     for (const t of trips) for (const person of t.people) attendance.set(person, (attendance.get(person) ?? 0) + 1);
@@ -170,7 +208,11 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       Math.max(similarity.amounts.log10P, -12),
       Math.max(origin.log10P, -12),
     ]);
-    const surprise = (-log10P - Math.log10(tested)) * presence;
+    // Patients who, besides the trips, come far more often than the institution's patients do meet
+    // anyone often: their co-visits are over-treatment's or a regimen's, not a recruiter's.
+    const tripDay = (d: number) => trips.some((t) => d >= t.days[0]!.day && d <= t.days[t.days.length - 1]!.day);
+    const frequent = core.filter((x) => (ownDays.get(x) ?? []).filter((d) => !tripDay(d)).length > frequentDays(institution)).length / core.length;
+    const surprise = (-log10P - Math.log10(tested)) * presence * (1 - frequent);
     // The group came together; it is a scheme only if it was also billed alike (a club of friends is not).
     if (surprise < MIN_SURPRISE || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) return undefined;
     return { institution, core, trips, flat, similarity, origin, surprise, days: new Set(trips.map((t) => t.days[0]!.day)) };
@@ -305,10 +347,11 @@ function institutionCheckRates(set: ClaimSet, ...sets: InstitutionDays[]): Float
  * Group days merged into trips (days no more than `tripDays` apart). A trip's evidence is the stronger of
  * two scans: how compact the arrivals were on its days (rank and clock scans), and how many of the
  * group's visits (or admissions) it brought against what the institution sees from everybody else in as
- * many days (a Poisson tail) — a group spread over a morning or over three days still swamps a township
- * hospital, while the same group at a city hospital has to arrive together to be seen.
+ * many days and what the members' own habits bring (a Poisson tail against the larger) — a group spread
+ * over a morning or over three days still swamps a township hospital, while the same group at a city
+ * hospital has to arrive together to be seen, and patients who come every few days anyway swamp nothing.
  */
-function tripsOf(all: GroupDay[], p: RecruitedParams, entityOf: Int32Array, volume: { out: number; in: number }, kindOf?: (i: number) => number): Trip[] {
+function tripsOf(all: GroupDay[], p: RecruitedParams, entityOf: Int32Array, volume: { out: number; in: number }, ownExpected: (from: number, to: number) => number, kindOf?: (i: number) => number): Trip[] {
   const sorted = [...all].sort((a, b) => a.day - b.day);
   const trips: Trip[] = [];
   for (const d of sorted) {
@@ -323,9 +366,12 @@ function tripsOf(all: GroupDay[], p: RecruitedParams, entityOf: Int32Array, volu
     const span = t.days[t.days.length - 1]!.day - t.days[0]!.day + 1;
     const admissions = kindOf ? t.claims.filter((i) => kindOf(i) === KIND.inpatient).length : 0;
     const visits = t.claims.length - admissions;
+    // Both nulls must fail: more than the institution sees from everybody else in as many days, and more
+    // than the members' own habits bring (their visits outside this trip, spread over the period).
+    const own = ownExpected(t.days[0]!.day, t.days[t.days.length - 1]!.day);
     const swamp = Math.min(
-      visits > 0 ? poissonUpperTailLog10(visits, Math.max(1e-3, volume.out * span)) : 0,
-      admissions > 0 ? poissonUpperTailLog10(admissions, Math.max(1e-3, volume.in * span)) : 0,
+      visits > 0 ? poissonUpperTailLog10(visits, Math.max(1e-3, volume.out * span, own)) : 0,
+      admissions > 0 ? poissonUpperTailLog10(admissions, Math.max(1e-3, volume.in * span, own)) : 0,
     );
     t.log10P = Math.min(0, Math.min(compact, swamp) + Math.LOG10E * Math.LN2);
   }
