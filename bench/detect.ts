@@ -2,7 +2,7 @@
  * Detection benchmark: a full `ringlens detect` run over a generated dataset loaded into its own Neo4j
  * instance ("bench-detect"), printing per-stage times, peak RSS and the quality report against the
  * dataset's ground truth.
- *   npx tsx bench/detect.ts [--claims 1000000] [--seed 7] [--runs 3] [--reuse]
+ *   npx tsx bench/detect.ts [--claims 1000000] [--seed 7] [--profile classic|varied] [--runs 3] [--reuse]
  * --reuse keeps the instance's store between invocations (the load is by far the slowest part).
  * Uses NEO4J_URI instead when it is set.
  */
@@ -19,14 +19,15 @@ import { migrate } from '../graph/migrate.ts';
 import { runIngest } from '../ingest/run-ingest.ts';
 import { ensureStack, stopStack } from '../stack/stack.ts';
 
-const { values } = parseArgs({ options: { claims: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '7' }, runs: { type: 'string', default: '3' }, reuse: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { claims: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '7' }, runs: { type: 'string', default: '3' }, reuse: { type: 'boolean', default: false }, profile: { type: 'string', default: 'classic' } } });
 const env = loadEnv();
-const dataDir = path.join(env.RINGLENS_CACHE_DIR, 'bench', `claims-${values.claims}-seed-${values.seed}`);
+const suffix = values.profile === 'classic' ? '' : `-${values.profile}`;
+const dataDir = path.join(env.RINGLENS_CACHE_DIR, 'bench', `claims-${values.claims}-seed-${values.seed}${suffix}`);
 if (!existsSync(path.join(dataDir, 'claims.csv'))) {
-  const gen = spawnSync(process.execPath, ['bin/ringlens.js', 'generate', '--claims', values.claims, '--seed', values.seed, '--out', dataDir], { stdio: 'inherit' });
+  const gen = spawnSync(process.execPath, ['bin/ringlens.js', 'generate', '--claims', values.claims, '--seed', values.seed, '--profile', values.profile, '--out', dataDir], { stdio: 'inherit' });
   if (gen.status !== 0) throw new Error('dataset generation failed');
 }
-const instance = `bench-detect-${values.claims}`;
+const instance = `bench-detect-${values.claims}${suffix}`;
 const stack = await ensureStack(env, { instance, freshNeo4j: !values.reuse, neo4jPort: 0 });
 const driver = createDriver(stack.neo4j);
 try {
