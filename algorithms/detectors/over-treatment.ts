@@ -553,7 +553,9 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   // co-visit window of each other far more often than their doctors' working hours make likely (binomial
   // tail), on at least `minGroupDays` days, with at least minGroup − 1 other flagged patients. A busy
   // physiotherapy ring at a small clinic meets by chance as often as the hours predict; a nursing home's
-  // residents meet every week. Inpatient stays: the same admission and discharge days.
+  // residents meet every week. Flagged patients living at one address (a nursing home, a household) are
+  // a home's care likewise, as the co-visit detector treats same-address pairs. Inpatient stays: the same
+  // admission and discharge days.
   const flaggedClaims: number[] = [];
   const patientOfFlag = new Map<number, number>();
   for (const f of units.values()) for (const i of f.claims) if (!patientOfFlag.has(i)) {
@@ -606,6 +608,14 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
         }
       }
       for (const [pt, n] of partners) if (n + 1 >= p.minGroup) grouped.add(`${pt}|${inst}`);
+      // Residents of one address (a nursing home, a household) seen at the same institution are a home's
+      // care, as the co-visit detector treats same-address pairs.
+      const byAddress = new Map<number, number[]>();
+      for (const pt of patients) {
+        const a = set.persons.address[pt]!;
+        if (a >= 0) (byAddress.get(a) ?? byAddress.set(a, []).get(a)!).push(pt);
+      }
+      for (const residents of byAddress.values()) if (residents.length >= p.minGroup) for (const pt of residents) grouped.add(`${pt}|${inst}`);
     }
   }
   const inGroup = new Set<number>();
