@@ -9,13 +9,14 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type EntityRef, type Ev
  * item the clinic may not bill) and hands them here. One flagged patient is medicine or a slip; a doctor
  * whose share of flagged patients is far above what peer doctors show is a practice.
  *
- * A unit (doctor, department of an institution, institution) is tested with the binomial tail of its
+ * A unit (doctor, department of an institution, institution) is tested with the upper tail of its
  * flagged patients among its at-risk patients, at the pooled rate of its peers (same department name,
- * institution kind and level; broader when too few peer patients), leaving the unit itself out. The
- * tail, less log10 of the number of units tested at all levels (Bonferroni), is the unit's calibrated
- * surprise. Units at or above MIN_SURPRISE make their institution a candidate ring: the institution, the
- * doctors whose own excess is significant among the institution's doctors, and the flagged patients
- * attributed to them.
+ * institution kind and level; broader when too few peer patients), leaving the unit itself and units
+ * already found out — beta-binomial with the peers' overdispersion where they typically see the pattern,
+ * binomial otherwise. The tail, less log10 of the number of units tested at all levels, patterns and
+ * rungs (Bonferroni), is the unit's calibrated surprise. Units at or above MIN_SURPRISE make their
+ * institution a candidate ring: the institution, the doctors found on their own or significant among
+ * their department's or institution's doctors, and the flagged patients attributed to them.
  */
 
 export type Level = 'doctor' | 'department' | 'institution';
