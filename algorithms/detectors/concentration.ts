@@ -9,13 +9,14 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type EntityRef, type Ev
  * item the clinic may not bill) and hands them here. One flagged patient is medicine or a slip; a doctor
  * whose share of flagged patients is far above what peer doctors show is a practice.
  *
- * A unit (doctor, department of an institution, institution) is tested with the binomial tail of its
+ * A unit (doctor, department of an institution, institution) is tested with the upper tail of its
  * flagged patients among its at-risk patients, at the pooled rate of its peers (same department name,
- * institution kind and level; broader when too few peer patients), leaving the unit itself out. The
- * tail, less log10 of the number of units tested at all levels (Bonferroni), is the unit's calibrated
- * surprise. Units at or above MIN_SURPRISE make their institution a candidate ring: the institution, the
- * doctors whose own excess is significant among the institution's doctors, and the flagged patients
- * attributed to them.
+ * institution kind and level; broader when too few peer patients), leaving the unit itself and units
+ * already found out — beta-binomial with the peers' overdispersion where they typically see the pattern,
+ * binomial otherwise. The tail, less log10 of the number of units tested at all levels, patterns and
+ * rungs (Bonferroni), is the unit's calibrated surprise. Units at or above MIN_SURPRISE make their
+ * institution a candidate ring: the institution, the doctors found on their own or significant among
+ * their department's or institution's doctors, and the flagged patients attributed to them.
  */
 
 export type Level = 'doctor' | 'department' | 'institution';
@@ -140,13 +141,14 @@ function upperTailLog10(k: number, n: number, b: Baseline): number {
   const a = (b.rate * (1 - b.rho)) / b.rho;
   const c = ((1 - b.rate) * (1 - b.rho)) / b.rho;
   const lbetaAC = lnGamma(a) + lnGamma(c) - lnGamma(a + c);
-  const lnPmf = (j: number) => lnGamma(n + 1) - lnGamma(j + 1) - lnGamma(n - j + 1) + lnGamma(j + a) + lnGamma(n - j + c) - lnGamma(n + a + c) - lbetaAC;
-  const first = lnPmf(k);
+  const first = lnGamma(n + 1) - lnGamma(k + 1) - lnGamma(n - k + 1) + lnGamma(k + a) + lnGamma(n - k + c) - lnGamma(n + a + c) - lbetaAC;
+  // successive terms by their ratio: pmf(j+1)/pmf(j) = (n−j)/(j+1) · (j+a)/(n−j−1+c)
   let sum = 1;
-  for (let j = k + 1; j <= n; j++) {
-    const d = lnPmf(j) - first;
-    if (d < -40) break;
-    sum += Math.exp(d);
+  let term = 1;
+  for (let j = k; j < n; j++) {
+    term *= ((n - j) / (j + 1)) * ((j + a) / (n - j - 1 + c));
+    sum += term;
+    if (term < sum * 1e-17) break;
   }
   return Math.min(0, (first + Math.log(sum)) / Math.LN10);
 }
@@ -227,12 +229,25 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
   }
   const kindLevel = (i: number) => `${INSTITUTION_KINDS[inst.kind[i]!] ?? inst.kind[i]}|${inst.level[i]}`;
   const kindOnly = (i: number) => `${INSTITUTION_KINDS[inst.kind[i]!] ?? inst.kind[i]}`;
-  // Peer keys from narrowest to broadest, per level.
-  const peerKeys = (level: Level, unit: number): string[] => {
-    if (level === 'institution') return [kindLevel(unit), kindOnly(unit), '*'];
-    const i = level === 'doctor' ? docs.institution[unit]! : dept.institution[unit]!;
-    const name = level === 'doctor' ? dept.name[dept.ofDoctor[unit]!]! : dept.name[unit]!;
-    return [`${kindLevel(i)}|${name}`, kindLevel(i), kindOnly(i), '*'];
+  // Peer groups from narrowest to broadest, per level, as small integer ids (the last, everyone, is 0).
+  const keyIds = new Map<string, number>([['*', 0]]);
+  const idOf = (key: string) => keyIds.get(key) ?? keyIds.set(key, keyIds.size).get(key)!;
+  const keyCache = new Map<Level, Int32Array[]>();
+  const peerKeys = (level: Level, unit: number): Int32Array => {
+    let cache = keyCache.get(level);
+    if (!cache) keyCache.set(level, (cache = []));
+    let ids = cache[unit];
+    if (ids) return ids;
+    let keys: string[];
+    if (level === 'institution') keys = [kindLevel(unit), kindOnly(unit), '*'];
+    else {
+      const i = level === 'doctor' ? docs.institution[unit]! : dept.institution[unit]!;
+      const name = level === 'doctor' ? dept.name[dept.ofDoctor[unit]!]! : dept.name[unit]!;
+      keys = [`${kindLevel(i)}|${name}`, kindLevel(i), kindOnly(i), '*'];
+    }
+    ids = Int32Array.from(keys, idOf);
+    cache[unit] = ids;
+    return ids;
   };
   const stats: UnitStat[] = [];
   let tested = 0;
@@ -255,8 +270,8 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
     let rate: (u: number) => Baseline = () => ({ rate: 0.5, rho: 0 });
     let levelStats: UnitStat[] = [];
     for (let round = 0; round < 8; round++) {
-      const pooled = new Map<string, { k: number; n: number; s: number; m: number; trials: number }>();
-      const each = (fn: (u: number, ku: number, nu: number, key: string) => void) => {
+      const pooled = new Map<number, { k: number; n: number; s: number; m: number; trials: number }>();
+      const each = (fn: (u: number, ku: number, nu: number, key: number) => void) => {
         for (let u = 0; u < n.length; u++) {
           const ku = perUnit.get(u)?.size ?? 0;
           const nu = Math.max(n[u]!, ku);
@@ -292,7 +307,7 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
         const nu = own ? Math.max(n[u]!, perUnit.get(u)?.size ?? 0) : 0;
         for (const key of peerKeys(level, u)) {
           const e = pooled.get(key) ?? { k: 0, n: 0, s: 0, m: 0, trials: 0 };
-          if (e.n - nu >= p.minPeerPatients || key === '*') {
+          if (e.n - nu >= p.minPeerPatients || key === 0) {
             // the spread of the others, the unit's own rate left out of it too
             const pk = e.k / Math.max(1, e.n);
             let { s: spread, m, trials } = e;

@@ -1,29 +1,32 @@
 import { DAY_SECONDS, KIND, groupClaims, type ClaimSet } from '../claim-set.ts';
-
-const CHINA_OFFSET_SECONDS = 8 * 3600;
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import { binomialUpperTailLog10, fisherCombineLog10, median, normalUpperTailLog10, poissonUpperTailLog10, robustCenter } from '../stats.ts';
 import { CONCENTRATION_DEFAULTS, candidateOf, concentrateScan, concentrationEvidence, countExposure, departmentIds, patientOf, round, type ConcentrationParams, type FlaggedPatient } from './concentration.ts';
 import type { Evidence, RingCandidate } from './types.ts';
 
+const CHINA_OFFSET_SECONDS = 8 * 3600;
+
 /**
- * 频繁就医、过度诊疗. Per patient and institution, each exam, treatment or drug is counted and annualised
- * over the patient's observed span, then held against what is normal for it:
+ * 频繁就医、过度诊疗. Per patient and institution, each exam, treatment and material is counted over the
+ * window the data covers (drugs and the visit fee are the visits again, judged by the visit test):
  *
- * - the clinical guideline where the knowledge file has one (HbA1c ≤ 4 a year), matched by item name;
- * - otherwise the item's peers: a high quantile of the annual counts of every patient billed the item;
- * - and in both cases what the patient's own visits predict, given how often visits for the same
- *   diagnosis carry the item elsewhere (so a patient who comes weekly for refills is not over-tested
- *   because an ECG at one visit in six adds up over a year);
- * - items of planned courses (rehabilitation, acupuncture, dialysis: knowledge, exempt from
- *   visit-frequency) are judged by their number against one course and against other course patients,
- *   never by their cadence.
+ * - it is excess when above its norm — the knowledge file's guideline maximum where it names the item
+ *   (HbA1c ≤ 4 a year), else the peers' high quantile (per institution, the median of those) — and more
+ *   than both what the patient's own visits predict (how often visits for the same diagnosis at the same
+ *   kind and level of institution carry it) and a typical peer's count explain (Poisson tail). A patient
+ *   who comes weekly for refills is not over-tested because an ECG at one visit in six adds up; a
+ *   doctor ordering HbA1c at every visit is. A patient's item tails are combined (Fisher): CT three times
+ *   and MRI three times is one pattern of repeated large-equipment exams.
+ * - Planned care (knowledge, exempt from visit-frequency) is never judged by its cadence: rehabilitation
+ *   sessions are never excess within one course and otherwise judged against everyone billed the item;
+ *   other planned care (dialysis three times a week) only against patients on the same care.
+ * - Non-planned visits are excess above max(the diagnosis's peers' high quantile, a weekly routine).
+ * - An inpatient stay is excess when far longer than the same diagnosis's stays (robust z on log days).
  *
- * A patient is also flagged for visits far above their diagnosis's peers and above a weekly routine
- * (non-planned visits only), and for an inpatient stay far longer than the same diagnosis's stays (robust z
- * on log length of stay). Each test is a Poisson or normal tail at `patientAlpha`: a screen, not a verdict.
- * Flagged patients are then concentrated (concentration.ts) per doctor, department and institution against
- * their peers' share of flagged patients; the ring is the institution, those doctors and their patients.
+ * Patients who keep coming together with other flagged patients are a group (recruited patients, a
+ * nursing home's round) and left to the co-visit detector. The rest are concentrated (concentration.ts)
+ * per doctor and department against their peers' share of flagged patients, at a ladder of per-patient
+ * strengths; the ring is the institution, those doctors and their patients.
  */
 
 export interface OverTreatmentParams {
@@ -550,7 +553,9 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   // co-visit window of each other far more often than their doctors' working hours make likely (binomial
   // tail), on at least `minGroupDays` days, with at least minGroup − 1 other flagged patients. A busy
   // physiotherapy ring at a small clinic meets by chance as often as the hours predict; a nursing home's
-  // residents meet every week. Inpatient stays: the same admission and discharge days.
+  // residents meet every week. Flagged patients living at one address (a nursing home, a household) are
+  // a home's care likewise, as the co-visit detector treats same-address pairs. Inpatient stays: the same
+  // admission and discharge days.
   const flaggedClaims: number[] = [];
   const patientOfFlag = new Map<number, number>();
   for (const f of units.values()) for (const i of f.claims) if (!patientOfFlag.has(i)) {
@@ -603,6 +608,14 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
         }
       }
       for (const [pt, n] of partners) if (n + 1 >= p.minGroup) grouped.add(`${pt}|${inst}`);
+      // Residents of one address (a nursing home, a household) seen at the same institution are a home's
+      // care, as the co-visit detector treats same-address pairs.
+      const byAddress = new Map<number, number[]>();
+      for (const pt of patients) {
+        const a = set.persons.address[pt]!;
+        if (a >= 0) (byAddress.get(a) ?? byAddress.set(a, []).get(a)!).push(pt);
+      }
+      for (const residents of byAddress.values()) if (residents.length >= p.minGroup) for (const pt of residents) grouped.add(`${pt}|${inst}`);
     }
   }
   const inGroup = new Set<number>();

@@ -63,7 +63,10 @@ export function detectSplitHospitalization(set: ClaimSet, k: CompiledKnowledge, 
   // The same condition: the same ICD-10 category (J44.1 and J44.9), or the same chapter treated by the
   // same department (I25.1 stable angina readmitted as I20.0 unstable angina in cardiology; M51.2 as M54.5
   // in orthopaedics) — recoding the main diagnosis is how a split stay avoids the same-diagnosis rule.
-  const sameCondition = (a: number, b: number) => groupOf(a) === groupOf(b) || (groupOf(a)[0] === groupOf(b)[0] && deptOf(a) === deptOf(b));
+  const sameCondition = (a: number, b: number) => {
+    if (c.diagnosis[a]! < 0 || c.diagnosis[b]! < 0) return false;
+    return groupOf(a) === groupOf(b) || (groupOf(a)[0] === groupOf(b)[0] && deptOf(a) === deptOf(b));
+  };
   const readmission = (a: number, b: number) => {
     const gap = c.admitDay[b]! - c.dischargeDay[a]!;
     return gap >= 0 && gap <= p.maxGapDays && c.institution[a] === c.institution[b] && sameCondition(a, b) && !planned(a) && !planned(b);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectCodeMismatch } from '../../../algorithms/detectors/code-mismatch.ts';
 import { MIN_SURPRISE } from '../../../algorithms/detectors/types.ts';
+import { evidenceText } from '../../../detection/evidence-text.ts';
 import { institutionWorld, memberIds } from './institution-world.ts';
 
 const q = (k: number) => `Q${String(k).padStart(3, '0')}`;
@@ -21,6 +22,8 @@ describe('code mismatch (one mismatched claim per patient, concentrated per doct
     expect(memberIds(set, rings[0]!, 'person')).toEqual(Array.from({ length: 15 }, (_, j) => q(160 + j)));
     expect(rings[0]!.surprise).toBeGreaterThanOrEqual(MIN_SURPRISE);
     expect(rings[0]!.evidence[0]!.facts).toMatchObject({ claims: 15, patients: 15, aboveLevel: 15, contradicting: 0 });
+    for (const e of rings[0]!.evidence) expect(evidenceText(e).zh.length).toBeGreaterThan(0);
+    expect(evidenceText(rings[0]!.evidence.find((e) => e.key === 'code-mismatch.concentration')!).en).toMatch(/^15 of \d+ patients of 医生DC1/);
   });
 
   it('a primary clinic billing CT again and again is found; patients billed against their age count too, a family member’s record does not', () => {

@@ -72,6 +72,19 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
     expect(detectOverTreatment(set, k, { ...OVER_TREATMENT_DEFAULTS, groupWindowSeconds: 0 }).map((r) => memberIds(set, r, 'doctor'))).toEqual([['DC2']]);
   });
 
+  it('leaves residents of one address (a nursing home) to the co-visit detector, even when they come one by one', () => {
+    const w = institutionWorld();
+    w.outpatientBackground();
+    // 10 residents of one home, each on their own weekday, an ECG at every visit by DC2.
+    for (let j = 0; j < 10; j++) {
+      w.b.person({ id: `R${j}`, name: `住户${j}`, gender: 'F', birthDate: '1938-06-01', householdId: `RH${j}`, address: '颐养院', region: '330100' });
+      w.b.card({ id: `AR${j}`, holderId: `R${j}` });
+      for (let wk = 0; wk < 24; wk++) w.visit({ day: wk * 14 + (j % 10), hour: 8 + (j % 8), inst: 'C1', doctor: 'DC2', card: `AR${j}`, items: ['REG', 'DRUG2', 'ECG'], dx: 'I10' });
+    }
+    const { set, k } = w.build();
+    expect(detectOverTreatment(set, k)).toEqual([]);
+  });
+
   it('finds a doctor keeping patients in hospital far longer than the same diagnosis’s stays', () => {
     const w = institutionWorld();
     w.inpatientBackground();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectSplitHospitalization } from '../../../algorithms/detectors/split-hospitalization.ts';
 import { MIN_SURPRISE } from '../../../algorithms/detectors/types.ts';
+import { evidenceText } from '../../../detection/evidence-text.ts';
 import { institutionWorld, memberIds } from './institution-world.ts';
 
 const q = (k: number) => `Q${String(k).padStart(3, '0')}`;
@@ -22,6 +23,9 @@ describe('split hospitalization (readmissions concentrated per doctor and depart
     expect(memberIds(set, rings[0]!, 'person')).toEqual([...Array.from({ length: 10 }, (_, j) => q(j)), q(21)]);
     expect(rings[0]!.surprise).toBeGreaterThanOrEqual(MIN_SURPRISE);
     expect(rings[0]!.evidence.find((e) => e.key === 'split.readmissions')!.facts).toMatchObject({ patients: 11, readmissions: 22 });
+    // every evidence item reads in both languages, with the concentration's numbers
+    for (const e of rings[0]!.evidence) expect(evidenceText(e).zh.length).toBeGreaterThan(0);
+    expect(evidenceText(rings[0]!.evidence.find((e) => e.key === 'split.concentration')!).en).toMatch(/^\d+ of \d+ patients of .+ readmitted for the same condition within 15 days, against [\d.]+% among peers/);
   });
 
   it('counts a readmission by a colleague of the same department, and a recoded diagnosis of the same chapter there', () => {
