@@ -1,4 +1,7 @@
-import { GENDER, INST_KIND, KIND, UNKNOWN_DAY, ageOnDay, claimHolder, distanceKm, groupClaims, type ClaimSet } from '../claim-set.ts';
+import { INST_KIND, KIND, claimHolder, distanceKm, groupClaims, type ClaimSet } from '../claim-set.ts';
+import { ageOf, contradictingItem, itemContradicts } from '../contradictions.ts';
+
+export { contradictingItem };
 import { connectedComponents, ringCommunities } from '../communities.ts';
 import { coOccurrenceEdges, institutionDays, type CoOccurrenceParams } from '../recurring-groups.ts';
 import type { Kinship } from '../kinship.ts';
@@ -68,29 +71,6 @@ export interface CardSignals {
   recordedStrangers: number;
 }
 
-/** Does any item line of the claim contradict the person's gender or age? Returns the item index or -1. */
-export function contradictingItem(set: ClaimSet, claim: number, person: number): number {
-  const g = set.persons.gender[person]!;
-  const birth = set.persons.birthDay[person]!;
-  const age = birth !== UNKNOWN_DAY ? ageOnDay(birth, set.claims.day[claim]!) : -1;
-  for (let l = set.claims.lineStart[claim]!; l < set.claims.lineStart[claim + 1]!; l++) {
-    const item = set.lines.item[l]!;
-    if (itemContradicts(set, item, g, age)) return item;
-  }
-  return -1;
-}
-
-function itemContradicts(set: ClaimSet, item: number, gender: number, age: number): boolean {
-  const ig = set.items.gender[item]!;
-  if (ig !== GENDER.unknown && gender !== GENDER.unknown && ig !== gender) return true;
-  if (age >= 0) {
-    const lo = set.items.minAge[item]!;
-    const hi = set.items.maxAge[item]!;
-    if ((lo >= 0 && age < lo) || (hi >= 0 && age > hi)) return true;
-  }
-  return false;
-}
-
 export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship): CardSignals {
   const c = set.claims;
   const byCard = new Map<number, Map<LendingSignal, number[]>>();
@@ -114,8 +94,8 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship): 
     const day = c.day[claim]!;
     for (let l = c.lineStart[claim]!; l < c.lineStart[claim + 1]!; l++) {
       const item = set.lines.item[l]!;
-      if (!itemContradicts(set, item, set.persons.gender[holder]!, set.persons.birthDay[holder]! !== UNKNOWN_DAY ? ageOnDay(set.persons.birthDay[holder]!, day) : -1)) continue;
-      const someone = home.some((x) => x !== holder && !itemContradicts(set, item, set.persons.gender[x]!, set.persons.birthDay[x]! !== UNKNOWN_DAY ? ageOnDay(set.persons.birthDay[x]!, day) : -1));
+      if (!itemContradicts(set, item, set.persons.gender[holder]!, ageOf(set, holder, day))) continue;
+      const someone = home.some((x) => x !== holder && !itemContradicts(set, item, set.persons.gender[x]!, ageOf(set, x, day)));
       if (!someone) return false;
     }
     return true;

@@ -1,4 +1,5 @@
-import { GENDER, KIND, NONE, ageOnDay, claimHolder, type ClaimSet } from '../claim-set.ts';
+import { KIND, claimHolder, type ClaimSet } from '../claim-set.ts';
+import { contradictingItem } from '../contradictions.ts';
 import { CONCENTRATION_DEFAULTS, candidateOf, concentrateScan, concentrationEvidence, countExposure, departmentIds, patientOf, type ConcentrationParams, type FlaggedPatient } from './concentration.ts';
 import type { Evidence, RingCandidate } from './types.ts';
 
@@ -20,28 +21,6 @@ export interface CodeMismatchParams {
 
 export const CODE_MISMATCH_DEFAULTS: CodeMismatchParams = { claimRungs: [1, 2, 4], concentration: CONCENTRATION_DEFAULTS };
 
-/**
- * An item line contradicting the person: restricted to the other gender, or to ages they are not. Birth
- * days before 1970 are negative day numbers; only NONE means unknown. Age is worked out only for a claim
- * that carries an age-restricted item.
- */
-export function contradictingItemFor(set: ClaimSet, claim: number, person: number): number {
-  const g = set.persons.gender[person]!;
-  const birth = set.persons.birthDay[person]!;
-  let age = Number.NaN;
-  for (let l = set.claims.lineStart[claim]!; l < set.claims.lineStart[claim + 1]!; l++) {
-    const item = set.lines.item[l]!;
-    const ig = set.items.gender[item]!;
-    if (ig !== GENDER.unknown && g !== GENDER.unknown && ig !== g) return item;
-    const lo = set.items.minAge[item]!;
-    const hi = set.items.maxAge[item]!;
-    if ((lo < 0 && hi < 0) || birth === NONE) continue;
-    if (Number.isNaN(age)) age = ageOnDay(birth, set.claims.day[claim]!);
-    if ((lo >= 0 && age < lo) || (hi >= 0 && age > hi)) return item;
-  }
-  return -1;
-}
-
 /** Why an item line is not billable here: above the institution's level, or contradicting the patient. */
 export function mismatchedItem(set: ClaimSet, claim: number): { item: number; reason: 'level' | 'patient' } | undefined {
   const level = set.institutions.level[set.claims.institution[claim]!]!;
@@ -51,12 +30,12 @@ export function mismatchedItem(set: ClaimSet, claim: number): { item: number; re
     if (min > 0 && level > 0 && level < min) return { item, reason: 'level' };
   }
   const patient = patientOf(set, claim);
-  const item = patient >= 0 ? contradictingItemFor(set, claim, patient) : -1;
+  const item = patient >= 0 ? contradictingItem(set, claim, patient) : -1;
   if (item < 0) return undefined;
   // Recorded as served to a household member while the items fit the card holder: the holder's own
   // care on a family-linked record (家庭共济), not an item billed against the patient.
   const holder = claimHolder(set, claim);
-  if (holder >= 0 && holder !== patient && contradictingItemFor(set, claim, holder) < 0) return undefined;
+  if (holder >= 0 && holder !== patient && contradictingItem(set, claim, holder) < 0) return undefined;
   return { item, reason: 'patient' };
 }
 
