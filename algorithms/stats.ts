@@ -105,6 +105,11 @@ export function binomialUpperTailLog10(k: number, n: number, p: number): number 
   return Math.min(0, (maxLog + Math.log(sum)) / Math.LN10);
 }
 
+/** log10 of P(X ≤ k) for X ~ Binomial(n, p): how surprising so few successes are at rate p. */
+export function binomialLowerTailLog10(k: number, n: number, p: number): number {
+  return binomialUpperTailLog10(n - k, n, 1 - p);
+}
+
 /** The q-quantile (0..1) of the values, linear between order statistics; NaN when empty. */
 export function quantile(xs: readonly number[], q: number): number {
   if (xs.length === 0) return Number.NaN;

@@ -3,7 +3,7 @@ import { ringCommunities } from '../communities.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import type { Kinship } from '../kinship.ts';
 import { coOccurrenceEdges, groupDays, institutionDays, timeOfDayProfiles, type GroupDay } from '../recurring-groups.ts';
-import { coefficientOfVariation, fisherCombineLog10, median } from '../stats.ts';
+import { binomialLowerTailLog10, coefficientOfVariation, fisherCombineLog10, median } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
@@ -32,10 +32,12 @@ export interface CardFarmingParams {
   /** and a farm has at least this many sessions ("the same cards recur": three is the least that recurs) */
   minSessions: number;
   /**
-   * The holders were there in person — not card farming — when the block's swipes pass a face check at
-   * least this share as often as the counter's other settlements do (and always above `maxCheckedShare`)
+   * The holders were there in person (a group visit, recruited patients' to judge) when some of the
+   * block's swipes passed a face check and the shortfall against the counter's own rate is no more than
+   * chance: binomial lower tail p > 10^absentLog10P (convention: 0.01). A block with no face check at all
+   * is left to the sessions; above `maxCheckedShare` checked the holders were there.
    */
-  presentShare: number;
+  absentLog10P: number;
   maxCheckedShare: number;
   seed: number;
 }
@@ -50,7 +52,7 @@ export const CARD_FARMING_DEFAULTS: CardFarmingParams = {
   maxCards: 120,
   compactLog10P: -2,
   minSessions: 3,
-  presentShare: 0.5,
+  absentLog10P: -2,
   maxCheckedShare: 0.8,
   seed: 7,
 };
@@ -82,6 +84,23 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
     if (c.check[i] === FACE) faced[c.institution[i]!]!++;
   }
   const faceRate = faced.map((x, g) => (settled[g]! > 0 ? x / settled[g]! : 0));
+  /** Everything the counter settled from the first to the last of a session's swipes. */
+  const inSession = (d: GroupDay): number[] => {
+    let from = Number.POSITIVE_INFINITY;
+    let to = Number.NEGATIVE_INFINITY;
+    for (const i of d.claims) {
+      from = Math.min(from, c.t[i]!);
+      to = Math.max(to, c.t[i]!);
+    }
+    const out: number[] = [];
+    for (let x = days.segStart[d.segment]!; x < days.segStart[d.segment + 1]!; x++) {
+      const i = days.order[x]!;
+      if (c.t[i]! >= from && c.t[i]! <= to) out.push(i);
+    }
+    return out;
+  };
+  /** Blocks whose holders were there: a group visit, whose pieces the co-occurrence graph may have cut apart. */
+  const groupVisits: { institution: number; days: Set<number> }[] = [];
   /** A block of cards judged at one counter: its sessions, its core cards, and whether it is a farm. */
   const judge = (cards: number[], institution: number) => {
     const minPresent = Math.max(3, Math.ceil(cards.length / 3));
@@ -99,8 +118,17 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
     const claims = sessions.flatMap((d) => d.claims).filter((i) => coreSet.has(c.card[i]!));
     // A face check proves the holder stood at the counter; a real-name record only that the card's name
     // was entered, which whoever holds the card can do.
-    const checked = claims.filter((i) => c.check[i] === FACE).length / claims.length;
-    if (checked > p.maxCheckedShare || (faceRate[institution]! > 0 && checked >= p.presentShare * faceRate[institution]!)) return undefined;
+    // A face check proves the holder stood at the counter. A farm's own swipes pass none; a group
+    // that came in person passes them about as often as the counter's other customers, and a shortfall
+    // counts only when it is too large for chance (a small group at a counter that rarely checks passes
+    // few checks anyway).
+    const faced = claims.filter((i) => c.check[i] === FACE).length;
+    const checked = faced / claims.length;
+    const rate = faceRate[institution]!;
+    if (checked > p.maxCheckedShare || (faced > 0 && binomialLowerTailLog10(faced, claims.length, rate) > p.absentLog10P)) {
+      groupVisits.push({ institution, days: new Set(sessions.map((d) => d.day)) });
+      return undefined;
+    }
     const surprise = -fisherCombineLog10(all.map((d) => Math.max(d.log10P, -12))) - Math.log10(tested);
     if (surprise < MIN_SURPRISE) return undefined;
     return { institution, core, sessions, claims, checked, surprise, days: new Set(sessions.map((d) => d.day)) };
@@ -139,24 +167,17 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
   // the co-occurrence graph they fell into.
   const extend = (b: Block): Block => {
     const count = new Map<number, number>();
-    for (const d of b.sessions) {
-      const times = d.claims.map((i) => c.t[i]!);
-      const from = Math.min(...times);
-      const to = Math.max(...times);
-      const seen = new Set<number>();
-      for (let x = days.segStart[d.segment]!; x < days.segStart[d.segment + 1]!; x++) {
-        const i = days.order[x]!;
-        if (c.t[i]! >= from && c.t[i]! <= to) seen.add(c.card[i]!);
-      }
-      for (const card of seen) count.set(card, (count.get(card) ?? 0) + 1);
-    }
+    for (const d of b.sessions) for (const card of new Set(inSession(d).map((i) => c.card[i]!))) count.set(card, (count.get(card) ?? 0) + 1);
     const cards = [...count.entries()].filter(([, n]) => n >= Math.max(2, Math.ceil(0.2 * b.sessions.length))).map(([card]) => card);
     if (cards.length <= b.core.length) return b;
     const wider = judge(cards.sort((x, y) => x - y), b.institution);
     return wider && wider.sessions.length >= b.sessions.length ? wider : b;
   };
   const done: Block[] = [];
-  for (const b0 of merged) {
+  // A piece whose sessions are a group visit's sessions is that group's, even if none of its own few
+  // swipes happened to be face-checked.
+  const partOfGroupVisit = (b: Block) => groupVisits.some((v) => v.institution === b.institution && [...b.days].filter((d) => v.days.has(d)).length >= 0.5 * b.days.size);
+  for (const b0 of merged.filter((b) => !partOfGroupVisit(b))) {
     const b = extend(b0);
     const cores = new Set(b.core);
     if (done.some((x) => x.institution === b.institution && x.core.filter((card) => cores.has(card)).length >= 0.5 * Math.min(x.core.length, b.core.length))) continue;

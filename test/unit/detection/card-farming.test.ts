@@ -83,4 +83,26 @@ describe('card farming', () => {
     const { k, kin } = context(set);
     expect(detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin)).toEqual([]);
   });
+
+  it('judges presence by a face-check shortfall the counter could show: a group checked as rarely as everyone is a group visit, a stack never checked is a farm', () => {
+    const t = town(6);
+    t.background();
+    // A clinic that face-checks about one visit in ten and records the rest by real name.
+    const rng = seededRandom(66);
+    for (let v = 0; v < 900; v++) {
+      const k = Math.floor(rng() * t.N);
+      t.claim({ at: t.at(Math.floor(rng() * 360), 8 + Math.floor(rng() * 9), Math.floor(rng() * 60)), inst: 'CF', card: t.card(k), doctor: 'DCF', served: t.person(k), check: rng() < 0.1 ? 'face' : 'real_name', items: ['REG', 'DRUG'], total: 90 });
+    }
+    // Twenty villagers brought in together five times, five of their hundred visits face-checked: fewer
+    // than the clinic's one in ten, but not so few that the holders must have been absent.
+    const villagers = Array.from({ length: 20 }, (_, j) => 3 + j * 29);
+    for (const d of [40, 95, 150, 210, 270]) villagers.forEach((k, j) => t.claim({ at: t.at(d, 9, Math.floor(rng() * 80)), inst: 'CF', card: t.card(k), doctor: 'DCF', served: t.person(k), check: (j * 7 + d) % 24 === 0 ? 'face' : 'real_name', items: ['REG', 'HBA1C', 'DRUG2'], total: 260 }));
+    // A stack of sixteen cards swiped through by the clinic eight times, never once face-checked.
+    const stack = Array.from({ length: 16 }, (_, j) => 11 + j * 31);
+    for (const d of [20, 61, 102, 143, 184, 225, 266, 307]) stack.forEach((k, j) => t.claim({ at: t.at(d, 15, j * 3), inst: 'CF', card: t.card(k), doctor: 'DCF', served: t.person(k), check: 'real_name', items: ['REG', 'PHYSIO'], total: 150 }));
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin);
+    expect(rings.map((r) => memberIds(set, r, 'card'))).toEqual([stack.map(t.card).sort()]);
+  });
 });
