@@ -40,6 +40,8 @@ export interface RecruitedParams {
   amountBand: number;
   /** item sets with Jaccard ≥ this to the trip's typical set count as "the same combination" (one item swapped in four) */
   itemJaccard: number;
+  /** "most of the group's claims" bill the trip's combination and amount (convention: a majority) */
+  billedAlikeShare: number;
   seed: number;
 }
 
@@ -55,6 +57,7 @@ export const RECRUITED_DEFAULTS: RecruitedParams = {
   tripShare: 0.3,
   amountBand: 0.1,
   itemJaccard: 0.6,
+  billedAlikeShare: 0.5,
   seed: 7,
 };
 
@@ -63,6 +66,8 @@ interface Trip {
   claims: number[];
   people: Set<number>;
   log10P: number;
+  /** how unlikely it is that so many members' own visits fell in the trip's days */
+  coincideLog10P: number;
 }
 
 function itemSet(set: ClaimSet, claim: number): number[] {
@@ -154,6 +159,18 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const open = Math.max(1, daysActive.get(g)?.size ?? 1);
     return { out: Math.max(0, (visitsAt.get(`${g}|out`) ?? 0) - mineOut) / open, in: Math.max(0, (visitsAt.get(`${g}|in`) ?? 0) - mineIn) / open };
   };
+  /** Visits and admissions per day at each institution (everybody's). */
+  const volumeCache = new Map<number, Map<number, number>>();
+  const dailyVolume = (g: number) => {
+    const hit = volumeCache.get(g);
+    if (hit) return hit;
+    const byDay = new Map<number, number>();
+    for (const days of [outpatient, inpatient]) {
+      for (let sgm = days.instSegStart[g]!; sgm < days.instSegStart[g + 1]!; sgm++) byDay.set(days.segDay[sgm]!, (byDay.get(days.segDay[sgm]!) ?? 0) + days.segStart[sgm + 1]! - days.segStart[sgm]!);
+    }
+    volumeCache.set(g, byDay);
+    return byDay;
+  };
   const out: RingCandidate[] = [];
   /** A group judged at one institution: its trips, core members and evidence, or undefined. */
   const judge = (people: readonly number[], institution: number) => {
@@ -182,7 +199,28 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       for (const list of ownDays.values()) e += (list.filter((d) => d < from || d > to).length / period) * (to - from + 1);
       return e;
     };
-    const trips = tripsOf(all, p, entityOf, volumeAt(institution, groupClaimList), ownExpected, (i) => c.kind[i]!).filter((t) => units(t.people) >= minPresent);
+    // How many members would be there by chance: each member's visits fall on the institution's days in
+    // proportion to how busy the days are (without the group), so a market day draws villagers anyway.
+    const busy = dailyVolume(institution);
+    const mineByDay = new Map<number, number>();
+    for (const i of groupClaimList) {
+      if (c.institution[i] !== institution) continue;
+      const d = c.kind[i] === KIND.inpatient ? c.admitDay[i]! : c.day[i]!;
+      mineByDay.set(d, (mineByDay.get(d) ?? 0) + 1);
+    }
+    let busyTotal = 0;
+    for (const [d, n] of busy) busyTotal += Math.max(0, n - (mineByDay.get(d) ?? 0));
+    const together = (from: number, to: number, present: number) => {
+      let inWindow = 0;
+      for (let d = from; d <= to; d++) inWindow += Math.max(0, (busy.get(d) ?? 0) - (mineByDay.get(d) ?? 0));
+      // A day nobody else came counts as one visit's worth of the institution's year.
+      const share = Math.min(1, Math.max(inWindow, to - from + 1) / Math.max(1, busyTotal));
+      let lambda = 0;
+      for (const list of ownDays.values()) lambda += 1 - Math.pow(1 - share, list.length);
+      // The trip's window was picked among the period's windows of its length.
+      return Math.min(0, poissonUpperTailLog10(present, lambda) + Math.log10(period / (to - from + 1)));
+    };
+    const trips = tripsOf(all, p, entityOf, volumeAt(institution, groupClaimList), ownExpected, together, (i) => c.kind[i]!).filter((t) => units(t.people) >= minPresent);
     if (trips.length < p.minTrips) return undefined;
     const attendance = new Map<number, number>();
     for (const t of trips) for (const person of t.people) attendance.set(person, (attendance.get(person) ?? 0) + 1);
@@ -201,9 +239,16 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // institution's day, or more than it sees from everybody else in as many days. A shared origin or
     // shared items only add to that: neighbours co-visit and share a county, which is how they were
     // grouped in the first place.
-    if (compact < p.minTrips) return undefined;
+    // Or, where arrivals spread over days at a busy place, the members' own rare visits keep falling in
+    // the same few days, beyond chance even after charging for every group tested (the group was found
+    // by coinciding, and a flu season coincides too), AND most of their claims bill one combination at
+    // one price — the recruiter's price list.
+    const billedAlike = similarity.items.share >= p.billedAlikeShare && similarity.amounts.share >= p.billedAlikeShare;
+    const coinciding = trips.filter((t) => t.coincideLog10P <= p.compactLog10P - Math.log10(tested)).length;
+    if (compact < p.minTrips && !(billedAlike && coinciding >= p.minTrips)) return undefined;
+    const tripLog10P = (t: Trip) => (billedAlike ? Math.min(t.log10P, t.coincideLog10P + Math.log10(tested)) : t.log10P);
     const log10P = fisherCombineLog10([
-      ...trips.map((t) => Math.max(t.log10P, -12)),
+      ...trips.map((t) => Math.max(tripLog10P(t), -12)),
       Math.max(similarity.items.log10P, -12),
       Math.max(similarity.amounts.log10P, -12),
       Math.max(origin.log10P, -12),
@@ -215,7 +260,18 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const surprise = (-log10P - Math.log10(tested)) * presence * (1 - frequent);
     // The group came together; it is a scheme only if it was also billed alike (a club of friends is not).
     if (surprise < MIN_SURPRISE || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) return undefined;
-    return { institution, core, trips, flat, similarity, origin, surprise, days: new Set(trips.map((t) => t.days[0]!.day)) };
+    if (!billedAlike) return { institution, core, trips, flat, similarity, origin, surprise, days: new Set(trips.map((t) => t.days[0]!.day)) };
+    // A group billed one package is the patients who were billed it: someone who merely came on the
+    // same days for their own complaint is not one of them.
+    const billed = new Map<number, number>();
+    for (const i of flat) if (similarity.alike.has(i)) billed.set(entityOf[i]!, (billed.get(entityOf[i]!) ?? 0) + 1);
+    const perMember = new Map<number, number>();
+    for (const i of flat) perMember.set(entityOf[i]!, (perMember.get(entityOf[i]!) ?? 0) + 1);
+    const members = core.filter((x) => (billed.get(x) ?? 0) >= 0.5 * (perMember.get(x) ?? 1));
+    if (units(members) < p.minMembers) return undefined;
+    const kept = new Set(members);
+    const claims = flat.filter((i) => kept.has(entityOf[i]!));
+    return { institution, core: members, trips, flat: claims, similarity, origin, surprise, days: new Set(trips.map((t) => t.days[0]!.day)) };
   };
   type Group = NonNullable<ReturnType<typeof judge>>;
   const groups: Group[] = [];
@@ -351,13 +407,21 @@ function institutionCheckRates(set: ClaimSet, ...sets: InstitutionDays[]): Float
  * over a morning or over three days still swamps a township hospital, while the same group at a city
  * hospital has to arrive together to be seen, and patients who come every few days anyway swamp nothing.
  */
-function tripsOf(all: GroupDay[], p: RecruitedParams, entityOf: Int32Array, volume: { out: number; in: number }, ownExpected: (from: number, to: number) => number, kindOf?: (i: number) => number): Trip[] {
+function tripsOf(
+  all: GroupDay[],
+  p: RecruitedParams,
+  entityOf: Int32Array,
+  volume: { out: number; in: number },
+  ownExpected: (from: number, to: number) => number,
+  together: (from: number, to: number, present: number) => number,
+  kindOf?: (i: number) => number,
+): Trip[] {
   const sorted = [...all].sort((a, b) => a.day - b.day);
   const trips: Trip[] = [];
   for (const d of sorted) {
     const last = trips[trips.length - 1];
     if (last && d.day - last.days[0]!.day < p.tripDays) last.days.push(d);
-    else trips.push({ days: [d], claims: [], people: new Set(), log10P: 0 });
+    else trips.push({ days: [d], claims: [], people: new Set(), log10P: 0, coincideLog10P: 0 });
   }
   for (const t of trips) {
     t.claims = t.days.flatMap((d) => d.claims);
@@ -374,6 +438,7 @@ function tripsOf(all: GroupDay[], p: RecruitedParams, entityOf: Int32Array, volu
       admissions > 0 ? poissonUpperTailLog10(admissions, Math.max(1e-3, volume.in * span, own)) : 0,
     );
     t.log10P = Math.min(0, Math.min(compact, swamp) + Math.LOG10E * Math.LN2);
+    t.coincideLog10P = together(t.days[0]!.day, t.days[t.days.length - 1]!.day, t.people.size);
   }
   return trips;
 }
@@ -391,7 +456,7 @@ interface SimilarityTest {
  * How often the group's claims bill the trip's typical combination (and amount) against how often the
  * institution's other claims of the same days do: a binomial tail with the institution's own rate.
  */
-function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution: number, entityOf: Int32Array, members: ReadonlySet<number>, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest } {
+function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution: number, entityOf: Int32Array, members: ReadonlySet<number>, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest; alike: Set<number> } {
   const c = set.claims;
   // The institution's other patients, all year, of the same kinds of care as the group's (a sample of at
   // most BASELINE_SAMPLE, evenly spaced): on a trip day the group may be nearly all the institution saw.
@@ -409,6 +474,7 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
   const baseline = pool.filter((_, k) => k % stride === 0);
   let hitItems = 0;
   let hitAmounts = 0;
+  const alike = new Set<number>();
   let n = 0;
   let baseItems = 0;
   let baseAmounts = 0;
@@ -433,7 +499,10 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
     const sameAmount = (i: number) => Math.abs(c.total[i]! - amount) <= p.amountBand * amount;
     for (const i of mine) {
       n++;
-      if (near(i)) hitItems++;
+      if (near(i)) {
+        hitItems++;
+        alike.add(i);
+      }
       if (sameAmount(i)) hitAmounts++;
     }
     for (const i of baseline) {
@@ -448,7 +517,7 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
   const amounts = { share: n ? hitAmounts / n : 0, baseline: rate(baseAmounts), log10P: 0 };
   items.log10P = binomialUpperTailLog10(hitItems, n, items.baseline);
   amounts.log10P = binomialUpperTailLog10(hitAmounts, n, amounts.baseline);
-  return { items, amounts };
+  return { items, amounts, alike };
 }
 
 function candidate(set: ClaimSet, institution: number, people: number[], trips: Trip[], claims: number[], sim: { items: SimilarityTest; amounts: SimilarityTest }, origin: OriginTest, surprise: number): RingCandidate {

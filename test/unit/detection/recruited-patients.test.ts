@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RECRUITED_DEFAULTS, detectRecruitedPatients } from '../../../algorithms/detectors/recruited-patients.ts';
+import { seededRandom } from '../../../algorithms/stats.ts';
 import { context, memberIds } from './helpers.ts';
 import { town } from './town.ts';
 
@@ -69,5 +70,46 @@ describe('recruited patients', () => {
       expect(detectRecruitedPatients(farmSet, RECRUITED_DEFAULTS, fc.k, fc.kin, farmed)).toHaveLength(check === 'face' ? 1 : 0);
       expect(detectRecruitedPatients(farmSet, RECRUITED_DEFAULTS, fc.k, fc.kin)).toHaveLength(1);
     }
+  });
+
+  /** The hospital on a busier year: `visits` more from everybody, at random days and hours. */
+  const busyHospital = (t: ReturnType<typeof town>, seed: number, visits: number) => {
+    const rng = seededRandom(seed);
+    for (let v = 0; v < visits; v++) {
+      const k = Math.floor(rng() * t.N);
+      const items = rng() < 0.5 ? ['REG', 'DRUG'] : rng() < 0.5 ? ['REG', 'DRUG3', 'HBA1C'] : ['REG', 'DRUG2'];
+      t.claim({ at: t.at(Math.floor(rng() * 360), 8 + Math.floor(rng() * 9), Math.floor(rng() * 60)), inst: 'H1', card: t.card(k), doctor: ['D1', 'D2', 'D3'][v % 3], served: t.person(k), items, total: 60 + Math.round(rng() * 200) });
+    }
+    return rng;
+  };
+
+  it('finds a group spread over three days at a hospital with eight visits a day, every one of them billed one package', () => {
+    const t = town(14);
+    t.background();
+    const rng = busyHospital(t, 140, 2000);
+    const bus = Array.from({ length: 20 }, (_, j) => 4 + j * 29);
+    // Five trips; each recruit comes on one of three days, at any hour: no day is tight or crowded.
+    for (const d of [25, 90, 150, 215, 290]) bus.forEach((k) => visit(t, k, d + Math.floor(rng() * 3), 8 + Math.floor(rng() * 8), Math.floor(rng() * 60), 'H1', 'D1'));
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin);
+    expect(rings).toHaveLength(1);
+    const persons = memberIds(set, rings[0]!, 'person');
+    expect(persons).toEqual(expect.arrayContaining(bus.map(t.person)));
+    expect(persons.length).toBeLessThanOrEqual(bus.length + 1);
+  });
+
+  it('stays quiet for women due in the same weeks, back for the same antenatal tests together', () => {
+    const t = town(15);
+    t.background();
+    const rng = busyHospital(t, 150, 2000);
+    const women = Array.from({ length: 14 }, (_, j) => 1 + j * 42).filter((k) => k % 3 === 1);
+    for (const k of women) {
+      for (const d of [20, 48, 76, 104, 132, 146, 160]) t.claim({ at: t.at(d + Math.floor(rng() * 3), 8 + Math.floor(rng() * 8), Math.floor(rng() * 60)), inst: 'H1', card: t.card(k), doctor: 'D3', served: t.person(k), items: ['REG', 'HBA1C'], total: 52, dx: 'Z34.9' });
+    }
+    expect(women.length).toBeGreaterThanOrEqual(4);
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
   });
 });
