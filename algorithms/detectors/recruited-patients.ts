@@ -246,7 +246,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const billedAlike = similarity.items.share >= p.billedAlikeShare && similarity.amounts.share >= p.billedAlikeShare;
     const coinciding = trips.filter((t) => t.coincideLog10P <= p.compactLog10P - Math.log10(tested)).length;
     if (compact < p.minTrips && !(billedAlike && coinciding >= p.minTrips)) return undefined;
-    const tripLog10P = (t: Trip) => (billedAlike ? Math.min(t.log10P, t.coincideLog10P + Math.log10(tested)) : t.log10P);
+    const tripLog10P = (t: Trip) => (billedAlike && compact < p.minTrips ? Math.min(t.log10P, t.coincideLog10P + Math.log10(tested)) : t.log10P);
     const log10P = fisherCombineLog10([
       ...trips.map((t) => Math.max(tripLog10P(t), -12)),
       Math.max(similarity.items.log10P, -12),
@@ -260,9 +260,9 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const surprise = (-log10P - Math.log10(tested)) * presence * (1 - frequent);
     // The group came together; it is a scheme only if it was also billed alike (a club of friends is not).
     if (surprise < MIN_SURPRISE || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) return undefined;
-    if (!billedAlike) return { institution, core, trips, flat, similarity, origin, surprise, days: new Set(trips.map((t) => t.days[0]!.day)) };
-    // A group billed one package is the patients who were billed it: someone who merely came on the
-    // same days for their own complaint is not one of them.
+    if (compact >= p.minTrips) return { institution, core, trips, flat, similarity, origin, surprise, days: new Set(trips.map((t) => t.days[0]!.day)) };
+    // A group seen by its package (spread over days) is the patients who were billed it: someone who
+    // merely came on the same days for their own complaint is not one of them.
     const billed = new Map<number, number>();
     for (const i of flat) if (similarity.alike.has(i)) billed.set(entityOf[i]!, (billed.get(entityOf[i]!) ?? 0) + 1);
     const perMember = new Map<number, number>();
