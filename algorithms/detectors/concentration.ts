@@ -49,6 +49,13 @@ export interface ConcentrationParams {
   memberAlpha: number;
 }
 
+/**
+ * A unit whose flagged patients are this unlikely at its peers' rate (binomial, uncorrected) is left out of
+ * the peers' spread: the conventional 1 % level. Honest units reach it about once in a hundred, so the
+ * spread of the rest is barely narrowed; a weak ring reaches it and stops widening its peers' spread.
+ */
+export const SPREAD_TRIM_LOG10P = -2;
+
 export const CONCENTRATION_DEFAULTS: ConcentrationParams = { levels: ['doctor', 'department', 'institution'], minPeerPatients: 100, memberAlpha: 0.05 };
 
 /** The person a claim was for: the one recorded as served, else the card holder. */
@@ -264,8 +271,10 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
     // Units found significant are left out of everyone's baseline and the rates recomputed (a few
     // rounds): a ring at another hospital must not make this one's ring look ordinary.
     let outliers = new Set<number>();
-    // Units that stand out even under the plain binomial are kept out of the overdispersion estimate, so
-    // a ring does not hide itself by inflating its peers' spread.
+    // Units that stand out at the nominal level under the plain binomial (SPREAD_TRIM_LOG10P, before any
+    // charge for testing many) are kept out of the overdispersion estimate: a ring too small to be found
+    // on its own must not hide another by inflating their peers' spread (two mis-coding doctors in one
+    // peer group each made the other look ordinary).
     let clear: Set<number> | undefined;
     let rate: (u: number) => Baseline = () => ({ rate: 0.5, rho: 0 });
     let levelStats: UnitStat[] = [];
@@ -339,7 +348,8 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
       // rounds converge); the first round is binomial only (no spread estimated yet).
       const next = new Set([...outliers, ...levelStats.filter((x) => x.surprise >= MIN_SURPRISE).map((x) => x.unit)]);
       const same = clear !== undefined && next.size === outliers.size;
-      clear = next;
+      if (!clear) clear = new Set(levelStats.filter((x) => x.log10P <= SPREAD_TRIM_LOG10P).map((x) => x.unit));
+      for (const u of next) clear.add(u);
       outliers = next;
       if (same) break;
     }
