@@ -1,5 +1,5 @@
 import { claimsByTime, groupClaims, type ClaimSet } from './claim-set.ts';
-import { logChoose } from './stats.ts';
+import { binomialUpperTailLog10, hypergeometricUpperTailLog10 } from './stats.ts';
 
 /**
  * Groups that come back together to one counter: farmed cards swiped in a run, recruited patients
@@ -181,18 +181,20 @@ export function coOccurrenceEdges(days: InstitutionDays, entityOf: Int32Array, e
 }
 
 /**
- * log10 of the chance that k of a day's N settlements, placed at random, fit in a stretch as short as the
- * group's — the tightest stretch holding `need` of the group's settlements (a straggler or two is allowed
- * for). Union bound over the N − L + 1 stretch positions and over which `need` of the k are the tight
- * ones; capped at 0. `positions` are ranks in the day's sequence, sorted.
+ * log10 of the chance that k of a day's N settlements, placed at random, leave some stretch as short as
+ * the group's holding as many of them — the tightest stretch holding `need` of the group's settlements (a
+ * straggler or two is allowed for). "The tightest stretch of `need` is at most L long" is "some stretch of
+ * L holds ≥ `need`": a union bound over the N − L + 1 stretch positions of the hypergeometric tail of one
+ * stretch (the scan statistic's usual bound); capped at 0. `positions` are ranks in the day's sequence,
+ * sorted.
  */
 export function compactnessLog10(positions: readonly number[], n: number, need: number): { log10P: number; span: number } {
   const k = positions.length;
   if (k < 2 || need < 2 || need > k) return { log10P: 0, span: n };
   let span = Number.POSITIVE_INFINITY;
   for (let j = 0; j + need - 1 < k; j++) span = Math.min(span, positions[j + need - 1]! - positions[j]! + 1);
-  const lnP = Math.log(n - span + 1) + logChoose(span, need) - logChoose(n, need) + logChoose(k, need);
-  return { log10P: Math.min(0, lnP / Math.LN10), span };
+  const log10P = Math.log10(n - span + 1) + hypergeometricUpperTailLog10(need, n, k, span);
+  return { log10P: Math.min(0, log10P), span };
 }
 
 /** How many of a group's settlements a tight stretch must hold: all of a small group, 80 % of a larger one. */
@@ -312,8 +314,8 @@ export function timeQuantile(cdf: Float64Array, t: number): number {
 
 /**
  * The clock-time twin of compactnessLog10: k quantiles that are uniform under the null, the tightest
- * stretch δ holding `need` of them; P ≤ ⌈1/δ⌉ · C(k, need) · (2δ)^need (every stretch of length δ lies in
- * one of ⌈1/δ⌉ windows of length 2δ). Needed where the group *is* the day's traffic (a quiet pharmacy
+ * stretch δ holding `need` of them; P ≤ ⌈1/δ⌉ · P(Binomial(k, 2δ) ≥ need) (every stretch of length δ lies
+ * in one of ⌈1/δ⌉ windows of length 2δ). Needed where the group *is* the day's traffic (a quiet pharmacy
  * whose only customers that day were the farmed cards), which the rank scan cannot see.
  */
 export function timeCompactnessLog10(quantiles: readonly number[], need: number): { log10P: number; width: number } {
@@ -323,6 +325,8 @@ export function timeCompactnessLog10(quantiles: readonly number[], need: number)
   let width = 1;
   for (let j = 0; j + need - 1 < k; j++) width = Math.min(width, q[j + need - 1]! - q[j]!);
   width = Math.max(width, 1 / (BINS * 15)); // one minute of a typical day: no claim is more precise than that
-  const lnP = Math.log(Math.ceil(1 / width)) + logChoose(k, need) + need * Math.log(Math.min(1, 2 * width));
-  return { log10P: Math.min(0, lnP / Math.LN10), width };
+  // Any stretch of this width lies inside one of ⌈1/width⌉ overlapping windows twice as wide: a union
+  // bound over them of the binomial tail of one window.
+  const log10P = Math.log10(Math.ceil(1 / width)) + binomialUpperTailLog10(need, k, Math.min(1, 2 * width));
+  return { log10P: Math.min(0, log10P), width };
 }

@@ -105,6 +105,26 @@ export function binomialUpperTailLog10(k: number, n: number, p: number): number 
   return Math.min(0, (maxLog + Math.log(sum)) / Math.LN10);
 }
 
+/**
+ * log10 of P(X ≥ k) for X ~ Hypergeometric: `draws` taken without replacement from `population` items of
+ * which `successes` are marked — how surprising it is that a stretch of `draws` settlements holds k of a
+ * group's `successes`.
+ */
+export function hypergeometricUpperTailLog10(k: number, population: number, successes: number, draws: number): number {
+  const hi = Math.min(successes, draws);
+  if (k <= 0) return 0;
+  if (k > hi) return Number.NEGATIVE_INFINITY;
+  const logTerm = (j: number) => logChoose(successes, j) + logChoose(population - successes, draws - j) - logChoose(population, draws);
+  const maxLog = logTerm(k);
+  let sum = 1;
+  for (let j = k + 1; j <= hi; j++) {
+    const d = logTerm(j) - maxLog;
+    if (d < -40) break;
+    sum += Math.exp(d);
+  }
+  return Math.min(0, (maxLog + Math.log(sum)) / Math.LN10);
+}
+
 /** log10 of P(X ≤ k) for X ~ Binomial(n, p): how surprising so few successes are at rate p. */
 export function binomialLowerTailLog10(k: number, n: number, p: number): number {
   return binomialUpperTailLog10(n - k, n, 1 - p);
