@@ -194,9 +194,18 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       const list = ownDays.get(entityOf[i]!) ?? ownDays.set(entityOf[i]!, []).get(entityOf[i]!)!;
       if (!list.includes(d)) list.push(d);
     }
+    // Spread over the member's own stretch of coming here, not the whole period: a course of treatment
+    // that fills three months brings its visits to any window of those months.
     const ownExpected = (from: number, to: number) => {
       let e = 0;
-      for (const list of ownDays.values()) e += (list.filter((d) => d < from || d > to).length / period) * (to - from + 1);
+      for (const list of ownDays.values()) {
+        const outside = list.filter((d) => d < from || d > to);
+        if (outside.length === 0) continue;
+        const first = Math.min(...list);
+        const last = Math.max(...list);
+        const stretch = Math.max(1, last - first + 1 - Math.max(0, Math.min(to, last) - Math.max(from, first) + 1));
+        e += (outside.length / Math.max(stretch, to - from + 1)) * (to - from + 1);
+      }
       return e;
     };
     // How many members would be there by chance: each member's visits fall on the institution's days in

@@ -111,4 +111,22 @@ describe('recruited patients', () => {
     const { k, kin } = context(set);
     expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
   });
+
+  it('stays quiet for one doctor’s patients on the same three-month course, each coming every third day on their own', () => {
+    const t = town(17);
+    t.background();
+    const rng = seededRandom(17);
+    // 14 patients start within a week of each other and come every 3 days for three months, at any hour,
+    // for what their visit needs: any three days hold all of them, which a whole year's pace would call a
+    // swamp of the clinic.
+    recruits.forEach((k) => {
+      for (let d = 100 + Math.floor(rng() * 6); d < 190; d += 3) {
+        const items = [['REG', 'PHYSIO'], ['REG', 'DRUG2'], ['REG', 'HBA1C', 'DRUG2'], ['REG', 'PHYSIO', 'DRUG2']][Math.floor(rng() * 4)]!;
+        t.claim({ at: t.at(d, 8 + Math.floor(rng() * 9), Math.floor(rng() * 60)), inst: 'C3', card: t.card(k), doctor: 'DC3', served: t.person(k), items, total: 60 + Math.floor(rng() * 200) });
+      }
+    });
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
+  });
 });
