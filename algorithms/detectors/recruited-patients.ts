@@ -28,7 +28,7 @@ export interface RecruitedParams {
   minSharedDays: number;
   minMembers: number;
   maxMembers: number;
-  /** days of one trip: a recruiter who spreads the group over up to this many consecutive days (domain observation) */
+  /** days of one trip: a recruiter who spreads the group over up to this many consecutive days — a working week (domain observation: admissions staggered over the week so no day shows a busload) */
   tripDays: number;
   /** a trip counts when its days' compactness p ≤ 10^compactLog10P (convention: 0.01) */
   compactLog10P: number;
@@ -51,7 +51,7 @@ export const RECRUITED_DEFAULTS: RecruitedParams = {
   minSharedDays: 2,
   minMembers: 3,
   maxMembers: 80,
-  tripDays: 3,
+  tripDays: 5,
   compactLog10P: -2,
   minTrips: 2,
   tripShare: 0.3,

