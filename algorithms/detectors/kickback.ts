@@ -12,7 +12,9 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type Rin
  * a patient for whom P is the neighbourhood pharmacy is not steered there, whoever prescribed.
  *
  * Baseline: what d's peers send to P — the same department of the same institution where it has ≥ 3
- * prescribing doctors, else the institution, else the region — as a share of their patients, leave-one-out,
+ * prescribing doctors, else the institution, else the region — as a share of their patients, leave-one-out
+ * (and leaving out the peer who sends P the largest share too, so a scheme's two doctors in one department
+ * do not hide each other),
  * with one pseudo-patient at the region's share so an unseen pharmacy is rare, not impossible. The pharmacy
  * across the street, which every doctor of the hospital feeds, is therefore expected. Where the doctor's
  * department is too small to be the group but has colleagues, the flow must exceed their share too.
@@ -598,6 +600,8 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
   const windowsTested = M * L - (L * (L - 1)) / 2 - 0; // starts a < M, lengths ≤ L, inside the period
   const windowCharge = Math.log10(Math.max(1, windowsTested));
 
+  const flowsByPharmacy = new Map<number, FlowData[]>();
+  for (const f of flows.values()) (flowsByPharmacy.get(f.pharmacy) ?? flowsByPharmacy.set(f.pharmacy, []).get(f.pharmacy)!).push(f);
   const testFlow = (key: number, b: Baseline, charge: number): Flow | undefined => {
     const f = flows.get(key)!;
     const fw = flowWindows.get(key);
@@ -607,10 +611,24 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     const r = b.groupRegion[g]!;
     const n = nOf(d);
     const ownX = f.offHabit;
-    const peersX = (b.groupX[g]!.get(f.pharmacy) ?? 0) - (excludedNow.has(key) ? 0 : ownX);
-    const peersN = b.groupN[g]! - n;
+    // The peer who sends this pharmacy the largest share of their patients is left out too, where enough
+    // peers remain: a scheme's second doctor in the same department must not be the baseline of its first.
+    let topX = 0;
+    let topN = 0;
+    if (b.groupDoctors[g]! - 2 >= p.minPeers - 1) {
+      for (const o of flowsByPharmacy.get(f.pharmacy) ?? []) {
+        if (o.doctor === d || excludedNow.has(o.doctor * nInst + o.pharmacy) || !memberOf.get(o.doctor)!.includes(g)) continue;
+        const no = nOf(o.doctor);
+        if (no > 0 && o.offHabit / no > (topN > 0 ? topX / topN : 0)) {
+          topX = o.offHabit;
+          topN = no;
+        }
+      }
+    }
+    const peersX = (b.groupX[g]!.get(f.pharmacy) ?? 0) - (excludedNow.has(key) ? 0 : ownX) - topX;
+    const peersN = b.groupN[g]! - n - topN;
     const phi = b.phi.get(r) ?? 0;
-    const base = b.shrunk(r, f.pharmacy, peersX, peersN, b.groupDoctors[g]! - 1, phi);
+    const base = b.shrunk(r, f.pharmacy, peersX, peersN, b.groupDoctors[g]! - (topN > 0 ? 2 : 1), phi);
     const s = Math.min(1 - 1e-9, Math.max(1e-12, base.share));
     // the doctor's own spread around the group, plus how uncertain the group's share itself is
     const rho = Math.min(1 - 1e-9, iccOf(s, phi) + base.uncertainty);

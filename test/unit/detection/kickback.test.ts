@@ -159,6 +159,21 @@ describe('kickback: prescription flows against the doctor’s peers', () => {
     expect(rings[0]!.evidence.find((e) => e.key === 'kickback.flow')!.facts.unvisited).toBe(0);
   });
 
+  it('finds two doctors of one department steering to the same pharmacy: neither is the other’s baseline', () => {
+    const w = city();
+    // H3D2 and H3D4 see each of their patients first and send four each to PR, where none of them shops.
+    // Each doctor's four alone are modest; counted in the other's baseline, they hid both.
+    const patients = w.notCustomersOf('PR', 8, 300);
+    patients.forEach((p, k) => {
+      for (let f = 0; f < 2; f++) w.visitAndFill(p, k % 2 ? 'H3D4' : 'H3D2', 60 + k * 7 + f * 30, 'PR', ['DR1'], 80);
+    });
+    const set = w.b.build();
+    const rings = ringAt(set, detectKickback(set), 'PR');
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['H3D2', 'H3D4']);
+    expect(ids(set, rings[0]!, 'person')).toEqual(personIds(patients));
+  });
+
   it('counts patients, not fills: a chronic patient’s 30 refills at one pharmacy are no flow', () => {
     const w = city();
     // Person 301 fills H2D4's prescriptions at PQ every ten days, mostly without a fresh visit.
