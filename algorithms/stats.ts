@@ -94,10 +94,17 @@ export function binomialUpperTailLog10(k: number, n: number, p: number): number 
   if (p >= 1) return 0;
   if (k <= n * p) return 0;
   const logC = (j: number) => logGamma(n + 1) - logGamma(j + 1) - logGamma(n - j + 1);
-  const logTerm = (j: number) => logC(j) + j * Math.log(p) + (n - j) * Math.log1p(-p);
+  return upperTailLog10((j) => logC(j) + j * Math.log(p) + (n - j) * Math.log1p(-p), k, n);
+}
+
+/**
+ * log10 of Σ_{j=k..hi} exp(logTerm(j)), an upper tail of a unimodal mass: terms relative to the first,
+ * stopping once they no longer count past the mode (a k below the mode sums toward 1, capped at 0).
+ */
+function upperTailLog10(logTerm: (j: number) => number, k: number, hi: number): number {
   const maxLog = logTerm(k);
   let sum = 1;
-  for (let j = k + 1; j <= n; j++) {
+  for (let j = k + 1; j <= hi; j++) {
     const d = logTerm(j) - maxLog;
     if (d < -40) break;
     sum += Math.exp(d);
@@ -114,15 +121,7 @@ export function hypergeometricUpperTailLog10(k: number, population: number, succ
   const hi = Math.min(successes, draws);
   if (k <= 0) return 0;
   if (k > hi) return Number.NEGATIVE_INFINITY;
-  const logTerm = (j: number) => logChoose(successes, j) + logChoose(population - successes, draws - j) - logChoose(population, draws);
-  const maxLog = logTerm(k);
-  let sum = 1;
-  for (let j = k + 1; j <= hi; j++) {
-    const d = logTerm(j) - maxLog;
-    if (d < -40) break;
-    sum += Math.exp(d);
-  }
-  return Math.min(0, (maxLog + Math.log(sum)) / Math.LN10);
+  return upperTailLog10((j) => logChoose(successes, j) + logChoose(population - successes, draws - j) - logChoose(population, draws), k, hi);
 }
 
 /** log10 of P(X ≤ k) for X ~ Binomial(n, p): how surprising so few successes are at rate p. */
