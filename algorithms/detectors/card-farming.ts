@@ -129,9 +129,10 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
       groupVisits.push({ institution, days: new Set(sessions.map((d) => d.day)) });
       return undefined;
     }
-    const surprise = -fisherCombineLog10(all.map((d) => Math.max(d.log10P, -12))) - Math.log10(tested);
+    const log10P = fisherCombineLog10(all.map((d) => Math.max(d.log10P, -12)));
+    const surprise = -log10P - Math.log10(tested);
     if (surprise < MIN_SURPRISE) return undefined;
-    return { institution, core, sessions, claims, checked, surprise, days: new Set(sessions.map((d) => d.day)) };
+    return { institution, core, sessions, claims, checked, log10P, surprise, days: new Set(sessions.map((d) => d.day)) };
   };
   type Block = NonNullable<ReturnType<typeof judge>>;
   const blocks: Block[] = [];
@@ -182,12 +183,12 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
     const cores = new Set(b.core);
     if (done.some((x) => x.institution === b.institution && x.core.filter((card) => cores.has(card)).length >= 0.5 * Math.min(x.core.length, b.core.length))) continue;
     done.push(b);
-    out.push(candidate(set, b.institution, b.core, b.sessions, b.claims, b.checked, b.surprise));
+    out.push(candidate(set, b.institution, b.core, b.sessions, b.claims, b.checked, b.log10P, b.surprise));
   }
   return out;
 }
 
-function candidate(set: ClaimSet, institution: number, cards: number[], sessions: GroupDay[], claims: number[], checked: number, surprise: number): RingCandidate {
+function candidate(set: ClaimSet, institution: number, cards: number[], sessions: GroupDay[], claims: number[], checked: number, log10P: number, surprise: number): RingCandidate {
   const c = set.claims;
   const m = new MemberList();
   m.add('institution', institution, 'farming-institution');
@@ -205,7 +206,7 @@ function candidate(set: ClaimSet, institution: number, cards: number[], sessions
   const evidence: Evidence[] = [
     {
       key: 'farming.sessions',
-      facts: { cards: cards.length, institution: set.institutions.name[institution]!, sessions: sessions.length, perSession, minutes, log10P: Math.round(-surprise) },
+      facts: { cards: cards.length, institution: set.institutions.name[institution]!, sessions: sessions.length, perSession, minutes, log10P: Math.round(-log10P) },
       entities: [{ type: 'institution', index: institution }, ...cards.map((index) => ({ type: 'card' as const, index }))],
       weight: Math.min(1, sessions.length / 8),
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CARD_FARMING_DEFAULTS, detectCardFarming } from '../../../algorithms/detectors/card-farming.ts';
 import { seededRandom } from '../../../algorithms/stats.ts';
+import { evidenceText } from '../../../detection/evidence-text.ts';
 import { context, memberIds } from './helpers.ts';
 import { town } from './town.ts';
 
@@ -31,6 +32,10 @@ describe('card farming', () => {
     expect(memberIds(set, rings[0]!, 'card')).toEqual(cards.map(t.card).sort());
     expect(memberIds(set, rings[0]!, 'institution')).toEqual(['P1']);
     expect(rings[0]!.surprise).toBeGreaterThan(10);
+    // The investigator reads the chance as 1e-N, never "1e--N".
+    const sessions = evidenceText(rings[0]!.evidence.find((e) => e.key === 'farming.sessions')!);
+    expect(sessions.en).toMatch(/\(p≈1e-\d+\)/);
+    expect(sessions.zh).toMatch(/（p≈1e-\d+）/);
   });
 
   it('finds a farm that swipes its stack in the same order every session as one farm', () => {
