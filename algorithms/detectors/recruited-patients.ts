@@ -14,7 +14,9 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type Rin
  * may spread over a few consecutive days), its members' arrivals are far more compact than the
  * institution's own traffic makes likely, and their claims bill the same combination and amounts far
  * more often than the institution's other patients do (binomial tails against the institution's own
- * claims those days). Families, households and shared homes (a nursing home's residents) are explained
+ * claims those days). A trip is the group's busiest window of a few days, so a wave spread over a week is one
+ * trip; where Louvain cut the group apart, the institution's other patients who were there on half its trips
+ * billed its package join it. Families, households and shared homes (a nursing home's residents) are explained
  * (algorithms/kinship.ts); planned care (a dialysis shift) is expected to recur (knowledge file); a
  * school outbreak or a company health check is one trip, not a pattern.
  */
@@ -173,14 +175,14 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   };
   const out: RingCandidate[] = [];
   /** A group judged at one institution: its trips, core members and evidence, or undefined. */
-  const judge = (people: readonly number[], institution: number) => {
+  const judge = (people: readonly number[], institution: number, grow = true): JudgedGroup | undefined => {
     const minPresent = Math.max(p.minMembers, Math.ceil(p.tripShare * people.length));
     const groupClaimList: number[] = [];
     for (const person of people) for (let x = byPerson.start[person]!; x < byPerson.start[person + 1]!; x++) groupClaimList.push(byPerson.members[x]!);
     // Days with at least a few of the group: a trip spread over days brings a share on each.
     const all = [
-      ...groupDays(set, outpatient, profiles.out, institution, entityOf, groupClaimList, Math.min(minPresent, p.minMembers)),
-      ...groupDays(set, inpatient, profiles.in, institution, entityOf, groupClaimList, Math.min(minPresent, p.minMembers)),
+      ...groupDays(set, outpatient, profiles.out, institution, entityOf, groupClaimList, 1),
+      ...groupDays(set, inpatient, profiles.in, institution, entityOf, groupClaimList, 1),
     ];
     // Family and housemates come as one: a nursing home's residents are one unit, however many.
     const unitOf = kinUnits(people, kin);
@@ -229,10 +231,70 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       // The trip's window was picked among the period's windows of its length.
       return Math.min(0, poissonUpperTailLog10(present, lambda) + Math.log10(period / (to - from + 1)));
     };
+    // Members the community split left out: the institution's other patients who were there on half the
+    // group's trips (two at least) billed the trip's combination — far more often than their own visits and the
+    // combination's commonness there make likely (a Poisson tail, charged for every patient looked at).
+    const joiners = (have: readonly number[], trips: Trip[], typical: (TripTypical | undefined)[]) => {
+      const inGroup = new Set(have);
+      const hits = new Map<number, { trips: Set<number>; claims: number[] }>();
+      trips.forEach((t, k) => {
+        const typ = typical[k];
+        if (!typ) return;
+        const from = t.days[0]!.day;
+        const to = t.days[t.days.length - 1]!.day;
+        for (const days of [outpatient, inpatient]) {
+          for (let sgm = days.instSegStart[institution]!; sgm < days.instSegStart[institution + 1]!; sgm++) {
+            if (days.segDay[sgm]! < from || days.segDay[sgm]! > to) continue;
+            for (let x = days.segStart[sgm]!; x < days.segStart[sgm + 1]!; x++) {
+              const i = days.order[x]!;
+              const e = entityOf[i]!;
+              if (e < 0 || inGroup.has(e) || !typ.near(i)) continue;
+              const h = hits.get(e) ?? hits.set(e, { trips: new Set(), claims: [] }).get(e)!;
+              h.trips.add(k);
+              h.claims.push(i);
+            }
+          }
+        }
+      });
+      // Charged for every patient the institution has: any of them might have been a joiner.
+      const looked = Math.max(1, patientsAt.get(institution)?.size ?? hits.size);
+      const need = Math.max(p.minTrips, Math.ceil(trips.length / 2));
+      const people: number[] = [];
+      const claims: number[] = [];
+      for (const [e, h] of [...hits.entries()].sort((a, b) => a[0] - b[0])) {
+        if (h.trips.size < need) continue;
+        const visits = new Set<number>();
+        for (let x = byPerson.start[e]!; x < byPerson.start[e + 1]!; x++) {
+          const i = byPerson.members[x]!;
+          if (c.institution[i] === institution) visits.add(c.kind[i] === KIND.inpatient ? c.admitDay[i]! : c.day[i]!);
+        }
+        let lambda = 0;
+        trips.forEach((t, k) => {
+          const typ = typical[k];
+          if (!typ) return;
+          const from = t.days[0]!.day;
+          const to = t.days[t.days.length - 1]!.day;
+          let inWindow = 0;
+          for (let d = from; d <= to; d++) inWindow += Math.max(0, (busy.get(d) ?? 0) - (mineByDay.get(d) ?? 0));
+          const share = Math.min(1, Math.max(inWindow, to - from + 1) / Math.max(1, busyTotal));
+          lambda += (1 - Math.pow(1 - share, visits.size)) * typ.rate;
+        });
+        if (poissonUpperTailLog10(h.trips.size, lambda) + Math.log10(looked) > p.compactLog10P) continue;
+        people.push(e);
+        claims.push(...h.claims);
+      }
+      return { people, claims };
+    };
     const trips = tripsOf(all, p, entityOf, volumeAt(institution, groupClaimList), ownExpected, together, (i) => c.kind[i]!).filter((t) => units(t.people) >= minPresent);
     if (trips.length < p.minTrips) return undefined;
     const attendance = new Map<number, number>();
-    for (const t of trips) for (const person of t.people) attendance.set(person, (attendance.get(person) ?? 0) + 1);
+    // A trip counts for a member who came on one of its days with another member: a regular whose own
+    // visit fell in the trip's week did not come with the group.
+    for (const t of trips) {
+      const withOthers = new Set<number>();
+      for (const d of t.days) if (d.claims.length >= 2) for (const i of d.claims) withOthers.add(entityOf[i]!);
+      for (const person of withOthers) attendance.set(person, (attendance.get(person) ?? 0) + 1);
+    }
     const core = people.filter((person) => (attendance.get(person) ?? 0) >= Math.min(2, trips.length));
     if (units(core) < p.minMembers) return undefined;
     const coreSet = new Set(core);
@@ -252,9 +314,17 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // the same few days, beyond chance even after charging for every group tested (the group was found
     // by coinciding, and a flu season coincides too), AND most of their claims bill one combination at
     // one price — the recruiter's price list.
-    const billedAlike = similarity.items.share >= p.billedAlikeShare && similarity.amounts.share >= p.billedAlikeShare;
-    const coinciding = trips.filter((t) => t.coincideLog10P <= p.compactLog10P - Math.log10(tested)).length;
-    if (compact < p.minTrips && !(billedAlike && coinciding >= p.minTrips)) return undefined;
+    // The recruiter's price list is one package under one diagnosis: patients on their own quarterly
+    // follow-ups are billed the same registration fee under their own diagnoses.
+    const dxCount = new Map<number, number>();
+    for (const i of flat) if (similarity.alike.has(i)) dxCount.set(c.diagnosis[i]!, (dxCount.get(c.diagnosis[i]!) ?? 0) + 1);
+    const sameDiagnosis = Math.max(0, ...dxCount.values()) / Math.max(1, [...dxCount.values()].reduce((a, b) => a + b, 0));
+    const billedAlike = similarity.items.share >= p.billedAlikeShare && similarity.amounts.share >= p.billedAlikeShare && sameDiagnosis >= p.billedAlikeShare;
+    // Coinciding is read over all trips together (each trip already charged for where its window fell),
+    // charged once for every group tested; at least two trips must coincide on their own.
+    const coincidingTrips = trips.filter((t) => t.coincideLog10P <= p.compactLog10P).length;
+    const coinciding = coincidingTrips >= p.minTrips && fisherCombineLog10(trips.map((t) => t.coincideLog10P)) <= p.compactLog10P - Math.log10(tested);
+    if (compact < p.minTrips && !(billedAlike && coinciding)) return undefined;
     const tripLog10P = (t: Trip) => (billedAlike && compact < p.minTrips ? Math.min(t.log10P, t.coincideLog10P + Math.log10(tested)) : t.log10P);
     const log10P = fisherCombineLog10([
       ...trips.map((t) => Math.max(tripLog10P(t), -12)),
@@ -266,12 +336,14 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // anyone often: their co-visits are over-treatment's or a regimen's, not a recruiter's.
     const tripDay = (d: number) => trips.some((t) => d >= t.days[0]!.day && d <= t.days[t.days.length - 1]!.day);
     const frequent = core.filter((x) => (ownDays.get(x) ?? []).filter((d) => !tripDay(d)).length > frequentDays(institution)).length / core.length;
+    // Mostly such patients: a course of treatment or a regimen, whoever else came along.
+    if (frequent > 0.5) return undefined;
     const surprise = (-log10P - Math.log10(tested)) * presence * (1 - frequent);
     // The group came together; it is a scheme only if it was also billed alike (a club of friends is not).
     if (surprise < MIN_SURPRISE || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) return undefined;
-    if (compact >= p.minTrips) return { institution, core, trips, flat, similarity, origin, surprise, days: new Set(trips.map((t) => t.days[0]!.day)) };
-    // A group seen by its package (spread over days) is the patients who were billed it: someone who
-    // merely came on the same days for their own complaint is not one of them.
+    const days = new Set(trips.map((t) => t.days[0]!.day));
+    // The group is the patients who were billed the package: someone who merely came on the same days for
+    // their own complaint is not one of them, however close they sat.
     const billed = new Map<number, number>();
     for (const i of flat) if (similarity.alike.has(i)) billed.set(entityOf[i]!, (billed.get(entityOf[i]!) ?? 0) + 1);
     const perMember = new Map<number, number>();
@@ -280,9 +352,10 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     if (units(members) < p.minMembers) return undefined;
     const kept = new Set(members);
     const claims = flat.filter((i) => kept.has(entityOf[i]!));
-    return { institution, core: members, trips, flat: claims, similarity, origin, surprise, days: new Set(trips.map((t) => t.days[0]!.day)) };
+    const more = grow ? joiners(members, trips, similarity.typical) : { people: [], claims: [] };
+    if (more.people.length > 0) return judge([...members, ...more.people].sort((x, y) => x - y), institution, false) ?? { institution, core: [...members, ...more.people], trips, flat: [...claims, ...more.claims], similarity, origin, surprise, days };
+    return { institution, core: members, trips, flat: claims, similarity, origin, surprise, days };
   };
-  type Group = NonNullable<ReturnType<typeof judge>>;
   const groups: Group[] = [];
   for (const people of communities) {
     // Every institution the community visits, with its members who come back there: groups of one
@@ -316,6 +389,18 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   for (const g of merged) out.push(candidate(set, g.institution, g.core, g.trips, g.flat, g.similarity, g.origin, g.surprise));
   return out;
 }
+
+interface JudgedGroup {
+  institution: number;
+  core: number[];
+  trips: Trip[];
+  flat: number[];
+  similarity: ReturnType<typeof sameCombination>;
+  origin: OriginTest;
+  surprise: number;
+  days: Set<number>;
+}
+type Group = JudgedGroup;
 
 /** Members joined when they share a household or an address (algorithms/kinship.ts): each unit's representative. */
 function kinUnits(people: readonly number[], kin: Kinship): Map<number, number> {
@@ -425,17 +510,36 @@ function tripsOf(
   together: (from: number, to: number, present: number) => number,
   kindOf?: (i: number) => number,
 ): Trip[] {
-  const sorted = [...all].sort((a, b) => a.day - b.day);
+  // Trips are the group's busiest windows of `tripDays`, taken greedily: a wave spread over a week is one
+  // trip however its first day falls, and a member's own visit just before it does not cut it in two.
+  const byDay = new Map<number, GroupDay[]>();
+  for (const d of all) (byDay.get(d.day) ?? byDay.set(d.day, []).get(d.day)!).push(d);
+  const left = new Set(byDay.keys());
   const trips: Trip[] = [];
-  for (const d of sorted) {
-    const last = trips[trips.length - 1];
-    if (last && d.day - last.days[0]!.day < p.tripDays) last.days.push(d);
-    else trips.push({ days: [d], claims: [], people: new Set(), log10P: 0, coincideLog10P: 0 });
+  while (left.size > 0) {
+    let best = -1;
+    let bestPeople = -1;
+    for (const start of left) {
+      const people = new Set<number>();
+      for (let d = start; d < start + p.tripDays; d++) if (left.has(d)) for (const gd of byDay.get(d)!) for (const i of gd.claims) people.add(entityOf[i]!);
+      if (people.size > bestPeople || (people.size === bestPeople && start < best)) {
+        best = start;
+        bestPeople = people.size;
+      }
+    }
+    const days: GroupDay[] = [];
+    for (let d = best; d < best + p.tripDays; d++) if (left.has(d)) {
+      days.push(...byDay.get(d)!);
+      left.delete(d);
+    }
+    trips.push({ days, claims: [], people: new Set(), log10P: 0, coincideLog10P: 0 });
   }
+  trips.sort((a, b) => a.days[0]!.day - b.days[0]!.day);
   for (const t of trips) {
     t.claims = t.days.flatMap((d) => d.claims);
     t.people = new Set(t.claims.map((i) => entityOf[i]!));
-    const compact = fisherCombineLog10(t.days.map((d) => d.log10P));
+    // Compactness is read on days that brought several of the group; a lone member's day says nothing.
+    const compact = fisherCombineLog10(t.days.filter((d) => d.claims.length >= 2).map((d) => d.log10P));
     const span = t.days[t.days.length - 1]!.day - t.days[0]!.day + 1;
     const admissions = kindOf ? t.claims.filter((i) => kindOf(i) === KIND.inpatient).length : 0;
     const visits = t.claims.length - admissions;
@@ -465,7 +569,7 @@ interface SimilarityTest {
  * How often the group's claims bill the trip's typical combination (and amount) against how often the
  * institution's other claims of the same days do: a binomial tail with the institution's own rate.
  */
-function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution: number, entityOf: Int32Array, members: ReadonlySet<number>, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest; alike: Set<number> } {
+function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution: number, entityOf: Int32Array, members: ReadonlySet<number>, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest; alike: Set<number>; typical: (TripTypical | undefined)[] } {
   const c = set.claims;
   // The institution's other patients, all year, of the same kinds of care as the group's (a sample of at
   // most BASELINE_SAMPLE, evenly spaced): on a trip day the group may be nearly all the institution saw.
@@ -488,6 +592,7 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
   let baseItems = 0;
   let baseAmounts = 0;
   let baseN = 0;
+  const typical: (TripTypical | undefined)[] = trips.map(() => undefined);
   trips.forEach((t, k) => {
     const mine = tripClaims[k]!;
     if (mine.length === 0) return;
@@ -514,11 +619,16 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
       }
       if (sameAmount(i)) hitAmounts++;
     }
+    let nearHere = 0;
     for (const i of baseline) {
       baseN++;
-      if (near(i)) baseItems++;
+      if (near(i)) {
+        baseItems++;
+        nearHere++;
+      }
       if (sameAmount(i)) baseAmounts++;
     }
+    typical[k] = { near, rate: baseline.length > 0 ? (nearHere + 1) / (baseline.length + 2) : 0.5 };
   });
   // An institution with nobody else gives no baseline: assume the combination is as common as a coin toss.
   const rate = (hits: number) => (baseN > 0 ? (hits + 1) / (baseN + 2) : 0.5);
@@ -526,7 +636,13 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
   const amounts = { share: n ? hitAmounts / n : 0, baseline: rate(baseAmounts), log10P: 0 };
   items.log10P = binomialUpperTailLog10(hitItems, n, items.baseline);
   amounts.log10P = binomialUpperTailLog10(hitAmounts, n, amounts.baseline);
-  return { items, amounts, alike };
+  return { items, amounts, alike, typical };
+}
+
+/** A trip's typical combination: whether a claim bills it, and how often the institution's other claims do. */
+interface TripTypical {
+  near: (claim: number) => boolean;
+  rate: number;
 }
 
 function candidate(set: ClaimSet, institution: number, people: number[], trips: Trip[], claims: number[], sim: { items: SimilarityTest; amounts: SimilarityTest }, origin: OriginTest, surprise: number): RingCandidate {

@@ -74,6 +74,37 @@ describe('recruited patients', () => {
     expect(persons.length).toBeGreaterThanOrEqual(bus.length / 2);
   });
 
+  it('finds villagers brought in waves to a quiet clinic, each wave spread over four days, two or three a day', () => {
+    const t = town(18);
+    t.background();
+    const rng = seededRandom(18);
+    // Nine villagers, five waves: on any one day two or three of them, never the same ones together twice
+    // running, so the pairs that meet on a day are few and the co-visit graph cuts the group apart.
+    const villagers = Array.from({ length: 9 }, (_, j) => 5 + j * 61);
+    for (const d of [40, 95, 150, 205, 260]) {
+      for (const k of villagers) {
+        t.claim({ at: t.at(d + Math.floor(rng() * 4), 8 + Math.floor(rng() * 3), Math.floor(rng() * 60)), inst: 'C3', card: t.card(k), doctor: 'DC3', served: t.person(k), items: ['REG', 'HBA1C', 'PHYSIO', 'DRUG2'], total: 430 + Math.round(rng() * 60), dx: 'E11.9' });
+      }
+    }
+    expectOneGroup(t, villagers);
+  });
+
+  it('stays quiet for chronic patients of several doctors on their quarterly follow-ups in the same weeks', () => {
+    const t = town(19);
+    t.background();
+    const rng = busyHospital(t, 190, 2000);
+    // Prescriptions renewed every three months, so the hospital's chronic patients come back in the same
+    // weeks of the year, each to their own doctor for their own condition, billed the registration fee.
+    const chronic = Array.from({ length: 12 }, (_, j) => 7 + j * 47);
+    const dx = ['I10', 'E11.9', 'J45.9', 'N40', 'M17.9', 'K21.9'];
+    chronic.forEach((k, j) => {
+      for (const d of [60, 150, 240, 330]) t.claim({ at: t.at(d + Math.floor(rng() * 4), 8 + Math.floor(rng() * 8), Math.floor(rng() * 60)), inst: 'H1', card: t.card(k), doctor: ['D1', 'D2', 'D3'][j % 3], served: t.person(k), items: ['REG'], total: 13.2, dx: dx[j % dx.length] });
+    });
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
+  });
+
   it('stays quiet for a school outbreak, a nursing home and a farm already explained', () => {
     const t = town(13);
     t.background();
