@@ -247,6 +247,14 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
   const silentClaims = new Map<number, number>(); // claim → card
   for (const [card, signals] of sig.byCard) for (const s of SILENT) for (const i of signals.get(s) ?? []) silentClaims.set(i, card);
   const contradicting = new Set(sig.byCard.size ? [...sig.byCard.values()].flatMap((m) => m.get('contradicting-item') ?? []) : []);
+  // Where a doctor chose the items, contradictions gathering at one counter are that counter's coding
+  // (code mismatch's to judge: a doctor who bills children's drugs to 20 adults once each), not 20 lent
+  // cards; a purchase at a pharmacy has no one choosing but the buyer.
+  const byDoctorOnly = new Set<number>();
+  for (const signals of sig.byCard.values()) {
+    const stays = new Set(signals.get('during-inpatient-stay') ?? []);
+    for (const i of signals.get('contradicting-item') ?? []) if (c.doctor[i]! >= 0 && !stays.has(i)) byDoctorOnly.add(i);
+  }
   const corroborated = new Set<number>();
   // Only items that contradict the holder count here: the other signals are shared by honest groups that
   // shop together — purchases during a stay at the pharmacy by the hospital (relatives buying for the
@@ -281,13 +289,14 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
     r = Math.min(1, r + itemRate);
     expected.set(g, (expected.get(g) ?? 0) + r);
     const card = silentClaims.get(i);
-    if (card === undefined) continue;
+    if (card === undefined || byDoctorOnly.has(i)) continue;
     const byHolder = observed.get(g) ?? observed.set(g, new Map()).get(g)!;
     const h = holder[card]!;
     byHolder.set(h, Math.min(2, (byHolder.get(h) ?? 0) + 1));
   }
   const suspiciousAt = new Map<number, Map<number, number>>(); // institution → holder → a card of theirs
   for (const [i, card] of silentClaims) {
+    if (byDoctorOnly.has(i)) continue;
     const g = c.institution[i]!;
     (suspiciousAt.get(g) ?? suspiciousAt.set(g, new Map()).get(g)!).set(holder[card]!, card);
   }

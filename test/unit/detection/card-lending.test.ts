@@ -67,6 +67,22 @@ describe('card lending', () => {
     expect(found.length).toBeLessThanOrEqual(lent.length + 3);
   });
 
+  it('leaves a doctor who bills a child’s syrup once to each of 20 adults to code mismatch, where the clinic records nobody', () => {
+    const t = town(25);
+    t.background();
+    // Fathers of households without a young child (2005 + hh % 12 < 2012), each once at C2 with DC2, who
+    // writes the child's syrup on every one of them: the doctor's coding, not 20 lent cards.
+    const adults = Array.from({ length: 200 }, (_, hh) => hh).filter((hh) => hh % 12 < 7 && hh % 3 === 1).slice(0, 20).map((hh) => hh * 3);
+    expect(adults).toHaveLength(20);
+    adults.forEach((k, j) => t.claim({ at: t.at(10 + j * 15, 10, j), inst: 'C2', card: t.card(k), doctor: 'DC2', items: ['REG', 'KID'], total: 45 }));
+    // The syrup is common: parents of young children buy it all year (so it rarely contradicts its card).
+    const parents = Array.from({ length: 200 }, (_, hh) => hh).filter((hh) => hh % 12 >= 7).map((hh) => hh * 3);
+    for (let v = 0; v < 400; v++) t.claim({ at: t.at(v % 360, 18, v % 60), kind: 'pharmacy', inst: ['P1', 'P2'][v % 2]!, card: t.card(parents[v % parents.length]!), items: ['KID'], total: 25 });
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(detectCardLending(set, CARD_LENDING_DEFAULTS, k, kin)).toEqual([]);
+  });
+
   it('stays quiet for 家庭共济 across households and for parents buying their children medicine', () => {
     const t = town(24);
     t.background();
