@@ -352,9 +352,10 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     if (units(members) < p.minMembers) return undefined;
     const kept = new Set(members);
     const claims = flat.filter((i) => kept.has(entityOf[i]!));
+    const route = compact >= p.minTrips ? ('arrival' as const) : ('coincidence' as const);
     const more = grow ? joiners(members, trips, similarity.typical) : { people: [], claims: [] };
-    if (more.people.length > 0) return judge([...members, ...more.people].sort((x, y) => x - y), institution, false) ?? { institution, core: [...members, ...more.people], trips, flat: [...claims, ...more.claims], similarity, origin, surprise, days };
-    return { institution, core: members, trips, flat: claims, similarity, origin, surprise, days };
+    if (more.people.length > 0) return judge([...members, ...more.people].sort((x, y) => x - y), institution, false) ?? { institution, route, core: [...members, ...more.people], trips, flat: [...claims, ...more.claims], similarity, origin, surprise, days };
+    return { institution, route, core: members, trips, flat: claims, similarity, origin, surprise, days };
   };
   const groups: Group[] = [];
   for (const people of communities) {
@@ -386,12 +387,14 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const joined = judge([...new Set([...host.core, ...g.core])].sort((x, y) => x - y), g.institution);
     if (joined) merged[merged.indexOf(host)] = joined;
   }
-  for (const g of merged) out.push(candidate(set, g.institution, g.core, g.trips, g.flat, g.similarity, g.origin, g.surprise));
+  for (const g of merged) out.push(candidate(set, g, g.core, g.trips, g.flat, g.similarity, g.origin, g.surprise));
   return out;
 }
 
 interface JudgedGroup {
   institution: number;
+  /** how the group showed itself: arriving together, or coinciding over days billed one package */
+  route: 'arrival' | 'coincidence';
   core: number[];
   trips: Trip[];
   flat: number[];
@@ -645,8 +648,9 @@ interface TripTypical {
   rate: number;
 }
 
-function candidate(set: ClaimSet, institution: number, people: number[], trips: Trip[], claims: number[], sim: { items: SimilarityTest; amounts: SimilarityTest }, origin: OriginTest, surprise: number): RingCandidate {
+function candidate(set: ClaimSet, group: Pick<JudgedGroup, 'institution' | 'route'>, people: number[], trips: Trip[], claims: number[], sim: { items: SimilarityTest; amounts: SimilarityTest }, origin: OriginTest, surprise: number): RingCandidate {
   const c = set.claims;
+  const institution = group.institution;
   const m = new MemberList();
   m.add('institution', institution, 'institution');
   const doctorCount = new Map<number, number>();
@@ -657,20 +661,36 @@ function candidate(set: ClaimSet, institution: number, people: number[], trips: 
   const tripDays = trips.reduce((s, t) => s + t.days.length, 0);
   const personRefs = people.map((index) => ({ type: 'person' as const, index }));
   const evidence: Evidence[] = [
-    {
-      key: 'recruited.trips',
-      facts: {
-        patients: people.length,
-        institution: set.institutions.name[institution]!,
-        trips: trips.length,
-        days: tripDays,
-        averageGroup: Math.round(median(trips.map((t) => t.people.size))),
-        minutes: Math.round(median(trips.flatMap((t) => t.days.map((d) => d.minutes)))),
-        log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.log10P))),
-      },
-      entities: [{ type: 'institution', index: institution }, ...personRefs],
-      weight: Math.min(1, trips.length / 6),
-    },
+    group.route === 'arrival'
+      ? {
+          key: 'recruited.trips',
+          facts: {
+            patients: people.length,
+            institution: set.institutions.name[institution]!,
+            trips: trips.length,
+            days: tripDays,
+            averageGroup: Math.round(median(trips.map((t) => t.people.size))),
+            minutes: Math.round(median(trips.flatMap((t) => t.days.filter((d) => d.claims.length >= 2).map((d) => d.minutes)))),
+            log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.log10P))),
+          },
+          entities: [{ type: 'institution', index: institution }, ...personRefs],
+          weight: Math.min(1, trips.length / 6),
+        }
+      : {
+          // Seen by coinciding: its trips spread over days, so no minutes and no arrival scan to quote.
+          key: 'recruited.coinciding',
+          facts: {
+            patients: people.length,
+            institution: set.institutions.name[institution]!,
+            trips: trips.length,
+            days: tripDays,
+            spanDays: Math.round(median(trips.map((t) => t.days[t.days.length - 1]!.day - t.days[0]!.day + 1))),
+            averageGroup: Math.round(median(trips.map((t) => t.people.size))),
+            log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.coincideLog10P))),
+          },
+          entities: [{ type: 'institution', index: institution }, ...personRefs],
+          weight: Math.min(1, trips.length / 6),
+        },
     {
       key: 'recruited.similar-items',
       facts: { percent: Math.round(sim.items.share * 100), baseline: Math.round(sim.items.baseline * 100), claims: claims.length },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RECRUITED_DEFAULTS, detectRecruitedPatients } from '../../../algorithms/detectors/recruited-patients.ts';
 import { seededRandom } from '../../../algorithms/stats.ts';
+import { evidenceText } from '../../../detection/evidence-text.ts';
 import { context, memberIds } from './helpers.ts';
 import { town } from './town.ts';
 
@@ -23,6 +24,7 @@ const expectOneGroup = (t: ReturnType<typeof town>, group: number[]) => {
   const persons = memberIds(set, rings[0]!, 'person');
   expect(persons).toEqual(expect.arrayContaining(group.map(t.person)));
   expect(persons.length).toBeLessThanOrEqual(group.length + 1);
+  return rings[0]!;
 };
 
 describe('recruited patients', () => {
@@ -40,6 +42,8 @@ describe('recruited patients', () => {
     expect(persons.length).toBeLessThanOrEqual(recruits.length + 1);
     expect(memberIds(set, rings[0]!, 'institution')).toEqual(['C3']);
     expect(memberIds(set, rings[0]!, 'doctor')).toEqual(['DC3']);
+    expect(rings[0]!.evidence[0]!.key).toBe('recruited.trips');
+    expect(evidenceText(rings[0]!.evidence[0]!).en).toMatch(/settled within \d+ minutes each time/);
   });
 
   it('finds a group whose trips are spread over two days, half the bus each day', () => {
@@ -86,7 +90,13 @@ describe('recruited patients', () => {
         t.claim({ at: t.at(d + Math.floor(rng() * 4), 8 + Math.floor(rng() * 3), Math.floor(rng() * 60)), inst: 'C3', card: t.card(k), doctor: 'DC3', served: t.person(k), items: ['REG', 'HBA1C', 'PHYSIO', 'DRUG2'], total: 430 + Math.round(rng() * 60), dx: 'E11.9' });
       }
     }
-    expectOneGroup(t, villagers);
+    const ring = expectOneGroup(t, villagers);
+    // Seen by coinciding over days, the evidence says so; it quotes no minutes of a tight arrival.
+    const trips = ring.evidence[0]!;
+    expect(trips.key).toBe('recruited.coinciding');
+    expect(evidenceText(trips).en).toMatch(/^9 patients came to .* on 5 trips .*same few days.*p≈1e-\d+\)$/);
+    expect(evidenceText(trips).en).not.toMatch(/minutes/);
+    expect(evidenceText(trips).zh).toContain('同几天');
   });
 
   it('stays quiet for chronic patients of several doctors on their quarterly follow-ups in the same weeks', () => {
