@@ -339,8 +339,12 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // Mostly such patients: a course of treatment or a regimen, whoever else came along.
     if (frequent > 0.5) return undefined;
     const surprise = (-log10P - Math.log10(tested)) * presence * (1 - frequent);
-    // The group came together; it is a scheme only if it was also billed alike (a club of friends is not).
-    if (surprise < MIN_SURPRISE || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) return undefined;
+    // The group came together; it is a scheme only if it was also billed alike — most of its claims one
+    // combination under one diagnosis, more often than the institution's other patients (a club of friends,
+    // or a clinic's chronic patients on their refill day, share a third of their items at most). Amounts
+    // only need to stand out: a package's price moves with the drugs' quantities.
+    const onePackage = similarity.items.share >= p.billedAlikeShare && sameDiagnosis >= p.billedAlikeShare;
+    if (surprise < MIN_SURPRISE || !onePackage || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) return undefined;
     const days = new Set(trips.map((t) => t.days[0]!.day));
     // The group is the patients who were billed the package: someone who merely came on the same days for
     // their own complaint is not one of them, however close they sat.

@@ -115,6 +115,26 @@ describe('recruited patients', () => {
     expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
   });
 
+  it('stays quiet for a clinic’s diabetics on their monthly clinic morning, each billed their own prescription', () => {
+    const t = town(20);
+    t.background();
+    const rng = seededRandom(20);
+    // Fifteen diabetics queue at C1 on the same morning every four weeks; the doctor checks HbA1c for some
+    // of them each time (about two in five), the others get a refill of their own drug.
+    const own = ['阿卡波糖片', '格列齐特缓释片', '西格列汀片', '达格列净片', '吡格列酮片'];
+    own.forEach((name, j) => t.b.item({ id: `OWN${j}`, name, category: 'drug' }));
+    const diabetics = Array.from({ length: 15 }, (_, j) => 9 + j * 39);
+    for (let m = 0; m < 10; m++) {
+      diabetics.forEach((k, j) => {
+        const items = rng() < 0.4 ? ['REG', 'HBA1C'] : ['REG', `OWN${j % own.length}`];
+        t.claim({ at: t.at(10 + m * 28, 9, j * 4), inst: 'C1', card: t.card(k), doctor: 'DC1', served: t.person(k), items, total: 40 + Math.round(rng() * 200), dx: 'E11.9' });
+      });
+    }
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
+  });
+
   it('stays quiet for a school outbreak, a nursing home and a farm already explained', () => {
     const t = town(13);
     t.background();
