@@ -72,10 +72,17 @@ interface Trip {
   coincideLog10P: number;
 }
 
+/** Each claim's distinct items, sorted; kept per claim set, since every trip compares against the same baseline claims. */
+const itemSets = new WeakMap<ClaimSet, Map<number, number[]>>();
 function itemSet(set: ClaimSet, claim: number): number[] {
+  const cache = itemSets.get(set) ?? itemSets.set(set, new Map()).get(set)!;
+  const hit = cache.get(claim);
+  if (hit) return hit;
   const items = new Set<number>();
   for (let l = set.claims.lineStart[claim]!; l < set.claims.lineStart[claim + 1]!; l++) items.add(set.lines.item[l]!);
-  return [...items].sort((a, b) => a - b);
+  const sorted = [...items].sort((a, b) => a - b);
+  cache.set(claim, sorted);
+  return sorted;
 }
 
 /**
@@ -119,6 +126,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   const tested = Math.max(1, communities.length);
   const byPerson = groupClaims(entityOf, nPersons, [...outpatient.order, ...inpatient.order]);
   const patientsAt = institutionPatients(set, [outpatient, inpatient], entityOf);
+  const countiesAt = new Map<number, Map<string, number>>();
   let firstDay = Number.POSITIVE_INFINITY;
   let lastDay = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < c.count; i++) {
@@ -285,7 +293,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       }
       return { people, claims };
     };
-    const trips = tripsOf(all, p, entityOf, volumeAt(institution, groupClaimList), ownExpected, together, (i) => c.kind[i]!).filter((t) => units(t.people) >= minPresent);
+    const trips = tripsOf(all, p, entityOf, volumeAt(institution, groupClaimList), ownExpected, together, minPresent, (i) => c.kind[i]!).filter((t) => units(t.people) >= minPresent);
     if (trips.length < p.minTrips) return undefined;
     const attendance = new Map<number, number>();
     // A trip counts for a member who came on one of its days with another member: a regular whose own
@@ -304,7 +312,6 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     if (onFarmedCards >= 0.5 * flat.length) return undefined;
     const presence = inPerson(set, flat, checkedAt[institution]!);
     const similarity = sameCombination(set, [outpatient, inpatient], institution, entityOf, new Set(people), trips, tripClaims, p);
-    const origin = sharedOrigin(set, core, institution, patientsAt);
     const compact = trips.filter((t) => t.log10P <= p.compactLog10P).length;
     // At least two trips must show the group physically arriving together — tighter than the
     // institution's day, or more than it sees from everybody else in as many days. A shared origin or
@@ -325,6 +332,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const coincidingTrips = trips.filter((t) => t.coincideLog10P <= p.compactLog10P).length;
     const coinciding = coincidingTrips >= p.minTrips && fisherCombineLog10(trips.map((t) => t.coincideLog10P)) <= p.compactLog10P - Math.log10(tested);
     if (compact < p.minTrips && !(billedAlike && coinciding)) return undefined;
+    const origin = sharedOrigin(set, core, institution, patientsAt, countiesAt);
     const tripLog10P = (t: Trip) => (billedAlike && compact < p.minTrips ? Math.min(t.log10P, t.coincideLog10P + Math.log10(tested)) : t.log10P);
     const log10P = fisherCombineLog10([
       ...trips.map((t) => Math.max(tripLog10P(t), -12)),
@@ -447,19 +455,28 @@ interface OriginTest {
  * clinic's regulars live around it; a busload of villagers from one distant township does not — a
  * binomial tail, charged for having picked the group's commonest county.
  */
-function sharedOrigin(set: ClaimSet, members: number[], institution: number, patientsAt: Map<number, Set<number>>): OriginTest {
+function sharedOrigin(set: ClaimSet, members: number[], institution: number, patientsAt: Map<number, Set<number>>, countiesAt: Map<number, Map<string, number>>): OriginTest {
   const countyOf = (person: number) => (set.persons.id[person] ?? '').slice(0, 6);
   const counts = new Map<string, number>();
   for (const m of members) counts.set(countyOf(m), (counts.get(countyOf(m)) ?? 0) + 1);
   const [county, k] = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
-  const mine = new Set(members);
-  let others = 0;
-  let same = 0;
-  for (const person of patientsAt.get(institution) ?? []) {
-    if (mine.has(person)) continue;
-    others++;
-    if (countyOf(person) === county) same++;
+  // The institution's patients by county, counted once (a city hospital has tens of thousands).
+  const patients = patientsAt.get(institution) ?? new Set<number>();
+  let byCounty = countiesAt.get(institution);
+  if (!byCounty) {
+    byCounty = new Map();
+    for (const person of patients) byCounty.set(countyOf(person), (byCounty.get(countyOf(person)) ?? 0) + 1);
+    countiesAt.set(institution, byCounty);
   }
+  let mineThere = 0;
+  let mineSame = 0;
+  for (const m of members) {
+    if (!patients.has(m)) continue;
+    mineThere++;
+    if (countyOf(m) === county) mineSame++;
+  }
+  const others = patients.size - mineThere;
+  const same = (byCounty.get(county) ?? 0) - mineSame;
   const baseline = (same + 1) / (others + 2);
   const log10P = Math.min(0, binomialUpperTailLog10(k, members.length, baseline) + Math.log10(counts.size));
   return { log10P, county, share: k / members.length, baseline };
@@ -515,6 +532,7 @@ function tripsOf(
   volume: { out: number; in: number },
   ownExpected: (from: number, to: number) => number,
   together: (from: number, to: number, present: number) => number,
+  minPeople: number,
   kindOf?: (i: number) => number,
 ): Trip[] {
   // Trips are the group's busiest windows of `tripDays`, taken greedily: a wave spread over a week is one
@@ -534,6 +552,8 @@ function tripsOf(
         bestPeople = people.size;
       }
     }
+    // Windows only lose people as days are taken: once the busiest brings too few, no trip is left.
+    if (bestPeople < minPeople) break;
     const days: GroupDay[] = [];
     for (let d = best; d < best + p.tripDays; d++) if (left.has(d)) {
       days.push(...byDay.get(d)!);
