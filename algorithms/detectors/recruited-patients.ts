@@ -229,11 +229,15 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     }
     let busyTotal = 0;
     for (const [d, n] of busy) busyTotal += Math.max(0, n - (mineByDay.get(d) ?? 0));
-    const together = (from: number, to: number, present: number) => {
+    /** The share of the institution's year (without the group) that days from … to hold. */
+    const windowShare = (from: number, to: number) => {
       let inWindow = 0;
       for (let d = from; d <= to; d++) inWindow += Math.max(0, (busy.get(d) ?? 0) - (mineByDay.get(d) ?? 0));
       // A day nobody else came counts as one visit's worth of the institution's year.
-      const share = Math.min(1, Math.max(inWindow, to - from + 1) / Math.max(1, busyTotal));
+      return Math.min(1, Math.max(inWindow, to - from + 1) / Math.max(1, busyTotal));
+    };
+    const together = (from: number, to: number, present: number) => {
+      const share = windowShare(from, to);
       let lambda = 0;
       for (const list of ownDays.values()) lambda += 1 - Math.pow(1 - share, list.length);
       // The trip's window was picked among the period's windows of its length.
@@ -282,10 +286,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
           if (!typ) return;
           const from = t.days[0]!.day;
           const to = t.days[t.days.length - 1]!.day;
-          let inWindow = 0;
-          for (let d = from; d <= to; d++) inWindow += Math.max(0, (busy.get(d) ?? 0) - (mineByDay.get(d) ?? 0));
-          const share = Math.min(1, Math.max(inWindow, to - from + 1) / Math.max(1, busyTotal));
-          lambda += (1 - Math.pow(1 - share, visits.size)) * typ.rate;
+          lambda += (1 - Math.pow(1 - windowShare(from, to), visits.size)) * typ.rate;
         });
         if (poissonUpperTailLog10(h.trips.size, lambda) + Math.log10(looked) > p.compactLog10P) continue;
         people.push(e);
