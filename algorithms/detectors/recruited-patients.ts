@@ -187,7 +187,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const minPresent = Math.max(p.minMembers, Math.ceil(p.tripShare * people.length));
     const groupClaimList: number[] = [];
     for (const person of people) for (let x = byPerson.start[person]!; x < byPerson.start[person + 1]!; x++) groupClaimList.push(byPerson.members[x]!);
-    // Days with at least a few of the group: a trip spread over days brings a share on each.
+    // Every day with a member: a trip spread over days may bring only one or two on each.
     const all = [
       ...groupDays(set, outpatient, profiles.out, institution, entityOf, groupClaimList, 1),
       ...groupDays(set, inpatient, profiles.in, institution, entityOf, groupClaimList, 1),
@@ -249,11 +249,11 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const joiners = (have: readonly number[], trips: Trip[], typical: (TripTypical | undefined)[]) => {
       const inGroup = new Set(have);
       const hits = new Map<number, { trips: Set<number>; claims: number[] }>();
-      trips.forEach((t, k) => {
+      const windows = trips.map((t) => ({ from: t.days[0]!.day, to: t.days[t.days.length - 1]!.day }));
+      trips.forEach((_, k) => {
         const typ = typical[k];
         if (!typ) return;
-        const from = t.days[0]!.day;
-        const to = t.days[t.days.length - 1]!.day;
+        const { from, to } = windows[k]!;
         for (const days of [outpatient, inpatient]) {
           for (let sgm = days.instSegStart[institution]!; sgm < days.instSegStart[institution + 1]!; sgm++) {
             if (days.segDay[sgm]! < from || days.segDay[sgm]! > to) continue;
@@ -281,12 +281,9 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
           if (c.institution[i] === institution) visits.add(c.kind[i] === KIND.inpatient ? c.admitDay[i]! : c.day[i]!);
         }
         let lambda = 0;
-        trips.forEach((t, k) => {
+        windows.forEach(({ from, to }, k) => {
           const typ = typical[k];
-          if (!typ) return;
-          const from = t.days[0]!.day;
-          const to = t.days[t.days.length - 1]!.day;
-          lambda += (1 - Math.pow(1 - windowShare(from, to), visits.size)) * typ.rate;
+          if (typ) lambda += (1 - Math.pow(1 - windowShare(from, to), visits.size)) * typ.rate;
         });
         if (poissonUpperTailLog10(h.trips.size, lambda) + Math.log10(looked) > p.compactLog10P) continue;
         people.push(e);
@@ -327,7 +324,9 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const dxCount = new Map<number, number>();
     for (const i of flat) if (similarity.alike.has(i)) dxCount.set(c.diagnosis[i]!, (dxCount.get(c.diagnosis[i]!) ?? 0) + 1);
     const sameDiagnosis = Math.max(0, ...dxCount.values()) / Math.max(1, [...dxCount.values()].reduce((a, b) => a + b, 0));
-    const billedAlike = similarity.items.share >= p.billedAlikeShare && similarity.amounts.share >= p.billedAlikeShare && sameDiagnosis >= p.billedAlikeShare;
+    // One package: most claims one combination under one diagnosis; billed alike: at one price as well.
+    const onePackage = similarity.items.share >= p.billedAlikeShare && sameDiagnosis >= p.billedAlikeShare;
+    const billedAlike = onePackage && similarity.amounts.share >= p.billedAlikeShare;
     // Coinciding is read over all trips together (each trip already charged for where its window fell),
     // charged once for every group tested; at least two trips must coincide on their own.
     const coincidingTrips = trips.filter((t) => t.coincideLog10P <= p.compactLog10P).length;
@@ -352,7 +351,6 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // combination under one diagnosis, more often than the institution's other patients (a club of friends,
     // or a clinic's chronic patients on their refill day, share a third of their items at most). Amounts
     // only need to stand out: a package's price moves with the drugs' quantities.
-    const onePackage = similarity.items.share >= p.billedAlikeShare && sameDiagnosis >= p.billedAlikeShare;
     if (surprise < MIN_SURPRISE || !onePackage || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) return undefined;
     const days = new Set(trips.map((t) => t.days[0]!.day));
     // The group is the patients who were billed the package: someone who merely came on the same days for
@@ -370,7 +368,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     if (more.people.length > 0) return judge([...members, ...more.people].sort((x, y) => x - y), institution, false) ?? { institution, route, core: [...members, ...more.people], trips, flat: [...claims, ...more.claims], similarity, origin, surprise, days };
     return { institution, route, core: members, trips, flat: claims, similarity, origin, surprise, days };
   };
-  const groups: Group[] = [];
+  const groups: JudgedGroup[] = [];
   for (const people of communities) {
     // Every institution the community visits, with its members who come back there: groups of one
     // recruiter that share members meet in one community but travel to different places.
@@ -390,7 +388,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   }
   // A group that queues in the same order every trip is a chain of neighbours, which Louvain cuts into
   // pieces; pieces at one institution on the same trips are one group.
-  const merged: Group[] = [];
+  const merged: JudgedGroup[] = [];
   for (const g of groups.sort((x, y) => x.institution - y.institution || y.surprise - x.surprise)) {
     const host = merged.find((m) => m.institution === g.institution && [...g.days].filter((d) => [...m.days].some((e) => Math.abs(e - d) < p.tripDays)).length >= 0.5 * Math.min(g.days.size, m.days.size));
     if (!host) {
@@ -400,7 +398,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const joined = judge([...new Set([...host.core, ...g.core])].sort((x, y) => x - y), g.institution);
     if (joined) merged[merged.indexOf(host)] = joined;
   }
-  for (const g of merged) out.push(candidate(set, g, g.core, g.trips, g.flat, g.similarity, g.origin, g.surprise));
+  for (const g of merged) out.push(candidate(set, g));
   return out;
 }
 
@@ -416,7 +414,6 @@ interface JudgedGroup {
   surprise: number;
   days: Set<number>;
 }
-type Group = JudgedGroup;
 
 /** Members joined when they share a household or an address (algorithms/kinship.ts): each unit's representative. */
 function kinUnits(people: readonly number[], kin: Kinship): Map<number, number> {
@@ -519,7 +516,7 @@ function institutionCheckRates(set: ClaimSet, ...sets: InstitutionDays[]): Float
 }
 
 /**
- * Group days merged into trips (days no more than `tripDays` apart). A trip's evidence is the stronger of
+ * Group days gathered into trips (the busiest windows of `tripDays`). A trip's evidence is the stronger of
  * two scans: how compact the arrivals were on its days (rank and clock scans), and how many of the
  * group's visits (or admissions) it brought against what the institution sees from everybody else in as
  * many days and what the members' own habits bring (a Poisson tail against the larger) — a group spread
@@ -673,9 +670,9 @@ interface TripTypical {
   rate: number;
 }
 
-function candidate(set: ClaimSet, group: Pick<JudgedGroup, 'institution' | 'route'>, people: number[], trips: Trip[], claims: number[], sim: { items: SimilarityTest; amounts: SimilarityTest }, origin: OriginTest, surprise: number): RingCandidate {
+function candidate(set: ClaimSet, group: JudgedGroup): RingCandidate {
   const c = set.claims;
-  const institution = group.institution;
+  const { institution, core: people, trips, flat: claims, similarity: sim, origin, surprise } = group;
   const m = new MemberList();
   m.add('institution', institution, 'institution');
   const doctorCount = new Map<number, number>();
