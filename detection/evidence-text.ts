@@ -29,6 +29,10 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     zh: (f) => `${f.patients} 名患者在 ${f.trips} 次（${f.days} 天）结伴到 ${f.institution} 就诊，每次约 ${f.averageGroup} 人在 ${f.minutes} 分钟内先后结算，远比该机构平日的就诊集中（p≈1e-${f.log10P}）`,
     en: (f) => `${f.patients} patients came to ${f.institution} together on ${f.trips} trips (${f.days} days): about ${f.averageGroup} of them settled within ${f.minutes} minutes each time, far tighter than the institution's own traffic (p≈1e-${f.log10P})`,
   },
+  'recruited.swamp': {
+    zh: (f) => `${f.patients} 名患者在 ${f.trips} 次（共 ${f.days} 天，每次前后约 ${f.spanDays} 天）到 ${f.institution} 就诊或入院，每次约 ${f.averageGroup} 人，远多于该机构同样天数里从其他人那里所见，也远多于他们各自的就诊频率所能带来的（p≈1e-${f.log10P}）`,
+    en: (f) => `${f.patients} patients came to ${f.institution} on ${f.trips} trips (${f.days} days, each spread over about ${f.spanDays} days), about ${f.averageGroup} of them each time: far more visits or admissions than the institution sees from everybody else in as many days, and than their own pace brings (p≈1e-${f.log10P})`,
+  },
   'recruited.coinciding': {
     zh: (f) => `${f.patients} 名患者在 ${f.trips} 次（共 ${f.days} 天，每次前后约 ${f.spanDays} 天）到 ${f.institution} 就诊，每次约 ${f.averageGroup} 人；他们平时很少来，却一再落在同几天里，按各自的就诊频率和该机构的忙闲远非巧合（p≈1e-${f.log10P}）`,
     en: (f) => `${f.patients} patients came to ${f.institution} on ${f.trips} trips (${f.days} days, each spread over about ${f.spanDays} days), about ${f.averageGroup} of them each time: people who rarely come there, whose visits kept falling in the same few days, far beyond what their own pace and the institution's busy days make likely (p≈1e-${f.log10P})`,

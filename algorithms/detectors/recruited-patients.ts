@@ -70,6 +70,8 @@ interface Trip {
   log10P: number;
   /** how unlikely it is that so many members' own visits fell in the trip's days */
   coincideLog10P: number;
+  /** whether the arrival scans (rank, clock) rather than the volume scan carried log10P */
+  tight: boolean;
 }
 
 /** Each claim's distinct items, sorted; kept per claim set, since every trip compares against the same baseline claims. */
@@ -557,7 +559,7 @@ function tripsOf(
       days.push(...byDay.get(d)!);
       left.delete(d);
     }
-    trips.push({ days, claims: [], people: new Set(), log10P: 0, coincideLog10P: 0 });
+    trips.push({ days, claims: [], people: new Set(), log10P: 0, coincideLog10P: 0, tight: false });
   }
   trips.sort((a, b) => a.days[0]!.day - b.days[0]!.day);
   for (const t of trips) {
@@ -576,6 +578,7 @@ function tripsOf(
       admissions > 0 ? poissonUpperTailLog10(admissions, Math.max(1e-3, volume.in * span, own)) : 0,
     );
     t.log10P = Math.min(0, Math.min(compact, swamp) + Math.LOG10E * Math.LN2);
+    t.tight = compact <= swamp;
     t.coincideLog10P = together(t.days[0]!.day, t.days[t.days.length - 1]!.day, t.people.size);
   }
   return trips;
@@ -682,8 +685,18 @@ function candidate(set: ClaimSet, group: JudgedGroup): RingCandidate {
   const checked = claims.filter((i) => c.check[i]! > 0).length / Math.max(1, claims.length);
   const tripDays = trips.reduce((s, t) => s + t.days.length, 0);
   const personRefs = people.map((index) => ({ type: 'person' as const, index }));
+  // A minute count is quoted only where most trips were seen by how tightly the group arrived.
+  const tight = trips.filter((t) => t.tight).length * 2 > trips.length;
+  const spread = {
+    patients: people.length,
+    institution: set.institutions.name[institution]!,
+    trips: trips.length,
+    days: tripDays,
+    spanDays: Math.round(median(trips.map((t) => t.days[t.days.length - 1]!.day - t.days[0]!.day + 1))),
+    averageGroup: Math.round(median(trips.map((t) => t.people.size))),
+  };
   const evidence: Evidence[] = [
-    group.route === 'arrival'
+    group.route === 'arrival' && tight
       ? {
           key: 'recruited.trips',
           facts: {
@@ -698,21 +711,21 @@ function candidate(set: ClaimSet, group: JudgedGroup): RingCandidate {
           entities: [{ type: 'institution', index: institution }, ...personRefs],
           weight: Math.min(1, trips.length / 6),
         }
-      : {
-          // Seen by coinciding: its trips spread over days, so no minutes and no arrival scan to quote.
-          key: 'recruited.coinciding',
-          facts: {
-            patients: people.length,
-            institution: set.institutions.name[institution]!,
-            trips: trips.length,
-            days: tripDays,
-            spanDays: Math.round(median(trips.map((t) => t.days[t.days.length - 1]!.day - t.days[0]!.day + 1))),
-            averageGroup: Math.round(median(trips.map((t) => t.people.size))),
-            log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.coincideLog10P))),
+      : group.route === 'arrival'
+        ? {
+            // Seen by how many came (admissions over a few days that swamp the ward), not by how tightly.
+            key: 'recruited.swamp',
+            facts: { ...spread, log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.log10P))) },
+            entities: [{ type: 'institution', index: institution }, ...personRefs],
+            weight: Math.min(1, trips.length / 6),
+          }
+        : {
+            // Seen by coinciding: its trips spread over days, so no minutes and no arrival scan to quote.
+            key: 'recruited.coinciding',
+            facts: { ...spread, log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.coincideLog10P))) },
+            entities: [{ type: 'institution', index: institution }, ...personRefs],
+            weight: Math.min(1, trips.length / 6),
           },
-          entities: [{ type: 'institution', index: institution }, ...personRefs],
-          weight: Math.min(1, trips.length / 6),
-        },
     {
       key: 'recruited.similar-items',
       facts: { percent: Math.round(sim.items.share * 100), baseline: Math.round(sim.items.baseline * 100), claims: claims.length },

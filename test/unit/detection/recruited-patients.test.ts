@@ -76,6 +76,11 @@ describe('recruited patients', () => {
     const persons = memberIds(set, rings[0]!, 'person');
     expect(persons.every((id) => bus.map(t.person).includes(id))).toBe(true);
     expect(persons.length).toBeGreaterThanOrEqual(bus.length / 2);
+    // Seen by how many were admitted, not by how tightly: the evidence quotes no minutes.
+    const trips = rings[0]!.evidence[0]!;
+    expect(trips.key).toBe('recruited.swamp');
+    expect(evidenceText(trips).en).toMatch(/far more visits or admissions than the institution sees/);
+    expect(evidenceText(trips).en).not.toMatch(/minutes/);
   });
 
   it('finds villagers brought in waves to a quiet clinic, each wave spread over four days, two or three a day', () => {
