@@ -486,6 +486,8 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     }
   }
   const nGroups = groupRegion.length;
+  const deptDoctors = new Map<number, number[]>();
+  for (const [d, levels] of memberOf) (deptDoctors.get(levels[0]!) ?? deptDoctors.set(levels[0]!, []).get(levels[0]!)!).push(d);
 
   const baseline = (excluded: Set<number>): Baseline => {
     const groupX = Array.from({ length: nGroups }, () => new Map<number, number>());
@@ -648,6 +650,35 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       // (their 0 of 5 rules nothing out), only show that they favour one too
       rhoDept = iccOf(sDept, phi);
     }
+    // The colleagues' own windows: a department vouches for its doctor only with a standing preference. A
+    // colleague who sends the pharmacy more in the tested window than outside it (a scheme's second doctor,
+    // starting when the first did) shows a change, not a habit, and is no baseline for that window.
+    const colleagueWindows: { off?: Int32Array; patients: Int32Array }[] = [];
+    let colleaguesX = 0;
+    let colleaguesN = 0;
+    if (sDept > 0)
+      for (const o of deptDoctors.get(dept) ?? []) {
+        if (o === d) continue;
+        const okey = o * nInst + f.pharmacy;
+        const counted = !excludedNow.has(okey);
+        colleagueWindows.push({ off: counted ? flowWindows.get(okey)?.off : undefined, patients: doctorWindows.get(o)! });
+        colleaguesX += counted ? (flows.get(okey)?.offHabit ?? 0) : 0;
+        colleaguesN += nOf(o);
+      }
+    const colleaguesChanged = (idx: number): boolean => {
+      let xin = 0;
+      let nin = 0;
+      for (const cw of colleagueWindows) {
+        xin += cw.off?.[idx] ?? 0;
+        nin += cw.patients[idx]!;
+      }
+      if (xin < 2) return false;
+      // one pseudo-patient at their share over the whole period: a window that covers it all shows no change
+      const outside = Math.min(1 - 1e-9, (Math.max(0, colleaguesX - xin) + sDept) / (Math.max(0, colleaguesN - nin) + 1));
+      // charged for the windows it is looked at in: the doctor's window search must not find the one where
+      // an honest colleague's habit happened to dip outside
+      return betaBinomialUpperTailLog10(xin, nin, outside, iccOf(outside, phi)) <= p.maxExcessLog10P - windowCharge;
+    };
     // the doctor's own rate of unvisited patients at other pharmacies, with the group's rate as one pseudo-patient
     let uOther = 0;
     let nOther = 0;
@@ -665,10 +696,13 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
         const x = fw.off[idx]!;
         if (x < 2) continue;
         const nW = dw[idx]!;
-        const e = nW * Math.max(s, sDept);
-        if (x < p.minLift * e) continue;
+        if (x < p.minLift * nW * s) continue;
         let le = betaBinomialUpperTailLog10(x, nW, s, rho);
-        if (sDept > 0 && le <= p.maxExcessLog10P) le = Math.max(le, betaBinomialUpperTailLog10(x, nW, sDept, rhoDept));
+        if (le > p.maxExcessLog10P) continue;
+        const sW = sDept > 0 && !colleaguesChanged(idx) ? sDept : 0;
+        const e = nW * Math.max(s, sW);
+        if (x < p.minLift * e) continue;
+        if (sW > 0) le = Math.max(le, betaBinomialUpperTailLog10(x, nW, sW, rhoDept));
         if (le > p.maxExcessLog10P) continue;
         const u = fw.offUnvisited[idx]!;
         const lu = binomialUpperTailLog10(u, x, q);
@@ -704,7 +738,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       patients: best.x,
       expected: best.e,
       doctorPatients: best.nW,
-      peerShare: Math.max(s, sDept),
+      peerShare: best.e / best.nW,
       unvisitedPatients: best.u,
       unvisitedRate: q,
       costlyPatients: best.costly,

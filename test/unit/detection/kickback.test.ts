@@ -237,6 +237,24 @@ describe('kickback: prescription flows against the doctor’s peers', () => {
     expect(ids(set2, ringAt(set2, detectKickback(set2), 'PE')[0]!, 'doctor')).toEqual(['H2C1']);
   });
 
+  it('a small department’s two doctors who start steering together do not vouch for each other', () => {
+    // H2's two cardiologists prescribe all year, their patients filling where they live; from day 150 both
+    // send a few patients a month to PQ, which neither used before. Each is the other's department baseline,
+    // but a colleague whose share rose in the same window shows a change, not a habit.
+    const w = city();
+    for (const [j, doctor] of ['H2C1', 'H2C2'].entries()) {
+      for (let k = 0; k < 30; k++) w.visitAndFill(300 + j * 40 + k, doctor, 5 + k * 12, w.home(300 + j * 40 + k), ['DR1'], 90);
+      const steered = w.notCustomersOf('PQ', 8, 100 + j * 20);
+      steered.forEach((p, k) => {
+        for (let f = 0; f < 3; f++) w.visitAndFill(p, doctor, 150 + k * 7 + f * 30, 'PQ', ['ALB'], 600);
+      });
+    }
+    const set = w.b.build();
+    const rings = ringAt(set, detectKickback(set), 'PQ');
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['H2C1', 'H2C2']);
+  });
+
   it('a drug only the ring’s pharmacy sells, on one hospital’s prescriptions, does not hide the ring', () => {
     const w = city();
     const patients = w.notCustomersOf('PQ', 12, 100);
