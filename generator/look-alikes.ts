@@ -580,7 +580,11 @@ function plantChronicRefills(ctx: PlantContext, rng: Rng, count: number, nextId:
       for (const day of clinicDays) {
         if (!rng.chance(attendance)) continue;
         const items: [number, number][] = [[ITEM.registration, 1], ...regular.map((d): [number, number] => [d, boxes])];
-        if (dx.exams.length > 0 && rng.chance(0.2)) items.push([rng.pick(dx.exams), 1]);
+        // an exam the clinic may perform (a community clinic bills no MRI, as in the honest world's visits)
+        if (dx.exams.length > 0 && rng.chance(0.2)) {
+          const exam = rng.pick(dx.exams);
+          if (f.allowed(exam, inst, patient, day)) items.push([exam, 1]);
+        }
         claims.push(claim(ctx, rng, { kind: 'outpatient', t: f.seconds(day, rng.range(8, 11), rng.int(60), rng.int(60)), institution: instIndex, person: patient, doctor, dxIndex, items }));
       }
     }

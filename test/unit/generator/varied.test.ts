@@ -29,7 +29,7 @@ type Row = Record<string, string>;
 const CLAIMS = 60_000;
 // Counts that let each family cycle through all its variants (VARIANTS lists classic first).
 const SCENARIOS = 'card-lending=3,card-farming=2,kickback=2,recruited-patients=3,split-hospitalization=2,over-treatment=4,trace-code-reuse=2,code-mismatch=2';
-const LOOK_ALIKES = 'rehab-course=2,chemo-cycles=1,dialysis=1,family-mutual-aid=4,dtp-pharmacy=1,school-outbreak=1,health-check=1,chronic-refill=1';
+const LOOK_ALIKES = 'rehab-course=2,chemo-cycles=1,dialysis=1,family-mutual-aid=4,dtp-pharmacy=1,school-outbreak=1,health-check=1,chronic-refill=3';
 
 function options(out: string, claims = CLAIMS, seed = 5): GenerateOptions {
   const none = parseHardNegativePlan('none', defaultHardNegativePlan(claims, 2, 'varied'));
@@ -397,6 +397,23 @@ describe('ringlens generate --profile varied', () => {
           return (it.min_level !== '' && LEVEL[it.min_level!]! > LEVEL[inst.level!]!) || (it.gender_restriction !== '' && it.gender_restriction !== patient.gender) || (it.min_age !== '' && age < Number(it.min_age)) || (it.max_age !== '' && age > Number(it.max_age));
         });
         expect(wrong, c.claim_id).toBe(true);
+      }
+    }
+  });
+
+  it('honest look-alikes bill nothing above the institution\'s level or against the patient (they mimic rings, not mis-coding)', () => {
+    for (const g of truth.hardNegatives) {
+      for (const c of groupClaims(g)) {
+        const inst = institutions.get(c.institution_code!)!;
+        const patient = persons.get(c.insured_id_number!)!;
+        const age = ageOn(patient.birth_date!, dayOf(c));
+        for (const code of itemCodes(c)) {
+          const it = items.get(code)!;
+          // mutual aid settles a relative's care on the holder's card: the holder is not the patient
+          const patientKnown = g.kind !== 'family-mutual-aid';
+          const wrong = (it.min_level !== '' && LEVEL[it.min_level!]! > LEVEL[inst.level!]!) || (patientKnown && ((it.gender_restriction !== '' && it.gender_restriction !== patient.gender) || (it.min_age !== '' && age < Number(it.min_age)) || (it.max_age !== '' && age > Number(it.max_age))));
+          expect(wrong, `${g.groupId} ${g.kind} ${c.claim_id} ${code}`).toBe(false);
+        }
       }
     }
   });
