@@ -17,6 +17,7 @@ function smallSet() {
   b.item({ id: 'X2', name: '血液透析', category: 'treatment' });
   b.item({ id: 'X3', name: '二甲双胍片', category: 'drug' });
   b.item({ id: 'X4', name: '奥希替尼片', category: 'drug' });
+  b.item({ id: 'X5', name: '偏瘫肢体综合训练', category: 'treatment' });
   b.person({ id: 'F', name: '王建国', gender: 'M', birthDate: '1950-02-01', householdId: 'HH1', address: 'A', region: '330100' });
   b.person({ id: 'M', name: '李秀兰', gender: 'F', birthDate: '1952-03-01', householdId: 'HH1', address: 'A', region: '330100' });
   b.person({ id: 'D', name: '王丽', gender: 'F', birthDate: '1980-06-01', householdId: 'HH2', address: 'B', region: '330100' });
@@ -29,6 +30,7 @@ function smallSet() {
   claim('C1', 'N18.5', ['X2']);
   claim('C2', 'Z51.1', ['X3']);
   claim('C3', 'E11.9', ['X3', 'X1']);
+  claim('C4', 'I69.3', ['X5']);
   return b.build();
 }
 
@@ -40,6 +42,8 @@ describe('detection knowledge', () => {
     expect(isExempt(k, idx('C1'), 'co-visit')).toBe(true); // a dialysis session
     expect(isExempt(k, idx('C2'), 'readmission')).toBe(true); // a chemotherapy cycle by its diagnosis
     expect(isExempt(k, idx('C3'), 'readmission')).toBe(false);
+    // a session of the national catalog's rehabilitation training (康复 items are named …训练)
+    expect(isExempt(k, idx('C4'), 'visit-frequency')).toBe(true);
     const hba1c = set.items.id.indexOf('X1');
     expect(k.guidelines[k.itemGuideline[hba1c]!]!.maxPerYear).toBe(4);
     expect(k.itemGuideline[set.items.id.indexOf('X3')]).toBe(-1);
