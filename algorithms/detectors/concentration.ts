@@ -457,15 +457,17 @@ export function mergeByInstitution(lists: Concentration[][]): Concentration[] {
 export function concentrateScan(
   set: ClaimSet,
   flagged: FlaggedPatient[] | FlaggedPatient[][],
-  exposure: Exposure,
+  exposure: Exposure | readonly Exposure[],
   rungs: readonly number[],
   p: ConcentrationParams = CONCENTRATION_DEFAULTS,
   dept = departmentIds(set),
 ): Concentration[] {
-  // Several patterns (kinds of mismatch) are scanned alike, each against its own baseline, and charged for all.
+  // Several patterns (kinds of mismatch) are scanned alike, each against its own baseline and its own
+  // patients at risk (one exposure for all, or one per pattern), and charged for all.
   const patterns = (flagged.length > 0 && Array.isArray(flagged[0]) ? flagged : [flagged]) as FlaggedPatient[][];
+  const exposureOf = (k: number): Exposure => (Array.isArray(exposure) ? (exposure as readonly Exposure[])[k]! : (exposure as Exposure));
   const tests = patterns.length * rungs.length;
-  const results = patterns.flatMap((list) => rungs.map((min) => concentrate(set, list.filter((f) => (f.strength ?? 0) >= min), exposure, p, dept, tests)));
+  const results = patterns.flatMap((list, k) => rungs.map((min) => concentrate(set, list.filter((f) => (f.strength ?? 0) >= min), exposureOf(k), p, dept, tests)));
   return mergeByInstitution(results.map((r) => r.found)).map((c) => {
     // A doctor found at one rung (or pattern) also answers for flags at another where at least half of
     // their flagged patients are beyond what their peers' rate explains (a mis-coding doctor's patients

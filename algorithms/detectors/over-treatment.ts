@@ -2,6 +2,7 @@ import { DAY_SECONDS, KIND, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import { binomialUpperTailLog10, fisherCombineLog10, median, normalUpperTailLog10, poissonUpperTailLog10, robustCenter } from '../stats.ts';
 import { CONCENTRATION_DEFAULTS, candidateOf, concentrateScan, concentrationEvidence, countExposure, departmentIds, patientOf, round, type ConcentrationParams, type FlaggedPatient } from './concentration.ts';
+import { SPLIT_DEFAULTS, splitReadmission } from './split-hospitalization.ts';
 import type { Evidence, RingCandidate } from './types.ts';
 
 const CHINA_OFFSET_SECONDS = 8 * 3600;
@@ -65,11 +66,13 @@ export interface OverTreatmentParams {
   groupAlpha: number;
   /** fewest days two patients must have met (the co-visit detector's minDays) */
   minGroupDays: number;
+  /** split hospitalization's readmission window (SPLIT_DEFAULTS.maxGapDays: 同一种疾病15日内两次住院): a long stay with a split readmission is left to it */
+  readmissionDays: number;
   concentration: ConcentrationParams;
 }
 
 export const OVER_TREATMENT_DEFAULTS: OverTreatmentParams = {
-  patientAlphas: [0.05, 1e-3, 1e-6, 1e-12],
+  patientAlphas: [0.05, 0.01, 1e-3, 1e-6, 1e-12],
   peerQuantile: 0.95,
   minPeers: 20,
   routineVisitDays: 7,
@@ -80,6 +83,7 @@ export const OVER_TREATMENT_DEFAULTS: OverTreatmentParams = {
   minGroup: 3,
   groupAlpha: 1e-3,
   minGroupDays: 3,
+  readmissionDays: SPLIT_DEFAULTS.maxGapDays,
   // Over-treatment is a doctor's or a department's practice; whole institutions differ in case mix.
   concentration: { ...CONCENTRATION_DEFAULTS, levels: ['doctor', 'department'] },
 };
@@ -100,7 +104,7 @@ interface UnitFlags {
   claims: Set<number>;
   items: ItemFlag[];
   visits?: { count: number; perYear: number; peerPerYear: number };
-  stays: { claim: number; days: number; peerMedian: number }[];
+  stays: { claim: number; days: number; peerMedian: number; tail: number }[];
   /** −log10 of the strongest test's tail */
   strength: number;
 }
@@ -517,6 +521,16 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   }
 
   // ---- prolonged inpatient stays against the same diagnosis's stays
+  // A stay with a split readmission before or after it (same institution and condition within the
+  // window) is one part of a split hospitalization (分解住院), which split-hospitalization.ts judges.
+  const staysOf = new Map<number, number[]>();
+  for (let i = 0; i < c.count; i++) {
+    if (c.kind[i] !== KIND.inpatient || patientOfClaim[i]! < 0 || c.admitDay[i]! < 0 || c.dischargeDay[i]! < c.admitDay[i]!) continue;
+    const key = patientOfClaim[i]! * nInst + c.institution[i]!;
+    (staysOf.get(key) ?? staysOf.set(key, []).get(key)!).push(i);
+  }
+  const readmission = splitReadmission(set, k, { maxGapDays: p.readmissionDays }, dept);
+  const splitPart = (i: number) => (staysOf.get(patientOfClaim[i]! * nInst + c.institution[i]!) ?? []).some((j) => j !== i && (readmission(i, j) || readmission(j, i)));
   const stayLogs = new Map<number, number[]>();
   for (let i = 0; i < c.count; i++) {
     if (c.kind[i] !== KIND.inpatient || c.admitDay[i]! < 0 || c.dischargeDay[i]! < c.admitDay[i]!) continue;
@@ -539,12 +553,12 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
     const days = c.dischargeDay[i]! - c.admitDay[i]!;
     const z = (Math.log(1 + days) - peers.center) / peers.scale;
     const tail = normalUpperTailLog10(z);
-    if (tail > logAlpha) continue;
+    if (tail > logAlpha || splitPart(i)) continue;
     const f = unitFor(patientOfClaim[i]!, c.institution[i]!);
     f.strength = Math.max(f.strength, -tail);
     f.claims.add(i);
     if (c.doctor[i]! >= 0) f.doctors.add(c.doctor[i]!);
-    f.stays.push({ claim: i, days, peerMedian: peers.median });
+    f.stays.push({ claim: i, days, peerMedian: peers.median, tail });
   }
 
   // Flagged patients who come together are a group brought in together (recruited patients, a nursing
@@ -625,6 +639,9 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   for (const i of flaggedClaims) if (c.kind[i] === KIND.inpatient && sameStay.get(stayKey(i))!.size >= p.minGroup) inGroup.add(i);
 
   const flagged: FlaggedPatient[] = [];
+  // Long stays are also a pattern of their own, among the doctor's inpatients: a ward's prolonged stays
+  // are diluted past seeing when the ward's doctors' outpatients count as at risk too.
+  const longStays: FlaggedPatient[] = [];
   const detail = new Map<string, UnitFlags>();
   for (const f of units.values()) {
     if (f.doctors.size === 0) continue;
@@ -633,13 +650,25 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
     for (const i of f.claims) if (inGroup.has(i)) groupStays++;
     if (2 * groupStays >= f.claims.size) continue;
     flagged.push({ patient: f.patient, institution: f.institution, doctors: [...f.doctors], claims: [...f.claims].sort((a, b) => a - b), strength: f.strength });
+    const stays = f.stays.filter((st) => !inGroup.has(st.claim));
+    if (stays.length)
+      longStays.push({
+        patient: f.patient,
+        institution: f.institution,
+        doctors: [...new Set(stays.map((st) => c.doctor[st.claim]!).filter((d) => d >= 0))],
+        claims: stays.map((st) => st.claim).sort((a, b) => a - b),
+        strength: Math.max(...stays.map((st) => -st.tail)),
+      });
     detail.set(`${f.patient}|${f.institution}`, f);
   }
   if (process.env.OT_DEBUG) (globalThis as any).__ot = { flagged, units: [...units.values()] };
   // At risk: every patient a doctor saw, outpatient or inpatient.
   const exposure = countExposure(set, patientOfClaim, (i) => c.kind[i] !== KIND.pharmacy && c.doctor[i]! >= 0, dept);
+  // …and for stays, every patient a doctor admitted.
+  const inpatients = countExposure(set, patientOfClaim, (i) => c.kind[i] === KIND.inpatient && c.doctor[i]! >= 0, dept);
   const rungs = p.patientAlphas.map((a) => -Math.log10(a));
-  return concentrateScan(set, flagged, exposure, rungs, p.concentration, dept).map((found) => {
+  const patterns = longStays.some((f) => f.doctors.length > 0) ? [flagged, longStays.filter((f) => f.doctors.length > 0)] : [flagged];
+  return concentrateScan(set, patterns, [exposure, inpatients].slice(0, patterns.length), rungs, p.concentration, dept).map((found) => {
     const details = found.patients.map((pt) => detail.get(`${pt}|${found.institution}`)!).filter(Boolean);
     const evidence: Evidence[] = [];
     const byItem = new Map<number, ItemFlag[]>();

@@ -43,11 +43,33 @@ export function diagnosisGroup(code: string): string {
   return (dot >= 0 ? c.slice(0, dot) : c).slice(0, 3);
 }
 
+/**
+ * Whether stay b is a split readmission of stay a: b follows a's discharge by at most `maxGapDays`, at the
+ * same institution, for the same condition, and neither is planned care. Over-treatment uses it too, to
+ * leave a split stay's parts to this detector.
+ */
+export function splitReadmission(set: ClaimSet, k: CompiledKnowledge, p: Pick<SplitParams, 'maxGapDays'> = SPLIT_DEFAULTS, dept = departmentIds(set)): (a: number, b: number) => boolean {
+  const c = set.claims;
+  const dxGroup = set.diagnoses.code.map((code) => diagnosisGroup(code ?? ''));
+  const groupOf = (i: number) => (c.diagnosis[i]! >= 0 ? dxGroup[c.diagnosis[i]!]! : `#${i}`);
+  const planned = (i: number) => isExempt(k, i, 'readmission');
+  const deptOf = (i: number) => (c.doctor[i]! >= 0 ? dept.ofDoctor[c.doctor[i]!]! : -1 - i);
+  // The same condition: the same ICD-10 category (J44.1 and J44.9), or the same chapter treated by the
+  // same department (I25.1 stable angina readmitted as I20.0 unstable angina in cardiology; M51.2 as M54.5
+  // in orthopaedics) — recoding the main diagnosis is how a split stay avoids the same-diagnosis rule.
+  const sameCondition = (a: number, b: number) => {
+    if (c.diagnosis[a]! < 0 || c.diagnosis[b]! < 0) return false;
+    return groupOf(a) === groupOf(b) || (groupOf(a)[0] === groupOf(b)[0] && deptOf(a) === deptOf(b));
+  };
+  return (a: number, b: number) => {
+    const gap = c.admitDay[b]! - c.dischargeDay[a]!;
+    return gap >= 0 && gap <= p.maxGapDays && c.institution[a] === c.institution[b] && sameCondition(a, b) && !planned(a) && !planned(b);
+  };
+}
+
 export function detectSplitHospitalization(set: ClaimSet, k: CompiledKnowledge, p: SplitParams = SPLIT_DEFAULTS): RingCandidate[] {
   const c = set.claims;
   const dept = departmentIds(set);
-  const dxGroup = set.diagnoses.code.map((code) => diagnosisGroup(code ?? ''));
-  const groupOf = (i: number) => (c.diagnosis[i]! >= 0 ? dxGroup[c.diagnosis[i]!]! : `#${i}`);
   const patientOfClaim = new Int32Array(c.count).fill(-1);
   const stays = new Map<number, number[]>();
   const isStay = (i: number) => c.kind[i] === KIND.inpatient && c.admitDay[i]! >= 0 && c.dischargeDay[i]! >= c.admitDay[i]!;
@@ -59,18 +81,7 @@ export function detectSplitHospitalization(set: ClaimSet, k: CompiledKnowledge, 
     (stays.get(person) ?? stays.set(person, []).get(person)!).push(i);
   }
   const planned = (i: number) => isExempt(k, i, 'readmission');
-  const deptOf = (i: number) => (c.doctor[i]! >= 0 ? dept.ofDoctor[c.doctor[i]!]! : -1 - i);
-  // The same condition: the same ICD-10 category (J44.1 and J44.9), or the same chapter treated by the
-  // same department (I25.1 stable angina readmitted as I20.0 unstable angina in cardiology; M51.2 as M54.5
-  // in orthopaedics) — recoding the main diagnosis is how a split stay avoids the same-diagnosis rule.
-  const sameCondition = (a: number, b: number) => {
-    if (c.diagnosis[a]! < 0 || c.diagnosis[b]! < 0) return false;
-    return groupOf(a) === groupOf(b) || (groupOf(a)[0] === groupOf(b)[0] && deptOf(a) === deptOf(b));
-  };
-  const readmission = (a: number, b: number) => {
-    const gap = c.admitDay[b]! - c.dischargeDay[a]!;
-    return gap >= 0 && gap <= p.maxGapDays && c.institution[a] === c.institution[b] && sameCondition(a, b) && !planned(a) && !planned(b);
-  };
+  const readmission = splitReadmission(set, k, p, dept);
   for (const list of stays.values()) list.sort((a, b) => c.admitDay[a]! - c.admitDay[b]! || a - b);
   // Readmissions several patients share to the day (same institution, admission and discharge) are a
   // group admitted together — recruited patients' bed-hanging, found by the co-visit detector — not one
