@@ -524,16 +524,15 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   // A stay with a split readmission before or after it (same institution and condition within the
   // window) is one part of a split hospitalization (分解住院), which split-hospitalization.ts judges.
   const staysOf = new Map<number, number[]>();
-  for (let i = 0; i < c.count; i++) {
-    if (c.kind[i] !== KIND.inpatient || patientOfClaim[i]! < 0 || c.admitDay[i]! < 0 || c.dischargeDay[i]! < c.admitDay[i]!) continue;
-    const key = patientOfClaim[i]! * nInst + c.institution[i]!;
-    (staysOf.get(key) ?? staysOf.set(key, []).get(key)!).push(i);
-  }
   const readmission = splitReadmission(set, k, { maxGapDays: p.readmissionDays }, dept);
   const splitPart = (i: number) => (staysOf.get(patientOfClaim[i]! * nInst + c.institution[i]!) ?? []).some((j) => j !== i && (readmission(i, j) || readmission(j, i)));
   const stayLogs = new Map<number, number[]>();
   for (let i = 0; i < c.count; i++) {
     if (c.kind[i] !== KIND.inpatient || c.admitDay[i]! < 0 || c.dischargeDay[i]! < c.admitDay[i]!) continue;
+    if (patientOfClaim[i]! >= 0) {
+      const key = patientOfClaim[i]! * nInst + c.institution[i]!;
+      (staysOf.get(key) ?? staysOf.set(key, []).get(key)!).push(i);
+    }
     const dx = c.diagnosis[i]!;
     (stayLogs.get(dx) ?? stayLogs.set(dx, []).get(dx)!).push(Math.log(1 + c.dischargeDay[i]! - c.admitDay[i]!));
   }
@@ -651,11 +650,12 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
     if (2 * groupStays >= f.claims.size) continue;
     flagged.push({ patient: f.patient, institution: f.institution, doctors: [...f.doctors], claims: [...f.claims].sort((a, b) => a - b), strength: f.strength });
     const stays = f.stays.filter((st) => !inGroup.has(st.claim));
-    if (stays.length)
+    const admitting = [...new Set(stays.map((st) => c.doctor[st.claim]!).filter((d) => d >= 0))];
+    if (admitting.length)
       longStays.push({
         patient: f.patient,
         institution: f.institution,
-        doctors: [...new Set(stays.map((st) => c.doctor[st.claim]!).filter((d) => d >= 0))],
+        doctors: admitting,
         claims: stays.map((st) => st.claim).sort((a, b) => a - b),
         strength: Math.max(...stays.map((st) => -st.tail)),
       });
@@ -664,11 +664,11 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   if (process.env.OT_DEBUG) (globalThis as any).__ot = { flagged, units: [...units.values()] };
   // At risk: every patient a doctor saw, outpatient or inpatient.
   const exposure = countExposure(set, patientOfClaim, (i) => c.kind[i] !== KIND.pharmacy && c.doctor[i]! >= 0, dept);
-  // …and for stays, every patient a doctor admitted.
-  const inpatients = countExposure(set, patientOfClaim, (i) => c.kind[i] === KIND.inpatient && c.doctor[i]! >= 0, dept);
   const rungs = p.patientAlphas.map((a) => -Math.log10(a));
-  const patterns = longStays.some((f) => f.doctors.length > 0) ? [flagged, longStays.filter((f) => f.doctors.length > 0)] : [flagged];
-  return concentrateScan(set, patterns, [exposure, inpatients].slice(0, patterns.length), rungs, p.concentration, dept).map((found) => {
+  // …and for long stays, every patient a doctor admitted (a pattern, and its charge, only where there are any)
+  const patterns = longStays.length ? [flagged, longStays] : [flagged];
+  const exposures = longStays.length ? [exposure, countExposure(set, patientOfClaim, (i) => c.kind[i] === KIND.inpatient && c.doctor[i]! >= 0, dept)] : [exposure];
+  return concentrateScan(set, patterns, exposures, rungs, p.concentration, dept).map((found) => {
     const details = found.patients.map((pt) => detail.get(`${pt}|${found.institution}`)!).filter(Boolean);
     const evidence: Evidence[] = [];
     const byItem = new Map<number, ItemFlag[]>();

@@ -100,12 +100,16 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
   });
 
   it('finds a ward doctor’s prolonged stays however many outpatients the doctor also sees, and leaves a split stay’s parts to split hospitalization', () => {
-    const w = institutionWorld();
-    // Pneumonia stays of H1's doctors vary widely (log-normal around 6 days); D4 also sees 200 outpatients.
-    const normal = () => Math.sqrt(-2 * Math.log(1 - w.random())) * Math.cos(2 * Math.PI * w.random());
-    for (let k = 0; k < 200; k++) w.visit({ day: Math.floor(w.random() * 360), inst: 'H1', doctor: 'D4', card: w.card(k), items: ['REG'], dx: 'J18.9' });
-    for (let k = 20; k < 240; k++) w.stay({ admit: Math.floor(w.random() * 330), days: Math.max(1, Math.round(Math.exp(Math.log(7) + 0.5 * normal())) - 1), doctor: ['D1', 'D3', 'D4', 'D5', 'D6'][k % 5]!, card: w.card(k), dx: 'J18.9' });
+    /** Pneumonia stays of H1's doctors vary widely (log-normal around 6 days); D4 also sees 200 outpatients. */
+    const ward = () => {
+      const w = institutionWorld();
+      const normal = () => Math.sqrt(-2 * Math.log(1 - w.random())) * Math.cos(2 * Math.PI * w.random());
+      for (let k = 0; k < 200; k++) w.visit({ day: Math.floor(w.random() * 360), inst: 'H1', doctor: 'D4', card: w.card(k), items: ['REG'], dx: 'J18.9' });
+      for (let k = 20; k < 240; k++) w.stay({ admit: Math.floor(w.random() * 330), days: Math.max(1, Math.round(Math.exp(Math.log(7) + 0.5 * normal())) - 1), doctor: ['D1', 'D3', 'D4', 'D5', 'D6'][k % 5]!, card: w.card(k), dx: 'J18.9' });
+      return w;
+    };
     // D4 keeps 12 pneumonia patients 20–23 days (about p = 0.01 each against the ward's spread) …
+    const w = ward();
     for (let j = 0; j < 12; j++) w.stay({ admit: 100 + j * 8, days: 20 + (j % 4), doctor: 'D4', card: w.card(j), dx: 'J18.9' });
     const { set, k } = w.build();
     const rings = detectOverTreatment(set, k);
@@ -113,9 +117,7 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
     const long = Array.from({ length: 12 }, (_, j) => `Q${String(j).padStart(3, '0')}`);
     expect(memberIds(set, rings[0]!, 'person')).toEqual(expect.arrayContaining(long));
     // … but a long stay with a readmission for the same diagnosis within 15 days is one part of a split stay
-    const w2 = institutionWorld();
-    for (let k = 0; k < 200; k++) w2.visit({ day: Math.floor(w2.random() * 360), inst: 'H1', doctor: 'D4', card: w2.card(k), items: ['REG'], dx: 'J18.9' });
-    for (let k = 20; k < 240; k++) w2.stay({ admit: Math.floor(w2.random() * 330), days: Math.max(1, Math.round(Math.exp(Math.log(7) + 0.5 * normal())) - 1), doctor: ['D1', 'D3', 'D4', 'D5', 'D6'][k % 5]!, card: w2.card(k), dx: 'J18.9' });
+    const w2 = ward();
     for (let j = 0; j < 12; j++) {
       w2.stay({ admit: 100 + j * 8, days: 20 + (j % 4), doctor: 'D4', card: w2.card(j), dx: 'J18.9' });
       w2.stay({ admit: 100 + j * 8 + 20 + (j % 4) + 3, days: 20, doctor: 'D4', card: w2.card(j), dx: 'J18.9' });
