@@ -15,8 +15,8 @@ const peer = (x: number | string | undefined, none: string) => (typeof x === 'nu
 /** A unit's share of flagged patients against its peers' (concentration.ts), with the pattern named. */
 function CONCENTRATION(zh: string, en: string): { zh: Template; en: Template } {
   return {
-    zh: (f) => `${f.unit} 的 ${f.atRisk} 名患者中 ${f.flagged} 名（${f.percent}%）${zh}；同类同行仅 ${f.peerPercent}%（预期约 ${f.expected} 名，p≈1e${f.log10P}）；涉及医生：${f.doctors}`,
-    en: (f) => `${f.flagged} of ${f.atRisk} patients of ${f.unit} (${f.percent}%) ${en}, against ${f.peerPercent}% among peers (about ${f.expected} expected, p≈1e${f.log10P}); doctors: ${f.doctors}`,
+    zh: (f) => `${f.unit} 的 ${f.atRisk} 名${f.atRiskItem ? `做过${f.atRiskItem}的患者` : f.atRiskDiagnosis ? `因${f.atRiskDiagnosis}住院的患者` : f.atRiskInpatients ? '住院患者' : '患者'}中 ${f.flagged} 名（${f.percent}%）${zh}；同类同行仅 ${f.peerPercent}%（预期约 ${f.expected} 名，p≈1e${f.log10P}）；涉及医生：${f.doctors}`,
+    en: (f) => `${f.flagged} of ${f.atRisk} ${f.atRiskItem ? `patients billed ${f.atRiskItem} by` : f.atRiskDiagnosis ? `patients admitted for ${f.atRiskDiagnosis} by` : f.atRiskInpatients ? 'inpatients of' : 'patients of'} ${f.unit} (${f.percent}%) ${en}, against ${f.peerPercent}% among peers (about ${f.expected} expected, p≈1e${f.log10P}); doctors: ${f.doctors}`,
   };
 }
 

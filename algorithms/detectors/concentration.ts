@@ -130,6 +130,33 @@ export function countExposure(set: ClaimSet, patientOfClaim: Int32Array, include
   return { doctor: distinct(byDoctor, set.doctors.id.length), department: distinct(byDept, dept.name.length), institution: distinct(byInst, set.institutions.id.length) };
 }
 
+/**
+ * The same denominators over a given list of claims only (the claims carrying one item): a pattern whose
+ * patients at risk are few among a doctor's patients, counted without a pass over every claim.
+ */
+export function exposureOfClaims(set: ClaimSet, patientOfClaim: Int32Array, claims: Iterable<number>, dept = departmentIds(set)): Exposure {
+  const c = set.claims;
+  const seen = [new Set<number>(), new Set<number>(), new Set<number>()];
+  const out = { doctor: new Int32Array(set.doctors.id.length), department: new Int32Array(dept.name.length), institution: new Int32Array(set.institutions.id.length) };
+  const nPersons = set.persons.id.length;
+  for (const i of claims) {
+    const patient = patientOfClaim[i]!;
+    if (patient < 0) continue;
+    const count = (level: number, counts: Int32Array, unit: number) => {
+      const key = unit * nPersons + patient;
+      if (seen[level]!.has(key)) return;
+      seen[level]!.add(key);
+      counts[unit]!++;
+    };
+    count(0, out.institution, c.institution[i]!);
+    const d = c.doctor[i]!;
+    if (d < 0) continue;
+    count(1, out.doctor, d);
+    count(2, out.department, dept.ofDoctor[d]!);
+  }
+  return out;
+}
+
 /** A peer baseline: the rate of flagged patients and how overdispersed peers' rates are (intra-class correlation). */
 interface Baseline {
   rate: number;
@@ -193,6 +220,8 @@ export interface Concentration {
   /** the strongest unit found at this institution */
   best: UnitStat;
   surprise: number;
+  /** which of the scanned patterns the strongest unit was found with (concentrateScan's order) */
+  pattern?: number;
 }
 
 export interface DoctorStat {
@@ -461,14 +490,16 @@ export function concentrateScan(
   rungs: readonly number[],
   p: ConcentrationParams = CONCENTRATION_DEFAULTS,
   dept = departmentIds(set),
+  scans = 1,
 ): Concentration[] {
   // Several patterns (kinds of mismatch) are scanned alike, each against its own baseline and its own
-  // patients at risk (one exposure for all, or one per pattern), and charged for all.
+  // patients at risk (one exposure for all, or one per pattern), and charged for all — and for the other
+  // scans (`scans`) a detector splits its error budget with (Bonferroni).
   const patterns = (flagged.length > 0 && Array.isArray(flagged[0]) ? flagged : [flagged]) as FlaggedPatient[][];
   const exposureOf = (k: number): Exposure => (Array.isArray(exposure) ? (exposure as readonly Exposure[])[k]! : (exposure as Exposure));
-  const tests = patterns.length * rungs.length;
-  const results = patterns.flatMap((list, k) => rungs.map((min) => concentrate(set, list.filter((f) => (f.strength ?? 0) >= min), exposureOf(k), p, dept, tests)));
-  return mergeByInstitution(results.map((r) => r.found)).map((c) => {
+  const tests = patterns.length * rungs.length * scans;
+  const results = patterns.flatMap((list, k) => rungs.map((min) => ({ pattern: k, ...concentrate(set, list.filter((f) => (f.strength ?? 0) >= min), exposureOf(k), p, dept, tests) })));
+  return mergeByInstitution(results.map((r) => r.found.map((c) => ({ ...c, pattern: r.pattern })))).map((c) => {
     // A doctor found at one rung (or pattern) also answers for flags at another where at least half of
     // their flagged patients are beyond what their peers' rate explains (a mis-coding doctor's patients
     // billed once, beside those billed twice; their patients billed against their sex beside those billed
@@ -505,7 +536,7 @@ export function candidateOf(set: ClaimSet, family: Family, c: Concentration, evi
 }
 
 /** The evidence sentence of the concentration itself: how far above their peers the unit stands. */
-export function concentrationEvidence(set: ClaimSet, key: string, c: Concentration, dept = departmentIds(set)): Evidence {
+export function concentrationEvidence(set: ClaimSet, key: string, c: Concentration, dept = departmentIds(set), population: { inpatients?: true; item?: string; diagnosis?: string } = {}): Evidence {
   const b = c.best;
   const entities: EntityRef[] = [{ type: 'institution', index: c.institution }, ...c.doctors.map((index) => ({ type: 'doctor' as const, index }))];
   return {
@@ -520,6 +551,11 @@ export function concentrationEvidence(set: ClaimSet, key: string, c: Concentrati
       expected: round(b.n * b.rate, 1),
       log10P: Math.round(b.log10P),
       doctors: c.doctors.map((d) => set.doctors.name[d]).join('、'),
+      // who counts as at risk when not every patient does: inpatients, those admitted with one
+      // diagnosis, or those billed one item
+      ...(population.inpatients ? { atRiskInpatients: 1 } : {}),
+      ...(population.item ? { atRiskItem: population.item } : {}),
+      ...(population.diagnosis ? { atRiskDiagnosis: population.diagnosis } : {}),
     },
     entities,
     weight: Math.min(1, c.surprise / 12),

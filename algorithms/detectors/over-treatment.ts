@@ -1,7 +1,7 @@
 import { DAY_SECONDS, KIND, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import { binomialUpperTailLog10, fisherCombineLog10, median, normalUpperTailLog10, poissonUpperTailLog10, robustCenter } from '../stats.ts';
-import { CONCENTRATION_DEFAULTS, candidateOf, concentrateScan, concentrationEvidence, countExposure, departmentIds, patientOf, round, type ConcentrationParams, type FlaggedPatient } from './concentration.ts';
+import { CONCENTRATION_DEFAULTS, candidateOf, concentrateScan, concentrationEvidence, countExposure, departmentIds, exposureOfClaims, mergeByInstitution, patientOf, round, type ConcentrationParams, type FlaggedPatient } from './concentration.ts';
 import { SPLIT_DEFAULTS, splitReadmission } from './split-hospitalization.ts';
 import type { Evidence, RingCandidate } from './types.ts';
 
@@ -95,6 +95,11 @@ interface ItemFlag {
   /** guideline maximum per year, or -1 */
   guideline: number;
   peerPerYear: number;
+  /** −log10 of the count's tail */
+  tail: number;
+  /** the doctor who billed it most, or -1, and the claims carrying it */
+  doctor: number;
+  claims: number[];
 }
 
 interface UnitFlags {
@@ -454,12 +459,12 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
     if (combined > logAlpha) return;
     const f = unitFor(uPatient[u]!, uInst[u]!);
     f.strength = Math.max(f.strength, -combined);
-    for (const { r, guideline, peer } of found) {
+    for (const { r, tail, guideline, peer } of found) {
       const claims = unitClaimsWith(u, rItem[r]!);
       for (const i of claims) f.claims.add(i);
       const d = modalDoctor(claims);
       if (d >= 0) f.doctors.add(d);
-      f.items.push({ item: rItem[r]!, count: rCount[r]!, perYear: perYear(r), guideline, peerPerYear: peer ?? -1 });
+      f.items.push({ item: rItem[r]!, count: rCount[r]!, perYear: perYear(r), guideline, peerPerYear: peer ?? -1, tail: -tail, doctor: d, claims });
     }
   };
   let current = -1;
@@ -641,6 +646,11 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   // Long stays are also a pattern of their own, among the doctor's inpatients: a ward's prolonged stays
   // are diluted past seeing when the ward's doctors' outpatients count as at risk too.
   const longStays: FlaggedPatient[] = [];
+  // Each item is also a pattern of its own, among the patients a doctor billed it: monthly HbA1c for a
+  // doctor's diabetics, or an MRI at every visit for back pain, drowns among all the doctor's patients
+  // but not among those the doctor tests for it.
+  const itemFlags = new Map<number, FlaggedPatient[]>();
+  const stayFlags = new Map<number, FlaggedPatient[]>();
   const detail = new Map<string, UnitFlags>();
   for (const f of units.values()) {
     if (f.doctors.size === 0) continue;
@@ -659,6 +669,23 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
         claims: stays.map((st) => st.claim).sort((a, b) => a - b),
         strength: Math.max(...stays.map((st) => -st.tail)),
       });
+    for (const st of stays) {
+      const d = c.doctor[st.claim]!;
+      const dx = c.diagnosis[st.claim]!;
+      if (d < 0) continue;
+      const list = stayFlags.get(dx) ?? stayFlags.set(dx, []).get(dx)!;
+      const prev = list.find((x) => x.patient === f.patient && x.institution === f.institution);
+      if (prev) {
+        prev.claims.push(st.claim);
+        if (!prev.doctors.includes(d)) prev.doctors.push(d);
+        prev.strength = Math.max(prev.strength!, -st.tail);
+      } else list.push({ patient: f.patient, institution: f.institution, doctors: [d], claims: [st.claim], strength: -st.tail });
+    }
+    for (const it of f.items) {
+      if (it.doctor < 0) continue;
+      const flag = { patient: f.patient, institution: f.institution, doctors: [it.doctor], claims: it.claims, strength: it.tail };
+      (itemFlags.get(it.item) ?? itemFlags.set(it.item, []).get(it.item)!).push(flag);
+    }
     detail.set(`${f.patient}|${f.institution}`, f);
   }
   if (process.env.OT_DEBUG) (globalThis as any).__ot = { flagged, units: [...units.values()] };
@@ -668,7 +695,46 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   // …and for long stays, every patient a doctor admitted (a pattern, and its charge, only where there are any)
   const patterns = longStays.length ? [flagged, longStays] : [flagged];
   const exposures = longStays.length ? [exposure, countExposure(set, patientOfClaim, (i) => c.kind[i] === KIND.inpatient && c.doctor[i]! >= 0, dept)] : [exposure];
-  return concentrateScan(set, patterns, exposures, rungs, p.concentration, dept).map((found) => {
+  // Specific patterns — one item, or long stays with one diagnosis — are scanned where one doctor has a
+  // group of flagged patients in them (fewer can never make a ring, so they are not charged for:
+  // Tarone's argument), each among the patients the doctor billed the item or admitted with the
+  // diagnosis; together they share the error budget with the patterns above (half each).
+  const isGroup = (list: FlaggedPatient[]) => {
+    const perDoctor = new Map<number, number>();
+    for (const f of list) for (const d of f.doctors) perDoctor.set(d, (perDoctor.get(d) ?? 0) + 1);
+    return Math.max(0, ...perDoctor.values()) >= p.minGroup;
+  };
+  const specific = [
+    ...[...itemFlags].filter(([, list]) => isGroup(list)).sort((a, b) => a[0] - b[0]).map(([item, flags]) => ({ item, diagnosis: -1, flags })),
+    ...[...stayFlags].filter(([, list]) => isGroup(list)).sort((a, b) => a[0] - b[0]).map(([diagnosis, flags]) => ({ item: -1, diagnosis, flags })),
+  ];
+  const scans = specific.length ? 2 : 1;
+  let rings = concentrateScan(set, patterns, exposures, rungs, p.concentration, dept, scans);
+  if (specific.length) {
+    const itemSlot = new Int32Array(nItems).fill(-1);
+    const dxSlot = new Map<number, number>();
+    specific.forEach((x, s) => (x.item >= 0 ? (itemSlot[x.item] = s) : dxSlot.set(x.diagnosis, s)));
+    const claimsOf: number[][] = specific.map(() => []);
+    for (let i = 0; i < c.count; i++) {
+      if (c.kind[i] === KIND.pharmacy || c.doctor[i]! < 0) continue;
+      const s = c.kind[i] === KIND.inpatient ? dxSlot.get(c.diagnosis[i]!) : undefined;
+      if (s !== undefined) claimsOf[s]!.push(i);
+      for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
+        const s = itemSlot[set.lines.item[l]!]!;
+        if (s >= 0 && claimsOf[s]!.at(-1) !== i) claimsOf[s]!.push(i);
+      }
+    }
+    const specificExposures = claimsOf.map((list) => exposureOfClaims(set, patientOfClaim, list, dept));
+    const found = concentrateScan(set, specific.map((x) => x.flags), specificExposures, rungs, p.concentration, dept, scans);
+    rings = mergeByInstitution([rings, found.map((x) => ({ ...x, pattern: patterns.length + (x.pattern ?? 0) }))]);
+  }
+  // Whom the concentration sentence counts as at risk
+  const population = (pattern = 0): { inpatients?: true; item?: string; diagnosis?: string } => {
+    const x = specific[pattern - patterns.length];
+    if (x) return x.item >= 0 ? { item: set.items.name[x.item]! } : { inpatients: true, diagnosis: set.diagnoses.name[x.diagnosis] || set.diagnoses.code[x.diagnosis]! };
+    return pattern === 1 ? { inpatients: true } : {};
+  };
+  return rings.map((found) => {
     const details = found.patients.map((pt) => detail.get(`${pt}|${found.institution}`)!).filter(Boolean);
     const evidence: Evidence[] = [];
     const byItem = new Map<number, ItemFlag[]>();
@@ -713,7 +779,7 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
         weight: Math.min(1, stays.length / 8),
       });
     }
-    evidence.push(concentrationEvidence(set, 'over-treatment.concentration', found, dept));
+    evidence.push(concentrationEvidence(set, 'over-treatment.concentration', found, dept, population(found.pattern)));
     return candidateOf(set, 'over-treatment', found, evidence);
   });
 }

@@ -28,6 +28,30 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
     expect(evidenceText(item).en).toMatch(/12\.6 times a year on average for 12 patients; guideline 4/);
   });
 
+  it('finds a busy doctor’s HbA1c over-testing of a few diabetics among the patients the doctor tests for it, not among all their patients', () => {
+    const w = institutionWorld();
+    w.outpatientBackground();
+    // DC1 and DC3 (the peer clinic) each also see 700 walk-in patients once or twice for a cold.
+    for (let k = 0; k < 1400; k++) {
+      w.b.person({ id: `W${k}`, name: `门诊${k}`, gender: k % 2 ? 'F' : 'M', birthDate: `${1950 + (k % 50)}-07-01`, householdId: `WH${k}`, address: `门诊地址${k}`, region: '330100' });
+      w.b.card({ id: `AW${k}`, holderId: `W${k}` });
+      for (let v = 0; v <= k % 2; v++) w.visit({ day: (k * 7 + v * 40) % 360, hour: 8 + (k % 9), inst: k < 700 ? 'C1' : 'C2', doctor: k < 700 ? 'DC1' : 'DC3', card: `AW${k}`, items: ['REG', 'DRUG2'], dx: 'J06.9' });
+    }
+    // DC1 orders HbA1c at every monthly visit of 5 diabetics (12 a year; guideline 4): 5 of ~780 patients.
+    for (let j = 0; j < 5; j++) for (let m = 0; m < 12; m++) w.visit({ day: m * 30 + j, hour: 9 + j, inst: 'C1', doctor: 'DC1', card: w.card(200 + j), items: ['REG', 'DRUG', 'HBA1C'], dx: 'E11.9' });
+    const { set, k } = w.build();
+    const rings = detectOverTreatment(set, k);
+    expect(rings).toHaveLength(1);
+    expect(memberIds(set, rings[0]!, 'doctor')).toEqual(['DC1']);
+    expect(memberIds(set, rings[0]!, 'person')).toEqual(Array.from({ length: 5 }, (_, j) => `Q${200 + j}`));
+    // the sentence counts those billed HbA1c as at risk, not every patient of the doctor
+    const concentration = rings[0]!.evidence.find((e) => e.key === 'over-treatment.concentration')!;
+    expect(concentration.facts).toMatchObject({ unit: expect.stringContaining('DC1'), flagged: 5, atRiskItem: '糖化血红蛋白测定' });
+    expect(Number(concentration.facts.atRisk)).toBeLessThan(100);
+    expect(evidenceText(concentration).en).toMatch(/^5 of \d+ patients billed 糖化血红蛋白测定 by /);
+    expect(evidenceText(concentration).zh).toMatch(/名做过糖化血红蛋白测定的患者中 5 名/);
+  });
+
   it('does not flag a rehabilitation course of 15 acupuncture sessions; the same counts above one course would be', () => {
     const w = institutionWorld();
     w.outpatientBackground();
@@ -124,6 +148,24 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
     }
     const split = w2.build();
     expect(detectOverTreatment(split.set, split.k).filter((r) => r.evidence.some((e) => e.key === 'over-treatment.long-stays' && Number(e.facts.stays) >= 12))).toEqual([]);
+  });
+
+  it('finds long stays for one diagnosis among the patients the doctor admitted with it, however widely the diagnosis’s stays vary', () => {
+    const w = institutionWorld();
+    const normal = () => Math.sqrt(-2 * Math.log(1 - w.random())) * Math.cos(2 * Math.PI * w.random());
+    // Back-pain stays at H1 vary widely (log-normal around 6 days, from day cases to three weeks) …
+    for (let k = 40; k < 240; k++) w.stay({ admit: Math.floor(w.random() * 330), days: Math.max(1, Math.round(Math.exp(Math.log(7) + 0.5 * normal())) - 1), doctor: ['D1', 'D3', 'D5', 'D6'][k % 4]!, card: w.card(k), dx: k % 3 ? 'J18.9' : 'M54.5' });
+    // … and D4 admits 30 pneumonia patients twice for ordinary stays, and 10 back-pain patients for 26–29
+    // days: about p = 0.02 each against the wide spread, but 10 of D4's 10 back-pain admissions.
+    for (let j = 0; j < 30; j++) for (const admit of [5 * j, 5 * j + 180]) w.stay({ admit, days: 4 + (j % 5), doctor: 'D4', card: w.card(10 + j), dx: 'J18.9' });
+    for (let j = 0; j < 10; j++) w.stay({ admit: 20 + j * 30, days: 26 + (j % 4), doctor: 'D4', card: w.card(j), dx: 'M54.5' });
+    const { set, k } = w.build();
+    const rings = detectOverTreatment(set, k);
+    expect(rings.map((r) => memberIds(set, r, 'doctor'))).toEqual([['D4']]);
+    expect(memberIds(set, rings[0]!, 'person')).toEqual(expect.arrayContaining(Array.from({ length: 10 }, (_, j) => `Q${String(j).padStart(3, '0')}`)));
+    const concentration = rings[0]!.evidence.find((e) => e.key === 'over-treatment.concentration')!;
+    expect(concentration.facts).toMatchObject({ atRiskDiagnosis: expect.any(String), atRiskInpatients: 1 });
+    expect(evidenceText(concentration).en).toMatch(/patients admitted for .+ by /);
   });
 
   it('finds visits far above a weekly routine, but not the planned sessions of dialysis', () => {
