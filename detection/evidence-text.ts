@@ -77,6 +77,14 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     zh: (f) => `${f.percent}% 的刷卡发生在 21 点后或 8 点前（共 ${f.claims} 笔）`,
     en: (f) => `${f.percent}% of the ${f.claims} swipes happened before 8:00 or after 21:00`,
   },
+  'farming.recurring-days': {
+    zh: (f) => `${f.cards} 张卡在 ${f.trips} 次（${f.days} 天）里一同在 ${f.institution} 结算，每次约 ${f.averageGroup} 张，远超持卡人各自就医习惯所能解释（p≈1e-${f.log10P}）`,
+    en: (f) => `${f.cards} cards were settled together at ${f.institution} on ${f.trips} occasions (${f.days} days), about ${f.averageGroup} each time, far beyond what the holders' own habits explain (p≈1e-${f.log10P})`,
+  },
+  'farming.absent-holders': {
+    zh: (f) => `这些结算 ${f.claims} 笔中仅 ${f.facePercent}% 通过人脸核验、${f.checkedPercent}% 有任何身份核验，而该机构其他结算分别为 ${f.institutionFacePercent}% 和 ${f.institutionCheckedPercent}%（p≈1e-${f.log10P}）：持卡人本人未到场`,
+    en: (f) => `of these ${f.claims} settlements only ${f.facePercent}% passed a face check and ${f.checkedPercent}% any identity check, against ${f.institutionFacePercent}% and ${f.institutionCheckedPercent}% of the institution's others (p≈1e-${f.log10P}): the holders were not there`,
+  },
   'farming.no-face-check': {
     zh: (f) => `${f.percent}% 的结算没有人脸核验（持卡人是否到场无从证明）`,
     en: (f) => `${f.percent}% of the settlements had no face check (nothing shows the holders were there)`,

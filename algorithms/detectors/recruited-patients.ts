@@ -3,7 +3,7 @@ import { ringCommunities } from '../communities.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import type { Kinship } from '../kinship.ts';
 import { coOccurrenceEdges, groupDays, institutionDays, timeOfDayProfiles, type GroupDay, type InstitutionDays } from '../recurring-groups.ts';
-import { binomialUpperTailLog10, fisherCombineLog10, median, poissonUpperTailLog10, quantile, sortedJaccard } from '../stats.ts';
+import { binomialLowerTailLog10, binomialUpperTailLog10, fisherCombineLog10, median, poissonUpperTailLog10, quantile, sortedJaccard } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
@@ -44,6 +44,13 @@ export interface RecruitedParams {
   itemJaccard: number;
   /** "most of the group's claims" bill the trip's combination and amount (convention: a majority) */
   billedAlikeShare: number;
+  /**
+   * The holders were absent — cards without their holders, a farm — when the group's visits passed fewer
+   * face checks and fewer identity checks of any kind than the institution's other visits, each with a
+   * binomial lower tail p ≤ 10^absentLog10P (convention, card farming's own `absentLog10P`): recruited
+   * patients come in person and pass the counter's checks as often as anyone.
+   */
+  absentLog10P: number;
   seed: number;
 }
 
@@ -60,6 +67,7 @@ export const RECRUITED_DEFAULTS: RecruitedParams = {
   amountBand: 0.1,
   itemJaccard: 0.6,
   billedAlikeShare: 0.5,
+  absentLog10P: -2,
   seed: 7,
 };
 
@@ -123,7 +131,8 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   const profiles = { out: timeOfDayProfiles(set, outpatient), in: timeOfDayProfiles(set, inpatient) };
   // Where an institution checks identity, recruited patients pass the check in person; a group whose
   // visits go unchecked there is cards without their holders (card farming's to judge).
-  const checkedAt = institutionCheckRates(set, outpatient, inpatient);
+  const checkedAt = institutionCheckRates(set, (check) => check > 0, outpatient, inpatient);
+  const facedAt = institutionCheckRates(set, (check) => check === FACE, outpatient, inpatient);
   const communities = ringCommunities(nPersons, edges, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed });
   const tested = Math.max(1, communities.length);
   const byPerson = groupClaims(entityOf, nPersons, [...outpatient.order, ...inpatient.order]);
@@ -400,7 +409,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const joined = judge([...new Set([...host.core, ...g.core])].sort((x, y) => x - y), g.institution);
     if (joined) merged[merged.indexOf(host)] = joined;
   }
-  for (const g of merged) out.push(candidate(set, g));
+  for (const g of merged) out.push(candidate(set, g, { face: facedAt[g.institution]!, any: checkedAt[g.institution]! }, p));
   return out;
 }
 
@@ -505,14 +514,14 @@ const NIGHT_START = 21;
 const FACE = IDENTITY_CHECKS.indexOf('face');
 const NIGHT_END = 7;
 
-/** Share of each institution's visits that passed an identity check. */
-function institutionCheckRates(set: ClaimSet, ...sets: InstitutionDays[]): Float64Array {
+/** Share of each institution's visits that passed an identity check (of the kinds `passed` accepts). */
+function institutionCheckRates(set: ClaimSet, passed: (check: number) => boolean, ...sets: InstitutionDays[]): Float64Array {
   const n = new Float64Array(set.institutions.id.length);
   const checked = new Float64Array(set.institutions.id.length);
   for (const i of sets.flatMap((d) => [...d.order])) {
     const g = set.claims.institution[i]!;
     n[g]!++;
-    if (set.claims.check[i]! > 0) checked[g]!++;
+    if (passed(set.claims.check[i]!)) checked[g]!++;
   }
   return checked.map((x, g) => (n[g]! > 0 ? x / n[g]! : 0));
 }
@@ -673,9 +682,11 @@ interface TripTypical {
   rate: number;
 }
 
-function candidate(set: ClaimSet, group: JudgedGroup): RingCandidate {
+function candidate(set: ClaimSet, group: JudgedGroup, rates: { face: number; any: number }, p: RecruitedParams): RingCandidate {
   const c = set.claims;
   const { institution, core: people, trips, flat: claims, similarity: sim, origin, surprise } = group;
+  const absent = holdersAbsent(set, claims, rates, p);
+  if (absent) return farmCandidate(set, group, absent);
   const m = new MemberList();
   m.add('institution', institution, 'institution');
   const doctorCount = new Map<number, number>();
@@ -749,4 +760,73 @@ function candidate(set: ClaimSet, group: JudgedGroup): RingCandidate {
     });
   }
   return { family: 'recruited-patients', members: m.list, claims: [...claims].sort((a, b) => a - b), evidence, confidence: calibratedConfidence(surprise), surprise };
+}
+
+interface Absence {
+  claims: number;
+  faced: number;
+  checked: number;
+  rates: { face: number; any: number };
+  log10P: number;
+}
+
+/**
+ * Whether the group's holders were absent: outpatient or counter visits that passed fewer face checks and
+ * fewer identity checks of any kind than the institution's others, each beyond chance. A real-name record
+ * alone is what whoever holds the card can produce, so both must fall short; an admission is in person.
+ */
+function holdersAbsent(set: ClaimSet, claims: number[], rates: { face: number; any: number }, p: RecruitedParams): Absence | undefined {
+  const c = set.claims;
+  if (rates.face <= 0 || claims.length === 0 || claims.some((i) => c.kind[i] === KIND.inpatient)) return undefined;
+  const faced = claims.filter((i) => c.check[i] === FACE).length;
+  const checked = claims.filter((i) => c.check[i]! > 0).length;
+  const faceTail = binomialLowerTailLog10(faced, claims.length, rates.face);
+  const anyTail = binomialLowerTailLog10(checked, claims.length, rates.any);
+  if (faceTail > p.absentLog10P || anyTail > p.absentLog10P) return undefined;
+  return { claims: claims.length, faced, checked, rates, log10P: Math.max(faceTail, anyTail) };
+}
+
+/**
+ * A group whose holders were absent is the farm seen from the patients' side — the same cards settled
+ * together trip after trip with nobody there — and is reported as card farming: the institution, the
+ * cards and their holders, with the recurrence and the missing checks as evidence.
+ */
+function farmCandidate(set: ClaimSet, group: JudgedGroup, absent: Absence): RingCandidate {
+  const c = set.claims;
+  const { institution, flat: claims, trips, surprise } = group;
+  const m = new MemberList();
+  m.add('institution', institution, 'farming-institution');
+  const cards = [...new Set(claims.map((i) => c.card[i]!))].sort((a, b) => a - b);
+  for (const card of cards) m.add('card', card, 'farmed-card');
+  for (const card of cards) m.add('person', set.cards.holder[card]!, 'card-holder');
+  const cardRefs = cards.map((index) => ({ type: 'card' as const, index }));
+  const evidence: Evidence[] = [
+    {
+      key: 'farming.recurring-days',
+      facts: {
+        cards: cards.length,
+        institution: set.institutions.name[institution]!,
+        trips: trips.length,
+        days: trips.reduce((s, t) => s + t.days.length, 0),
+        averageGroup: Math.round(median(trips.map((t) => t.people.size))),
+        log10P: Math.round(-fisherCombineLog10(trips.map((t) => Math.min(t.log10P, t.coincideLog10P)))),
+      },
+      entities: [{ type: 'institution', index: institution }, ...cardRefs],
+      weight: Math.min(1, trips.length / 6),
+    },
+    {
+      key: 'farming.absent-holders',
+      facts: {
+        claims: absent.claims,
+        facePercent: Math.round((100 * absent.faced) / absent.claims),
+        checkedPercent: Math.round((100 * absent.checked) / absent.claims),
+        institutionFacePercent: Math.round(100 * absent.rates.face),
+        institutionCheckedPercent: Math.round(100 * absent.rates.any),
+        log10P: Math.round(-absent.log10P),
+      },
+      entities: cardRefs,
+      weight: 1 - absent.checked / absent.claims,
+    },
+  ];
+  return { family: 'card-farming', members: m.list, claims: [...claims].sort((a, b) => a - b), evidence, confidence: calibratedConfidence(surprise), surprise };
 }

@@ -168,6 +168,35 @@ describe('recruited patients', () => {
     }
   });
 
+  it('reports a group whose visits pass no identity check where the clinic checks most others as card farming: the holders were not there', () => {
+    const t = town(11);
+    t.background();
+    // The same five trips, but none of the 70 settlements checked — the clinic face-checks about 70 % of the rest.
+    for (const d of [20, 55, 90, 130, 170]) recruits.forEach((k, j) => t.claim({ at: t.at(d, 9, j * 3), inst: 'C3', card: t.card(k), doctor: 'DC3', check: 'none', items: ['REG', 'HBA1C', 'PHYSIO', 'DRUG2'], total: 388 + (k % 3) }));
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin);
+    expect(rings.map((r) => r.family)).toEqual(['card-farming']);
+    const ring = rings[0]!;
+    expect(memberIds(set, ring, 'institution')).toEqual(['C3']);
+    expect(ring.members.filter((m) => m.type === 'card').map((m) => set.cards.id[m.index]).sort()).toEqual(recruits.map(t.card).sort());
+    expect(memberIds(set, ring, 'person')).toEqual(recruits.map(t.person).sort());
+    expect(new Set(ring.members.map((m) => m.role))).toEqual(new Set(['farming-institution', 'farmed-card', 'card-holder']));
+    const absent = ring.evidence.find((e) => e.key === 'farming.absent-holders')!;
+    // the trips' settlements (and a member's own visit that fell on a trip day)
+    expect(Number(absent.facts.claims)).toBeGreaterThanOrEqual(70);
+    expect(Number(absent.facts.checkedPercent)).toBeLessThanOrEqual(10);
+    expect(Number(absent.facts.institutionFacePercent)).toBeGreaterThan(50);
+    expect(evidenceText(absent).en).toMatch(/the holders were not there/);
+    // Checked as often as the clinic's other patients, the same trips are a recruited group.
+    const u = town(11);
+    u.background();
+    for (const d of [20, 55, 90, 130, 170]) recruits.forEach((k, j) => visit(u, k, d, 9, j * 3));
+    const honest = u.b.build();
+    const hc = context(honest);
+    expect(detectRecruitedPatients(honest, RECRUITED_DEFAULTS, hc.k, hc.kin).map((r) => r.family)).toEqual(['recruited-patients']);
+  });
+
   /** The hospital on a busier year: `visits` more from everybody, at random days and hours. */
   const busyHospital = (t: ReturnType<typeof town>, seed: number, visits: number) => {
     const rng = seededRandom(seed);
