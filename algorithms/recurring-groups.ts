@@ -89,6 +89,12 @@ export interface CoOccurrenceParams {
   minRecurrence: number;
   /** a pair becomes an edge when linked on at least this many distinct days */
   minSharedDays: number;
+  /**
+   * The sequence runs on across the institution's days instead of starting afresh each day, a link
+   * counted on the day of its earlier settlement: for sparse events (a ward admits a few a day) the day is
+   * too fine a grain, and a group admitted over a week sits together in the admission sequence.
+   */
+  acrossDays?: boolean;
 }
 
 export interface CoOccurrenceEdges {
@@ -121,6 +127,7 @@ export function coOccurrenceEdges(days: InstitutionDays, entityOf: Int32Array, e
   };
   const touched: number[] = [];
   const seq: number[] = [];
+  const seqSeg: number[] = [];
   const inSeg = new Int32Array(entityCount).fill(-1);
   for (let g = 0; g + 1 < instSegStart.length; g++) {
     const s0 = instSegStart[g]!;
@@ -135,23 +142,50 @@ export function coOccurrenceEdges(days: InstitutionDays, entityOf: Int32Array, e
         dayCount[e]!++;
       }
     }
-    for (let s = s0; s < s1; s++) {
+    if (p.acrossDays) {
+      // One sequence for the institution; a pair counted once per day of its earlier settlement.
       seq.length = 0;
-      for (let k = segStart[s]!; k < segStart[s + 1]!; k++) {
-        const e = entityOf[order[k]!]!;
-        if (e < 0 || dayCount[e]! < p.minRecurrence || inSeg[e] === s) continue;
-        inSeg[e] = s;
-        seq.push(e);
+      seqSeg.length = 0;
+      for (let s = s0; s < s1; s++) {
+        for (let k = segStart[s]!; k < segStart[s + 1]!; k++) {
+          const e = entityOf[order[k]!]!;
+          if (e < 0 || dayCount[e]! < p.minRecurrence || inSeg[e] === s) continue;
+          inSeg[e] = s;
+          seq.push(e);
+          seqSeg.push(s);
+        }
       }
+      const counted = new Map<number, number>();
       for (let x = 0; x < seq.length; x++) {
         const a = seq[x]!;
         const end = Math.min(seq.length, x + 1 + p.neighbours);
         for (let y = x + 1; y < end; y++) {
           const b = seq[y]!;
-          push(a < b ? a * entityCount + b : b * entityCount + a);
+          if (a === b) continue;
+          const key = a < b ? a * entityCount + b : b * entityCount + a;
+          if (counted.get(key) === seqSeg[x]) continue;
+          counted.set(key, seqSeg[x]!);
+          push(key);
         }
       }
-    }
+    } else
+      for (let s = s0; s < s1; s++) {
+        seq.length = 0;
+        for (let k = segStart[s]!; k < segStart[s + 1]!; k++) {
+          const e = entityOf[order[k]!]!;
+          if (e < 0 || dayCount[e]! < p.minRecurrence || inSeg[e] === s) continue;
+          inSeg[e] = s;
+          seq.push(e);
+        }
+        for (let x = 0; x < seq.length; x++) {
+          const a = seq[x]!;
+          const end = Math.min(seq.length, x + 1 + p.neighbours);
+          for (let y = x + 1; y < end; y++) {
+            const b = seq[y]!;
+            push(a < b ? a * entityCount + b : b * entityCount + a);
+          }
+        }
+      }
     for (const e of touched) {
       dayCount[e] = 0;
       lastSeg[e] = -1;

@@ -97,9 +97,9 @@ function itemSet(set: ClaimSet, claim: number): number[] {
 
 /**
  * The patient co-occurrence projection: visits (not pharmacy purchases, not planned care) in each
- * institution's daily sequence, and inpatient stays in the sequence of their admission day (a group
- * admitted together is discharged at all hours); patients linked when neighbours on several days,
- * family pairs dropped. Also what scripts/export-covisit-edges.ts writes for GDS.
+ * institution's daily sequence, and inpatient stays in the institution's sequence of admissions, ordered
+ * by admission day (a group admitted together is discharged at all hours) and running on across days (a
+ * group admitted over a week); patients linked when neighbours on several days, family pairs dropped. Also what scripts/export-covisit-edges.ts writes for GDS.
  */
 export function patientCoOccurrence(set: ClaimSet, p: Pick<RecruitedParams, 'neighbours' | 'minRecurrence' | 'minSharedDays'>, k: CompiledKnowledge, kin: Kinship) {
   const c = set.claims;
@@ -111,7 +111,8 @@ export function patientCoOccurrence(set: ClaimSet, p: Pick<RecruitedParams, 'nei
   for (const i of inpatient.order) entityOf[i] = claimHolder(set, i);
   const keep = (a: number, b: number) => !kin.sameHome(a, b);
   const a = coOccurrenceEdges(outpatient, entityOf, set.persons.id.length, p, keep);
-  const b = coOccurrenceEdges(inpatient, entityOf, set.persons.id.length, p, keep);
+  // Admissions are sparse (a ward admits a few a day): their sequence runs on across days.
+  const b = coOccurrenceEdges(inpatient, entityOf, set.persons.id.length, { ...p, acrossDays: true }, keep);
   const edges = {
     source: Int32Array.from([...a.source, ...b.source]),
     target: Int32Array.from([...a.target, ...b.target]),
@@ -194,7 +195,9 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   };
   const out: RingCandidate[] = [];
   /** A group judged at one institution: its trips, core members and evidence, or undefined. */
-  const judge = (people: readonly number[], institution: number, grow = true): JudgedGroup | undefined => {
+  // `joined`: joiners already shown to come on the group's trips billed its package (they came alone on
+  // the trip's other days, so the with-another-member rule below would drop them again).
+  const judge = (people: readonly number[], institution: number, grow = true, joined: ReadonlySet<number> = new Set()): JudgedGroup | undefined => {
     const minPresent = Math.max(p.minMembers, Math.ceil(p.tripShare * people.length));
     const groupClaimList: number[] = [];
     for (const person of people) for (let x = byPerson.start[person]!; x < byPerson.start[person + 1]!; x++) groupClaimList.push(byPerson.members[x]!);
@@ -260,7 +263,15 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const joiners = (have: readonly number[], trips: Trip[], typical: (TripTypical | undefined)[]) => {
       const inGroup = new Set(have);
       const hits = new Map<number, { trips: Set<number>; claims: number[] }>();
-      const windows = trips.map((t) => ({ from: t.days[0]!.day, to: t.days[t.days.length - 1]!.day }));
+      // A trip may spread over up to `tripDays` days, and the piece Louvain left may have seen only some
+      // of them: a joiner is looked for in any window of that length around the trip's days (and the
+      // chance of being there by oneself is read over the same window).
+      const windows = trips.map((t) => {
+        const from = t.days[0]!.day;
+        const to = t.days[t.days.length - 1]!.day;
+        const slack = Math.max(0, p.tripDays - 1 - (to - from));
+        return { from: from - slack, to: to + slack };
+      });
       trips.forEach((_, k) => {
         const typ = typical[k];
         if (!typ) return;
@@ -309,7 +320,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // visit fell in the trip's week did not come with the group.
     for (const t of trips) {
       const withOthers = new Set<number>();
-      for (const d of t.days) if (d.claims.length >= 2) for (const i of d.claims) withOthers.add(entityOf[i]!);
+      for (const d of t.days) for (const i of d.claims) if (d.claims.length >= 2 || joined.has(entityOf[i]!)) withOthers.add(entityOf[i]!);
       for (const person of withOthers) attendance.set(person, (attendance.get(person) ?? 0) + 1);
     }
     const core = people.filter((person) => (attendance.get(person) ?? 0) >= Math.min(2, trips.length));
@@ -344,7 +355,11 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const coinciding = coincidingTrips >= p.minTrips && fisherCombineLog10(trips.map((t) => t.coincideLog10P)) <= p.compactLog10P - Math.log10(tested);
     if (compact < p.minTrips && !(billedAlike && coinciding)) return undefined;
     const origin = sharedOrigin(set, core, institution, patientsAt, countiesAt);
-    const tripLog10P = (t: Trip) => (billedAlike && compact < p.minTrips ? Math.min(t.log10P, t.coincideLog10P + Math.log10(tested)) : t.log10P);
+    // Where both routes hold, each trip's evidence is the stronger of the two (the coincidence charged for
+    // every group tested): a group that swamps a township clinic a little and coincides overwhelmingly is
+    // told by the coincidence.
+    const byCoincidence = billedAlike && coinciding;
+    const tripLog10P = (t: Trip) => (byCoincidence ? Math.min(t.log10P, t.coincideLog10P + Math.log10(tested)) : t.log10P);
     const log10P = fisherCombineLog10([
       ...trips.map((t) => Math.max(tripLog10P(t), -12)),
       Math.max(similarity.items.log10P, -12),
@@ -374,9 +389,11 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     if (units(members) < p.minMembers) return undefined;
     const kept = new Set(members);
     const claims = flat.filter((i) => kept.has(entityOf[i]!));
+    // Told as seen: arriving together where two trips show it (the sentence an investigator can check
+    // against the timestamps), else coinciding.
     const route = compact >= p.minTrips ? ('arrival' as const) : ('coincidence' as const);
     const more = grow ? joiners(members, trips, similarity.typical) : { people: [], claims: [] };
-    if (more.people.length > 0) return judge([...members, ...more.people].sort((x, y) => x - y), institution, false) ?? { institution, route, core: [...members, ...more.people], trips, flat: [...claims, ...more.claims], similarity, origin, surprise, days };
+    if (more.people.length > 0) return judge([...members, ...more.people].sort((x, y) => x - y), institution, false, new Set(more.people)) ?? { institution, route, core: [...members, ...more.people], trips, flat: [...claims, ...more.claims], similarity, origin, surprise, days };
     return { institution, route, core: members, trips, flat: claims, similarity, origin, surprise, days };
   };
   const groups: JudgedGroup[] = [];
