@@ -82,9 +82,25 @@ export function runDetectors(
     },
   ]);
   steps.push(['kickback', () => detectKickback(set, params.kickback, k)]);
-  steps.push(['recruited-patients', () => detectRecruitedPatients(set, params.recruitedPatients, k, kin, farmedCards)]);
+  let brought = new Set<string>();
+  steps.push([
+    'recruited-patients',
+    () => {
+      const rings = detectRecruitedPatients(set, params.recruitedPatients, k, kin, farmedCards);
+      // Patients brought together, per institution: over-treatment leaves their package to this ring.
+      brought = new Set(
+        rings
+          .filter((r) => r.family === 'recruited-patients')
+          .flatMap((r) => {
+            const at = r.members.filter((m) => m.type === 'institution').map((m) => m.index);
+            return r.members.filter((m) => m.type === 'person').flatMap((m) => at.map((g) => `${m.index}|${g}`));
+          }),
+      );
+      return rings;
+    },
+  ]);
   steps.push(['split-hospitalization', () => detectSplitHospitalization(set, k, params.splitHospitalization)]);
-  steps.push(['over-treatment', () => detectOverTreatment(set, k, params.overTreatment)]);
+  steps.push(['over-treatment', () => detectOverTreatment(set, k, params.overTreatment, brought)]);
   steps.push(['trace-code-reuse', () => detectTraceCodeReuse(set, params.traceCodeReuse)]);
   // Items that contradict the patient on a lent card are the lending ring's evidence, not miscoding.
   steps.push(['code-mismatch', () => detectCodeMismatch(set, { ...params.codeMismatch, excludeCards: lendingCards })]);

@@ -114,7 +114,11 @@ interface UnitFlags {
   strength: number;
 }
 
-export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: OverTreatmentParams = OVER_TREATMENT_DEFAULTS): RingCandidate[] {
+/**
+ * `groups`: patients the co-visit detector found brought to an institution together (keys
+ * `patient|institution`): their repeated package is the recruiter's, left to that detector.
+ */
+export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: OverTreatmentParams = OVER_TREATMENT_DEFAULTS, groups: ReadonlySet<string> = new Set()): RingCandidate[] {
   const c = set.claims;
   const nItems = set.items.id.length;
   const nPersons = set.persons.id.length;
@@ -654,7 +658,7 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   const detail = new Map<string, UnitFlags>();
   for (const f of units.values()) {
     if (f.doctors.size === 0) continue;
-    if (grouped.has(`${f.patient}|${f.institution}`)) continue;
+    if (grouped.has(`${f.patient}|${f.institution}`) || groups.has(`${f.patient}|${f.institution}`)) continue;
     let groupStays = 0;
     for (const i of f.claims) if (inGroup.has(i)) groupStays++;
     if (2 * groupStays >= f.claims.size) continue;

@@ -96,6 +96,18 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
     expect(detectOverTreatment(set, k, { ...OVER_TREATMENT_DEFAULTS, groupWindowSeconds: 0 }).map((r) => memberIds(set, r, 'doctor'))).toEqual([['DC2']]);
   });
 
+  it('leaves patients the co-visit detector found brought together to it, whatever their package looks like per patient', () => {
+    const w = institutionWorld();
+    w.outpatientBackground();
+    // 12 patients billed HbA1c monthly at C1 (a recruiter's package, spread over the days of each trip).
+    for (let k = 0; k < 12; k++) for (let m = 0; m < 12; m++) w.visit({ day: m * 30 + (k % 3), hour: 9 + (k % 6), inst: 'C1', doctor: 'DC1', card: w.card(160 + k), items: ['REG', 'DRUG', 'HBA1C'] });
+    const { set, k } = w.build();
+    expect(detectOverTreatment(set, k)).toHaveLength(1);
+    const c1 = set.institutions.id.indexOf('C1');
+    const brought = new Set(Array.from({ length: 12 }, (_, j) => `${set.persons.id.indexOf(`Q${160 + j}`)}|${c1}`));
+    expect(detectOverTreatment(set, k, OVER_TREATMENT_DEFAULTS, brought)).toEqual([]);
+  });
+
   it('leaves residents of one address (a nursing home) to the co-visit detector, even when they come one by one', () => {
     const w = institutionWorld();
     w.outpatientBackground();
