@@ -15,6 +15,18 @@ const recruits = Array.from({ length: 14 }, (_, j) => 6 + j * 37);
 const visit = (t: ReturnType<typeof town>, k: number, d: number, hh: number, mm: number, inst = 'C3', doctor = 'DC3') =>
   t.claim({ at: t.at(d, hh, mm), inst, card: t.card(k), doctor, served: t.person(k), items: ['REG', 'HBA1C', 'PHYSIO', 'DRUG2'], total: 388 + (k % 3) });
 
+/** 挂床住院: each batch of `bus` admitted to H1 over five consecutive days from each trip day, five-day stays billed alike. */
+const admitInBatches = (t: ReturnType<typeof town>, bus: number[], trips: number[], seed: number) => {
+  const date = (d: number) => t.at(d).slice(0, 10);
+  const rng = seededRandom(seed);
+  for (const d of trips) {
+    bus.forEach((k, j) => {
+      const admit = d + Math.floor(rng() * 5);
+      t.claim({ at: t.at(admit + 5, 10, j), kind: 'inpatient', inst: 'H1', card: t.card(k), doctor: 'D2', served: t.person(k), admit: date(admit), discharge: date(admit + 5), items: ['BED', 'HBA1C', 'DRUG2'], total: 2400 + (k % 3), dx: 'I63.9' });
+    });
+  }
+};
+
 /** One ring: every member of the group, and at most one honest patient who happened to come with them twice. */
 const expectOneGroup = (t: ReturnType<typeof town>, group: number[]) => {
   const set = t.b.build();
@@ -58,14 +70,7 @@ describe('recruited patients', () => {
     t.background();
     // 挂床住院: 30 villagers, each batch admitted over five consecutive days, five-day stays billed alike.
     const bus = Array.from({ length: 30 }, (_, j) => 3 + j * 19);
-    const date = (d: number) => t.at(d).slice(0, 10);
-    const rng = seededRandom(13);
-    for (const d of [30, 90, 150, 210, 270]) {
-      bus.forEach((k, j) => {
-        const admit = d + Math.floor(rng() * 5);
-        t.claim({ at: t.at(admit + 5, 10, j), kind: 'inpatient', inst: 'H1', card: t.card(k), doctor: 'D2', served: t.person(k), admit: date(admit), discharge: date(admit + 5), items: ['BED', 'HBA1C', 'DRUG2'], total: 2400 + (k % 3), dx: 'I63.9' });
-      });
-    }
+    admitInBatches(t, bus, [30, 90, 150, 210, 270], 13);
     const set = t.b.build();
     const { k, kin } = context(set);
     const rings = detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin);
@@ -86,14 +91,7 @@ describe('recruited patients', () => {
     // 挂床住院: 12 patients per batch admitted over five consecutive days, three batches: two patients share an
     // admission day in about one batch in five, so a day-by-day sequence links few pairs twice.
     const bus = Array.from({ length: 12 }, (_, j) => 5 + j * 41);
-    const date = (d: number) => t.at(d).slice(0, 10);
-    const rng = seededRandom(17);
-    for (const d of [40, 120, 230]) {
-      bus.forEach((k, j) => {
-        const admit = d + Math.floor(rng() * 5);
-        t.claim({ at: t.at(admit + 5, 10, j), kind: 'inpatient', inst: 'H1', card: t.card(k), doctor: 'D2', served: t.person(k), admit: date(admit), discharge: date(admit + 5), items: ['BED', 'HBA1C', 'DRUG2'], total: 2400 + (k % 3), dx: 'I63.9' });
-      });
-    }
+    admitInBatches(t, bus, [40, 120, 230], 17);
     expectOneGroup(t, bus);
   });
 
