@@ -78,8 +78,8 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     en: (f) => `${f.percent}% of the ${f.claims} swipes happened before 8:00 or after 21:00`,
   },
   'farming.recurring-days': {
-    zh: (f) => `${f.cards} 张卡在 ${f.trips} 次（${f.days} 天）里一同在 ${f.institution} 结算，每次约 ${f.averageGroup} 张，远超持卡人各自就医习惯所能解释（p≈1e-${f.log10P}）`,
-    en: (f) => `${f.cards} cards were settled together at ${f.institution} on ${f.trips} occasions (${f.days} days), about ${f.averageGroup} each time, far beyond what the holders' own habits explain (p≈1e-${f.log10P})`,
+    zh: (f) => `${f.cards} 张卡在 ${f.trips} 次（${f.days} 天）里一同在 ${f.institution} 结算，每次约 ${f.averageGroup} 张，远非偶然所能解释（p≈1e-${f.log10P}）`,
+    en: (f) => `${f.cards} cards were settled together at ${f.institution} on ${f.trips} occasions (${f.days} days), about ${f.averageGroup} each time, far more often together than chance explains (p≈1e-${f.log10P})`,
   },
   'farming.absent-holders': {
     zh: (f) => `这些结算 ${f.claims} 笔中仅 ${f.facePercent}% 通过人脸核验、${f.checkedPercent}% 有任何身份核验，而该机构其他结算分别为 ${f.institutionFacePercent}% 和 ${f.institutionCheckedPercent}%（p≈1e-${f.log10P}）：持卡人本人未到场`,
