@@ -650,11 +650,12 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   // Long stays are also a pattern of their own, among the doctor's inpatients: a ward's prolonged stays
   // are diluted past seeing when the ward's doctors' outpatients count as at risk too.
   const longStays: FlaggedPatient[] = [];
-  // Each item is also a pattern of its own, among the patients a doctor billed it: monthly HbA1c for a
-  // doctor's diabetics, or an MRI at every visit for back pain, drowns among all the doctor's patients
-  // but not among those the doctor tests for it.
+  // Each item, and long stays with each diagnosis, are also patterns of their own, among the patients a
+  // doctor billed the item or admitted with the diagnosis: monthly HbA1c for a doctor's diabetics, or an
+  // MRI at every visit for back pain, drowns among all the doctor's patients but not among those the
+  // doctor tests for it. One flag per patient and pattern.
   const itemFlags = new Map<number, FlaggedPatient[]>();
-  const stayFlags = new Map<number, FlaggedPatient[]>();
+  const stayFlags = new Map<number, Map<number, FlaggedPatient>>();
   const detail = new Map<string, UnitFlags>();
   for (const f of units.values()) {
     if (f.doctors.size === 0) continue;
@@ -677,13 +678,13 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
       const d = c.doctor[st.claim]!;
       const dx = c.diagnosis[st.claim]!;
       if (d < 0) continue;
-      const list = stayFlags.get(dx) ?? stayFlags.set(dx, []).get(dx)!;
-      const prev = list.find((x) => x.patient === f.patient && x.institution === f.institution);
+      const byUnit = stayFlags.get(dx) ?? stayFlags.set(dx, new Map()).get(dx)!;
+      const prev = byUnit.get(f.patient * nInst + f.institution);
       if (prev) {
         prev.claims.push(st.claim);
         if (!prev.doctors.includes(d)) prev.doctors.push(d);
         prev.strength = Math.max(prev.strength!, -st.tail);
-      } else list.push({ patient: f.patient, institution: f.institution, doctors: [d], claims: [st.claim], strength: -st.tail });
+      } else byUnit.set(f.patient * nInst + f.institution, { patient: f.patient, institution: f.institution, doctors: [d], claims: [st.claim], strength: -st.tail });
     }
     for (const it of f.items) {
       if (it.doctor < 0) continue;
@@ -710,7 +711,7 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   };
   const specific = [
     ...[...itemFlags].filter(([, list]) => isGroup(list)).sort((a, b) => a[0] - b[0]).map(([item, flags]) => ({ item, diagnosis: -1, flags })),
-    ...[...stayFlags].filter(([, list]) => isGroup(list)).sort((a, b) => a[0] - b[0]).map(([diagnosis, flags]) => ({ item: -1, diagnosis, flags })),
+    ...[...stayFlags].map(([diagnosis, byUnit]): [number, FlaggedPatient[]] => [diagnosis, [...byUnit.values()]]).filter(([, list]) => isGroup(list)).sort((a, b) => a[0] - b[0]).map(([diagnosis, flags]) => ({ item: -1, diagnosis, flags })),
   ];
   const scans = specific.length ? 2 : 1;
   let rings = concentrateScan(set, patterns, exposures, rungs, p.concentration, dept, scans);

@@ -99,7 +99,8 @@ function itemSet(set: ClaimSet, claim: number): number[] {
  * The patient co-occurrence projection: visits (not pharmacy purchases, not planned care) in each
  * institution's daily sequence, and inpatient stays in the institution's sequence of admissions, ordered
  * by admission day (a group admitted together is discharged at all hours) and running on across days (a
- * group admitted over a week); patients linked when neighbours on several days, family pairs dropped. Also what scripts/export-covisit-edges.ts writes for GDS.
+ * group admitted over a week); patients linked when neighbours on several days, family pairs dropped.
+ * Also what scripts/export-covisit-edges.ts writes for GDS.
  */
 export function patientCoOccurrence(set: ClaimSet, p: Pick<RecruitedParams, 'neighbours' | 'minRecurrence' | 'minSharedDays'>, k: CompiledKnowledge, kin: Kinship) {
   const c = set.claims;
@@ -132,8 +133,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   const profiles = { out: timeOfDayProfiles(set, outpatient), in: timeOfDayProfiles(set, inpatient) };
   // Where an institution checks identity, recruited patients pass the check in person; a group whose
   // visits go unchecked there is cards without their holders (card farming's to judge).
-  const checkedAt = institutionCheckRates(set, (check) => check > 0, outpatient, inpatient);
-  const facedAt = institutionCheckRates(set, (check) => check === FACE, outpatient, inpatient);
+  const { checked: checkedAt, faced: facedAt } = institutionCheckRates(set, outpatient, inpatient);
   const communities = ringCommunities(nPersons, edges, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed });
   const tested = Math.max(1, communities.length);
   const byPerson = groupClaims(entityOf, nPersons, [...outpatient.order, ...inpatient.order]);
@@ -531,16 +531,22 @@ const NIGHT_START = 21;
 const FACE = IDENTITY_CHECKS.indexOf('face');
 const NIGHT_END = 7;
 
-/** Share of each institution's visits that passed an identity check (of the kinds `passed` accepts). */
-function institutionCheckRates(set: ClaimSet, passed: (check: number) => boolean, ...sets: InstitutionDays[]): Float64Array {
+/** Share of each institution's visits that passed an identity check of any kind, and a face check. */
+function institutionCheckRates(set: ClaimSet, ...sets: InstitutionDays[]): { checked: Float64Array; faced: Float64Array } {
   const n = new Float64Array(set.institutions.id.length);
   const checked = new Float64Array(set.institutions.id.length);
-  for (const i of sets.flatMap((d) => [...d.order])) {
-    const g = set.claims.institution[i]!;
-    n[g]!++;
-    if (passed(set.claims.check[i]!)) checked[g]!++;
+  const faced = new Float64Array(set.institutions.id.length);
+  for (const days of sets) {
+    for (const i of days.order) {
+      const g = set.claims.institution[i]!;
+      const check = set.claims.check[i]!;
+      n[g]!++;
+      if (check > 0) checked[g]!++;
+      if (check === FACE) faced[g]!++;
+    }
   }
-  return checked.map((x, g) => (n[g]! > 0 ? x / n[g]! : 0));
+  const share = (x: number, g: number) => (n[g]! > 0 ? x / n[g]! : 0);
+  return { checked: checked.map(share), faced: faced.map(share) };
 }
 
 /**
