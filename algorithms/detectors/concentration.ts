@@ -454,7 +454,7 @@ function uniqueFlagged(list: FlaggedPatient[]): FlaggedPatient[] {
 }
 
 /** Concentrations of several patterns at the same institution as one: members united, the strongest unit leading. */
-export function mergeByInstitution(lists: Concentration[][]): Concentration[] {
+function mergeByInstitution(lists: Concentration[][]): Concentration[] {
   const by = new Map<number, Concentration>();
   for (const list of lists) {
     for (const c of list) {
@@ -482,6 +482,9 @@ export function mergeByInstitution(lists: Concentration[][]): Concentration[] {
  * pattern at a big clinic still stand out against the (near-empty) baseline of strong flags, while many
  * weak ones stand out at the first rung. Each rung is charged for all of them; results at one
  * institution are merged.
+ *
+ * `tests`, when given, is each pattern's own charge (how many tests its error budget is split over),
+ * for callers that scan groups of patterns with budgets of their own in one call.
  */
 export function concentrateScan(
   set: ClaimSet,
@@ -491,38 +494,58 @@ export function concentrateScan(
   p: ConcentrationParams = CONCENTRATION_DEFAULTS,
   dept = departmentIds(set),
   scans = 1,
+  tests?: readonly number[],
 ): Concentration[] {
   // Several patterns (kinds of mismatch) are scanned alike, each against its own baseline and its own
   // patients at risk (one exposure for all, or one per pattern), and charged for all — and for the other
   // scans (`scans`) a detector splits its error budget with (Bonferroni).
   const patterns = (flagged.length > 0 && Array.isArray(flagged[0]) ? flagged : [flagged]) as FlaggedPatient[][];
   const exposureOf = (k: number): Exposure => (Array.isArray(exposure) ? (exposure as readonly Exposure[])[k]! : (exposure as Exposure));
-  const tests = patterns.length * rungs.length * scans;
-  const results = patterns.flatMap((list, k) => rungs.map((min) => ({ pattern: k, ...concentrate(set, list.filter((f) => (f.strength ?? 0) >= min), exposureOf(k), p, dept, tests) })));
-  return mergeByInstitution(results.map((r) => r.found.map((c) => ({ ...c, pattern: r.pattern })))).map((c) => {
+  const testsOf = (k: number) => tests?.[k] ?? patterns.length * rungs.length * scans;
+  const results = patterns.flatMap((list, k) => rungs.map((min) => ({ pattern: k, ...concentrate(set, list.filter((f) => (f.strength ?? 0) >= min), exposureOf(k), p, dept, testsOf(k)) })));
+  const byInstitution = new Map<number, Concentration[]>();
+  for (const r of results) for (const c of r.found) (byInstitution.get(c.institution) ?? byInstitution.set(c.institution, []).get(c.institution)!).push({ ...c, pattern: r.pattern });
+  const out: Concentration[] = [];
+  for (const found of byInstitution.values()) {
+    // The strongest finding leads; the others' doctors join it. Their patients join it as they are where
+    // the doctor is new to the ring; a lead doctor's patients flagged in another pattern or rung only as
+    // the "extra" patients below do.
+    const lead = found.reduce((a, b) => (b.surprise > a.surprise ? b : a));
+    const leadDoctors = new Set(lead.doctors);
+    const others = found.filter((c) => c !== lead).map((c) => ({ ...c, flagged: c.flagged.filter((f) => !f.doctors.some((d) => leadDoctors.has(d))) }));
+    const c = mergeByInstitution([[lead], others.map((o) => ({ ...o, surprise: Math.min(o.surprise, lead.surprise), patients: [...new Set(o.flagged.map((f) => f.patient))], claims: [...new Set(o.flagged.flatMap((f) => f.claims))] }))])[0]!;
     // A doctor found at one rung (or pattern) also answers for flags at another where at least half of
-    // their flagged patients are beyond what their peers' rate explains (a mis-coding doctor's patients
-    // billed once, beside those billed twice; their patients billed against their sex beside those billed
-    // above the clinic's level).
+    // their flagged patients there are beyond what their peers' rate explains (a mis-coding doctor's
+    // patients billed once, beside those billed twice; their patients billed against their sex beside
+    // those billed above the clinic's level). The patients the ring already has are left out of that
+    // count: a doctor's own ring must not make their honest flags elsewhere look like excess.
     const members = new Set(c.doctors);
-    const extra = results.flatMap((r) =>
-      r.flagged.filter((f) => {
-        if (f.institution !== c.institution) return false;
+    const inRing = new Set(c.patients);
+    const extra = results.flatMap((r) => {
+      const known = new Map<number, number>();
+      for (const f of r.flagged) if (f.institution === c.institution && inRing.has(f.patient)) for (const d of f.doctors) known.set(d, (known.get(d) ?? 0) + 1);
+      return r.flagged.filter((f) => {
+        if (f.institution !== c.institution || inRing.has(f.patient)) return false;
         return f.doctors.some((d) => {
           if (!members.has(d)) return false;
           const t = r.doctorStat(d);
-          return t.k >= 2 * t.n * t.rate;
+          const a = known.get(d) ?? 0;
+          return t.k - a >= 2 * (t.n - a) * t.rate;
         });
-      }),
+      });
+    });
+    out.push(
+      extra.length === 0
+        ? c
+        : {
+            ...c,
+            patients: [...new Set([...c.patients, ...extra.map((f) => f.patient)])].sort((a, b) => a - b),
+            claims: [...new Set([...c.claims, ...extra.flatMap((f) => f.claims)])].sort((a, b) => a - b),
+            flagged: uniqueFlagged([...c.flagged, ...extra]),
+          },
     );
-    if (extra.length === 0) return c;
-    return {
-      ...c,
-      patients: [...new Set([...c.patients, ...extra.map((f) => f.patient)])].sort((a, b) => a - b),
-      claims: [...new Set([...c.claims, ...extra.flatMap((f) => f.claims)])].sort((a, b) => a - b),
-      flagged: uniqueFlagged([...c.flagged, ...extra]),
-    };
-  });
+  }
+  return out.sort((a, b) => b.surprise - a.surprise || a.institution - b.institution);
 }
 
 /** The ring candidate of a concentration: members with their roles, claims, surprise and confidence. */

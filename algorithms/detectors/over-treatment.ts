@@ -1,7 +1,7 @@
 import { DAY_SECONDS, KIND, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import { binomialUpperTailLog10, fisherCombineLog10, median, normalUpperTailLog10, poissonUpperTailLog10, robustCenter } from '../stats.ts';
-import { CONCENTRATION_DEFAULTS, candidateOf, concentrateScan, concentrationEvidence, countExposure, departmentIds, exposureOfClaims, mergeByInstitution, patientOf, round, type ConcentrationParams, type FlaggedPatient } from './concentration.ts';
+import { CONCENTRATION_DEFAULTS, candidateOf, concentrateScan, concentrationEvidence, countExposure, departmentIds, exposureOfClaims, patientOf, round, type ConcentrationParams, type FlaggedPatient } from './concentration.ts';
 import { SPLIT_DEFAULTS, splitReadmission } from './split-hospitalization.ts';
 import type { Evidence, RingCandidate } from './types.ts';
 
@@ -713,8 +713,11 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
     ...[...itemFlags].filter(([, list]) => isGroup(list)).sort((a, b) => a[0] - b[0]).map(([item, flags]) => ({ item, diagnosis: -1, flags })),
     ...[...stayFlags].map(([diagnosis, byUnit]): [number, FlaggedPatient[]] => [diagnosis, [...byUnit.values()]]).filter(([, list]) => isGroup(list)).sort((a, b) => a[0] - b[0]).map(([diagnosis, flags]) => ({ item: -1, diagnosis, flags })),
   ];
+  // One scan over all patterns, so that a doctor's ring in one pattern does not carry their honest flags
+  // in another along (concentrateScan's lead and extras); each group of patterns keeps its own budget.
   const scans = specific.length ? 2 : 1;
-  let rings = concentrateScan(set, patterns, exposures, rungs, p.concentration, dept, scans);
+  const allPatterns = [...patterns, ...specific.map((x) => x.flags)];
+  const allExposures = [...exposures];
   if (specific.length) {
     const itemSlot = new Int32Array(nItems).fill(-1);
     const dxSlot = new Map<number, number>();
@@ -729,10 +732,10 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
         if (s >= 0 && claimsOf[s]!.at(-1) !== i) claimsOf[s]!.push(i);
       }
     }
-    const specificExposures = claimsOf.map((list) => exposureOfClaims(set, patientOfClaim, list, dept));
-    const found = concentrateScan(set, specific.map((x) => x.flags), specificExposures, rungs, p.concentration, dept, scans);
-    rings = mergeByInstitution([rings, found.map((x) => ({ ...x, pattern: patterns.length + (x.pattern ?? 0) }))]);
+    allExposures.push(...claimsOf.map((list) => exposureOfClaims(set, patientOfClaim, list, dept)));
   }
+  const tests = allPatterns.map((_, k) => (k < patterns.length ? patterns.length : specific.length) * rungs.length * scans);
+  const rings = concentrateScan(set, allPatterns, allExposures, rungs, p.concentration, dept, scans, tests);
   // Whom the concentration sentence counts as at risk
   const population = (pattern = 0): { inpatients?: true; item?: string; diagnosis?: string } => {
     const x = specific[pattern - patterns.length];

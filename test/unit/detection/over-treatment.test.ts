@@ -180,6 +180,22 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
     expect(evidenceText(concentration).en).toMatch(/patients admitted for .+ by /);
   });
 
+  it('does not carry a ring doctor’s ordinary long stays of other diagnoses along with the ring', () => {
+    const w = institutionWorld();
+    const normal = () => Math.sqrt(-2 * Math.log(1 - w.random())) * Math.cos(2 * Math.PI * w.random());
+    const ordinary = () => Math.max(1, Math.round(Math.exp(Math.log(7) + 0.5 * normal())) - 1);
+    // Stays at H1 vary widely (log-normal around 6 days) for every doctor, D4 included: a few of anyone's
+    // stays are long by chance.
+    for (let k = 40; k < 400; k++) w.stay({ admit: Math.floor(w.random() * 330), days: ordinary(), doctor: ['D1', 'D3', 'D4', 'D5', 'D6'][k % 5]!, card: w.card(k), dx: ['J18.9', 'M54.5', 'I63.9'][k % 3]! });
+    // D4 keeps 12 heart patients 30–35 days: the ring.
+    for (let j = 0; j < 12; j++) w.stay({ admit: 20 + j * 25, days: 30 + (j % 6), doctor: 'D4', card: w.card(j), dx: 'I63.9' });
+    const { set, k } = w.build();
+    const rings = detectOverTreatment(set, k);
+    expect(rings.map((r) => memberIds(set, r, 'doctor'))).toEqual([['D4']]);
+    // D4's long stays of other diagnoses are no more frequent than the other doctors': they stay out.
+    expect(memberIds(set, rings[0]!, 'person')).toEqual(Array.from({ length: 12 }, (_, j) => `Q${String(j).padStart(3, '0')}`));
+  });
+
   it('finds visits far above a weekly routine, but not the planned sessions of dialysis', () => {
     const w = institutionWorld();
     w.outpatientBackground();
