@@ -252,8 +252,18 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     };
     const together = (from: number, to: number, present: number) => {
       const share = windowShare(from, to);
+      const w = to - from + 1;
       let lambda = 0;
-      for (const list of ownDays.values()) lambda += 1 - Math.pow(1 - share, list.length);
+      for (const list of ownDays.values()) {
+        // Both nulls: the member's visits placed on the institution's year, and the member's presence
+        // around the window — their days in windows of the same length on either side, one window
+        // away (a wave may spill a few days past the window the trip was read in, as the joiners allow).
+        // A trip is an occasion the group is absent around; patients seen every four days are there in
+        // any week, together or not, while a busload that comes monthly is absent in between.
+        let around = 0;
+        for (const d of list) if ((d >= from - 2 * w && d < from - w) || (d > to + w && d <= to + 2 * w)) around++;
+        lambda += Math.max(1 - Math.pow(1 - share, list.length), 1 - Math.exp(-around / 2));
+      }
       // The trip's window was picked among the period's windows of its length.
       return Math.min(0, poissonUpperTailLog10(present, lambda) + Math.log10(period / (to - from + 1)));
     };

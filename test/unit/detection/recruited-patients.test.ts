@@ -277,4 +277,18 @@ describe('recruited patients', () => {
     const { k, kin } = context(set);
     expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
   });
+
+  it('stays quiet for one doctor’s patients billed one package every few days for three months: over-treatment, not a group', () => {
+    const t = town(19);
+    t.background();
+    const rng = seededRandom(19);
+    // 14 patients of DC3, each coming every 4–5 days from about day 100 to 200 on their own, every visit
+    // billed the same package: any five days hold nearly all of them because of their pace, not a trip.
+    recruits.forEach((k) => {
+      for (let d = 100 + Math.floor(rng() * 4); d < 200; d += 4 + Math.floor(rng() * 2)) visit(t, k, d, 8 + Math.floor(rng() * 9), Math.floor(rng() * 60));
+    });
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
+  });
 });
