@@ -9,5 +9,6 @@ export function apiOptionsFromEnv(env: Env): ApiOptions {
     uploadDir: env.RINGLENS_UPLOAD_DIR ?? path.join(env.RINGLENS_CACHE_DIR, 'uploads'),
     uploadMaxBytes: env.RINGLENS_UPLOAD_MAX_MB * 1024 * 1024,
     metricsToken: env.RINGLENS_METRICS_TOKEN,
+    trustProxy: env.RINGLENS_TRUST_PROXY,
   };
 }
