@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCasePackage, type BuiltPackage } from '../../exports/build-package.ts';
 import { readPublicKeyFile } from '../../exports/package/keys.ts';
-import { canonicalJson, MANIFEST_FILE, manifestBytes, type Manifest } from '../../exports/package/manifest.ts';
+import { canonicalJson, MANIFEST_FILE, type Manifest } from '../../exports/package/manifest.ts';
 import { verifyPackage, type VerifyReport } from '../../exports/package/verify.ts';
 import { readZip, writeZip } from '../../exports/package/zip.ts';
 import { fixtureBundle } from '../fixtures/case-bundle.ts';
@@ -17,6 +17,8 @@ import { fixtureBundle } from '../fixtures/case-bundle.ts';
  */
 const keyDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'ringlens-security-export-')), 'keys');
 const MTIME = new Date('2025-01-01T00:00:00Z');
+/** manifest.json as docs/export-package.md says the exporter writes it (spelled out here, so the test holds the format to its word). */
+const manifestBytes = (m: Manifest) => Buffer.from(`${JSON.stringify(m, null, 2)}\n`, 'utf8');
 
 type Entry = { path: string; data: Buffer };
 const zipOf = (entries: Entry[]) => writeZip(entries, MTIME);
