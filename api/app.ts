@@ -51,7 +51,7 @@ export function apiDeps(services: Services, opts: ApiOptions = {}): ApiDeps {
     secret = randomBytes(32).toString('base64url');
   }
   const loginRateLimit = opts.loginRateLimit ?? { limit: 10, windowMs: 15 * 60_000 };
-  const redisTimeoutMs = opts.redisTimeoutMs ?? 3_000;
+  const redisTimeoutMs = opts.redisTimeoutMs ?? 2_000;
   return {
     services,
     tokens: tokenConfig(secret, {
@@ -99,7 +99,7 @@ export function createApp(services: Services, opts: ApiOptions = {}): RingLensAp
       },
     }),
   );
-  const metrics = createMetrics(services.queues, { token: opts.metricsToken });
+  const metrics = createMetrics(services.queues, { token: opts.metricsToken, redisReady: () => services.redis.status === 'ready', redisTimeoutMs: 1_000 });
   app.metrics = metrics;
   app.use(metrics.httpTimer);
   app.use(metrics.router);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { dummyHash, hashPassword, verifyPassword } from '../../access/passwords.ts';
 import { ROLES } from '../../access/roles.ts';
 import { bumpTokenVersion, countAdmins, createUser, findUser, listUsers, recordLogin, updateUser, UserExistsError } from '../../graph/users/users.ts';
-import type { AttemptOutcome } from '../auth/login-limits.ts';
+import type { AttemptOutcome, NewLock } from '../auth/login-limits.ts';
 import { issueTokens, TokenError, verifyRefreshToken } from '../auth/tokens.ts';
 import { conflict, notFound, Problem } from '../problem.ts';
 import { clientIp, defineRoute, type AnyRoute, type Ctx } from '../route.ts';
@@ -10,19 +10,20 @@ import { CreateUserBody, LoginBody, RefreshBody, TokensSchema, UpdateUserBody, U
 
 const unauthorized = (detail: string) => new Problem(401, detail, { headers: { 'WWW-Authenticate': 'Bearer realm="ringlens"' } });
 
-/** 429 with Retry-After; the lock itself is audited once, by the attempt that set it. */
-async function refuseLocked(held: Extract<AttemptOutcome, { allowed: false }>, account: string, address: string, audit: Ctx<unknown, unknown, unknown>['audit']): Promise<never> {
-  if (held.lockedNow) {
-    await audit({
-      action: 'login-locked',
-      actor: account,
-      target: held.scope === 'account' ? `user:${account}` : `address:${address}`,
-      outcome: 'failure',
-      details: { scope: held.scope, failures: held.failures, lockedForSeconds: held.retryAfterSeconds },
-    });
+/** Writes one login-locked event per lock a failure set. */
+async function auditLocks(locks: NewLock[], account: string, address: string, audit: Ctx<unknown, unknown, unknown>['audit']): Promise<void> {
+  for (const l of locks) {
+    await audit({ action: 'login-locked', actor: account, target: l.scope === 'account' ? `user:${account}` : `address:${address}`, outcome: 'failure', details: { ...l } });
   }
+}
+
+function refused(held: Extract<AttemptOutcome, { allowed: false }>): Problem {
   const what = held.scope === 'account' ? 'this account' : 'this address';
-  throw new Problem(429, `too many failed logins for ${what}; try again in ${Math.ceil(held.retryAfterSeconds / 60)} minutes`, { headers: { 'Retry-After': String(held.retryAfterSeconds) } });
+  const detail =
+    held.reason === 'busy'
+      ? `another login for ${what} is in progress; try again in a second`
+      : `too many failed logins for ${what}; try again in ${Math.ceil(held.retryAfterSeconds / 60)} minutes`;
+  return new Problem(429, detail, { headers: { 'Retry-After': String(held.retryAfterSeconds) } });
 }
 
 export function authRoutes(): AnyRoute[] {
@@ -42,12 +43,20 @@ export function authRoutes(): AnyRoute[] {
         const address = clientIp(req) ?? 'unknown';
         const account = body.username.trim().toLowerCase();
         const held = await deps.loginLimits.attempt(address, account);
-        if (!held.allowed) return refuseLocked(held, account, address, audit);
-        const user = await findUser(deps.services.driver, body.username);
-        // Verify against a dummy hash when the user does not exist, so response time does not tell.
-        const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), body.password);
+        if (!held.allowed) throw refused(held);
+        let user, ok;
+        try {
+          user = await findUser(deps.services.driver, body.username);
+          // Verify against a dummy hash when the user does not exist, so response time does not tell.
+          ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), body.password);
+        } catch (e) {
+          await deps.loginLimits.release(address, account);
+          throw e;
+        }
         if (!user || !ok || user.disabled) {
+          const locks = await deps.loginLimits.failed(address, account);
           await audit({ action: 'login-failed', actor: body.username, target: `user:${body.username}`, outcome: 'failure', details: { reason: !user ? 'unknown user' : !ok ? 'wrong password' : 'disabled' } });
+          await auditLocks(locks, account, address, audit);
           throw unauthorized('username or password is wrong, or the account is disabled');
         }
         await deps.loginLimits.succeeded(address, account);
