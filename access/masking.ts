@@ -37,6 +37,15 @@ export const maskAddress = (address: string) => keepEnds(address, 6, 0);
 /** Birth dates keep the year only: age matters to the evidence, the day identifies. */
 export const maskBirthDate = (date: string) => (/^\d{4}/.test(date) ? `${date.slice(0, 4)}-**-**` : stars(date.length));
 
+/** Every resident ID number (18 digits, the last may be X; or the old 15-digit form) inside free text, masked. */
+export const maskIdNumbersIn = (text: string) => text.replace(/(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])/g, (id) => maskIdNumber(id));
+
+/**
+ * Text someone typed to find a person (an ID number, a card number, a name or its first characters):
+ * ID numbers keep their region code and last 4, anything else only its first character.
+ */
+export const maskSearchTerm = (text: string) => (/^\d{15}(\d{2}[\dXx])?$/.test(text) ? maskIdNumber(text) : maskName(text));
+
 export interface Masker {
   level: MaskLevel;
   name(v: string | null | undefined): string | null;
@@ -49,6 +58,10 @@ export interface Masker {
   key(type: string, v: string): string;
   /** "person:320505…" style entity references, as evidence records carry them. */
   ref(ref: string): string;
+  /** what someone typed to find a person (search queries, audit filters) */
+  searchTerm(v: string): string;
+  /** free text that may quote ID numbers (request paths, details) */
+  text(v: string): string;
 }
 
 const nullable = (f: (v: string) => string) => (v: string | null | undefined) => (v === null || v === undefined ? null : f(String(v)));
@@ -57,7 +70,8 @@ export function maskerFor(role: Role): Masker {
   const level = MASK_LEVEL[role];
   if (level === 'full') {
     const same = (v: string | null | undefined) => (v === null || v === undefined ? null : String(v));
-    return { level, name: same, idNumber: same, cardNo: same, phone: same, address: same, birthDate: same, key: (_t, v) => v, ref: (r) => r };
+    const as = (v: string) => v;
+    return { level, name: same, idNumber: same, cardNo: same, phone: same, address: same, birthDate: same, key: (_t, v) => v, ref: as, searchTerm: as, text: as };
   }
   const key = (type: string, v: string) => (type === 'person' ? maskIdNumber(v) : type === 'card' ? maskCardNo(v) : v);
   return {
@@ -71,7 +85,9 @@ export function maskerFor(role: Role): Masker {
     key,
     ref: (r) => {
       const i = r.indexOf(':');
-      return i < 0 ? r : `${r.slice(0, i)}:${key(r.slice(0, i), r.slice(i + 1))}`;
+      return i < 0 ? maskIdNumbersIn(r) : `${r.slice(0, i)}:${maskIdNumbersIn(key(r.slice(0, i), r.slice(i + 1)))}`;
     },
+    searchTerm: maskSearchTerm,
+    text: maskIdNumbersIn,
   };
 }

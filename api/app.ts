@@ -7,6 +7,8 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { logger } from '../config/logger.ts';
 import type { Services } from '../runtime/services.ts';
+import { createLoginLimits } from './auth/login-limits.ts';
+import { createSessions } from './auth/sessions.ts';
 import { tokenConfig } from './auth/tokens.ts';
 import type { ApiDeps } from './deps.ts';
 import { docsRouter } from './docs-page.ts';
@@ -20,7 +22,7 @@ import { staticUiRouter } from './static-ui.ts';
 import { createMetrics } from './metrics.ts';
 import { BOARD_PATH, queueBoard } from './queue-board.ts';
 
-export interface ApiOptions extends Partial<Omit<ApiDeps, 'services' | 'tokens' | 'ringCache'>> {
+export interface ApiOptions extends Partial<Omit<ApiDeps, 'services' | 'tokens' | 'ringCache' | 'sessions' | 'loginLimits'>> {
   /** how long a cached ring read may be served (0 turns the cache off); changes announced on Redis clear it sooner */
   ringCacheTtlMs?: number;
   /** bearer token for /metrics; without one /metrics answers loopback clients only */
@@ -28,6 +30,14 @@ export interface ApiOptions extends Partial<Omit<ApiDeps, 'services' | 'tokens' 
   /** HS256 secret for tokens (≥ 32 bytes); without one a random secret is made (tokens die with the process) */
   jwtSecret?: string | undefined;
   accessTokenSeconds?: number;
+  /** how long a user's token version is cached per process (announced changes clear it sooner); default 5 s */
+  sessionCacheTtlMs?: number;
+  /**
+   * Express's "trust proxy": which peers may tell the client's address in X-Forwarded-For (audit trail,
+   * login limits). Default false: no header is believed. A reverse proxy deployment names the proxy's
+   * address(es) or the number of proxy hops (RINGLENS_TRUST_PROXY).
+   */
+  trustProxy?: string | number | false;
   refreshTokenSeconds?: number;
   /** serve the workbench (ui/dist) at / with SPA fallback; default true */
   serveUi?: boolean;
@@ -40,6 +50,8 @@ export function apiDeps(services: Services, opts: ApiOptions = {}): ApiDeps {
     logger().warn('RINGLENS_JWT_SECRET is not set: using a random secret, tokens will not survive a restart or work across instances');
     secret = randomBytes(32).toString('base64url');
   }
+  const loginRateLimit = opts.loginRateLimit ?? { limit: 10, windowMs: 15 * 60_000 };
+  const redisTimeoutMs = opts.redisTimeoutMs ?? 2_000;
   return {
     services,
     tokens: tokenConfig(secret, {
@@ -49,17 +61,19 @@ export function apiDeps(services: Services, opts: ApiOptions = {}): ApiDeps {
     uploadDir: opts.uploadDir ?? path.join(os.tmpdir(), 'ringlens-uploads'),
     uploadMaxBytes: opts.uploadMaxBytes ?? 2 * 1024 ** 3,
     corsOrigins: opts.corsOrigins ?? [],
-    loginRateLimit: opts.loginRateLimit ?? { limit: 10, windowMs: 15 * 60_000 },
+    loginRateLimit,
+    loginLimits: createLoginLimits(services.redis, services.prefix, loginRateLimit, Math.min(redisTimeoutMs, 1_000)),
+    sessions: createSessions(services.driver, services.redis, services.prefix, { ttlMs: opts.sessionCacheTtlMs ?? 5_000, maxEntries: 10_000 }),
     jsonLimit: opts.jsonLimit ?? '100kb',
     validateResponses: opts.validateResponses ?? true,
-    redisTimeoutMs: opts.redisTimeoutMs ?? 3_000,
+    redisTimeoutMs,
     ringCache: createRingCache(services, { ttlMs: opts.ringCacheTtlMs ?? 2_000, maxEntries: 2_000 }),
   };
 }
 
 export interface RingLensApp extends Express {
   routes: AnyRoute[];
-  /** releases what the app holds besides the services (the ring-change subscription) */
+  /** releases what the app holds besides the services (subscriptions, the login limits' connection) */
   dispose(): Promise<void>;
   metrics: ReturnType<typeof createMetrics>;
 }
@@ -70,8 +84,9 @@ export function createApp(services: Services, opts: ApiOptions = {}): RingLensAp
   app.disable('x-powered-by');
   // API answers are per user and never revalidated by clients; hashing every body for an ETag cost 2 % of the CPU.
   app.set('etag', false);
-  // One proxy hop (the reverse proxy in front of us) may set X-Forwarded-For: audit and rate limits use it.
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For names the client only when a trusted proxy set it; anyone else could forge it to
+  // dodge the login limits and write any address into the audit trail.
+  app.set('trust proxy', opts.trustProxy ?? false);
   app.use(
     pinoHttp({
       logger: logger().child({ component: 'api' }),
@@ -84,7 +99,7 @@ export function createApp(services: Services, opts: ApiOptions = {}): RingLensAp
       },
     }),
   );
-  const metrics = createMetrics(services.queues, { token: opts.metricsToken });
+  const metrics = createMetrics(services.queues, { token: opts.metricsToken, redisReady: () => services.redis.status === 'ready', redisTimeoutMs: 1_000 });
   app.metrics = metrics;
   app.use(metrics.httpTimer);
   app.use(metrics.router);
@@ -108,9 +123,11 @@ export function createApp(services: Services, opts: ApiOptions = {}): RingLensAp
     res.status(503).json({ status: 'not ready', reason, ...readiness });
   });
 
-  const routes = allRoutes(deps);
+  const routes = allRoutes();
   app.routes = routes;
-  app.dispose = () => deps.ringCache.close();
+  app.dispose = async () => {
+    await Promise.all([deps.ringCache.close(), deps.sessions.close(), deps.loginLimits.close()]);
+  };
   const document = buildOpenApi(routes, '0.1.0');
   // File downloads are plain Express handlers (binary answers); their operation is added by hand.
   app.get('/openapi.json', (_req, res) => {
@@ -119,6 +136,11 @@ export function createApp(services: Services, opts: ApiOptions = {}): RingLensAp
   app.use(docsRouter());
 
   const api = express.Router();
+  // Every API answer is per user and most carry personal data: no browser or proxy cache may keep one.
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   api.use(express.json({ limit: deps.jsonLimit, strict: true }));
   for (const r of routes) mountRoute(api, r, deps);
   api.use((req, res) => sendProblem(res, 404, `no route ${req.method} ${req.originalUrl.split('?')[0]}`));

@@ -1,4 +1,6 @@
 import type { Services } from '../runtime/services.ts';
+import type { LoginLimitPolicy, LoginLimits } from './auth/login-limits.ts';
+import type { Sessions } from './auth/sessions.ts';
 import type { TokenConfig } from './auth/tokens.ts';
 import type { RingCache } from './ring-cache.ts';
 
@@ -6,13 +8,16 @@ import type { RingCache } from './ring-cache.ts';
 export interface ApiDeps {
   services: Services;
   tokens: TokenConfig;
+  /** whether a token's session still holds (logout, role change, disabling end it at once) */
+  sessions: Sessions;
   /** uploads are streamed here, one folder per upload, then ingested by a worker */
   uploadDir: string;
   uploadMaxBytes: number;
   /** origins allowed by CORS; empty = same-origin only */
   corsOrigins: string[];
-  /** login attempts per IP per window */
-  loginRateLimit: { limit: number; windowMs: number };
+  /** failed logins allowed per client address and per account, shared through Redis (api/auth/login-limits.ts) */
+  loginRateLimit: LoginLimitPolicy;
+  loginLimits: LoginLimits;
   jsonLimit: string;
   /**
    * Parse every response through its zod schema before sending: fields the schema does not declare

@@ -4,6 +4,7 @@ import express from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { logger } from '../config/logger.ts';
 import { sendProblem } from './problem.ts';
+import { withDeadline } from './redis-call.ts';
 
 /**
  * Prometheus metrics at /metrics (prom-client), one registry per app:
@@ -16,6 +17,10 @@ import { sendProblem } from './problem.ts';
  *   jobs finished since this process started, observed at scrape time from the newest finished jobs
  *   (no extra Redis connections, workers need no HTTP port);
  * - Node process metrics (CPU, memory, event-loop lag, GC).
+ *
+ * A scrape never waits on Redis: while the connection is down the queue metrics are skipped at once,
+ * and each queue read gives up after `redisTimeoutMs` (scrape errors count both); the HTTP and process
+ * metrics are always served.
  *
  * Access: with RINGLENS_METRICS_TOKEN set, scrapers send `Authorization: Bearer <token>`; without it
  * only loopback clients are answered (a Prometheus agent on the same host, or a reverse proxy that
@@ -49,7 +54,28 @@ export function routeLabel(req: Request): string {
   return `${mount ?? ''}${pattern}`;
 }
 
-export function createMetrics(queues: Record<string, Queue>, opts: { token?: string | undefined } = {}): Metrics {
+export interface MetricsOptions {
+  token?: string | undefined;
+  /** whether the queues' Redis connection is up (queue metrics are skipped while it is not) */
+  redisReady?: () => boolean;
+  /** how long one queue read may take during a scrape; default 1 s */
+  redisTimeoutMs?: number;
+}
+
+export function createMetrics(queues: Record<string, Queue>, opts: MetricsOptions = {}): Metrics {
+  const redisTimeoutMs = opts.redisTimeoutMs ?? 1_000;
+  /** Reads every queue at once, each bounded; a queue that cannot be read counts as a scrape error. */
+  const eachQueue = (read: (q: Queue) => Promise<void>) =>
+    Promise.all(
+      Object.values(queues).map(async (q) => {
+        try {
+          if (opts.redisReady && !opts.redisReady()) throw new Error('Redis is not connected');
+          await withDeadline(read(q), redisTimeoutMs, () => new Error(`Redis did not answer within ${redisTimeoutMs} ms`));
+        } catch (err) {
+          failed(q.name, err);
+        }
+      }),
+    );
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ringlens_' });
   const http = new Histogram({
@@ -74,21 +100,17 @@ export function createMetrics(queues: Record<string, Queue>, opts: { token?: str
     registers: [registry],
     // prom-client serialises metrics concurrently: each metric collects what it reports itself.
     async collect() {
-      for (const q of Object.values(queues)) {
-        try {
-          for (const status of ['completed', 'failed'] as const) {
-            for (const job of await q.getJobs([status], 0, 99, false)) {
-              if (!job?.finishedOn || !job.processedOn || job.finishedOn < started) continue;
-              const key = `${q.name}:${job.id}:${job.finishedOn}`;
-              if (seen.has(key)) continue;
-              seen.add(key);
-              this.observe({ queue: q.name, name: job.name, status }, (job.finishedOn - job.processedOn) / 1000);
-            }
+      await eachQueue(async (q) => {
+        for (const status of ['completed', 'failed'] as const) {
+          for (const job of await q.getJobs([status], 0, 99, false)) {
+            if (!job?.finishedOn || !job.processedOn || job.finishedOn < started) continue;
+            const key = `${q.name}:${job.id}:${job.finishedOn}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            this.observe({ queue: q.name, name: job.name, status }, (job.finishedOn - job.processedOn) / 1000);
           }
-        } catch (err) {
-          failed(q.name, err);
         }
-      }
+      });
       // Bounded memory: the key set only needs to outlive the window getJobs looks at.
       if (seen.size > 50_000) seen.clear();
     },
@@ -99,14 +121,10 @@ export function createMetrics(queues: Record<string, Queue>, opts: { token?: str
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
     async collect() {
-      for (const q of Object.values(queues)) {
-        try {
-          const counts = await q.getJobCounts(...STATES);
-          for (const s of STATES) this.set({ queue: q.name, state: s }, counts[s] ?? 0);
-        } catch (err) {
-          failed(q.name, err);
-        }
-      }
+      await eachQueue(async (q) => {
+        const counts = await q.getJobCounts(...STATES);
+        for (const s of STATES) this.set({ queue: q.name, state: s }, counts[s] ?? 0);
+      });
     },
   });
 

@@ -4,8 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import helmet from 'helmet';
-import { authenticate } from './auth/middleware.ts';
-import { verifyAccessToken } from './auth/tokens.ts';
+import { authenticate, userOfToken } from './auth/middleware.ts';
 import type { ApiDeps } from './deps.ts';
 import { Problem, sendProblem } from './problem.ts';
 
@@ -37,7 +36,7 @@ export function queueBoard(deps: ApiDeps, queues: Queue[]): Router {
 
   const router = express.Router();
   router.post('/session', async (req, res) => {
-    const user = await authenticate(req, deps.tokens);
+    const user = await authenticate(req, deps);
     if (user.role !== 'admin') throw new Problem(403, `the job dashboard is for admins (your role: ${user.role})`);
     const token = req.get('authorization')!.replace(/^Bearer\s+/i, '').trim();
     res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: BOARD_PATH, maxAge: deps.tokens.accessSeconds * 1000 });
@@ -46,7 +45,7 @@ export function queueBoard(deps: ApiDeps, queues: Queue[]): Router {
   const gate = async (req: Request, res: Response, next: NextFunction) => {
     try {
       const fromCookie = req.get('authorization') ? undefined : cookieToken(req);
-      const user = fromCookie ? await verifyAccessToken(deps.tokens, fromCookie) : await authenticate(req, deps.tokens);
+      const user = fromCookie ? await userOfToken(fromCookie, deps) : await authenticate(req, deps);
       if (user.role !== 'admin') {
         sendProblem(res, 403, `the job dashboard is for admins (your role: ${user.role})`);
         return;

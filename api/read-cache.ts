@@ -34,6 +34,11 @@ export class ReadCache {
     return value;
   }
 
+  /** drops one key: its next read loads afresh */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -9,12 +9,17 @@ import { RedisUnavailable } from './problem.ts';
  */
 export async function redisCall<T>(deps: ApiDeps, what: string, f: () => Promise<T>): Promise<T> {
   if (deps.services.redis.status !== 'ready') throw new RedisUnavailable(`Redis is not connected (${what})`);
+  return withDeadline(f(), deps.redisTimeoutMs, () => new RedisUnavailable(`Redis did not answer within ${deps.redisTimeoutMs} ms (${what})`));
+}
+
+/** The promise's value, or the error of `late()` once `ms` have passed (the promise itself runs on). */
+export async function withDeadline<T>(promise: Promise<T>, ms: number, late: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      f(),
+      promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new RedisUnavailable(`Redis did not answer within ${deps.redisTimeoutMs} ms (${what})`)), deps.redisTimeoutMs);
+        timer = setTimeout(() => reject(late()), ms);
       }),
     ]);
   } finally {

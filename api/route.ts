@@ -130,7 +130,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void
   // Response bodies by the object the handler returned; only objects that live on (cached) are ever found again.
   const serialized = new WeakMap<object, string>();
   const run = async (req: Request, res: Response, _next: NextFunction) => {
-    const user = route.roles === 'public' ? null : await authenticate(req, deps.tokens);
+    const user = route.roles === 'public' ? null : await authenticate(req, deps);
     if (user && route.roles !== 'public' && !route.roles.includes(user.role)) {
       throw new Problem(403, `${route.method.toUpperCase()} ${route.path} is not allowed for role ${user.role}`);
     }

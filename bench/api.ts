@@ -15,7 +15,9 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { issueTokens, tokenConfig } from '../api/auth/tokens.ts';
 import { loadEnv } from '../config/env.ts';
+import { hashPassword } from '../access/passwords.ts';
 import { createDriver } from '../graph/driver.ts';
+import { createUser, findUser } from '../graph/users/users.ts';
 import { runningInstance } from '../stack/neo4j-local.ts';
 import { locateNeo4j } from '../stack/stack.ts';
 
@@ -34,6 +36,7 @@ const { values } = parseArgs({
 });
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);
+const BENCH_USER = 'bench.api';
 const env = loadEnv();
 const driver = createDriver(locateNeo4j(env, values.instance));
 const ringIds = (await driver.executeQuery('MATCH (r:Ring) RETURN r.ringId AS id ORDER BY r.score DESC LIMIT 200')).records.map((r) => r.get('id') as string);
@@ -42,6 +45,11 @@ const nodeIds = (
   await driver.executeQuery('MATCH (r:Ring)-[:HAS_MEMBER]->(n) WITH r, n ORDER BY r.score DESC RETURN DISTINCT elementId(n) AS id LIMIT 500')
 ).records.map((r) => r.get('id') as string);
 const counts = (await driver.executeQuery('MATCH (c:Claim) WITH count(c) AS claims MATCH (r:Ring) RETURN claims, count(r) AS rings')).records[0]!;
+// Every request checks the token against its user's current session: the benchmark's user must exist.
+if (!(await findUser(driver, BENCH_USER))) {
+  await createUser(driver, { username: BENCH_USER, displayName: 'API benchmark', role: 'investigator', passwordHash: await hashPassword(randomBytes(24).toString('base64url')) });
+}
+const benchUser = (await findUser(driver, BENCH_USER))!;
 await driver.close();
 if (!ringIds.length) throw new Error(`no rings in instance ${values.instance}: run \`ringlens detect --instance ${values.instance}\` first`);
 
@@ -60,7 +68,7 @@ const url = await new Promise<string>((resolve, reject) => {
   });
   server.on('exit', (code) => reject(new Error(`ringlens serve exited with ${code}`)));
 });
-const { accessToken } = await issueTokens(tokenConfig(secret), { username: 'bench', role: 'investigator', tokenVersion: 0 });
+const { accessToken } = await issueTokens(tokenConfig(secret), { username: BENCH_USER, role: benchUser.role, tokenVersion: benchUser.tokenVersion });
 
 // What the workbench asks for on a double-click (ui/src/pages/RingWorkspace.tsx).
 const EXPAND_LIMIT = 100;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -14,6 +15,22 @@ const optionalString = z
 const memorySize = z
   .string()
   .regex(/^\d+[kmgKMG]$/, 'must be a size such as 512m or 4g');
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxy = z
+  .string()
+  .trim()
+  .default('')
+  .transform((v, ctx): string | number | false => {
+    if (v === '' || v === 'false') return false;
+    if (/^\d+$/.test(v)) return Number(v) === 0 ? false : Number(v);
+    const bad = v.split(',').map((s) => s.trim()).filter((a) => !PROXY_NAMES.has(a) && !isIP(a.replace(/\/\d{1,3}$/, '')));
+    if (v === 'true' || bad.length) {
+      ctx.addIssue({ code: 'custom', message: `name the proxy's addresses or subnets (comma-separated; loopback, linklocal, uniquelocal allowed) or a hop count, not ${bad.length ? bad.join(', ') : 'true'}: trusting every peer lets any client forge its address` });
+      return z.NEVER;
+    }
+    return v;
+  });
 
 const EnvSchema = z.object({
   NEO4J_URI: optionalString.pipe(
@@ -53,6 +70,12 @@ const EnvSchema = z.object({
   RINGLENS_MAIL_FROM: z.string().default('RingLens <ringlens@localhost>'),
   /** where people open the workbench; report ring links point here */
   RINGLENS_PUBLIC_URL: z.string().regex(/^https?:\/\//, 'must be an http(s) URL').default('http://127.0.0.1:8080'),
+  /**
+   * Which peers may name the client in X-Forwarded-For (Express "trust proxy"): unset = nobody (the
+   * socket's address counts); behind a reverse proxy, the proxy's address(es)/subnets, comma-separated
+   * (`127.0.0.1`, `10.0.0.0/8`, `loopback`), or the number of proxy hops (`1`). Never "trust all".
+   */
+  RINGLENS_TRUST_PROXY: trustProxy,
   /** bearer token Prometheus must send to /metrics; unset: /metrics answers loopback clients only */
   RINGLENS_METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

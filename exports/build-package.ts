@@ -9,7 +9,7 @@ import type { Lang } from './labels.ts';
 import { decideMasking, type ExporterRole, type MaskingDecision } from './masking.ts';
 import { buildPackageModel } from './package-model.ts';
 import { loadOrCreateSigningKey } from './package/keys.ts';
-import { MANIFEST_FILE, sha256, signManifest, type Manifest } from './package/manifest.ts';
+import { MANIFEST_FILE, manifestBytes, sha256, signManifest, type Manifest } from './package/manifest.ts';
 import { writeZip } from './package/zip.ts';
 import { buildReportPdf } from './pdf/report.ts';
 import { buildWorkbook } from './workbook.ts';
@@ -116,7 +116,7 @@ export async function buildCasePackage(bundle: CaseBundle, opts: ExportOptions):
     },
     key,
   );
-  const zip = await writeZip([...files, { path: MANIFEST_FILE, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) }], now);
+  const zip = await writeZip([...files, { path: MANIFEST_FILE, data: manifestBytes(manifest) }], now);
   lap('sign');
   progress({ stage: 'done', percent: 100, message: `${zip.length} bytes` });
   return { zip, manifest, masking, timings };

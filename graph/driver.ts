@@ -7,14 +7,18 @@ export interface DriverOptions {
    * Batch work wants the default; the API wants a quick 503 instead of a request hanging 30 s.
    */
   maxTransactionRetryTime?: number;
+  /** how long opening a connection may take (default 5 s) */
+  connectionTimeout?: number;
+  /** how long a query may wait for a pooled connection, opening included (default 10 s) */
+  connectionAcquisitionTimeout?: number;
 }
 
 export function createDriver(conn: Neo4jConnection, opts: DriverOptions = {}): Driver {
   return neo4j.driver(conn.uri, neo4j.auth.basic(conn.user, conn.password), {
     ...(opts.maxTransactionRetryTime !== undefined ? { maxTransactionRetryTime: opts.maxTransactionRetryTime } : {}),
     maxConnectionPoolSize: 50,
-    connectionAcquisitionTimeout: 10_000,
-    connectionTimeout: 5_000,
+    connectionAcquisitionTimeout: opts.connectionAcquisitionTimeout ?? 10_000,
+    connectionTimeout: opts.connectionTimeout ?? 5_000,
     // Integers come back as JS numbers when they fit; our counts and amounts always do.
     disableLosslessIntegers: true,
     logging: { level: 'warn', logger: (level, message) => process.stderr.write(`neo4j-driver ${level}: ${message}\n`) },

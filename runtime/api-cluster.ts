@@ -10,8 +10,8 @@ import { logger } from '../config/logger.ts';
  * Everything a worker keeps for itself stays correct across workers: the ring read cache is cleared
  * for all of them through Redis, audit events are written by whichever worker served the read, and
  * tokens verify in every worker because they share one signing secret (made here once when none is
- * configured, so a token issued by one worker is accepted by the next). The login rate limit counts
- * per worker (docs/api.md says how to share it).
+ * configured, so a token issued by one worker is accepted by the next). Login limits and ended
+ * sessions are kept in and announced through Redis, so they hold across workers too.
  */
 
 export interface ClusterMessage {

@@ -2,16 +2,18 @@ import { SignJWT, jwtVerify, errors } from 'jose';
 import { isRole, type Role } from '../../access/roles.ts';
 
 /**
- * Access tokens are short (15 min) and stateless: every route checks signature, expiry and role.
- * Refresh tokens (8 h) carry the user's tokenVersion; refreshing re-reads the user, so a disabled
- * user, a changed role or a logout ends every session at the next refresh.
+ * Access tokens (15 min) and refresh tokens (8 h) both carry the user's tokenVersion, which logout,
+ * a role change, a password change and disabling bump. Every request checks the access token's
+ * version against the user's current one (api/auth/sessions.ts), so those end a session at once;
+ * refreshing re-reads the user too.
  */
 export interface TokenConfig {
   secret: Uint8Array;
   /**
    * Access tokens already verified, with their expiry: a workbench sends the same token with every
    * request for 15 minutes, and checking its signature each time was a tenth of the API's CPU.
-   * Safe because a verified token stays valid until it expires (access tokens are never revoked early).
+   * The signature of a token never changes; whether its session still holds is checked per request
+   * (api/auth/sessions.ts).
    */
   verified: Map<string, { claims: AccessClaims; expiresAtMs: number }>;
   issuer: string;
@@ -22,6 +24,7 @@ export interface TokenConfig {
 export interface AccessClaims {
   username: string;
   role: Role;
+  tokenVersion: number;
 }
 
 export interface RefreshClaims {
@@ -40,7 +43,7 @@ export async function issueTokens(cfg: TokenConfig, user: { username: string; ro
   const now = Math.floor(Date.now() / 1000);
   const sign = (claims: Record<string, unknown>, audience: string, seconds: number) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(user.username).setIssuer(cfg.issuer).setAudience(audience).setIssuedAt(now).setExpirationTime(now + seconds).sign(cfg.secret);
-  const accessToken = await sign({ role: user.role }, AUDIENCE.access, cfg.accessSeconds);
+  const accessToken = await sign({ role: user.role, ver: user.tokenVersion }, AUDIENCE.access, cfg.accessSeconds);
   const refreshToken = await sign({ ver: user.tokenVersion }, AUDIENCE.refresh, cfg.refreshSeconds);
   return { accessToken, refreshToken, tokenType: 'Bearer' as const, expiresIn: cfg.accessSeconds, refreshExpiresIn: cfg.refreshSeconds };
 }
@@ -69,8 +72,8 @@ export async function verifyAccessToken(cfg: TokenConfig, token: string): Promis
     throw new TokenError('token expired');
   }
   const p = await verify(cfg, token, AUDIENCE.access);
-  if (typeof p.sub !== 'string' || !isRole(p.role) || typeof p.exp !== 'number') throw new TokenError('token invalid');
-  const claims: AccessClaims = { username: p.sub, role: p.role };
+  if (typeof p.sub !== 'string' || !isRole(p.role) || typeof p.ver !== 'number' || typeof p.exp !== 'number') throw new TokenError('token invalid');
+  const claims: AccessClaims = { username: p.sub, role: p.role, tokenVersion: p.ver };
   if (cfg.verified.size >= VERIFIED_TOKENS_KEPT) cfg.verified.delete(cfg.verified.keys().next().value!);
   cfg.verified.set(token, { claims, expiresAtMs: p.exp * 1000 });
   return claims;

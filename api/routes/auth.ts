@@ -1,28 +1,32 @@
-import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { dummyHash, hashPassword, verifyPassword } from '../../access/passwords.ts';
 import { ROLES } from '../../access/roles.ts';
 import { bumpTokenVersion, countAdmins, createUser, findUser, listUsers, recordLogin, updateUser, UserExistsError } from '../../graph/users/users.ts';
+import type { AttemptOutcome, NewLock } from '../auth/login-limits.ts';
 import { issueTokens, TokenError, verifyRefreshToken } from '../auth/tokens.ts';
-import type { ApiDeps } from '../deps.ts';
-import { conflict, notFound, Problem, sendProblem } from '../problem.ts';
-import { defineRoute, type AnyRoute } from '../route.ts';
+import { conflict, notFound, Problem } from '../problem.ts';
+import { clientIp, defineRoute, type AnyRoute, type Ctx } from '../route.ts';
 import { CreateUserBody, LoginBody, RefreshBody, TokensSchema, UpdateUserBody, UsernameParams, UserSchema } from '../schemas/auth.ts';
 
 const unauthorized = (detail: string) => new Problem(401, detail, { headers: { 'WWW-Authenticate': 'Bearer realm="ringlens"' } });
 
-export function authRoutes(deps: ApiDeps): AnyRoute[] {
-  const loginLimiter = rateLimit({
-    windowMs: deps.loginRateLimit.windowMs,
-    limit: deps.loginRateLimit.limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res, _next, options) => {
-      res.setHeader('Retry-After', String(Math.ceil(options.windowMs / 1000)));
-      sendProblem(res, 429, `too many login attempts from this address; wait ${Math.ceil(options.windowMs / 60_000)} minutes`);
-    },
-  });
+/** Writes one login-locked event per lock a failure set. */
+async function auditLocks(locks: NewLock[], account: string, address: string, audit: Ctx<unknown, unknown, unknown>['audit']): Promise<void> {
+  for (const l of locks) {
+    await audit({ action: 'login-locked', actor: account, target: l.scope === 'account' ? `user:${account}` : `address:${address}`, outcome: 'failure', details: { ...l } });
+  }
+}
 
+function refused(held: Extract<AttemptOutcome, { allowed: false }>): Problem {
+  const what = held.scope === 'account' ? 'this account' : 'this address';
+  const detail =
+    held.reason === 'busy'
+      ? `another login for ${what} is in progress; try again in a second`
+      : `too many failed logins for ${what}; try again in ${Math.ceil(held.retryAfterSeconds / 60)} minutes`;
+  return new Problem(429, detail, { headers: { 'Retry-After': String(held.retryAfterSeconds) } });
+}
+
+export function authRoutes(): AnyRoute[] {
   return [
     defineRoute({
       method: 'post',
@@ -31,19 +35,31 @@ export function authRoutes(deps: ApiDeps): AnyRoute[] {
       tag: 'auth',
       summary: 'Log in with username and password; returns an access token and a refresh token',
       roles: 'public',
-      before: [loginLimiter],
       body: LoginBody,
       response: { status: 200, schema: TokensSchema, description: 'tokens' },
       problems: [401, 429],
-      audit: ['login', 'login-failed'],
-      async handler({ body, deps, audit }) {
-        const user = await findUser(deps.services.driver, body.username);
-        // Verify against a dummy hash when the user does not exist, so response time does not tell.
-        const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), body.password);
+      audit: ['login', 'login-failed', 'login-locked'],
+      async handler({ req, body, deps, audit }) {
+        const address = clientIp(req) ?? 'unknown';
+        const account = body.username.trim().toLowerCase();
+        const held = await deps.loginLimits.attempt(address, account);
+        if (!held.allowed) throw refused(held);
+        let user, ok;
+        try {
+          user = await findUser(deps.services.driver, body.username);
+          // Verify against a dummy hash when the user does not exist, so response time does not tell.
+          ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), body.password);
+        } catch (e) {
+          await deps.loginLimits.release(address, account);
+          throw e;
+        }
         if (!user || !ok || user.disabled) {
+          const locks = await deps.loginLimits.failed(address, account);
           await audit({ action: 'login-failed', actor: body.username, target: `user:${body.username}`, outcome: 'failure', details: { reason: !user ? 'unknown user' : !ok ? 'wrong password' : 'disabled' } });
+          await auditLocks(locks, account, address, audit);
           throw unauthorized('username or password is wrong, or the account is disabled');
         }
+        await deps.loginLimits.succeeded(address, account);
         await recordLogin(deps.services.driver, user.username);
         await audit({ action: 'login', actor: user.username, target: `user:${user.username}` });
         const tokens = await issueTokens(deps.tokens, user);
@@ -80,12 +96,13 @@ export function authRoutes(deps: ApiDeps): AnyRoute[] {
       path: '/auth/logout',
       operationId: 'logout',
       tag: 'auth',
-      summary: 'End every session of the caller: refresh tokens stop working (access tokens expire within minutes)',
+      summary: 'End every session of the caller: its access and refresh tokens stop working at once',
       roles: ROLES,
       response: { status: 200, schema: z.object({ loggedOut: z.literal(true) }), description: 'done' },
       audit: ['logout'],
       async handler({ user, deps, audit }) {
         await bumpTokenVersion(deps.services.driver, user.username);
+        await deps.sessions.ended(user.username);
         await audit({ action: 'logout', target: `user:${user.username}` });
         return { loggedOut: true as const };
       },
@@ -164,6 +181,7 @@ export function authRoutes(deps: ApiDeps): AnyRoute[] {
           passwordHash: body.password ? await hashPassword(body.password) : undefined,
         });
         if (!updated) throw notFound(`no user ${params.username}`);
+        await deps.sessions.ended(params.username);
         await audit({ action: 'user-update', target: `user:${params.username}`, details: { fields: Object.keys(body).filter((k) => k !== 'password').concat(body.password ? ['password'] : []), by: user.username } });
         return updated;
       },

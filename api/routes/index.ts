@@ -1,4 +1,3 @@
-import type { ApiDeps } from '../deps.ts';
 import type { AnyRoute } from '../route.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
@@ -11,6 +10,6 @@ import { reportRoutes } from './reports.ts';
 import { scheduleRoutes } from './schedules.ts';
 
 /** The route registry: every route of the API, in the order the docs list them. */
-export function allRoutes(deps: ApiDeps): AnyRoute[] {
-  return [...authRoutes(deps), ...ringRoutes(), ...entityRoutes(), ...caseRoutes(), ...exportRoutes(), ...jobRoutes(), ...scheduleRoutes(), ...reportRoutes(), ...auditRoutes()];
+export function allRoutes(): AnyRoute[] {
+  return [...authRoutes(), ...ringRoutes(), ...entityRoutes(), ...caseRoutes(), ...exportRoutes(), ...jobRoutes(), ...scheduleRoutes(), ...reportRoutes(), ...auditRoutes()];
 }

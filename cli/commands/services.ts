@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { apiOptionsFromEnv } from '../../api/options.ts';
+import { API_DRIVER_OPTIONS, apiOptionsFromEnv } from '../../api/options.ts';
 import { startApiServer } from '../../api/server.ts';
 import { loadEnv } from '../../config/env.ts';
 import { logger } from '../../config/logger.ts';
@@ -47,8 +47,8 @@ export function registerServiceCommands(program: Command): void {
         onShutdown(() => cluster.stop());
         return;
       }
-      // Requests give up after 3 s of Neo4j being away (503, Retry-After) instead of hanging in driver retries.
-      const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX, { maxTransactionRetryTime: 3_000 });
+      // Requests answer 503 (Retry-After) within 3 s of Neo4j being away instead of hanging in driver retries.
+      const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX, API_DRIVER_OPTIONS);
       if (!isClusterWorker()) await prepareWorkbench();
       const api = await startApiServer(services, o.host ?? env.RINGLENS_HOST, o.port ?? env.RINGLENS_PORT, apiOptionsFromEnv(env));
       if (isClusterWorker()) announceListening(api.url);

@@ -10,6 +10,7 @@ import { writeQuery } from '../auto-commit.ts';
 export const AUDIT_ACTIONS = [
   'login',
   'login-failed',
+  'login-locked',
   'logout',
   'token-refresh',
   'personal-data-read',

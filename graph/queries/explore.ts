@@ -1,6 +1,6 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import { readQuery } from '../auto-commit.ts';
-import { LABEL_OF, nodeRow, nodeView, rowToNode, WALKABLE, type NodeRow, type NodeType, type RawNode } from './nodes.ts';
+import { EXPLORABLE_LABELS, LABEL_OF, nodeRow, nodeView, rowToNode, WALKABLE, type NodeRow, type NodeType, type RawNode } from './nodes.ts';
 
 /**
  * Exploration from any node: neighbourhood expansion (1–2 hops, type filters, a node cap) and the
@@ -40,7 +40,7 @@ export async function expandNode(driver: Driver, id: string, opts: { hops: 1 | 2
   // (the driver's 1,400-byte buffer): one socket write and one server wake-up instead of two.
   const labelFilter = labels ? 'AND any(l IN labels(m) WHERE l IN $labels)' : '';
   const first = await readQuery(driver,
-    oneLine(`MATCH (o) WHERE elementId(o) = $id
+    oneLine(`MATCH (o) WHERE elementId(o) = $id AND any(l IN labels(o) WHERE l IN $kinds)
      CALL (o) {
        MATCH (o)-[:${rels}]-(m) WHERE m <> o ${labelFilter}
        WITH DISTINCT m LIMIT $room
@@ -48,7 +48,7 @@ export async function expandNode(driver: Driver, id: string, opts: { hops: 1 | 2
        RETURN collect([m, [r IN rs | [elementId(r), type(r), startNode(r) = o]]]) AS found
      }
      RETURN [x IN [o] + [f IN found | f[0]] | ${nodeRow('x')}] AS nodes, [f IN found | f[1]] AS edges`),
-    { id, labels, room: neo4j.int(opts.limit + 1) },
+    { id, labels, kinds: EXPLORABLE_LABELS, room: neo4j.int(opts.limit + 1) },
     { timeoutMs: 15_000 },
   );
   const record = first.records[0];
@@ -125,8 +125,8 @@ export async function shortestConnection(driver: Driver, from: string, to: strin
   const rels = WALKABLE.filter((t) => t !== 'HAS_MEMBER').join('|');
   try {
     const { records } = await driver.executeQuery(
-      `OPTIONAL MATCH (a) WHERE elementId(a) = $from
-       OPTIONAL MATCH (b) WHERE elementId(b) = $to
+      `OPTIONAL MATCH (a) WHERE elementId(a) = $from AND any(l IN labels(a) WHERE l IN $kinds)
+       OPTIONAL MATCH (b) WHERE elementId(b) = $to AND any(l IN labels(b) WHERE l IN $kinds)
        CALL (a, b) {
          OPTIONAL MATCH p = shortestPath((a)-[:${rels}*..${maxHops}]-(b))
          WHERE a IS NOT NULL AND b IS NOT NULL
@@ -134,7 +134,7 @@ export async function shortestConnection(driver: Driver, from: string, to: strin
        }
        RETURN CASE WHEN a IS NULL THEN null ELSE ${nodeView('a')} END AS a, CASE WHEN b IS NULL THEN null ELSE ${nodeView('b')} END AS b,
               CASE WHEN p IS NULL THEN null ELSE {nodes: [x IN nodes(p) | ${nodeView('x')}], edges: [r IN relationships(p) | ${edgeView('r')}]} END AS path`,
-      { from, to },
+      { from, to, kinds: EXPLORABLE_LABELS },
       { routing: 'READ', transactionConfig: { timeout: timeoutMs } },
     );
     const r = records[0]!;

@@ -13,6 +13,8 @@ export const LABEL_OF: Record<NodeType, string> = {
   ring: 'Ring',
   'trace-code': 'TraceCode',
 };
+/** Labels of the nodes exploration may start from or show; users, audit events, cases, items and bookkeeping are none of them. */
+export const EXPLORABLE_LABELS = Object.values(LABEL_OF);
 export const KEY_OF: Record<NodeType, string> = {
   person: 'idNumber',
   card: 'cardNo',

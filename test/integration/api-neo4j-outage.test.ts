@@ -1,5 +1,4 @@
 import { rmSync } from 'node:fs';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../access/passwords.ts';
 import { API_PREFIX } from '../../api/openapi.ts';
@@ -10,6 +9,7 @@ import { createUser } from '../../graph/users/users.ts';
 import { openServices, type Services } from '../../runtime/services.ts';
 import { instanceDir, startNeo4j, stopNeo4j } from '../../stack/neo4j-local.ts';
 import { client } from './api-client.ts';
+import { tcpRelay } from './helpers/tcp-relay.ts';
 
 /**
  * The API runs on its own small Neo4j, which this test stops and starts again: while it is down the
@@ -17,44 +17,11 @@ import { client } from './api-client.ts';
  * The API reaches Neo4j through a small TCP relay in the test, so the restarted server may listen on
  * another port (get-port does not hand the same port straight back to the process that had it).
  */
-function relay(): { port: () => number; retarget(port: number): void; close(): Promise<void>; listen(): Promise<void> } {
-  let target = 0;
-  const open = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      open.add(s);
-      s.on('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-      s.on('close', () => {
-        open.delete(s);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  return {
-    port: () => (server.address() as net.AddressInfo).port,
-    retarget: (port) => {
-      target = port;
-    },
-    listen: () => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve())),
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of open) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 describe('the API while Neo4j goes away and comes back', () => {
   const stack = inject('stack');
   const env = loadEnv({ ...process.env, NEO4J_HEAP: '1g', NEO4J_PAGECACHE: '512m' });
   const instance = { cacheDir: env.RINGLENS_CACHE_DIR, versionRange: env.NEO4J_VERSION_RANGE, name: `api-outage-${process.pid}`, heap: '1g', pageCache: '512m' };
-  const bolt = relay();
+  const bolt = tcpRelay();
   let services: Services;
   let api: ApiServer;
   let token: string;

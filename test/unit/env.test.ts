@@ -25,4 +25,12 @@ describe('configuration from the environment', () => {
   it('treats empty variables as unset', () => {
     expect(loadEnv({ REDIS_URL: '', NEO4J_URI: ' ' }).REDIS_URL).toBeUndefined();
   });
+
+  it('trusts no proxy unless told which one, and never every peer', () => {
+    expect(loadEnv({}).RINGLENS_TRUST_PROXY).toBe(false);
+    expect(loadEnv({ RINGLENS_TRUST_PROXY: '1' }).RINGLENS_TRUST_PROXY).toBe(1);
+    expect(loadEnv({ RINGLENS_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,loopback' }).RINGLENS_TRUST_PROXY).toBe('10.0.0.5, 10.1.0.0/16,loopback');
+    expect(() => loadEnv({ RINGLENS_TRUST_PROXY: 'true' })).toThrow(/RINGLENS_TRUST_PROXY: .*forge/);
+    expect(() => loadEnv({ RINGLENS_TRUST_PROXY: 'proxy.local' })).toThrow(/not proxy\.local/);
+  });
 });

@@ -8,7 +8,7 @@ const cfg = tokenConfig('a-test-secret-that-is-long-enough-0123456789');
 describe('tokens', () => {
   it('round-trips the user and role, and keeps access and refresh tokens apart', async () => {
     const t = await issueTokens(cfg, { username: 'wang', role: 'investigator', tokenVersion: 3 });
-    expect(await verifyAccessToken(cfg, t.accessToken)).toEqual({ username: 'wang', role: 'investigator' });
+    expect(await verifyAccessToken(cfg, t.accessToken)).toEqual({ username: 'wang', role: 'investigator', tokenVersion: 3 });
     expect(await verifyRefreshToken(cfg, t.refreshToken)).toEqual({ username: 'wang', tokenVersion: 3 });
     await expect(verifyAccessToken(cfg, t.refreshToken)).rejects.toThrow('token invalid');
     await expect(verifyRefreshToken(cfg, t.accessToken)).rejects.toThrow('token invalid');
@@ -35,9 +35,9 @@ describe('tokens', () => {
   it('remembers a verified access token only until it expires', async () => {
     const short = tokenConfig('a-test-secret-that-is-long-enough-0123456789', { accessSeconds: 60 });
     const t = await issueTokens(short, { username: 'li', role: 'supervisor', tokenVersion: 0 });
-    expect(await verifyAccessToken(short, t.accessToken)).toEqual({ username: 'li', role: 'supervisor' });
+    expect(await verifyAccessToken(short, t.accessToken)).toEqual({ username: 'li', role: 'supervisor', tokenVersion: 0 });
     expect(short.verified.has(t.accessToken)).toBe(true);
-    expect(await verifyAccessToken(short, t.accessToken)).toEqual({ username: 'li', role: 'supervisor' });
+    expect(await verifyAccessToken(short, t.accessToken)).toEqual({ username: 'li', role: 'supervisor', tokenVersion: 0 });
     vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ['Date'] });
     try {
       // once from memory, then (forgotten) from the signature check

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCasePackage, type BuiltPackage } from '../../../exports/build-package.ts';
 import { CaseJsonSchema } from '../../../exports/case-json.ts';
 import { loadOrCreateSigningKey, PRIVATE_KEY_FILE, readPublicKeyFile } from '../../../exports/package/keys.ts';
-import { canonicalJson, MANIFEST_FILE, ManifestSchema, signedBytes } from '../../../exports/package/manifest.ts';
+import { canonicalJson, MANIFEST_FILE, manifestBytes, ManifestSchema, signedBytes } from '../../../exports/package/manifest.ts';
 import { verifyPackage } from '../../../exports/package/verify.ts';
 import { readZip, writeZip } from '../../../exports/package/zip.ts';
 import { FontMissingError, locateCjkFont } from '../../../exports/pdf/fonts.ts';
@@ -77,7 +77,7 @@ describe('export package (built from a hand-made case bundle)', () => {
     const { signature: _s, ...body } = manifest;
     // 1. The bureau's key stays in the manifest, the signature is someone else's.
     const forged = { ...manifest, signature: sign(null, signedBytes(body), forger.privateKey).toString('base64') };
-    const r1 = await verifyPackage(await rezip(new Map([...files, [MANIFEST_FILE, Buffer.from(JSON.stringify(forged))]])));
+    const r1 = await verifyPackage(await rezip(new Map([...files, [MANIFEST_FILE, manifestBytes(forged)]])));
     expect(r1.problems).toEqual([{ file: MANIFEST_FILE, problem: expect.stringMatching(/signature does not match/) }]);
     // 2. Everything re-signed with the forger's own key: consistent on its own, caught by the pin.
     const pem = forger.publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -85,7 +85,7 @@ describe('export package (built from a hand-made case bundle)', () => {
     const fp = createHash('sha256').update(forger.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
     const body2 = { ...body, signing: { algorithm: 'Ed25519' as const, publicKey: pem, fingerprint: fp } };
     const resigned = { ...body2, signature: sign(null, Buffer.from(canonicalJson(body2)), forger.privateKey).toString('base64') };
-    const zip2 = await rezip(new Map([...files, [MANIFEST_FILE, Buffer.from(JSON.stringify(resigned))]]));
+    const zip2 = await rezip(new Map([...files, [MANIFEST_FILE, manifestBytes(resigned)]]));
     expect((await verifyPackage(zip2)).ok).toBe(true);
     const pinned = readPublicKeyFile(path.join(keyDir, 'export-signing-ed25519.pub.pem'));
     const r2 = await verifyPackage(zip2, { publicKey: pinned });
