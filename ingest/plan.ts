@@ -1,6 +1,7 @@
-import { readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { LOAD_ORDER } from '../graph/writes/upserts.ts';
+import { FileError } from './read/file-error.ts';
 import type { RowKind } from './validate/rows.ts';
 
 export interface PlannedFile {
@@ -16,6 +17,30 @@ function kindOf(file: string): RowKind | undefined {
   return KIND_BY_BASENAME.get(base);
 }
 
+/** Why a path cannot be opened, in words (a symlink loop, a missing target, no permission …). */
+function statOrExplain(p: string): Stats {
+  try {
+    return statSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file or folder (or a symlink to nothing)' : code === 'ELOOP' ? 'is a symlink loop' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new FileError(p, undefined, why);
+  }
+}
+
+/** A data file must be a readable regular file (a symlink to one is fine). */
+function checkDataFile(file: string, kind: RowKind): void {
+  const stat = statOrExplain(file);
+  if (stat.isDirectory()) throw new FileError(file, undefined, `is a folder where a ${kind} file is expected`);
+  if (!stat.isFile()) throw new FileError(file, undefined, `is not a regular file (a device, socket or pipe) where a ${kind} file is expected`);
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    throw new FileError(file, undefined, 'cannot be read: permission denied');
+  }
+}
+
 /**
  * Expands folders and decides what each file holds: the mapping's target when a mapping is given,
  * otherwise the canonical file name (claims.csv, persons.csv …). Returns files in load order.
@@ -24,12 +49,7 @@ export function planFiles(inputs: string[], mappingTarget?: RowKind): PlannedFil
   if (inputs.length === 0) throw new Error('no input: name files or folders to ingest');
   const planned: PlannedFile[] = [];
   for (const input of inputs) {
-    let stat;
-    try {
-      stat = statSync(input);
-    } catch {
-      throw new Error(`${input}: no such file or folder`);
-    }
+    const stat = statOrExplain(input);
     if (stat.isDirectory()) {
       const files = readdirSync(input)
         .filter((f) => DATA_EXTENSIONS.has(path.extname(f).toLowerCase()) && !f.includes('.rejects.'))
@@ -45,5 +65,6 @@ export function planFiles(inputs: string[], mappingTarget?: RowKind): PlannedFil
       planned.push({ file: input, kind });
     }
   }
+  for (const p of planned) checkDataFile(p.file, p.kind);
   return planned.sort((a, b) => LOAD_ORDER.indexOf(a.kind) - LOAD_ORDER.indexOf(b.kind));
 }
