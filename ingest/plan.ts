@@ -7,6 +7,8 @@ import type { RowKind } from './validate/rows.ts';
 export interface PlannedFile {
   file: string;
   kind: RowKind;
+  /** Name of the file's rejects file: its base name, numbered when two files of the run share one. */
+  rejectsName: string;
 }
 
 const KIND_BY_BASENAME = new Map<string, RowKind>(LOAD_ORDER.map((k) => [k, k]));
@@ -47,7 +49,7 @@ function checkDataFile(file: string, kind: RowKind): void {
  */
 export function planFiles(inputs: string[], mappingTarget?: RowKind): PlannedFile[] {
   if (inputs.length === 0) throw new Error('no input: name files or folders to ingest');
-  const planned: PlannedFile[] = [];
+  const planned: Omit<PlannedFile, 'rejectsName'>[] = [];
   for (const input of inputs) {
     const stat = statOrExplain(input);
     if (stat.isDirectory()) {
@@ -66,5 +68,13 @@ export function planFiles(inputs: string[], mappingTarget?: RowKind): PlannedFil
     }
   }
   for (const p of planned) checkDataFile(p.file, p.kind);
-  return planned.sort((a, b) => LOAD_ORDER.indexOf(a.kind) - LOAD_ORDER.indexOf(b.kind));
+  const seen = new Map<string, number>();
+  return planned
+    .sort((a, b) => LOAD_ORDER.indexOf(a.kind) - LOAD_ORDER.indexOf(b.kind))
+    .map((p) => {
+      const base = path.basename(p.file);
+      const n = (seen.get(base) ?? 0) + 1;
+      seen.set(base, n);
+      return { ...p, rejectsName: n === 1 ? base : `${base}.${n}` };
+    });
 }

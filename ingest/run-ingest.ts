@@ -77,7 +77,7 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
   const sources = plan.map(({ file, kind }) => sourceForFile(file, kind, opts, opts.mapping?.sourceColumns));
   const surveys = [];
   for (const [i, { file }] of plan.entries()) surveys.push(await surveyFile(file, sources[i]!));
-  for (const [fileIndex, { file, kind }] of plan.entries()) {
+  for (const [fileIndex, { file, kind, rejectsName }] of plan.entries()) {
     const fileStarted = Date.now();
     const { hash, rows: total } = surveys[fileIndex]!;
     const key = checkpointKey(kind, hash, opts.mapping?.fingerprint);
@@ -85,7 +85,7 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
     const skipWrites = !!checkpoint?.completed && !opts.force;
     const resumeAfter = skipWrites || opts.force ? (skipWrites ? Number.MAX_SAFE_INTEGER : 0) : (checkpoint?.committedLine ?? 0);
 
-    const rejects = new RejectsFile(opts.rejectsDir, file);
+    const rejects = new RejectsFile(opts.rejectsDir, rejectsName);
     const summary: FileSummary = {
       file,
       kind,

@@ -30,9 +30,9 @@ const lane = job.lane === 'entities' ? new EntityLane(job.outDir) : new LineLane
 // keys (1M claims: 1.4 GB → 1.0 GB peak RSS for the claims lane alone, same CPU).
 const heap = new HeapGuard();
 
-for (const { file, kind } of job.files) {
+for (const { file, kind, rejectsName } of job.files) {
   const started = Date.now();
-  const rejects = new RejectsFile(job.rejectsDir, file);
+  const rejects = new RejectsFile(job.rejectsDir, rejectsName);
   const s: LaneFileSummary = { file, kind, read: 0, accepted: 0, rejected: 0, duplicates: 0, reasons: {}, rejectsFile: undefined, lastAcceptedLine: undefined, seconds: 0 };
   let lastReport = started;
   const checker = new FileRowChecker(file, kind, transform, job.maxRejectRate);

@@ -12,6 +12,7 @@ import { BulkRefusedError, runBulkIngest } from '../../ingest/bulk/bulk-ingest.t
 import { runIngest, type IngestSummary } from '../../ingest/run-ingest.ts';
 import { runningInstance, startNeo4j, stopNeo4j } from '../../stack/neo4j-local.ts';
 import { writeTinyDataset } from '../fixtures/canonical-dataset.ts';
+import { BAD_CLAIM_VALUES } from '../fixtures/hostile-inputs.ts';
 import { addTrickyRows, readCsv, type Csv } from '../fixtures/tricky-rows.ts';
 import { graphSnapshot, wipeGraph } from './graph-snapshot.ts';
 
@@ -47,6 +48,8 @@ function addBulkCases(dir: string, later: string): void {
   append(file('claims.csv'), CLAIM_COLUMNS, [
     { ...claims[3]!, claim_id: 'CLNOSELFPAID0001', total_amount: '10.01', fund_paid: '3.33', self_paid: '' },
     { ...claims[4]!, claim_id: 'CLREJECTED00001', fund_paid: '999.00' }, // fund_paid > total: rejected
+    // Every bad value of the hostile-input corpus: both paths reject it with the same line, field and reason.
+    ...Object.values(BAD_CLAIM_VALUES).map((changes, i) => ({ ...claims[1]!, claim_id: `CLHOSTILE${String(i).padStart(6, '0')}`, ...changes })),
   ]);
 }
 
@@ -101,8 +104,9 @@ describe('ringlens ingest --bulk (neo4j-admin import) into its own local instanc
   it('loads the graph the transactional ingest loads, with the same accounting and checkpoints; a later transactional ingest skips every file', async () => {
     await wipeGraph(shared);
     const txRejects = tmp();
-    const tx = await runIngest(shared, { inputs, rejectsDir: txRejects, maxRejectRate: 0.5 });
-    expect(tx.rejected).toBe(2 + 3); // the bulk cases' rejects and the tricky rows' repeated keys
+    const tx = await runIngest(shared, { inputs, rejectsDir: txRejects, maxRejectRate: 1 });
+    // The bulk cases' rejects, the tricky rows' repeated keys and the corpus's bad claims.
+    expect(tx.rejected).toBe(2 + 3 + Object.keys(BAD_CLAIM_VALUES).length);
     const links = await shared.executeQuery(
       'MATCH (c:Claim {claimId: $id}) RETURN COUNT { (c)-[:AT]->() } AS at, COUNT { (c)-[:CHARGED_TO]->() } AS card, COUNT { (c)-[:BY]->() } AS by',
       { id: k0!.claim_id },
@@ -116,7 +120,7 @@ describe('ringlens ingest --bulk (neo4j-admin import) into its own local instanc
 
     const bulkRejects = tmp();
     const progress: number[] = [];
-    const bulk = await runBulkIngest({ inputs, rejectsDir: bulkRejects, maxRejectRate: 0.5, instance, onProgress: (p) => progress.push(p.done) });
+    const bulk = await runBulkIngest({ inputs, rejectsDir: bulkRejects, maxRejectRate: 1, instance, onProgress: (p) => progress.push(p.done) });
     expect(accounting(bulk.summary)).toEqual(accounting(tx));
     expect(bulk.summary.read).toBe(bulk.summary.accepted + bulk.summary.rejected);
     for (const f of bulk.summary.files.filter((s) => s.rejected > 0)) {
@@ -133,7 +137,7 @@ describe('ringlens ingest --bulk (neo4j-admin import) into its own local instanc
       expect(await checkpoints(driver)).toEqual(expected.checkpoints);
 
       // The transactional ingest recognises every file as loaded and writes nothing.
-      const again = await runIngest(driver, { inputs, rejectsDir: tmp(), maxRejectRate: 0.5 });
+      const again = await runIngest(driver, { inputs, rejectsDir: tmp(), maxRejectRate: 1 });
       expect(again.files.map((f) => f.skippedAsLoaded)).toEqual(again.files.map(() => true));
       expect(await graphSnapshot(driver)).toEqual(expected.snapshot);
       expect(await checkpoints(driver)).toEqual(expected.checkpoints);
