@@ -53,13 +53,17 @@ describe('the hostile-input corpus through `ringlens ingest` into the real Neo4j
     await runIngest(driver, { inputs: [...base.reference, ...(files.before ?? [])], rejectsDir: tmp() });
   }
 
-  /** The graph of the case's clean twin; many cases share one, so each is loaded once. */
+  /**
+   * The graph of the case's clean twin: the reference files and the twin files alone (a correction's
+   * twin holds the corrected rows, not the rows before and after). Many cases share one, so each is
+   * loaded once.
+   */
   const twins = new Map<string, Awaited<ReturnType<typeof graphSnapshot>>>();
   async function twinGraph(files: CaseFiles) {
-    const key = JSON.stringify([files.before ?? [], files.twin ?? []]);
+    const key = JSON.stringify(files.twin ?? []);
     const known = twins.get(key);
     if (known) return known;
-    await startingGraph(files);
+    await startingGraph({ inputs: [] });
     if (files.twin?.length) await runIngest(driver, { inputs: files.twin, rejectsDir: tmp(), maxRejectRate: 0 });
     const snapshot = await graphSnapshot(driver);
     twins.set(key, snapshot);
