@@ -23,8 +23,10 @@ export class RejectRateError extends Error {
   override name = 'RejectRateError';
 }
 
-// 48 bits of SHA-1 of the stored values: exact enough to tell an identical repeat from a correction.
-const digest = (row: object) => hash('sha1', JSON.stringify(row), 'buffer').readUIntBE(0, 6);
+// 48 bits of SHA-1 of the stored values (in schema order; absent and empty both print empty, and the
+// schemas never let an empty text through): exact enough to tell an identical repeat from a
+// correction. Joining the values costs half of JSON.stringify, the hash most of the rest.
+const digest = (row: object) => hash('sha1', Object.values(row).join('\u0001'), 'buffer').readUIntBE(0, 6);
 
 /**
  * The verdict on each row of one file, the same on every ingest path: the row schema's, then the
