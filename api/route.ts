@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { maskerFor, type Masker } from '../access/masking.ts';
 import type { Role } from '../access/roles.ts';
 import { appendAudit, type AuditEventInput } from '../graph/audit/audit.ts';
-import { logger } from '../config/logger.ts';
+import { guardResponse } from './response-guard.ts';
 import type { ApiDeps } from './deps.ts';
 import { authenticate } from './auth/middleware.ts';
 import { fromZod, Problem } from './problem.ts';
@@ -168,12 +168,15 @@ export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void
     }
     let out = result;
     if (deps.validateResponses) {
-      const checked = route.response.schema.safeParse(result);
-      if (!checked.success) {
-        logger().error({ route: route.operationId, issues: checked.error.issues.slice(0, 5) }, 'response does not match its schema');
-        throw new Error(`response of ${route.operationId} does not match its schema: ${checked.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const guarded = guardResponse(route.response.schema, result, { operationId: route.operationId, params });
+      if (!guarded.ok) throw guarded.problem;
+      if (guarded.withheld) {
+        // A list with entities withheld is not the cached answer: the next request checks again.
+        res.setHeader('RingLens-Withheld', String(guarded.withheld));
+        res.status(route.response.status).type('json').send(JSON.stringify(guarded.data));
+        return;
       }
-      out = checked.data;
+      out = guarded.data;
     }
     const json = JSON.stringify(out);
     if (typeof result === 'object' && result !== null) serialized.set(result, json);

@@ -19,3 +19,10 @@ export function parseIsoDate(value: string): string {
   if (!m || !d || d.toISOString().slice(0, 10) !== value) throw new InvalidArgumentError(`"${value}" is not a date like 2024-01-31`);
   return value;
 }
+
+/** A share between 0 and 1 inclusive (0.05 = 5 %). */
+export function parseRate(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`"${value}" is not a share between 0 and 1 (0.05 = 5 %)`);
+  return n;
+}

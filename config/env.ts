@@ -78,6 +78,14 @@ const EnvSchema = z.object({
   RINGLENS_TRUST_PROXY: trustProxy,
   /** bearer token Prometheus must send to /metrics; unset: /metrics answers loopback clients only */
   RINGLENS_METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Ingest value limits a bureau may tighten or widen (docs/canonical-format.md, "Value contract"). */
+  RINGLENS_INGEST_MAX_AMOUNT: z.coerce.number().positive().max(1e12).default(100_000_000),
+  RINGLENS_INGEST_MAX_QUANTITY: z.coerce.number().positive().max(1e12).default(100_000),
+  RINGLENS_INGEST_MAX_COUNT: z.coerce.number().int().positive().max(1e12).default(100_000),
+  RINGLENS_INGEST_EARLIEST_BIRTH_DATE: z.iso.date().default('1900-01-01'),
+  RINGLENS_INGEST_EARLIEST_SETTLEMENT_DATE: z.iso.date().default('1998-01-01'),
+  /** Days after today a settlement, admission or discharge may still be dated (clock skew, late-evening batches). */
+  RINGLENS_INGEST_FUTURE_DAYS: z.coerce.number().int().min(0).max(366).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -4,9 +4,20 @@ import type { Encoding, FileFormat } from './read/open-records.ts';
 import type { RowTransform } from './run-ingest.ts';
 import { compileMapping } from './mapping/apply.ts';
 import { loadMapping } from './mapping/load.ts';
+import type { Mapping } from './mapping/schema.ts';
+
+const sourceColumnsOf = (mapping: Mapping): string[] => [
+  ...new Set([...Object.values(mapping.columns).flatMap((rule) => (rule.from === undefined ? [] : [rule.from].flat())), ...mapping.split.map((s) => s.from)]),
+];
 
 export interface IngestMapping {
-  ingest: { target: import('./validate/rows.ts').RowKind; transform: RowTransform; fingerprint: string };
+  ingest: {
+    target: import('./validate/rows.ts').RowKind;
+    transform: RowTransform;
+    fingerprint: string;
+    /** Every source column the mapping reads: a header must hold them all. */
+    sourceColumns: string[];
+  };
   encoding: Encoding;
   format: FileFormat;
   delimiter: string | undefined;
@@ -19,7 +30,7 @@ export async function mappingForIngest(file: string): Promise<IngestMapping> {
   const mapping = await loadMapping(file);
   const fingerprint = createHash('sha256').update(readFileSync(file)).digest('hex');
   return {
-    ingest: { target: mapping.target, transform: compileMapping(mapping), fingerprint },
+    ingest: { target: mapping.target, transform: compileMapping(mapping), fingerprint, sourceColumns: sourceColumnsOf(mapping) },
     encoding: mapping.format.encoding,
     format: mapping.format.type,
     delimiter: mapping.format.delimiter,

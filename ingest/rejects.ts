@@ -10,9 +10,10 @@ export class RejectsFile {
   private readonly out: WriteStream;
   count = 0;
 
-  constructor(dir: string, sourceFile: string) {
+  /** `name` is the source file's rejects name (PlannedFile.rejectsName): unique within a run. */
+  constructor(dir: string, name: string) {
     mkdirSync(dir, { recursive: true });
-    this.path = path.join(dir, `${path.basename(sourceFile)}.rejects.csv`);
+    this.path = path.join(dir, `${name}.rejects.csv`);
     this.out = createWriteStream(this.path);
     this.csv = stringify({ header: true, columns: ['file', 'line', 'field', 'reason', 'raw'], bom: true });
     this.csv.pipe(this.out);

@@ -5,7 +5,9 @@ import { checkpointKey, fileContentHash } from './checkpoint-key.ts';
 import { planFiles } from './plan.ts';
 import { countRecords, openRecordChunks, type SourceOptions } from './read/open-records.ts';
 import { RejectsFile } from './rejects.ts';
-import { checkRecord, reasonKey, type RowTransform } from './validate/check-record.ts';
+import { sourceForFile } from './file-source.ts';
+import { reasonKey, type RowTransform } from './validate/check-record.ts';
+import { DEFAULT_MAX_REJECT_RATE, FileRowChecker } from './validate/file-rows.ts';
 import type { RowKind } from './validate/rows.ts';
 
 export type { RowTransform };
@@ -15,7 +17,9 @@ export interface IngestOptions extends SourceOptions {
   rejectsDir: string;
   batchSize?: number;
   /** Kind of every input and the row transform, when a mapping file describes a foreign layout. */
-  mapping?: { target: RowKind; transform: RowTransform; fingerprint: string };
+  mapping?: { target: RowKind; transform: RowTransform; fingerprint: string; sourceColumns: string[] };
+  /** Share of a file's rows that may be rejected before the file fails (default DEFAULT_MAX_REJECT_RATE). */
+  maxRejectRate?: number;
   /** Rewrite files whose checkpoint says they were loaded completely. */
   force?: boolean;
   onProgress?: (p: IngestProgress) => void;
@@ -38,6 +42,8 @@ export interface FileSummary {
   read: number;
   accepted: number;
   rejected: number;
+  /** Rows identical to an earlier row of the file with the same key: stored once, counted among the rejected. */
+  duplicates: number;
   /** Problems by field and reason; a row with two problems counts under both. */
   reasons: Record<string, number>;
   resumedFromLine: number;
@@ -54,7 +60,7 @@ export interface IngestSummary {
   seconds: number;
 }
 
-/** Content hash and row count: the first pass proves the file parses before anything is written. */
+/** Content hash and row count: the first pass proves the file is readable text with the right header and parses, before anything is written. */
 async function surveyFile(file: string, opts: SourceOptions): Promise<{ hash: string; rows: number }> {
   const [hash, rows] = await Promise.all([fileContentHash(file), countRecords(file, opts)]);
   return { hash, rows };
@@ -64,22 +70,29 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
   const started = Date.now();
   const plan = planFiles(opts.inputs, opts.mapping?.target);
   const batchSize = opts.batchSize ?? 2_000;
+  const maxRejectRate = opts.maxRejectRate ?? DEFAULT_MAX_REJECT_RATE;
   const summaries: FileSummary[] = [];
-  for (const [fileIndex, { file, kind }] of plan.entries()) {
+  // Every file is surveyed before the first write: a file that cannot be loaded at all (encoding,
+  // header, syntax) stops the run before anything of any file is stored.
+  const sources = plan.map(({ file, kind }) => sourceForFile(file, kind, opts, opts.mapping?.sourceColumns));
+  const surveys = [];
+  for (const [i, { file }] of plan.entries()) surveys.push(await surveyFile(file, sources[i]!));
+  for (const [fileIndex, { file, kind, rejectsName }] of plan.entries()) {
     const fileStarted = Date.now();
-    const { hash, rows: total } = await surveyFile(file, opts);
+    const { hash, rows: total } = surveys[fileIndex]!;
     const key = checkpointKey(kind, hash, opts.mapping?.fingerprint);
     const checkpoint = await readCheckpoint(driver, key);
     const skipWrites = !!checkpoint?.completed && !opts.force;
     const resumeAfter = skipWrites || opts.force ? (skipWrites ? Number.MAX_SAFE_INTEGER : 0) : (checkpoint?.committedLine ?? 0);
 
-    const rejects = new RejectsFile(opts.rejectsDir, file);
+    const rejects = new RejectsFile(opts.rejectsDir, rejectsName);
     const summary: FileSummary = {
       file,
       kind,
       read: 0,
       accepted: 0,
       rejected: 0,
+      duplicates: 0,
       reasons: {},
       resumedFromLine: skipWrites ? 0 : resumeAfter,
       skippedAsLoaded: skipWrites,
@@ -109,11 +122,12 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
       await rejects.add(file, line, field, reason, raw);
     };
     let lastReport = 0;
+    const checker = new FileRowChecker(file, kind, opts.mapping?.transform, maxRejectRate);
     try {
-      for await (const chunk of openRecordChunks(file, opts)) {
+      for await (const chunk of openRecordChunks(file, sources[fileIndex])) {
         for (const rec of chunk) {
           summary.read++;
-          const v = checkRecord(kind, rec, opts.mapping?.transform);
+          const v = checker.check(rec);
           if (v.ok) {
             summary.accepted++;
             // Batches are cut on accepted-row counts, so a rerun cuts the very same batches.
@@ -122,7 +136,9 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
             if (batch.length >= batchSize) await flush();
           } else {
             summary.rejected++;
+            if (v.duplicate) summary.duplicates++;
             for (const p of v.problems) await reject(rec.line, p.field, p.reason, rec.fields);
+            checker.assertWithinRejectLimit(total);
           }
         }
         const now = Date.now();
@@ -135,6 +151,10 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
       }
       await flush();
       await inFlight;
+    } catch (err) {
+      // Let the write in flight settle, so the checkpoint says exactly what of the file was stored.
+      await inFlight.catch(() => {});
+      throw err;
     } finally {
       summary.rejectsFile = await rejects.close();
     }

@@ -9,10 +9,12 @@ export const IngestJobPayload = z.object({
   inputs: z.array(z.string().min(1)).min(1, 'name at least one file or folder'),
   rejectsDir: z.string().min(1),
   mappingFile: z.string().min(1).optional(),
-  encoding: z.enum(['utf8', 'gbk', 'gb18030']).optional(),
+  encoding: z.enum(['auto', 'utf8', 'gbk', 'gb18030']).optional(),
   format: z.enum(['csv', 'tsv', 'jsonl']).optional(),
   batchSize: z.number().int().positive().max(50_000).optional(),
   force: z.boolean().optional(),
+  /** Share of a file's rows that may be rejected before the file fails (default 0.05). */
+  maxRejectRate: z.number().min(0).max(1).optional(),
 });
 export type IngestJobPayload = z.infer<typeof IngestJobPayload>;
 
@@ -32,6 +34,7 @@ export async function processIngestJob(job: Job, driver: Driver): Promise<Ingest
     rejectsDir: p.rejectsDir,
     ...(p.batchSize ? { batchSize: p.batchSize } : {}),
     ...(p.force ? { force: true } : {}),
+    ...(p.maxRejectRate !== undefined ? { maxRejectRate: p.maxRejectRate } : {}),
     ...(p.encoding ?? mapping?.encoding ? { encoding: (p.encoding ?? mapping?.encoding)! } : {}),
     ...(p.format ?? mapping?.format ? { format: (p.format ?? mapping?.format)! } : {}),
     ...(mapping?.delimiter ? { delimiter: mapping.delimiter } : {}),

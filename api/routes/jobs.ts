@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { listRuns } from '../../graph/queries/runs.ts';
@@ -120,10 +121,18 @@ export function jobRoutes(): AnyRoute[] {
         if (deps.services.redis.status !== 'ready') throw new RedisUnavailable('Redis is not connected (queue an ingest)');
         const uploadId = `${new Date().toISOString().slice(0, 10)}-${randomUUID()}`;
         const dir = path.join(deps.uploadDir, uploadId);
-        const files = await receiveUpload(req, path.join(dir, 'files'), deps.uploadMaxBytes);
-        const job = await redisCall(deps, 'queue an ingest', () =>
-          deps.services.queues.ingest.add('ingest', { inputs: [path.join(dir, 'files')], rejectsDir: path.join(dir, 'rejects'), requestedBy: user.username }),
-        );
+        // The upload's own folder goes too when anything fails (receiveUpload only cleans its files
+        // folder): a failed upload, or one no job was queued for, leaves nothing behind.
+        let files, job;
+        try {
+          files = await receiveUpload(req, path.join(dir, 'files'), deps.uploadMaxBytes);
+          job = await redisCall(deps, 'queue an ingest', () =>
+            deps.services.queues.ingest.add('ingest', { inputs: [path.join(dir, 'files')], rejectsDir: path.join(dir, 'rejects'), requestedBy: user.username }),
+          );
+        } catch (err) {
+          await rm(dir, { recursive: true, force: true });
+          throw err;
+        }
         await audit({ action: 'ingest-upload', target: `job:ingest:${job.id}`, details: { uploadId, files } });
         return { queue: 'ingest' as const, jobId: job.id!, statusUrl: `/api/v1/jobs/ingest/${job.id}`, files };
       },

@@ -10,7 +10,8 @@ import type { Encoding, FileFormat } from '../../ingest/read/open-records.ts';
 import { runBulkIngest } from '../../ingest/bulk/bulk-ingest.ts';
 import { formatBulkResult } from '../../ingest/bulk/summary-text.ts';
 import { locateNeo4j } from '../../stack/stack.ts';
-import { parsePositiveInt } from '../options.ts';
+import { parsePositiveInt, parseRate } from '../options.ts';
+import { DEFAULT_MAX_REJECT_RATE } from '../../ingest/validate/file-rows.ts';
 import { bulkProgressReporter, ingestProgressReporter } from '../progress.ts';
 
 const choice = <T extends string>(allowed: readonly T[]) => (v: string): T => {
@@ -24,15 +25,16 @@ export function registerIngestCommands(program: Command): void {
     .description('load settlement files (canonical format, or any layout with --mapping) into Neo4j; idempotent and resumable')
     .argument('<inputs...>', 'files or folders (a folder loads every canonical file in it, reference files first)')
     .option('--mapping <file>', 'JSON/YAML mapping of a foreign layout onto the canonical columns')
-    .option('--encoding <encoding>', 'utf8 | gbk | gb18030', choice(['utf8', 'gbk', 'gb18030'] as const))
+    .option('--encoding <encoding>', 'auto | utf8 | gbk | gb18030 (default: auto — detects UTF-8 with or without BOM and GB18030/GBK)', choice(['auto', 'utf8', 'gbk', 'gb18030'] as const))
     .option('--format <format>', 'csv | tsv | jsonl (default: from the file extension)', choice(['csv', 'tsv', 'jsonl'] as const))
     .option('--batch-size <n>', 'rows per write transaction', parsePositiveInt, 2_000)
     .option('--rejects <dir>', 'where rejected rows are written', 'ingest-rejects')
+    .option('--max-reject-rate <share>', 'fail a file when more than this share of its rows is rejected (identical duplicates aside)', parseRate, DEFAULT_MAX_REJECT_RATE)
     .option('--force', 'write files again even if a checkpoint says they were loaded', false)
     .option('--instance <name>', 'local instance to use when NEO4J_URI is not set', 'default')
     .option('--bulk', 'first load of an EMPTY local instance through neo4j-admin import (stops and restarts the server; docs/bulk-import.md)', false)
     .option('--import-threads <n>', 'with --bulk: importer threads (default: all cores)', parsePositiveInt)
-    .action(async (inputs: string[], o: { mapping?: string; encoding?: Encoding; format?: FileFormat; batchSize: number; rejects: string; force: boolean; instance: string; bulk: boolean; importThreads?: number }) => {
+    .action(async (inputs: string[], o: { mapping?: string; encoding?: Encoding; format?: FileFormat; batchSize: number; rejects: string; force: boolean; instance: string; bulk: boolean; importThreads?: number; maxRejectRate: number }) => {
       // Bad inputs and mapping files are reported before anything connects or is written.
       const mapping = o.mapping ? await mappingForIngest(o.mapping) : undefined;
       planFiles(inputs, mapping?.ingest.target);
@@ -50,6 +52,7 @@ export function registerIngestCommands(program: Command): void {
         const result = await runBulkIngest({
           inputs,
           rejectsDir: o.rejects,
+          maxRejectRate: o.maxRejectRate,
           instance: { cacheDir: env.RINGLENS_CACHE_DIR, versionRange: env.NEO4J_VERSION_RANGE, name: o.instance, heap: env.NEO4J_HEAP, pageCache: env.NEO4J_PAGECACHE },
           onProgress: progress.report,
           ...source,
@@ -67,6 +70,7 @@ export function registerIngestCommands(program: Command): void {
         const summary = await runIngest(driver, {
           inputs,
           rejectsDir: o.rejects,
+          maxRejectRate: o.maxRejectRate,
           batchSize: o.batchSize,
           force: o.force,
           onProgress: progress.report,

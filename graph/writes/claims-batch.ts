@@ -14,7 +14,7 @@ type ClaimRow = Row<'claims'>;
  *    the batch cannot have any relationship yet, so it is CREATEd with its relationships: no
  *    relationship MERGE (a locked expand per relationship) and no Eager in the plan.
  * 3. Claims that exist already, or appear twice in the batch, go through the plain MERGE statement,
- *    row by row in file order, so updates and in-batch repeats behave exactly as before.
+ *    row by row in file order; a correction replaces the claim's relationships as well as its properties.
  *
  * Card creation keeps the MERGE semantics: a card first seen in a claim gets the insured person of
  * its first row in file order as holderIdNumber, and every (insured person, card) pair gets HOLDS.

@@ -68,9 +68,13 @@ MERGE (i:Item {code: r.item_code})
 SET i.name = r.item_name, i.category = r.category, i.unit = r.unit, i.referencePrice = r.reference_price,
     i.genderRestriction = r.gender_restriction, i.minAge = r.min_age, i.maxAge = r.max_age, i.minLevel = r.min_level`,
 
+  // A row for a claim that exists is a correction: it replaces the relationships a claims row
+  // describes (item lines come from their own file), as SET replaces the properties — never a second AT.
   claims: `
 UNWIND $rows AS r
 MERGE (c:Claim {claimId: r.claim_id})
+WITH c, r
+CALL (c) { MATCH (c)-[link:CHARGED_TO|AT|BY|FOR|PRESCRIBED_BY]->() DELETE link }
 SET ${CLAIM_PROPERTIES.map(([k, v]) => `c.${k} = ${v}`).join(', ')}
 MERGE (card:Card {cardNo: r.card_id})
 ON CREATE SET card.holderIdNumber = r.insured_id_number

@@ -14,6 +14,7 @@ import { checkpointKey, fileContentHash } from '../checkpoint-key.ts';
 import { planFiles, type PlannedFile } from '../plan.ts';
 import type { SourceOptions } from '../read/open-records.ts';
 import type { FileSummary, IngestSummary } from '../run-ingest.ts';
+import { DEFAULT_MAX_REJECT_RATE } from '../validate/file-rows.ts';
 import type { RowKind } from '../validate/rows.ts';
 import { laneOf, type LaneFileSummary, type LaneJob, type LaneMessage, type LaneName } from './lane-job.ts';
 import { LAYOUT, type WrittenFile } from './layout.ts';
@@ -21,6 +22,8 @@ import { LAYOUT, type WrittenFile } from './layout.ts';
 export interface BulkIngestOptions extends SourceOptions {
   inputs: string[];
   rejectsDir: string;
+  /** Share of a file's rows that may be rejected before the load fails (default DEFAULT_MAX_REJECT_RATE). */
+  maxRejectRate?: number;
   /** A foreign layout: the mapping file (workers compile it), its target kind and fingerprint. */
   mapping?: { file: string; target: RowKind; fingerprint: string };
   /** The local instance to load; started if it is not running. Heap and page cache apply when it must be started. */
@@ -176,6 +179,7 @@ export async function runBulkIngest(opts: BulkIngestOptions): Promise<BulkIngest
       read: s.read,
       accepted: s.accepted,
       rejected: s.rejected,
+      duplicates: s.duplicates,
       reasons: s.reasons,
       resumedFromLine: 0,
       skippedAsLoaded: false,
@@ -237,6 +241,7 @@ async function prepareImport(plan: PlannedFile[], opts: BulkIngestOptions, outDi
     source,
     mappingFile: opts.mapping?.file,
     rejectsDir: opts.rejectsDir,
+    maxRejectRate: opts.maxRejectRate ?? DEFAULT_MAX_REJECT_RATE,
     outDir,
   });
   const lines = jobFor('lines');

@@ -3,8 +3,11 @@ import { AsciiKeySet } from './ascii-key-set.ts';
 import { KeyMap, KeySet, ownKey } from './key-set.ts';
 import { LaneOutput } from './lane-output.ts';
 import { bareRow, LAYOUT, type WrittenFile } from './layout.ts';
-import { keepLastPerKey } from './importer-csv.ts';
+import { keepLastPerKey, replaceRowsOf } from './importer-csv.ts';
 import type { Row, RowKind } from '../validate/rows.ts';
+
+const CLAIM_LINKS = ['CHARGED_TO', 'AT', 'BY', 'FOR', 'PRESCRIBED_BY'] as const;
+type ClaimLink = (typeof CLAIM_LINKS)[number];
 
 /**
  * Everything but item lines: reference files and claims, in load order, turned into importer rows
@@ -14,8 +17,8 @@ import type { Row, RowKind } from '../validate/rows.ts';
  *   whatever referred to it; a node only referred to is created with its key alone, except a card
  *   first seen in a claim, which keeps that claim's insured person as holderIdNumber (ON CREATE SET).
  * - Relationships without properties are merged: each (start, end) pair once.
- * - Claims stream straight to their files. A claim id seen twice makes the claim's files go through
- *   `keepLastPerKey` at the end: its last row's properties, each relationship once.
+ * - Claims stream straight to their files. A claim id seen again (a later file's correction) makes the
+ *   claim's files go through `keepLastPerKey` at the end: its latest row's properties and relationships.
  */
 export class EntityLane {
   private readonly regions = new Map<string, string>();
@@ -29,8 +32,8 @@ export class EntityLane {
   private readonly inRegion = new Set<string>();
   private readonly worksAt = new Set<string>();
   private readonly claims = new AsciiKeySet();
-  /** Claim ids seen more than once. */
-  private readonly repeatedClaims = new Set<string>();
+  /** Claim ids seen more than once (a later file's correction), with the relationship rows of their latest row. */
+  private readonly repeatedClaims = new Map<string, Map<ClaimLink, string>>();
   private readonly out: LaneOutput;
 
   constructor(dir: string) {
@@ -87,7 +90,8 @@ export class EntityLane {
   }
 
   private claim(r: Row<'claims'>): void {
-    if (!this.claims.add(r.claim_id)) this.repeatedClaims.add(ownKey(r.claim_id));
+    const latest = this.claims.add(r.claim_id) ? undefined : new Map<ClaimLink, string>();
+    if (latest) this.repeatedClaims.set(ownKey(r.claim_id), latest);
     this.text(r.department, r.diagnosis_name);
     // selfPaid when absent is total − fund rounded to cents (Cypher's round(x, 2)); in whole cents
     // the difference of two 2-decimal amounts is exact, so no float residue can tip the rounding.
@@ -103,20 +107,24 @@ export class EntityLane {
     if (!this.cards.has(r.card_id)) this.cards.set(r.card_id, ownKey(`${r.card_id},,${r.insured_id_number},,`));
     this.refPerson(r.insured_id_number);
     this.holds(r.insured_id_number, r.card_id);
-    this.out.file('CHARGED_TO').line(`${id},${r.card_id}`);
+    const link = (type: ClaimLink, to: string) => {
+      if (latest) latest.set(type, `${id},${to}`);
+      else this.out.file(type).line(`${id},${to}`);
+    };
+    link('CHARGED_TO', r.card_id);
     this.refInstitution(r.institution_code);
-    this.out.file('AT').line(`${id},${r.institution_code}`);
+    link('AT', r.institution_code);
     if (r.doctor_code !== undefined) {
       this.refDoctor(r.doctor_code);
-      this.out.file('BY').line(`${id},${r.doctor_code}`);
+      link('BY', r.doctor_code);
     }
     if (r.served_id_number !== undefined) {
       this.refPerson(r.served_id_number);
-      this.out.file('FOR').line(`${id},${r.served_id_number}`);
+      link('FOR', r.served_id_number);
     }
     if (r.prescribing_doctor_code !== undefined) {
       this.refDoctor(r.prescribing_doctor_code);
-      this.out.file('PRESCRIBED_BY').line(`${id},${r.prescribing_doctor_code}`);
+      link('PRESCRIBED_BY', r.prescribing_doctor_code);
     }
   }
 
@@ -172,11 +180,18 @@ export class EntityLane {
       const file = this.out.file(name);
       for (const [key, line] of entries) file.line(line || bareRow(key, LAYOUT[name]));
     }
+    // A repeated claim's latest row replaces its properties and its relationships (as the MERGE
+    // statement does): every earlier relationship row of the claim is dropped, the latest row's appended.
+    const latest = new Map<ClaimLink, string[]>(CLAIM_LINKS.map((t) => [t, []]));
+    for (const links of this.repeatedClaims.values()) for (const [type, line] of links) latest.get(type)!.push(line);
+    for (const [type, lines] of latest) if (lines.length) this.out.file(type);
     const files = this.out.close();
     if (this.repeatedClaims.size) {
+      const ids = new Set(this.repeatedClaims.keys());
       for (const w of files) {
-        if (w.layout === 'Claim') w.rows -= await keepLastPerKey(w.path, 1, this.repeatedClaims);
-        else if (['CHARGED_TO', 'AT', 'BY', 'FOR', 'PRESCRIBED_BY'].includes(w.layout)) w.rows -= await keepLastPerKey(w.path, 2, this.repeatedClaims);
+        if (w.layout === 'Claim') w.rows -= await keepLastPerKey(w.path, 1, ids);
+        const lines = latest.get(w.layout as ClaimLink);
+        if (lines) w.rows += lines.length - (await replaceRowsOf(w.path, ids, lines));
       }
     }
     return { files, multiline: this.out.multiline, repeatedClaims: this.repeatedClaims.size };

@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, renameSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, createReadStream, openSync, renameSync, writeSync } from 'node:fs';
 import { CsvTokenizer } from '../read/csv-tokenizer.ts';
 
 /**
@@ -64,6 +64,22 @@ export class ImporterCsv {
  * that occur more than once; every other row is copied as it is. Runs only when there are such keys.
  */
 export async function keepLastPerKey(file: string, keyFields: number, affected: ReadonlySet<string>): Promise<number> {
+  return rewriteRows(file, affected, (fields) => fields.slice(0, keyFields).join('\u0000'));
+}
+
+/**
+ * Rewrites an importer file without the rows whose first field is one of `affected`, then appends
+ * `replacement` rows (already formatted): a repeated claim's latest relationships replace all of its
+ * earlier ones, including a relationship the latest row no longer has. Returns the rows removed.
+ */
+export async function replaceRowsOf(file: string, affected: ReadonlySet<string>, replacement: readonly string[]): Promise<number> {
+  const dropped = await rewriteRows(file, affected, undefined);
+  if (replacement.length) appendFileSync(file, replacement.map((r) => `${r}\n`).join(''));
+  return dropped;
+}
+
+/** Copies the rows of unaffected keys; of affected ones keeps the last per `keyOf`, or none when it is undefined. */
+async function rewriteRows(file: string, affected: ReadonlySet<string>, keyOf: ((fields: string[]) => string) | undefined): Promise<number> {
   const tmp = `${file}.dedup`;
   let out: ImporterCsv | undefined;
   const tokenizer = new CsvTokenizer(',', true);
@@ -79,7 +95,11 @@ export async function keepLastPerKey(file: string, keyFields: number, affected: 
       out.line(text);
       return;
     }
-    const key = fields.slice(0, keyFields).join('\u0000');
+    if (!keyOf) {
+      dropped++;
+      return;
+    }
+    const key = keyOf(fields);
     if (last.has(key)) dropped++;
     last.delete(key);
     last.set(key, text);

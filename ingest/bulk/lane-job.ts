@@ -16,11 +16,12 @@ export interface LaneJob {
   /** A mapping file: the worker compiles it itself (a compiled row function cannot cross threads). */
   mappingFile: string | undefined;
   rejectsDir: string;
+  maxRejectRate: number;
   outDir: string;
 }
 
 /** A file's accounting as the transactional ingest reports it, plus where its checkpoint would stand. */
-export interface LaneFileSummary extends Pick<FileSummary, 'file' | 'kind' | 'read' | 'accepted' | 'rejected' | 'reasons' | 'rejectsFile' | 'seconds'> {
+export interface LaneFileSummary extends Pick<FileSummary, 'file' | 'kind' | 'read' | 'accepted' | 'rejected' | 'duplicates' | 'reasons' | 'rejectsFile' | 'seconds'> {
   /** Line of the last accepted row: where the transactional ingest's checkpoint would stand. */
   lastAcceptedLine: number | undefined;
 }

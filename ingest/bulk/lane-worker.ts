@@ -5,7 +5,9 @@ import { HeapGuard } from '../../generator/memory.ts';
 import { mappingForIngest } from '../mapping-source.ts';
 import { openRecordChunks } from '../read/open-records.ts';
 import { RejectsFile } from '../rejects.ts';
-import { checkRecord, reasonKey } from '../validate/check-record.ts';
+import { sourceForFile } from '../file-source.ts';
+import { reasonKey } from '../validate/check-record.ts';
+import { FileRowChecker } from '../validate/file-rows.ts';
 import { EntityLane } from './entity-lane.ts';
 import { ImporterCsv } from './importer-csv.ts';
 import { LAYOUT, bareRow } from './layout.ts';
@@ -21,28 +23,31 @@ const job = workerData as LaneJob;
 const port = parentPort!;
 const post = (m: LaneMessage) => port.postMessage(m);
 
-const transform = job.mappingFile ? (await mappingForIngest(job.mappingFile)).ingest.transform : undefined;
+const mapping = job.mappingFile ? (await mappingForIngest(job.mappingFile)).ingest : undefined;
+const transform = mapping?.transform;
 const lane = job.lane === 'entities' ? new EntityLane(job.outDir) : new LineLane(job.outDir);
 // Collect when the heap has doubled: V8 otherwise lets dead rows pile up to several times the live
 // keys (1M claims: 1.4 GB → 1.0 GB peak RSS for the claims lane alone, same CPU).
 const heap = new HeapGuard();
 
-for (const { file, kind } of job.files) {
+for (const { file, kind, rejectsName } of job.files) {
   const started = Date.now();
-  const rejects = new RejectsFile(job.rejectsDir, file);
-  const s: LaneFileSummary = { file, kind, read: 0, accepted: 0, rejected: 0, reasons: {}, rejectsFile: undefined, lastAcceptedLine: undefined, seconds: 0 };
+  const rejects = new RejectsFile(job.rejectsDir, rejectsName);
+  const s: LaneFileSummary = { file, kind, read: 0, accepted: 0, rejected: 0, duplicates: 0, reasons: {}, rejectsFile: undefined, lastAcceptedLine: undefined, seconds: 0 };
   let lastReport = started;
+  const checker = new FileRowChecker(file, kind, transform, job.maxRejectRate);
   try {
-    for await (const chunk of openRecordChunks(file, job.source)) {
+    for await (const chunk of openRecordChunks(file, sourceForFile(file, kind, job.source, mapping?.sourceColumns))) {
       for (const rec of chunk) {
         s.read++;
-        const v = checkRecord(kind, rec, transform);
+        const v = checker.check(rec);
         if (v.ok) {
           s.accepted++;
           s.lastAcceptedLine = rec.line;
           lane.add(kind, v.row);
         } else {
           s.rejected++;
+          if (v.duplicate) s.duplicates++;
           for (const p of v.problems) {
             const k = reasonKey(p.field, p.reason);
             s.reasons[k] = (s.reasons[k] ?? 0) + 1;
@@ -60,6 +65,8 @@ for (const { file, kind } of job.files) {
   } finally {
     s.rejectsFile = await rejects.close();
   }
+  // Nothing is imported before every file is through its lane: failing here still writes nothing.
+  checker.assertWithinRejectLimit(s.read);
   s.seconds = (Date.now() - started) / 1000;
   post({ type: 'progress', lane: job.lane, file, kind, done: s.read, seconds: s.seconds });
   post({ type: 'file-done', summary: s });

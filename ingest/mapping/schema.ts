@@ -149,7 +149,7 @@ const FileFormat = z
     {
       type: z.enum(['csv', 'tsv', 'jsonl'], { error: 'expected type csv, tsv or jsonl' }).default('csv'),
       delimiter: text('a delimiter').min(1, 'delimiter must not be empty').optional(),
-      encoding: z.enum(['utf8', 'gbk', 'gb18030'], { error: 'expected encoding utf8, gbk or gb18030' }).default('utf8'),
+      encoding: z.enum(['auto', 'utf8', 'gbk', 'gb18030'], { error: 'expected encoding auto, utf8, gbk or gb18030' }).default('auto'),
       header: z.boolean({ error: 'expected header: true or false' }).default(true),
       names: z.array(text('a source column name')).min(1).optional(),
     },

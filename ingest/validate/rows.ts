@@ -11,19 +11,25 @@ import {
 } from '../../generator/format.ts';
 import { parseIdNumber } from '../../generator/id-number.ts';
 import { amount, coordinate, date, decimal, idNumber, integer, key, oneOf, optional, regionCode, text, timestamp } from './fields.ts';
+import { limitsFromEnv, type ValueLimits } from './limits.ts';
 
 /**
  * One zod schema per canonical file kind. Input: the row's fields by canonical column name (strings).
  * Output: the typed properties the graph writer sends to Cypher. Cross-field rules (fund-paid ≤ total,
  * the ID number agreeing with birth date and gender, …) are refinements that name the field at fault.
  */
-export const ROW_SCHEMAS = {
+export const rowSchemas = (limits: ValueLimits) => {
+  const birthDate = () => date(limits.earliestBirthDate, limits.latestDate);
+  const eventDate = () => date(limits.earliestEventDate, limits.latestDate);
+  const money = () => amount(limits.maxAmount);
+  const count = (min = 0) => integer(min, limits.maxCount);
+  return {
   regions: z.object({
     region_code: regionCode(),
     region_name: text(),
     province_name: optional(text()),
-    latitude: optional(coordinate()),
-    longitude: optional(coordinate()),
+    latitude: optional(coordinate(90)),
+    longitude: optional(coordinate(180)),
   }),
 
   institutions: z.object({
@@ -33,9 +39,9 @@ export const ROW_SCHEMAS = {
     level: optional(oneOf(INSTITUTION_LEVELS)),
     region_code: regionCode(),
     address: optional(text(400)),
-    latitude: optional(coordinate()),
-    longitude: optional(coordinate()),
-    bed_count: optional(integer()),
+    latitude: optional(coordinate(90)),
+    longitude: optional(coordinate(180)),
+    bed_count: optional(count()),
   }),
 
   doctors: z.object({
@@ -52,7 +58,7 @@ export const ROW_SCHEMAS = {
       id_number: idNumber(),
       name: text(),
       gender: oneOf(GENDERS),
-      birth_date: date(),
+      birth_date: birthDate(),
       region_code: regionCode(),
       insured_type: optional(oneOf(INSURED_TYPES)),
       household_id: optional(key()),
@@ -68,7 +74,7 @@ export const ROW_SCHEMAS = {
     card_id: key(),
     card_type: oneOf(CARD_TYPES),
     holder_id_number: idNumber(),
-    issued_date: optional(date()),
+    issued_date: optional(eventDate()),
     issuing_region_code: optional(regionCode()),
   }),
 
@@ -77,17 +83,17 @@ export const ROW_SCHEMAS = {
     item_name: text(),
     category: oneOf(ITEM_CATEGORIES),
     unit: optional(text(20)),
-    reference_price: optional(amount()),
+    reference_price: optional(money()),
     gender_restriction: optional(oneOf(GENDERS)),
-    min_age: optional(integer()),
-    max_age: optional(integer()),
+    min_age: optional(count()),
+    max_age: optional(count()),
     min_level: optional(oneOf(INSTITUTION_LEVELS)),
   }),
 
   claims: z
     .object({
       claim_id: key(),
-      settled_at: timestamp(),
+      settled_at: timestamp(limits.earliestEventDate, limits.latestDate),
       claim_kind: oneOf(CLAIM_KINDS),
       institution_code: key(),
       department: optional(text()),
@@ -99,15 +105,15 @@ export const ROW_SCHEMAS = {
       region_code: regionCode(),
       diagnosis_code: optional(z.string().trim().regex(/^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$/, 'is not an ICD-10 code')),
       diagnosis_name: optional(text()),
-      admission_date: optional(date()),
-      discharge_date: optional(date()),
+      admission_date: optional(eventDate()),
+      discharge_date: optional(eventDate()),
       prescription_id: optional(key()),
       prescribing_doctor_code: optional(key()),
       prescribing_institution_code: optional(key()),
-      item_count: optional(integer()),
-      total_amount: amount(),
-      fund_paid: amount(),
-      self_paid: optional(amount()),
+      item_count: optional(count()),
+      total_amount: money(),
+      fund_paid: money(),
+      self_paid: optional(money()),
     })
     .superRefine((r, ctx) => {
       if (r.fund_paid > r.total_amount) ctx.addIssue({ code: 'custom', path: ['fund_paid'], message: `${r.fund_paid} exceeds total_amount ${r.total_amount}` });
@@ -127,19 +133,25 @@ export const ROW_SCHEMAS = {
 
   claim_items: z.object({
     claim_id: key(),
-    line_no: integer(1),
+    line_no: count(1),
     item_code: key(),
     item_name: optional(text()),
     category: optional(oneOf(ITEM_CATEGORIES)),
-    quantity: decimal(),
-    unit_price: amount(),
-    amount: amount(),
+    quantity: decimal(limits.maxQuantity),
+    unit_price: money(),
+    amount: money(),
     trace_code: optional(z.string().trim().regex(/^\d{20}$/, 'is not a 20-digit traceability code')),
   }),
-} as const;
+  } as const;
+};
 
-export type RowKind = keyof typeof ROW_SCHEMAS;
-export type Row<K extends RowKind> = z.output<(typeof ROW_SCHEMAS)[K]>;
+type RowSchemas = ReturnType<typeof rowSchemas>;
+export type RowKind = keyof RowSchemas;
+export type Row<K extends RowKind> = z.output<RowSchemas[K]>;
+
+// Built on first use, from the environment's limits: worker threads build their own the same way.
+let defaultSchemas: RowSchemas | undefined;
+const schemas = () => (defaultSchemas ??= rowSchemas(limitsFromEnv()));
 
 export interface RowProblem {
   field: string;
@@ -149,7 +161,7 @@ export interface RowProblem {
 export type Validated<K extends RowKind> = { ok: true; row: Row<K> } | { ok: false; problems: RowProblem[] };
 
 export function validateRow<K extends RowKind>(kind: K, fields: Record<string, string>): Validated<K> {
-  const result = ROW_SCHEMAS[kind].safeParse(fields);
+  const result = schemas()[kind].safeParse(fields);
   if (result.success) return { ok: true, row: result.data as Row<K> };
   const problems = result.error.issues.map((i) => ({
     field: i.path.length ? i.path.join('.') : '(row)',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -29,16 +29,18 @@ describe('the investigation API against the real Neo4j and Redis', () => {
   let dataDir: string;
   const token = {} as Record<Role, string>;
   const v1 = (p: string) => `${API_PREFIX}${p}`;
+  let uploadDir: string;
 
   beforeAll(async () => {
     services = openServices(stack, `${inject('queuePrefix')}-api`);
     const loaded = await loadDetectedDataset(services.driver);
     detection = loaded.detection;
     dataDir = loaded.data;
+    uploadDir = path.join(loaded.dir, 'uploads');
     await createRoleUsers(services.driver);
     api = await startApiServer(services, '127.0.0.1', 0, {
       jwtSecret: JWT_SECRET,
-      uploadDir: path.join(loaded.dir, 'uploads'),
+      uploadDir,
       uploadMaxBytes: UPLOAD_LIMIT,
       loginRateLimit: { limit: 10_000, windowMs: 60_000 },
       corsOrigins: ['http://workbench.example'],
@@ -538,6 +540,8 @@ describe('the investigation API against the real Neo4j and Redis', () => {
       const badName = new FormData();
       badName.append('files', new Blob(['x']), '.hidden');
       expectProblem(await call('post', v1('/ingest/uploads'), { token: token.admin, rawBody: badName }), 400);
+      // Failed uploads leave nothing behind (not even an empty upload folder): only the good one's remains.
+      expect(readdirSync(uploadDir)).toHaveLength(1);
     });
   });
 

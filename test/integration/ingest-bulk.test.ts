@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -12,6 +12,7 @@ import { BulkRefusedError, runBulkIngest } from '../../ingest/bulk/bulk-ingest.t
 import { runIngest, type IngestSummary } from '../../ingest/run-ingest.ts';
 import { runningInstance, startNeo4j, stopNeo4j } from '../../stack/neo4j-local.ts';
 import { writeTinyDataset } from '../fixtures/canonical-dataset.ts';
+import { BAD_CLAIM_VALUES } from '../fixtures/hostile-inputs.ts';
 import { addTrickyRows, readCsv, type Csv } from '../fixtures/tricky-rows.ts';
 import { graphSnapshot, wipeGraph } from './graph-snapshot.ts';
 
@@ -19,35 +20,36 @@ const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'ringlens-bulk-'));
 const append = (file: string, columns: readonly string[], rows: Csv) => appendFileSync(file, stringify(rows.map((r) => columns.map((c) => r[c] ?? ''))));
 
 /**
- * On top of the fast-path test's tricky rows (repeated claim, undescribed card/institution/doctor/
- * person/item/claim, repeated and scattered item lines, a reused trace code): repeated reference rows
- * whose last row must win, text the importer must read back exactly (comma, quote, line break), a
- * claim whose self_paid is derived, and rows that are rejected.
+ * On top of the fast-path test's tricky rows (repeated claim and item lines within a file, undescribed
+ * card/institution/doctor/person/item/claim, scattered item lines, a reused trace code): reference rows
+ * that a later file corrects (its row must win), text the importer must read back exactly (comma,
+ * quote, line break), a claim whose self_paid is derived, and rows that are rejected.
  */
-function addBulkCases(dir: string): void {
+function addBulkCases(dir: string, later: string): void {
   const file = (name: string) => path.join(dir, name);
+  const laterFile = (name: string, columns: readonly string[], rows: Csv) => writeFileSync(path.join(later, name), stringify([[...columns], ...rows.map((r) => columns.map((c) => r[c] ?? ''))]));
   const persons = readCsv(file('persons.csv'));
-  append(file('persons.csv'), PERSON_COLUMNS, [
-    { ...persons[0]!, name: '王"小"伟', address: '西湖区, 文三路1号\n2单元' },
-    { ...persons[1]!, gender: persons[1]!.gender === 'M' ? 'F' : 'M' }, // disagrees with the ID number: rejected
-  ]);
+  append(file('persons.csv'), PERSON_COLUMNS, [{ ...persons[1]!, id_number: persons[3]!.id_number!, gender: persons[3]!.gender === 'M' ? 'F' : 'M' }]); // disagrees with the ID number: rejected
+  laterFile('persons.csv', PERSON_COLUMNS, [{ ...persons[0]!, name: '王"小"伟', address: '西湖区, 文三路1号\n2单元' }]);
   const cards = readCsv(file('cards.csv'));
-  append(file('cards.csv'), CARD_COLUMNS, [{ ...cards[0]!, holder_id_number: persons[2]!.id_number!, issued_date: '', card_type: 'e_voucher' }]);
+  laterFile('cards.csv', CARD_COLUMNS, [{ ...cards[0]!, holder_id_number: persons[2]!.id_number!, issued_date: '', card_type: 'e_voucher' }]);
   const institutions = readCsv(file('institutions.csv'));
-  append(file('institutions.csv'), INSTITUTION_COLUMNS, [{ ...institutions[1]!, region_code: '330106', bed_count: '', name: '百姓大药房(文一路店,新)' }]);
+  laterFile('institutions.csv', INSTITUTION_COLUMNS, [{ ...institutions[1]!, region_code: '330106', bed_count: '', name: '百姓大药房(文一路店,新)' }]);
   writeFileSync(
     file('items.csv'),
     stringify([
       [...ITEM_COLUMNS],
       ['XA10BA0001', '二甲双胍片', 'drug', '盒', '12.50', '', '', '', ''],
       ['250301002', '糖化血红蛋白测定', 'exam', '次', '40', '', '18', '120', 'secondary'],
-      ['XA10BA0001', '二甲双胍片(缓释)', 'drug', '盒', '13.5', '', '', '', ''],
     ]),
   );
+  writeFileSync(path.join(later, 'items.csv'), stringify([[...ITEM_COLUMNS], ['XA10BA0001', '二甲双胍片(缓释)', 'drug', '盒', '13.5', '', '', '', '']]));
   const claims = readCsv(file('claims.csv'));
   append(file('claims.csv'), CLAIM_COLUMNS, [
     { ...claims[3]!, claim_id: 'CLNOSELFPAID0001', total_amount: '10.01', fund_paid: '3.33', self_paid: '' },
     { ...claims[4]!, claim_id: 'CLREJECTED00001', fund_paid: '999.00' }, // fund_paid > total: rejected
+    // Every bad value of the hostile-input corpus: both paths reject it with the same line, field and reason.
+    ...Object.values(BAD_CLAIM_VALUES).map((changes, i) => ({ ...claims[1]!, claim_id: `CLHOSTILE${String(i).padStart(6, '0')}`, ...changes })),
   ]);
 }
 
@@ -78,7 +80,17 @@ describe('ringlens ingest --bulk (neo4j-admin import) into its own local instanc
   const bulkDriver = () => createDriver(runningInstance(instance)!);
   const data = writeTinyDataset(path.join(tmp(), 'data'), { persons: 6, claims: 24 });
   addTrickyRows(data.dir);
-  addBulkCases(data.dir);
+  const later = path.join(tmp(), 'later');
+  mkdirSync(later);
+  addBulkCases(data.dir, later);
+  // A later claims file correcting two claims: the correction replaces their relationships too.
+  const [k0, k1, k2] = readCsv(path.join(data.dir, 'claims.csv')).filter((c) => c.doctor_code);
+  const corrections: Record<string, string>[] = [
+    { ...k0!, card_id: k2!.card_id!, insured_id_number: k2!.insured_id_number!, institution_code: k2!.institution_code!, doctor_code: '', department: '' },
+    { ...k1!, served_id_number: k2!.insured_id_number!, identity_check: 'face', total_amount: '77.00', fund_paid: '70.00', self_paid: '7.00' },
+  ];
+  writeFileSync(path.join(later, 'claims.csv'), stringify([[...CLAIM_COLUMNS], ...corrections.map((r) => CLAIM_COLUMNS.map((c) => r[c] ?? ''))]));
+  const inputs = [data.dir, later];
 
   beforeAll(async () => {
     await migrate(shared);
@@ -92,8 +104,14 @@ describe('ringlens ingest --bulk (neo4j-admin import) into its own local instanc
   it('loads the graph the transactional ingest loads, with the same accounting and checkpoints; a later transactional ingest skips every file', async () => {
     await wipeGraph(shared);
     const txRejects = tmp();
-    const tx = await runIngest(shared, { inputs: [data.dir], rejectsDir: txRejects });
-    expect(tx.rejected).toBe(2);
+    const tx = await runIngest(shared, { inputs, rejectsDir: txRejects, maxRejectRate: 1 });
+    // The bulk cases' rejects, the tricky rows' repeated keys and the corpus's bad claims.
+    expect(tx.rejected).toBe(2 + 3 + Object.keys(BAD_CLAIM_VALUES).length);
+    const links = await shared.executeQuery(
+      'MATCH (c:Claim {claimId: $id}) RETURN COUNT { (c)-[:AT]->() } AS at, COUNT { (c)-[:CHARGED_TO]->() } AS card, COUNT { (c)-[:BY]->() } AS by',
+      { id: k0!.claim_id },
+    );
+    expect(links.records[0]?.toObject()).toEqual({ at: 1, card: 1, by: 0 });
     const expected = { snapshot: await graphSnapshot(shared), types: await propertyTypes(shared), checkpoints: await checkpoints(shared) };
     // The cases this test is about are really in the graph.
     expect(expected.snapshot.nodes.Claim).toBe(24 + 3 + 1 + 1); // tiny + tricky new claims + the claim only item lines name + derived self_paid
@@ -102,7 +120,7 @@ describe('ringlens ingest --bulk (neo4j-admin import) into its own local instanc
 
     const bulkRejects = tmp();
     const progress: number[] = [];
-    const bulk = await runBulkIngest({ inputs: [data.dir], rejectsDir: bulkRejects, instance, onProgress: (p) => progress.push(p.done) });
+    const bulk = await runBulkIngest({ inputs, rejectsDir: bulkRejects, maxRejectRate: 1, instance, onProgress: (p) => progress.push(p.done) });
     expect(accounting(bulk.summary)).toEqual(accounting(tx));
     expect(bulk.summary.read).toBe(bulk.summary.accepted + bulk.summary.rejected);
     for (const f of bulk.summary.files.filter((s) => s.rejected > 0)) {
@@ -119,7 +137,7 @@ describe('ringlens ingest --bulk (neo4j-admin import) into its own local instanc
       expect(await checkpoints(driver)).toEqual(expected.checkpoints);
 
       // The transactional ingest recognises every file as loaded and writes nothing.
-      const again = await runIngest(driver, { inputs: [data.dir], rejectsDir: tmp() });
+      const again = await runIngest(driver, { inputs, rejectsDir: tmp(), maxRejectRate: 1 });
       expect(again.files.map((f) => f.skippedAsLoaded)).toEqual(again.files.map(() => true));
       expect(await graphSnapshot(driver)).toEqual(expected.snapshot);
       expect(await checkpoints(driver)).toEqual(expected.checkpoints);

@@ -105,7 +105,7 @@ describe('ingest into the real Neo4j', () => {
     ];
     appendFileSync(claims, bad.join('\n') + '\n');
     const rejectsDir = tmp();
-    const summary = await runIngest(driver, { inputs: [claims], rejectsDir });
+    const summary = await runIngest(driver, { inputs: [claims], rejectsDir, maxRejectRate: 0.5 });
     const f = summary.files[0]!;
     expect(f.read).toBe(16);
     expect(f.accepted).toBe(10);
