@@ -250,19 +250,20 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       // A day nobody else came counts as one visit's worth of the institution's year.
       return Math.min(1, Math.max(inWindow, to - from + 1) / Math.max(1, busyTotal));
     };
-    const together = (from: number, to: number, present: number) => {
+    const together = (from: number, to: number, people: ReadonlySet<number>) => {
       const share = windowShare(from, to);
       const w = to - from + 1;
       let lambda = 0;
-      for (const list of ownDays.values()) {
-        // Both nulls: the member's visits placed on the institution's year, and the member's presence
-        // around the window — their days in windows of the same length on either side, one window
-        // away (a wave may spill a few days past the window the trip was read in, as the joiners allow).
-        // A trip is an occasion the group is absent around; patients seen every four days are there in
-        // any week, together or not, while a busload that comes monthly is absent in between.
-        let around = 0;
-        for (const d of list) if ((d >= from - 2 * w && d < from - w) || (d > to + w && d <= to + 2 * w)) around++;
-        lambda += Math.max(1 - Math.pow(1 - share, list.length), 1 - Math.exp(-around / 2));
+      let present = 0;
+      for (const [member, list] of ownDays) {
+        // Counted among the members absent around the window — no day in the windows of the same
+        // length on either side, one window away (a wave may spill a few days past the window the trip
+        // was read in, as the joiners allow). A trip is an occasion the group is absent around: patients
+        // seen every four days are there in any week, together or not, and say nothing of coinciding,
+        // while a busload that comes monthly is absent in between.
+        if (list.some((d) => (d >= from - 2 * w && d < from - w) || (d > to + w && d <= to + 2 * w))) continue;
+        lambda += 1 - Math.pow(1 - share, list.length);
+        if (people.has(member)) present++;
       }
       // The trip's window was picked among the period's windows of its length.
       return Math.min(0, poissonUpperTailLog10(present, lambda) + Math.log10(period / (to - from + 1)));
@@ -573,7 +574,7 @@ function tripsOf(
   entityOf: Int32Array,
   volume: { out: number; in: number },
   ownExpected: (from: number, to: number) => number,
-  together: (from: number, to: number, present: number) => number,
+  together: (from: number, to: number, people: ReadonlySet<number>) => number,
   minPeople: number,
   kindOf?: (i: number) => number,
 ): Trip[] {
@@ -621,7 +622,7 @@ function tripsOf(
     );
     t.log10P = Math.min(0, Math.min(compact, swamp) + Math.LOG10E * Math.LN2);
     t.tight = compact <= swamp;
-    t.coincideLog10P = together(t.days[0]!.day, t.days[t.days.length - 1]!.day, t.people.size);
+    t.coincideLog10P = together(t.days[0]!.day, t.days[t.days.length - 1]!.day, t.people);
   }
   return trips;
 }
