@@ -453,29 +453,6 @@ function uniqueFlagged(list: FlaggedPatient[]): FlaggedPatient[] {
   return [...by.values()];
 }
 
-/** Concentrations of several patterns at the same institution as one: members united, the strongest unit leading. */
-function mergeByInstitution(lists: Concentration[][]): Concentration[] {
-  const by = new Map<number, Concentration>();
-  for (const list of lists) {
-    for (const c of list) {
-      const prev = by.get(c.institution);
-      if (!prev) {
-        by.set(c.institution, c);
-        continue;
-      }
-      const lead = c.surprise > prev.surprise ? c : prev;
-      by.set(c.institution, {
-        ...lead,
-        doctors: [...new Set([...prev.doctors, ...c.doctors])].sort((a, b) => a - b),
-        patients: [...new Set([...prev.patients, ...c.patients])].sort((a, b) => a - b),
-        claims: [...new Set([...prev.claims, ...c.claims])].sort((a, b) => a - b),
-        flagged: uniqueFlagged([...prev.flagged, ...c.flagged]),
-      });
-    }
-  }
-  return [...by.values()].sort((a, b) => b.surprise - a.surprise || a.institution - b.institution);
-}
-
 /**
  * The same concentration at a ladder of per-patient strengths: all flagged patients, then only the
  * stronger ones, and so on. Honest flags are mostly weak, so a handful of patients with an overwhelming
@@ -512,8 +489,18 @@ export function concentrateScan(
     // the "extra" patients below do.
     const lead = found.reduce((a, b) => (b.surprise > a.surprise ? b : a));
     const leadDoctors = new Set(lead.doctors);
-    const others = found.filter((c) => c !== lead).map((c) => ({ ...c, flagged: c.flagged.filter((f) => !f.doctors.some((d) => leadDoctors.has(d))) }));
-    const c = mergeByInstitution([[lead], others.map((o) => ({ ...o, surprise: Math.min(o.surprise, lead.surprise), patients: [...new Set(o.flagged.map((f) => f.patient))], claims: [...new Set(o.flagged.flatMap((f) => f.claims))] }))])[0]!;
+    const others = found.filter((x) => x !== lead);
+    const theirs = others.flatMap((x) => x.flagged.filter((f) => !f.doctors.some((d) => leadDoctors.has(d))));
+    const c: Concentration =
+      others.length === 0
+        ? lead
+        : {
+            ...lead,
+            doctors: [...new Set([...lead.doctors, ...others.flatMap((x) => x.doctors)])].sort((a, b) => a - b),
+            patients: [...new Set([...lead.patients, ...theirs.map((f) => f.patient)])].sort((a, b) => a - b),
+            claims: [...new Set([...lead.claims, ...theirs.flatMap((f) => f.claims)])].sort((a, b) => a - b),
+            flagged: uniqueFlagged([...lead.flagged, ...theirs]),
+          };
     // A doctor found at one rung (or pattern) also answers for flags at another where at least half of
     // their flagged patients there are beyond what their peers' rate explains (a mis-coding doctor's
     // patients billed once, beside those billed twice; their patients billed against their sex beside
