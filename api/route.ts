@@ -7,6 +7,10 @@ import { guardResponse } from './response-guard.ts';
 import type { ApiDeps } from './deps.ts';
 import { authenticate } from './auth/middleware.ts';
 import { fromZod, Problem } from './problem.ts';
+import { withNeo4jDeadline } from '../runtime/resilient-driver.ts';
+
+/** What a request may spend waiting on Neo4j in all (the HTTP round trip and our own work come on top). */
+const NEO4J_BUDGET_MS = 2_500;
 
 /**
  * One declaration per route: method, path, who may call it, the zod schemas of its parameters,
@@ -182,5 +186,6 @@ export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void
     if (typeof result === 'object' && result !== null) serialized.set(result, json);
     res.status(route.response.status).type('json').send(json);
   };
-  router[route.method](route.path, ...(route.before ?? []), run);
+  // One budget for every Neo4j call the request makes, so an outage answers 503 within 3 s in all.
+  router[route.method](route.path, ...(route.before ?? []), (req: Request, res: Response, next: NextFunction) => withNeo4jDeadline(NEO4J_BUDGET_MS, () => run(req, res, next)));
 }

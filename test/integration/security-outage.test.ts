@@ -37,7 +37,8 @@ describe('security: every wait on Neo4j and Redis is bounded', () => {
     await bolt.listen();
     await redis.listen();
     services = openServices(
-      { neo4j: { ...stack.neo4j, uri: `bolt://127.0.0.1:${bolt.port()}` }, redis: { url: `redis://127.0.0.1:${redis.port()}`, owned: false } },
+      // Not `local`: the relay is the address here, the instance's own record must not be followed past it.
+      { neo4j: { uri: `bolt://127.0.0.1:${bolt.port()}`, user: stack.neo4j.user, password: stack.neo4j.password, owned: false }, redis: { url: `redis://127.0.0.1:${redis.port()}`, owned: false } },
       `${inject('queuePrefix')}-security-outage`,
       API_DRIVER_OPTIONS,
     );
