@@ -16,8 +16,8 @@ export interface ResilienceOptions {
   locate?: Locate;
   checkEveryMs?: number;
   /**
-   * A call that gets no answer this long fails as ServiceUnavailable (the API answers 503), and the
-   * driver's connections are replaced. neo4j-driver bounds connecting and waiting for a pooled
+   * A call that gets no answer this long fails as ServiceUnavailable (the API answers 503); if it is
+   * still unanswered long after, the driver's connections are replaced. neo4j-driver bounds connecting and waiting for a pooled
    * connection, but not a query on a connection the server stopped answering — seen on Neo4j in
    * start-up and shutdown, where a request otherwise hung 15 s and more. A call that names its own
    * server-side timeout (a path search, a 2-hop expansion) is given that long plus this.
@@ -25,6 +25,8 @@ export interface ResilienceOptions {
   answerWithinMs?: number;
   /** how long a replaced driver stays open for calls still running on it */
   retireAfterMs?: number;
+  /** a call still unanswered this long after it was given up on holds its connection for good: replace them all */
+  stuckAfterMs?: number;
 }
 
 /**
@@ -60,6 +62,7 @@ function declaredTimeout(config: unknown): number {
 export function resilientDriver(initial: Neo4jConnection, driverOptions: DriverOptions, opts: ResilienceOptions): Driver {
   const checkEveryMs = opts.checkEveryMs ?? 1_000;
   const retireAfterMs = opts.retireAfterMs ?? 5_000;
+  const stuckAfterMs = opts.stuckAfterMs ?? 20_000;
   let target = initial;
   let current = createDriver(initial, driverOptions);
   let checkedAt = Date.now();
@@ -95,7 +98,7 @@ export function resilientDriver(initial: Neo4jConnection, driverOptions: DriverO
     replace(found);
   };
 
-  /** Fresh connections after a call went unanswered (at most every few seconds, however many calls hang). */
+  /** Fresh connections after a call hung for good (at most every few seconds, however many calls hang). */
   const renew = () => {
     if (Date.now() - renewedAt < retireAfterMs) return;
     renewedAt = Date.now();
@@ -110,17 +113,25 @@ export function resilientDriver(initial: Neo4jConnection, driverOptions: DriverO
     const deadline = deadlines.getStore();
     const ms = declared > 0 || deadline === undefined ? limit + declared : Math.max(1, Math.min(limit, deadline - Date.now()));
     return new Promise<T>((resolve, reject) => {
+      let stuck: NodeJS.Timeout | undefined;
       const timer = setTimeout(() => {
-        renew();
         reject(new Neo4jUnanswered(`Neo4j at ${target.uri} did not answer within ${ms} ms`));
+        // A slow answer (a cold server's first queries) frees its connection when it comes; one that
+        // still has none long after holds a pool slot for good: then the connections are replaced.
+        stuck = setTimeout(renew, stuckAfterMs);
+        stuck.unref();
       }, ms);
+      const settle = () => {
+        clearTimeout(timer);
+        if (stuck) clearTimeout(stuck);
+      };
       call().then(
         (v) => {
-          clearTimeout(timer);
+          settle();
           resolve(v);
         },
         (e: unknown) => {
-          clearTimeout(timer);
+          settle();
           reject(e as Error);
         },
       );
