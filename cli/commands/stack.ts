@@ -60,7 +60,7 @@ export function registerStackCommands(program: Command): void {
   const redis = program.command('redis').description('run a project-owned redis-server (when REDIS_URL is not set)');
   redis
     .command('start')
-    .description('start redis-server on a free loopback port')
+    .description('start redis-server on the loopback port the instance kept (a free one on its first start; a taken kept port is an error)')
     .option('--instance <name>', 'instance name', 'default')
     .option('--aof', 'keep an append-only file so data survives restarts', false)
     .action(async (o: { instance: string; aof: boolean }) => {
