@@ -19,10 +19,10 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
 /** Ready means: Neo4j answers, its schema is at the version this build expects, Redis answers. */
 export async function checkReadiness(driver: Driver, redisProbe: Redis): Promise<Readiness> {
   const [neo4j, schema, redis] = await Promise.all([
-    withTimeout(driver.verifyConnectivity(), 3_000, 'Neo4j')
+    withTimeout(driver.verifyConnectivity(), 2_500, 'Neo4j')
       .then((): Check => ({ ok: true, detail: 'reachable' }))
       .catch((e: Error): Check => ({ ok: false, detail: `Neo4j unreachable: ${e.message}` })),
-    withTimeout(currentSchemaVersion(driver), 3_000, 'Neo4j')
+    withTimeout(currentSchemaVersion(driver), 2_500, 'Neo4j')
       .then((v): Check =>
         v === SCHEMA_VERSION
           ? { ok: true, detail: `schema version ${v}` }

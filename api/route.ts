@@ -9,6 +9,14 @@ import { authenticate } from './auth/middleware.ts';
 import { fromZod, Problem } from './problem.ts';
 
 /**
+ * How long a request waits for its audit event to be stored. Events are written in group commits, one
+ * at a time; a commit stuck on a connection Neo4j stopped serving (seen while it starts or stops) held
+ * every audited request behind it for 15 s and more. Past this wait the request answers 503 — a read
+ * is never served unaudited — and the writer moves on without the stuck commit (graph/audit/audit.ts).
+ */
+const AUDIT_WAIT_MS = 2_000;
+
+/**
  * One declaration per route: method, path, who may call it, the zod schemas of its parameters,
  * body and response, and the handler. The same declaration mounts the Express route, produces its
  * OpenAPI operation (api/openapi.ts) and drives the role-matrix test — nothing can drift apart.
@@ -151,7 +159,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void
       mask: maskerFor(user ? user.role : 'admin'),
       audit: async (e) => {
         const { actor: claimed, ...rest } = e;
-        await appendAudit(deps.services.driver, { outcome: 'success', ...rest, actor: user?.username ?? claimed ?? 'anonymous', role: user?.role ?? null, ...auditFields(req) });
+        await appendAudit(deps.services.driver, { outcome: 'success', ...rest, actor: user?.username ?? claimed ?? 'anonymous', role: user?.role ?? null, ...auditFields(req) }, { waitMs: AUDIT_WAIT_MS });
       },
     };
     const result = await route.handler(ctx);

@@ -11,6 +11,11 @@ export interface DriverOptions {
   connectionTimeout?: number;
   /** how long a query may wait for a pooled connection, opening included (default 10 s) */
   connectionAcquisitionTimeout?: number;
+  /**
+   * How long any call may go unanswered before it fails as ServiceUnavailable (unset: no bound).
+   * neo4j-driver has no such setting; runtime/resilient-driver.ts enforces it (openServices).
+   */
+  answerWithinMs?: number;
 }
 
 export function createDriver(conn: Neo4jConnection, opts: DriverOptions = {}): Driver {

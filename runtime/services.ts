@@ -3,7 +3,9 @@ import type { Driver } from 'neo4j-driver';
 import { Redis } from 'ioredis';
 import { createDriver, type DriverOptions } from '../graph/driver.ts';
 import { createQueue, redisConnection, QUEUES } from '../jobs/queues.ts';
+import { recordedConnection } from '../stack/neo4j-local.ts';
 import type { StackConnections } from '../stack/stack.ts';
+import { resilientDriver } from './resilient-driver.ts';
 
 /** The long-lived clients a process shares: one Neo4j driver, Redis connections, queues. */
 export interface Services {
@@ -17,7 +19,16 @@ export interface Services {
 }
 
 export function openServices(stack: StackConnections, prefix: string, driverOptions: DriverOptions = {}): Services {
-  const driver = createDriver(stack.neo4j, driverOptions);
+  // A local instance may come back on another address (--port, --fresh): follow its record, no restart
+  // needed. The API also bounds every call on the server (answerWithinMs, api/options.ts).
+  const local = stack.neo4j.local;
+  const driver =
+    local || driverOptions.answerWithinMs
+      ? resilientDriver(stack.neo4j, driverOptions, {
+          ...(local ? { locate: () => recordedConnection(local) } : {}),
+          ...(driverOptions.answerWithinMs ? { answerWithinMs: driverOptions.answerWithinMs } : {}),
+        })
+      : createDriver(stack.neo4j, driverOptions);
   const redis = redisConnection(stack.redis.url);
   const redisProbe = new Redis(stack.redis.url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2_000 });
   // Connection errors surface through readiness; without a listener ioredis would print them raw.

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import getPort from 'get-port';
@@ -18,6 +19,11 @@ export interface Neo4jInstanceOptions {
   name: string;
   heap: string;
   pageCache: string;
+  /**
+   * Bolt port. Unset: the port the instance kept from its last start (7687, or a free one if that is
+   * taken, on the very first start). A number: exactly that port, kept from now on. 0: any free port,
+   * kept from now on. A kept or named port that is taken is an error naming the port and the instance.
+   */
   preferredPort?: number;
   /** Start from an empty store (the test suite wants this). */
   fresh?: boolean;
@@ -53,6 +59,54 @@ export function instanceDir(opts: Pick<Neo4jInstanceOptions, 'cacheDir' | 'name'
 
 const stateFile = (home: string) => path.join(home, 'run', 'state.json');
 const credentialsFile = (home: string) => path.join(home, 'credentials.json');
+/**
+ * The port an instance keeps across restarts. Kept beside the store (and through --fresh, which empties
+ * the store but leaves the instance where clients expect it), unlike run/state.json, which exists only
+ * while the server runs.
+ */
+const portsFile = (home: string) => path.join(home, 'ports.json');
+interface KeptPorts {
+  bolt: number;
+}
+
+/** The port a stopped or running instance keeps, if it was ever started. */
+export function keptBoltPort(opts: Pick<Neo4jInstanceOptions, 'cacheDir' | 'name'>): number | undefined {
+  return readJson<KeptPorts>(portsFile(instanceDir(opts)))?.bolt;
+}
+
+/**
+ * Where a local instance says it can be reached right now: run/state.json, written on each start and
+ * removed on stop. Clients that outlive a restart (API, workers) poll this to follow the instance.
+ */
+export function recordedConnection(opts: Pick<Neo4jInstanceOptions, 'cacheDir' | 'name'>): Neo4jConnection | undefined {
+  const state = readJson<Neo4jInstanceState>(stateFile(instanceDir(opts)));
+  return state ? { uri: state.uri, user: state.user, password: state.password } : undefined;
+}
+
+export class PortTakenError extends Error {}
+
+/** True if nothing listens on 127.0.0.1:port (we try to listen there ourselves, then let go). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host: '127.0.0.1', port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+async function chooseBoltPort(opts: Neo4jInstanceOptions, home: string): Promise<number> {
+  if (opts.preferredPort === 0) return getPort({ host: '127.0.0.1' });
+  const kept = keptBoltPort(opts);
+  const port = opts.preferredPort ?? kept;
+  // The very first start without a port: the usual one if it is free, else any free port (kept from then on).
+  if (port === undefined) return getPort({ host: '127.0.0.1', port: 7687 });
+  if (await portIsFree(port)) return port;
+  const why = opts.preferredPort === undefined ? `keeps Bolt port ${port} (recorded in ${portsFile(home)})` : `was asked for Bolt port ${port}`;
+  throw new PortTakenError(
+    `Neo4j instance "${opts.name}" ${why}, but 127.0.0.1:${port} is taken by another process. ` +
+      `Free the port, or move the instance with \`ringlens neo4j start --instance ${opts.name} --port <free port>\` (clients of a local instance follow it).`,
+  );
+}
 
 /** State of a running instance of ours, or undefined (stale state from a dead process is removed). */
 export function runningInstance(opts: Pick<Neo4jInstanceOptions, 'cacheDir' | 'name'>): Neo4jInstanceState | undefined {
@@ -93,7 +147,7 @@ export async function startNeo4j(opts: Neo4jInstanceOptions): Promise<Neo4jInsta
   };
   writeJsonAtomic(credentialsFile(home), credentials);
 
-  const boltPort = await getPort({ host: '127.0.0.1', port: opts.preferredPort ?? 7687 });
+  const boltPort = await chooseBoltPort(opts, home);
   writeFileSync(path.join(home, 'conf', 'neo4j.conf'), neo4jConf(boltPort, opts) + (gds ? gdsConf(gds) : ''));
 
   const consoleLog = path.join(home, 'logs', 'console.log');
@@ -136,10 +190,12 @@ export async function startNeo4j(opts: Neo4jInstanceOptions): Promise<Neo4jInsta
     } else {
       await waitForBolt(state, state.pid, 120_000, consoleLog);
     }
+    writeJsonAtomic(portsFile(home), { bolt: boltPort } satisfies KeptPorts);
   } catch (err) {
     await terminate(state.pid, 15_000);
     rmSync(stateFile(home), { force: true });
     const errors = errorLinesSince(debugLog, debugLogOffset, 12);
+    (err as Error).message = `Neo4j instance "${opts.name}" (Bolt port ${boltPort}): ${(err as Error).message}`;
     if (errors) (err as Error).message += `\nerrors in ${debugLog}:\n${errors}`;
     throw err;
   }
@@ -217,7 +273,7 @@ async function waitForBolt(conn: Neo4jConnection, pid: number, timeoutMs: number
   let lastError = '';
   while (Date.now() < deadline) {
     if (!isAlive(pid)) {
-      throw new Error(`Neo4j (pid ${pid}) exited during start-up${consoleLog ? `; last lines of ${consoleLog}:\n${tail(consoleLog, 40)}` : ''}`);
+      throw new Error(`Neo4j at ${conn.uri} (pid ${pid}) exited during start-up${consoleLog ? `; last lines of ${consoleLog}:\n${tail(consoleLog, 40)}` : ''}`);
     }
     const driver = neo4j.driver(conn.uri, neo4j.auth.basic(conn.user, conn.password), { connectionTimeout: 2_000, logging: { level: 'error', logger: () => {} } });
     try {

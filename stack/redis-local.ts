@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import getPort from 'get-port';
@@ -29,6 +30,23 @@ export function redisDir(opts: Pick<RedisInstanceOptions, 'cacheDir' | 'name'>):
 }
 
 const stateFile = (dir: string) => path.join(dir, 'state.json');
+/** The port an instance keeps across restarts (and --fresh): clients that outlive a restart reconnect to it. */
+const portsFile = (dir: string) => path.join(dir, 'ports.json');
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host: '127.0.0.1', port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** The kept port if it is free (an error naming it and the instance if not); a free one on the first start. */
+async function choosePort(opts: RedisInstanceOptions, dir: string, kept: number | undefined): Promise<number> {
+  if (kept === undefined) return getPort({ host: '127.0.0.1' });
+  if (await portIsFree(kept)) return kept;
+  throw new Error(`Redis instance "${opts.name}" keeps port ${kept} (recorded in ${portsFile(dir)}), but 127.0.0.1:${kept} is taken by another process. Free the port, or delete that file to let the instance pick a new one (then restart the API and workers that use it).`);
+}
 
 export async function redisReachable(url: string, timeoutMs = 2_000): Promise<string | undefined> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -66,9 +84,11 @@ export async function startRedis(opts: RedisInstanceOptions): Promise<RedisInsta
   if (existing) await stopRedis(opts);
   const binary = redisServerBinary();
   const dir = redisDir(opts);
+  const kept = readJson<{ port: number }>(portsFile(dir))?.port;
   if (opts.fresh) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const port = await getPort({ host: '127.0.0.1' });
+  const port = await choosePort(opts, dir, kept);
+  writeJsonAtomic(portsFile(dir), { port });
   const logFile = path.join(dir, 'redis.log');
   const args = [
     '--bind', '127.0.0.1',

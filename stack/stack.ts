@@ -1,11 +1,20 @@
 import type { Env } from '../config/env.ts';
 import { logger } from '../config/logger.ts';
-import { runningInstance, startNeo4j, stopNeo4j, type Neo4jConnection } from './neo4j-local.ts';
+import { runningInstance, startNeo4j, stopNeo4j, type Neo4jConnection, type Neo4jInstanceOptions } from './neo4j-local.ts';
+
+export type LocalInstance = Pick<Neo4jInstanceOptions, 'cacheDir' | 'name'>;
 import { redisReachable, runningRedis, startRedis, stopRedis } from './redis-local.ts';
 
 /** Where the services are, and whether this project started them (and so must stop them). */
 export interface StackConnections {
-  neo4j: Neo4jConnection & { owned: boolean; version?: string; reusedCache?: boolean; provisionSeconds?: number };
+  neo4j: Neo4jConnection & {
+    owned: boolean;
+    version?: string;
+    reusedCache?: boolean;
+    provisionSeconds?: number;
+    /** Set for a project-owned instance: long-running clients re-read its address from there (it may move). */
+    local?: LocalInstance;
+  };
   redis: { url: string; owned: boolean };
 }
 
@@ -40,7 +49,16 @@ export async function ensureNeo4j(env: Env, opts: StackOptions): Promise<StackCo
     withGds: opts.withGds ?? false,
     ...(opts.neo4jPort !== undefined ? { preferredPort: opts.neo4jPort } : {}),
   });
-  return { uri: s.uri, user: s.user, password: s.password, owned: !s.reused, version: s.version, reusedCache: !s.downloaded, provisionSeconds: s.provisionSeconds };
+  return {
+    uri: s.uri,
+    user: s.user,
+    password: s.password,
+    owned: !s.reused,
+    version: s.version,
+    reusedCache: !s.downloaded,
+    provisionSeconds: s.provisionSeconds,
+    local: { cacheDir: env.RINGLENS_CACHE_DIR, name: opts.instance },
+  };
 }
 
 async function ensureRedis(env: Env, opts: StackOptions): Promise<StackConnections['redis']> {
@@ -73,7 +91,7 @@ export function locateNeo4j(env: Env, instance = 'default'): StackConnections['n
   }
   const local = runningInstance({ cacheDir: env.RINGLENS_CACHE_DIR, name: instance });
   if (!local) throw new Error(`no Neo4j to connect to: set NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD, or run \`ringlens neo4j start\` first`);
-  return { uri: local.uri, user: local.user, password: local.password, owned: false, version: local.version };
+  return { uri: local.uri, user: local.user, password: local.password, owned: false, version: local.version, local: { cacheDir: env.RINGLENS_CACHE_DIR, name: instance } };
 }
 
 export function locateStack(env: Env, instance = 'default'): StackConnections {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadEnv } from '../../config/env.ts';
-import { runningInstance, startNeo4j, stopNeo4j, instanceDir } from '../../stack/neo4j-local.ts';
+import { keptBoltPort, runningInstance, startNeo4j, stopNeo4j, instanceDir } from '../../stack/neo4j-local.ts';
 import { runningRedis, startRedis, stopRedis } from '../../stack/redis-local.ts';
 import { cachedDistribution } from '../../stack/neo4j-distribution.ts';
 import { parsePort } from '../options.ts';
@@ -14,10 +14,10 @@ export function registerStackCommands(program: Command): void {
     .command('start')
     .description('download (first time only), configure and start Neo4j in the background; waits until Bolt answers')
     .option('--instance <name>', 'instance name; each has its own store', 'default')
-    .option('--port <port>', 'preferred Bolt port (a free one is chosen if taken)', parsePort, 7687)
+    .option('--port <port>', 'Bolt port, kept across restarts (default: the port the instance kept; 7687 or a free one on its first start; 0: any free port). A taken port is an error', parsePort)
     .option('--fresh', 'delete the instance store first', false)
     .option('--gds', 'load the Graph Data Science plugin (OpenGDS 2.13, fetched from Maven Central on first use)', false)
-    .action(async (o: { instance: string; port: number; fresh: boolean; gds: boolean }) => {
+    .action(async (o: { instance: string; port?: number; fresh: boolean; gds: boolean }) => {
       const env = loadEnv();
       const s = await startNeo4j({
         cacheDir: env.RINGLENS_CACHE_DIR,
@@ -25,7 +25,7 @@ export function registerStackCommands(program: Command): void {
         name: o.instance,
         heap: env.NEO4J_HEAP,
         pageCache: env.NEO4J_PAGECACHE,
-        preferredPort: o.port,
+        ...(o.port !== undefined ? { preferredPort: o.port } : {}),
         fresh: o.fresh,
         withGds: o.gds,
       });
@@ -52,14 +52,15 @@ export function registerStackCommands(program: Command): void {
       const dist = cachedDistribution(env.RINGLENS_CACHE_DIR, env.NEO4J_VERSION_RANGE);
       const s = runningInstance({ cacheDir: env.RINGLENS_CACHE_DIR, name: o.instance });
       console.log(`cached server jars: ${dist ? `Neo4j ${dist.version} (${dist.jarCount} jars)` : 'none yet'}`);
-      console.log(s ? `running: ${s.uri} pid ${s.pid} since ${s.startedAt}${s.gdsVersion ? `, GDS ${s.gdsVersion} loaded` : ''}` : `instance "${o.instance}": not running`);
+      const kept = keptBoltPort({ cacheDir: env.RINGLENS_CACHE_DIR, name: o.instance });
+      console.log(s ? `running: ${s.uri} pid ${s.pid} since ${s.startedAt}${s.gdsVersion ? `, GDS ${s.gdsVersion} loaded` : ''}` : `instance "${o.instance}": not running${kept ? ` (keeps Bolt port ${kept})` : ''}`);
       process.exitCode = s ? 0 : 3;
     });
 
   const redis = program.command('redis').description('run a project-owned redis-server (when REDIS_URL is not set)');
   redis
     .command('start')
-    .description('start redis-server on a free loopback port')
+    .description('start redis-server on the loopback port the instance kept (a free one on its first start; a taken kept port is an error)')
     .option('--instance <name>', 'instance name', 'default')
     .option('--aof', 'keep an append-only file so data survives restarts', false)
     .action(async (o: { instance: string; aof: boolean }) => {

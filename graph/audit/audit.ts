@@ -58,6 +58,31 @@ export interface AuditEvent extends Omit<AuditEventInput, 'details' | 'subjects'
 
 export const MAX_SUBJECTS = 1_000;
 
+/**
+ * Neo4j left an audit write unanswered too long. Coded like neo4j-driver's own "server not there", so
+ * callers treat it the same way (the API answers 503).
+ */
+export class AuditUnanswered extends Error {
+  override name = 'AuditUnanswered';
+  readonly code = 'ServiceUnavailable';
+}
+
+/**
+ * How long one group commit may take before its events are given up on (their callers fail) and the
+ * writer goes on with the next group. A commit on a connection Neo4j stopped serving (seen while it
+ * starts up or shuts down) never finishes; without this every later event would queue behind it.
+ */
+const FLUSH_LIMIT_MS = 5_000;
+
+function within<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AuditUnanswered(message)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
 interface PendingEvent {
   params: Record<string, unknown>;
   resolve: () => void;
@@ -90,14 +115,14 @@ class AuditWriter {
       try {
         // MERGE on the unique eventId: writeQuery may run a batch again after a dropped connection,
         // and an event that did commit the first time is then left as it is (ON CREATE only).
-        await writeQuery(this.driver,
+        await within(writeQuery(this.driver,
           `UNWIND $events AS e
            MERGE (a:AuditEvent {eventId: e.eventId})
            ON CREATE SET a.at = datetime(e.at), a.actor = e.actor, a.role = e.role, a.action = e.action, a.target = e.target,
              a.subjects = e.subjects, a.subjectsTruncated = e.truncated, a.outcome = e.outcome, a.ip = e.ip, a.userAgent = e.userAgent,
              a.method = e.method, a.path = e.path, a.details = e.details`,
           { events: batch.map((b) => b.params) },
-        );
+        ), FLUSH_LIMIT_MS, `an audit commit did not finish within ${FLUSH_LIMIT_MS} ms (Neo4j unavailable)`);
         for (const b of batch) b.resolve();
       } catch (err) {
         for (const b of batch) b.reject(err instanceof Error ? err : new Error(String(err)));
@@ -109,12 +134,16 @@ class AuditWriter {
 
 const writers = new WeakMap<Driver, AuditWriter>();
 
-export async function appendAudit(driver: Driver, e: AuditEventInput): Promise<string> {
+/**
+ * Stores one event; resolves once it is durable. `waitMs` bounds the caller's wait (the API answers
+ * within 3 s): past it the call fails with AuditUnanswered, and the event may still be stored later.
+ */
+export async function appendAudit(driver: Driver, e: AuditEventInput, opts: { waitMs?: number } = {}): Promise<string> {
   const eventId = randomUUID();
   const subjects = [...new Set(e.subjects ?? [])];
   let writer = writers.get(driver);
   if (!writer) writers.set(driver, (writer = new AuditWriter(driver)));
-  await writer.append({
+  const stored = writer.append({
     eventId,
     at: new Date().toISOString(),
     actor: e.actor,
@@ -130,6 +159,7 @@ export async function appendAudit(driver: Driver, e: AuditEventInput): Promise<s
     path: e.path,
     details: JSON.stringify(e.details ?? {}),
   });
+  await (opts.waitMs ? within(stored, opts.waitMs, `the audit event was not stored within ${opts.waitMs} ms (Neo4j unavailable)`) : stored);
   return eventId;
 }
 

@@ -92,7 +92,7 @@ export async function runBulkIngest(opts: BulkIngestOptions): Promise<BulkIngest
   const inst = opts.instance;
 
   const server = await timed('check the database is empty', async () => {
-    const state = runningInstance(inst) ?? (await startNeo4j({ ...inst, preferredPort: 7687 }));
+    const state = runningInstance(inst) ?? (await startNeo4j(inst));
     const driver = createDriver(state);
     try {
       const n = await dataNodeCount(driver);
@@ -113,7 +113,7 @@ export async function runBulkIngest(opts: BulkIngestOptions): Promise<BulkIngest
       heap: server.heap ?? inst.heap,
       pageCache: server.pageCache ?? inst.pageCache,
       withGds: !!server.gdsVersion,
-      preferredPort: server.boltPort,
+      // Back on the port it kept, so clients (a running API, workers) find it where it was.
     });
 
   const workDir = path.join(inst.cacheDir, 'bulk-import', `${inst.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);

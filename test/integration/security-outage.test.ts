@@ -37,7 +37,8 @@ describe('security: every wait on Neo4j and Redis is bounded', () => {
     await bolt.listen();
     await redis.listen();
     services = openServices(
-      { neo4j: { ...stack.neo4j, uri: `bolt://127.0.0.1:${bolt.port()}` }, redis: { url: `redis://127.0.0.1:${redis.port()}`, owned: false } },
+      // Not `local`: the relay is the address here, the instance's own record must not be followed past it.
+      { neo4j: { uri: `bolt://127.0.0.1:${bolt.port()}`, user: stack.neo4j.user, password: stack.neo4j.password, owned: false }, redis: { url: `redis://127.0.0.1:${redis.port()}`, owned: false } },
       `${inject('queuePrefix')}-security-outage`,
       API_DRIVER_OPTIONS,
     );
@@ -94,7 +95,9 @@ describe('security: every wait on Neo4j and Redis is bounded', () => {
 
   for (const mode of ['refuse', 'blackhole'] as RelayMode[]) {
     it(`Neo4j ${mode === 'refuse' ? 'refusing connections' : 'swallowing connections'}: 8 clients for 8 s get 503 (or a cached 200) within 3 s each; back to 200 without a restart`, async () => {
-      expect((await load(1_000, NEO4J_READS)).every((a) => a.status === 200 || a.status === 404)).toBe(true);
+      // Warm first: a fresh API's first queries can take longer than it waits for an answer (503 meanwhile).
+      const warmUntil = Date.now() + 60_000;
+      while (!(await load(1_000, NEO4J_READS)).every((a) => a.status === 200 || a.status === 404)) expect(Date.now()).toBeLessThan(warmUntil);
       bolt.mode(mode);
       let during: Answer[];
       try {
