@@ -81,15 +81,16 @@ export async function runIngest(driver: Driver, opts: IngestOptions): Promise<In
   for (const [i, { file }] of plan.entries()) surveys.push(await surveyFile(file, sources[i]!));
 
   // Then each file is judged row by row before any of its rows is written (judge-file.ts): a file
-  // whose rejects break the reject-rate limit fails with nothing of it stored. The judgements run one
-  // file ahead of the writes, in file order — file i + 1 is read while file i is written, which keeps
-  // Neo4j, not this second pass, the limit of the load.
+  // whose rejects break the reject-rate limit fails with nothing of it stored. The judgements run
+  // ahead of the writes, file after file in load order — the later files are read while the earlier
+  // ones are written, which keeps Neo4j, not this extra pass, the limit of the load.
   let stopped = false;
   let previous: Promise<unknown> = Promise.resolve();
   const judgements = plan.map(({ file, kind, rejectsName }, i) => {
-    const judged = previous.then(() =>
-      judgeFile({ file, kind, source: sources[i]!, transform, maxRejectRate, rows: surveys[i]!.rows, rejects: new RejectsFile(opts.rejectsDir, rejectsName), cancelled: () => stopped }),
-    );
+    const judged = previous.then(() => {
+      if (stopped) throw new Error(`${file}: not read, the load stopped before it`);
+      return judgeFile({ file, kind, source: sources[i]!, transform, maxRejectRate, rows: surveys[i]!.rows, rejects: new RejectsFile(opts.rejectsDir, rejectsName), cancelled: () => stopped });
+    });
     // Observed when the file's turn comes; a failed judgement fails every later one without reading.
     judged.catch(() => {});
     previous = judged;
