@@ -1,4 +1,5 @@
 import neo4j, { type Driver } from 'neo4j-driver';
+import { z } from 'zod';
 
 /** Claims of a ring or an entity, newest first, with filters and keyset pagination. */
 
@@ -47,6 +48,8 @@ export interface ClaimRow {
 }
 
 /** null when the ring or entity does not exist. */
+const ISO_DATETIME = z.iso.datetime({ offset: true });
+
 export async function listClaims(
   driver: Driver,
   scope: ClaimScope,
@@ -65,7 +68,10 @@ export async function listClaims(
          AND ($kind IS NULL OR c.kind = $kind)
          AND ($minAmount IS NULL OR c.total >= $minAmount)
          AND ($institution IS NULL OR c.institutionCode = $institution)
-         AND ($afterAt IS NULL OR c.settledAt < datetime($afterAt) OR (c.settledAt = datetime($afterAt) AND c.claimId < $afterId))
+         AND ($afterAt IS NULL OR CASE
+               WHEN $afterIsTime THEN c.settledAt IS :: ZONED DATETIME AND (c.settledAt < datetime($afterAt) OR (c.settledAt = datetime($afterAt) AND c.claimId < $afterId))
+               ELSE c.settledAt IS :: ZONED DATETIME OR c.settledAt < $afterAt OR (c.settledAt = $afterAt AND c.claimId < $afterId)
+             END)
        WITH c ORDER BY c.settledAt DESC, c.claimId DESC LIMIT $limit
        OPTIONAL MATCH (c)-[:AT]->(i:Institution)
        OPTIONAL MATCH (c)-[:CHARGED_TO]->(card:Card)
@@ -93,6 +99,10 @@ export async function listClaims(
       minAmount: f.minAmount ?? null,
       institution: f.institution ?? null,
       afterAt: after?.[0] ?? null,
+      // A page that ended on a claim whose settledAt is stored as text (an impossible date an older load
+      // left) continues by comparing text with text: datetime() of it would fail the whole request. In
+      // descending order such values come before every date-time, so every date-time follows them.
+      afterIsTime: after ? ISO_DATETIME.safeParse(after[0]).success : false,
       afterId: after?.[1] ?? null,
       limit: neo4j.int(limit),
     },

@@ -23,8 +23,17 @@ export class AsciiKeySet {
 
   /** Adds the key; false when it was there already. */
   add(key: string): boolean {
+    return this.put(key) >= 0;
+  }
+
+  /**
+   * Adds the key and returns its index (0, 1, 2 … in order of insertion), or `~index` (a negative
+   * number) when it was there already: callers keep what they know of each key in typed arrays by index.
+   */
+  put(key: string): number {
     const h = hashOf(key);
-    if (this.find(key, h) >= 0) return false;
+    const found = this.find(key, h);
+    if (found >= 0) return ~found;
     if ((this.size + 1) * 2 > this.slots.length) this.grow();
     const i = this.size++;
     if (i >= this.hashes.length) {
@@ -46,7 +55,7 @@ export class AsciiKeySet {
     this.starts[i + 1] = start + key.length;
     this.hashes[i] = h;
     this.place(i, h);
-    return true;
+    return i;
   }
 
   *values(): IterableIterator<string> {

@@ -10,7 +10,7 @@ import {
   ITEM_CATEGORIES,
 } from '../../generator/format.ts';
 import { parseIdNumber } from '../../generator/id-number.ts';
-import { amount, coordinate, date, decimal, idNumber, integer, key, oneOf, optional, regionCode, text, timestamp } from './fields.ts';
+import { amount, coordinate, date, decimal, idNumber, integer, key, matching, oneOf, optional, regionCode, text, timestamp } from './fields.ts';
 import { limitsFromEnv, type ValueLimits } from './limits.ts';
 
 /**
@@ -103,7 +103,7 @@ export const rowSchemas = (limits: ValueLimits) => {
       served_id_number: optional(idNumber()),
       identity_check: optional(oneOf(IDENTITY_CHECKS)),
       region_code: regionCode(),
-      diagnosis_code: optional(z.string().trim().regex(/^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$/, 'is not an ICD-10 code')),
+      diagnosis_code: optional(matching(/^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$/, 'is not an ICD-10 code')),
       diagnosis_name: optional(text()),
       admission_date: optional(eventDate()),
       discharge_date: optional(eventDate()),
@@ -140,7 +140,7 @@ export const rowSchemas = (limits: ValueLimits) => {
     quantity: decimal(limits.maxQuantity),
     unit_price: money(),
     amount: money(),
-    trace_code: optional(z.string().trim().regex(/^\d{20}$/, 'is not a 20-digit traceability code')),
+    trace_code: optional(matching(/^\d{20}$/, 'is not a 20-digit traceability code')),
   }),
   } as const;
 };
