@@ -199,43 +199,75 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
   for (const [u, cards] of cardsOfUser) reach.set(u, new Set(cards.map((card) => householdOf(holder[card]!))).size);
   const pairs = [...reach.values()].reduce((a, b) => a + b, 0);
   const lambda = Math.max(1e-6, pairs / Math.max(1, sig.recordedPersons));
-  const src: number[] = [];
-  const dst: number[] = [];
-  const wt: number[] = [];
   const userLog10P = new Map<number, number>();
+  const householdsOf = new Map<number, Set<number>>();
   for (const [u, cards] of cardsOfUser) {
     const households = reach.get(u)!;
     if (households < 2) continue;
     userLog10P.set(u, poissonUpperTailLog10(households, lambda));
-    const sorted = [...new Set(cards)].sort((a, b) => a - b);
-    for (let x = 0; x < sorted.length; x++) for (let y = x + 1; y < sorted.length; y++) {
-      src.push(sorted[x]!);
-      dst.push(sorted[y]!);
+    householdsOf.set(u, new Set(cards.map((card) => householdOf(holder[card]!))));
+  }
+  // A ring is the cards of users who work together: two users are one ring's when they share at least
+  // two lent holders, or a counter where both were recorded on strangers' cards (such users are rare:
+  // measured on four generated datasets of two independent generators, no counter had two of them from
+  // different rings or from honest families). Louvain would cut one ring along its users' preferences
+  // (each user a clique of cards, a ring's users often sharing none); components over users keep it
+  // whole. One shared holder alone is not enough: a holder who sells their card to two brokers would
+  // otherwise join two unrelated rings, two cities apart, into one.
+  const users = [...householdsOf.keys()].sort((a, b) => a - b);
+  const countersOf = new Map<number, Set<number>>();
+  for (let i = 0; i < c.count; i++) {
+    const u = c.served[i]!;
+    if (u < 0 || !householdsOf.has(u) || !sig.strangers.get(c.card[i]!)?.has(u)) continue;
+    (countersOf.get(u) ?? countersOf.set(u, new Set()).get(u)!).add(c.institution[i]!);
+  }
+  const usersAt = new Map<number, number[]>();
+  for (const [u, counters] of countersOf) for (const g of counters) (usersAt.get(g) ?? usersAt.set(g, []).get(g)!).push(u);
+  const userIndex = new Map(users.map((u, i) => [u, i]));
+  const usersByHousehold = new Map<number, number[]>();
+  for (const u of users) for (const h of householdsOf.get(u)!) (usersByHousehold.get(h) ?? usersByHousehold.set(h, []).get(h)!).push(u);
+  const src: number[] = [];
+  const dst: number[] = [];
+  const wt: number[] = [];
+  for (const u of users) {
+    // every user is a node of its own, linked to itself
+    src.push(userIndex.get(u)!);
+    dst.push(userIndex.get(u)!);
+    wt.push(1);
+    const shared = new Map<number, number>();
+    for (const h of householdsOf.get(u)!) for (const v of usersByHousehold.get(h)!) if (v > u) shared.set(v, (shared.get(v) ?? 0) + 1);
+    for (const [v, n] of shared) {
+      if (n < 2) continue;
+      src.push(userIndex.get(u)!);
+      dst.push(userIndex.get(v)!);
       wt.push(1);
     }
   }
-  // A ring is the cards its users share: cards joined through users who reached several unrelated
-  // households. Louvain would cut one ring along its users' preferences (each user a clique of cards);
-  // components keep a ring whole, and two rings that share a lent card — rarer than one ring with several
-  // users — are read as one.
+  for (const list of usersAt.values())
+    for (let x = 1; x < list.length; x++) {
+      src.push(userIndex.get(list[0]!)!);
+      dst.push(userIndex.get(list[x]!)!);
+      wt.push(1);
+    }
   const usersOf = (cards: Set<number>) => {
-    const users = new Set<number>();
+    const found = new Set<number>();
     for (const [u, list] of cardsOfUser) {
       if (!userLog10P.has(u)) continue;
       const inside = list.filter((card) => cards.has(card)).length;
-      if (inside >= 2 || inside === list.length) users.add(u);
+      if (inside >= 2 || inside === list.length) found.add(u);
     }
-    return users;
+    return found;
   };
-  const unions = new Map<number, Set<number>>();
-  for (const comp of connectedComponents(cardCount, { source: src, target: dst, weight: wt })) unions.set(comp[0]!, new Set(comp));
-  const cardGroups = [...unions.values()];
+  const cardGroups: Set<number>[] = [];
+  for (const comp of connectedComponents(users.length, { source: src, target: dst, weight: wt })) cardGroups.push(new Set(comp.flatMap((x) => cardsOfUser.get(users[x]!)!)));
   for (const inGroup of cardGroups) {
     const cards = [...inGroup];
     const users = usersOf(inGroup);
     const households = new Set(cards.map((card) => householdOf(holder[card]!)));
     const userHouseholds = Math.max(0, ...[...users].map((u) => new Set(cardsOfUser.get(u)!.filter((card) => inGroup.has(card)).map((card) => householdOf(holder[card]!))).size));
-    if (households.size < p.minHolders || userHouseholds < Math.min(p.minUserHouseholds, households.size)) continue;
+    // One user must reach several households, unless several users work the ring together (users found
+    // together at one counter are rare in themselves: see above).
+    if (households.size < p.minHolders || (users.size < 2 && userHouseholds < Math.min(p.minUserHouseholds, households.size))) continue;
     drafts.push({ cards: inGroup, users, institutions: new Set(), log10Ps: [...users].map((u) => userLog10P.get(u)!) });
   }
 

@@ -28,6 +28,32 @@ describe('card lending', () => {
     expect(memberIds(set, rings[0]!, 'institution')).toEqual(['P3']);
   });
 
+  it('keeps two rings apart that share one lent holder, and joins users of one counter who share none', () => {
+    const t = town(26);
+    t.background();
+    // Two brokers' rings at two counters; holder 10 sold their card to both.
+    const ringA = { users: [500, 503], lent: [10, 40, 70, 100], inst: 'P3' };
+    const ringB = { users: [506, 509], lent: [10, 130, 160, 190], inst: 'P4' };
+    // A third ring's three users each work two holders of their own, all at one clinic counter.
+    const ringC = { users: [513, 516, 519], lent: [[400, 430], [280, 310], [370, 490]], inst: 'C2' };
+    for (const r of [ringA, ringB])
+      r.lent.forEach((k, j) => {
+        for (let v = 0; v < 4; v++) t.claim({ at: t.at(20 + v * 15 + j, 15, j), kind: 'pharmacy', inst: r.inst, card: t.card(k), served: t.person(r.users[(j + v) % 2]!), items: ['DRUG2'], total: 150 });
+      });
+    ringC.users.forEach((u, x) =>
+      ringC.lent[x]!.forEach((k, j) => {
+        for (let v = 0; v < 4; v++) t.claim({ at: t.at(25 + v * 20 + x * 3 + j, 9, j), inst: ringC.inst, card: t.card(k), served: t.person(u), items: ['REG', 'DRUG2'], total: 160 });
+      }),
+    );
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectCardLending(set, CARD_LENDING_DEFAULTS, k, kin).map((r) => memberIds(set, r, 'card'));
+    expect(rings).toHaveLength(3);
+    expect(rings).toContainEqual(ringA.lent.map(t.card).sort());
+    expect(rings).toContainEqual(ringB.lent.map(t.card).sort());
+    expect(rings).toContainEqual(ringC.lent.flat().map(t.card).sort());
+  });
+
   it("counts one holder's card and e-voucher, lent to two users, as one ring", () => {
     const t = town(22);
     t.background();
