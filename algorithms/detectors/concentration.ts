@@ -309,11 +309,15 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
     let levelStats: UnitStat[] = [];
     for (let round = 0; round < 8; round++) {
       const pooled = new Map<number, { k: number; n: number; s: number; m: number; trials: number }>();
+      // Units that stand out at the nominal level are kept out of the pooled rates as well as the spread: a
+      // scheme's second doctor (or department) is no baseline for its first — two ring doctors of one
+      // emergency department each made the other look ordinary.
+      const pooledOut = clear;
       const each = (fn: (u: number, ku: number, nu: number, key: number) => void) => {
         for (let u = 0; u < n.length; u++) {
           const ku = perUnit.get(u)?.size ?? 0;
           const nu = Math.max(n[u]!, ku);
-          if (nu === 0 || outliers.has(u)) continue;
+          if (nu === 0 || outliers.has(u) || pooledOut?.has(u)) continue;
           for (const key of peerKeys(level, u)) fn(u, ku, nu, key);
         }
       };
@@ -340,7 +344,7 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
       // The unit's own patients are left out of its baseline; a Jeffreys half-count keeps a peer group
       // that never shows the pattern from making one occurrence infinitely surprising.
       rate = (u: number): Baseline => {
-        const own = !excluded.has(u);
+        const own = !excluded.has(u) && !pooledOut?.has(u);
         const ku = own ? (perUnit.get(u)?.size ?? 0) : 0;
         const nu = own ? Math.max(n[u]!, perUnit.get(u)?.size ?? 0) : 0;
         for (const key of peerKeys(level, u)) {
