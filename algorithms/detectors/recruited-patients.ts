@@ -135,7 +135,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   // visits go unchecked there is cards without their holders (card farming's to judge).
   const { checked: checkedAt, faced: facedAt } = institutionCheckRates(set, outpatient, inpatient);
   const communities = ringCommunities(nPersons, edges, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed });
-  const tested = Math.max(1, communities.length);
+  let tested = Math.max(1, communities.length);
   const byPerson = groupClaims(entityOf, nPersons, [...outpatient.order, ...inpatient.order]);
   const patientsAt = institutionPatients(set, [outpatient, inpatient], entityOf);
   const countiesAt = new Map<number, Map<string, number>>();
@@ -408,9 +408,10 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     return { institution, route, core: members, trips, flat: claims, similarity, origin, surprise, days };
   };
   const groups: JudgedGroup[] = [];
+  // Each community's members who come back to an institution (its piece there): groups of one recruiter
+  // that share members meet in one community but travel to different places.
+  const pieces: { institution: number; people: number[]; days: Map<number, Set<number>> }[] = [];
   for (const people of communities) {
-    // Every institution the community visits, with its members who come back there: groups of one
-    // recruiter that share members meet in one community but travel to different places.
     const perInst = new Map<number, Map<number, Set<number>>>();
     for (const person of people) for (let x = byPerson.start[person]!; x < byPerson.start[person + 1]!; x++) {
       const i = byPerson.members[x]!;
@@ -419,11 +420,62 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       (m.get(person) ?? m.set(person, new Set()).get(person)!).add(c.kind[i] === KIND.inpatient ? c.admitDay[i]! : c.day[i]!);
     }
     for (const [institution, visitors] of [...perInst.entries()].sort((a, b) => a[0] - b[0])) {
-      const local = [...visitors.entries()].filter(([, d]) => d.size >= p.minTrips).map(([person]) => person);
-      if (local.length < p.minMembers) continue;
-      const g = judge(local, institution);
-      if (g) groups.push(g);
+      const local = [...visitors.entries()].filter(([, d]) => d.size >= p.minTrips);
+      if (local.length >= 2) pieces.push({ institution, people: local.map(([person]) => person), days: new Map(local) });
     }
+  }
+  // Louvain cuts a group that arrives spread over days into pieces of a few patients each, too small to
+  // show anything alone. Pieces at one institution whose own trips (windows of `tripDays` that brought
+  // two of them) fall together on at least two trips, and on most of the smaller piece's, are judged as
+  // one group too — each such union one more group tested.
+  const tripStarts = (days: Map<number, Set<number>>) => {
+    const byDay = new Map<number, number>();
+    for (const list of days.values()) for (const d of list) byDay.set(d, (byDay.get(d) ?? 0) + 1);
+    const sorted = [...byDay.keys()].sort((a, b) => a - b);
+    const starts: number[] = [];
+    for (let j = 0; j < sorted.length; ) {
+      let people = 0;
+      let k = j;
+      while (k < sorted.length && sorted[k]! < sorted[j]! + p.tripDays) people += byDay.get(sorted[k++]!)!;
+      if (people >= 2) {
+        starts.push(sorted[j]!);
+        j = k;
+      } else j++;
+    }
+    return starts;
+  };
+  const unions: { institution: number; people: number[] }[] = [];
+  {
+    const byInst = new Map<number, number[]>();
+    pieces.forEach((pc, idx) => (byInst.get(pc.institution) ?? byInst.set(pc.institution, []).get(pc.institution)!).push(idx));
+    for (const [institution, idxs] of byInst) {
+      if (idxs.length < 2) continue;
+      const starts = idxs.map((x) => tripStarts(pieces[x]!.days));
+      const parent = idxs.map((_, j) => j);
+      const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x]!)));
+      for (let a = 0; a < idxs.length; a++)
+        for (let b = a + 1; b < idxs.length; b++) {
+          const shared = starts[a]!.filter((d) => starts[b]!.some((e) => Math.abs(e - d) < p.tripDays)).length;
+          if (shared >= p.minTrips && shared >= 0.5 * Math.min(starts[a]!.length, starts[b]!.length)) parent[find(a)] = find(b);
+        }
+      const comps = new Map<number, number[]>();
+      idxs.forEach((_, j) => (comps.get(find(j)) ?? comps.set(find(j), []).get(find(j))!).push(j));
+      for (const members of comps.values()) {
+        if (members.length < 2) continue;
+        const people = [...new Set(members.flatMap((j) => pieces[idxs[j]!]!.people))].sort((x, y) => x - y);
+        if (people.length <= p.maxMembers) unions.push({ institution, people });
+      }
+    }
+  }
+  tested += unions.length;
+  for (const pc of pieces) {
+    if (pc.people.length < p.minMembers) continue;
+    const g = judge(pc.people, pc.institution);
+    if (g) groups.push(g);
+  }
+  for (const u of unions) {
+    const g = judge(u.people, u.institution);
+    if (g) groups.push(g);
   }
   // A group that queues in the same order every trip is a chain of neighbours, which Louvain cuts into
   // pieces; pieces at one institution on the same trips are one group.
@@ -654,6 +706,9 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
       }
     }
   }
+  // A stay is priced by the day (bed, nursing and the drip are billed per day): a package of three days
+  // and the same package of five are one price list.
+  const priceOf = (i: number) => (c.kind[i] === KIND.inpatient && c.admitDay[i]! >= 0 && c.dischargeDay[i]! > c.admitDay[i]! ? c.total[i]! / (c.dischargeDay[i]! - c.admitDay[i]!) : c.total[i]!);
   const stride = Math.max(1, Math.ceil(pool.length / BASELINE_SAMPLE));
   const baseline = pool.filter((_, k) => k % stride === 0);
   let hitItems = 0;
@@ -679,9 +734,9 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
         medoid = a;
       }
     }
-    const amount = median(mine.map((i) => c.total[i]!));
+    const amount = median(mine.map(priceOf));
     const near = (i: number) => sortedJaccard(itemSet(set, i), medoid) >= p.itemJaccard;
-    const sameAmount = (i: number) => Math.abs(c.total[i]! - amount) <= p.amountBand * amount;
+    const sameAmount = (i: number) => Math.abs(priceOf(i) - amount) <= p.amountBand * amount;
     for (const i of mine) {
       n++;
       if (near(i)) {

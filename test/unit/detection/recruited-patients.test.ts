@@ -246,6 +246,30 @@ describe('recruited patients', () => {
     expectOneGroup(t, bus);
   });
 
+  it('finds a group admitted over three days to a busy ward, stays of three to six days billed at one price per day', () => {
+    const t = town(16);
+    t.background();
+    const rng = seededRandom(160);
+    const date = (d: number) => t.at(d).slice(0, 10);
+    // A busy ward: 1,500 ordinary stays over the year, of every length and price.
+    for (let v = 0; v < 1500; v++) {
+      const k = Math.floor(rng() * t.N);
+      const admit = Math.floor(rng() * 350);
+      const los = 2 + Math.floor(rng() * 9);
+      t.claim({ at: t.at(admit + los, 10, v % 60), kind: 'inpatient', inst: 'H1', card: t.card(k), doctor: ['D1', 'D2', 'D3'][v % 3], served: t.person(k), admit: date(admit), discharge: date(admit + los), items: rng() < 0.5 ? ['BED', 'DRUG'] : ['BED', 'DRUG3'], total: los * (200 + Math.round(rng() * 400)), dx: rng() < 0.5 ? 'I63.9' : 'J18.9' });
+    }
+    // 挂床住院 in five waves, each member admitted on one of three days and kept three to six days: the
+    // package's price is per day, so the bills differ by the length of stay.
+    const bus = Array.from({ length: 20 }, (_, j) => 4 + j * 29);
+    for (const d of [25, 90, 150, 215, 290])
+      bus.forEach((k, j) => {
+        const admit = d + Math.floor(rng() * 3);
+        const los = 3 + Math.floor(rng() * 4);
+        t.claim({ at: t.at(admit + los, 10, j), kind: 'inpatient', inst: 'H1', card: t.card(k), doctor: 'D2', served: t.person(k), admit: date(admit), discharge: date(admit + los), items: ['BED', 'HBA1C', 'DRUG2'], total: 480 * los, dx: 'I63.9' });
+      });
+    expectOneGroup(t, bus);
+  });
+
   it('stays quiet for women due in the same weeks, back for the same antenatal tests together', () => {
     const t = town(15);
     t.background();
