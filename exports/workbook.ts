@@ -67,6 +67,7 @@ export async function buildWorkbook(m: PackageModel, lang: Lang): Promise<Buffer
     { header: '类型 Type', kind: 'text', width: 12, get: (e) => say(ENTITY, e.type, lang) },
     { header: '成员 Member', kind: 'bool', width: 9, get: (e) => e.member },
     { header: '角色 Role', kind: 'text', width: 14, get: (e) => say(ROLE, e.role, lang) },
+    { header: '角色依据 Why this role', kind: 'text', width: 40, get: (e) => (e.roleBasis ? e.roleBasis[lang] : null) },
     { header: '标识 Key', kind: 'text', width: 22, get: (e) => e.key },
     { header: '姓名/名称 Name', kind: 'text', width: 22, get: (e) => e.name },
     { header: '性别 Gender', kind: 'text', width: 8, get: (e) => e.gender },
@@ -119,10 +120,8 @@ export async function buildWorkbook(m: PackageModel, lang: Lang): Promise<Buffer
   const evidence = m.bundle.ring.evidence.map((e, i) => ({ ...e, no: i + 1, refs: m.evidenceRefs[i]! }));
   addSheet(wb, '证据 Evidence', [
     { header: '序号 No.', kind: 'int', width: 6, get: (e) => e.no },
-    { header: '类别 Key', kind: 'text', width: 24, get: (e) => e.key },
     { header: '证据 Evidence (zh)', kind: 'text', width: 60, get: (e) => e.zh },
     { header: 'Evidence (en)', kind: 'text', width: 60, get: (e) => e.en },
-    { header: '依据数据 Facts', kind: 'text', width: 40, get: (e) => Object.entries(e.facts).map(([k, v]) => `${k}=${v}`).join('; ') },
     { header: '涉及对象 Entities', kind: 'text', width: 30, get: (e) => e.refs.join(' ') },
     { header: '权重 Weight', kind: 'decimal', width: 8, get: (e) => e.weight },
   ], evidence);

@@ -68,9 +68,11 @@ export function ringRoutes(): AnyRoute[] {
             subjects: personKeys(ring.members),
             body: {
               ...ring,
-              members: ring.members.map((m) => ({ ...apiNode(m, mask), role: m.role })),
+              members: ring.members.map((m) => ({ ...apiNode(m, mask), role: m.role, basis: m.basis ?? null })),
               evidence: ring.evidence.map((e) => ({ ...e, entities: e.entities.map(mask.ref) })),
-              keyPersons: ring.keyPersons.map((k) => ({ key: mask.idNumber(k.id)!, name: mask.name(k.name), centrality: k.centrality })),
+              rankingFeedback: ring.rankingFeedback.map((e) => ({ ...e, entities: e.entities.map(mask.ref) })),
+              history: ring.history.map((h) => ({ ...h, rankingFeedback: h.rankingFeedback.map((e) => ({ ...e, entities: e.entities.map(mask.ref) })) })),
+              keyPersons: ring.keyPersons.map((k) => ({ key: mask.idNumber(k.id)!, name: mask.name(k.name), centrality: k.centrality, basis: k.basis ?? null })),
             },
           };
         });

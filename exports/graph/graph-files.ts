@@ -40,6 +40,7 @@ const NODE_ATTRS: { id: string; name: string; type: 'string' | 'boolean'; get: (
   { id: 'member', name: 'member', type: 'boolean', get: (e) => e.member },
   { id: 'role', name: 'role', type: 'string', get: (e) => e.role ?? '' },
   { id: 'roleLabel', name: 'roleLabel', type: 'string', get: (e, lang) => say(ROLE, e.role, lang) },
+  { id: 'roleBasis', name: 'roleBasis', type: 'string', get: (e, lang) => e.roleBasis?.[lang] ?? '' },
   { id: 'kind', name: 'kind', type: 'string', get: (e) => e.kind ?? '' },
   { id: 'region', name: 'region', type: 'string', get: (e) => e.region ?? '' },
 ];
@@ -120,7 +121,7 @@ export function toGEXF(m: PackageModel, positions: Positions, lang: Lang): strin
 /** i2 entity types: names ANB's standard icon set matches on import (Person, Card, Doctor, Hospital). */
 export const I2_ENTITY_TYPE: Record<ModelEntity['type'], string> = { person: 'Person', card: 'Card', doctor: 'Doctor', institution: 'Organisation' };
 
-export const I2_ENTITY_COLUMNS = ['EntityID', 'EntityType', 'Label', 'IdentityKey', 'Name', 'RingMember', 'Role', 'Gender', 'BirthDate', 'Region', 'Kind', 'Institution', 'Address'];
+export const I2_ENTITY_COLUMNS = ['EntityID', 'EntityType', 'Label', 'IdentityKey', 'Name', 'RingMember', 'Role', 'RoleBasis', 'Gender', 'BirthDate', 'Region', 'Kind', 'Institution', 'Address'];
 export const I2_LINK_COLUMNS = ['LinkID', 'FromEntityID', 'FromEntityType', 'ToEntityID', 'ToEntityType', 'LinkType', 'Label', 'ClaimCount', 'TotalAmount', 'FundPaid', 'FirstDate', 'LastDate', 'Direction'];
 
 /**
@@ -138,6 +139,7 @@ export function toI2Csv(m: PackageModel, lang: Lang): { entities: string; links:
       e.name ?? '',
       e.member ? 'Y' : 'N',
       say(ROLE, e.role, lang),
+      e.roleBasis?.[lang] ?? '',
       e.gender ?? '',
       e.birthDate ?? '',
       e.region ?? '',

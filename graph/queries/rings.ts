@@ -1,6 +1,8 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import type { Family } from '../../algorithms/detectors/types.ts';
 import { nodeRow, nodeView, rowToNode, type NodeRow, type RawNode } from './nodes.ts';
+import type { KeyPerson, RankingAdjustment } from '../../detection/ring-record.ts';
+import type { RoleBasis } from '../../detection/role-basis.ts';
 
 /** Reads of detected rings for the investigation API: list, detail, history, drawable subgraph. */
 
@@ -117,6 +119,8 @@ export const sortValue = (r: RingSummary, field: RingSort): string | number =>
 
 export interface RingMember extends RawNode {
   role: string;
+  /** the numbers that earned the role (detection/role-basis.ts); null: no role earned */
+  basis?: RoleBasis | null;
 }
 
 export interface RingHistoryEntry {
@@ -126,6 +130,10 @@ export interface RingHistoryEntry {
   added: number | null;
   removed: number | null;
   score: number | null;
+  /** the detector's score that run, before ranking feedback */
+  detectorScore: number | null;
+  /** how verdicts moved the ring that run (not evidence) */
+  rankingFeedback: RankingAdjustment[];
   memberCount: number | null;
   fundPaid: number | null;
 }
@@ -133,7 +141,11 @@ export interface RingHistoryEntry {
 export interface RingDetail extends RingSummary {
   members: RingMember[];
   evidence: { key: string; zh: string; en: string; facts: Record<string, string | number>; entities: string[]; weight: number }[];
-  keyPersons: { id: string; name: string; centrality: number }[];
+  /** ranking feedback from the bureau's verdicts: shown apart from the evidence */
+  rankingFeedback: RankingAdjustment[];
+  /** the detector's score before ranking feedback */
+  detectorScore: number;
+  keyPersons: KeyPerson[];
   history: RingHistoryEntry[];
   cases: { caseId: string; status: string; createdAt: string }[];
 }
@@ -141,12 +153,12 @@ export interface RingDetail extends RingSummary {
 export async function getRing(driver: Driver, ringId: string): Promise<RingDetail | null> {
   const { records } = await driver.executeQuery(
     `MATCH (r:Ring {ringId: $ringId})
-     RETURN ${SUMMARY}, r.keyPersons AS keyPersons,
-       [(r)-[m:HAS_MEMBER]->(e) | ${nodeView('e', 'role: m.role')}] AS members,
+     RETURN ${SUMMARY}, r.keyPersons AS keyPersons, r.rankingFeedback AS rankingFeedback, coalesce(r.detectorScore, r.score) AS detectorScore,
+       [(r)-[m:HAS_MEMBER]->(e) | ${nodeView('e', 'role: m.role, basis: m.basis')}] AS members,
        [(d:DetectionRun)-[f:FOUND]->(r) | {runId: d.runId, at: toString(d.startedAt), change: f.change, added: f.added, removed: f.removed,
-          score: f.score, memberCount: f.memberCount, fundPaid: f.fundPaid}]
+          score: f.score, detectorScore: f.detectorScore, rankingFeedback: f.rankingFeedback, memberCount: f.memberCount, fundPaid: f.fundPaid}]
        + [(d:DetectionRun)-[:DISSOLVED]->(r) | {runId: d.runId, at: toString(d.startedAt), change: 'dissolved', added: null, removed: null,
-          score: null, memberCount: null, fundPaid: null}] AS history,
+          score: null, detectorScore: null, rankingFeedback: null, memberCount: null, fundPaid: null}] AS history,
        [(c:Case)-[:ABOUT]->(r) | {caseId: c.caseId, status: c.status, createdAt: toString(c.createdAt)}] AS cases`,
     { ringId },
     { routing: 'READ' },
@@ -155,12 +167,18 @@ export async function getRing(driver: Driver, ringId: string): Promise<RingDetai
   if (!rec) return null;
   const o = rec.toObject();
   const summary = toSummary(o);
-  const members = (o.members as RingMember[]).sort((a, b) => a.type.localeCompare(b.type) || a.role.localeCompare(b.role) || a.key.localeCompare(b.key));
-  const history = (o.history as RingHistoryEntry[]).sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || a.runId.localeCompare(b.runId));
+  const members = (o.members as (Omit<RingMember, 'basis'> & { basis: string | null })[])
+    .map((m) => ({ ...m, basis: m.basis ? (JSON.parse(m.basis) as RoleBasis) : null }))
+    .sort((a, b) => a.type.localeCompare(b.type) || a.role.localeCompare(b.role) || a.key.localeCompare(b.key));
+  const history = (o.history as (Omit<RingHistoryEntry, 'rankingFeedback'> & { rankingFeedback: string | null })[])
+    .map((h) => ({ ...h, detectorScore: h.detectorScore ?? h.score, rankingFeedback: h.rankingFeedback ? (JSON.parse(h.rankingFeedback) as RankingAdjustment[]) : [] }))
+    .sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || a.runId.localeCompare(b.runId));
   return {
     ...summary,
     members,
     evidence: o.evidence ? JSON.parse(o.evidence as string) : [],
+    rankingFeedback: o.rankingFeedback ? JSON.parse(o.rankingFeedback as string) : [],
+    detectorScore: o.detectorScore as number,
     keyPersons: o.keyPersons ? JSON.parse(o.keyPersons as string) : [],
     history,
     cases: (o.cases as RingDetail['cases']).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),

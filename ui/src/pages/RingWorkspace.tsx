@@ -107,7 +107,15 @@ export function RingWorkspace() {
           </>
         )}
       </section>
-      {selectedAttrs && selected && <NodePanel id={selected} a={selectedAttrs} onClose={() => setSelected(null)} onExpand={() => void expand(selected)} />}
+      {selectedAttrs && selected && (
+        <NodePanel
+          id={selected}
+          a={selectedAttrs}
+          basis={ring.data?.members.find((m) => m.type === selectedAttrs.nodeType && m.key === selectedAttrs.key)?.basis ?? null}
+          onClose={() => setSelected(null)}
+          onExpand={() => void expand(selected)}
+        />
+      )}
     </div>
   );
 }
@@ -124,7 +132,7 @@ function RingSummaryPanel({ ring, onChanged, highlightIndex, onEvidence }: { rin
           {t(`family.${ring.family}`)} <ChangeBadge change={ring.lastChange} />
         </h1>
         <div className="ring-figures">
-          <span className="big-score">{f.num(ring.score, 1)}</span>
+          <span className="big-score" data-testid="ring-score">{f.num(ring.score, 1)}</span>
           <span>{t('ws.members', { count: ring.memberCount })}</span>
           <span>{t('ws.claims', { count: ring.claimCount })}</span>
           <span>{t('ws.money', { money: f.money(ring.fundPaid) })}</span>
@@ -145,15 +153,43 @@ function RingSummaryPanel({ ring, onChanged, highlightIndex, onEvidence }: { rin
           ))}
         </ol>
       </section>
+      {ring.rankingFeedback.length > 0 && (
+        // The bureau's own verdicts moved this ring in the queue: said apart from the evidence, never as part of it.
+        <section className="panel ranking-feedback" data-testid="ranking-feedback">
+          <h2>{t('ws.rankingFeedback')}</h2>
+          <p className="muted small">{t('ws.rankingFeedbackHint', { detector: f.num(ring.detectorScore, 1), score: f.num(ring.score, 1) })}</p>
+          <ul className="plain small">
+            {ring.rankingFeedback.map((e, i) => (
+              <li key={`${e.key}-${i}`} data-testid="ranking-feedback-item">
+                {e[lang]}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {ring.keyPersons.length > 0 && (
+        <section className="panel" data-testid="key-persons">
+          <h2>{t('ws.keyPersons')}</h2>
+          <ul className="plain small">
+            {ring.keyPersons.map((k) => (
+              <li key={k.key}>
+                <strong>{k.name ?? k.key}</strong> {k.basis ? `— ${k.basis[lang]}` : ''}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <CasePanel ring={ring} onChanged={onChanged} />
       {ring.history.length > 0 && (
         <section className="panel">
           <h2>{t('ws.history')}</h2>
-          <ul className="plain small">
+          <ul className="plain small" data-testid="ring-history">
             {ring.history.map((h) => (
-              <li key={h.runId}>
+              <li key={h.runId} data-change={h.change}>
                 {f.dateTime(h.at)} · {t(`change.${h.change}`, { defaultValue: h.change })}
                 {h.memberCount !== null && ` · ${t('ws.members', { count: h.memberCount })}`}
+                {h.score !== null && ` · ${t('ws.historyScore', { score: f.num(h.score, 1) })}`}
+                {h.detectorScore !== null && h.score !== null && Math.abs(h.detectorScore - h.score) >= 0.05 && ` (${t('ws.historyFeedback', { detector: f.num(h.detectorScore, 1) })})`}
               </li>
             ))}
           </ul>
@@ -163,8 +199,9 @@ function RingSummaryPanel({ ring, onChanged, highlightIndex, onEvidence }: { rin
   );
 }
 
-function NodePanel({ id, a, onClose, onExpand }: { id: string; a: NodeAttrs; onClose(): void; onExpand(): void }) {
+function NodePanel({ id, a, basis, onClose, onExpand }: { id: string; a: NodeAttrs; basis: { zh: string; en: string } | null; onClose(): void; onExpand(): void }) {
   const { t } = useTranslation();
+  const lang = currentLang();
   const user = useUser()!;
   const entity = (ENTITY_TYPES as string[]).includes(a.nodeType) ? (a.nodeType as EntityType) : null;
   // Masked roles hold masked keys: a profile cannot be looked up by them.
@@ -183,6 +220,11 @@ function NodePanel({ id, a, onClose, onExpand }: { id: string; a: NodeAttrs; onC
       <div className="small">
         {t('entity.memberRole')}: {a.member ? (a.role ? t(`memberRole.${a.role}`, { defaultValue: a.role }) : '—') : t('entity.notMember')}
       </div>
+      {a.member && basis && (
+        <div className="small" data-testid="role-basis">
+          {t('entity.roleBasis')}: {basis[lang]}
+        </div>
+      )}
       <div className="row">
         {can.explore(user.role) && (
           <button type="button" onClick={onExpand} data-testid="expand-node">
