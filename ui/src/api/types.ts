@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { TokensSchema } from '../../../api/schemas/auth.ts';
-import type { CaseDetailSchema, CaseSchema, CaseStatusSchema } from '../../../api/schemas/cases.ts';
+import type { CaseDetailSchema, CaseSchema, CaseStatusSchema, VerdictLabelListSchema } from '../../../api/schemas/cases.ts';
 import type { ClaimSchema } from '../../../api/schemas/claims.ts';
 import type { EntityProfileSchema, GraphSchema, SearchHitSchema } from '../../../api/schemas/entities.ts';
 import type { GraphEdgeSchema, GraphNodeSchema } from '../../../api/schemas/graph.ts';
@@ -31,6 +31,7 @@ export type Claim = z.output<typeof ClaimSchema>;
 export type Case = z.output<typeof CaseSchema>;
 export type CaseDetail = z.output<typeof CaseDetailSchema>;
 export type CaseStatus = z.output<typeof CaseStatusSchema>;
+export type VerdictLabelDef = z.output<typeof VerdictLabelListSchema>['items'][number];
 export type EntityType = 'person' | 'card' | 'doctor' | 'institution';
 export const ENTITY_TYPES: EntityType[] = ['person', 'card', 'doctor', 'institution'];
 
