@@ -15,7 +15,7 @@ export const RingListQuery = z.object({
   type: CsvList(FamilySchema).optional().meta({ description: 'families (comma-separated); a ring matches on its main or a supporting family' }),
   minScore: z.coerce.number().min(0).max(100).optional(),
   maxScore: z.coerce.number().min(0).max(100).optional(),
-  region: Key.optional().meta({ description: 'pooling region code' }),
+  region: z.string().trim().min(1).max(64).optional().meta({ description: 'pooling region: its code (320500) or part of its name (苏州)' }),
   institution: Key.optional().meta({ description: 'institution code that is a member of the ring' }),
   from: IsoDate.optional().meta({ description: 'rings active on or after this date' }),
   until: IsoDate.optional().meta({ description: 'rings active on or before this date' }),
@@ -38,6 +38,7 @@ export const RingSummarySchema = z
     score: z.number(),
     status: z.string(),
     region: z.string().nullable(),
+    regionName: z.string().nullable().meta({ description: "the pooling region's name" }),
     periodStart: z.string().nullable(),
     periodEnd: z.string().nullable(),
     claimCount: z.number().int(),
@@ -104,6 +105,10 @@ export const RingDetailSchema = RingSummarySchema.extend({
 }).meta({ id: 'RingDetail' });
 
 export const RingParams = z.object({ ringId: Key });
+
+export const RegionListSchema = z
+  .object({ items: z.array(z.object({ code: z.string(), name: z.string().nullable(), activeRings: z.number().int() })) })
+  .meta({ id: 'RegionList' });
 
 export const RingGraphQuery = z.object({
   maxNodes: Limit(500, 2000).meta({ description: 'node cap (default 500, at most 2000); members are kept first' }),

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { ENTITY, LINK, ROLE, say, type Lang } from '../labels.ts';
+import { ENTITY, GENDER, kindWord, LINK, ROLE, say, type Lang } from '../labels.ts';
 import type { ModelEntity, PackageModel } from '../package-model.ts';
 import type { Positions } from './layout.ts';
 
@@ -42,6 +42,7 @@ const NODE_ATTRS: { id: string; name: string; type: 'string' | 'boolean'; get: (
   { id: 'roleLabel', name: 'roleLabel', type: 'string', get: (e, lang) => say(ROLE, e.role, lang) },
   { id: 'roleBasis', name: 'roleBasis', type: 'string', get: (e, lang) => e.roleBasis?.[lang] ?? '' },
   { id: 'kind', name: 'kind', type: 'string', get: (e) => e.kind ?? '' },
+  { id: 'kindLabel', name: 'kindLabel', type: 'string', get: (e, lang) => kindWord(e.type, e.kind, lang) },
   { id: 'region', name: 'region', type: 'string', get: (e) => e.region ?? '' },
 ];
 
@@ -140,10 +141,10 @@ export function toI2Csv(m: PackageModel, lang: Lang): { entities: string; links:
       e.member ? 'Y' : 'N',
       say(ROLE, e.role, lang),
       e.roleBasis?.[lang] ?? '',
-      e.gender ?? '',
+      say(GENDER, e.gender, lang),
       e.birthDate ?? '',
       e.region ?? '',
-      e.kind ?? '',
+      kindWord(e.type, e.kind, lang),
       e.institutionCode ?? '',
       e.address ?? '',
     ]),

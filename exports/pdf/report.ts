@@ -272,7 +272,8 @@ function network(doc: Doc, m: PackageModel, positions: Positions, T: Tr, lang: L
   doc.font('cjk').fontSize(shown.length > 40 ? 6 : 7).fillColor(INK);
   for (const e of labelled) {
     const p = at(e.ref);
-    const text = e.type === 'card' ? `${T('卡', 'card')}${e.key.slice(-4)}` : (e.name ?? e.key);
+    // Every label carries the entity's package reference (as in the tables): masked names repeat (two 郑*), references never do.
+    const text = `${e.ref} ${e.type === 'card' ? `${T('卡', 'card')}${e.key.slice(-4)}` : (e.name ?? e.key)}`;
     // A light backing keeps labels readable where they cross links.
     doc.rect(p.x + radius(e) + 1, p.y - 3.5, doc.widthOfString(text) + 1, doc.currentLineHeight()).fillColor('#FFFFFF').fillOpacity(0.75).fill();
     doc.fillOpacity(1).fillColor(INK).text(text, p.x + radius(e) + 1.5, p.y - 3.5, { lineBreak: false });
@@ -281,7 +282,8 @@ function network(doc: Doc, m: PackageModel, positions: Positions, T: Tr, lang: L
   let lx = x0 + 8;
   const ly = y0 + size - 14;
   doc.fontSize(7.5);
-  for (const t of ['person', 'card', 'doctor', 'institution'] as const) {
+  // Only the types the picture shows.
+  for (const t of (['person', 'card', 'doctor', 'institution'] as const).filter((x) => shown.some((e) => e.type === x))) {
     doc.circle(lx + 3, ly + 3.5, 3).fillColor(COLOURS[t].hex).fill();
     doc.fillColor(INK).text(say(ENTITY, t, lang), lx + 9, ly, { lineBreak: false });
     lx += 9 + doc.widthOfString(say(ENTITY, t, lang)) + 12;
@@ -290,8 +292,8 @@ function network(doc: Doc, m: PackageModel, positions: Positions, T: Tr, lang: L
   paragraph(
     doc,
     T(
-      `图中为团伙成员 ${shown.length} 个、关系 ${links.length} 条（连线越粗，相关结算越多），布局为 ForceAtlas2。完整网络见 graph/ 目录（GraphML、GEXF、i2 导入 CSV）。`,
-      `${shown.length} ring members and ${links.length} links (thicker = more settlements), ForceAtlas2 layout. The full network is in graph/ (GraphML, GEXF, i2 import CSV).`,
+      `图中为团伙成员 ${shown.length} 个、关系 ${links.length} 条（连线越粗，相关结算越多），布局为 ForceAtlas2；标注前的编号（如 P0001）与成员表、证据工作簿一致。完整网络见 graph/ 目录（GraphML、GEXF、i2 导入 CSV）。`,
+      `${shown.length} ring members and ${links.length} links (thicker = more settlements), ForceAtlas2 layout; the reference before each label (e.g. P0001) is the one in the member table and the evidence workbook. The full network is in graph/ (GraphML, GEXF, i2 import CSV).`,
     ),
     8.5,
   );

@@ -64,7 +64,12 @@ export class TransitionRejected extends Error {
   }
 }
 
-const newCaseId = () => `C-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
+/**
+ * Case numbers carry the day the case was opened in Beijing (UTC+8, no daylight saving), the same
+ * day the package prints as 立案日期: a case opened at 01:30 on 5 December is C-20261205-…, not
+ * C-20261204-….
+ */
+export const newCaseId = (now = new Date()) => `C-${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
 
 async function addEvent(tx: ManagedTransaction, caseId: string, e: Omit<CaseEvent, 'eventId' | 'at'>): Promise<void> {
   await tx.run(

@@ -40,6 +40,8 @@ export interface RingSummary {
   score: number;
   status: string;
   region: string | null;
+  /** the pooling region's name (苏州市), where the graph has it */
+  regionName: string | null;
   periodStart: string | null;
   periodEnd: string | null;
   claimCount: number;
@@ -57,7 +59,7 @@ export interface RingSummary {
 }
 
 const SUMMARY = `r.ringId AS ringId, r.family AS family, coalesce(r.types, [r.family]) AS types, r.score AS score, r.status AS status,
-  r.region AS region, r.periodStart AS periodStart, r.periodEnd AS periodEnd, r.claimCount AS claimCount, r.memberCount AS memberCount,
+  r.region AS region, COLLECT { MATCH (g:Region {code: r.region}) RETURN g.name }[0] AS regionName, r.periodStart AS periodStart, r.periodEnd AS periodEnd, r.claimCount AS claimCount, r.memberCount AS memberCount,
   r.totalAmount AS totalAmount, r.fundPaid AS fundPaid, r.firstRunId AS firstRunId, r.lastRunId AS lastRunId, toString(r.updatedAt) AS updatedAt,
   r.evidence AS evidence, r.verdict AS verdict,
   CASE WHEN r.status = 'dissolved' THEN 'dissolved' ELSE [(d:DetectionRun)-[f:FOUND]->(r) WHERE d.runId = r.lastRunId | f.change][0] END AS lastChange,
@@ -66,7 +68,7 @@ const SUMMARY = `r.ringId AS ringId, r.family AS family, coalesce(r.types, [r.fa
 function toSummary(o: Record<string, unknown>): RingSummary {
   const { evidence, ...rest } = o as unknown as RingSummary & { evidence: string | null };
   const first = evidence ? (JSON.parse(evidence) as { zh: string; en: string }[])[0] : undefined;
-  return { ...rest, headline: first ? { zh: first.zh, en: first.en } : null, openCase: rest.openCase ?? null, verdict: rest.verdict ?? null, lastChange: rest.lastChange ?? null };
+  return { ...rest, regionName: rest.regionName ?? null, headline: first ? { zh: first.zh, en: first.en } : null, openCase: rest.openCase ?? null, verdict: rest.verdict ?? null, lastChange: rest.lastChange ?? null };
 }
 
 export async function listRings(
@@ -82,7 +84,7 @@ export async function listRings(
     `MATCH (r:Ring)
      WHERE ($types IS NULL OR any(t IN coalesce(r.types, [r.family]) WHERE t IN $types))
        AND ($minScore IS NULL OR r.score >= $minScore) AND ($maxScore IS NULL OR r.score <= $maxScore)
-       AND ($region IS NULL OR r.region = $region)
+       AND ($region IS NULL OR r.region = $region OR EXISTS { MATCH (g:Region) WHERE g.code = r.region AND g.name CONTAINS $region })
        AND ($status IS NULL OR r.status = $status)
        AND ($from IS NULL OR r.periodEnd >= $from) AND ($until IS NULL OR r.periodStart <= $until)
        AND ($minAmount IS NULL OR r.fundPaid >= $minAmount) AND ($maxAmount IS NULL OR r.fundPaid <= $maxAmount)
@@ -239,4 +241,16 @@ export async function ringGraphMaterial(driver: Driver, ringId: string, claimCap
     })),
     claimCount: rec.get('claimCount') as number,
   };
+}
+
+/** Pooling regions with a name and their active rings, most rings first (the queue's region picker). */
+export async function listRegions(driver: Driver): Promise<{ code: string; name: string | null; activeRings: number }[]> {
+  const { records } = await driver.executeQuery(
+    `MATCH (g:Region)
+     RETURN g.code AS code, g.name AS name, COUNT { MATCH (r:Ring) WHERE r.region = g.code AND r.status = 'active' } AS activeRings
+     ORDER BY activeRings DESC, code`,
+    {},
+    { routing: 'READ' },
+  );
+  return records.map((r) => ({ code: r.get('code') as string, name: (r.get('name') as string | null) ?? null, activeRings: Number(r.get('activeRings')) }));
 }
