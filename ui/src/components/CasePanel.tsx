@@ -119,7 +119,8 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
       for (;;) {
         job = await api.get<ExportStatus>(`/exports/${encodeURIComponent(ref.exportId)}`);
         const percent = (job.progress as { percent?: number } | null)?.percent;
-        setExporting({ key: 'case.exporting', state: percent === undefined ? job.state : `${job.state} ${percent}%` });
+        const state = t(`jobState.${job.state}`, { defaultValue: t('jobState.unknown') });
+        setExporting({ key: 'case.exporting', state: percent === undefined ? state : `${state} ${percent}%` });
         if (job.state === 'completed') break;
         if (job.state === 'failed') throw new ApiError(500, job.failedReason ?? 'export failed');
         await new Promise((r) => setTimeout(r, 1000));
