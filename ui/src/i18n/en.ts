@@ -74,6 +74,7 @@ export const en: Messages = {
     evidenceFilter: 'settlements of evidence {{n}}’s entities',
     brushPeriod: 'period {{period}}',
     brushHour: 'hour {{hour}} of each day',
+    pngTitle: '{{family}} · {{ringId}} · {{members}} members · fund paid {{money}}',
     rankingFeedback: 'Ranking adjustment (not evidence)',
     rankingFeedbackHint: "How this bureau's earlier verdicts moved the ring in the queue; this is not evidence about the ring. Detector score {{detector}}, adjusted {{score}}.",
     keyPersons: 'Key persons',

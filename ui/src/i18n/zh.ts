@@ -73,6 +73,7 @@ export const zh = {
     evidenceFilter: '证据 {{n}} 所涉对象的结算',
     brushPeriod: '时段 {{period}}',
     brushHour: '每天 {{hour}} 时',
+    pngTitle: '{{family}} · {{ringId}} · {{members}} 名成员 · 基金支付 {{money}}',
     rankingFeedback: '排序调整（非证据）',
     rankingFeedbackHint: '以下是本局此前的核查结论对队列排序的影响，不是该团伙的证据。检测评分 {{detector}}，调整后 {{score}}。',
     keyPersons: '关键人员',

@@ -157,8 +157,8 @@ export function RingQueue() {
                   <td className="nowrap">
                     {f.date(r.periodStart)} – {f.date(r.periodEnd)}
                   </td>
-                  <td>{t(`ringStatus.${r.status}`, { defaultValue: r.status })}</td>
-                  <td>
+                  <td className="nowrap">{t(`ringStatus.${r.status}`, { defaultValue: r.status })}</td>
+                  <td className="nowrap">
                     {r.openCase ? <span className={`badge case-${r.openCase.status}`}>{t(`caseStatus.${r.openCase.status}`)}</span> : r.verdict ? <span className="badge">{t(`verdict.${r.verdict}`, { defaultValue: r.verdict })}</span> : <span className="muted">{t('caseStatus.none')}</span>}
                   </td>
                 </tr>
@@ -181,7 +181,10 @@ function ScoreBar({ score }: { score: number }) {
   const hue = score >= 80 ? '#c0392b' : score >= 60 ? '#e07b1a' : '#7f8c8d';
   return (
     <span className="score">
-      <span className="score-bar" style={{ width: `${Math.max(4, Math.min(100, score))}%`, background: hue }} />
+      {/* The bar's length is the score's share of a fixed track, so 55 and 95 look different. */}
+      <span className="score-track">
+        <span className="score-bar" data-testid="score-bar" style={{ width: `${Math.max(4, Math.min(100, score))}%`, background: hue }} />
+      </span>
       <span className="score-num">{f.num(score, 1)}</span>
     </span>
   );

@@ -32,7 +32,7 @@ export function MembersTab({ ring, onPick }: { ring: RingDetail; onPick(type: st
         </thead>
         <tbody>
           {members.map((m) => (
-            <tr key={`${m.type}:${m.key}`} className="clickable" onClick={() => onPick(m.type, m.key)} data-testid="member-row" data-role={m.role}>
+            <tr key={`${m.type}:${m.key}`} className="clickable" onClick={() => onPick(m.type, m.key)} data-testid="member-row" data-role={m.role} data-type={m.type}>
               <td>{t(`nodeType.${m.type}`)}</td>
               <td>{m.type === 'card' ? '—' : m.label}</td>
               <td className="mono small">{m.key}</td>

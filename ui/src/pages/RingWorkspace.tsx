@@ -36,6 +36,7 @@ interface ClaimFilter {
 export function RingWorkspace() {
   const { ringId = '' } = useParams();
   const { t } = useTranslation();
+  const fmt = useFormat();
   const user = useUser()!;
   const ring = useApi(() => api.get<RingDetail>(`/rings/${encodeURIComponent(ringId)}`), [ringId]);
   const graph = useApi(() => api.get<RingGraph>(`/rings/${encodeURIComponent(ringId)}/graph`, GRAPH_QUERY), [ringId]);
@@ -249,7 +250,7 @@ export function RingWorkspace() {
               )}
             </div>
             {expandError && <ErrorBox error={expandError} />}
-            <GraphView model={model} version={version} highlight={highlight} selected={selected} onSelect={setSelected} onExpand={(n) => void expand(n)} fileName={`ring-${ringId}`} />
+            <GraphView model={model} version={version} highlight={highlight} selected={selected} onSelect={setSelected} onExpand={(n) => void expand(n)} fileName={`ring-${ringId}`} title={ring.data ? t('ws.pngTitle', { family: t(`family.${ring.data.family}`), ringId, members: ring.data.memberCount, money: fmt.money(ring.data.fundPaid) }) : ringId} />
           </>
         )}
       </section>
