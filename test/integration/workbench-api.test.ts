@@ -98,6 +98,8 @@ describe('workbench API (issue 23)', () => {
     const call = client(api.url);
     const c = (await call('post', v1('/cases'), { token, body: { ringId: ring.ringId } })).body;
     expect(c.caseId).toMatch(/^C-\d{8}-/);
+    // the default title is words (defect 10): 医药勾结（回扣）团伙 ring-…（杭州市）, not "kickback ring … (330100)"
+    expect(c.title).toMatch(/^[^a-z]+团伙 \S+（[\u4e00-\u9fff]+）$/);
     await call('post', v1(`/cases/${c.caseId}/transitions`), { token, body: { to: 'investigating' } });
     const r = await call('post', v1(`/cases/${c.caseId}/transitions`), { token, body: { to: 'dismissed', labels: ['hard-negative:nursing-home', '养老院集体就诊'] } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);

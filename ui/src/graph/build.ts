@@ -186,5 +186,5 @@ function ringUnit(g: RingGraphModel): number {
     maxY = Math.max(maxY, a.y);
   });
   const extent = Math.max(maxX - minX, maxY - minY);
-  return Number.isFinite(extent) && extent > 0 ? (0.6 * extent) / Math.sqrt(Math.max(4, g.order)) : 1;
+  return Number.isFinite(extent) && extent > 0 ? extent / Math.sqrt(Math.max(4, g.order)) : 1;
 }

@@ -151,7 +151,7 @@ export function RingQueue() {
                   </td>
                   <td className="num">{f.num(r.memberCount)}</td>
                   <td className="num">{f.money(r.fundPaid)}</td>
-                  <td title={r.region ?? ''} data-testid="ring-region">
+                  <td className="nowrap" title={r.region ?? ''} data-testid="ring-region">
                     {r.regionName ?? r.region ?? '—'}
                   </td>
                   <td className="nowrap">
