@@ -67,7 +67,6 @@ export async function buildWorkbook(m: PackageModel, lang: Lang): Promise<Buffer
     { header: '类型 Type', kind: 'text', width: 12, get: (e) => say(ENTITY, e.type, lang) },
     { header: '成员 Member', kind: 'bool', width: 9, get: (e) => e.member },
     { header: '角色 Role', kind: 'text', width: 14, get: (e) => say(ROLE, e.role, lang) },
-    { header: '角色依据 Why this role', kind: 'text', width: 40, get: (e) => (e.roleBasis ? e.roleBasis[lang] : null) },
     { header: '标识 Key', kind: 'text', width: 22, get: (e) => e.key },
     { header: '姓名/名称 Name', kind: 'text', width: 22, get: (e) => e.name },
     { header: '性别 Gender', kind: 'text', width: 8, get: (e) => say(GENDER, e.gender, lang) || null },
@@ -79,6 +78,8 @@ export async function buildWorkbook(m: PackageModel, lang: Lang): Promise<Buffer
     { header: '执业机构 Institution', kind: 'text', width: 15, get: (e) => e.institutionCode },
     { header: '科室 Department', kind: 'text', width: 10, get: (e) => e.department },
     { header: '地址 Address', kind: 'text', width: 36, get: (e) => e.address },
+    // last, so the columns before it keep the positions earlier packages had
+    { header: '角色依据 Why this role', kind: 'text', width: 40, get: (e) => (e.roleBasis ? e.roleBasis[lang] : null) },
   ], m.entities);
 
   addSheet(wb, '结算 Claims', [
