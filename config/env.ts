@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   RINGLENS_EXPORT_DIR: optionalString,
   /** the clinical and market knowledge detectors use; default config/detection-knowledge.yaml */
   RINGLENS_DETECTION_KNOWLEDGE: optionalString,
+  /** the verdict-label pick-list investigators choose from; default config/verdict-labels.yaml */
+  RINGLENS_VERDICT_LABELS: optionalString,
   RINGLENS_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ringlens'),
   /** HS256 secret for API tokens, at least 32 characters; the same on every API instance. */
   RINGLENS_JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),

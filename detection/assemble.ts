@@ -1,6 +1,7 @@
 import { claimHolder, dateOfDay, type ClaimSet } from '../algorithms/claim-set.ts';
 import type { EntityRef } from '../algorithms/detectors/types.ts';
 import { evidenceText } from './evidence-text.ts';
+import { roleBases } from './role-basis.ts';
 import type { ResolvedCandidate } from './resolve-overlaps.ts';
 import { byRank, type RingMemberRecord, type RingRecord } from './ring-record.ts';
 
@@ -20,11 +21,13 @@ function entityName(set: ClaimSet, e: EntityRef): string | undefined {
 }
 
 /**
- * Weighted degree of each person in the ring's own graph: evidence claims link the person charged
- * (card holder) and the person served to the institution, doctor and card of the claim. The organizer
- * who uses every lent card, or the patient at every group visit, comes out on top.
+ * Persons who stand out in the ring's own graph: evidence claims link the person charged (card
+ * holder) and the person served to the institution, doctor, card and date of the claim; a person's
+ * reach is how many of those they touch. Only persons whose reach sets them apart are named: at most
+ * five, and a tie is never broken by position — when the fifth and sixth reach as far, neither is
+ * named; when everybody reaches equally (five patients at all eight group visits), nobody is.
  */
-function keyPersons(set: ClaimSet, c: ResolvedCandidate): { index: number; centrality: number }[] {
+export function keyPersons(set: ClaimSet, c: Pick<ResolvedCandidate, 'members' | 'claims'>): { index: number; centrality: number; reach: number; maxReach: number; minReach: number }[] {
   const persons = new Set(c.members.filter((m) => m.type === 'person').map((m) => m.index));
   const score = new Map<number, Set<string>>();
   const touch = (p: number, other: string) => {
@@ -38,11 +41,15 @@ function keyPersons(set: ClaimSet, c: ResolvedCandidate): { index: number; centr
       if (set.claims.served[i]! >= 0) touch(set.claims.served[i]!, o);
     }
   }
-  const max = Math.max(1, ...[...score.values()].map((s) => s.size));
-  return [...score.entries()]
-    .map(([index, s]) => ({ index, centrality: Math.round((s.size / max) * 100) / 100 }))
-    .sort((a, b) => b.centrality - a.centrality || a.index - b.index)
-    .slice(0, 5);
+  const ranked = [...score.entries()].map(([index, s]) => ({ index, reach: s.size })).sort((a, b) => b.reach - a.reach || a.index - b.index);
+  if (!ranked.length) return [];
+  const maxReach = ranked[0]!.reach;
+  // Persons who reach no farther than the least-reaching one do not stand out.
+  const floor = ranked.at(-1)!.reach;
+  let named = ranked.filter((k) => k.reach > floor).slice(0, 5);
+  const next = ranked[named.length];
+  if (next && named.length && next.reach === named.at(-1)!.reach) named = named.filter((k) => k.reach > next.reach);
+  return named.map((k) => ({ index: k.index, reach: k.reach, maxReach, minReach: floor, centrality: Math.round((k.reach / maxReach) * 100) / 100 }));
 }
 
 /** 0–100: mostly the detector's confidence, then corroboration by other families and breadth of evidence. */
@@ -55,9 +62,11 @@ export function ringScore(c: ResolvedCandidate): number {
 export function assembleRings(set: ClaimSet, candidates: readonly ResolvedCandidate[], runLabel: string): RingRecord[] {
   const c = set.claims;
   const records = candidates.map((cand): RingRecord => {
-    const members: RingMemberRecord[] = cand.members.map((m) => {
+    const bases = roleBases(set, cand.members, cand.claims);
+    const members: RingMemberRecord[] = cand.members.map((m, k) => {
       const name = entityName(set, m);
-      return { type: m.type, id: entityId(set, m), role: m.role, ...(name ? { name } : {}) };
+      const basis = bases[k];
+      return { type: m.type, id: entityId(set, m), role: basis ? m.role : 'member', ...(name ? { name } : {}), ...(basis ? { basis } : {}) };
     });
     let total = 0;
     let fund = 0;
@@ -86,7 +95,15 @@ export function assembleRings(set: ClaimSet, candidates: readonly ResolvedCandid
       claimIds: cand.claims.map((i) => c.id[i]!),
       totalAmount: Math.round(total * 100) / 100,
       fundPaid: Math.round(fund * 100) / 100,
-      keyPersons: keyPersons(set, cand).map((k) => ({ id: set.persons.id[k.index]!, name: set.persons.name[k.index] ?? '', centrality: k.centrality })),
+      keyPersons: keyPersons(set, cand).map((k) => ({
+        id: set.persons.id[k.index]!,
+        name: set.persons.name[k.index] ?? '',
+        centrality: k.centrality,
+        basis: {
+          zh: `其结算连接 ${k.reach} 个不同的机构、卡、医生和日期（团伙成员中最多 ${k.maxReach}、最少 ${k.minReach}）`,
+          en: `their settlements join ${k.reach} distinct institutions, cards, doctors and dates (in this ring: at most ${k.maxReach}, at least ${k.minReach})`,
+        },
+      })),
       evidence: cand.evidence.map((e) => ({ key: e.key, ...evidenceText(e), facts: e.facts, entities: e.entities.map((x) => `${x.type}:${entityId(set, x)}`), weight: Math.round(e.weight * 100) / 100 })),
     };
   });

@@ -4,7 +4,7 @@ import { readActiveRings } from '../graph/rings/previous-rings.ts';
 import { readVerdicts } from '../graph/rings/verdicts.ts';
 import { writeDetectionRun } from '../graph/rings/write-run.ts';
 import { byRank, type RingRecord } from './ring-record.ts';
-import { trackRings, type TrackingResult } from './tracking.ts';
+import { settleScoreChanges, trackRings, type TrackingResult } from './tracking.ts';
 import { applyVerdictFeedback } from './verdict-feedback.ts';
 
 /**
@@ -14,7 +14,8 @@ import { applyVerdictFeedback } from './verdict-feedback.ts';
  * 1. **track** them against the active rings (those of the run's region when the run is scoped to
  *    one): a ring found again keeps its id, the others get this run's ids;
  * 2. **verdict feedback**: investigators' verdicts re-rank them — with final ids, so a verdict on an
- *    earlier ring finds the same ring again — and the rings are re-ordered by the adjusted score;
+ *    earlier ring finds the same ring again — and the rings are re-ordered by the adjusted score; a
+ *    ring with the same members whose score moved is recorded as rescored, not unchanged;
  * 3. **write** the run back in one transaction (with the schedule key of a scheduled run, unique per
  *    period: exactly-once is the caller's check before, and the constraint's on a race).
  */
@@ -58,13 +59,14 @@ export async function finishRun(driver: Driver, ranked: readonly RingRecord[], r
   const t0 = performance.now();
   const stamp = runStamp(run.startedAt);
   const runId = `run-${stamp}`;
-  const tracked = trackRings(await readActiveRings(driver, run.scope.region), ranked, (k) => `ring-${stamp}-${String(k + 1).padStart(4, '0')}`);
+  const previous = await readActiveRings(driver, run.scope.region);
+  const tracked = trackRings(previous, ranked, (k) => `ring-${stamp}-${String(k + 1).padStart(4, '0')}`);
   const feedback = applyVerdictFeedback(
     tracked.rings.map((x) => x.ring),
     await readVerdicts(driver),
   );
   const after = new Map(feedback.rings.map((r) => [r.ringId, r]));
-  const tracking: TrackingResult = { ...tracked, rings: tracked.rings.map((x) => ({ ...x, ring: after.get(x.ring.ringId)! })).sort((a, b) => byRank(a.ring, b.ring)) };
+  const tracking: TrackingResult = settleScoreChanges({ ...tracked, rings: tracked.rings.map((x) => ({ ...x, ring: after.get(x.ring.ringId)! })).sort((a, b) => byRank(a.ring, b.ring)) }, previous);
   const timings = { ...run.timings, tracking: secondsSince(t0) };
   const finishedAt = new Date().toISOString();
   const t1 = performance.now();

@@ -151,7 +151,7 @@ export async function findScheduledRun(driver: Driver, scheduleKey: string): Pro
   const { records } = await driver.executeQuery(
     `MATCH (d:DetectionRun {scheduleKey: $key})
      RETURN d.runId AS runId, d.claimCount AS claims, d.ringCount AS rings,
-            {new: d.newRings, grown: d.grownRings, shrunk: d.shrunkRings, unchanged: d.unchangedRings, dissolved: d.dissolvedRings} AS counts`,
+            {new: d.newRings, grown: d.grownRings, shrunk: d.shrunkRings, unchanged: d.unchangedRings, rescored: coalesce(d.rescoredRings, 0), dissolved: d.dissolvedRings} AS counts`,
     { key: scheduleKey },
     { routing: 'READ' },
   );

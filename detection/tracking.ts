@@ -5,15 +5,18 @@ import { memberKey } from './ring-record.ts';
  * Rings across runs: a ring found again keeps its id. A new ring matches the previous active ring with
  * which it shares the most members (member Jaccard ≥ `minJaccard`, each previous ring matched at most
  * once, best pairs first); what changed is recorded as new, grown, shrunk or unchanged, and previous
- * rings nobody matched are dissolved.
+ * rings nobody matched are dissolved. A ring whose members are the same but whose score moved (verdict
+ * feedback, new claims) is `rescored`, never "unchanged" (settleScoreChanges, after feedback).
  */
 
-export type RingChange = 'new' | 'grown' | 'shrunk' | 'unchanged';
+export type RingChange = 'new' | 'grown' | 'shrunk' | 'unchanged' | 'rescored';
 
 export interface PreviousRing {
   ringId: string;
   family: string;
   memberKeys: string[];
+  /** its score as the last run left it */
+  score?: number;
 }
 
 export interface TrackedRing {
@@ -52,7 +55,7 @@ export function trackRings(previous: readonly PreviousRing[], current: readonly 
     matchOfCur.set(p.cur, p.prev);
     usedPrev.add(p.prev);
   }
-  const counts: TrackingResult['counts'] = { new: 0, grown: 0, shrunk: 0, unchanged: 0, dissolved: 0 };
+  const counts: TrackingResult['counts'] = { new: 0, grown: 0, shrunk: 0, unchanged: 0, rescored: 0, dissolved: 0 };
   let fresh = 0;
   const rings = current.map((ring, cur): TrackedRing => {
     const prev = matchOfCur.get(cur);
@@ -73,4 +76,21 @@ export function trackRings(previous: readonly PreviousRing[], current: readonly 
   const dissolved = previous.filter((_, k) => !usedPrev.has(k)).map((p) => p.ringId);
   counts.dissolved = dissolved.length;
   return { rings, dissolved, counts };
+}
+
+/**
+ * Once final scores are known (after verdict feedback): a ring found again with the same members but
+ * a different score than the last run gave it is `rescored`, not unchanged.
+ */
+export function settleScoreChanges(result: TrackingResult, previous: readonly PreviousRing[]): TrackingResult {
+  const prevScore = new Map(previous.map((p) => [p.ringId, p.score]));
+  const counts = { ...result.counts };
+  const rings = result.rings.map((t) => {
+    const before = t.previousRingId ? prevScore.get(t.previousRingId) : undefined;
+    if (t.change !== 'unchanged' || before === undefined || Math.abs(before - t.ring.score) < 0.05) return t;
+    counts.unchanged--;
+    counts.rescored++;
+    return { ...t, change: 'rescored' as const };
+  });
+  return { ...result, rings, counts };
 }

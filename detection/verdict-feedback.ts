@@ -1,4 +1,4 @@
-import type { RingRecord } from './ring-record.ts';
+import type { RankingAdjustment, RingRecord } from './ring-record.ts';
 import { byRank, memberKey } from './ring-record.ts';
 
 /**
@@ -15,8 +15,11 @@ import { byRank, memberKey } from './ring-record.ts';
  * 4. Per family, once it has ≥ 3 verdicts, the confirmed share calibrates every ring of that family:
  *    × (0.8 + 0.4 × (confirmed + 1) / (verdicts + 2)), between 0.8 and 1.2.
  *
- * Every adjustment is an evidence sentence with its numbers, so the investigator sees why a ring
- * moved; the detector's own score is kept beside the adjusted one. Pure: verdicts in, rings out.
+ * Every adjustment is a sentence with its numbers, so the investigator sees why a ring moved. It is
+ * ranking feedback, not evidence: the bureau's own verdicts say nothing about what the claims show, so
+ * adjustments are kept in `rankingFeedback`, apart from the ring's evidence (which the referral
+ * package prints as 证据清单), and the detector's own score is kept beside the adjusted one
+ * (`detectorScore`). Pure: verdicts in, rings out.
  */
 
 export interface Verdict {
@@ -65,7 +68,7 @@ export function applyVerdictFeedback(rings: readonly RingRecord[], verdicts: rea
     const members = ring.members.map(memberKey);
     const memberSet = new Set(members);
     let score = ring.score;
-    const evidence = [...ring.evidence];
+    const feedback: RankingAdjustment[] = [];
 
     // 1. the ring itself, or mostly a judged ring's members
     let judged = judgedById.get(ring.ringId);
@@ -85,24 +88,22 @@ export function applyVerdictFeedback(rings: readonly RingRecord[], verdicts: rea
     if (judged?.verdict === 'false-positive') {
       const before = score;
       score = score * (1 - 0.6 * overlap);
-      evidence.push({
+      feedback.push({
         key: 'verdict-dismissed-before',
         zh: `${judged.ringId === ring.ringId ? '该团伙' : `该团伙 ${Math.round(overlap * 100)}% 的成员所在团伙`}曾被核查排除（误报${judged.caseId ? `，案件 ${judged.caseId}` : ''}），评分由 ${round1(before)} 降至 ${round1(score)}`,
         en: `${judged.ringId === ring.ringId ? 'This ring' : `A ring holding ${Math.round(overlap * 100)} % of these members`} was dismissed as a false positive${judged.caseId ? ` (case ${judged.caseId})` : ''}; score lowered from ${round1(before)} to ${round1(score)}`,
         facts: { judgedRing: judged.ringId, overlap: round1(overlap), scoreBefore: round1(before), scoreAfter: round1(score) },
         entities: [],
-        weight: 0,
       });
     } else if (judged?.verdict === 'fraud') {
       const before = score;
       score = clamp(score + 10);
-      evidence.push({
+      feedback.push({
         key: 'verdict-confirmed-before',
         zh: `${judged.ringId === ring.ringId ? '该团伙' : `该团伙 ${Math.round(overlap * 100)}% 的成员所在团伙`}已被确认为欺诈${judged.caseId ? `（案件 ${judged.caseId}）` : ''}且仍在活动，评分由 ${round1(before)} 升至 ${round1(score)}`,
         en: `${judged.ringId === ring.ringId ? 'This ring' : `A ring holding ${Math.round(overlap * 100)} % of these members`} was confirmed as fraud${judged.caseId ? ` (case ${judged.caseId})` : ''} and is still active; score raised from ${round1(before)} to ${round1(score)}`,
         facts: { judgedRing: judged.ringId, overlap: round1(overlap), scoreBefore: round1(before), scoreAfter: round1(score) },
         entities: [],
-        weight: 0,
       });
     }
 
@@ -114,13 +115,12 @@ export function applyVerdictFeedback(rings: readonly RingRecord[], verdicts: rea
     if (repeat.length) {
       const before = score;
       score = clamp(score + Math.min(15, 5 * repeat.length));
-      evidence.push({
+      feedback.push({
         key: 'verdict-repeat-offenders',
         zh: `${repeat.length} 名成员曾出现在已确认的欺诈团伙中，评分由 ${round1(before)} 升至 ${round1(score)}`,
         en: `${repeat.length} member(s) were in a ring confirmed as fraud; score raised from ${round1(before)} to ${round1(score)}`,
         facts: { repeatMembers: repeat.length, scoreBefore: round1(before), scoreAfter: round1(score) },
         entities: repeat.slice(0, 20),
-        weight: 0,
       });
     }
 
@@ -133,13 +133,12 @@ export function applyVerdictFeedback(rings: readonly RingRecord[], verdicts: rea
         const before = score;
         score = score * 0.7;
         const label = marked[0]!.marks[0]!.label;
-        evidence.push({
+        feedback.push({
           key: 'verdict-hard-negative-institution',
           zh: `涉及的机构曾因同类团伙被核查排除（${label}），评分由 ${round1(before)} 降至 ${round1(score)}`,
           en: `An institution involved was cleared before for a ring of this kind (${label}); score lowered from ${round1(before)} to ${round1(score)}`,
           facts: { label, institutions: marked.length, scoreBefore: round1(before), scoreAfter: round1(score) },
           entities: marked.map((x) => x.key),
-          weight: 0,
         });
       }
     }
@@ -152,21 +151,20 @@ export function applyVerdictFeedback(rings: readonly RingRecord[], verdicts: rea
       if (Math.abs(factor - 1) >= 0.01) {
         const before = score;
         score = clamp(score * factor);
-        evidence.push({
+        feedback.push({
           key: 'verdict-family-record',
           zh: `此类团伙已核查 ${fam.all} 个，确认 ${fam.fraud} 个，评分按此校准（×${factor.toFixed(2)}）：${round1(before)} → ${round1(score)}`,
           en: `${fam.fraud} of ${fam.all} rings of this kind were confirmed; score calibrated ×${factor.toFixed(2)}: ${round1(before)} → ${round1(score)}`,
           facts: { verdicts: fam.all, confirmed: fam.fraud, factor: Math.round(factor * 100) / 100, scoreBefore: round1(before), scoreAfter: round1(score) },
           entities: [],
-          weight: 0,
         });
       }
     }
 
-    if (evidence.length === ring.evidence.length) return ring;
+    if (!feedback.length) return ring;
     score = round1(score);
     adjusted.set(ring.ringId, ring.score);
-    return { ...ring, score, evidence };
+    return { ...ring, score, detectorScore: ring.score, rankingFeedback: feedback };
   });
   // Same order as assembly: best first, money at risk breaks ties.
   out.sort(byRank);

@@ -47,7 +47,7 @@ export interface RingInfo {
   totalAmount: number;
   fundPaid: number;
   memberCount: number;
-  keyPersons: { id: string; name: string; centrality: number }[];
+  keyPersons: { id: string; name: string; centrality: number; basis?: { zh: string; en: string } }[];
   evidence: EvidenceRecord[];
   firstRunId: string | null;
   lastRunId: string | null;
@@ -69,6 +69,8 @@ export interface EntityInfo {
   key: string;
   /** role in the ring; null for entities that are not members */
   role: string | null;
+  /** the numbers that earned the role; a role without them is printed as a plain member */
+  roleBasis?: { zh: string; en: string } | null;
   name: string | null;
   gender: string | null;
   birthDate: string | null;

@@ -74,5 +74,35 @@ export const CASE_STATUS: Dict = {
 
 export const GENDER: Dict = { M: { zh: '男', en: 'male' }, F: { zh: '女', en: 'female' }, male: { zh: '男', en: 'male' }, female: { zh: '女', en: 'female' } };
 
+export const INSTITUTION_LEVEL: Dict = {
+  none: { zh: '未定级', en: 'unrated' },
+  unrated: { zh: '未定级', en: 'unrated' },
+  primary: { zh: '一级', en: 'primary' },
+  secondary: { zh: '二级', en: 'secondary' },
+  tertiary: { zh: '三级', en: 'tertiary' },
+};
+
+export const IDENTITY_CHECK: Dict = {
+  face: { zh: '人脸核验', en: 'face check' },
+  real_name: { zh: '实名核验', en: 'real-name check' },
+  none: { zh: '未核验', en: 'no check' },
+};
+
+export const CARD_TYPE: Dict = { physical: { zh: '实体卡', en: 'physical card' }, e_voucher: { zh: '医保电子凭证', en: 'e-voucher' } };
+
+export const ITEM_CATEGORY: Dict = {
+  drug: { zh: '药品', en: 'drug' },
+  exam: { zh: '检查检验', en: 'examination' },
+  treatment: { zh: '诊疗', en: 'treatment' },
+  material: { zh: '医用耗材', en: 'medical supplies' },
+  bed: { zh: '床位', en: 'bed' },
+};
+
+export const INSURED_TYPE: Dict = { employee: { zh: '职工医保', en: 'employee insurance' }, resident: { zh: '居民医保', en: 'resident insurance' } };
+
+/** An entity's kind column: an institution's kind, a card's type, a person's insurance. */
+export const kindWord = (type: EntityType, kind: string | null | undefined, lang: Lang): string =>
+  say(type === 'institution' ? INSTITUTION_KIND : type === 'card' ? CARD_TYPE : type === 'person' ? INSURED_TYPE : {}, kind, lang);
+
 /** The word for a code, or the code itself when the dictionary does not know it. */
 export const say = (dict: Dict, code: string | null | undefined, lang: Lang): string => (code == null ? '' : (dict[code]?.[lang] ?? code));

@@ -72,7 +72,14 @@ export function buildPackageModel(
   const byRef = new Map<string, EntityInfo>(raw.entities.map((e) => [refOf.get(`${e.type}:${e.key}`)!, e]));
 
   const masked = applyMasking(raw, masking);
-  const entities: ModelEntity[] = masked.entities.map((e, i) => ({ ...e, ref: refOf.get(`${raw.entities[i]!.type}:${raw.entities[i]!.key}`)!, member: e.role !== null }));
+  // A role is printed only beside the numbers that earned it; a member without them is a plain member.
+  const entities: ModelEntity[] = masked.entities.map((e, i) => ({
+    ...e,
+    role: e.role !== null && !e.roleBasis ? 'member' : e.role,
+    roleBasis: e.roleBasis ?? null,
+    ref: refOf.get(`${raw.entities[i]!.type}:${raw.entities[i]!.key}`)!,
+    member: e.role !== null,
+  }));
   const claims: ModelClaim[] = masked.claims.map((c, i) => {
     const r = raw.claims[i]!;
     const institutionRef = ref('institution', r.institutionCode);

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { CLAIM_KIND, ENTITY, LINK, ROLE, say, type Lang } from './labels.ts';
+import { CLAIM_KIND, ENTITY, GENDER, IDENTITY_CHECK, INSTITUTION_LEVEL, ITEM_CATEGORY, kindWord, LINK, ROLE, say, type Lang } from './labels.ts';
 import type { PackageModel } from './package-model.ts';
 
 /**
@@ -69,15 +69,17 @@ export async function buildWorkbook(m: PackageModel, lang: Lang): Promise<Buffer
     { header: '角色 Role', kind: 'text', width: 14, get: (e) => say(ROLE, e.role, lang) },
     { header: '标识 Key', kind: 'text', width: 22, get: (e) => e.key },
     { header: '姓名/名称 Name', kind: 'text', width: 22, get: (e) => e.name },
-    { header: '性别 Gender', kind: 'text', width: 8, get: (e) => e.gender },
+    { header: '性别 Gender', kind: 'text', width: 8, get: (e) => say(GENDER, e.gender, lang) || null },
     { header: '出生日期 Birth date', kind: 'date', width: 12, get: (e) => e.birthDate },
     { header: '地区 Region', kind: 'text', width: 9, get: (e) => e.region },
-    { header: '类别 Kind', kind: 'text', width: 12, get: (e) => e.kind },
-    { header: '等级 Level', kind: 'text', width: 10, get: (e) => e.level },
+    { header: '类别 Kind', kind: 'text', width: 12, get: (e) => kindWord(e.type, e.kind, lang) || null },
+    { header: '等级 Level', kind: 'text', width: 10, get: (e) => say(INSTITUTION_LEVEL, e.level, lang) || null },
     { header: '持卡人 Holder', kind: 'text', width: 22, get: (e) => e.holderIdNumber },
     { header: '执业机构 Institution', kind: 'text', width: 15, get: (e) => e.institutionCode },
     { header: '科室 Department', kind: 'text', width: 10, get: (e) => e.department },
     { header: '地址 Address', kind: 'text', width: 36, get: (e) => e.address },
+    // last, so the columns before it keep the positions earlier packages had
+    { header: '角色依据 Why this role', kind: 'text', width: 40, get: (e) => (e.roleBasis ? e.roleBasis[lang] : null) },
   ], m.entities);
 
   addSheet(wb, '结算 Claims', [
@@ -89,7 +91,7 @@ export async function buildWorkbook(m: PackageModel, lang: Lang): Promise<Buffer
     { header: '持卡人 Holder ID', kind: 'text', width: 20, get: (c) => c.holderIdNumber },
     { header: '持卡人 Holder', kind: 'text', width: 10, get: (c) => nameOf(c.holderRef) },
     { header: '就诊人 Recipient ID', kind: 'text', width: 20, get: (c) => c.recipientIdNumber },
-    { header: '核验 Identity check', kind: 'text', width: 10, get: (c) => c.identityCheck },
+    { header: '核验 Identity check', kind: 'text', width: 10, get: (c) => say(IDENTITY_CHECK, c.identityCheck, lang) || null },
     { header: '机构代码 Institution', kind: 'text', width: 15, get: (c) => c.institutionCode },
     { header: '机构名称 Institution name', kind: 'text', width: 24, get: (c) => c.institutionName },
     { header: '医生 Doctor', kind: 'text', width: 16, get: (c) => c.doctorCode },
@@ -109,7 +111,7 @@ export async function buildWorkbook(m: PackageModel, lang: Lang): Promise<Buffer
     { header: '行号 Line', kind: 'int', width: 6, get: (l) => l.lineNo },
     { header: '项目编码 Item code', kind: 'text', width: 16, get: (l) => l.itemCode },
     { header: '项目名称 Item', kind: 'text', width: 26, get: (l) => l.itemName },
-    { header: '类别 Category', kind: 'text', width: 12, get: (l) => l.category },
+    { header: '类别 Category', kind: 'text', width: 12, get: (l) => say(ITEM_CATEGORY, l.category, lang) || null },
     { header: '数量 Quantity', kind: 'decimal', width: 9, get: (l) => l.quantity },
     { header: '单价 Unit price', kind: 'money', width: 11, get: (l) => l.unitPrice },
     { header: '金额 Amount', kind: 'money', width: 11, get: (l) => l.amount },
@@ -119,10 +121,8 @@ export async function buildWorkbook(m: PackageModel, lang: Lang): Promise<Buffer
   const evidence = m.bundle.ring.evidence.map((e, i) => ({ ...e, no: i + 1, refs: m.evidenceRefs[i]! }));
   addSheet(wb, '证据 Evidence', [
     { header: '序号 No.', kind: 'int', width: 6, get: (e) => e.no },
-    { header: '类别 Key', kind: 'text', width: 24, get: (e) => e.key },
     { header: '证据 Evidence (zh)', kind: 'text', width: 60, get: (e) => e.zh },
     { header: 'Evidence (en)', kind: 'text', width: 60, get: (e) => e.en },
-    { header: '依据数据 Facts', kind: 'text', width: 40, get: (e) => Object.entries(e.facts).map(([k, v]) => `${k}=${v}`).join('; ') },
     { header: '涉及对象 Entities', kind: 'text', width: 30, get: (e) => e.refs.join(' ') },
     { header: '权重 Weight', kind: 'decimal', width: 8, get: (e) => e.weight },
   ], evidence);

@@ -4,7 +4,8 @@ import { addCaseNote, assignCase, CaseError, createCase, getCase, listCases, tra
 import { CASE_STATUSES, TRANSITIONS, type CaseStatus } from '../../cases/workflow.ts';
 import { conflict, forbidden, notFound, Problem } from '../problem.ts';
 import { defineRoute, type AnyRoute, type User } from '../route.ts';
-import { AssignBody, CaseDetailSchema, CaseListQuery, CasePageSchema, CaseParams, CaseSchema, CreateCaseBody, NoteBody, TransitionBody } from '../schemas/cases.ts';
+import { loadVerdictLabels } from '../../cases/verdict-labels.ts';
+import { AssignBody, VerdictLabelListSchema, CaseDetailSchema, CaseListQuery, CasePageSchema, CaseParams, CaseSchema, CreateCaseBody, NoteBody, TransitionBody } from '../schemas/cases.ts';
 import { decodeCursor, encodeCursor } from '../schemas/common.ts';
 
 /** Liaisons see the cases referred to the police, and nothing before that. */
@@ -29,6 +30,18 @@ function caseProblem(e: unknown): never {
 
 export function caseRoutes(): AnyRoute[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/verdict-labels',
+      operationId: 'listVerdictLabels',
+      tag: 'cases',
+      summary: 'The verdict-label pick-list (config/verdict-labels.yaml): codes with Chinese and English names',
+      roles: ROLES,
+      response: { status: 200, schema: VerdictLabelListSchema, description: 'the labels' },
+      async handler() {
+        return { items: loadVerdictLabels() };
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/cases',

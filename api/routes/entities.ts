@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Masker } from '../../access/masking.ts';
-import { listClaims } from '../../graph/queries/claims.ts';
+import { claimAggregates, listClaims } from '../../graph/queries/claims.ts';
 import { entityProfile, searchEntities, type EntityProfile } from '../../graph/queries/entities.ts';
 import { expandNode, PathTimeout, shortestConnection } from '../../graph/queries/explore.ts';
 import { badRequest, notFound, Problem } from '../problem.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
-import { apiClaim, claimSubjects, ClaimPageSchema, ClaimQuery } from '../schemas/claims.ts';
+import { apiClaim, claimSubjects, ClaimPageSchema, ClaimQuery, ClaimTimelineSchema } from '../schemas/claims.ts';
 import { decodeCursor, encodeCursor } from '../schemas/common.ts';
 import { EntityParams, EntityProfileSchema, ExpandQuery, GraphSchema, PathQuery, PathSchema, SearchQuery, SearchResultSchema } from '../schemas/entities.ts';
 import { apiNode, personKeys } from '../schemas/graph.ts';
@@ -39,7 +39,7 @@ export function entityRoutes(): AnyRoute[] {
       path: '/entities/search',
       operationId: 'searchEntities',
       tag: 'entities',
-      summary: 'Find persons, cards, doctors and institutions by ID number, card number, code or name prefix',
+      summary: 'Find persons, cards, doctors and institutions by ID number, card number, code (any case) or part of a name',
       roles: EXPLORERS,
       query: SearchQuery,
       response: { status: 200, schema: SearchResultSchema, description: 'matches, exact keys first' },
@@ -47,7 +47,7 @@ export function entityRoutes(): AnyRoute[] {
       async handler({ query, deps, mask, audit }) {
         const hits = await searchEntities(deps.services.driver, query.q, query.type, query.limit);
         await audit({ action: 'personal-data-read', target: 'search', subjects: personKeys(hits), details: { q: query.q, types: query.type ?? null, hits: hits.length } });
-        return { items: hits.map((h) => ({ ...apiNode(h, mask), match: h.match })) };
+        return { items: hits.map((h) => ({ ...apiNode(h, mask), match: h.match, rings: h.rings })) };
       },
     }),
     defineRoute({
@@ -97,6 +97,22 @@ export function entityRoutes(): AnyRoute[] {
         await audit({ action: 'personal-data-read', target: `${params.type}:${params.key}`, subjects: claimSubjects(rows), details: { view: 'claims' } });
         const last = rows.at(-1);
         return { items: rows.map((c) => apiClaim(c, mask)), nextCursor: rows.length === query.limit && last?.settledAt ? encodeCursor([last.settledAt, last.claimId]) : null };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/entities/:type/:key/timeline',
+      operationId: 'getEntityTimeline',
+      tag: 'entities',
+      summary: "An entity's claims per Beijing day and hour of day, aggregated over all of them (not the latest page)",
+      roles: PROFILE_READERS,
+      params: EntityParams,
+      response: { status: 200, schema: ClaimTimelineSchema, description: 'counts and fund paid per day and hour' },
+      problems: [404],
+      async handler({ params, deps }) {
+        const agg = await claimAggregates(deps.services.driver, { kind: params.type, key: params.key });
+        if (!agg) throw notFound(`no ${params.type} ${params.key}`);
+        return agg;
       },
     }),
     defineRoute({

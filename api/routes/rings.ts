@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { ROLES } from '../../access/roles.ts';
-import { listClaims } from '../../graph/queries/claims.ts';
+import { claimAggregates, listClaims } from '../../graph/queries/claims.ts';
 import { drawRing } from '../../graph/queries/ring-drawing.ts';
-import { getRing, listRings, ringGraphMaterial, ringReferred, sortValue, type RingSort } from '../../graph/queries/rings.ts';
+import { getRing, listRegions, listRings, ringGraphMaterial, ringReferred, sortValue, type RingSort } from '../../graph/queries/rings.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { User } from '../route.ts';
 import { badRequest, notFound } from '../problem.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
-import { apiClaim, claimSubjects, ClaimPageSchema, ClaimQuery } from '../schemas/claims.ts';
+import { apiClaim, claimSubjects, ClaimPageSchema, ClaimQuery, ClaimTimelineSchema } from '../schemas/claims.ts';
 import { decodeCursor, encodeCursor } from '../schemas/common.ts';
 import { apiNode, personKeys } from '../schemas/graph.ts';
-import { RingDetailSchema, RingGraphQuery, RingGraphSchema, RingListQuery, RingPageSchema, RingParams } from '../schemas/rings.ts';
+import { RegionListSchema, RingDetailSchema, RingGraphQuery, RingGraphSchema, RingListQuery, RingPageSchema, RingParams } from '../schemas/rings.ts';
 
 const READERS = ROLES;
 
@@ -21,6 +21,18 @@ async function checkLiaison(deps: ApiDeps, user: User, ringId: string): Promise<
 
 export function ringRoutes(): AnyRoute[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/regions',
+      operationId: 'listRegions',
+      tag: 'rings',
+      summary: 'Pooling regions by name, with how many active rings each has (the queue’s region picker)',
+      roles: READERS,
+      response: { status: 200, schema: RegionListSchema, description: 'regions' },
+      async handler({ deps }) {
+        return deps.ringCache.get('regions', async () => ({ items: await listRegions(deps.services.driver) }));
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/rings',
@@ -68,9 +80,11 @@ export function ringRoutes(): AnyRoute[] {
             subjects: personKeys(ring.members),
             body: {
               ...ring,
-              members: ring.members.map((m) => ({ ...apiNode(m, mask), role: m.role })),
+              members: ring.members.map((m) => ({ ...apiNode(m, mask), role: m.role, basis: m.basis ?? null })),
               evidence: ring.evidence.map((e) => ({ ...e, entities: e.entities.map(mask.ref) })),
-              keyPersons: ring.keyPersons.map((k) => ({ key: mask.idNumber(k.id)!, name: mask.name(k.name), centrality: k.centrality })),
+              rankingFeedback: ring.rankingFeedback.map((e) => ({ ...e, entities: e.entities.map(mask.ref) })),
+              history: ring.history.map((h) => ({ ...h, rankingFeedback: h.rankingFeedback.map((e) => ({ ...e, entities: e.entities.map(mask.ref) })) })),
+              keyPersons: ring.keyPersons.map((k) => ({ key: mask.idNumber(k.id)!, name: mask.name(k.name), centrality: k.centrality, basis: k.basis ?? null })),
             },
           };
         });
@@ -134,6 +148,23 @@ export function ringRoutes(): AnyRoute[] {
         await audit({ action: 'personal-data-read', target: `ring:${params.ringId}`, subjects: claimSubjects(rows), details: { view: 'claims' } });
         const last = rows.at(-1);
         return { items: rows.map((c) => apiClaim(c, mask)), nextCursor: rows.length === query.limit && last?.settledAt ? encodeCursor([last.settledAt, last.claimId]) : null };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/rings/:ringId/timeline',
+      operationId: 'getRingTimeline',
+      tag: 'rings',
+      summary: "The ring's evidence claims per Beijing day and hour of day, aggregated over all of them (no personal data)",
+      roles: READERS,
+      params: RingParams,
+      response: { status: 200, schema: ClaimTimelineSchema, description: 'counts and fund paid per day and hour' },
+      problems: [404],
+      async handler({ params, deps, user }) {
+        await checkLiaison(deps, user, params.ringId);
+        const agg = await deps.ringCache.get(`timeline:${params.ringId}`, () => claimAggregates(deps.services.driver, { kind: 'ring', key: params.ringId }));
+        if (!agg) throw notFound(`no ring ${params.ringId}`);
+        return agg;
       },
     }),
   ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FREE_LABEL } from '../../cases/verdict-labels.ts';
 import { CASE_STATUSES } from '../../cases/workflow.ts';
 import { Username } from './auth.ts';
 import { CsvList, Cursor, Key, Limit, Page } from './common.ts';
@@ -7,10 +8,24 @@ export const CaseStatusSchema = z.enum(CASE_STATUSES).meta({ id: 'CaseStatus' })
 const Note = z.string().trim().min(1).max(10_000);
 const VerdictLabel = z
   .string()
+  .trim()
   .min(1)
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9:._-]*$/, 'lower-case letters, digits and : . _ - only')
-  .meta({ description: 'e.g. "hard-negative:nursing-home", "family:card-lending", "partial-members"' });
+  .regex(FREE_LABEL, 'a label starts with a letter or digit (any script, Chinese included) and holds letters, digits, spaces and : . _ - ( ) 、 · / only')
+  .meta({ description: 'a code from GET /verdict-labels (e.g. "hard-negative:nursing-home"), or free text such as "养老院集体就诊"' });
+
+export const VerdictLabelListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        code: z.string(),
+        zh: z.string(),
+        en: z.string(),
+        verdicts: z.array(z.enum(['fraud', 'false-positive'])).meta({ description: 'the decisions the label belongs to' }),
+      }),
+    ),
+  })
+  .meta({ id: 'VerdictLabelList' });
 
 export const CaseParams = z.object({ caseId: Key });
 

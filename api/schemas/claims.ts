@@ -41,6 +41,16 @@ export const ClaimSchema = z
 
 export const ClaimPageSchema = Page(ClaimSchema).meta({ id: 'ClaimPage' });
 
+export const ClaimTimelineSchema = z
+  .object({
+    claims: z.number().int().meta({ description: 'all claims of the ring or entity' }),
+    fundPaid: Money,
+    cells: z
+      .array(z.object({ day: z.string().meta({ description: 'YYYY-MM-DD, Beijing' }), hour: z.number().int().min(0).max(23), claims: z.number().int(), fundPaid: Money }))
+      .meta({ description: 'claims and fund paid per Beijing day and hour of day, over all claims (months and hours are sums of these)' }),
+  })
+  .meta({ id: 'ClaimTimeline' });
+
 const person = (p: ClaimRow['holder'], mask: Masker) => (p ? { idNumber: mask.idNumber(p.idNumber)!, name: mask.name(p.name) } : null);
 
 export function apiClaim(c: ClaimRow, mask: Masker): z.input<typeof ClaimSchema> {

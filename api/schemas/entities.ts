@@ -8,12 +8,15 @@ export const SearchQuery = z.object({
     .trim()
     .min(1, 'type something to search for')
     .max(64)
-    .meta({ description: 'an ID number, card number, doctor or institution code (exact, or a prefix of ≥ 6 / ≥ 4 characters), or the beginning of a name (Chinese names too)' }),
+    .meta({ description: 'an ID number, card number, doctor or institution code (exact or a prefix of ≥ 6 / ≥ 4 characters, any letter case), or part of a name (Chinese names too; ≥ 2 characters anywhere in it)' }),
   type: CsvList(EntityTypeSchema).optional().meta({ description: 'restrict to these entity types (comma-separated)' }),
   limit: Limit(20, 100),
 });
 
-export const SearchHitSchema = GraphNodeSchema.extend({ match: z.enum(['key', 'key-prefix', 'name-prefix']) }).meta({ id: 'SearchHit' });
+export const SearchHitSchema = GraphNodeSchema.extend({
+  match: z.enum(['key', 'key-prefix', 'name-prefix', 'name-contains']),
+  rings: z.object({ ids: z.array(z.string()), count: z.number().int() }).meta({ description: 'active rings the entity is a member of: up to three ids and the count' }),
+}).meta({ id: 'SearchHit' });
 export const SearchResultSchema = z.object({ items: z.array(SearchHitSchema) }).meta({ id: 'SearchResult' });
 
 export const EntityParams = z.object({ type: EntityTypeSchema, key: Key });

@@ -15,7 +15,7 @@ export const RingListQuery = z.object({
   type: CsvList(FamilySchema).optional().meta({ description: 'families (comma-separated); a ring matches on its main or a supporting family' }),
   minScore: z.coerce.number().min(0).max(100).optional(),
   maxScore: z.coerce.number().min(0).max(100).optional(),
-  region: Key.optional().meta({ description: 'pooling region code' }),
+  region: z.string().trim().min(1).max(64).optional().meta({ description: 'pooling region: its code (320500) or part of its name (苏州)' }),
   institution: Key.optional().meta({ description: 'institution code that is a member of the ring' }),
   from: IsoDate.optional().meta({ description: 'rings active on or after this date' }),
   until: IsoDate.optional().meta({ description: 'rings active on or before this date' }),
@@ -38,6 +38,7 @@ export const RingSummarySchema = z
     score: z.number(),
     status: z.string(),
     region: z.string().nullable(),
+    regionName: z.string().nullable().meta({ description: "the pooling region's name" }),
     periodStart: z.string().nullable(),
     periodEnd: z.string().nullable(),
     claimCount: z.number().int(),
@@ -56,7 +57,18 @@ export const RingSummarySchema = z
 
 export const RingPageSchema = Page(RingSummarySchema).meta({ id: 'RingPage' });
 
-export const RingMemberSchema = GraphNodeSchema.extend({ role: z.string() }).meta({ id: 'RingMember' });
+const Sentence = { zh: z.string(), en: z.string() };
+const RoleBasisSchema = z
+  .object({ ...Sentence, facts: z.record(z.string(), z.number()) })
+  .meta({ id: 'RoleBasis', description: "the numbers of the ring's evidence claims that earned the role" });
+const RankingAdjustmentSchema = z
+  .object({ key: z.string(), ...Sentence, facts: z.record(z.string(), z.union([z.string(), z.number()])), entities: z.array(z.string()) })
+  .meta({ id: 'RankingAdjustment', description: "how the bureau's own verdicts moved the ring in the ranking; not evidence" });
+
+export const RingMemberSchema = GraphNodeSchema.extend({
+  role: z.string().meta({ description: "what the entity is in the pattern; 'member' when no evidence claim earned a role" }),
+  basis: RoleBasisSchema.nullable(),
+}).meta({ id: 'RingMember' });
 
 export const RingDetailSchema = RingSummarySchema.extend({
   members: z.array(RingMemberSchema),
@@ -70,15 +82,21 @@ export const RingDetailSchema = RingSummarySchema.extend({
       weight: z.number(),
     }),
   ),
-  keyPersons: z.array(z.object({ key: z.string(), name: z.string().nullable(), centrality: z.number() })),
+  rankingFeedback: z.array(RankingAdjustmentSchema).meta({ description: 'ranking feedback from verdicts on earlier rings, kept apart from the evidence' }),
+  detectorScore: z.number().meta({ description: "the detector's score before ranking feedback" }),
+  keyPersons: z
+    .array(z.object({ key: z.string(), name: z.string().nullable(), centrality: z.number(), basis: z.object(Sentence).nullable() }))
+    .meta({ description: 'persons who stand out in the ring (empty when nobody does; ties are never broken by position)' }),
   history: z.array(
     z.object({
       runId: z.string(),
       at: z.string().nullable(),
-      change: z.string().meta({ description: 'new | grown | shrunk | unchanged | dissolved' }),
+      change: z.string().meta({ description: 'new | grown | shrunk | unchanged | rescored | dissolved' }),
       added: z.number().nullable(),
       removed: z.number().nullable(),
       score: z.number().nullable(),
+      detectorScore: z.number().nullable(),
+      rankingFeedback: z.array(RankingAdjustmentSchema),
       memberCount: z.number().nullable(),
       fundPaid: z.number().nullable(),
     }),
@@ -87,6 +105,10 @@ export const RingDetailSchema = RingSummarySchema.extend({
 }).meta({ id: 'RingDetail' });
 
 export const RingParams = z.object({ ringId: Key });
+
+export const RegionListSchema = z
+  .object({ items: z.array(z.object({ code: z.string(), name: z.string().nullable(), activeRings: z.number().int() })) })
+  .meta({ id: 'RegionList' });
 
 export const RingGraphQuery = z.object({
   maxNodes: Limit(500, 2000).meta({ description: 'node cap (default 500, at most 2000); members are kept first' }),

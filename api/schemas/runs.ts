@@ -13,6 +13,7 @@ export const RunSchema = z
     grownRings: z.number().nullable(),
     shrunkRings: z.number().nullable(),
     unchangedRings: z.number().nullable(),
+    rescoredRings: z.number().nullable().meta({ description: 'rings found again with the same members whose score moved (verdict feedback, new claims)' }),
     dissolvedRings: z.number().nullable(),
     timings: z.record(z.string(), z.number()),
   })

@@ -45,7 +45,7 @@ export function registerDetectCommands(program: Command): void {
           },
         });
         const c = s.tracking.counts;
-        console.log(`${s.runId}: ${s.claims} claims, ${s.rings.length} rings (new ${c.new}, grown ${c.grown}, shrunk ${c.shrunk}, unchanged ${c.unchanged}, dissolved ${c.dissolved})`);
+        console.log(`${s.runId}: ${s.claims} claims, ${s.rings.length} rings (new ${c.new}, grown ${c.grown}, shrunk ${c.shrunk}, unchanged ${c.unchanged}, rescored ${c.rescored}, dissolved ${c.dissolved})`);
         for (const r of s.rings.slice(0, 10)) console.log(`  ${r.score.toFixed(1).padStart(5)}  ${r.ringId}  ${r.family.padEnd(22)} ${String(r.members.length).padStart(3)} members  ¥${r.fundPaid.toFixed(2)}  ${r.evidence[0]?.zh ?? ''}`);
         console.log(`timings (s): ${Object.entries(s.timings).map(([k, v]) => `${k} ${v}`).join(', ')}; peak RSS ${s.peakRssMb} MB`);
         if (o.out) console.log(`detected rings written to ${o.out}`);
@@ -72,7 +72,7 @@ async function detectOnQueue(o: { region?: string; since?: string; until?: strin
     });
     const r = (await job.waitUntilFinished(events)) as DetectJobResult;
     const c = r.counts;
-    console.log(`${r.runId}: ${r.claims} claims, ${r.rings} rings (new ${c.new}, grown ${c.grown}, shrunk ${c.shrunk}, unchanged ${c.unchanged}, dissolved ${c.dissolved}); peak RSS of the worker ${r.peakRssMb} MB`);
+    console.log(`${r.runId}: ${r.claims} claims, ${r.rings} rings (new ${c.new}, grown ${c.grown}, shrunk ${c.shrunk}, unchanged ${c.unchanged}, rescored ${c.rescored}, dissolved ${c.dissolved}); peak RSS of the worker ${r.peakRssMb} MB`);
   } finally {
     await events.close();
     eventsConnection.disconnect();

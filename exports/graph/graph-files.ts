@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { ENTITY, LINK, ROLE, say, type Lang } from '../labels.ts';
+import { ENTITY, GENDER, kindWord, LINK, ROLE, say, type Lang } from '../labels.ts';
 import type { ModelEntity, PackageModel } from '../package-model.ts';
 import type { Positions } from './layout.ts';
 
@@ -40,7 +40,9 @@ const NODE_ATTRS: { id: string; name: string; type: 'string' | 'boolean'; get: (
   { id: 'member', name: 'member', type: 'boolean', get: (e) => e.member },
   { id: 'role', name: 'role', type: 'string', get: (e) => e.role ?? '' },
   { id: 'roleLabel', name: 'roleLabel', type: 'string', get: (e, lang) => say(ROLE, e.role, lang) },
+  { id: 'roleBasis', name: 'roleBasis', type: 'string', get: (e, lang) => e.roleBasis?.[lang] ?? '' },
   { id: 'kind', name: 'kind', type: 'string', get: (e) => e.kind ?? '' },
+  { id: 'kindLabel', name: 'kindLabel', type: 'string', get: (e, lang) => kindWord(e.type, e.kind, lang) },
   { id: 'region', name: 'region', type: 'string', get: (e) => e.region ?? '' },
 ];
 
@@ -120,7 +122,7 @@ export function toGEXF(m: PackageModel, positions: Positions, lang: Lang): strin
 /** i2 entity types: names ANB's standard icon set matches on import (Person, Card, Doctor, Hospital). */
 export const I2_ENTITY_TYPE: Record<ModelEntity['type'], string> = { person: 'Person', card: 'Card', doctor: 'Doctor', institution: 'Organisation' };
 
-export const I2_ENTITY_COLUMNS = ['EntityID', 'EntityType', 'Label', 'IdentityKey', 'Name', 'RingMember', 'Role', 'Gender', 'BirthDate', 'Region', 'Kind', 'Institution', 'Address'];
+export const I2_ENTITY_COLUMNS = ['EntityID', 'EntityType', 'Label', 'IdentityKey', 'Name', 'RingMember', 'Role', 'RoleBasis', 'Gender', 'BirthDate', 'Region', 'Kind', 'Institution', 'Address'];
 export const I2_LINK_COLUMNS = ['LinkID', 'FromEntityID', 'FromEntityType', 'ToEntityID', 'ToEntityType', 'LinkType', 'Label', 'ClaimCount', 'TotalAmount', 'FundPaid', 'FirstDate', 'LastDate', 'Direction'];
 
 /**
@@ -138,10 +140,11 @@ export function toI2Csv(m: PackageModel, lang: Lang): { entities: string; links:
       e.name ?? '',
       e.member ? 'Y' : 'N',
       say(ROLE, e.role, lang),
-      e.gender ?? '',
+      e.roleBasis?.[lang] ?? '',
+      say(GENDER, e.gender, lang),
       e.birthDate ?? '',
       e.region ?? '',
-      e.kind ?? '',
+      kindWord(e.type, e.kind, lang),
       e.institutionCode ?? '',
       e.address ?? '',
     ]),

@@ -221,8 +221,11 @@ function summary(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
     { title: T('人数', 'Count'), width: 40, align: 'right' },
     { title: T('成员（部分）', 'Members (first)'), width: CONTENT_W - 190 },
   ], rows, { wrap: true });
+  // Key persons are named only when their settlements set them apart (detection/assemble.ts), each with the numbers.
   const key = r.keyPersons.slice(0, 5);
-  if (key.length) paragraph(doc, `${T('关键人员（按团伙内结算网络中心度）：', 'Key persons (by centrality in the ring’s claim network): ')}${key.map((k, i) => `${k.name}${T('（', ' (')}${m.keyPersonRefs[i] ?? k.id}${T('）', ')')}`).join(T('、', ', '))}`, 9.5);
+  if (key.length)
+    paragraph(doc, `${T('关键人员（结算联系明显多于其他成员者）：', 'Key persons (whose settlements reach clearly farther than the others’): ')}${key.map((k, i) => `${k.name}${T('（', ' (')}${m.keyPersonRefs[i] ?? k.id}${k.basis ? `${T('，', '; ')}${T(k.basis.zh, k.basis.en)}` : ''}${T('）', ')')}`).join(T('；', '; '))}`, 9.5);
+  else paragraph(doc, T('关键人员：无——成员之间的结算联系相当，无人明显突出。', 'Key persons: none — the members’ settlements reach about equally far; nobody stands out.'), 9.5);
 }
 
 function network(doc: Doc, m: PackageModel, positions: Positions, T: Tr, lang: Lang): void {
@@ -269,7 +272,8 @@ function network(doc: Doc, m: PackageModel, positions: Positions, T: Tr, lang: L
   doc.font('cjk').fontSize(shown.length > 40 ? 6 : 7).fillColor(INK);
   for (const e of labelled) {
     const p = at(e.ref);
-    const text = e.type === 'card' ? `${T('卡', 'card')}${e.key.slice(-4)}` : (e.name ?? e.key);
+    // Every label carries the entity's package reference (as in the tables): masked names repeat (two 郑*), references never do.
+    const text = `${e.ref} ${e.type === 'card' ? `${T('卡', 'card')}${e.key.slice(-4)}` : (e.name ?? e.key)}`;
     // A light backing keeps labels readable where they cross links.
     doc.rect(p.x + radius(e) + 1, p.y - 3.5, doc.widthOfString(text) + 1, doc.currentLineHeight()).fillColor('#FFFFFF').fillOpacity(0.75).fill();
     doc.fillOpacity(1).fillColor(INK).text(text, p.x + radius(e) + 1.5, p.y - 3.5, { lineBreak: false });
@@ -278,7 +282,8 @@ function network(doc: Doc, m: PackageModel, positions: Positions, T: Tr, lang: L
   let lx = x0 + 8;
   const ly = y0 + size - 14;
   doc.fontSize(7.5);
-  for (const t of ['person', 'card', 'doctor', 'institution'] as const) {
+  // Only the types the picture shows.
+  for (const t of (['person', 'card', 'doctor', 'institution'] as const).filter((x) => shown.some((e) => e.type === x))) {
     doc.circle(lx + 3, ly + 3.5, 3).fillColor(COLOURS[t].hex).fill();
     doc.fillColor(INK).text(say(ENTITY, t, lang), lx + 9, ly, { lineBreak: false });
     lx += 9 + doc.widthOfString(say(ENTITY, t, lang)) + 12;
@@ -287,8 +292,8 @@ function network(doc: Doc, m: PackageModel, positions: Positions, T: Tr, lang: L
   paragraph(
     doc,
     T(
-      `图中为团伙成员 ${shown.length} 个、关系 ${links.length} 条（连线越粗，相关结算越多），布局为 ForceAtlas2。完整网络见 graph/ 目录（GraphML、GEXF、i2 导入 CSV）。`,
-      `${shown.length} ring members and ${links.length} links (thicker = more settlements), ForceAtlas2 layout. The full network is in graph/ (GraphML, GEXF, i2 import CSV).`,
+      `图中为团伙成员 ${shown.length} 个、关系 ${links.length} 条（连线越粗，相关结算越多），布局为 ForceAtlas2；标注前的编号（如 P0001）与成员表、证据工作簿一致。完整网络见 graph/ 目录（GraphML、GEXF、i2 导入 CSV）。`,
+      `${shown.length} ring members and ${links.length} links (thicker = more settlements), ForceAtlas2 layout; the reference before each label (e.g. P0001) is the one in the member table and the evidence workbook. The full network is in graph/ (GraphML, GEXF, i2 import CSV).`,
     ),
     8.5,
   );
@@ -299,10 +304,10 @@ function evidence(doc: Doc, m: PackageModel, T: Tr): void {
   const ev = m.bundle.ring.evidence;
   if (!ev.length) paragraph(doc, T('（无）', '(none)'));
   ev.forEach((e, i) => {
+    // The sentence carries its numbers; the facts' field names are for machines (case.json), not for the reader.
     const text = `${i + 1}. ${T(e.zh, e.en)}`;
-    const facts = Object.entries(e.facts).map(([k, v]) => `${k} = ${v}`).join(T('；', '; '));
     const refs = m.evidenceRefs[i] ?? [];
-    const detail = `${T('依据数据：', 'Numbers: ')}${facts || '—'}${refs.length ? `\n${T('涉及对象：', 'Entities: ')}${refs.slice(0, 30).join(' ')}${refs.length > 30 ? ` … (${refs.length})` : ''}` : ''}`;
+    const detail = refs.length ? `${T('涉及对象：', 'Entities: ')}${refs.slice(0, 30).join(' ')}${refs.length > 30 ? ` … (${refs.length})` : ''}` : T('涉及对象：见成员表', 'Entities: see the member table');
     ensureSpace(doc, doc.heightOfString(text, { width: CONTENT_W }) + doc.heightOfString(detail, { width: CONTENT_W - 14 }) + 12);
     doc.font('cjk-bold').fontSize(10).fillColor(INK).text(text, M.left, doc.y, { width: CONTENT_W, lineGap: 2 });
     doc.font('cjk').fontSize(8.5).fillColor(GREY).text(detail, M.left + 14, doc.y + 1, { width: CONTENT_W - 14, lineGap: 1 });
@@ -356,17 +361,19 @@ function memberTable(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
     say(ROLE, e.role, lang),
     e.type === 'card' ? '' : (e.name ?? ''),
     e.key,
+    e.roleBasis?.[lang] ?? '—',
     e.type === 'person' ? [say(GENDER, e.gender, lang), e.birthDate ?? ''].filter(Boolean).join(' ') : e.type === 'institution' ? say(INSTITUTION_KIND, e.kind, lang) : e.type === 'doctor' ? [e.department, e.title].filter(Boolean).join(' ') : (e.holderIdNumber ?? ''),
   ]);
   table(doc, [
-    { title: T('编号', 'Ref'), width: 40 },
-    { title: T('类型', 'Type'), width: 58 },
-    { title: T('角色', 'Role'), width: 66 },
-    { title: T('姓名/名称', 'Name'), width: 110 },
-    { title: T('身份证号/卡号/代码', 'ID / card / code'), width: 110 },
-    { title: T('其他', 'Details'), width: CONTENT_W - 384 },
-  ], rows);
-  paragraph(doc, T('注：卡的“其他”列为持卡人身份证号。涉案结算所涉及的非成员对象（如出借卡的持卡人）见证据工作簿。', 'Note: for cards, Details is the holder’s ID number. Non-member entities the evidence claims touch are listed in the evidence workbook.'), 8);
+    { title: T('编号', 'Ref'), width: 38 },
+    { title: T('类型', 'Type'), width: 46 },
+    { title: T('角色', 'Role'), width: 58 },
+    { title: T('姓名/名称', 'Name'), width: 76 },
+    { title: T('身份证号/卡号/代码', 'ID / card / code'), width: 96 },
+    { title: T('角色依据（涉案结算）', 'Why this role (settlements in evidence)'), width: CONTENT_W - 390 },
+    { title: T('其他', 'Details'), width: 76 },
+  ], rows, { wrap: true });
+  paragraph(doc, T('注：角色仅在有涉案结算数据支持时标注，否则记为“成员”。卡的“其他”列为持卡人身份证号。涉案结算所涉及的非成员对象（如出借卡的持卡人）见证据工作簿。', 'Note: a role is given only where settlements in evidence support it, otherwise “member”. For cards, Details is the holder’s ID number. Non-member entities the evidence claims touch are listed in the evidence workbook.'), 8);
 }
 
 function claimsAppendix(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {

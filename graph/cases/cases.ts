@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import type { Role } from '../../access/roles.ts';
 import { checkTransition, VERDICT_OF, type CaseStatus, type TransitionCheck } from '../../cases/workflow.ts';
+import { FAMILY } from '../../exports/labels.ts';
 
 /**
  * Cases in Neo4j: (:Case)-[:ABOUT]->(:Ring), and every change as a (:Case)-[:HAS_EVENT]->(:CaseEvent)
@@ -64,7 +65,12 @@ export class TransitionRejected extends Error {
   }
 }
 
-const newCaseId = () => `C-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
+/**
+ * Case numbers carry the day the case was opened in Beijing (UTC+8, no daylight saving), the same
+ * day the package prints as 立案日期: a case opened at 01:30 on 5 December is C-20261205-…, not
+ * C-20261204-….
+ */
+export const newCaseId = (now = new Date()) => `C-${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
 
 async function addEvent(tx: ManagedTransaction, caseId: string, e: Omit<CaseEvent, 'eventId' | 'at'>): Promise<void> {
   await tx.run(
@@ -90,7 +96,7 @@ export async function createCase(driver: Driver, input: { ringId: string; title?
   try {
     return await session.executeWrite(async (tx) => {
       // Locking the ring serialises concurrent creations for it: only one open case per ring.
-      const ring = await tx.run(`MATCH (r:Ring {ringId: $ringId}) SET r.caseLock = coalesce(r.caseLock, 0) + 1 RETURN r.family AS family, r.region AS region`, { ringId: input.ringId });
+      const ring = await tx.run(`MATCH (r:Ring {ringId: $ringId}) SET r.caseLock = coalesce(r.caseLock, 0) + 1 RETURN r.family AS family, r.region AS region, COLLECT { MATCH (g:Region {code: r.region}) RETURN g.name }[0] AS regionName`, { ringId: input.ringId });
       const first = ring.records[0];
       if (!first) throw new CaseError('ring-not-found', `no ring ${input.ringId}`);
       const open = await tx.run(`MATCH (c:Case)-[:ABOUT]->(:Ring {ringId: $ringId}) WHERE c.status <> 'closed' RETURN c.caseId AS caseId LIMIT 1`, { ringId: input.ringId });
@@ -100,7 +106,10 @@ export async function createCase(driver: Driver, input: { ringId: string; title?
       }
       if (input.assignee) await checkAssignee(tx, input.assignee);
       const caseId = newCaseId();
-      const title = input.title ?? `${first.get('family') as string} ring ${input.ringId}${first.get('region') ? ` (${first.get('region') as string})` : ''}`;
+      // The default title is read by people (and printed in the package): the family and region in words, not codes.
+      const family = first.get('family') as string;
+      const where = (first.get('regionName') as string | null) ?? (first.get('region') as string | null);
+      const title = input.title ?? `${FAMILY[family]?.zh ?? family}团伙 ${input.ringId}${where ? `（${where}）` : ''}`;
       await tx.run(
         `MATCH (r:Ring {ringId: $ringId})
          CREATE (c:Case {caseId: $caseId, title: $title, status: 'new', assignee: $assignee, createdBy: $actor, createdAt: datetime(), updatedAt: datetime(), verdict: null, verdictLabels: []})-[:ABOUT]->(r)`,

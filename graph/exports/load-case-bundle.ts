@@ -41,7 +41,7 @@ RETURN r.ringId AS ringId, r.family AS family, coalesce(r.types, [r.family]) AS 
 const MEMBERS_QUERY = `
 MATCH (:Ring {ringId: $ringId})-[m:HAS_MEMBER]->(e)
 RETURN CASE WHEN e:Person THEN 'person' WHEN e:Card THEN 'card' WHEN e:Doctor THEN 'doctor' ELSE 'institution' END AS type,
-       coalesce(e.idNumber, e.cardNo, e.code) AS key, m.role AS role`;
+       coalesce(e.idNumber, e.cardNo, e.code) AS key, m.role AS role, m.basis AS basis`;
 
 const CLAIMS_QUERY = `
 MATCH (:Ring {ringId: $ringId})-[:EVIDENCED_BY]->(c:Claim)
@@ -120,11 +120,16 @@ export async function loadCaseBundle(driver: Driver, target: BundleTarget): Prom
       const ring: RingInfo = {
         ...(ringRow as Omit<RingInfo, 'keyPersons' | 'evidence'>),
         keyPersons: parseJsonProperty<RingInfo['keyPersons']>(ringRow.keyPersons, 'keyPersons', ringId),
-        evidence: parseJsonProperty<EvidenceRecord[]>(ringRow.evidence, 'evidence', ringId),
+        // Ranking feedback is not evidence: rings written before it was kept apart carry it in their
+        // evidence list under verdict-* keys, and a package never prints it as evidence.
+        evidence: parseJsonProperty<EvidenceRecord[]>(ringRow.evidence, 'evidence', ringId).filter((e) => !e.key.startsWith('verdict-')),
         detections: (ringRow.detections as RingInfo['detections']).sort((a, b) => a.at.localeCompare(b.at)),
       };
 
-      const members = (await tx.run(MEMBERS_QUERY, { ringId })).records.map((r) => r.toObject() as { type: EntityType; key: string; role: string | null });
+      const members = (await tx.run(MEMBERS_QUERY, { ringId })).records.map((r) => {
+        const o = r.toObject() as { type: EntityType; key: string; role: string | null; basis: string | null };
+        return { ...o, basis: o.basis ? parseJsonProperty<{ zh: string; en: string }>(o.basis, 'member basis', ringId) : null };
+      });
       const claims = (await tx.run(CLAIMS_QUERY, { ringId })).records.map((r) => r.toObject() as ClaimInfo);
       const lines = (await tx.run(LINES_QUERY, { ringId })).records.map((r) => r.toObject() as LineInfo);
       lines.sort((a, b) => (a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : a.lineNo - b.lineNo));
@@ -151,6 +156,7 @@ export async function loadCaseBundle(driver: Driver, target: BundleTarget): Prom
       }
 
       const roleOf = new Map(members.map((m) => [`${m.type}:${m.key}`, m.role ?? 'member']));
+      const basisOf = new Map(members.map((m) => [`${m.type}:${m.key}`, m.basis ? { zh: m.basis.zh, en: m.basis.en } : null]));
       const centrality = new Map(ring.keyPersons.map((k) => [k.id, k.centrality]));
       const empty = (key: string): Omit<EntityInfo, 'type' | 'role'> => ({
         key, name: null, gender: null, birthDate: null, region: null, address: null, holderIdNumber: null, institutionCode: null, kind: null, level: null, department: null, title: null,
@@ -159,7 +165,7 @@ export async function loadCaseBundle(driver: Driver, target: BundleTarget): Prom
       for (const type of TYPE_ORDER) {
         for (const key of wanted.get(type)!) {
           const ref = `${type}:${key}`;
-          entities.push({ ...(details.get(ref) ?? empty(key)), type, role: roleOf.get(ref) ?? null });
+          entities.push({ ...(details.get(ref) ?? empty(key)), type, role: roleOf.get(ref) ?? null, roleBasis: basisOf.get(ref) ?? null });
         }
       }
       // Members before the rest; within each, by type, then the ring's key persons first, then by key.

@@ -84,6 +84,12 @@ export const MIGRATIONS: Migration[] = [
       index('DetectionRun', 'finishedAt'),
     ],
   },
+  {
+    version: 6,
+    name: 'name search by substring',
+    // Text indexes serve CONTAINS: "解放社区" finds 杭州市解放社区卫生服务中心.
+    statements: ['Person', 'Doctor', 'Institution'].map((l) => `CREATE TEXT INDEX ${l.toLowerCase()}_name_text IF NOT EXISTS FOR (n:${l}) ON (n.name)`),
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -113,3 +113,33 @@ export async function listClaims(
   // collect() keeps the ORDER BY order.
   return (rec.get('rows') as ClaimRow[] | null) ?? [];
 }
+
+/** Claims and fund paid per Beijing day and hour over all of a scope's claims (timelines); null when the scope does not exist. */
+export interface ClaimAggregates {
+  claims: number;
+  fundPaid: number;
+  /** one row per (day, hour) that has claims */
+  cells: { day: string; hour: number; claims: number; fundPaid: number }[];
+}
+
+export async function claimAggregates(driver: Driver, scope: ClaimScope): Promise<ClaimAggregates | null> {
+  const s = CLAIM_SCOPE[scope.kind];
+  const { records } = await driver.executeQuery(
+    `${s.root}
+     OPTIONAL CALL (root) {
+       CALL (root) { ${s.claims} }
+       WITH c WHERE c.settledAt IS NOT NULL
+       WITH datetime({datetime: c.settledAt, timezone: 'Asia/Shanghai'}) AS t, coalesce(c.fundPaid, 0.0) AS fund
+       WITH toString(date(t)) AS day, t.hour AS hour, count(*) AS n, sum(fund) AS fund
+       RETURN collect([day, hour, n, fund]) AS rows
+     }
+     RETURN rows`,
+    { key: scope.key },
+    { routing: 'READ' },
+  );
+  const rec = records[0];
+  if (!rec) return null;
+  const rows = ((rec.get('rows') as [string, unknown, unknown, number][] | null) ?? []).map(([day, hour, n, fund]) => ({ day, hour: Number(hour), claims: Number(n), fundPaid: Math.round(fund * 100) / 100 }));
+  rows.sort((a, b) => a.day.localeCompare(b.day) || a.hour - b.hour);
+  return { claims: rows.reduce((s, r) => s + r.claims, 0), fundPaid: Math.round(rows.reduce((s, r) => s + r.fundPaid, 0) * 100) / 100, cells: rows };
+}

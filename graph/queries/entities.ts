@@ -7,22 +7,34 @@ import { nodeView, type RawNode } from './nodes.ts';
 export type EntityType = 'person' | 'card' | 'doctor' | 'institution';
 
 export interface SearchHit extends RawNode {
-  match: 'key' | 'key-prefix' | 'name-prefix';
+  match: 'key' | 'key-prefix' | 'name-prefix' | 'name-contains';
+  /** active rings the entity is a member of (ids, at most three, and how many in all) */
+  rings: { ids: string[]; count: number };
 }
 
-// One branch per way of matching; each uses an index (unique constraints serve equality and STARTS WITH).
+/**
+ * One branch per way of matching; each uses an index (unique constraints serve equality and STARTS
+ * WITH, the text indexes of migration 6 serve CONTAINS). Keys are matched as typed and upper-cased
+ * (codes and the X check digit are stored upper-case: "h32050000004" finds H32050000004).
+ */
+const keyEq = (label: string, prop: string) => `MATCH (n:${label}) WHERE n.${prop} IN [$q, $qu]`;
+const keyPrefix = (label: string, prop: string, min: number) => `MATCH (n:${label}) WHERE size($q) >= ${min} AND (n.${prop} STARTS WITH $q OR n.${prop} STARTS WITH $qu) AND NOT n.${prop} IN [$q, $qu]`;
 const BRANCHES: { type: EntityType; match: SearchHit['match']; cypher: string }[] = [
-  { type: 'person', match: 'key', cypher: 'MATCH (n:Person {idNumber: $q})' },
-  { type: 'card', match: 'key', cypher: 'MATCH (n:Card {cardNo: $q})' },
-  { type: 'doctor', match: 'key', cypher: 'MATCH (n:Doctor {code: $q})' },
-  { type: 'institution', match: 'key', cypher: 'MATCH (n:Institution {code: $q})' },
-  { type: 'person', match: 'key-prefix', cypher: 'MATCH (n:Person) WHERE size($q) >= 6 AND n.idNumber STARTS WITH $q AND n.idNumber <> $q' },
-  { type: 'card', match: 'key-prefix', cypher: 'MATCH (n:Card) WHERE size($q) >= 4 AND n.cardNo STARTS WITH $q AND n.cardNo <> $q' },
-  { type: 'doctor', match: 'key-prefix', cypher: 'MATCH (n:Doctor) WHERE size($q) >= 4 AND n.code STARTS WITH $q AND n.code <> $q' },
-  { type: 'institution', match: 'key-prefix', cypher: 'MATCH (n:Institution) WHERE size($q) >= 4 AND n.code STARTS WITH $q AND n.code <> $q' },
+  { type: 'person', match: 'key', cypher: keyEq('Person', 'idNumber') },
+  { type: 'card', match: 'key', cypher: keyEq('Card', 'cardNo') },
+  { type: 'doctor', match: 'key', cypher: keyEq('Doctor', 'code') },
+  { type: 'institution', match: 'key', cypher: keyEq('Institution', 'code') },
+  { type: 'person', match: 'key-prefix', cypher: keyPrefix('Person', 'idNumber', 6) },
+  { type: 'card', match: 'key-prefix', cypher: keyPrefix('Card', 'cardNo', 4) },
+  { type: 'doctor', match: 'key-prefix', cypher: keyPrefix('Doctor', 'code', 4) },
+  { type: 'institution', match: 'key-prefix', cypher: keyPrefix('Institution', 'code', 4) },
   { type: 'person', match: 'name-prefix', cypher: 'MATCH (n:Person) WHERE n.name STARTS WITH $q' },
   { type: 'doctor', match: 'name-prefix', cypher: 'MATCH (n:Doctor) WHERE n.name STARTS WITH $q' },
   { type: 'institution', match: 'name-prefix', cypher: 'MATCH (n:Institution) WHERE n.name STARTS WITH $q' },
+  // Anywhere in the name, for names of two characters or more (a single character matches half the city).
+  { type: 'doctor', match: 'name-contains', cypher: 'MATCH (n:Doctor) WHERE size($q) >= 2 AND n.name CONTAINS $q AND NOT n.name STARTS WITH $q' },
+  { type: 'institution', match: 'name-contains', cypher: 'MATCH (n:Institution) WHERE size($q) >= 2 AND n.name CONTAINS $q AND NOT n.name STARTS WITH $q' },
+  { type: 'person', match: 'name-contains', cypher: 'MATCH (n:Person) WHERE size($q) >= 2 AND n.name CONTAINS $q AND NOT n.name STARTS WITH $q' },
 ];
 
 export async function searchEntities(driver: Driver, q: string, types: EntityType[] | undefined, limit: number): Promise<SearchHit[]> {
@@ -32,9 +44,10 @@ export async function searchEntities(driver: Driver, q: string, types: EntityTyp
     .join(' UNION ALL ');
   const { records } = await driver.executeQuery(
     `CALL () { ${union} }
-     WITH n, match, branch ORDER BY branch, n.name
-     RETURN ${nodeView('n', 'match: match')} AS hit LIMIT $limit`,
-    { q, limit: neo4j.int(limit) },
+     WITH n, match, branch ORDER BY branch, n.name LIMIT $limit
+     WITH n, match, [(r:Ring {status: 'active'})-[:HAS_MEMBER]->(n) | r.ringId] AS ringIds
+     RETURN ${nodeView('n', 'match: match, rings: {ids: ringIds[0..3], count: size(ringIds)}')} AS hit`,
+    { q, qu: q.toUpperCase(), limit: neo4j.int(limit) },
     { routing: 'READ' },
   );
   const seen = new Set<string>();

@@ -1,6 +1,8 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import type { Family } from '../../algorithms/detectors/types.ts';
 import { nodeRow, nodeView, rowToNode, type NodeRow, type RawNode } from './nodes.ts';
+import type { KeyPerson, RankingAdjustment } from '../../detection/ring-record.ts';
+import type { RoleBasis } from '../../detection/role-basis.ts';
 
 /** Reads of detected rings for the investigation API: list, detail, history, drawable subgraph. */
 
@@ -38,6 +40,8 @@ export interface RingSummary {
   score: number;
   status: string;
   region: string | null;
+  /** the pooling region's name (苏州市), where the graph has it */
+  regionName: string | null;
   periodStart: string | null;
   periodEnd: string | null;
   claimCount: number;
@@ -55,7 +59,7 @@ export interface RingSummary {
 }
 
 const SUMMARY = `r.ringId AS ringId, r.family AS family, coalesce(r.types, [r.family]) AS types, r.score AS score, r.status AS status,
-  r.region AS region, r.periodStart AS periodStart, r.periodEnd AS periodEnd, r.claimCount AS claimCount, r.memberCount AS memberCount,
+  r.region AS region, COLLECT { MATCH (g:Region {code: r.region}) RETURN g.name }[0] AS regionName, r.periodStart AS periodStart, r.periodEnd AS periodEnd, r.claimCount AS claimCount, r.memberCount AS memberCount,
   r.totalAmount AS totalAmount, r.fundPaid AS fundPaid, r.firstRunId AS firstRunId, r.lastRunId AS lastRunId, toString(r.updatedAt) AS updatedAt,
   r.evidence AS evidence, r.verdict AS verdict,
   CASE WHEN r.status = 'dissolved' THEN 'dissolved' ELSE [(d:DetectionRun)-[f:FOUND]->(r) WHERE d.runId = r.lastRunId | f.change][0] END AS lastChange,
@@ -64,7 +68,7 @@ const SUMMARY = `r.ringId AS ringId, r.family AS family, coalesce(r.types, [r.fa
 function toSummary(o: Record<string, unknown>): RingSummary {
   const { evidence, ...rest } = o as unknown as RingSummary & { evidence: string | null };
   const first = evidence ? (JSON.parse(evidence) as { zh: string; en: string }[])[0] : undefined;
-  return { ...rest, headline: first ? { zh: first.zh, en: first.en } : null, openCase: rest.openCase ?? null, verdict: rest.verdict ?? null, lastChange: rest.lastChange ?? null };
+  return { ...rest, regionName: rest.regionName ?? null, headline: first ? { zh: first.zh, en: first.en } : null, openCase: rest.openCase ?? null, verdict: rest.verdict ?? null, lastChange: rest.lastChange ?? null };
 }
 
 export async function listRings(
@@ -80,7 +84,7 @@ export async function listRings(
     `MATCH (r:Ring)
      WHERE ($types IS NULL OR any(t IN coalesce(r.types, [r.family]) WHERE t IN $types))
        AND ($minScore IS NULL OR r.score >= $minScore) AND ($maxScore IS NULL OR r.score <= $maxScore)
-       AND ($region IS NULL OR r.region = $region)
+       AND ($region IS NULL OR r.region = $region OR EXISTS { MATCH (g:Region) WHERE g.code = r.region AND g.name CONTAINS $region })
        AND ($status IS NULL OR r.status = $status)
        AND ($from IS NULL OR r.periodEnd >= $from) AND ($until IS NULL OR r.periodStart <= $until)
        AND ($minAmount IS NULL OR r.fundPaid >= $minAmount) AND ($maxAmount IS NULL OR r.fundPaid <= $maxAmount)
@@ -117,6 +121,8 @@ export const sortValue = (r: RingSummary, field: RingSort): string | number =>
 
 export interface RingMember extends RawNode {
   role: string;
+  /** the numbers that earned the role (detection/role-basis.ts); null: no role earned */
+  basis?: RoleBasis | null;
 }
 
 export interface RingHistoryEntry {
@@ -126,6 +132,10 @@ export interface RingHistoryEntry {
   added: number | null;
   removed: number | null;
   score: number | null;
+  /** the detector's score that run, before ranking feedback */
+  detectorScore: number | null;
+  /** how verdicts moved the ring that run (not evidence) */
+  rankingFeedback: RankingAdjustment[];
   memberCount: number | null;
   fundPaid: number | null;
 }
@@ -133,7 +143,11 @@ export interface RingHistoryEntry {
 export interface RingDetail extends RingSummary {
   members: RingMember[];
   evidence: { key: string; zh: string; en: string; facts: Record<string, string | number>; entities: string[]; weight: number }[];
-  keyPersons: { id: string; name: string; centrality: number }[];
+  /** ranking feedback from the bureau's verdicts: shown apart from the evidence */
+  rankingFeedback: RankingAdjustment[];
+  /** the detector's score before ranking feedback */
+  detectorScore: number;
+  keyPersons: KeyPerson[];
   history: RingHistoryEntry[];
   cases: { caseId: string; status: string; createdAt: string }[];
 }
@@ -141,12 +155,12 @@ export interface RingDetail extends RingSummary {
 export async function getRing(driver: Driver, ringId: string): Promise<RingDetail | null> {
   const { records } = await driver.executeQuery(
     `MATCH (r:Ring {ringId: $ringId})
-     RETURN ${SUMMARY}, r.keyPersons AS keyPersons,
-       [(r)-[m:HAS_MEMBER]->(e) | ${nodeView('e', 'role: m.role')}] AS members,
+     RETURN ${SUMMARY}, r.keyPersons AS keyPersons, r.rankingFeedback AS rankingFeedback, coalesce(r.detectorScore, r.score) AS detectorScore,
+       [(r)-[m:HAS_MEMBER]->(e) | ${nodeView('e', 'role: m.role, basis: m.basis')}] AS members,
        [(d:DetectionRun)-[f:FOUND]->(r) | {runId: d.runId, at: toString(d.startedAt), change: f.change, added: f.added, removed: f.removed,
-          score: f.score, memberCount: f.memberCount, fundPaid: f.fundPaid}]
+          score: f.score, detectorScore: f.detectorScore, rankingFeedback: f.rankingFeedback, memberCount: f.memberCount, fundPaid: f.fundPaid}]
        + [(d:DetectionRun)-[:DISSOLVED]->(r) | {runId: d.runId, at: toString(d.startedAt), change: 'dissolved', added: null, removed: null,
-          score: null, memberCount: null, fundPaid: null}] AS history,
+          score: null, detectorScore: null, rankingFeedback: null, memberCount: null, fundPaid: null}] AS history,
        [(c:Case)-[:ABOUT]->(r) | {caseId: c.caseId, status: c.status, createdAt: toString(c.createdAt)}] AS cases`,
     { ringId },
     { routing: 'READ' },
@@ -155,12 +169,18 @@ export async function getRing(driver: Driver, ringId: string): Promise<RingDetai
   if (!rec) return null;
   const o = rec.toObject();
   const summary = toSummary(o);
-  const members = (o.members as RingMember[]).sort((a, b) => a.type.localeCompare(b.type) || a.role.localeCompare(b.role) || a.key.localeCompare(b.key));
-  const history = (o.history as RingHistoryEntry[]).sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || a.runId.localeCompare(b.runId));
+  const members = (o.members as (Omit<RingMember, 'basis'> & { basis: string | null })[])
+    .map((m) => ({ ...m, basis: m.basis ? (JSON.parse(m.basis) as RoleBasis) : null }))
+    .sort((a, b) => a.type.localeCompare(b.type) || a.role.localeCompare(b.role) || a.key.localeCompare(b.key));
+  const history = (o.history as (Omit<RingHistoryEntry, 'rankingFeedback'> & { rankingFeedback: string | null })[])
+    .map((h) => ({ ...h, detectorScore: h.detectorScore ?? h.score, rankingFeedback: h.rankingFeedback ? (JSON.parse(h.rankingFeedback) as RankingAdjustment[]) : [] }))
+    .sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || a.runId.localeCompare(b.runId));
   return {
     ...summary,
     members,
     evidence: o.evidence ? JSON.parse(o.evidence as string) : [],
+    rankingFeedback: o.rankingFeedback ? JSON.parse(o.rankingFeedback as string) : [],
+    detectorScore: o.detectorScore as number,
     keyPersons: o.keyPersons ? JSON.parse(o.keyPersons as string) : [],
     history,
     cases: (o.cases as RingDetail['cases']).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
@@ -221,4 +241,16 @@ export async function ringGraphMaterial(driver: Driver, ringId: string, claimCap
     })),
     claimCount: rec.get('claimCount') as number,
   };
+}
+
+/** Pooling regions with a name and their active rings, most rings first (the queue's region picker). */
+export async function listRegions(driver: Driver): Promise<{ code: string; name: string | null; activeRings: number }[]> {
+  const { records } = await driver.executeQuery(
+    `MATCH (g:Region)
+     RETURN g.code AS code, g.name AS name, COUNT { MATCH (r:Ring) WHERE r.region = g.code AND r.status = 'active' } AS activeRings
+     ORDER BY activeRings DESC, code`,
+    {},
+    { routing: 'READ' },
+  );
+  return records.map((r) => ({ code: r.get('code') as string, name: (r.get('name') as string | null) ?? null, activeRings: Number(r.get('activeRings')) }));
 }

@@ -12,6 +12,7 @@ export interface RunSummary {
   grownRings: number | null;
   shrunkRings: number | null;
   unchangedRings: number | null;
+  rescoredRings: number | null;
   dissolvedRings: number | null;
   timings: Record<string, number>;
 }
@@ -23,7 +24,7 @@ export async function listRuns(driver: Driver, after: [string, string] | undefin
      WITH d ORDER BY d.startedAt DESC, d.runId DESC LIMIT $limit
      RETURN d.runId AS runId, toString(d.startedAt) AS startedAt, toString(d.finishedAt) AS finishedAt, d.scope AS scope,
             d.claimCount AS claimCount, d.ringCount AS ringCount, d.newRings AS newRings, d.grownRings AS grownRings,
-            d.shrunkRings AS shrunkRings, d.unchangedRings AS unchangedRings, d.dissolvedRings AS dissolvedRings, d.timings AS timings`,
+            d.shrunkRings AS shrunkRings, d.unchangedRings AS unchangedRings, d.rescoredRings AS rescoredRings, d.dissolvedRings AS dissolvedRings, d.timings AS timings`,
     { afterAt: after?.[0] ?? null, afterId: after?.[1] ?? null, limit: neo4j.int(limit) },
     { routing: 'READ' },
   );

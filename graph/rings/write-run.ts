@@ -30,7 +30,7 @@ export async function writeDetectionRun(driver: Driver, run: RunRecord, tracked:
          SET d.startedAt = datetime($startedAt), d.finishedAt = datetime($finishedAt), d.scope = $scope, d.parameters = $parameters,
              d.timings = $timings, d.claimCount = $claimCount, d.ringCount = $ringCount,
              d.newRings = $counts.new, d.grownRings = $counts.grown, d.shrunkRings = $counts.shrunk,
-             d.unchangedRings = $counts.unchanged, d.dissolvedRings = $counts.dissolved, d.scheduleKey = $scheduleKey`,
+             d.unchangedRings = $counts.unchanged, d.rescoredRings = $counts.rescored, d.dissolvedRings = $counts.dissolved, d.scheduleKey = $scheduleKey`,
         {
           ...run,
           scheduleKey: run.scheduleKey ?? null,
@@ -60,6 +60,9 @@ export async function writeDetectionRun(driver: Driver, run: RunRecord, tracked:
           memberCount: t.ring.members.length,
           keyPersons: JSON.stringify(t.ring.keyPersons),
           evidence: JSON.stringify(t.ring.evidence),
+          // ranking feedback is kept apart from the evidence; null clears an earlier run's
+          rankingFeedback: t.ring.rankingFeedback?.length ? JSON.stringify(t.ring.rankingFeedback) : null,
+          detectorScore: t.ring.detectorScore ?? t.ring.score,
           lastRunId: run.runId,
         },
         claimIds: t.ring.claimIds,
@@ -70,20 +73,20 @@ export async function writeDetectionRun(driver: Driver, run: RunRecord, tracked:
          MERGE (r:Ring {ringId: x.ringId})
          ON CREATE SET r.firstRunId = $runId, r.createdAt = datetime($finishedAt)
          SET r += x.props, r.updatedAt = datetime($finishedAt)
-         CREATE (d)-[:FOUND {change: x.change, added: x.added, removed: x.removed, score: x.props.score, memberCount: x.props.memberCount, fundPaid: x.props.fundPaid}]->(r)
+         CREATE (d)-[:FOUND {change: x.change, added: x.added, removed: x.removed, score: x.props.score, detectorScore: x.props.detectorScore, rankingFeedback: x.props.rankingFeedback, memberCount: x.props.memberCount, fundPaid: x.props.fundPaid}]->(r)
          WITH r, x
          OPTIONAL MATCH (r)-[old:HAS_MEMBER|EVIDENCED_BY]->()
          DELETE old`,
         { runId: run.runId, finishedAt: run.finishedAt, rings },
       );
       for (const [type, [label, key]] of Object.entries(LABEL_KEY)) {
-        const members = tracked.rings.flatMap((t) => t.ring.members.filter((m) => m.type === type).map((m) => ({ ringId: t.ring.ringId, id: m.id, role: m.role })));
+        const members = tracked.rings.flatMap((t) => t.ring.members.filter((m) => m.type === type).map((m) => ({ ringId: t.ring.ringId, id: m.id, role: m.role, basis: m.basis ? JSON.stringify(m.basis) : null })));
         if (members.length === 0) continue;
         await tx.run(
           `UNWIND $members AS m
            MATCH (r:Ring {ringId: m.ringId})
            MATCH (e:${label} {${key}: m.id})
-           CREATE (r)-[:HAS_MEMBER {role: m.role}]->(e)`,
+           CREATE (r)-[:HAS_MEMBER {role: m.role, basis: m.basis}]->(e)`,
           { members },
         );
       }

@@ -109,10 +109,29 @@ describe('a full detection run on a generated dataset in the real Neo4j', () => 
     expect(dismissed.score).toBeCloseTo(top.score * 0.4, 0);
     expect(after.findIndex((r) => r.id === top.id)).toBeGreaterThan(0);
     expect(confirmed.score).toBeCloseTo(Math.min(100, other.score + 10), 0);
-    const evidence = async (id: string) =>
-      (JSON.parse((await driver.executeQuery('MATCH (r:Ring {ringId: $id}) RETURN r.evidence AS e', { id })).records[0]!.get('e') as string) as { key: string; en: string }[]).map((e) => e.key);
-    expect(await evidence(top.id)).toContain('verdict-dismissed-before');
-    expect(await evidence(other.id)).toContain('verdict-confirmed-before');
+    // Ranking feedback is kept apart from the evidence (issue 23, defect 2): stored beside it, never in it.
+    const stored = async (id: string) => {
+      const rec = (await driver.executeQuery('MATCH (r:Ring {ringId: $id}) RETURN r.evidence AS e, r.rankingFeedback AS f, r.detectorScore AS d', { id })).records[0]!;
+      return {
+        evidence: (JSON.parse(rec.get('e') as string) as { key: string }[]).map((e) => e.key),
+        feedback: (JSON.parse((rec.get('f') as string | null) ?? '[]') as { key: string }[]).map((e) => e.key),
+        detectorScore: rec.get('d') as number,
+      };
+    };
+    expect(await stored(top.id)).toMatchObject({ feedback: expect.arrayContaining(['verdict-dismissed-before']) });
+    expect(await stored(other.id)).toMatchObject({ feedback: expect.arrayContaining(['verdict-confirmed-before']) });
+    for (const id of [top.id, other.id]) expect((await stored(id)).evidence.filter((k) => k.startsWith('verdict-'))).toEqual([]);
+    expect((await stored(other.id)).detectorScore).toBeCloseTo(other.score, 0);
+    // A ring found again with the same members whose score moved is "rescored", never "unchanged".
+    const changes = await driver.executeQuery(
+      'MATCH (:DetectionRun {runId: $run})-[f:FOUND]->(r:Ring) RETURN r.ringId AS id, f.change AS change, f.score AS score, f.detectorScore AS detectorScore',
+      { run: next.runId },
+    );
+    for (const rec of changes.records) {
+      const was = before.find((b) => b.id === rec.get('id'));
+      if (was && Math.abs(was.score - (rec.get('score') as number)) >= 0.05) expect(rec.get('change'), rec.get('id') as string).not.toBe('unchanged');
+    }
+    expect(changes.records.find((r) => r.get('id') === other.id)!.get('change')).toMatch(/rescored|grown|shrunk/);
     // Rings nobody judged keep the detectors' score.
     for (const r of before.filter((x) => x.id !== top.id && x.id !== other.id && x.family !== top.family && x.family !== other.family)) {
       expect(after.find((x) => x.id === r.id)!.score).toBe(r.score);

@@ -12,13 +12,14 @@ interface Found {
   score: number;
   /** the verdict-feedback evidence the run recorded on the ring: key and numbers */
   feedback: { key: string; facts: Record<string, unknown> }[];
+  evidenceKeys: string[];
 }
 
 /** What one run found, best first as the workbench lists them, with the verdict feedback it recorded. */
 async function found(driver: Driver, runId: string): Promise<Found[]> {
   const { records } = await driver.executeQuery(
     `MATCH (:DetectionRun {runId: $runId})-[f:FOUND]->(r:Ring)
-     RETURN r.ringId AS id, r.family AS family, f.score AS score, r.evidence AS evidence
+     RETURN r.ringId AS id, r.family AS family, f.score AS score, f.rankingFeedback AS feedback, r.evidence AS evidence
      ORDER BY f.score DESC, r.fundPaid DESC, r.memberCount, r.ringId`,
     { runId },
   );
@@ -26,9 +27,9 @@ async function found(driver: Driver, runId: string): Promise<Found[]> {
     id: r.get('id') as string,
     family: r.get('family') as string,
     score: r.get('score') as number,
-    feedback: (JSON.parse(r.get('evidence') as string) as { key: string; facts: Record<string, unknown> }[])
-      .filter((e) => e.key.startsWith('verdict-'))
-      .map(({ key, facts }) => ({ key, facts })),
+    // ranking feedback is stored apart from the evidence, per run on FOUND (issue 23)
+    feedback: (JSON.parse((r.get('feedback') as string | null) ?? '[]') as { key: string; facts: Record<string, unknown> }[]).map(({ key, facts }) => ({ key, facts })),
+    evidenceKeys: (JSON.parse(r.get('evidence') as string) as { key: string }[]).map((e) => e.key),
   }));
 }
 
@@ -65,6 +66,7 @@ describe('verdict feedback in scheduled (partitioned) runs', () => {
     expect(dismissed.feedback.map((e) => e.key)).toContain('verdict-dismissed-before');
     expect(dismissed.feedback.find((e) => e.key === 'verdict-dismissed-before')!.facts).toMatchObject({ judgedRing: top.id, overlap: 1 });
     expect(confirmed.feedback.map((e) => e.key)).toContain('verdict-confirmed-before');
+    expect(part.flatMap((r) => r.evidenceKeys).filter((k) => k.startsWith('verdict-'))).toEqual([]);
     // The stored ring carries the adjusted score too (the ring list reads it).
     const stored = await driver.executeQuery('MATCH (r:Ring) WHERE r.ringId IN $ids RETURN r.ringId AS id, r.score AS score', { ids: [top.id, other.id] });
     expect(Object.fromEntries(stored.records.map((r) => [r.get('id'), r.get('score')]))).toEqual({ [top.id]: dismissed.score, [other.id]: confirmed.score });

@@ -205,10 +205,11 @@ describe('scheduled detection runs and reports: on time, exactly once, surviving
     // Report numbers against direct Cypher counts.
     const model = JSON.parse((await getReportFile(services.driver, reportId, 'json'))!.bytes.toString('utf8')) as ReportModel;
     expect(model.baseline?.runId).toBe(before.runId);
+    // The report counts membership changes: a ring with the same members whose score moved ('rescored') is unchanged there.
     const direct = await services.driver.executeQuery(
       `MATCH (:DetectionRun {runId: $runId})-[f:FOUND]->(r:Ring)
        RETURN count(r) AS active, sum(r.fundPaid) AS fund,
-              count(CASE WHEN f.change = 'new' THEN 1 END) AS new, count(CASE WHEN f.change = 'unchanged' THEN 1 END) AS unchanged`,
+              count(CASE WHEN f.change = 'new' THEN 1 END) AS new, count(CASE WHEN f.change IN ['unchanged', 'rescored'] THEN 1 END) AS unchanged`,
       { runId },
     );
     const d = direct.records[0]!.toObject();

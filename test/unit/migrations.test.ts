@@ -9,8 +9,8 @@ describe('the migration list', () => {
 
   it('only holds idempotent statements with unique names', () => {
     const statements = MIGRATIONS.flatMap((m) => m.statements);
-    for (const s of statements) expect(s).toMatch(/^CREATE (CONSTRAINT|INDEX) \w+ IF NOT EXISTS /);
-    const names = statements.map((s) => s.split(' ')[2]);
+    for (const s of statements) expect(s).toMatch(/^CREATE (CONSTRAINT|(TEXT )?INDEX) \w+ IF NOT EXISTS /);
+    const names = statements.map((s) => /^CREATE (?:CONSTRAINT|(?:TEXT )?INDEX) (\w+)/.exec(s)![1]);
     expect(new Set(names).size).toBe(names.length);
   });
 });

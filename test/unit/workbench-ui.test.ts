@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Claim, GraphEdge, GraphNode } from '../../ui/src/api/types.ts';
-import { monthlyFundPaid } from '../../ui/src/components/timeline-data.ts';
+import type { GraphEdge, GraphNode } from '../../ui/src/api/types.ts';
+import { hourBuckets, periodBuckets } from '../../ui/src/components/timeline-buckets.ts';
 import { formatters } from '../../ui/src/i18n/format.ts';
 
 /** The workbench's pure parts: locale formatting, the timeline's monthly buckets, the graph model. */
@@ -20,16 +20,27 @@ describe('workbench formatting', () => {
   });
 });
 
-const claim = (id: string, settledAt: string, fundPaid: number) => ({ claimId: id, settledAt, fundPaid }) as Claim;
+const cell = (day: string, hour: number, claims: number, fundPaid: number) => ({ day, hour, claims, fundPaid });
 
-describe('timeline buckets', () => {
-  it('sums fund paid per Shanghai month and fills empty months', () => {
-    const d = monthlyFundPaid([claim('a', '2024-01-31T17:00:00Z', 10), claim('b', '2024-01-10T02:00:00Z', 5), claim('c', '2024-04-01T00:00:00Z', 7)]);
-    // a is 1 Feb 01:00 in Shanghai.
-    expect(d.fund).toEqual([5, 10, 0, 7]);
-    expect(d.counts).toEqual([1, 1, 0, 1]);
-    expect(new Date((d.months[0]! + 8 * 3600) * 1000).toISOString().slice(0, 10)).toBe('2024-01-01');
-    expect(monthlyFundPaid([])).toEqual({ months: [], fund: [], counts: [] });
+describe('timeline buckets (server aggregates over all claims; issue 23, defect 7)', () => {
+  it('gives one bar per month from the first to the last, empty months included, each labelled once under its own bar', () => {
+    // an institution's claims January to December
+    const cells = Array.from({ length: 12 }, (_, m) => cell(`2024-${String(m + 1).padStart(2, '0')}-15`, 9, m === 5 ? 0 : 3, m === 5 ? 0 : 100));
+    const months = periodBuckets({ claims: 33, fundPaid: 1100, cells: cells.filter((c) => c.claims) }, 'month');
+    expect(months.map((b) => b.key)).toEqual(Array.from({ length: 12 }, (_, m) => `2024-${String(m + 1).padStart(2, '0')}`));
+    expect(new Set(months.map((b) => b.label)).size).toBe(12);
+    expect(months[5]).toMatchObject({ claims: 0, fundPaid: 0 });
+    expect(months[0]).toMatchObject({ claims: 3, fundPaid: 100 });
+  });
+
+  it('walks days across month ends and sums claims per hour of day', () => {
+    const t = { claims: 6, fundPaid: 60, cells: [cell('2024-01-30', 22, 2, 20), cell('2024-02-02', 22, 3, 30), cell('2024-02-02', 9, 1, 10)] };
+    expect(periodBuckets(t, 'day').map((b) => b.key)).toEqual(['2024-01-30', '2024-01-31', '2024-02-01', '2024-02-02']);
+    const hours = hourBuckets(t);
+    expect(hours).toHaveLength(24);
+    expect(hours[22]).toMatchObject({ claims: 5, fundPaid: 50 });
+    expect(hours[9]!.claims).toBe(1);
+    expect(periodBuckets({ claims: 0, fundPaid: 0, cells: [] }, 'month')).toEqual([]);
   });
 });
 
@@ -40,7 +51,7 @@ const edge = (id: string, source: string, target: string, type: string, weight =
 // constants when it loads; Node has no WebGL, and the functions tested here never draw.
 (globalThis as Record<string, unknown>).WebGL2RenderingContext ??= class {};
 (globalThis as Record<string, unknown>).WebGLRenderingContext ??= class {};
-const { applySizes, createModel, edgeSize, mergeIntoModel } = await import('../../ui/src/graph/build.ts');
+const { applySizes, createModel, edgeSize, mergeIntoModel, ringSlot } = await import('../../ui/src/graph/build.ts');
 
 describe('graph model', () => {
   it('adds nodes once, curves parallel edges, sizes nodes by amount or degree, thickens heavy edges', () => {
@@ -62,6 +73,24 @@ describe('graph model', () => {
     const added = mergeIntoModel(g, [node('p', 'person'), node('k', 'claim', false)], [edge('rel-9', 'p', 'c', 'HOLDS'), edge('rel-10', 'k', 'c', 'CHARGED_TO')], 'c');
     expect(added).toEqual(['k']);
     expect(g.size).toBe(4);
+  });
+
+  it('lays an expansion out on rings around the expanded node, not a heap (issue 23, defect 9)', () => {
+    const g = createModel();
+    mergeIntoModel(g, Array.from({ length: 30 }, (_, i) => node(`m${i}`, 'person')), []);
+    const fan = Array.from({ length: 99 }, (_, i) => node(`n${i}`, 'claim', false));
+    const added = mergeIntoModel(g, fan, fan.map((n, i) => edge(`e${i}`, n.id, 'm0', 'CHARGED_TO')), 'm0');
+    expect(added).toHaveLength(99);
+    const o = g.getNodeAttributes('m0');
+    const pts = added.map((id) => g.getNodeAttributes(id));
+    const dist = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.hypot(a.x - b.x, a.y - b.y);
+    const nearest = Math.min(...pts.flatMap((a, i) => pts.slice(i + 1).map((b) => dist(a, b))));
+    const inner = Math.min(...pts.map((p) => dist(p, o)));
+    // no two new nodes on top of each other: at least a fifth of the first ring's radius apart
+    expect(nearest).toBeGreaterThan(inner / 5);
+    // 99 nodes on rings of 12, 24, 36 and 27
+    expect([0, 11, 12, 35, 36, 71, 72, 98].map((k) => ringSlot(k, 99).ring)).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
+    expect(ringSlot(98, 99)).toMatchObject({ slot: 26, slots: 27 });
   });
 
   it('copes with a single node', () => {

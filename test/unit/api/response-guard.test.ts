@@ -10,6 +10,7 @@ const ring = (ringId: string, totalAmount: number) => ({
   score: 0.9,
   status: 'open',
   region: '330100',
+  regionName: '杭州市',
   periodStart: '2024-03-01',
   periodEnd: '2024-03-31',
   claimCount: 12,

@@ -43,7 +43,7 @@ describe('verdict feedback on ranking', () => {
     expect(byId.lookalike!.score).toBe(46.8); // 85 × (1 − 0.6 × 0.75)
     expect(byId.other!.score).toBe(60);
     expect(r.rings.map((x) => x.ringId)).toEqual(['other', 'lookalike', 'dismissed']);
-    const why = byId.lookalike!.evidence.at(-1)!;
+    const why = byId.lookalike!.rankingFeedback!.at(-1)!;
     expect(why.key).toBe('verdict-dismissed-before');
     expect(why.en).toContain('75 %');
     expect(why.zh).toContain('C-dismissed');
@@ -62,7 +62,7 @@ describe('verdict feedback on ranking', () => {
     const byId = Object.fromEntries(r.rings.map((x) => [x.ringId, x]));
     expect(byId.confirmed!.score).toBe(80);
     expect(byId.elsewhere!.score).toBe(60); // two repeat members: +10
-    expect(byId.elsewhere!.evidence.at(-1)!.entities.sort()).toEqual(['doctor:D1', 'person:1']);
+    expect(byId.elsewhere!.rankingFeedback!.at(-1)!.entities.sort()).toEqual(['doctor:D1', 'person:1']);
     expect(byId['card-only']!.score).toBe(50);
   });
 
@@ -74,7 +74,7 @@ describe('verdict feedback on ranking', () => {
     const r = applyVerdictFeedback(rings, [verdict('old', 'card-lending', 'false-positive', ['institution:NH1', 'person:1'], ['hard-negative:nursing-home'])]);
     const byId = Object.fromEntries(r.rings.map((x) => [x.ringId, x]));
     expect(byId['home-again']!.score).toBe(56);
-    expect(byId['home-again']!.evidence.at(-1)!.en).toContain('hard-negative:nursing-home');
+    expect(byId['home-again']!.rankingFeedback!.at(-1)!.en).toContain('hard-negative:nursing-home');
     expect(byId['home-other-family']!.score).toBe(80);
   });
 
@@ -88,6 +88,21 @@ describe('verdict feedback on ranking', () => {
     expect(applyVerdictFeedback(rings, mostlyWrong.slice(0, 2)).rings[0]!.score).toBe(50);
     const r = applyVerdictFeedback(rings, mostlyWrong);
     expect(r.rings[0]!.score).toBe(44); // × (0.8 + 0.4 × 1/5)
-    expect(r.rings[0]!.evidence.at(-1)!.facts).toMatchObject({ verdicts: 3, confirmed: 0, factor: 0.88 });
+    expect(r.rings[0]!.rankingFeedback!.at(-1)!.facts).toMatchObject({ verdicts: 3, confirmed: 0, factor: 0.88 });
+  });
+});
+
+describe('ranking feedback is not evidence (issue 23, defect 2)', () => {
+  it('leaves the evidence list as the detector wrote it, keeps the detector score, and puts the adjustment apart', () => {
+    const rings = [ring('confirmed', 'kickback', 90, ['doctor:D1', 'institution:P1', 'person:1']), ring('sharing', 'card-lending', 89, ['person:1', 'card:K1'])];
+    const r = applyVerdictFeedback(rings, [verdict('confirmed', 'kickback', 'fraud', ['doctor:D1', 'institution:P1', 'person:1'])]);
+    for (const x of r.rings) {
+      expect(x.evidence).toEqual([{ key: 'detector', zh: '检测', en: 'detected', facts: {}, entities: [], weight: 1 }]);
+      expect(x.rankingFeedback!.length).toBe(1);
+    }
+    const byId = Object.fromEntries(r.rings.map((x) => [x.ringId, x]));
+    expect(byId.confirmed).toMatchObject({ score: 100, detectorScore: 90 });
+    expect(byId.sharing).toMatchObject({ score: 94, detectorScore: 89 });
+    expect(byId.sharing!.rankingFeedback![0]!.zh).toContain('89 升至 94');
   });
 });

@@ -104,7 +104,8 @@ describe('export package (built from a hand-made case bundle)', () => {
     expect(typeof row.getCell(19).value).toBe('number');
     expect(row.getCell(19).numFmt).toBe('#,##0.00');
     const members = wb.getWorksheet('成员 Members')!;
-    const ids = members.getColumn(5).values.slice(2);
+    const keyCol = (members.getRow(1).values as unknown[]).indexOf('标识 Key');
+    const ids = members.getColumn(keyCol).values.slice(2);
     expect(ids).toContain(FIXTURE_IDS.organizer);
     const doc = CaseJsonSchema.parse(JSON.parse(files.get('case.json')!.toString('utf8')));
     expect(doc.claims).toHaveLength(12);

@@ -5,8 +5,8 @@
  */
 import type { z } from 'zod';
 import type { TokensSchema } from '../../../api/schemas/auth.ts';
-import type { CaseDetailSchema, CaseSchema, CaseStatusSchema } from '../../../api/schemas/cases.ts';
-import type { ClaimSchema } from '../../../api/schemas/claims.ts';
+import type { CaseDetailSchema, CaseSchema, CaseStatusSchema, VerdictLabelListSchema } from '../../../api/schemas/cases.ts';
+import type { ClaimSchema, ClaimTimelineSchema } from '../../../api/schemas/claims.ts';
 import type { EntityProfileSchema, GraphSchema, SearchHitSchema } from '../../../api/schemas/entities.ts';
 import type { GraphEdgeSchema, GraphNodeSchema } from '../../../api/schemas/graph.ts';
 import type { RingDetailSchema, RingGraphSchema, RingSummarySchema } from '../../../api/schemas/rings.ts';
@@ -28,9 +28,11 @@ export type Neighbourhood = z.output<typeof GraphSchema>;
 export type SearchHit = z.output<typeof SearchHitSchema>;
 export type EntityProfile = z.output<typeof EntityProfileSchema>;
 export type Claim = z.output<typeof ClaimSchema>;
+export type ClaimTimeline = z.output<typeof ClaimTimelineSchema>;
 export type Case = z.output<typeof CaseSchema>;
 export type CaseDetail = z.output<typeof CaseDetailSchema>;
 export type CaseStatus = z.output<typeof CaseStatusSchema>;
+export type VerdictLabelDef = z.output<typeof VerdictLabelListSchema>['items'][number];
 export type EntityType = 'person' | 'card' | 'doctor' | 'institution';
 export const ENTITY_TYPES: EntityType[] = ['person', 'card', 'doctor', 'institution'];
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client.ts';
-import type { Case, CaseDetail, CaseStatus, ExportRef, ExportStatus, RingDetail } from '../api/types.ts';
+import type { Case, CaseDetail, CaseStatus, ExportRef, ExportStatus, RingDetail, VerdictLabelDef } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { can, useUser } from '../auth.tsx';
 import { currentLang } from '../i18n/index.ts';
@@ -63,7 +63,20 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
   const f = useFormat();
   const user = useUser()!;
   const [note, setNote] = useState('');
+  // Verdict labels: picked from the bureau's list (config/verdict-labels.yaml), plus free text in any language.
+  const pickList = useApi(() => api.get<{ items: VerdictLabelDef[] }>('/verdict-labels'), []);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
   const [labels, setLabels] = useState('');
+  const lang = currentLang();
+  const labelName = (code: string) => {
+    const def = pickList.data?.items.find((l) => l.code === code);
+    return def ? def[lang] : code;
+  };
+  const labelsFor = (to: CaseStatus) => {
+    const verdict = to === 'confirmed' ? 'fraud' : 'false-positive';
+    const codes = (pickList.data?.items ?? []).filter((l) => picked.has(l.code) && l.verdicts.includes(verdict)).map((l) => l.code);
+    return [...codes, ...labels.split(/[,，、]/).map((s) => s.trim()).filter(Boolean)];
+  };
   const [assignee, setAssignee] = useState(c.assignee ?? '');
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
@@ -89,10 +102,11 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
       api.post<Case>(`/cases/${encodeURIComponent(c.caseId)}/transitions`, {
         to,
         ...(note.trim() ? { note: note.trim() } : {}),
-        ...((to === 'confirmed' || to === 'dismissed') && labels.trim() ? { labels: labels.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        ...((to === 'confirmed' || to === 'dismissed') && labelsFor(to).length ? { labels: labelsFor(to) } : {}),
       }).then(() => {
         setNote('');
         setLabels('');
+        setPicked(new Set());
       }),
     );
 
@@ -105,7 +119,8 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
       for (;;) {
         job = await api.get<ExportStatus>(`/exports/${encodeURIComponent(ref.exportId)}`);
         const percent = (job.progress as { percent?: number } | null)?.percent;
-        setExporting({ key: 'case.exporting', state: percent === undefined ? job.state : `${job.state} ${percent}%` });
+        const state = t(`jobState.${job.state}`, { defaultValue: t('jobState.unknown') });
+        setExporting({ key: 'case.exporting', state: percent === undefined ? state : `${state} ${percent}%` });
         if (job.state === 'completed') break;
         if (job.state === 'failed') throw new ApiError(500, job.failedReason ?? 'export failed');
         await new Promise((r) => setTimeout(r, 1000));
@@ -156,7 +171,26 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
           ))}
           {decisive.length > 0 && (
             <>
-              <input placeholder={t('case.labels')} value={labels} onChange={(e) => setLabels(e.target.value)} />
+              <fieldset className="label-picker" data-testid="verdict-labels">
+                <legend className="small">{t('case.labelsPick')}</legend>
+                {(pickList.data?.items ?? []).map((l) => (
+                  <label key={l.code} className="chip small" title={l.verdicts.map((v) => t(`verdict.${v}`)).join(' / ')}>
+                    <input
+                      type="checkbox"
+                      value={l.code}
+                      checked={picked.has(l.code)}
+                      onChange={(e) => {
+                        const next = new Set(picked);
+                        if (e.target.checked) next.add(l.code);
+                        else next.delete(l.code);
+                        setPicked(next);
+                      }}
+                    />
+                    {l[lang]}
+                  </label>
+                ))}
+                <input placeholder={t('case.labels')} value={labels} onChange={(e) => setLabels(e.target.value)} data-testid="verdict-label-text" />
+              </fieldset>
               {decisive.includes('confirmed') && (
                 <button type="button" className="danger" disabled={busy} onClick={() => void move('confirmed')} data-testid="move-confirmed">
                   {t('case.confirmTp')}
@@ -193,7 +227,7 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
           <li key={e.eventId}>
             <span className="muted small">{f.dateTime(e.at)}</span> <strong>{e.actor}</strong>{' '}
             {t(`case.event.${e.kind}`, { assignee: e.assignee ?? t('case.unassigned'), from: e.from ? t(`caseStatus.${e.from}`) : '', to: e.to ? t(`caseStatus.${e.to}`) : '' })}
-            {e.labels.length > 0 && <span className="muted"> [{e.labels.join(', ')}]</span>}
+            {e.labels.length > 0 && <span className="muted" data-testid="event-labels"> [{e.labels.map(labelName).join(t('case.labelSeparator'))}]</span>}
             {e.note && <div className="note">{e.note}</div>}
           </li>
         ))}

@@ -1,21 +1,24 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/client.ts';
-import type { Claim, EntityProfile, EntityType, Page } from '../api/types.ts';
+import type { Claim, ClaimTimeline, EntityProfile, EntityType, Page } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
+import { factLabel, factValue } from '../i18n/facts.ts';
 import { useFormat } from '../i18n/format.ts';
 import { ClaimsTable } from './ClaimsTable.tsx';
 import { Async } from './States.tsx';
-import { Timeline } from './Timeline.tsx';
+import { ClaimTimelineView } from './ClaimTimelineView.tsx';
 
-const CLAIMS_FOR_TIMELINE = 500;
+/** The claims table shows the latest page; the timeline is aggregated over all claims on the server. */
+const CLAIMS_PAGE = 200;
 
 /** An entity's profile, claims table and timeline: the side panel and the profile page share it. */
 export function EntityDetails({ type, entityKey, compact }: { type: EntityType; entityKey: string; compact?: boolean }) {
   const { t } = useTranslation();
   const f = useFormat();
   const profile = useApi(() => api.get<EntityProfile>(`/entities/${type}/${encodeURIComponent(entityKey)}`), [type, entityKey]);
-  const claims = useApi(() => api.get<Page<Claim>>(`/entities/${type}/${encodeURIComponent(entityKey)}/claims`, { limit: CLAIMS_FOR_TIMELINE }), [type, entityKey]);
+  const claims = useApi(() => api.get<Page<Claim>>(`/entities/${type}/${encodeURIComponent(entityKey)}/claims`, { limit: CLAIMS_PAGE }), [type, entityKey]);
+  const timeline = useApi(() => api.get<ClaimTimeline>(`/entities/${type}/${encodeURIComponent(entityKey)}/timeline`), [type, entityKey]);
   return (
     <div className="entity-details" data-testid="entity-details">
       <Async state={profile}>
@@ -28,8 +31,8 @@ export function EntityDetails({ type, entityKey, compact }: { type: EntityType; 
                 .slice(0, compact ? 10 : 40)
                 .map(([k, v]) => (
                   <div key={k}>
-                    <dt>{t(`fact.${k}`, { defaultValue: k })}</dt>
-                    <dd>{String(v)}</dd>
+                    <dt>{factLabel(t, type, k)}</dt>
+                    <dd>{factValue(t, k, v)}</dd>
                   </div>
                 ))}
               {p.holder && (
@@ -73,11 +76,11 @@ export function EntityDetails({ type, entityKey, compact }: { type: EntityType; 
           </>
         )}
       </Async>
+      <h3>{t('entity.timeline')}</h3>
+      <Async state={timeline}>{(tl) => <ClaimTimelineView data={tl} compact={compact} />}</Async>
       <Async state={claims}>
         {(page) => (
           <>
-            <h3>{t('entity.timeline')}</h3>
-            <Timeline claims={page.items} label={t('claim.fundPaid')} />
             <h3>
               {t('entity.claims')} <span className="muted small">{page.nextCursor ? t('entity.latestClaims', { count: page.items.length }) : ''}</span>
             </h3>

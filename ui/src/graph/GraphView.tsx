@@ -4,7 +4,7 @@ import Sigma from 'sigma';
 import { EdgeLineProgram, EdgeRectangleProgram, NodePointProgram } from 'sigma/rendering';
 import EdgeCurveProgram from '@sigma/edge-curve';
 import { createNodeImageProgram } from '@sigma/node-image';
-import { downloadAsPNG } from '@sigma/export-image';
+import { drawOnCanvas } from '@sigma/export-image';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import FA2Layout from 'graphology-layout-forceatlas2/worker';
 import type { EdgeAttrs, NodeAttrs, RingGraphModel, SizeBy } from './build.ts';
@@ -28,6 +28,8 @@ interface Props {
   onSelect(node: string | null): void;
   onExpand(node: string): void;
   fileName: string;
+  /** printed at the top of the exported PNG (ring type, id, date) */
+  title?: string;
 }
 
 /** nodes + edges past which a browser without a GPU gets the simplified drawing */
@@ -40,7 +42,7 @@ type Renderer = Sigma;
  * The ring drawn with sigma 3 (WebGL): typed pictogram nodes, weighted and curved parallel edges,
  * ForceAtlas2 in a web worker, hover neighbourhoods, evidence highlights, PNG export.
  */
-export function GraphView({ model, version, highlight, selected, onSelect, onExpand, fileName }: Props) {
+export function GraphView({ model, version, highlight, selected, onSelect, onExpand, fileName, title }: Props) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const sigmaRef = useRef<Renderer | null>(null);
@@ -102,6 +104,8 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
           res.highlighted = true;
           res.zIndex = 3;
         }
+        // Ring members always carry their label (patients included), while the picture stays readable.
+        if (res.member && res.label && !big) res.forceLabel = true;
         return res;
       },
       edgeReducer: (edge, data) => {
@@ -210,7 +214,41 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
 
   async function exportPng() {
     const r = sigmaRef.current;
-    if (r) await downloadAsPNG(r, { fileName, backgroundColor: '#ffffff' });
+    if (!r) return;
+    // The picture with a title band above and the legend of what it shows below, so the file explains itself.
+    const graph = await drawOnCanvas(r, { backgroundColor: '#ffffff' });
+    const items = legendItems(model, t);
+    const out = document.createElement('canvas');
+    const band = 44;
+    const legendRows = Math.ceil(items.length / 6);
+    out.width = graph.width;
+    out.height = graph.height + band + 24 * legendRows + 12;
+    const ctx = out.getContext('2d')!;
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.fillStyle = '#1a1a1a';
+    ctx.font = 'bold 18px system-ui, "Noto Sans CJK SC", sans-serif';
+    ctx.fillText(title ?? fileName, 12, 28);
+    ctx.drawImage(graph, 0, band);
+    ctx.font = '13px system-ui, "Noto Sans CJK SC", sans-serif';
+    const colW = out.width / 6;
+    items.forEach((it, i) => {
+      const x = 12 + (i % 6) * colW;
+      const y = graph.height + band + 18 + Math.floor(i / 6) * 24;
+      ctx.fillStyle = it.color;
+      if (it.line) ctx.fillRect(x, y - 5, 16, 3);
+      else {
+        ctx.beginPath();
+        ctx.arc(x + 7, y - 4, 6, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+      ctx.fillStyle = '#1a1a1a';
+      ctx.fillText(it.label, x + 22, y);
+    });
+    const a = document.createElement('a');
+    a.href = out.toDataURL('image/png');
+    a.download = `${fileName}.png`;
+    a.click();
   }
 
   return (
@@ -242,31 +280,48 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
         </span>
       </div>
       <div className="graph-canvas" ref={container} data-testid="graph" data-drawing={simple ? 'simple' : 'full'} data-node-count={model.order} data-edge-count={model.size} />
-      <Legend />
+      <Legend model={model} version={version} />
     </div>
   );
 }
 
-function Legend() {
+/** What the picture shows: node types, non-members and relationship types present in the graph, nothing absent. */
+function legendItems(model: RingGraphModel, t: (k: string, o?: Record<string, unknown>) => string): { key: string; label: string; color: string; icon?: string; line?: boolean }[] {
+  const types = new Set<string>();
+  const rels = new Set<string>();
+  let outsiders = false;
+  model.forEachNode((_, a) => {
+    types.add(a.nodeType);
+    if (!a.member) outsiders = true;
+  });
+  model.forEachEdge((_, a) => rels.add(a.relType in EDGE_COLOR ? a.relType : 'other'));
+  return [
+    ...(['person', 'card', 'doctor', 'institution', 'claim', 'ring', 'trace-code'] as const)
+      .filter((x) => types.has(x) && NODE_STYLE[x])
+      .map((x) => ({ key: x, label: t(`nodeType.${x}`), color: NODE_STYLE[x]!.color, icon: NODE_STYLE[x]!.icon })),
+    ...(outsiders ? [{ key: 'outsider', label: t('entity.notMember'), color: NODE_STYLE.person!.pale }] : []),
+    ...Object.entries(EDGE_COLOR)
+      .filter(([type]) => rels.has(type))
+      .map(([type, color]) => ({ key: `rel-${type}`, label: t(`edgeType.${type}`, { defaultValue: t('edgeType.other') }), color, line: true })),
+  ];
+}
+
+function Legend({ model, version }: { model: RingGraphModel; version: number }) {
   const { t } = useTranslation();
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const items = useMemo(() => legendItems(model, t), [model, version, t]);
   return (
-    <div className="legend" aria-label={t('ws.legend')}>
-      {(['person', 'card', 'doctor', 'institution', 'claim'] as const).map((type) => (
-        <span key={type} className="legend-item">
-          <span className="legend-dot" style={{ background: NODE_STYLE[type]!.color }}>
-            <img src={NODE_STYLE[type]!.icon} alt="" />
-          </span>
-          {t(`nodeType.${type}`)}
-        </span>
-      ))}
-      <span className="legend-item">
-        <span className="legend-dot" style={{ background: NODE_STYLE.person!.pale }} />
-        {t('entity.notMember')}
-      </span>
-      {Object.entries(EDGE_COLOR).map(([type, color]) => (
-        <span key={type} className="legend-item">
-          <span className="legend-line" style={{ background: color }} />
-          {t(`edgeType.${type}`, { defaultValue: type })}
+    <div className="legend" aria-label={t('ws.legend')} data-testid="legend">
+      {items.map((it) => (
+        <span key={it.key} className="legend-item" data-testid="legend-item" data-key={it.key}>
+          {it.line ? (
+            <span className="legend-line" style={{ background: it.color }} />
+          ) : (
+            <span className="legend-dot" style={{ background: it.color }}>
+              {it.icon && <img src={it.icon} alt="" />}
+            </span>
+          )}
+          {it.label}
         </span>
       ))}
     </div>

@@ -64,15 +64,31 @@ export function mergeIntoModel(g: RingGraphModel, nodes: GraphNode[], edges: Gra
   const rand = rng(g.order * 7919 + nodes.length);
   const origin = around && g.hasNode(around) ? g.getNodeAttributes(around) : null;
   const radius = origin ? 0.5 : Math.sqrt(Math.max(nodes.length, 1));
+  // An expansion's new nodes go on concentric rings around the expanded node (12, 24, 36 … per ring),
+  // spaced by the drawing's own scale, instead of a random heap on top of it.
+  const fresh = nodes.filter((n) => !g.hasNode(n.id)).length;
+  const unit = origin ? ringUnit(g) : 0;
+  let k = 0;
   for (const n of nodes) {
     if (g.hasNode(n.id)) continue;
     const st = styleOf(n.type);
     const member = n.member ?? false;
-    const a = rand() * 2 * Math.PI;
-    const r = radius * Math.sqrt(rand());
+    let x: number;
+    let y: number;
+    if (origin) {
+      const { ring, slot, slots } = ringSlot(k++, fresh);
+      const a = (2 * Math.PI * slot) / slots + ring * 0.3;
+      x = origin.x + unit * (ring + 1) * Math.cos(a);
+      y = origin.y + unit * (ring + 1) * Math.sin(a);
+    } else {
+      const a = rand() * 2 * Math.PI;
+      const r = radius * Math.sqrt(rand());
+      x = r * Math.cos(a);
+      y = r * Math.sin(a);
+    }
     g.addNode(n.id, {
-      x: (origin?.x ?? 0) + r * Math.cos(a),
-      y: (origin?.y ?? 0) + r * Math.sin(a),
+      x,
+      y,
       size: 6,
       color: member ? st.color : st.pale,
       image: st.icon,
@@ -143,4 +159,32 @@ export function applySizes(g: RingGraphModel, by: SizeBy): void {
   const small = g.order > 1500 ? 2.5 : 4;
   const big = g.order > 1500 ? 12 : 20;
   g.updateEachNodeAttributes((n, a) => ({ ...a, size: max > 0 ? small + (big - small) * Math.sqrt(value(n) / max) : small + 2 }), { attributes: ['size'] });
+}
+
+/** The k-th of `total` new nodes: ring r holds 12·(r+1) slots; the last ring spreads what is left evenly. */
+export function ringSlot(k: number, total: number): { ring: number; slot: number; slots: number } {
+  let ring = 0;
+  let start = 0;
+  while (k >= start + 12 * (ring + 1)) {
+    start += 12 * (ring + 1);
+    ring++;
+  }
+  const slots = Math.min(12 * (ring + 1), total - start);
+  return { ring, slot: k - start, slots: Math.max(1, slots) };
+}
+
+/** Ring spacing: the drawing's extent over √nodes (a typical distance between neighbours), or 1 for a tiny graph. */
+function ringUnit(g: RingGraphModel): number {
+  let minX = Infinity;
+  let maxX = -Infinity;
+  let minY = Infinity;
+  let maxY = -Infinity;
+  g.forEachNode((_, a) => {
+    minX = Math.min(minX, a.x);
+    maxX = Math.max(maxX, a.x);
+    minY = Math.min(minY, a.y);
+    maxY = Math.max(maxY, a.y);
+  });
+  const extent = Math.max(maxX - minX, maxY - minY);
+  return Number.isFinite(extent) && extent > 0 ? extent / Math.sqrt(Math.max(4, g.order)) : 1;
 }

@@ -59,6 +59,15 @@ export function EntitySearch() {
         <Empty>{t('search.none')}</Empty>
       ) : (
         <table className="table" data-testid="search-results">
+          <thead>
+            <tr>
+              <th>{t('search.col.type')}</th>
+              <th>{t('search.col.name')}</th>
+              <th>{t('search.col.key')}</th>
+              <th>{t('search.col.match')}</th>
+              <th>{t('search.col.rings')}</th>
+            </tr>
+          </thead>
           <tbody>
             {result.data!.items.map((h) => (
               <tr key={h.id}>
@@ -73,6 +82,15 @@ export function EntitySearch() {
                 </td>
                 <td className="mono">{h.key}</td>
                 <td className="muted">{t(`search.match.${h.match}`)}</td>
+                <td data-testid="ring-badges">
+                  {h.rings.ids.map((id) => (
+                    <Link key={id} to={`/rings/${encodeURIComponent(id)}`} className="badge badge-ring" data-testid="ring-badge" title={id}>
+                      {t('search.inRing')}
+                    </Link>
+                  ))}
+                  {h.rings.count > h.rings.ids.length && <span className="muted small"> +{h.rings.count - h.rings.ids.length}</span>}
+                  {h.rings.count === 0 && <span className="muted">—</span>}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -28,6 +28,8 @@ export function RingQueue() {
   const [onlyChanged, setOnlyChanged] = useState(false);
   const [extra, setExtra] = useState<{ items: RingSummary[]; cursor: string | null } | null>(null);
 
+  // Regions by name (the queue shows names; descriptions use them too), codes kept for the filter.
+  const regions = useApi(() => api.get<{ items: { code: string; name: string | null; activeRings: number }[] }>('/regions'), []);
   const page = useApi(() => {
     setExtra(null);
     return api.get<Page<RingSummary>>('/rings', { sort, type, region, status, minScore, run, limit: 100 });
@@ -40,7 +42,7 @@ export function RingQueue() {
     if (onlyChanged && r.lastChange !== 'new' && r.lastChange !== 'grown') return false;
     if (!text) return true;
     const q = text.toLowerCase();
-    return r.ringId.toLowerCase().includes(q) || (r.headline?.[lang] ?? '').toLowerCase().includes(q) || (r.region ?? '').toLowerCase().includes(q);
+    return r.ringId.toLowerCase().includes(q) || (r.headline?.[lang] ?? '').toLowerCase().includes(q) || (r.region ?? '').toLowerCase().includes(q) || (r.regionName ?? '').includes(text);
   });
 
   const set = (k: string, v: string) => {
@@ -71,7 +73,15 @@ export function RingQueue() {
             </option>
           ))}
         </select>
-        <input placeholder={t('queue.region')} value={region} onChange={(e) => set('region', e.target.value.trim())} size={10} />
+        <select value={region} onChange={(e) => set('region', e.target.value)} aria-label={t('queue.region')} data-testid="region-picker">
+          <option value="">{t('queue.allRegions')}</option>
+          {(regions.data?.items ?? []).map((g) => (
+            <option key={g.code} value={g.code}>
+              {g.name ?? g.code} ({t('queue.regionRings', { count: g.activeRings })})
+            </option>
+          ))}
+          {region && !(regions.data?.items ?? []).some((g) => g.code === region) && <option value={region}>{region}</option>}
+        </select>
         <select value={status} onChange={(e) => set('status', e.target.value)} aria-label={t('queue.status')}>
           <option value="">{t('queue.allStatuses')}</option>
           <option value="active">{t('ringStatus.active')}</option>
@@ -141,12 +151,14 @@ export function RingQueue() {
                   </td>
                   <td className="num">{f.num(r.memberCount)}</td>
                   <td className="num">{f.money(r.fundPaid)}</td>
-                  <td>{r.region ?? '—'}</td>
+                  <td className="nowrap" title={r.region ?? ''} data-testid="ring-region">
+                    {r.regionName ?? r.region ?? '—'}
+                  </td>
                   <td className="nowrap">
                     {f.date(r.periodStart)} – {f.date(r.periodEnd)}
                   </td>
-                  <td>{t(`ringStatus.${r.status}`, { defaultValue: r.status })}</td>
-                  <td>
+                  <td className="nowrap">{t(`ringStatus.${r.status}`, { defaultValue: r.status })}</td>
+                  <td className="nowrap">
                     {r.openCase ? <span className={`badge case-${r.openCase.status}`}>{t(`caseStatus.${r.openCase.status}`)}</span> : r.verdict ? <span className="badge">{t(`verdict.${r.verdict}`, { defaultValue: r.verdict })}</span> : <span className="muted">{t('caseStatus.none')}</span>}
                   </td>
                 </tr>
@@ -169,7 +181,10 @@ function ScoreBar({ score }: { score: number }) {
   const hue = score >= 80 ? '#c0392b' : score >= 60 ? '#e07b1a' : '#7f8c8d';
   return (
     <span className="score">
-      <span className="score-bar" style={{ width: `${Math.max(4, Math.min(100, score))}%`, background: hue }} />
+      {/* The bar's length is the score's share of a fixed track, so 55 and 95 look different. */}
+      <span className="score-track">
+        <span className="score-bar" data-testid="score-bar" style={{ width: `${Math.max(4, Math.min(100, score))}%`, background: hue }} />
+      </span>
       <span className="score-num">{f.num(score, 1)}</span>
     </span>
   );

@@ -2,7 +2,9 @@ import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client.ts';
-import { ENTITY_TYPES, type EntityType, type Evidence, type Neighbourhood, type RingDetail, type RingGraph } from '../api/types.ts';
+import { ENTITY_TYPES, type ClaimTimeline, type EntityType, type Evidence, type Neighbourhood, type RingDetail, type RingGraph } from '../api/types.ts';
+import { ClaimTimelineView } from '../components/ClaimTimelineView.tsx';
+import { ClaimsTab, claimTouches, inPeriod, MembersTab, useRingClaims } from './RingTabs.tsx';
 import { useApi } from '../api/use-api.ts';
 import { can, useUser } from '../auth.tsx';
 import { ChangeBadge } from '../components/badges.tsx';
@@ -11,16 +13,30 @@ import { EntityDetails } from '../components/EntityDetails.tsx';
 import { Async, Empty, ErrorBox, Loading } from '../components/States.tsx';
 import { createModel, mergeIntoModel, type NodeAttrs, type RingGraphModel } from '../graph/build.ts';
 import { GraphView, type Highlight } from '../graph/GraphView.tsx';
+import { factLabel, factValue } from '../i18n/facts.ts';
 import { currentLang } from '../i18n/index.ts';
 import { useFormat } from '../i18n/format.ts';
 
 /** Nodes are capped by the API at 2,000; claims folded into edges at 10,000. */
 const GRAPH_QUERY = { maxNodes: 2000, maxClaims: 10000 };
 const EXPAND_LIMIT = 100;
+/** The API's cap for one expansion. */
+const MAX_EXPAND = 1000;
+
+const TABS = ['graph', 'members', 'claims', 'timeline'] as const;
+type Tab = (typeof TABS)[number];
+interface ClaimFilter {
+  label: string;
+  entities: Set<string> | null;
+  period: { grain: 'month' | 'day' | 'hour'; key: string } | null;
+  /** the evidence sentence it came from; -1 for the time brush */
+  index: number;
+}
 
 export function RingWorkspace() {
   const { ringId = '' } = useParams();
   const { t } = useTranslation();
+  const fmt = useFormat();
   const user = useUser()!;
   const ring = useApi(() => api.get<RingDetail>(`/rings/${encodeURIComponent(ringId)}`), [ringId]);
   const graph = useApi(() => api.get<RingGraph>(`/rings/${encodeURIComponent(ringId)}/graph`, GRAPH_QUERY), [ringId]);
@@ -34,36 +50,85 @@ export function RingWorkspace() {
   const [highlight, setHighlight] = useState<(Highlight & { index: number }) | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   // Kept as a translation key, so the message follows a language switch.
-  const [message, setMessage] = useState<{ key: 'ws.expanding' | 'ws.expanded'; count?: number } | null>(null);
+  const [message, setMessage] = useState<{ key: 'ws.expanding' | 'ws.expanded' | 'ws.expandedTruncated' | 'ws.undone'; count?: number; shown?: number } | null>(null);
+  // The last expansion cut by the node cap: "load more" asks again with a larger cap.
+  const [more, setMore] = useState<{ node: string; limit: number } | null>(null);
+  // Undo: what each expansion added, last first.
+  const [undo, setUndo] = useState<string[][]>([]);
   const [expandError, setExpandError] = useState<Error | null>(null);
+  const [tab, setTab] = useState<Tab>('graph');
+  const claims = useRingClaims(ringId);
+  const timeline = useApi(() => api.get<ClaimTimeline>(`/rings/${encodeURIComponent(ringId)}/timeline`), [ringId]);
+  // What the claims tab and the graph are narrowed to: an evidence sentence's entities, or a time bucket (the brush).
+  const [claimFilter, setClaimFilter] = useState<ClaimFilter | null>(null);
+
+  /** Nodes of the graph the given entity refs ("type:key") name. */
+  const nodesOf = useCallback(
+    (refs: Set<string>) => {
+      const nodes = new Set<string>();
+      model?.forEachNode((id, a) => {
+        if (refs.has(`${a.nodeType}:${a.key}`)) nodes.add(id);
+      });
+      return nodes;
+    },
+    [model],
+  );
 
   const highlightEvidence = useCallback(
     (e: Evidence, index: number) => {
       if (!model) return;
       if (highlight?.index === index) {
         setHighlight(null);
+        setClaimFilter(null);
+        return;
+      }
+      // A sentence about the ring as a whole names no entity: it opens all the ring's claims and greys nothing out.
+      if (e.entities.length === 0) {
+        setHighlight(null);
+        setClaimFilter({ label: t('ws.evidenceWhole', { n: index + 1 }), entities: null, period: null, index });
         return;
       }
       const wanted = new Set(e.entities);
-      const nodes = new Set<string>();
-      model.forEachNode((id, a) => {
-        if (wanted.has(`${a.nodeType}:${a.key}`)) nodes.add(id);
-      });
-      setHighlight({ nodes, index, label: e.key });
+      setHighlight({ nodes: nodesOf(wanted), index, label: e.key });
+      setClaimFilter({ label: t('ws.evidenceFilter', { n: index + 1 }), entities: wanted, period: null, index });
     },
-    [model, highlight],
+    [model, highlight, nodesOf, t],
+  );
+
+  /** The time brush: a month, day or hour selects the claims in it and highlights the entities they touch. */
+  const brush = useCallback(
+    (period: ClaimFilter['period']) => {
+      if (!period) {
+        setClaimFilter(null);
+        setHighlight(null);
+        return;
+      }
+      const refs = new Set((claims.data?.items ?? []).filter((c) => inPeriod(c, period)).flatMap(claimTouches));
+      setClaimFilter({ label: period.grain === 'hour' ? t('ws.brushHour', { hour: period.key }) : t('ws.brushPeriod', { period: period.key }), entities: null, period, index: -1 });
+      setHighlight({ nodes: nodesOf(refs), index: -1, label: 'time' });
+    },
+    [claims.data, nodesOf, t],
   );
 
   const expand = useCallback(
-    async (node: string) => {
+    async (node: string, limit?: number) => {
       if (!model || !can.explore(user.role)) return;
       setMessage({ key: 'ws.expanding' });
       setExpandError(null);
       try {
-        const n = await api.get<Neighbourhood>('/graph/expand', { node, hops: 1, limit: EXPAND_LIMIT });
+        const cap = limit ?? EXPAND_LIMIT;
+        const n = await api.get<Neighbourhood>('/graph/expand', { node, hops: 1, limit: cap });
         const added = mergeIntoModel(model, n.nodes, n.edges, node);
         setVersion((v) => v + 1);
-        setMessage({ key: 'ws.expanded', count: added.length });
+        if (added.length) setUndo((u) => [added, ...u].slice(0, 50));
+        // The API says when its node cap cut the neighbourhood; the workbench says so too and offers more.
+        if (n.truncated) {
+          setMessage({ key: 'ws.expandedTruncated', count: added.length, shown: n.nodes.length });
+          setMore(cap < MAX_EXPAND ? { node, limit: Math.min(MAX_EXPAND, cap * 3) } : null);
+        } else {
+          setMessage({ key: 'ws.expanded', count: added.length });
+          setMore(null);
+        }
       } catch (e) {
         setMessage(null);
         setExpandError(e as Error);
@@ -72,14 +137,86 @@ export function RingWorkspace() {
     [model, user.role],
   );
 
+  const undoLast = useCallback(() => {
+    if (!model || !undo.length) return;
+    const [last, ...rest] = undo;
+    for (const id of last!) if (model.hasNode(id)) model.dropNode(id);
+    if (selected && !model.hasNode(selected)) setSelected(null);
+    setUndo(rest);
+    setMore(null);
+    setVersion((v) => v + 1);
+    setMessage({ key: 'ws.undone', count: last!.length });
+  }, [model, undo, selected]);
+
+  /** Takes a node that is not a ring member out of the view (undoable like an expansion is not: it is gone until re-expanded). */
+  const removeNode = useCallback(
+    (id: string) => {
+      if (!model?.hasNode(id) || model.getNodeAttribute(id, 'member')) return;
+      model.dropNode(id);
+      setUndo((u) => u.map((list) => list.filter((x) => x !== id)).filter((l) => l.length));
+      setSelected(null);
+      setVersion((v) => v + 1);
+    },
+    [model],
+  );
+
   const selectedAttrs = selected && model?.hasNode(selected) ? model.getNodeAttributes(selected) : null;
 
+  const pickMember = (type: string, key: string) => {
+    let id: string | null = null;
+    model?.forEachNode((n, a) => {
+      if (a.nodeType === type && a.key === key) id = n;
+    });
+    if (id) {
+      setSelected(id);
+      setTab('graph');
+    }
+  };
+
   return (
-    <div className={`workspace ${selectedAttrs ? 'with-panel' : ''}`}>
+    <div className="workspace">
       <aside className="ws-left" data-testid="ring-side">
-        <Async state={ring}>{(r) => <RingSummaryPanel ring={r} onChanged={ring.reload} highlightIndex={highlight?.index ?? null} onEvidence={highlightEvidence} />}</Async>
+        <Async state={ring}>
+          {(r) => (
+            <RingSummaryPanel
+              ring={r}
+              onChanged={ring.reload}
+              highlightIndex={claimFilter?.index ?? highlight?.index ?? null}
+              onEvidence={(e, i) => {
+                highlightEvidence(e, i);
+                if (tab !== 'graph' && tab !== 'claims') setTab('claims');
+              }}
+            />
+          )}
+        </Async>
       </aside>
       <section className="ws-graph">
+        <nav className="tabs" role="tablist" data-testid="ring-tabs">
+          {TABS.map((x) => (
+            <button key={x} type="button" role="tab" aria-selected={tab === x} className={tab === x ? 'active' : ''} onClick={() => setTab(x)} data-testid={`tab-${x}`}>
+              {t(`tabs.${x}`)}
+            </button>
+          ))}
+          {claimFilter && (
+            <span className="badge badge-warn small" data-testid="active-filter">
+              {claimFilter.label}{' '}
+              <button type="button" className="link" onClick={() => brush(null)} aria-label={t('ws.clearHighlight')}>
+                ✕
+              </button>
+            </span>
+          )}
+        </nav>
+        {tab !== 'graph' && (
+          <div className="tab-overlay" data-testid={`tab-body-${tab}`}>
+            {tab === 'members' && <Async state={ring}>{(r) => <MembersTab ring={r} onPick={pickMember} />}</Async>}
+            {tab === 'claims' && <ClaimsTab claims={claims} total={ring.data?.claimCount ?? 0} filter={claimFilter} onClearFilter={() => brush(null)} />}
+            {tab === 'timeline' && (
+              <Async state={timeline}>
+                {(tl) => <ClaimTimelineView data={tl} selection={claimFilter?.period ?? null} onSelect={brush} />}
+              </Async>
+            )}
+          </div>
+        )}
         {graph.error ? (
           <ErrorBox error={graph.error} retry={graph.reload} />
         ) : !model ? (
@@ -92,22 +229,41 @@ export function RingWorkspace() {
               {graph.data?.truncated && <span className="badge badge-warn">{t('ws.truncated', { nodes: graph.data.nodes.length, used: graph.data.claimsUsed, total: graph.data.claimCount })}</span>}
               <span className="muted small">{t('ws.expandHint')}</span>
               {message && (
-                <span className="small" data-testid="expand-message">
-                  {t(message.key, { count: message.count })}
+                <span className={`small ${message.key === 'ws.expandedTruncated' ? 'badge badge-warn' : ''}`} data-testid="expand-message">
+                  {t(message.key, { count: message.count, shown: message.shown })}
                 </span>
               )}
+              {more && (
+                <button type="button" className="link" onClick={() => void expand(more.node, more.limit)} data-testid="expand-more">
+                  {t('ws.loadMore', { limit: more.limit })}
+                </button>
+              )}
+              {undo.length > 0 && (
+                <button type="button" className="link" onClick={undoLast} data-testid="undo-expand">
+                  {t('ws.undo')}
+                </button>
+              )}
               {highlight && (
-                <button type="button" className="link" onClick={() => setHighlight(null)}>
+                <button type="button" className="link" onClick={() => brush(null)}>
                   {t('ws.clearHighlight')}
                 </button>
               )}
             </div>
             {expandError && <ErrorBox error={expandError} />}
-            <GraphView model={model} version={version} highlight={highlight} selected={selected} onSelect={setSelected} onExpand={(n) => void expand(n)} fileName={`ring-${ringId}`} />
+            <GraphView model={model} version={version} highlight={highlight} selected={selected} onSelect={setSelected} onExpand={(n) => void expand(n)} fileName={`ring-${ringId}`} title={ring.data ? t('ws.pngTitle', { family: t(`family.${ring.data.family}`), ringId, members: ring.data.memberCount, money: fmt.money(ring.data.fundPaid) }) : ringId} />
           </>
         )}
       </section>
-      {selectedAttrs && selected && <NodePanel id={selected} a={selectedAttrs} onClose={() => setSelected(null)} onExpand={() => void expand(selected)} />}
+      {selectedAttrs && selected && (
+        <NodePanel
+          id={selected}
+          a={selectedAttrs}
+          basis={ring.data?.members.find((m) => m.type === selectedAttrs.nodeType && m.key === selectedAttrs.key)?.basis ?? null}
+          onClose={() => setSelected(null)}
+          onExpand={() => void expand(selected)}
+          onRemove={selectedAttrs.member ? null : () => removeNode(selected)}
+        />
+      )}
     </div>
   );
 }
@@ -124,13 +280,13 @@ function RingSummaryPanel({ ring, onChanged, highlightIndex, onEvidence }: { rin
           {t(`family.${ring.family}`)} <ChangeBadge change={ring.lastChange} />
         </h1>
         <div className="ring-figures">
-          <span className="big-score">{f.num(ring.score, 1)}</span>
+          <span className="big-score" data-testid="ring-score">{f.num(ring.score, 1)}</span>
           <span>{t('ws.members', { count: ring.memberCount })}</span>
           <span>{t('ws.claims', { count: ring.claimCount })}</span>
           <span>{t('ws.money', { money: f.money(ring.fundPaid) })}</span>
         </div>
         <div className="muted small">
-          {ring.region ?? '—'} · {f.date(ring.periodStart)} – {f.date(ring.periodEnd)} · {t(`ringStatus.${ring.status}`, { defaultValue: ring.status })}
+          {ring.regionName ?? ring.region ?? '—'} · {f.date(ring.periodStart)} – {f.date(ring.periodEnd)} · {t(`ringStatus.${ring.status}`, { defaultValue: ring.status })}
         </div>
         {ring.types.length > 1 && <div className="small">{ring.types.map((x) => t(`family.${x}`, { defaultValue: x })).join(' · ')}</div>}
       </section>
@@ -145,15 +301,43 @@ function RingSummaryPanel({ ring, onChanged, highlightIndex, onEvidence }: { rin
           ))}
         </ol>
       </section>
+      {ring.rankingFeedback.length > 0 && (
+        // The bureau's own verdicts moved this ring in the queue: said apart from the evidence, never as part of it.
+        <section className="panel ranking-feedback" data-testid="ranking-feedback">
+          <h2>{t('ws.rankingFeedback')}</h2>
+          <p className="muted small">{t('ws.rankingFeedbackHint', { detector: f.num(ring.detectorScore, 1), score: f.num(ring.score, 1) })}</p>
+          <ul className="plain small">
+            {ring.rankingFeedback.map((e, i) => (
+              <li key={`${e.key}-${i}`} data-testid="ranking-feedback-item">
+                {e[lang]}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {ring.keyPersons.length > 0 && (
+        <section className="panel" data-testid="key-persons">
+          <h2>{t('ws.keyPersons')}</h2>
+          <ul className="plain small">
+            {ring.keyPersons.map((k) => (
+              <li key={k.key}>
+                <strong>{k.name ?? k.key}</strong> {k.basis ? `— ${k.basis[lang]}` : ''}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <CasePanel ring={ring} onChanged={onChanged} />
       {ring.history.length > 0 && (
         <section className="panel">
           <h2>{t('ws.history')}</h2>
-          <ul className="plain small">
+          <ul className="plain small" data-testid="ring-history">
             {ring.history.map((h) => (
-              <li key={h.runId}>
+              <li key={h.runId} data-change={h.change}>
                 {f.dateTime(h.at)} · {t(`change.${h.change}`, { defaultValue: h.change })}
                 {h.memberCount !== null && ` · ${t('ws.members', { count: h.memberCount })}`}
+                {h.score !== null && ` · ${t('ws.historyScore', { score: f.num(h.score, 1) })}`}
+                {h.detectorScore !== null && h.score !== null && Math.abs(h.detectorScore - h.score) >= 0.05 && ` (${t('ws.historyFeedback', { detector: f.num(h.detectorScore, 1) })})`}
               </li>
             ))}
           </ul>
@@ -163,8 +347,9 @@ function RingSummaryPanel({ ring, onChanged, highlightIndex, onEvidence }: { rin
   );
 }
 
-function NodePanel({ id, a, onClose, onExpand }: { id: string; a: NodeAttrs; onClose(): void; onExpand(): void }) {
+function NodePanel({ id, a, basis, onClose, onExpand, onRemove }: { id: string; a: NodeAttrs; basis: { zh: string; en: string } | null; onClose(): void; onExpand(): void; onRemove: (() => void) | null }) {
   const { t } = useTranslation();
+  const lang = currentLang();
   const user = useUser()!;
   const entity = (ENTITY_TYPES as string[]).includes(a.nodeType) ? (a.nodeType as EntityType) : null;
   // Masked roles hold masked keys: a profile cannot be looked up by them.
@@ -183,10 +368,20 @@ function NodePanel({ id, a, onClose, onExpand }: { id: string; a: NodeAttrs; onC
       <div className="small">
         {t('entity.memberRole')}: {a.member ? (a.role ? t(`memberRole.${a.role}`, { defaultValue: a.role }) : '—') : t('entity.notMember')}
       </div>
+      {a.member && basis && (
+        <div className="small" data-testid="role-basis">
+          {t('entity.roleBasis')}: {basis[lang]}
+        </div>
+      )}
       <div className="row">
         {can.explore(user.role) && (
           <button type="button" onClick={onExpand} data-testid="expand-node">
             {t('ws.expand')}
+          </button>
+        )}
+        {onRemove && (
+          <button type="button" onClick={onRemove} data-testid="remove-node">
+            {t('ws.remove')}
           </button>
         )}
         {profile && (
@@ -205,8 +400,8 @@ function NodePanel({ id, a, onClose, onExpand }: { id: string; a: NodeAttrs; onC
               .filter(([, v]) => v !== null && v !== '')
               .map(([k, v]) => (
                 <div key={k}>
-                  <dt>{t(`fact.${k}`, { defaultValue: k })}</dt>
-                  <dd>{String(v)}</dd>
+                  <dt>{factLabel(t, a.nodeType, k)}</dt>
+                  <dd>{factValue(t, k, v)}</dd>
                 </div>
               ))}
           </dl>

@@ -1,0 +1,286 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PROJECT_ROOT } from '../../config/env.ts';
+import { startApiServer, type ApiServer } from '../../api/server.ts';
+import { runDetection } from '../../detection/run-detection.ts';
+import { openServices, type Services } from '../../runtime/services.ts';
+import { ensureUiBuilt } from '../../runtime/ui-build.ts';
+import { launchChromium } from '../support/browser.ts';
+import { client, createRoleUsers, loadDetectedDataset, PASSWORDS, USERNAME } from './api-client.ts';
+
+/**
+ * Issue 23 in headless Chromium: an investigator's day on the ring page and around it — queue by
+ * region name, search by part of a name, the ring's members/claims/timeline tabs, evidence that
+ * opens its claims, double-click expansion with the panel closed, truncated expansion with load
+ * more and undo, Chinese verdict labels, and ranking feedback shown apart from the evidence after
+ * the next run. Screenshots in test-artifacts/workbench-investigation/.
+ */
+const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts', 'workbench-investigation');
+const hook = <T>(page: Page, f: string): Promise<T> => page.evaluate(`(() => { const h = window.__ringlens; return ${f}; })()`) as Promise<T>;
+
+describe('investigation workbench (issue 23) in headless Chromium', () => {
+  const stack = inject('stack');
+  let services: Services;
+  let api: ApiServer;
+  let browser: Browser;
+  let page: Page;
+  let token: string;
+  const get = (p: string) => client(api.url)('get', `/api/v1${p}`, { token });
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+
+  beforeAll(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await ensureUiBuilt({ quiet: true });
+    browser = await launchChromium();
+    services = openServices(stack, `${inject('queuePrefix')}-wbinv`);
+    await loadDetectedDataset(services.driver, 15_000);
+    await createRoleUsers(services.driver);
+    api = await startApiServer(services, '127.0.0.1', 0, { jwtSecret: 'workbench-inv-secret-0123456789abcdef', loginRateLimit: { limit: 1000, windowMs: 60_000 } });
+    token = (await client(api.url)('post', '/api/v1/auth/login', { body: { username: USERNAME.investigator, password: PASSWORDS.investigator } })).body.accessToken;
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => console.error('[page error]', e.message));
+    await page.goto(`${api.url}/`);
+    await page.fill('input[name=username]', USERNAME.investigator);
+    await page.fill('input[name=password]', PASSWORDS.investigator);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=ring-table] tbody tr');
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await services?.close();
+  });
+
+  it('filters the queue by a region picked by name and shows region names (defect 8)', async () => {
+    const regions = (await get('/regions')).body.items as { code: string; name: string; activeRings: number }[];
+    const busy = regions.find((g) => g.activeRings > 0 && g.name)!;
+    const label = (await page.locator(`[data-testid=region-picker] option[value="${busy.code}"]`).textContent())!;
+    expect(label).toContain(busy.name);
+    await page.selectOption('[data-testid=region-picker]', busy.code);
+    await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('[data-testid=ring-table] tbody tr').length === n, busy.activeRings);
+    const cells = await page.locator('[data-testid=ring-region]').allTextContents();
+    expect(new Set(cells.map((c) => c.trim()))).toEqual(new Set([busy.name]));
+    await shot('i01-queue-region-by-name');
+    await page.selectOption('[data-testid=region-picker]', '');
+  });
+
+  it('finds an institution by part of its name and by a lower-case code, with a header and ring badges (defect 12)', async () => {
+    const top = (await get('/rings?limit=1')).body.items[0];
+    const inst = (await get(`/rings/${top.ringId}`)).body.members.find((m: { type: string }) => m.type === 'institution');
+    await page.click('nav >> text=实体检索');
+    const part = (inst.label as string).slice(2, 6);
+    await page.fill('[data-testid=entity-search]', part);
+    await page.press('[data-testid=entity-search]', 'Enter');
+    await page.waitForSelector(`[data-testid=search-results] tr:has-text("${inst.key}")`);
+    expect(await page.locator('[data-testid=search-results] thead th').allTextContents()).toEqual(['类型', '姓名/名称', '证件号/卡号/编码', '匹配方式', '所属团伙']);
+    await page.fill('[data-testid=entity-search]', inst.key.toLowerCase());
+    await page.press('[data-testid=entity-search]', 'Enter');
+    // the exact-code hit of the new query (not the previous query's row, which shows the same key)
+    const row = page.locator('[data-testid=search-results] tbody tr', { hasText: inst.key }).filter({ hasText: '编码精确' });
+    await row.waitFor();
+    await shot('i02-search-substring-and-badge');
+    expect(await row.locator('[data-testid=ring-badge]').count()).toBeGreaterThan(0);
+  });
+
+  let ringId: string;
+  let claimCount: number;
+
+  it('shows the ring’s members with why each holds its role (defects 1, 5)', async () => {
+    const top = (await get('/rings?limit=1')).body.items[0];
+    ringId = top.ringId;
+    claimCount = top.claimCount;
+    await page.goto(`${api.url}/rings/${ringId}`);
+    await page.waitForFunction(() => { const h = (globalThis as any).__ringlens; return !!h?.graph && h.graph.order > 1 && h.renders > 0; }, undefined, { timeout: 30_000 });
+    await page.waitForTimeout(2500);
+    if ((await page.textContent('[data-testid=layout-toggle]'))?.includes('停止')) await page.click('[data-testid=layout-toggle]');
+    await page.click('[data-testid=tab-members]');
+    await page.waitForSelector('[data-testid=members-table] tbody tr');
+    const detail = (await get(`/rings/${ringId}`)).body;
+    expect(await page.locator('[data-testid=member-row]').count()).toBe(detail.members.length);
+    const whys = await page.locator('[data-testid=member-why]').allTextContents();
+    expect(whys.filter((w) => /\d/.test(w)).length).toBe(detail.members.filter((m: { basis: unknown }) => m.basis).length);
+    expect(await page.locator('[data-testid=members-table]').textContent()).not.toContain('组织者');
+    await shot('i03-members-tab');
+  });
+
+  it('lists the ring’s claims from /rings/{id}/claims and its timeline from all of them (defects 5, 7)', async () => {
+    await page.click('[data-testid=tab-claims]');
+    await page.waitForSelector('[data-testid=ring-claims-table] tbody tr');
+    expect(await page.textContent('[data-testid=claims-count]')).toContain(`${claimCount}`);
+    expect(await page.locator('[data-testid=ring-claim-row]').count()).toBe(Math.min(1000, claimCount));
+    await shot('i04-claims-tab');
+    await page.click('[data-testid=tab-timeline]');
+    await page.waitForSelector('[data-testid=timeline-period-bar]');
+    const total = await page.$$eval('[data-testid=timeline-hour-bar]', (bars) => bars.reduce((s, b) => s + Number(b.getAttribute('data-value')), 0));
+    expect(total).toBe(claimCount);
+    const months = await page.$$eval('[data-testid=timeline-period-bar]', (bars) => bars.map((b) => b.getAttribute('data-key')));
+    expect(new Set(months).size).toBe(months.length);
+    // the time brush: the busiest month filters the claims and highlights its entities on the graph
+    const busiest = await page.$$eval('[data-testid=timeline-period-bar]', (bars) => bars.sort((a, b) => Number(b.getAttribute('data-value')) - Number(a.getAttribute('data-value')))[0]!.getAttribute('data-key'));
+    await page.click(`[data-testid=timeline-period-bar][data-key="${busiest}"]`);
+    await page.waitForSelector('[data-testid=active-filter]');
+    await shot('i05-timeline-brush');
+    await page.click('[data-testid=tab-claims]');
+    const dates = await page.locator('[data-testid=ring-claim-row] td:first-child').allTextContents();
+    expect(dates.length).toBeGreaterThan(0);
+    const [y, m] = busiest!.split('-').map(Number);
+    for (const d of dates) expect(d).toContain(`${y}年${m}月`);
+    await page.click('[data-testid=active-filter] button');
+  });
+
+  it('opens exactly the claims touching an evidence sentence’s entities; a sentence naming none greys nothing (defect 6)', async () => {
+    const detail = (await get(`/rings/${ringId}`)).body;
+    const withEntities = detail.evidence.findIndex((e: { entities: string[] }) => e.entities.length > 0);
+    expect(withEntities).toBeGreaterThanOrEqual(0);
+    await page.click(`[data-testid=evidence-item] >> nth=${withEntities}`);
+    await page.click('[data-testid=tab-claims]');
+    await page.waitForSelector('[data-testid=claims-filter]');
+    const wanted = new Set<string>(detail.evidence[withEntities].entities);
+    const claims: { cardNo: string | null; holder: { idNumber: string } | null; recipient: { idNumber: string } | null; institution: { code: string } | null; doctorCode: string | null; prescriberCode: string | null }[] = [];
+    let cursor: string | null = null;
+    do {
+      const r: { body: { items: typeof claims; nextCursor: string | null } } = await get(`/rings/${ringId}/claims?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      claims.push(...r.body.items);
+      cursor = r.body.nextCursor;
+    } while (cursor);
+    const touching = claims.filter((c) => [c.cardNo && `card:${c.cardNo}`, c.holder && `person:${c.holder.idNumber}`, c.recipient && `person:${c.recipient.idNumber}`, c.institution && `institution:${c.institution.code}`, c.doctorCode && `doctor:${c.doctorCode}`, c.prescriberCode && `doctor:${c.prescriberCode}`].some((x) => x && wanted.has(x)));
+    expect(await page.locator('[data-testid=ring-claim-row]').count()).toBe(Math.min(1000, touching.length));
+    await shot('i06-evidence-opens-claims');
+    await page.click('[data-testid=tab-graph]');
+    const noEntities = detail.evidence.findIndex((e: { entities: string[] }) => e.entities.length === 0);
+    if (noEntities >= 0) {
+      await page.click(`[data-testid=evidence-item] >> nth=${noEntities}`);
+      expect(await hook<number>(page, 'h.graph.filterNodes((n) => h.sigma.getNodeDisplayData(n).highlighted).length')).toBe(0);
+      await page.waitForSelector('[data-testid=active-filter]');
+    }
+    await page.click('[data-testid=active-filter] button');
+  });
+
+  /** Viewport position of a node for real mouse clicks. */
+  async function nodeOnPage(node: string): Promise<{ x: number; y: number }> {
+    const box = (await page.locator('[data-testid=graph]').boundingBox())!;
+    const p = await hook<{ x: number; y: number }>(page, `(() => { const d = h.sigma.getNodeDisplayData(${JSON.stringify(node)}); return h.sigma.framedGraphToViewport({ x: d.x, y: d.y }); })()`);
+    return { x: box.x + p.x, y: box.y + p.y };
+  }
+  async function clickableNode(types: string[], awayFromPanel = true): Promise<string> {
+    const candidates = await hook<string[]>(page, `h.graph.filterNodes((n, a) => ${JSON.stringify(types)}.includes(a.nodeType))`);
+    for (const n of candidates) {
+      const hit = await hook<string | null>(page, `(() => { const d = h.sigma.getNodeDisplayData(${JSON.stringify(n)}); const v = h.sigma.framedGraphToViewport({ x: d.x, y: d.y }); const box = h.sigma.getContainer().getBoundingClientRect(); if (v.x < 20 || v.y < 20 || v.x > box.width - ${awayFromPanel ? 420 : 20} || v.y > box.height - 20) return null; return h.sigma.getNodeAtPosition ? h.sigma.getNodeAtPosition(v) : ${JSON.stringify(n)}; })()`);
+      if (hit === n) return n;
+    }
+    throw new Error(`no clickable ${types.join('/')} node among ${candidates.length}`);
+  }
+
+  it('expands a node on double-click with the side panel closed (defect 4)', async () => {
+    await page.click('[data-testid=tab-graph]');
+    expect(await page.locator('[data-testid=node-panel]').count()).toBe(0);
+    const before = await hook<number>(page, 'h.graph.order');
+    const card = await clickableNode(['card', 'person']);
+    const at = await nodeOnPage(card);
+    const width = (await page.locator('[data-testid=graph]').boundingBox())!.width;
+    await page.mouse.dblclick(at.x, at.y);
+    await page.waitForFunction((n) => (globalThis as any).__ringlens.graph.order > n, before, { timeout: 20_000 });
+    // the panel opened over the graph: the canvas kept its size
+    await page.waitForSelector('[data-testid=node-panel]');
+    expect((await page.locator('[data-testid=graph]').boundingBox())!.width).toBe(width);
+    await page.waitForTimeout(800);
+    await shot('i07-dblclick-expands-panel-closed');
+  });
+
+  it('says when an expansion was truncated, loads more, and undoes (defect 9)', async () => {
+    // the ring's institution (hundreds of claims, more than the first expansion's cap of 100), picked from the members tab
+    await page.click('[data-testid=node-panel] button[aria-label=close]');
+    const before = await hook<number>(page, 'h.graph.order');
+    await page.click('[data-testid=tab-members]');
+    await page.click('[data-testid=member-row][data-type=institution] >> nth=0');
+    await page.waitForSelector('[data-testid=node-panel]');
+    await page.click('[data-testid=expand-node]');
+    await page.waitForSelector('[data-testid=expand-message].badge-warn', { timeout: 20_000 });
+    expect(await page.textContent('[data-testid=expand-message]')).toMatch(/已截断/);
+    await page.waitForSelector('[data-testid=expand-more]');
+    const afterFirst = await hook<number>(page, 'h.graph.order');
+    expect(afterFirst).toBeGreaterThan(before);
+    await page.waitForTimeout(800);
+    await shot('i08-expand-truncated');
+    await page.click('[data-testid=expand-more]');
+    await page.waitForFunction((n) => (globalThis as any).__ringlens.graph.order > n, afterFirst, { timeout: 20_000 });
+    const afterMore = await hook<number>(page, 'h.graph.order');
+    await page.click('[data-testid=undo-expand]');
+    await page.waitForFunction((n) => (globalThis as any).__ringlens.graph.order < n, afterMore);
+    expect(await hook<number>(page, 'h.graph.order')).toBe(afterFirst);
+    await page.click('[data-testid=undo-expand]');
+    await page.waitForFunction((n) => (globalThis as any).__ringlens.graph.order === n, before);
+    await page.waitForTimeout(500);
+    await shot('i09-undo');
+  });
+
+  it('confirms a case with a Chinese label from the pick-list; the next run shows the ranking feedback apart from the evidence (defects 2, 3)', async () => {
+    const rings = (await get('/rings?limit=50')).body.items as { ringId: string; score: number }[];
+    const target = rings.find((r) => r.score < 85) ?? rings.at(-1)!;
+    await page.goto(`${api.url}/rings/${target.ringId}`);
+    await page.click('[data-testid=create-case]');
+    await page.click('[data-testid=move-investigating]');
+    await page.waitForSelector('[data-testid=case-view][data-case-status=investigating]');
+    await page.check('[data-testid=verdict-labels] input[value="confirmed:fake-visits"]');
+    await page.fill('[data-testid=verdict-label-text]', '组团就医、礼品招揽');
+    await shot('i10-verdict-pick-list');
+    await page.click('[data-testid=move-confirmed]');
+    await page.waitForSelector('[data-testid=case-view][data-case-status=confirmed]');
+    expect(await page.textContent('[data-testid=event-labels]')).toContain('虚假就医属实、组团就医、礼品招揽');
+    const caseId = await page.getAttribute('[data-testid=case-view]', 'data-case-id');
+    expect(caseId).toMatch(/^C-\d{8}-[0-9A-F]{8}$/);
+
+    await runDetection(services.driver);
+    await page.reload();
+    await page.waitForSelector('[data-testid=ranking-feedback-item]', { timeout: 30_000 });
+    const evidence = await page.textContent('[data-testid=evidence]');
+    const feedback = await page.textContent('[data-testid=ranking-feedback]');
+    expect(feedback).toMatch(/已被确认为欺诈/);
+    expect(evidence).not.toMatch(/已被确认为欺诈|评分由/);
+    const history = await page.locator('[data-testid=ring-history] li').evaluateAll((li: any[]) => li.map((x) => x.getAttribute('data-change') as string));
+    const detail = (await get(`/rings/${target.ringId}`)).body;
+    if (detail.score !== target.score) expect(history.at(-1)).not.toBe('unchanged');
+    await page.locator('[data-testid=ranking-feedback]').scrollIntoViewIfNeeded();
+    await shot('i11-ranking-feedback-apart');
+  });
+
+  it('labels ring members, lists only the types shown, and exports a PNG with title and legend (defect 11)', async () => {
+    await page.goto(`${api.url}/rings/${ringId}`);
+    await page.waitForFunction(() => { const h = (globalThis as any).__ringlens; return !!h?.graph && h.graph.order > 1 && h.renders > 0; }, undefined, { timeout: 30_000 });
+    await page.waitForTimeout(2500);
+    if ((await page.textContent('[data-testid=layout-toggle]'))?.includes('停止')) await page.click('[data-testid=layout-toggle]');
+    const members = await hook<string[]>(page, 'h.graph.filterNodes((n, a) => a.member && a.nodeType === "person")');
+    expect(members.length).toBeGreaterThan(0);
+    for (const n of members.slice(0, 20)) expect(await hook<boolean>(page, `!!h.sigma.getNodeDisplayData(${JSON.stringify(n)}).forceLabel`)).toBe(true);
+    const shown = new Set(await hook<string[]>(page, 'h.graph.mapNodes((n, a) => a.nodeType)'));
+    const legend = await page.locator('[data-testid=legend-item]').evaluateAll((els: any[]) => els.map((e) => e.getAttribute('data-key') as string));
+    const legendTypes = legend.filter((k) => !k.startsWith('rel-') && k !== 'outsider');
+    expect(new Set(legendTypes)).toEqual(shown);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-png]')]);
+    const file = path.join(ARTIFACTS, 'i12-exported-ring.png');
+    await download.saveAs(file);
+    const png = (await import('node:fs')).readFileSync(file);
+    const canvasHeight = await hook<number>(page, 'h.sigma.getDimensions().height');
+    // IHDR height: the picture plus a title band and the legend
+    expect(png.readUInt32BE(20)).toBeGreaterThan(canvasHeight * (await page.evaluate(() => (globalThis as any).devicePixelRatio as number)) + 40);
+    await shot('i13-members-labelled-legend');
+  });
+
+  it('draws score bars in proportion to the score, and keeps status columns on one line (defect 13)', async () => {
+    await page.click('nav >> text=团伙队列');
+    await page.waitForSelector('[data-testid=ring-table] tbody tr');
+    const rows = await page.locator('[data-testid=ring-table] tbody tr').evaluateAll((trs: any[]) =>
+      trs.map((tr) => ({ score: Number(tr.querySelector('.score-num').textContent.replace(/[^\d.]/g, '')), width: tr.querySelector('[data-testid=score-bar]').getBoundingClientRect().width })),
+    );
+    const hi = rows[0]!;
+    const lo = rows.at(-1)!;
+    expect(hi.score).toBeGreaterThan(lo.score);
+    expect(Math.abs(hi.width / lo.width - hi.score / lo.score)).toBeLessThan(0.1);
+    await shot('i14-queue-score-bars');
+  });
+});
