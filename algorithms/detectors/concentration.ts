@@ -308,24 +308,37 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
     let rate: (u: number) => Baseline = () => ({ rate: 0.5, rho: 0 });
     let levelStats: UnitStat[] = [];
     for (let round = 0; round < 8; round++) {
-      const pooled = new Map<number, { k: number; n: number; s: number; m: number; trials: number }>();
-      // Units that stand out at the nominal level are kept out of the pooled rates as well as the spread: a
-      // scheme's second doctor (or department) is no baseline for its first — two ring doctors of one
-      // emergency department each made the other look ordinary.
-      const pooledOut = clear;
+      // k, n: every unit not yet found out; kt, nt: those not standing out either (the spread's mean)
+      const pooled = new Map<number, { k: number; n: number; kt: number; nt: number; s: number; m: number; trials: number }>();
       const each = (fn: (u: number, ku: number, nu: number, key: number) => void) => {
         for (let u = 0; u < n.length; u++) {
           const ku = perUnit.get(u)?.size ?? 0;
           const nu = Math.max(n[u]!, ku);
-          if (nu === 0 || outliers.has(u) || pooledOut?.has(u)) continue;
+          if (nu === 0 || outliers.has(u)) continue;
           for (const key of peerKeys(level, u)) fn(u, ku, nu, key);
         }
       };
-      each((_u, ku, nu, key) => {
-        const e = pooled.get(key) ?? pooled.set(key, { k: 0, n: 0, s: 0, m: 0, trials: 0 }).get(key)!;
+      each((u, ku, nu, key) => {
+        const e = pooled.get(key) ?? pooled.set(key, { k: 0, n: 0, kt: 0, nt: 0, s: 0, m: 0, trials: 0 }).get(key)!;
         e.k += ku;
         e.n += nu;
+        if (clear?.has(u)) return;
+        e.kt += ku;
+        e.nt += nu;
       });
+      // A colleague at the same institution who stands out at the nominal level is no baseline either: a
+      // scheme's second doctor made its first look ordinary (an emergency department's only two doctors,
+      // both splitting stays). Per peer group and institution, what such colleagues add to the pool.
+      const colleagues = new Map<string, { k: number; n: number }>();
+      const institutionOf = (u: number) => (level === 'doctor' ? docs.institution[u]! : level === 'department' ? dept.institution[u]! : -1);
+      if (clear && level !== 'institution')
+        each((u, ku, nu, key) => {
+          if (!clear!.has(u)) return;
+          const id = `${key}|${institutionOf(u)}`;
+          const e = colleagues.get(id) ?? colleagues.set(id, { k: 0, n: 0 }).get(id)!;
+          e.k += ku;
+          e.n += nu;
+        });
       // How much more peers' rates differ than chance alone would make them (case mix, a department's
       // sicker patients): the intra-class correlation by the method of moments, for a beta-binomial tail.
       if (clear) {
@@ -333,7 +346,8 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
         each((u, ku, nu, key) => {
           if (trimmed.has(u)) return;
           const e = pooled.get(key)!;
-          const pk = e.k / e.n;
+          // spread around the mean of the units it is taken over, not one the standing-out units raise
+          const pk = e.kt / e.nt;
           e.s += nu * (ku / nu - pk) ** 2;
           e.m++;
           e.trials += nu - 1;
@@ -344,19 +358,24 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
       // The unit's own patients are left out of its baseline; a Jeffreys half-count keeps a peer group
       // that never shows the pattern from making one occurrence infinitely surprising.
       rate = (u: number): Baseline => {
-        const own = !excluded.has(u) && !pooledOut?.has(u);
-        const ku = own ? (perUnit.get(u)?.size ?? 0) : 0;
-        const nu = own ? Math.max(n[u]!, perUnit.get(u)?.size ?? 0) : 0;
+        const own = !excluded.has(u);
+        const ku0 = own ? (perUnit.get(u)?.size ?? 0) : 0;
+        const nu0 = own ? Math.max(n[u]!, perUnit.get(u)?.size ?? 0) : 0;
         for (const key of peerKeys(level, u)) {
-          const e = pooled.get(key) ?? { k: 0, n: 0, s: 0, m: 0, trials: 0 };
+          const e = pooled.get(key) ?? { k: 0, n: 0, kt: 0, nt: 0, s: 0, m: 0, trials: 0 };
+          // the unit and its standing-out colleagues (the unit counted once) leave the pool
+          const col = colleagues.get(`${key}|${institutionOf(u)}`);
+          const selfInCol = own && clear?.has(u);
+          const ku = ku0 + (col ? col.k - (selfInCol ? ku0 : 0) : 0);
+          const nu = nu0 + (col ? col.n - (selfInCol ? nu0 : 0) : 0);
           if (e.n - nu >= p.minPeerPatients || key === 0) {
-            // the spread of the others, the unit's own rate left out of it too
-            const pk = e.k / Math.max(1, e.n);
+            // the spread of the others, the unit's own rate left out of it too (around the spread's own mean)
+            const pk = clear ? e.kt / Math.max(1, e.nt) : e.k / Math.max(1, e.n);
             let { s: spread, m, trials } = e;
             if (inSpread(u)) {
-              spread -= nu * (ku / nu - pk) ** 2;
+              spread -= nu0 * (ku0 / nu0 - pk) ** 2;
               m--;
-              trials -= nu - 1;
+              trials -= nu0 - 1;
             }
             // Only where peers typically see the pattern (expected count per unit ≥ 1) can their rates
             // show a spread beyond chance; with rarer events a unit has 0 or 1 and a moment estimate is
