@@ -15,6 +15,13 @@ import { fromZod, Problem } from './problem.ts';
  * is never served unaudited — and the writer moves on without the stuck commit (graph/audit/audit.ts).
  */
 const AUDIT_WAIT_MS = 2_000;
+/**
+ * …and at most what is left of this much since the request began (never under MIN_AUDIT_WAIT_MS): a read
+ * that Neo4j answered slowly while starting up, then waited the full audit wait, answered 503 after
+ * 3.8 s, over the 3 s an outage may cost (docs/api.md).
+ */
+const REQUEST_BUDGET_MS = 2_700;
+const MIN_AUDIT_WAIT_MS = 300;
 
 /**
  * One declaration per route: method, path, who may call it, the zod schemas of its parameters,
@@ -138,6 +145,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void
   // Response bodies by the object the handler returned; only objects that live on (cached) are ever found again.
   const serialized = new WeakMap<object, string>();
   const run = async (req: Request, res: Response, _next: NextFunction) => {
+    const began = Date.now();
     const user = route.roles === 'public' ? null : await authenticate(req, deps);
     if (user && route.roles !== 'public' && !route.roles.includes(user.role)) {
       throw new Problem(403, `${route.method.toUpperCase()} ${route.path} is not allowed for role ${user.role}`);
@@ -159,7 +167,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void
       mask: maskerFor(user ? user.role : 'admin'),
       audit: async (e) => {
         const { actor: claimed, ...rest } = e;
-        await appendAudit(deps.services.driver, { outcome: 'success', ...rest, actor: user?.username ?? claimed ?? 'anonymous', role: user?.role ?? null, ...auditFields(req) }, { waitMs: AUDIT_WAIT_MS });
+        await appendAudit(deps.services.driver, { outcome: 'success', ...rest, actor: user?.username ?? claimed ?? 'anonymous', role: user?.role ?? null, ...auditFields(req) }, { waitMs: Math.max(MIN_AUDIT_WAIT_MS, Math.min(AUDIT_WAIT_MS, REQUEST_BUDGET_MS - (Date.now() - began))) });
       },
     };
     const result = await route.handler(ctx);
