@@ -1,4 +1,5 @@
 import type { Driver, Session } from 'neo4j-driver';
+import { remainingMs } from './request-deadline.ts';
 import { logger } from '../config/logger.ts';
 import { createDriver, type DriverOptions } from '../graph/driver.ts';
 import type { Neo4jConnection } from '../stack/neo4j-local.ts';
@@ -48,6 +49,9 @@ function declaredTimeout(config: unknown): number {
  * instance that moved, and (with answerWithinMs) bounds every wait on the server. Same port and a
  * server that answers need none of this: neo4j-driver reconnects by itself.
  */
+/** the least a call is given inside a request whose budget is nearly spent */
+const MIN_CALL_MS = 300;
+
 export function resilientDriver(initial: Neo4jConnection, driverOptions: DriverOptions, opts: ResilienceOptions): Driver {
   const checkEveryMs = opts.checkEveryMs ?? 1_000;
   const retireAfterMs = opts.retireAfterMs ?? 5_000;
@@ -98,7 +102,11 @@ export function resilientDriver(initial: Neo4jConnection, driverOptions: DriverO
   const bounded = <T>(call: () => Promise<T>, config?: unknown): Promise<T> => {
     const limit = opts.answerWithinMs;
     if (!limit) return call();
-    const ms = limit + declaredTimeout(config);
+    const declared = declaredTimeout(config);
+    // Inside an API request, a call without its own timeout gets at most what is left of the request's
+    // budget (never under a few hundred ms): its 503 must come within the budget, however many calls it makes.
+    const left = declared === 0 ? remainingMs() : undefined;
+    const ms = left === undefined ? limit + declared : Math.min(limit, Math.max(MIN_CALL_MS, left));
     return new Promise<T>((resolve, reject) => {
       let stuck: NodeJS.Timeout | undefined;
       const timer = setTimeout(() => {
