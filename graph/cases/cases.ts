@@ -72,10 +72,21 @@ export class TransitionRejected extends Error {
  */
 export const newCaseId = (now = new Date()) => `C-${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
 
+/**
+ * A case's events in the order they happened. Events written within the same millisecond (a quick
+ * sequence of transitions) share their time, so each carries its place in the case's history (`seq`,
+ * written under the case's lock); events from before `seq` existed fall back to their time.
+ */
+export function byCaseEventOrder(a: { seq?: number | null; atMs?: number | null }, b: { seq?: number | null; atMs?: number | null }): number {
+  if (a.seq != null && b.seq != null) return a.seq - b.seq;
+  return (a.atMs ?? 0) - (b.atMs ?? 0);
+}
+
 async function addEvent(tx: ManagedTransaction, caseId: string, e: Omit<CaseEvent, 'eventId' | 'at'>): Promise<void> {
   await tx.run(
     `MATCH (c:Case {caseId: $caseId})
-     CREATE (c)-[:HAS_EVENT]->(:CaseEvent {eventId: $eventId, at: datetime(), actor: $actor, kind: $kind, from: $from, to: $to, assignee: $assignee, note: $note, labels: $labels})
+     WITH c, COUNT { (c)-[:HAS_EVENT]->() } AS seq
+     CREATE (c)-[:HAS_EVENT]->(:CaseEvent {eventId: $eventId, seq: seq, at: datetime(), actor: $actor, kind: $kind, from: $from, to: $to, assignee: $assignee, note: $note, labels: $labels})
      SET c.updatedAt = datetime()`,
     { caseId, eventId: randomUUID(), ...e },
   );
@@ -127,14 +138,19 @@ export async function getCase(driver: Driver, caseId: string): Promise<CaseDetai
   const { records } = await driver.executeQuery(
     `MATCH (c:Case {caseId: $caseId})-[:ABOUT]->(r:Ring)
      RETURN ${CASE_FIELDS},
-       [(c)-[:HAS_EVENT]->(e:CaseEvent) | {eventId: e.eventId, at: toString(e.at), actor: e.actor, kind: e.kind, from: e.from, to: e.to,
+       [(c)-[:HAS_EVENT]->(e:CaseEvent) | {eventId: e.eventId, at: toString(e.at), seq: e.seq, atMs: e.at.epochMillis, actor: e.actor, kind: e.kind, from: e.from, to: e.to,
           assignee: e.assignee, note: e.note, labels: coalesce(e.labels, [])}] AS history`,
     { caseId },
     { routing: 'READ' },
   );
   if (!records[0]) return null;
   const o = records[0].toObject() as CaseDetail;
-  o.history.sort((a, b) => a.at.localeCompare(b.at) || a.eventId.localeCompare(b.eventId));
+  const order = new Map((records[0].get('history') as { eventId: string; seq: unknown; atMs: unknown }[]).map((e) => [e.eventId, { seq: e.seq == null ? null : Number(e.seq), atMs: e.atMs == null ? null : Number(e.atMs) }]));
+  o.history.sort((a, b) => byCaseEventOrder(order.get(a.eventId)!, order.get(b.eventId)!) || a.eventId.localeCompare(b.eventId));
+  for (const e of o.history as (CaseEvent & { seq?: unknown; atMs?: unknown })[]) {
+    delete e.seq;
+    delete e.atMs;
+  }
   return o;
 }
 

@@ -1,6 +1,7 @@
 import type { Driver } from 'neo4j-driver';
 import type { CaseBundle, CaseInfo, ClaimInfo, EntityInfo, EntityType, LineInfo, RingInfo } from '../../exports/case-bundle.ts';
 import type { EvidenceRecord } from '../../detection/ring-record.ts';
+import { byCaseEventOrder } from '../cases/cases.ts';
 
 /**
  * The one place an export reads Neo4j: a case (or a bare ring) with its members, evidence claims, item
@@ -26,7 +27,7 @@ MATCH (c:Case {caseId: $caseId})-[:ABOUT]->(r:Ring)
 RETURN c.caseId AS caseId, c.title AS title, c.status AS status, c.assignee AS assignee, c.createdBy AS createdBy,
        toString(c.createdAt) AS createdAt, toString(c.updatedAt) AS updatedAt, c.verdict AS verdict,
        coalesce(c.verdictLabels, []) AS verdictLabels, r.ringId AS ringId,
-       [(c)-[:HAS_EVENT]->(e:CaseEvent) | {at: toString(e.at), actor: e.actor, kind: e.kind, from: e.from, to: e.to, note: e.note}] AS history`;
+       [(c)-[:HAS_EVENT]->(e:CaseEvent) | {at: toString(e.at), seq: e.seq, atMs: e.at.epochMillis, actor: e.actor, kind: e.kind, from: e.from, to: e.to, note: e.note}] AS history`;
 
 const RING_QUERY = `
 MATCH (r:Ring {ringId: $ringId})
@@ -98,7 +99,11 @@ export async function loadCaseBundle(driver: Driver, target: BundleTarget): Prom
         const row = res.records[0]?.toObject();
         if (!row) throw new BundleNotFound('case', target.caseId);
         ringId = row.ringId as string;
-        const history = (row.history as CaseInfo['history']).sort((a, b) => a.at.localeCompare(b.at));
+        const rows = row.history as (CaseInfo['history'][number] & { seq?: unknown; atMs?: unknown })[];
+        const history: CaseInfo['history'] = rows
+          .map((e) => ({ e, order: { seq: e.seq == null ? null : Number(e.seq), atMs: e.atMs == null ? null : Number(e.atMs) } }))
+          .sort((a, b) => byCaseEventOrder(a.order, b.order))
+          .map(({ e: { seq: _seq, atMs: _atMs, ...rest } }) => rest);
         caseInfo = {
           caseId: row.caseId,
           title: row.title ?? row.caseId,
