@@ -227,7 +227,7 @@ export function RingWorkspace() {
           <>
             <div className="graph-notes">
               {graph.data?.truncated && <span className="badge badge-warn">{t('ws.truncated', { nodes: graph.data.nodes.length, used: graph.data.claimsUsed, total: graph.data.claimCount })}</span>}
-              <span className="muted small">{t('ws.expandHint')}</span>
+              {tab === 'graph' && <span className="muted small">{t('ws.expandHint')}</span>}
               {message && (
                 <span className={`small ${message.key === 'ws.expandedTruncated' ? 'badge badge-warn' : ''}`} data-testid="expand-message">
                   {t(message.key, { count: message.count, shown: message.shown })}
