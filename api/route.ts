@@ -7,7 +7,7 @@ import { guardResponse } from './response-guard.ts';
 import type { ApiDeps } from './deps.ts';
 import { authenticate } from './auth/middleware.ts';
 import { fromZod, Problem } from './problem.ts';
-import { withDeadline } from '../runtime/request-deadline.ts';
+import { remainingMs, withDeadline } from '../runtime/request-deadline.ts';
 
 /**
  * How long a request waits for its audit event to be stored. Events are written in group commits, one
@@ -146,7 +146,6 @@ export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void
   // Response bodies by the object the handler returned; only objects that live on (cached) are ever found again.
   const serialized = new WeakMap<object, string>();
   const run = async (req: Request, res: Response, _next: NextFunction) => {
-    const began = Date.now();
     const user = route.roles === 'public' ? null : await authenticate(req, deps);
     if (user && route.roles !== 'public' && !route.roles.includes(user.role)) {
       throw new Problem(403, `${route.method.toUpperCase()} ${route.path} is not allowed for role ${user.role}`);
@@ -168,7 +167,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void
       mask: maskerFor(user ? user.role : 'admin'),
       audit: async (e) => {
         const { actor: claimed, ...rest } = e;
-        await appendAudit(deps.services.driver, { outcome: 'success', ...rest, actor: user?.username ?? claimed ?? 'anonymous', role: user?.role ?? null, ...auditFields(req) }, { waitMs: Math.max(MIN_AUDIT_WAIT_MS, Math.min(AUDIT_WAIT_MS, REQUEST_BUDGET_MS - (Date.now() - began))) });
+        await appendAudit(deps.services.driver, { outcome: 'success', ...rest, actor: user?.username ?? claimed ?? 'anonymous', role: user?.role ?? null, ...auditFields(req) }, { waitMs: Math.max(MIN_AUDIT_WAIT_MS, Math.min(AUDIT_WAIT_MS, remainingMs() ?? AUDIT_WAIT_MS)) });
       },
     };
     const result = await route.handler(ctx);
