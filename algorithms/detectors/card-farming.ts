@@ -1,4 +1,4 @@
-import { IDENTITY_CHECKS, groupClaims, type ClaimSet } from '../claim-set.ts';
+import { IDENTITY_CHECKS, INST_KIND, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { ringCommunities } from '../communities.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import type { Kinship } from '../kinship.ts';
@@ -32,6 +32,13 @@ export interface CardFarmingParams {
   /** and a farm has at least this many sessions ("the same cards recur": three is the least that recurs) */
   minSessions: number;
   /**
+   * A farm swipes its stack in sessions: of the days two of its cards were settled one right after the
+   * other, at least this share are sessions ("most": a majority). Below it the cards come a few at a time,
+   * visit after visit, and only now and then do visits coincide: people using lent cards at a counter that
+   * records nobody — reported as card lending.
+   */
+  minSessionShare: number;
+  /**
    * The holders were there in person (a group visit, recruited patients' to judge) when some of the
    * block's swipes passed a face check and the shortfall against the counter's own rate is no more than
    * chance: binomial lower tail p > 10^absentLog10P (convention: 0.01). A block with no face check at all
@@ -52,6 +59,7 @@ export const CARD_FARMING_DEFAULTS: CardFarmingParams = {
   maxCards: 120,
   compactLog10P: -2,
   minSessions: 3,
+  minSessionShare: 0.5,
   absentLog10P: -2,
   maxCheckedShare: 0.8,
   seed: 7,
@@ -166,15 +174,41 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
   }
   // The farm's cards are the ones swiped inside its sessions, session after session, whichever piece of
   // the co-occurrence graph they fell into.
-  const extend = (b: Block): Block => {
+  /** The cards swiped inside the block's sessions, session after session, whichever piece of the co-occurrence graph they fell into. */
+  const sessionCards = (b: Block): number[] => {
     const count = new Map<number, number>();
     for (const d of b.sessions) for (const card of new Set(inSession(d).map((i) => c.card[i]!))) count.set(card, (count.get(card) ?? 0) + 1);
-    const cards = [...count.entries()].filter(([, n]) => n >= Math.max(2, Math.ceil(0.2 * b.sessions.length))).map(([card]) => card);
+    return [...count.entries()].filter(([, n]) => n >= Math.max(2, Math.ceil(0.2 * b.sessions.length))).map(([card]) => card);
+  };
+  // The farm's cards are those, when the wider block is still a farm.
+  const extend = (b: Block): Block => {
+    const cards = sessionCards(b);
     if (cards.length <= b.core.length) return b;
     const wider = judge(cards.sort((x, y) => x - y), b.institution);
     return wider && wider.sessions.length >= b.sessions.length ? wider : b;
   };
+  /**
+   * Days on which two of the cards its sessions hold were settled one right after the other at the block's
+   * counter, from its first session to its last: every visit of someone presenting two cards or more, and
+   * every session.
+   */
+  const visitDays = (b: Block): Set<number> => {
+    const first = Math.min(...b.days);
+    const last = Math.max(...b.days);
+    const cards = new Set([...b.core, ...sessionCards(b)]);
+    const out = new Set<number>();
+    for (const card of cards)
+      for (let x = byCard.start[card]!; x < byCard.start[card + 1]!; x++) {
+        const i = byCard.members[x]!;
+        if (c.institution[i] !== b.institution || c.day[i]! < first || c.day[i]! > last) continue;
+        const seg = days.segOf[i]!;
+        const k = days.segStart[seg]! + days.rankOf[i]! + 1;
+        if (k < days.segStart[seg + 1]! && cards.has(c.card[days.order[k]!]!)) out.add(c.day[i]!);
+      }
+    return out;
+  };
   const done: Block[] = [];
+  const lent: (Block & { visits: Set<number> })[] = [];
   // A piece whose sessions are a group visit's sessions is that group's, even if none of its own few
   // swipes happened to be face-checked.
   const partOfGroupVisit = (b: Block) => groupVisits.some((v) => v.institution === b.institution && [...b.days].filter((d) => v.days.has(d)).length >= 0.5 * b.days.size);
@@ -183,9 +217,79 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
     const cores = new Set(b.core);
     if (done.some((x) => x.institution === b.institution && x.core.filter((card) => cores.has(card)).length >= 0.5 * Math.min(x.core.length, b.core.length))) continue;
     done.push(b);
-    out.push(candidate(set, b.institution, b.core, b.sessions, b.claims, b.checked, b.log10P, b.surprise));
+    const visits = visitDays(b);
+    if (b.days.size < p.minSessionShare * visits.size) lent.push({ ...b, visits });
+    else out.push(candidate(set, b.institution, b.core, b.sessions, b.claims, b.checked, b.log10P, b.surprise));
   }
+  /** Days on which a card of one set was settled right after a card of the other at the counter. */
+  const adjacentDays = (institution: number, from: readonly number[], to: ReadonlySet<number>): Set<number> => {
+    const out = new Set<number>();
+    for (const card of from)
+      for (let x = byCard.start[card]!; x < byCard.start[card + 1]!; x++) {
+        const i = byCard.members[x]!;
+        if (c.institution[i] !== institution) continue;
+        const seg = days.segOf[i]!;
+        const k = days.segStart[seg]! + days.rankOf[i]! + 1;
+        if (k < days.segStart[seg + 1]! && to.has(c.card[days.order[k]!]!)) out.add(c.day[i]!);
+      }
+    return out;
+  };
+  // Pieces of one pool of lent cards at one counter (Louvain cuts a pool whose cards are shuffled between
+  // its users) are presented in one visit again and again: on as many days as make cards recur.
+  const pools: (Block & { visits: Set<number> })[] = [];
+  for (const b of lent) {
+    const host = pools.find((m) => {
+      if (m.institution !== b.institution) return false;
+      const joint = adjacentDays(b.institution, b.core, new Set(m.core));
+      for (const d of adjacentDays(b.institution, m.core, new Set(b.core))) joint.add(d);
+      return joint.size >= p.minRecurrence;
+    });
+    if (!host) {
+      pools.push({ ...b, core: [...b.core], sessions: [...b.sessions], days: new Set(b.days), visits: new Set(b.visits) });
+      continue;
+    }
+    host.core = [...new Set([...host.core, ...b.core])].sort((x, y) => x - y);
+    for (const d of b.sessions) if (!host.days.has(d.day)) host.sessions.push(d);
+    for (const d of b.days) host.days.add(d);
+    for (const d of b.visits) host.visits.add(d);
+    host.surprise = Math.max(host.surprise, b.surprise);
+  }
+  for (const b of pools) out.push(presentedTogether(set, b.institution, b.core, b.sessions, b.visits, b.surprise));
   return out;
+}
+
+/**
+ * Cards that come to one counter a few at a time, visit after visit, and only on some days all at once: the
+ * block's evidence is the same (they are far more often next to each other than the counter's traffic makes
+ * likely), but the pattern is people presenting lent cards, not a counter swiping its stack.
+ */
+function presentedTogether(set: ClaimSet, institution: number, cards: number[], sessions: GroupDay[], visits: Set<number>, surprise: number): RingCandidate {
+  const c = set.claims;
+  const m = new MemberList();
+  m.add('institution', institution, set.institutions.kind[institution] === INST_KIND.pharmacy ? 'pharmacy' : 'clinic');
+  for (const card of cards) m.add('card', card, 'lent-card');
+  for (const card of cards) m.add('person', set.cards.holder[card]!, 'card-holder');
+  const first = Math.min(...visits);
+  const last = Math.max(...visits);
+  const cardSet = new Set(cards);
+  const claims: number[] = [];
+  const perDay = new Map<number, Set<number>>();
+  let unrecorded = 0;
+  for (let i = 0; i < c.count; i++) {
+    if (c.institution[i] !== institution || !cardSet.has(c.card[i]!) || c.day[i]! < first || c.day[i]! > last) continue;
+    claims.push(i);
+    if (c.served[i]! < 0) unrecorded++;
+    if (visits.has(c.day[i]!)) (perDay.get(c.day[i]!) ?? perDay.set(c.day[i]!, new Set()).get(c.day[i]!)!).add(c.card[i]!);
+  }
+  const evidence: Evidence[] = [
+    {
+      key: 'lending.presented-together',
+      facts: { cards: cards.length, institution: set.institutions.name[institution]!, days: visits.size, perDay: median([...perDay.values()].map((s) => s.size)), sessions: sessions.length, unrecordedPercent: Math.round((unrecorded / Math.max(1, claims.length)) * 100) },
+      entities: [{ type: 'institution', index: institution }, ...cards.map((index) => ({ type: 'card' as const, index }))],
+      weight: Math.min(1, visits.size / 8),
+    },
+  ];
+  return { family: 'card-lending', members: m.list, claims, evidence, confidence: calibratedConfidence(surprise), surprise };
 }
 
 function candidate(set: ClaimSet, institution: number, cards: number[], sessions: GroupDay[], claims: number[], checked: number, log10P: number, surprise: number): RingCandidate {

@@ -49,6 +49,42 @@ describe('card farming', () => {
     expect(rings.map((r) => memberIds(set, r, 'card'))).toEqual([cards.map(t.card).sort()]);
   });
 
+  it('reports cards that come a few at a time, visit after visit, as lent cards: only on some days do the visits coincide', () => {
+    const t = town(3);
+    t.background();
+    const pool = Array.from({ length: 12 }, (_, j) => 7 + j * 29);
+    const rng = seededRandom(11);
+    // A busy pharmacy: twenty walk-in customers a day, each once, at any hour of business.
+    for (let j = 0; j < 2400; j++) {
+      const id = `W${String(j).padStart(5, '0')}`;
+      t.b.person({ id, name: `路人${j}`, gender: j % 2 ? 'F' : 'M', birthDate: '1970-01-01', householdId: `HW${j}`, address: `城西路${j}号`, region: '330100' });
+      t.b.card({ id: `C${id}`, holderId: id });
+      t.claim({ at: t.at(10 + Math.floor(rng() * 120), 8 + Math.floor(rng() * 12), Math.floor(rng() * 60)), kind: 'pharmacy', inst: 'P1', card: `C${id}`, items: ['DRUG'], total: 60 });
+    }
+    // Three people with lent cards, each on about a third of the days at their usual hour, presenting two or
+    // three of the cards per visit at a pharmacy that records nobody; every tenth day the three come
+    // together.
+    for (let d = 10; d < 130; d++)
+      for (let u = 0; u < 3; u++) {
+        const together = d % 10 === 0;
+        if (!together && rng() >= 0.35) continue;
+        const n = 2 + Math.floor(rng() * 2);
+        const cards = [...pool].sort(() => rng() - 0.5).slice(0, n);
+        cards.forEach((k, j) => t.claim({ at: t.at(d, together ? 9 : 9 + u * 3, u * 4, j * 90), kind: 'pharmacy', inst: 'P1', card: t.card(k), items: ['DRUG3'], total: 120 }));
+      }
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin);
+    expect(rings.filter((r) => r.family === 'card-farming')).toEqual([]);
+    const lent = rings.filter((r) => r.family === 'card-lending');
+    expect(lent).toHaveLength(1);
+    // one pool, though Louvain cuts it where its cards are shuffled between the three
+    expect(memberIds(set, lent[0]!, 'card')).toEqual(pool.map(t.card).sort());
+    expect(memberIds(set, lent[0]!, 'institution')).toEqual(['P1']);
+    const text = evidenceText(lent[0]!.evidence[0]!);
+    expect(text.en).toMatch(/cards were used a few at a time at/);
+  });
+
   it('finds a night burst of swipes seconds apart', () => {
     const t = town(2);
     t.background();
