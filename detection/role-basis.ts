@@ -24,9 +24,11 @@ interface Tally {
   others: Set<number>;
   /** person: their own cards used in the ring's claims */
   cards: Set<number>;
+  /** card: claims that recorded nobody as served */
+  unrecorded: number;
 }
 
-const fresh = (): Tally => ({ claims: 0, days: new Set(), fund: 0, others: new Set(), cards: new Set() });
+const fresh = (): Tally => ({ claims: 0, days: new Set(), fund: 0, others: new Set(), cards: new Set(), unrecorded: 0 });
 const yuan = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (n: number, of: number) => (of > 0 ? Math.round((100 * n) / of) : 0);
 
@@ -52,11 +54,20 @@ const SENTENCES: Record<string, Sentence> = {
     en: `${t.cards.size} card(s) in their name appear in ${t.claims} settlements of the ring`,
     facts: { cards: t.cards.size, claims: t.claims },
   }),
-  'lent-card': (t) => ({
-    zh: `${t.claims} 笔涉案结算刷此卡，其中使用人非持卡人的有 ${t.others.size} 人`,
-    en: `swiped in ${t.claims} settlements of the ring, by ${t.others.size} people other than the holder`,
-    facts: { claims: t.claims, otherUsers: t.others.size },
-  }),
+  // At a counter that records nobody, "0 people other than the holder" would read as proof of the
+  // holder's own use: say that nobody was recorded instead.
+  'lent-card': (t): ReturnType<Sentence> =>
+    t.others.size > 0
+      ? {
+          zh: `${t.claims} 笔涉案结算刷此卡，其中使用人非持卡人的有 ${t.others.size} 人`,
+          en: `swiped in ${t.claims} settlements of the ring, by ${t.others.size} people other than the holder`,
+          facts: { claims: t.claims, otherUsers: t.others.size },
+        }
+      : {
+          zh: `${t.claims} 笔涉案结算刷此卡，分布在 ${t.days.size} 天，其中 ${t.unrecorded} 笔未登记使用人`,
+          en: `swiped in ${t.claims} settlements of the ring on ${t.days.size} days, ${t.unrecorded} of them recording nobody as served`,
+          facts: { claims: t.claims, days: t.days.size, otherUsers: 0, unrecorded: t.unrecorded },
+        },
   'farmed-card': (t) => ({
     zh: `${t.claims} 笔涉案结算刷此卡，分布在 ${t.days.size} 天`,
     en: `swiped in ${t.claims} settlements of the ring on ${t.days.size} days`,
@@ -111,6 +122,7 @@ export function roleBases(set: ClaimSet, members: readonly CandidateMember[], cl
     if (card >= 0) {
       const t = touch(`card:${card}`, i);
       if (t && served >= 0 && served !== holder) t.others.add(served);
+      if (t && served < 0) t.unrecorded++;
     }
     if (c.institution[i]! >= 0) touch(`institution:${c.institution[i]}`, i);
     if (c.doctor[i]! >= 0) touch(`doctor:${c.doctor[i]}`, i);

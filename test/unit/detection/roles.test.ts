@@ -67,4 +67,27 @@ describe('roles and key persons are earned by stated evidence', () => {
     expect(byId.get(w.person(59))!.basis).toBeUndefined();
     for (const m of ring.members) if (m.role !== 'member') expect(m.basis?.zh.length).toBeGreaterThan(5);
   });
+
+  it('says a lent card was used where nobody was recorded, not that no one but the holder used it', () => {
+    const w = world();
+    for (const d of [5, 9, 14]) w.claim({ at: w.day(d, 9, 0), kind: 'pharmacy', inst: 'P1', card: w.card(3), items: ['DRUG'], total: 80 });
+    w.claim({ at: w.day(20, 9, 0), kind: 'pharmacy', inst: 'P1', card: w.card(5), served: w.person(40), items: ['DRUG'], total: 80 });
+    const set: ClaimSet = w.b.build();
+    const card = (k: number) => set.cards.id.indexOf(w.card(k));
+    const cand: ResolvedCandidate = {
+      family: 'card-lending',
+      supportingFamilies: [],
+      members: [
+        { type: 'card', index: card(3), role: 'lent-card' },
+        { type: 'card', index: card(5), role: 'lent-card' },
+      ],
+      claims: Array.from({ length: set.claims.count }, (_, i) => i),
+      evidence: [],
+      confidence: 0.9,
+    };
+    const byId = new Map(assembleRings(set, [cand], 'r')[0]!.members.map((m) => [m.id, m]));
+    expect(byId.get(w.card(3))!.basis!.en).toBe('swiped in 3 settlements of the ring on 3 days, 3 of them recording nobody as served');
+    expect(byId.get(w.card(3))!.basis!.zh).not.toContain('非持卡人的有 0 人');
+    expect(byId.get(w.card(5))!.basis!.en).toBe('swiped in 1 settlements of the ring, by 1 people other than the holder');
+  });
 });
