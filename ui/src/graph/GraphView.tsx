@@ -188,10 +188,9 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
     const unregister = registerGraphForTests(model, renderer);
     // Sigma sizes its canvases when created: when bars above the graph come or go (saved views, notes),
     // the container changes height and the canvases must follow, or they lie over the legend.
-    const resized = new ResizeObserver(() => {
-      renderer.resize();
-      renderer.refresh({ skipIndexation: true });
-    });
+    // A scheduled full refresh, as sigma does on a window resize (it resizes while rendering): a refresh
+    // that skipped indexation here, while an expansion was adding nodes, left them out of the programs.
+    const resized = new ResizeObserver(() => renderer.scheduleRefresh());
     resized.observe(el);
     return () => {
       resized.disconnect();
