@@ -16,7 +16,7 @@ const isServerPath = (p: string) => SERVER_PATHS.some((s) => p === s || p.starts
  * Only a browser navigation (which names text/html outright) gets the app; a client that accepts
  * anything (curl, fetch, a bureau system) asking for an unknown path gets the API's 404 problem.
  */
-const wantsPage = (accept: string | undefined) => accept !== undefined && /\btext\/html\b/i.test(accept);
+export const wantsPage = (accept: string | undefined) => accept !== undefined && /\btext\/html\b/i.test(accept);
 
 /**
  * Serves the investigator workbench (ui/dist) at `/`, with SPA fallback: a GET for any other path

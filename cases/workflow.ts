@@ -42,3 +42,15 @@ export function checkTransition(from: CaseStatus, to: CaseStatus, role: Role): T
   return { ok: true };
 }
 
+
+/** Statuses in which a case still waits for the bureau's own decision (not yet confirmed or dismissed). */
+export const UNDECIDED_STATUSES: readonly CaseStatus[] = ['new', 'investigating'];
+
+/**
+ * A case is overdue when it is still undecided this many days after it was opened: the figure the
+ * weekly report and the team queue show. One number for the whole bureau, kept here with the workflow.
+ */
+export const CASE_OVERDUE_DAYS = 14;
+
+export const isOverdue = (c: { status: CaseStatus; createdAt: string }, nowMs = Date.now()): boolean =>
+  UNDECIDED_STATUSES.includes(c.status) && nowMs - Date.parse(c.createdAt) > CASE_OVERDUE_DAYS * 86_400_000;

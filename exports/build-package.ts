@@ -57,7 +57,52 @@ const DESCRIPTIONS: Record<string, string> = {
   'graph/i2-links.csv': "links for i2 Analyst's Notebook import (UTF-8 with BOM)",
   'graph/I2-IMPORT.txt': "i2 Analyst's Notebook import settings",
   'README.txt': 'what the package holds and how to verify it',
+  'graph/views.json': 'saved, annotated views of the case graph: name, note, author, the entities shown and highlighted (package references)',
 };
+
+const HIDDEN_LABEL: Record<string, [string, string]> = {
+  person: ['参保人', 'insured persons'],
+  card: ['医保卡', 'cards'],
+  doctor: ['医生', 'doctors'],
+  institution: ['机构', 'institutions'],
+  claim: ['结算', 'claims'],
+  ring: ['团伙', 'rings'],
+  'trace-code': ['追溯码', 'trace codes'],
+  outsider: ['非成员', 'non-members'],
+};
+
+/**
+ * The case's saved views for the package: entities by the package's own reference numbers (P0001 …,
+ * the ones the report, workbook and graph files use) — no keys, so the masking decided for the package
+ * holds here too; entities the package does not hold (neighbours expanded on screen) are counted by type.
+ */
+export function viewsJson(bundle: CaseBundle, refs: string[], lang: Lang) {
+  const refOf = new Map(bundle.entities.map((e, i) => [`${e.type}:${e.key}`, refs[i]!]));
+  return {
+    format: 'ringlens/case-views',
+    formatVersion: 1,
+    views: (bundle.views ?? []).map((v) => {
+      const lit = new Set(v.highlightedEntities);
+      const outside: Record<string, number> = {};
+      const entities: { ref: string; type: string; highlighted: boolean }[] = [];
+      for (const e of v.entities) {
+        const ref = refOf.get(e);
+        const type = e.slice(0, e.indexOf(':'));
+        if (ref) entities.push({ ref, type, highlighted: lit.has(e) });
+        else outside[type] = (outside[type] ?? 0) + 1;
+      }
+      return {
+        name: v.name,
+        note: v.note,
+        createdBy: v.createdBy,
+        createdAt: v.createdAt,
+        hidden: v.hiddenTypes.map((h) => (h.startsWith('rel-') ? h.slice(4) : (HIDDEN_LABEL[h]?.[lang === 'zh' ? 0 : 1] ?? h))),
+        entities,
+        entitiesNotInPackage: outside,
+      };
+    }),
+  };
+}
 
 export async function buildCasePackage(bundle: CaseBundle, opts: ExportOptions): Promise<BuiltPackage> {
   const timings: Record<string, number> = {};
@@ -96,6 +141,7 @@ export async function buildCasePackage(bundle: CaseBundle, opts: ExportOptions):
     { path: 'graph/I2-IMPORT.txt', data: Buffer.from(I2_IMPORT_TEXT) },
     { path: 'README.txt', data: Buffer.from(readme(model.caseNumber, key.fingerprint)) },
   ];
+  if (bundle.views?.length) files.push({ path: 'graph/views.json', data: Buffer.from(`${JSON.stringify(viewsJson(bundle, model.entities.map((e) => e.ref), opts.lang), null, 2)}\n`) });
   lap('graph');
 
   progress({ stage: 'sign', percent: 90, message: 'manifest, signature, ZIP' });
@@ -154,6 +200,7 @@ graph/network.graphml    network for yEd / Gephi / NetworkX
 graph/network.gexf       network for Gephi (with layout and colours)
 graph/i2-entities.csv    i2 Analyst's Notebook import, entities (see graph/I2-IMPORT.txt)
 graph/i2-links.csv       i2 Analyst's Notebook import, links
+graph/views.json         saved, annotated views of the case graph (when the case has any)
 manifest.json            SHA-256 of every file, exporter, time, masking, Ed25519 signature
 
 Verify before use:  ringlens verify-export <package.zip> --public-key <bureau public key .pem>

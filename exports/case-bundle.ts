@@ -122,6 +122,17 @@ export interface LineInfo {
   traceCode: string | null;
 }
 
+/** A saved view of the case graph (graph/cases/views.ts): entities as "type:key". */
+export interface CaseViewInfo {
+  name: string;
+  note: string;
+  createdBy: string;
+  createdAt: string;
+  hiddenTypes: string[];
+  entities: string[];
+  highlightedEntities: string[];
+}
+
 export interface CaseBundle {
   /** null: a ring exported without a case (`ringlens export --ring`) */
   case: CaseInfo | null;
@@ -132,5 +143,7 @@ export interface CaseBundle {
   claims: ClaimInfo[];
   /** item lines of the evidence claims, by claim then line number */
   lines: LineInfo[];
+  /** the case's saved graph views, oldest first (absent or empty: none) */
+  views?: CaseViewInfo[];
   loadedAt: string;
 }

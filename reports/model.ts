@@ -12,6 +12,8 @@ import {
   type RunRef,
   type TrendPoint,
 } from '../graph/reports/report-data.ts';
+import { caseFigures, type CaseFigures } from '../graph/cases/cases.ts';
+import { CASE_OVERDUE_DAYS } from '../cases/workflow.ts';
 
 /**
  * The content of one scheduled report, independent of its format: the HTML, PDF and JSON renderers
@@ -44,6 +46,29 @@ export interface ReportModel extends ReportHeader {
   topInstitutions: InvolvementRow[];
   topDoctors: InvolvementRow[];
   trend: TrendPoint[];
+  /** the case workflow over the report's window (one period up to the fire time) and the caseload at its end */
+  cases: CaseFigures;
+}
+
+const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
+
+/**
+ * The window a report's case figures cover: the one period before the report fired — a weekly report
+ * fired on Monday 03:00 counts the cases of the seven days before it, a monthly one the month before.
+ */
+export function caseWindow(periodUnit: string, firedAt: string): { from: string; to: string } {
+  const to = new Date(firedAt);
+  if (Number.isNaN(to.getTime())) throw new Error(`report fired at ${firedAt}: not a time`);
+  let from: Date;
+  if (periodUnit === 'month') {
+    from = new Date(to);
+    from.setUTCMonth(from.getUTCMonth() - 1);
+  } else {
+    const ms = UNIT_MS[periodUnit];
+    if (!ms) throw new Error(`report period ${periodUnit}: not a period unit`);
+    from = new Date(to.getTime() - ms);
+  }
+  return { from: from.toISOString(), to: to.toISOString() };
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -63,6 +88,8 @@ function sumBy<K extends string>(rows: MoneyRow[], key: (r: MoneyRow) => string,
 /** Builds the report for `run` (null: no detection run exists yet — the report says so). */
 export async function buildReportModel(driver: Driver, header: ReportHeader, run: RunRef | null): Promise<ReportModel> {
   const empty = { new: [], grown: [], shrunk: [], dissolved: [] };
+  const window = caseWindow(header.periodUnit, header.firedAt);
+  const cases = await caseFigures(driver, window.from, window.to, CASE_OVERDUE_DAYS);
   if (!run) {
     return {
       ...header,
@@ -76,6 +103,7 @@ export async function buildReportModel(driver: Driver, header: ReportHeader, run
       topInstitutions: [],
       topDoctors: [],
       trend: [],
+      cases,
     };
   }
   const baseline = await baselineRun(driver, header.scheduleId, header.periodKey, run);
@@ -116,5 +144,6 @@ export async function buildReportModel(driver: Driver, header: ReportHeader, run
     topInstitutions: institutions.map((r) => ({ ...r, fundPaid: round2(r.fundPaid) })),
     topDoctors: doctors.map((r) => ({ ...r, fundPaid: round2(r.fundPaid) })),
     trend: trend.map((t) => ({ ...t, fundPaid: round2(t.fundPaid) })),
+    cases,
   };
 }

@@ -1,6 +1,6 @@
 import { chartSvg } from './charts.ts';
 import type { ReportModel } from './model.ts';
-import { CHANGE_LABEL, chinaMinute, familyName, institutionKind, money, periodLabel, regionLabel, reportCharts, summarySentence, translator } from './text.ts';
+import { caseCards, caseWindowLabel, CHANGE_LABEL, chinaMinute, familyName, institutionKind, money, periodLabel, regionLabel, reportCharts, summarySentence, translator } from './text.ts';
 
 /**
  * A self-contained HTML page (inline CSS and SVG charts, no scripts, no external requests) that opens
@@ -50,6 +50,8 @@ export function renderHtml(m: ReportModel): Buffer {
 <p class="meta">${T('检测运行', 'Detection run')}：${esc(m.run?.runId ?? '—')}${m.run ? ` · ${T('结算', 'claims')} ${m.run.claimCount.toLocaleString('en-US')}` : ''} · ${T('对比基线', 'Baseline')}：${esc(m.baseline?.runId ?? '—')}</p>
 <p class="summary">${esc(summarySentence(m, T))}</p>
 <div class="cards">${card(c.active, T('在册团伙', 'active rings'))}${card(c.new, T('新发现', 'new'))}${card(c.grown, T('扩大', 'grown'))}${card(c.shrunk, T('缩小', 'shrunk'))}${card(c.dissolved, T('解散', 'dissolved'))}${card(money(m.moneyAtRisk.total), T('涉案基金', 'fund at risk'), true)}</div>
+<h2>${T('案件办理', 'Case workflow')}</h2><p class="meta" data-section="cases">${esc(caseWindowLabel(m, T))}</p>
+<div class="cards">${caseCards(m, T).map(([v, label]) => card(v, label)).join('')}</div>
 <h2>${T('趋势', 'Trend')}</h2><div class="charts">${chartSvg(charts.ringsTrend)}${chartSvg(charts.moneyTrend)}</div>
 <h2>${T('涉案基金分布', 'Money at risk')}</h2><div class="charts">${chartSvg(charts.byRegion)}${chartSvg(charts.byFamily)}</div>
 <table><thead><tr><th>${T('统筹区', 'Region')}</th><th>${T('类型', 'Scenario')}</th><th>${T('团伙数', 'Rings')}</th><th>${T('基金支付', 'Fund paid')}</th></tr></thead><tbody>${m.moneyAtRisk.byRegionAndFamily

@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import { locateCjkFont, prepareCjkDocument, type CjkFont } from '../exports/pdf/fonts.ts';
 import { drawChartPdf } from './charts.ts';
 import type { ReportModel } from './model.ts';
-import { CHANGE_LABEL, chinaMinute, familyName, institutionKind, money, periodLabel, regionLabel, reportCharts, summarySentence, translator } from './text.ts';
+import { caseCards, caseWindowLabel, CHANGE_LABEL, chinaMinute, familyName, institutionKind, money, periodLabel, regionLabel, reportCharts, summarySentence, translator } from './text.ts';
 
 /**
  * The PDF report: A4, Chinese by default, the same embedded Noto Sans CJK subset as the case export
@@ -142,6 +142,18 @@ export async function renderPdf(m: ReportModel, font: CjkFont = locateCjkFont())
       { title: T('基金支付', 'Fund paid'), width: W - 380, align: 'right' },
     ],
     m.moneyAtRisk.byRegionAndFamily.map((r) => ({ cells: [regionLabel(r), familyName(m, r.family), String(r.rings), money(r.fundPaid)] })),
+  );
+
+  heading(doc, T('案件办理', 'Case workflow'));
+  doc.font('cjk').fontSize(9).fillColor(GREY).text(caseWindowLabel(m, T), M.left, doc.y, { width: W });
+  doc.moveDown(0.3);
+  table(
+    doc,
+    [
+      { title: T('指标', 'Figure'), width: 300 },
+      { title: T('件数', 'Cases'), width: W - 300, align: 'right' },
+    ],
+    caseCards(m, T).map(([v, label]) => ({ cells: [label, String(v)] })),
   );
 
   for (const kind of ['new', 'grown', 'shrunk', 'dissolved', 'top'] as const) {

@@ -62,3 +62,20 @@ export function reportCharts(m: ReportModel, T: Tr): { ringsTrend: Chart; moneyT
     ),
   };
 }
+
+/** The case-workflow figures of a report as [value, label] cards, in the report's language. */
+export function caseCards(m: ReportModel, T: Tr): [number, string][] {
+  const c = m.cases;
+  return [
+    [c.opened, T('新立案', 'opened')],
+    [c.confirmed, T('确认欺诈', 'confirmed')],
+    [c.referred, T('移送公安', 'referred')],
+    [c.dismissed, T('排除误报', 'dismissed')],
+    [c.open, T('在办案件', 'open now')],
+    [c.overdue, T(`超期未决（立案超过 ${c.overdueDays} 天）`, `overdue (undecided > ${c.overdueDays} days)`)],
+  ];
+}
+
+export function caseWindowLabel(m: ReportModel, T: Tr): string {
+  return T(`${chinaMinute(m.cases.from)} 至 ${chinaMinute(m.cases.to)}（北京时间）；未分配在办案件 ${m.cases.unassigned} 件`, `${chinaMinute(m.cases.from)} to ${chinaMinute(m.cases.to)} (China time); ${m.cases.unassigned} open cases unassigned`);
+}

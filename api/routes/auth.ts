@@ -17,7 +17,7 @@ async function auditLocks(locks: NewLock[], account: string, address: string, au
   }
 }
 
-function refused(held: Extract<AttemptOutcome, { allowed: false }>): Problem {
+export function refused(held: Extract<AttemptOutcome, { allowed: false }>): Problem {
   const what = held.scope === 'account' ? 'this account' : 'this address';
   const detail =
     held.reason === 'busy'

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../../access/roles.ts';
-import { addCaseNote, assignCase, CaseError, createCase, getCase, listCases, transitionCase, TransitionRejected, type CaseRecord } from '../../graph/cases/cases.ts';
-import { CASE_STATUSES, TRANSITIONS, type CaseStatus } from '../../cases/workflow.ts';
+import { addCaseNote, assignCase, CaseError, createCase, getCase, listAssignees, listCases, transitionCase, TransitionRejected, type CaseRecord } from '../../graph/cases/cases.ts';
+import { CASE_STATUSES, isOverdue, TRANSITIONS, type CaseStatus } from '../../cases/workflow.ts';
 import { conflict, forbidden, notFound, Problem } from '../problem.ts';
 import { defineRoute, type AnyRoute, type User } from '../route.ts';
 import { loadVerdictLabels } from '../../cases/verdict-labels.ts';
-import { AssignBody, VerdictLabelListSchema, CaseDetailSchema, CaseListQuery, CasePageSchema, CaseParams, CaseSchema, CreateCaseBody, NoteBody, TransitionBody } from '../schemas/cases.ts';
+import { CaseViewError, listCaseViews, saveCaseView, type CaseViewRecord } from '../../graph/cases/views.ts';
+import { AssigneeListSchema, AssignBody, CaseViewListSchema, CaseViewSchema, CreateCaseViewBody, VerdictLabelListSchema, CaseDetailSchema, CaseListQuery, CasePageSchema, CaseParams, CaseSchema, CreateCaseBody, NoteBody, TransitionBody } from '../schemas/cases.ts';
 import { decodeCursor, encodeCursor } from '../schemas/common.ts';
 
 /** Liaisons see the cases referred to the police, and nothing before that. */
@@ -13,9 +14,27 @@ export const LIAISON_STATUSES: CaseStatus[] = ['referred', 'closed'];
 export const visibleTo = (role: Role, status: CaseStatus) => role !== 'liaison' || LIAISON_STATUSES.includes(status);
 
 const allowedFor = (role: Role, status: CaseStatus) => TRANSITIONS.filter((t) => t.from === status && t.roles.includes(role)).map((t) => t.to);
-const view = <T extends CaseRecord>(c: T, user: User) => ({ ...c, allowedTransitions: allowedFor(user.role, c.status) });
+const view = <T extends CaseRecord>(c: T, user: User) => ({ ...c, overdue: isOverdue(c), allowedTransitions: allowedFor(user.role, c.status) });
+
+/** What the workbench gets of a saved view: graph ids, never the natural keys (masked roles read views too). */
+const viewOut = (v: CaseViewRecord) => ({
+  viewId: v.viewId,
+  caseId: v.caseId,
+  name: v.name,
+  note: v.note,
+  createdBy: v.createdBy,
+  createdAt: v.createdAt,
+  nodeIds: v.nodeIds,
+  highlightedIds: v.highlightedIds,
+  hiddenTypes: v.hiddenTypes,
+  entityCount: v.entities.length,
+});
 
 function caseProblem(e: unknown): never {
+  if (e instanceof CaseViewError) {
+    if (e.kind === 'case-not-found') throw notFound(e.message);
+    throw new Problem(422, e.message);
+  }
   if (e instanceof CaseError) {
     if (e.kind === 'ring-not-found' || e.kind === 'case-not-found') throw notFound(e.message);
     if (e.kind === 'assignee-invalid') throw new Problem(422, e.message);
@@ -30,6 +49,18 @@ function caseProblem(e: unknown): never {
 
 export function caseRoutes(): AnyRoute[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/assignees',
+      operationId: 'listAssignees',
+      tag: 'cases',
+      summary: 'The people a case may be assigned to (active investigators and supervisors): the assignment picker',
+      roles: ['investigator', 'supervisor'],
+      response: { status: 200, schema: AssigneeListSchema, description: 'assignable users' },
+      async handler({ deps }) {
+        return { items: await listAssignees(deps.services.driver) };
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/verdict-labels',
@@ -145,6 +176,42 @@ export function caseRoutes(): AnyRoute[] {
           }
           throw e;
         }
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases/:caseId/views',
+      operationId: 'listCaseViews',
+      tag: 'cases',
+      summary: "A case's saved graph views (name, note, nodes, highlight, hidden types), oldest first",
+      roles: ROLES,
+      params: CaseParams,
+      response: { status: 200, schema: CaseViewListSchema, description: 'the views' },
+      problems: [404],
+      async handler({ params, deps, user }) {
+        const c = await getCase(deps.services.driver, params.caseId);
+        if (!c || !visibleTo(user.role, c.status)) throw notFound(`no case ${params.caseId}`);
+        return { items: (await listCaseViews(deps.services.driver, params.caseId)).map(viewOut) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cases/:caseId/views',
+      operationId: 'saveCaseView',
+      tag: 'cases',
+      summary: 'Save the graph as drawn (nodes, highlight, hidden types) with a name and a note; the export package includes it',
+      roles: ['investigator', 'supervisor'],
+      params: CaseParams,
+      body: CreateCaseViewBody,
+      response: { status: 201, schema: CaseViewSchema, description: 'the saved view' },
+      problems: [404, 422],
+      audit: ['case-view-save'],
+      async handler({ params, body, deps, user, audit }) {
+        const c = await getCase(deps.services.driver, params.caseId);
+        if (!c) throw notFound(`no case ${params.caseId}`);
+        const v = await saveCaseView(deps.services.driver, params.caseId, { ...body, actor: user.username }).catch(caseProblem);
+        await audit({ action: 'case-view-save', target: `case:${params.caseId}`, details: { viewId: v.viewId, nodes: v.nodeIds.length } });
+        return viewOut(v);
       },
     }),
     defineRoute({

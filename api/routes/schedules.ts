@@ -8,34 +8,17 @@ import type { ApiDeps } from '../deps.ts';
 import { conflict, notFound } from '../problem.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { redisCall } from '../redis-call.ts';
+import { ScheduleView } from '../schemas/schedules.ts';
 
 /**
- * Schedules of detection runs and reports (admin only). Changes are stored in Neo4j and the BullMQ
+ * Schedules of detection runs and reports: admins create, change and delete them; supervisors see them
+ * and run one now (the workbench's reports page). Changes are stored in Neo4j and the BullMQ
  * job schedulers are brought in line at once, so `nextRunAt` in the answer is already the new one.
  * Webhook secrets are write-only: answers say whether one is set, never what it is.
  */
 
 const ScheduleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes');
 
-const ScheduleView = z
-  .object({
-    id: z.string(),
-    title: z.string(),
-    kind: z.enum(['detection', 'report']),
-    cron: z.string(),
-    tz: z.string(),
-    period: z.string(),
-    enabled: z.boolean(),
-    lang: z.enum(['zh', 'en']),
-    formats: z.array(z.enum(['html', 'pdf', 'json'])),
-    delivery: z.object({
-      webhooks: z.array(z.object({ url: z.string(), secretSet: z.boolean(), secretEnv: z.string().nullable() })),
-      email: z.object({ to: z.array(z.string()), subjectPrefix: z.string().nullable() }).nullable(),
-    }),
-    nextRunAt: z.string().nullable().meta({ description: 'the next fire (ISO); null when disabled or the scheduler is missing in Redis' }),
-    schedulerPresent: z.boolean().meta({ description: 'whether Redis holds the job scheduler (a worker re-creates missing ones on start)' }),
-  })
-  .meta({ id: 'Schedule' });
 
 const SchedulePatch = ScheduleSchema.omit({ id: true }).partial().strict().meta({ id: 'SchedulePatch' });
 
@@ -76,7 +59,7 @@ export function scheduleRoutes(): AnyRoute[] {
       operationId: 'listSchedules',
       tag: 'schedules',
       summary: 'Scheduled detection runs and reports, with their next run time',
-      roles: ['admin'],
+      roles: ['supervisor', 'admin'],
       response: { status: 200, schema: z.object({ items: z.array(ScheduleView) }), description: 'every schedule' },
       async handler({ deps }) {
         return { items: await view(deps, await listSchedules(deps.services.driver)) };
@@ -88,7 +71,7 @@ export function scheduleRoutes(): AnyRoute[] {
       operationId: 'getSchedule',
       tag: 'schedules',
       summary: 'One schedule with its next run time',
-      roles: ['admin'],
+      roles: ['supervisor', 'admin'],
       params: z.object({ scheduleId: ScheduleId }),
       response: { status: 200, schema: ScheduleView, description: 'the schedule' },
       problems: [404],
@@ -163,7 +146,7 @@ export function scheduleRoutes(): AnyRoute[] {
       operationId: 'runSchedule',
       tag: 'schedules',
       summary: 'Run a schedule now for a period (default: the current one); a period already reported is not reported again',
-      roles: ['admin'],
+      roles: ['supervisor', 'admin'],
       params: z.object({ scheduleId: ScheduleId }),
       body: z.object({ periodKey: z.string().regex(PERIOD_KEY_PATTERN, 'a period key such as 2026-11-23, 2026-W48 or 2026-11').optional() }).strict(),
       response: { status: 202, schema: z.object({ jobId: z.string(), scheduleId: z.string(), periodKey: z.string(), reportId: z.string(), reportUrl: z.string() }), description: 'the fire job, queued' },

@@ -62,6 +62,7 @@ export const CaseSchema = z
     verdict: z.string().nullable().meta({ description: 'fraud (confirmed) | false-positive (dismissed)' }),
     verdictLabels: z.array(z.string()),
     ring: z.object({ ringId: z.string(), family: z.string(), score: z.number(), status: z.string(), region: z.string().nullable(), fundPaid: z.number().nullable() }),
+    overdue: z.boolean().meta({ description: 'still new or investigating more than CASE_OVERDUE_DAYS (14) days after it was opened' }),
     allowedTransitions: z.array(CaseStatusSchema).meta({ description: 'statuses the caller may move this case to' }),
   })
   .meta({ id: 'Case' });
@@ -82,3 +83,38 @@ export const CaseEventSchema = z
 
 export const CaseDetailSchema = CaseSchema.extend({ history: z.array(CaseEventSchema) }).meta({ id: 'CaseDetail' });
 export const CasePageSchema = Page(CaseSchema).meta({ id: 'CasePage' });
+
+export const AssigneeListSchema = z
+  .object({ items: z.array(z.object({ username: z.string(), displayName: z.string(), role: z.enum(['investigator', 'supervisor']) })) })
+  .meta({ id: 'AssigneeList' });
+
+const GraphNodeId = z.string().min(1).max(100).regex(/^[0-9]+:[0-9a-f-]+:[0-9]+$/, 'a node id as returned in graph payloads');
+/** node types and relationship types ("rel-<type>") the legend can switch off, and "outsider" (non-members) */
+const HiddenType = z.string().regex(/^(person|card|doctor|institution|claim|ring|trace-code|outsider|rel-[A-Za-z_]+)$/, 'a node type, "outsider" or rel-<relationship type>');
+
+export const CreateCaseViewBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    note: z.string().trim().max(5000).default(''),
+    nodeIds: z.array(GraphNodeId).min(1).max(5000).meta({ description: 'the nodes on the canvas' }),
+    highlightedIds: z.array(GraphNodeId).max(5000).default([]).meta({ description: 'the nodes highlighted (a path, an evidence sentence, a time brush)' }),
+    hiddenTypes: z.array(HiddenType).max(30).default([]),
+  })
+  .strict()
+  .meta({ id: 'CreateCaseViewRequest' });
+
+export const CaseViewSchema = z
+  .object({
+    viewId: z.string(),
+    caseId: z.string(),
+    name: z.string(),
+    note: z.string(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    nodeIds: z.array(z.string()),
+    highlightedIds: z.array(z.string()),
+    hiddenTypes: z.array(z.string()),
+    entityCount: z.number().int().meta({ description: 'persons, cards, doctors and institutions among the nodes (what the export package lists)' }),
+  })
+  .meta({ id: 'CaseView' });
+export const CaseViewListSchema = z.object({ items: z.array(CaseViewSchema) }).meta({ id: 'CaseViewList' });

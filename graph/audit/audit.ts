@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'case-assign',
   'case-transition',
   'case-note',
+  'case-view-save',
   'export-request',
   'export',
   'export-download',

@@ -229,3 +229,65 @@ export async function addCaseNote(driver: Driver, caseId: string, note: string, 
     return (await readCase(tx, caseId))!;
   });
 }
+
+/** The people a case may be assigned to (checkAssignee's rule): active investigators and supervisors. */
+export async function listAssignees(driver: Driver): Promise<{ username: string; displayName: string; role: 'investigator' | 'supervisor' }[]> {
+  const { records } = await driver.executeQuery(
+    `MATCH (u:User) WHERE NOT coalesce(u.disabled, false) AND u.role IN ['investigator', 'supervisor']
+     RETURN u.username AS username, coalesce(u.displayName, u.username) AS displayName, u.role AS role ORDER BY u.role, u.displayName, u.username`,
+    {},
+    { routing: 'READ' },
+  );
+  return records.map((r) => r.toObject() as { username: string; displayName: string; role: 'investigator' | 'supervisor' });
+}
+
+export interface CaseFigures {
+  /** the window the movements are counted over: [from, to) as ISO instants */
+  from: string;
+  to: string;
+  opened: number;
+  confirmed: number;
+  dismissed: number;
+  referred: number;
+  closed: number;
+  /** at `to`: cases not closed, and of those the undecided ones opened more than `overdueDays` ago, and the unassigned ones */
+  open: number;
+  overdue: number;
+  unassigned: number;
+  overdueDays: number;
+}
+
+/**
+ * The case workflow in figures for a report: cases opened and moved to each decision in [from, to)
+ * (from the case histories, so a case confirmed and then referred counts in both), and the state of
+ * the caseload at `to` — reconstructed from the histories, so a report built later for an earlier
+ * window gives the same numbers.
+ */
+export async function caseFigures(driver: Driver, fromIso: string, toIso: string, overdueDays: number): Promise<CaseFigures> {
+  const { records } = await driver.executeQuery(
+    `WITH datetime($from) AS from, datetime($to) AS to
+     OPTIONAL MATCH (c:Case)-[:HAS_EVENT]->(e:CaseEvent) WHERE e.at >= from AND e.at < to AND (e.kind = 'created' OR e.kind = 'transition')
+     WITH from, to, e
+     WITH from, to,
+       count(CASE WHEN e.kind = 'created' THEN 1 END) AS opened,
+       count(CASE WHEN e.kind = 'transition' AND e.to = 'confirmed' THEN 1 END) AS confirmed,
+       count(CASE WHEN e.kind = 'transition' AND e.to = 'dismissed' THEN 1 END) AS dismissed,
+       count(CASE WHEN e.kind = 'transition' AND e.to = 'referred' THEN 1 END) AS referred,
+       count(CASE WHEN e.kind = 'transition' AND e.to = 'closed' THEN 1 END) AS closed
+     OPTIONAL MATCH (c:Case) WHERE c.createdAt < to
+     WITH from, to, opened, confirmed, dismissed, referred, closed, c,
+       COLLECT { MATCH (c)-[:HAS_EVENT]->(s:CaseEvent) WHERE s.at < to AND s.to IS NOT NULL AND (s.kind = 'created' OR s.kind = 'transition')
+                 RETURN s.to ORDER BY s.at DESC, coalesce(s.seq, 0) DESC LIMIT 1 }[0] AS status,
+       COLLECT { MATCH (c)-[:HAS_EVENT]->(a:CaseEvent) WHERE a.at < to AND (a.kind = 'created' OR a.kind = 'assigned')
+                 RETURN a.assignee ORDER BY a.at DESC, coalesce(a.seq, 0) DESC LIMIT 1 }[0] AS assignee
+     RETURN opened, confirmed, dismissed, referred, closed,
+       count(CASE WHEN c IS NOT NULL AND status <> 'closed' THEN 1 END) AS open,
+       count(CASE WHEN c IS NOT NULL AND status IN ['new', 'investigating'] AND c.createdAt < to - duration({days: $overdueDays}) THEN 1 END) AS overdue,
+       count(CASE WHEN c IS NOT NULL AND status <> 'closed' AND assignee IS NULL THEN 1 END) AS unassigned`,
+    { from: fromIso, to: toIso, overdueDays: neo4j.int(overdueDays) },
+    { routing: 'READ' },
+  );
+  const r = records[0]!;
+  const n = (k: string) => Number(r.get(k));
+  return { from: fromIso, to: toIso, opened: n('opened'), confirmed: n('confirmed'), dismissed: n('dismissed'), referred: n('referred'), closed: n('closed'), open: n('open'), overdue: n('overdue'), unassigned: n('unassigned'), overdueDays };
+}

@@ -1,5 +1,5 @@
 import type { Driver } from 'neo4j-driver';
-import type { CaseBundle, CaseInfo, ClaimInfo, EntityInfo, EntityType, LineInfo, RingInfo } from '../../exports/case-bundle.ts';
+import type { CaseBundle, CaseInfo, ClaimInfo, EntityInfo, EntityType, LineInfo, RingInfo, CaseViewInfo } from '../../exports/case-bundle.ts';
 import type { EvidenceRecord } from '../../detection/ring-record.ts';
 import { byCaseEventOrder } from '../cases/cases.ts';
 
@@ -182,7 +182,18 @@ export async function loadCaseBundle(driver: Driver, target: BundleTarget): Prom
           (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
       );
 
-      return { case: caseInfo, ring, entities, claims, lines, loadedAt: new Date().toISOString() };
+      const views = caseInfo
+        ? (
+            await tx.run(
+              `MATCH (:Case {caseId: $caseId})-[:HAS_VIEW]->(v:CaseView)
+               RETURN v.name AS name, v.note AS note, v.createdBy AS createdBy, toString(v.createdAt) AS createdAt, v.hiddenTypes AS hiddenTypes,
+                      v.entities AS entities, v.highlightedEntities AS highlightedEntities ORDER BY v.createdAt, v.viewId`,
+              { caseId: caseInfo.caseId },
+            )
+          ).records.map((r) => r.toObject() as CaseViewInfo)
+        : [];
+
+      return { case: caseInfo, ring, entities, claims, lines, views, loadedAt: new Date().toISOString() };
     });
   } finally {
     await session.close();

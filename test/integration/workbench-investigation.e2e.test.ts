@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PROJECT_ROOT } from '../../config/env.ts';
 import { startApiServer, type ApiServer } from '../../api/server.ts';
 import { runDetection } from '../../detection/run-detection.ts';
+import { buildCasePackage } from '../../exports/build-package.ts';
+import { readZip } from '../../exports/package/zip.ts';
+import { loadCaseBundle } from '../../graph/exports/load-case-bundle.ts';
 import { openServices, type Services } from '../../runtime/services.ts';
 import { ensureUiBuilt } from '../../runtime/ui-build.ts';
 import { launchChromium } from '../support/browser.ts';
@@ -284,5 +287,117 @@ describe('investigation workbench (issue 23) in headless Chromium', () => {
     expect(hi.score).toBeGreaterThan(lo.score);
     expect(Math.abs(hi.width / lo.width - hi.score / lo.score)).toBeLessThan(0.1);
     await shot('i14-queue-score-bars');
+  });
+
+  it('filters the graph by node type and by relationship type from the legend (exploration)', async () => {
+    await page.goto(`${api.url}/rings/${ringId}`);
+    await page.waitForFunction(() => { const h = (globalThis as any).__ringlens; return !!h?.graph && h.graph.order > 1 && h.renders > 0; }, undefined, { timeout: 30_000 });
+    await page.waitForTimeout(2500);
+    if ((await page.textContent('[data-testid=layout-toggle]'))?.includes('停止')) await page.click('[data-testid=layout-toggle]');
+    const hiddenNodes = () => hook<string[]>(page, 'h.graph.filterNodes((n) => !!h.sigma.getNodeDisplayData(n).hidden).map((n) => h.graph.getNodeAttribute(n, "nodeType"))');
+    const shownEdgeTypes = () => hook<string[]>(page, 'h.graph.filterEdges((e) => !h.sigma.getEdgeDisplayData(e).hidden).map((e) => h.graph.getEdgeAttribute(e, "relType"))');
+    const shownEdgeEnds = () => hook<string[]>(page, 'h.graph.filterEdges((e) => !h.sigma.getEdgeDisplayData(e).hidden).flatMap((e) => h.graph.extremities(e).map((n) => h.graph.getNodeAttribute(n, "nodeType")))');
+    expect(await hiddenNodes()).toEqual([]);
+    const types = new Set(await hook<string[]>(page, 'h.graph.mapNodes((n, a) => a.nodeType)'));
+    const hide = types.has('card') ? 'card' : [...types][0]!;
+    const ofType = await hook<number>(page, `h.graph.filterNodes((n, a) => a.nodeType === ${JSON.stringify(hide)}).length`);
+    await page.click(`[data-testid=legend-item][data-key=${hide}]`);
+    await page.waitForSelector('[data-testid=filter-active]');
+    const hidden = await hiddenNodes();
+    expect(hidden.length).toBe(ofType);
+    expect(new Set(hidden)).toEqual(new Set([hide]));
+    // no edge is drawn to a hidden node
+    expect(await shownEdgeEnds()).not.toContain(hide);
+    // and a relationship type: every edge of it goes
+    const rel = (await shownEdgeTypes())[0]!;
+    const relKey = (await page.locator('[data-testid=legend-item]').evaluateAll((els: any[]) => els.map((e) => e.getAttribute('data-key') as string))).find((k) => k === `rel-${rel}`) ?? 'rel-other';
+    await page.click(`[data-testid=legend-item][data-key="${relKey}"]`);
+    await page.waitForTimeout(300);
+    expect(await shownEdgeTypes()).not.toContain(rel);
+    expect(await page.getAttribute(`[data-testid=legend-item][data-key=${hide}]`, 'aria-pressed')).toBe('false');
+    await shot('i15-filter-by-type');
+    await page.click(`[data-testid=legend-item][data-key=${hide}]`);
+    await page.click(`[data-testid=legend-item][data-key="${relKey}"]`);
+    expect(await hiddenNodes()).toEqual([]);
+    expect(await page.locator('[data-testid=filter-active]').count()).toBe(0);
+  });
+
+  it('finds the shortest path between two selected nodes and highlights it (exploration; GET /graph/path)', async () => {
+    await page.click('[data-testid=tab-members]');
+    await page.click('[data-testid=member-row][data-type=person] >> nth=0');
+    await page.waitForSelector('[data-testid=node-panel]');
+    const from = (await page.getAttribute('[data-testid=node-panel]', 'data-node-id'))!;
+    await page.click('[data-testid=path-from]');
+    await page.click('[data-testid=tab-members]');
+    const target = (await page.locator('[data-testid=member-row][data-type=institution]').count()) > 0 ? 'institution' : 'doctor';
+    await page.click(`[data-testid=member-row][data-type=${target}] >> nth=-1`);
+    await page.waitForSelector(`[data-testid=node-panel]:not([data-node-id="${from}"])`);
+    const to = (await page.getAttribute('[data-testid=node-panel]', 'data-node-id'))!;
+    await page.click('[data-testid=path-to]');
+    await page.waitForSelector('[data-testid=expand-message]:has-text("最短路径：")', { timeout: 20_000 });
+    const path = (await get(`/graph/path?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).body as { found: boolean; length: number; nodes: { id: string }[] };
+    expect(path.found).toBe(true);
+    expect(await page.textContent('[data-testid=expand-message]')).toContain(`${path.length} 步`);
+    const lit = await hook<string[]>(page, 'h.graph.filterNodes((n) => !!h.sigma.getNodeDisplayData(n).highlighted)');
+    expect(new Set(lit)).toEqual(new Set(path.nodes.map((n) => n.id)));
+    await page.click('[data-testid=node-panel] button[aria-label=close]');
+    await page.waitForTimeout(500);
+    await shot('i16-shortest-path');
+    pathIds = path.nodes.map((n) => n.id);
+  });
+
+  let pathIds: string[] = [];
+
+  it('saves the drawn graph as an annotated view on the case, puts it back after a reload, and ships it in the package (exploration)', async () => {
+    // the path from the previous test is still highlighted; hide the cards as well
+    if ((await page.locator('[data-testid=case-view]').count()) === 0) {
+      await page.click('[data-testid=create-case]');
+      await page.waitForSelector('[data-testid=case-view]');
+    }
+    const caseId = (await page.getAttribute('[data-testid=case-view]', 'data-case-id'))!;
+    const hideKey = (await page.locator('[data-testid=legend-item][data-key=card]').count()) ? 'card' : 'doctor';
+    await page.click(`[data-testid=legend-item][data-key=${hideKey}]`);
+    const drawn = await hook<string[]>(page, 'h.graph.nodes()');
+    const drawnEntities = await hook<number>(page, `h.graph.filterNodes((n, a) => ['person', 'card', 'doctor', 'institution'].includes(a.nodeType)).length`);
+    await page.click('[data-testid=save-view-open]');
+    await page.fill('[data-testid=view-name]', '患者到机构的最短路径');
+    await page.fill('[data-testid=view-note]', '两步之内经同一医保卡相连，待核实卡的实际使用人');
+    await page.click('[data-testid=save-view]');
+    const chip = page.locator('[data-testid=saved-view]', { hasText: '患者到机构的最短路径' });
+    await chip.waitFor();
+    await shot('i17-view-saved');
+
+    await page.reload();
+    await page.waitForFunction(() => { const h = (globalThis as any).__ringlens; return !!h?.graph && h.graph.order > 1 && h.renders > 0; }, undefined, { timeout: 30_000 });
+    expect(await hook<number>(page, 'h.graph.filterNodes((n) => !!h.sigma.getNodeDisplayData(n).highlighted).length')).toBe(0);
+    await page.locator('[data-testid=saved-view]', { hasText: '患者到机构的最短路径' }).click();
+    await page.waitForSelector('[data-testid=view-applied]');
+    // the highlight comes back for the path's nodes in the ring drawing; the hidden type is hidden again
+    const inDrawing = await hook<string[]>(page, `${JSON.stringify(pathIds)}.filter((id) => h.graph.hasNode(id))`);
+    const lit = await hook<string[]>(page, 'h.graph.filterNodes((n) => !!h.sigma.getNodeDisplayData(n).highlighted)');
+    expect(new Set(lit)).toEqual(new Set(inDrawing));
+    expect(await page.getAttribute(`[data-testid=legend-item][data-key=${hideKey}]`, 'aria-pressed')).toBe('false');
+    const missing = pathIds.length - inDrawing.length;
+    if (missing > 0) expect(await page.textContent('[data-testid=view-applied]')).toContain(`${missing} 个节点不在当前图中`);
+    await shot('i18-view-restored');
+
+    const views = (await get(`/cases/${caseId}/views`)).body.items as { name: string; nodeIds: string[]; hiddenTypes: string[]; entityCount: number }[];
+    expect(views.map((v) => v.name)).toEqual(['患者到机构的最短路径']);
+    expect(new Set(views[0]!.nodeIds)).toEqual(new Set(drawn));
+    expect(views[0]!.hiddenTypes).toEqual([hideKey]);
+
+    // the package: graph/views.json names the view's entities by the package's reference numbers
+    const bundle = await loadCaseBundle(services.driver, { caseId });
+    const built = await buildCasePackage(bundle, { exporter: { user: USERNAME.investigator, role: 'investigator' }, lang: 'zh', bureau: '测试医疗保障局', keyDir: path.join(ARTIFACTS, 'keys') });
+    const files = new Map((await readZip(built.zip)).map((e) => [e.path, e.data!]));
+    expect(built.manifest.files.map((f) => f.path)).toContain('graph/views.json');
+    const json = JSON.parse(files.get('graph/views.json')!.toString('utf8')) as { views: { name: string; note: string; hidden: string[]; entities: { ref: string; type: string; highlighted: boolean }[]; entitiesNotInPackage: Record<string, number> }[] };
+    const v = json.views[0]!;
+    expect(v).toMatchObject({ name: '患者到机构的最短路径', note: '两步之内经同一医保卡相连，待核实卡的实际使用人', hidden: [hideKey === 'card' ? '医保卡' : '医生'] });
+    expect(v.entities.length + Object.values(v.entitiesNotInPackage).reduce((a, b) => a + b, 0)).toBe(drawnEntities);
+    for (const e of v.entities) expect(e.ref).toMatch(/^[PKDH]\d{4}$/);
+    expect(v.entities.filter((e) => e.highlighted).length).toBeGreaterThan(0);
+    // no key of any kind: only references
+    expect(files.get('graph/views.json')!.toString('utf8')).not.toMatch(/\d{17}[\dX]/);
   });
 });

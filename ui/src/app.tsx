@@ -3,12 +3,15 @@ import { BrowserRouter, Navigate, NavLink, Route, Routes, useLocation, useNaviga
 import { api } from './api/client.ts';
 import { AuthProvider, can, useUser } from './auth.tsx';
 import { LangSwitch } from './components/LangSwitch.tsx';
+import { BoardGate } from './pages/BoardGate.tsx';
+import { Cases } from './pages/Cases.tsx';
 import { EntityProfilePage } from './pages/EntityProfilePage.tsx';
 import { EntitySearch } from './pages/EntitySearch.tsx';
 import { Login } from './pages/Login.tsx';
 import { RingQueue } from './pages/RingQueue.tsx';
 import { RingWorkspace } from './pages/RingWorkspace.tsx';
 import { Runs } from './pages/Runs.tsx';
+import { Schedules } from './pages/Schedules.tsx';
 
 function Shell() {
   const user = useUser();
@@ -27,7 +30,20 @@ function Shell() {
             {t('nav.rings')}
           </NavLink>
           {can.explore(user.role) && <NavLink to="/search">{t('nav.search')}</NavLink>}
+          <NavLink to="/cases" data-testid="nav-cases">
+            {t('nav.cases')}
+          </NavLink>
           {can.seeRuns(user.role) && <NavLink to="/runs">{t('nav.runs')}</NavLink>}
+          {can.seeSchedules(user.role) && (
+            <NavLink to="/reports" data-testid="nav-reports">
+              {t('nav.reports')}
+            </NavLink>
+          )}
+          {can.jobBoard(user.role) && (
+            <NavLink to="/job-board" data-testid="nav-board">
+              {t('board.link')}
+            </NavLink>
+          )}
         </nav>
         <div className="topbar-right">
           <span className="user" data-testid="current-user">
@@ -53,6 +69,9 @@ function Shell() {
           <Route path="/search" element={<EntitySearch />} />
           <Route path="/entities/:type/:key" element={<EntityProfilePage />} />
           <Route path="/runs" element={<Runs />} />
+          <Route path="/cases" element={<Cases />} />
+          <Route path="/reports" element={<Schedules />} />
+          <Route path="/job-board" element={<BoardGate />} />
           <Route path="*" element={<div className="state">{t('state.notFound')}</div>} />
         </Routes>
       </main>

@@ -22,4 +22,6 @@ export const can = {
   noteCase: (r: Role) => r !== 'admin',
   exportCase: (r: Role) => r === 'investigator' || r === 'supervisor' || r === 'liaison',
   masked: (r: Role) => r === 'supervisor' || r === 'admin',
+  seeSchedules: (r: Role) => r === 'supervisor' || r === 'admin',
+  jobBoard: (r: Role) => r === 'admin',
 };

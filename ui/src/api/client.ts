@@ -1,17 +1,39 @@
 import type { Tokens, SessionUser } from './types.ts';
 
-/** An API error as problem+json describes it (RFC 9457), with the field errors of a 400. */
+/** One invalid field of a 400: where, the server's words, and zod's code (too_small, invalid_format…). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+  code?: string | undefined;
+}
+
+/**
+ * An API error as problem+json describes it (RFC 9457): the status, the kind of problem (the slug of
+ * `type`, urn:ringlens:problem:<kind>), the server's English detail, the field errors of a 400 and the
+ * statuses a case may move to (409). The workbench shows it in the user's language (api/errors.ts).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
-    readonly fieldErrors: { path: string; message: string }[] = [],
+    readonly fieldErrors: FieldProblem[] = [],
+    readonly kind: string | null = null,
+    readonly allowed: string[] = [],
   ) {
     super(`${status}: ${detail}`);
   }
 }
 
 const STORE = 'ringlens.session';
+
+function readStored(): Session | null {
+  try {
+    const raw = localStorage.getItem(STORE);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  } catch {
+    return null;
+  }
+}
 
 interface Session {
   accessToken: string;
@@ -22,8 +44,11 @@ interface Session {
 type Listener = (user: SessionUser | null) => void;
 
 /**
- * The workbench's only way to the API: bearer tokens kept for the browser tab (sessionStorage),
- * one silent refresh on a 401, and problem+json turned into ApiError.
+ * The workbench's only way to the API: bearer tokens kept for the browser (localStorage, so a second
+ * tab, a link from the weekly report or a reload opens signed in — until the 8-hour refresh token ends
+ * or the user logs out, which every open tab follows at once through the `storage` event), one silent
+ * refresh on a 401 (a tab first takes tokens another tab already refreshed), and problem+json turned
+ * into ApiError.
  */
 class ApiClient {
   private session: Session | null = null;
@@ -31,12 +56,15 @@ class ApiClient {
   private refreshing: Promise<boolean> | null = null;
 
   constructor() {
-    try {
-      const raw = sessionStorage.getItem(STORE);
-      if (raw) this.session = JSON.parse(raw) as Session;
-    } catch {
-      this.session = null;
-    }
+    this.session = readStored();
+    // Another tab logged in, refreshed or logged out.
+    window.addEventListener('storage', (e) => {
+      if (e.key !== STORE && e.key !== null) return;
+      const next = readStored();
+      if (next?.accessToken === this.session?.accessToken) return;
+      this.session = next;
+      for (const l of this.listeners) l(next?.user ?? null);
+    });
   }
 
   get user(): SessionUser | null {
@@ -50,8 +78,8 @@ class ApiClient {
 
   private set(s: Session | null) {
     this.session = s;
-    if (s) sessionStorage.setItem(STORE, JSON.stringify(s));
-    else sessionStorage.removeItem(STORE);
+    if (s) localStorage.setItem(STORE, JSON.stringify(s));
+    else localStorage.removeItem(STORE);
     for (const l of this.listeners) l(s?.user ?? null);
   }
 
@@ -70,6 +98,13 @@ class ApiClient {
   }
 
   private async refresh(): Promise<boolean> {
+    // Another tab may have refreshed (or logged in again) since this tab's request was sent.
+    const stored = readStored();
+    if (stored && stored.accessToken !== this.session?.accessToken) {
+      this.session = stored;
+      for (const l of this.listeners) l(stored.user);
+      return true;
+    }
     const s = this.session;
     if (!s) return false;
     this.refreshing ??= this.raw<Tokens>('POST', '/auth/refresh', { refreshToken: s.refreshToken }, false)
@@ -101,19 +136,23 @@ class ApiClient {
     try {
       res = await fetch(`/api/v1${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     } catch (e) {
-      throw new ApiError(0, `network error: ${(e as Error).message}`);
+      throw new ApiError(0, `network error: ${(e as Error).message}`, [], 'network');
     }
     if (res.ok) return res;
     let detail = res.statusText;
-    let errors: { path: string; message: string }[] = [];
+    let errors: FieldProblem[] = [];
+    let kind: string | null = null;
+    let allowed: string[] = [];
     try {
-      const p = (await res.json()) as { detail?: string; errors?: { path: string; message: string }[] };
+      const p = (await res.json()) as { type?: string; detail?: string; errors?: FieldProblem[]; allowed?: string[] };
       detail = p.detail ?? detail;
       errors = p.errors ?? [];
+      kind = p.type?.startsWith('urn:ringlens:problem:') ? p.type.slice('urn:ringlens:problem:'.length) : null;
+      allowed = p.allowed ?? [];
     } catch {
       // not problem+json
     }
-    throw new ApiError(res.status, detail, errors);
+    throw new ApiError(res.status, detail, errors, kind, allowed);
   }
 
   /** An authenticated call; a 401 refreshes the tokens once and retries. */
@@ -133,6 +172,33 @@ class ApiClient {
 
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.call<T>('POST', path, body ?? {});
+  }
+
+  /**
+   * Asks for the job dashboard's cookie (admins; api/queue-board.ts) with this tab's bearer token, so
+   * the browser can then open /admin/queues/ itself.
+   */
+  async boardSession(): Promise<{ board: string }> {
+    const go = async () => {
+      const res = await fetch('/admin/queues/session', { method: 'POST', headers: { accept: 'application/json', authorization: `Bearer ${this.session?.accessToken ?? ''}` } });
+      if (res.ok) return (await res.json()) as { board: string };
+      let detail = res.statusText;
+      let kind: string | null = null;
+      try {
+        const p = (await res.json()) as { type?: string; detail?: string };
+        detail = p.detail ?? detail;
+        kind = p.type?.startsWith('urn:ringlens:problem:') ? p.type.slice('urn:ringlens:problem:'.length) : null;
+      } catch {
+        // not problem+json
+      }
+      throw new ApiError(res.status, detail, [], kind);
+    };
+    try {
+      return await go();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401 && (await this.refresh())) return go();
+      throw e;
+    }
   }
 
   /** Downloads a file (export packages) with the bearer token. */

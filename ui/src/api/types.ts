@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import type { TokensSchema } from '../../../api/schemas/auth.ts';
-import type { CaseDetailSchema, CaseSchema, CaseStatusSchema, VerdictLabelListSchema } from '../../../api/schemas/cases.ts';
+import type { AssigneeListSchema, CaseViewSchema, CaseDetailSchema, CaseSchema, CaseStatusSchema, VerdictLabelListSchema } from '../../../api/schemas/cases.ts';
+import type { ScheduleView } from '../../../api/schemas/schedules.ts';
 import type { ClaimSchema, ClaimTimelineSchema } from '../../../api/schemas/claims.ts';
 import type { EntityProfileSchema, GraphSchema, SearchHitSchema } from '../../../api/schemas/entities.ts';
 import type { GraphEdgeSchema, GraphNodeSchema } from '../../../api/schemas/graph.ts';
@@ -32,6 +33,9 @@ export type ClaimTimeline = z.output<typeof ClaimTimelineSchema>;
 export type Case = z.output<typeof CaseSchema>;
 export type CaseDetail = z.output<typeof CaseDetailSchema>;
 export type CaseStatus = z.output<typeof CaseStatusSchema>;
+export type CaseView = z.output<typeof CaseViewSchema>;
+export type Assignee = z.output<typeof AssigneeListSchema>['items'][number];
+export type Schedule = z.output<typeof ScheduleView>;
 export type VerdictLabelDef = z.output<typeof VerdictLabelListSchema>['items'][number];
 export type EntityType = 'person' | 'card' | 'doctor' | 'institution';
 export const ENTITY_TYPES: EntityType[] = ['person', 'card', 'doctor', 'institution'];

@@ -6,6 +6,7 @@ import { useApi } from '../api/use-api.ts';
 import { can, useUser } from '../auth.tsx';
 import { currentLang } from '../i18n/index.ts';
 import { useFormat } from '../i18n/format.ts';
+import { AssigneePicker } from './AssigneePicker.tsx';
 import { Async, ErrorBox } from './States.tsx';
 
 /** Case actions on a ring: open, assign, move through the workflow with a verdict, notes, export package. */
@@ -156,8 +157,8 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
       {error && <ErrorBox error={error} />}
       {can.assignCase(user.role) && (
         <div className="row">
-          <input placeholder={t('case.assignPlaceholder')} value={assignee} onChange={(e) => setAssignee(e.target.value)} size={12} />
-          <button type="button" disabled={busy} onClick={() => void act(() => api.post(`/cases/${encodeURIComponent(c.caseId)}/assign`, { assignee: assignee.trim() || null }))}>
+          <AssigneePicker value={assignee} onChange={setAssignee} />
+          <button type="button" disabled={busy || assignee === (c.assignee ?? '')} onClick={() => void act(() => api.post(`/cases/${encodeURIComponent(c.caseId)}/assign`, { assignee: assignee || null }))} data-testid="assign-case">
             {t('case.assign')}
           </button>
         </div>

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.ts';
+import { describeError } from '../api/errors.ts';
+import { currentLang } from '../i18n/index.ts';
 
 export function Loading({ label }: { label?: string }) {
   const { t } = useTranslation();
@@ -22,9 +24,11 @@ export function Empty({ children }: { children?: ReactNode }) {
 
 export function ErrorBox({ error, retry }: { error: Error; retry?: () => void }) {
   const { t } = useTranslation();
-  const detail = error instanceof ApiError ? `${error.detail}${error.fieldErrors.length ? ` (${error.fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ')})` : ''}` : error.message;
+  // The server's own words stay on the element for support (data-detail), not in the sentence people read.
+  const raw = error instanceof ApiError ? `${error.status} ${error.detail}${error.fieldErrors.length ? ` (${error.fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ')})` : ''}` : error.message;
+  const detail = describeError(error, t as unknown as Parameters<typeof describeError>[1], currentLang());
   return (
-    <div className="state state-error" role="alert" data-testid="error">
+    <div className="state state-error" role="alert" data-testid="error" data-detail={raw}>
       {t('state.error', { detail })}
       {retry && (
         <button type="button" onClick={retry}>

@@ -30,6 +30,9 @@ interface Props {
   fileName: string;
   /** printed at the top of the exported PNG (ring type, id, date) */
   title?: string;
+  /** node types, "outsider" and "rel-<type>" switched off in the legend (kept by the page: saved views carry them) */
+  hiddenTypes: Set<string>;
+  onToggleType(key: string): void;
 }
 
 /** nodes + edges past which a browser without a GPU gets the simplified drawing */
@@ -42,13 +45,13 @@ type Renderer = Sigma;
  * The ring drawn with sigma 3 (WebGL): typed pictogram nodes, weighted and curved parallel edges,
  * ForceAtlas2 in a web worker, hover neighbourhoods, evidence highlights, PNG export.
  */
-export function GraphView({ model, version, highlight, selected, onSelect, onExpand, fileName, title }: Props) {
+export function GraphView({ model, version, highlight, selected, onSelect, onExpand, fileName, title, hiddenTypes, onToggleType }: Props) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const sigmaRef = useRef<Renderer | null>(null);
   const layoutRef = useRef<FA2Layout | null>(null);
   const stopTimer = useRef<number | undefined>(undefined);
-  const state = useRef<{ hovered: string | null; neighbours: Set<string>; highlight: Highlight | null; selected: string | null }>({ hovered: null, neighbours: new Set(), highlight: null, selected: null });
+  const state = useRef<{ hovered: string | null; neighbours: Set<string>; highlight: Highlight | null; selected: string | null; hiddenTypes: Set<string> }>({ hovered: null, neighbours: new Set(), highlight: null, selected: null, hiddenTypes: new Set() });
   const [running, setRunning] = useState(false);
   const [sizeBy, setSizeBy] = useState<SizeBy>('amount');
   // Without a GPU, big graphs are drawn with hairline edges and plain dots (see software-webgl.ts).
@@ -85,6 +88,10 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
         const s = state.current;
         const res = { ...(data as NodeAttrs) } as NodeAttrs & Record<string, unknown>;
         if (simple) res.type = 'dot';
+        if (s.hiddenTypes.has(res.nodeType) || (!res.member && s.hiddenTypes.has('outsider'))) {
+          res.hidden = true;
+          return res;
+        }
         // Big graphs: hover marks the neighbourhood without dimming the rest, so only those nodes are redrawn.
         const hover = s.hovered && !lightHover ? s.neighbours : null;
         const focus = hover ?? s.highlight?.nodes;
@@ -112,6 +119,17 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
         const s = state.current;
         const res = { ...(data as EdgeAttrs) } as EdgeAttrs & Record<string, unknown>;
         if (simple) (res as Record<string, unknown>).type = 'hairline';
+        if (s.hiddenTypes.size) {
+          const hiddenNode = (n: string) => {
+            const a = model.getNodeAttributes(n);
+            return s.hiddenTypes.has(a.nodeType) || (!a.member && s.hiddenTypes.has('outsider'));
+          };
+          const [a, b] = model.extremities(edge);
+          if (s.hiddenTypes.has(`rel-${res.relType in EDGE_COLOR ? res.relType : 'other'}`) || hiddenNode(a) || hiddenNode(b)) {
+            res.hidden = true;
+            return res;
+          }
+        }
         if (s.hovered && lightHover) {
           if (model.hasExtremity(edge, s.hovered)) {
             res.color = HIGHLIGHT_EDGE;
@@ -168,7 +186,14 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
       handlers.current.onExpand(e.node);
     });
     const unregister = registerGraphForTests(model, renderer);
+    // Sigma sizes its canvases when created: when bars above the graph come or go (saved views, notes),
+    // the container changes height and the canvases must follow, or they lie over the legend.
+    // A scheduled full refresh, as sigma does on a window resize (it resizes while rendering): a refresh
+    // that skipped indexation here, while an expansion was adding nodes, left them out of the programs.
+    const resized = new ResizeObserver(() => renderer.scheduleRefresh());
+    resized.observe(el);
     return () => {
+      resized.disconnect();
       unregister();
       window.clearTimeout(stopTimer.current);
       layoutRef.current?.kill();
@@ -192,8 +217,10 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
   useEffect(() => {
     state.current.highlight = highlight;
     state.current.selected = selected;
+    state.current.hiddenTypes = hiddenTypes;
     sigmaRef.current?.refresh({ skipIndexation: true });
-  }, [highlight, selected]);
+  }, [highlight, selected, hiddenTypes]);
+
 
   function startLayout(autoStopMs?: number) {
     window.clearTimeout(stopTimer.current);
@@ -280,7 +307,7 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
         </span>
       </div>
       <div className="graph-canvas" ref={container} data-testid="graph" data-drawing={simple ? 'simple' : 'full'} data-node-count={model.order} data-edge-count={model.size} />
-      <Legend model={model} version={version} />
+      <Legend model={model} version={version} hidden={hiddenTypes} onToggle={onToggleType} />
     </div>
   );
 }
@@ -306,14 +333,24 @@ function legendItems(model: RingGraphModel, t: (k: string, o?: Record<string, un
   ];
 }
 
-function Legend({ model, version }: { model: RingGraphModel; version: number }) {
+function Legend({ model, version, hidden, onToggle }: { model: RingGraphModel; version: number; hidden: Set<string>; onToggle(key: string): void }) {
   const { t } = useTranslation();
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const items = useMemo(() => legendItems(model, t), [model, version, t]);
   return (
     <div className="legend" aria-label={t('ws.legend')} data-testid="legend">
+      <span className="muted small">{t('ws.filterHint')}</span>
       {items.map((it) => (
-        <span key={it.key} className="legend-item" data-testid="legend-item" data-key={it.key}>
+        <button
+          key={it.key}
+          type="button"
+          className={`legend-item${hidden.has(it.key) ? ' off' : ''}`}
+          aria-pressed={!hidden.has(it.key)}
+          title={t(hidden.has(it.key) ? 'ws.filterShow' : 'ws.filterHide', { type: it.label })}
+          onClick={() => onToggle(it.key)}
+          data-testid="legend-item"
+          data-key={it.key}
+        >
           {it.line ? (
             <span className="legend-line" style={{ background: it.color }} />
           ) : (
@@ -322,8 +359,13 @@ function Legend({ model, version }: { model: RingGraphModel; version: number }) 
             </span>
           )}
           {it.label}
-        </span>
+        </button>
       ))}
+      {hidden.size > 0 && (
+        <span className="badge badge-warn small" data-testid="filter-active">
+          {t('ws.filterActive', { count: hidden.size })}
+        </span>
+      )}
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
-import { api, ApiError } from '../api/client.ts';
+import { api } from '../api/client.ts';
+import { describeError, type Translate } from '../api/errors.ts';
+import { currentLang } from '../i18n/index.ts';
 import { LangSwitch } from '../components/LangSwitch.tsx';
 
 export function Login() {
@@ -22,7 +24,7 @@ export function Login() {
       const from = (location.state as { from?: string } | null)?.from;
       navigate(from && from !== '/login' ? from : '/', { replace: true });
     } catch (err) {
-      setError(t('login.failed', { detail: err instanceof ApiError ? err.detail : (err as Error).message }));
+      setError(t('login.failed', { detail: describeError(err, t as unknown as Translate, currentLang()) }));
     } finally {
       setBusy(false);
     }
@@ -41,7 +43,7 @@ export function Login() {
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
         {error && (
-          <div className="state state-error" role="alert">
+          <div className="state state-error" role="alert" data-testid="login-error">
             {error}
           </div>
         )}

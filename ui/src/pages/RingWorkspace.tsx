@@ -2,7 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client.ts';
-import { ENTITY_TYPES, type ClaimTimeline, type EntityType, type Evidence, type Neighbourhood, type RingDetail, type RingGraph } from '../api/types.ts';
+import { ENTITY_TYPES, type ClaimTimeline, type EntityType, type Evidence, type CaseView, type GraphEdge, type GraphNode, type Neighbourhood, type RingDetail, type RingGraph } from '../api/types.ts';
 import { ClaimTimelineView } from '../components/ClaimTimelineView.tsx';
 import { ClaimsTab, claimTouches, inPeriod, MembersTab, useRingClaims } from './RingTabs.tsx';
 import { useApi } from '../api/use-api.ts';
@@ -22,6 +22,8 @@ const GRAPH_QUERY = { maxNodes: 2000, maxClaims: 10000 };
 const EXPAND_LIMIT = 100;
 /** The API's cap for one expansion. */
 const MAX_EXPAND = 1000;
+/** The longest connection the shortest-path search looks for (the API allows up to 10). */
+const PATH_HOPS = 6;
 
 const TABS = ['graph', 'members', 'claims', 'timeline'] as const;
 type Tab = (typeof TABS)[number];
@@ -50,7 +52,19 @@ export function RingWorkspace() {
   const [highlight, setHighlight] = useState<(Highlight & { index: number }) | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   // Kept as a translation key, so the message follows a language switch.
-  const [message, setMessage] = useState<{ key: 'ws.expanding' | 'ws.expanded' | 'ws.expandedTruncated' | 'ws.undone'; count?: number; shown?: number } | null>(null);
+  const [message, setMessage] = useState<{ key: 'ws.expanding' | 'ws.expanded' | 'ws.expandedTruncated' | 'ws.undone' | 'ws.pathSearching' | 'ws.pathFound' | 'ws.pathNone'; count?: number; shown?: number } | null>(null);
+  // The legend is also the filter: node types and relationship types ("rel-<type>") switched off are not drawn.
+  const [hiddenTypes, setHiddenTypes] = useState<Set<string>>(new Set());
+  const toggleType = useCallback((key: string) => {
+    setHiddenTypes((h) => {
+      const next = new Set(h);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+  }, []);
+  // Shortest path: the first of the two nodes, picked in the node panel.
+  const [pathFrom, setPathFrom] = useState<string | null>(null);
   // The last expansion cut by the node cap: "load more" asks again with a larger cap.
   const [more, setMore] = useState<{ node: string; limit: number } | null>(null);
   // Undo: what each expansion added, last first.
@@ -135,6 +149,32 @@ export function RingWorkspace() {
       }
     },
     [model, user.role],
+  );
+
+  /** The shortest connection between the path's start and `to` (GET /graph/path): drawn into the graph and highlighted. */
+  const shortestPath = useCallback(
+    async (to: string) => {
+      if (!model || !pathFrom || !can.explore(user.role)) return;
+      setMessage({ key: 'ws.pathSearching' });
+      setExpandError(null);
+      try {
+        const p = await api.get<{ found: boolean; length: number | null; nodes: GraphNode[]; edges: GraphEdge[] }>('/graph/path', { from: pathFrom, to, maxHops: PATH_HOPS });
+        if (!p.found) {
+          setMessage({ key: 'ws.pathNone', count: PATH_HOPS });
+          return;
+        }
+        const added = mergeIntoModel(model, p.nodes, p.edges, pathFrom);
+        setVersion((v) => v + 1);
+        if (added.length) setUndo((u) => [added, ...u].slice(0, 50));
+        setHighlight({ nodes: new Set(p.nodes.map((n) => n.id)), index: -2, label: 'path' });
+        setMessage({ key: 'ws.pathFound', count: p.length ?? 0 });
+        setPathFrom(null);
+      } catch (e) {
+        setMessage(null);
+        setExpandError(e as Error);
+      }
+    },
+    [model, pathFrom, user.role],
   );
 
   const undoLast = useCallback(() => {
@@ -250,7 +290,20 @@ export function RingWorkspace() {
               )}
             </div>
             {expandError && <ErrorBox error={expandError} />}
-            <GraphView model={model} version={version} highlight={highlight} selected={selected} onSelect={setSelected} onExpand={(n) => void expand(n)} fileName={`ring-${ringId}`} title={ring.data ? t('ws.pngTitle', { family: t(`family.${ring.data.family}`), ringId, members: ring.data.memberCount, money: fmt.money(ring.data.fundPaid) }) : ringId} />
+            {ring.data && (ring.data.openCase ?? ring.data.cases.at(-1)) && (
+              <SavedViews
+                caseId={(ring.data.openCase ?? ring.data.cases.at(-1))!.caseId}
+                model={model}
+                highlight={highlight}
+                hiddenTypes={hiddenTypes}
+                onApply={(v) => {
+                  setHiddenTypes(new Set(v.hiddenTypes));
+                  const lit = new Set(v.highlightedIds.filter((id) => model.hasNode(id)));
+                  setHighlight(lit.size ? { nodes: lit, index: -3, label: 'view' } : null);
+                }}
+              />
+            )}
+            <GraphView model={model} version={version} highlight={highlight} selected={selected} onSelect={setSelected} onExpand={(n) => void expand(n)} fileName={`ring-${ringId}`} hiddenTypes={hiddenTypes} onToggleType={toggleType} title={ring.data ? t('ws.pngTitle', { family: t(`family.${ring.data.family}`), ringId, members: ring.data.memberCount, money: fmt.money(ring.data.fundPaid) }) : ringId} />
           </>
         )}
       </section>
@@ -262,8 +315,91 @@ export function RingWorkspace() {
           onClose={() => setSelected(null)}
           onExpand={() => void expand(selected)}
           onRemove={selectedAttrs.member ? null : () => removeNode(selected)}
+          pathFrom={pathFrom && model?.hasNode(pathFrom) ? model.getNodeAttribute(pathFrom, 'label') || pathFrom : null}
+          onPathFrom={() => setPathFrom(selected)}
+          onPathTo={pathFrom && pathFrom !== selected ? () => void shortestPath(selected) : null}
         />
       )}
+    </div>
+  );
+}
+
+/**
+ * Saved, annotated views of the case's graph: the nodes drawn, the highlight (a path, an evidence
+ * sentence, a time brush) and the types switched off, with a name and a note. They are listed here,
+ * put back on the canvas with one click, and go into the case's export package (views.json).
+ */
+function SavedViews({ caseId, model, highlight, hiddenTypes, onApply }: { caseId: string; model: RingGraphModel; highlight: Highlight | null; hiddenTypes: Set<string>; onApply(v: CaseView): void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const user = useUser()!;
+  const views = useApi(() => api.get<{ items: CaseView[] }>(`/cases/${encodeURIComponent(caseId)}/views`), [caseId]);
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const [applied, setApplied] = useState<{ name: string; missing: number } | null>(null);
+  async function save() {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post<CaseView>(`/cases/${encodeURIComponent(caseId)}/views`, { name: name.trim(), note: note.trim(), nodeIds: model.nodes(), highlightedIds: highlight ? [...highlight.nodes] : [], hiddenTypes: [...hiddenTypes] });
+      setOpen(false);
+      setName('');
+      setNote('');
+      views.reload();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const canSave = can.createCase(user.role);
+  return (
+    <div className="saved-views" data-testid="saved-views">
+      <span className="muted small">{t('views.title')}</span>
+      {(views.data?.items ?? []).map((v) => (
+        <button
+          key={v.viewId}
+          type="button"
+          className="chip small"
+          title={`${v.note ? `${v.note}\n` : ''}${v.createdBy} · ${f.dateTime(v.createdAt)}`}
+          onClick={() => {
+            onApply(v);
+            setApplied({ name: v.name, missing: v.nodeIds.filter((id) => !model.hasNode(id)).length });
+          }}
+          data-testid="saved-view"
+          data-view-id={v.viewId}
+        >
+          {v.name}
+        </button>
+      ))}
+      {views.data && views.data.items.length === 0 && <span className="muted small">{t('views.none')}</span>}
+      {applied && (
+        <span className="small" data-testid="view-applied">
+          {t('views.applied', { name: applied.name })}
+          {applied.missing > 0 && ` ${t('views.missing', { count: applied.missing })}`}
+        </span>
+      )}
+      {canSave && !open && (
+        <button type="button" className="link" onClick={() => setOpen(true)} data-testid="save-view-open">
+          {t('views.save')}
+        </button>
+      )}
+      {open && (
+        <span className="row">
+          <input placeholder={t('views.name')} value={name} onChange={(e) => setName(e.target.value)} data-testid="view-name" size={16} />
+          <input placeholder={t('views.note')} value={note} onChange={(e) => setNote(e.target.value)} data-testid="view-note" size={30} />
+          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => void save()} data-testid="save-view">
+            {t('views.saveConfirm')}
+          </button>
+          <button type="button" className="link" onClick={() => setOpen(false)}>
+            {t('views.cancel')}
+          </button>
+        </span>
+      )}
+      {error && <ErrorBox error={error} />}
     </div>
   );
 }
@@ -347,7 +483,28 @@ function RingSummaryPanel({ ring, onChanged, highlightIndex, onEvidence }: { rin
   );
 }
 
-function NodePanel({ id, a, basis, onClose, onExpand, onRemove }: { id: string; a: NodeAttrs; basis: { zh: string; en: string } | null; onClose(): void; onExpand(): void; onRemove: (() => void) | null }) {
+function NodePanel({
+  id,
+  a,
+  basis,
+  onClose,
+  onExpand,
+  onRemove,
+  pathFrom,
+  onPathFrom,
+  onPathTo,
+}: {
+  id: string;
+  a: NodeAttrs;
+  basis: { zh: string; en: string } | null;
+  onClose(): void;
+  onExpand(): void;
+  onRemove: (() => void) | null;
+  /** the label of the path's start, once one is picked */
+  pathFrom: string | null;
+  onPathFrom(): void;
+  onPathTo: (() => void) | null;
+}) {
   const { t } = useTranslation();
   const lang = currentLang();
   const user = useUser()!;
@@ -382,6 +539,16 @@ function NodePanel({ id, a, basis, onClose, onExpand, onRemove }: { id: string; 
         {onRemove && (
           <button type="button" onClick={onRemove} data-testid="remove-node">
             {t('ws.remove')}
+          </button>
+        )}
+        {can.explore(user.role) && (
+          <button type="button" onClick={onPathFrom} data-testid="path-from">
+            {t('ws.pathFrom')}
+          </button>
+        )}
+        {onPathTo && (
+          <button type="button" className="primary" onClick={onPathTo} data-testid="path-to">
+            {t('ws.pathTo', { from: pathFrom })}
           </button>
         )}
         {profile && (

@@ -65,10 +65,10 @@ export function Runs() {
 const FORMAT_ORDER: readonly Report['formats'][number][] = ['html', 'pdf', 'json'];
 
 /** Scheduled reports: figures at a glance, the files (HTML opens in a tab, PDF and JSON download) and delivery status. */
-function Reports() {
+export function Reports({ scheduleId, reloadKey = 0, title }: { scheduleId?: string; reloadKey?: number; title?: string }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const reports = useApi(() => api.get<Page<Report>>('/reports', { limit: 30 }), []);
+  const reports = useApi(() => api.get<Page<Report>>('/reports', { limit: 30, scheduleId }), [scheduleId, reloadKey]);
   const [error, setError] = useState<Error | null>(null);
   async function open(r: Report, format: string) {
     setError(null);
@@ -89,7 +89,7 @@ function Reports() {
   }
   return (
     <>
-      <h2>{t('runs.reports')}</h2>
+      <h2>{title ?? t('runs.reports')}</h2>
       {error && <ErrorBox error={error} />}
       <Async state={reports} empty={(p) => p.items.length === 0} emptyText={t('runs.noReports')}>
         {(p) => (
@@ -196,14 +196,19 @@ function TriggerRun({ onDone }: { onDone(): void }) {
       </button>
       {ref && (
         <span className="job-progress" data-testid="run-progress">
-          {t('runs.job', { jobId: ref.jobId, state: job?.state ?? 'waiting' })}
+          {t('runs.job', { jobId: ref.jobId, state: t(`jobState.${job?.state ?? 'waiting'}`, { defaultValue: t('jobState.unknown') }) })}
           {progress?.percent !== undefined && (
             <>
               {' '}
               <progress max={100} value={progress.percent} /> {Math.round(progress.percent)}% {progress.stage ?? ''}
             </>
           )}
-          {job?.failedReason && <span className="error-text"> {job.failedReason}</span>}
+          {job?.failedReason && (
+            <span className="error-text" data-detail={job.failedReason}>
+              {' '}
+              {t('errors.jobFailed')}
+            </span>
+          )}
         </span>
       )}
       {error && <ErrorBox error={error} />}
