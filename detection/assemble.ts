@@ -104,7 +104,14 @@ export function assembleRings(set: ClaimSet, candidates: readonly ResolvedCandid
           en: `their settlements join ${k.reach} distinct institutions, cards, doctors and dates (in this ring: at most ${k.maxReach}, at least ${k.minReach})`,
         },
       })),
-      evidence: cand.evidence.map((e) => ({ key: e.key, ...evidenceText(e), facts: e.facts, entities: e.entities.map((x) => `${x.type}:${entityId(set, x)}`), weight: Math.round(e.weight * 100) / 100 })),
+      evidence: cand.evidence.map((e) => ({
+        key: e.key,
+        ...evidenceText(e),
+        facts: e.facts,
+        entities: e.entities.map((x) => `${x.type}:${entityId(set, x)}`),
+        ...(e.claims ? { claimIds: [...new Set(e.claims)].sort((a, b) => a - b).map((i) => c.id[i]!) } : {}),
+        weight: Math.round(e.weight * 100) / 100,
+      })),
     };
   });
   // Best first; money at risk breaks ties so equal scores put the costlier ring higher.

@@ -20,6 +20,8 @@ export interface EvidenceRecord {
   facts: Record<string, number | string>;
   /** entities the sentence speaks of, as "type:id" */
   entities: string[];
+  /** the claims the sentence counts, when it counts specific ones (absent in rings stored before they were kept) */
+  claimIds?: string[];
   weight: number;
 }
 

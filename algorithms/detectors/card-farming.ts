@@ -286,6 +286,7 @@ function presentedTogether(set: ClaimSet, institution: number, cards: number[], 
       key: 'lending.presented-together',
       facts: { cards: cards.length, institution: set.institutions.name[institution]!, days: visits.size, perDay: median([...perDay.values()].map((s) => s.size)), sessions: sessions.length, unrecordedPercent: Math.round((unrecorded / Math.max(1, claims.length)) * 100) },
       entities: [{ type: 'institution', index: institution }, ...cards.map((index) => ({ type: 'card' as const, index }))],
+      claims,
       weight: Math.min(1, visits.size / 8),
     },
   ];
@@ -298,11 +299,12 @@ function candidate(set: ClaimSet, institution: number, cards: number[], sessions
   m.add('institution', institution, 'farming-institution');
   for (const card of cards) m.add('card', card, 'farmed-card');
   for (const card of cards) m.add('person', set.cards.holder[card]!, 'card-holder');
-  let offHours = 0;
+  const offHourClaims: number[] = [];
   for (const i of claims) {
     const hour = Math.floor((((c.t[i]! + 8 * 3600) % 86400) + 86400) % 86400 / 3600);
-    if (hour < 8 || hour >= 21) offHours++;
+    if (hour < 8 || hour >= 21) offHourClaims.push(i);
   }
+  const offHours = offHourClaims.length;
   const minutes = median(sessions.map((d) => d.minutes));
   const cardSet = new Set(cards);
   const perSession = median(sessions.map((d) => d.claims.filter((i) => cardSet.has(c.card[i]!)).length));
@@ -312,10 +314,11 @@ function candidate(set: ClaimSet, institution: number, cards: number[], sessions
       key: 'farming.sessions',
       facts: { cards: cards.length, institution: set.institutions.name[institution]!, sessions: sessions.length, perSession, minutes, log10P: Math.round(-log10P) },
       entities: [{ type: 'institution', index: institution }, ...cards.map((index) => ({ type: 'card' as const, index }))],
+      claims,
       weight: Math.min(1, sessions.length / 8),
     },
-    { key: 'farming.off-hours', facts: { percent: Math.round((offHours / claims.length) * 100), claims: claims.length }, entities: [], weight: offHours / claims.length },
-    { key: 'farming.no-face-check', facts: { percent: Math.round((1 - checked) * 100) }, entities: [], weight: 1 - checked },
+    { key: 'farming.off-hours', facts: { percent: Math.round((offHours / claims.length) * 100), claims: claims.length }, entities: [], claims: offHourClaims, weight: offHours / claims.length },
+    { key: 'farming.no-face-check', facts: { percent: Math.round((1 - checked) * 100) }, entities: [], claims: claims.filter((i) => c.check[i] !== FACE), weight: 1 - checked },
     { key: 'farming.similar-amounts', facts: { cvPercent: Math.round(amountCv * 100) }, entities: [], weight: Math.max(0, 1 - amountCv) },
   ];
   return { family: 'card-farming', members: m.list, claims: [...claims].sort((a, b) => a - b), evidence, confidence: calibratedConfidence(surprise), surprise };

@@ -454,17 +454,22 @@ function candidate(set: ClaimSet, p: CardLendingParams, sig: CardSignals, cards:
   for (const card of cards) m.add('person', set.cards.holder[card]!, 'card-holder');
   for (const g of institutions) m.add('institution', g, set.institutions.kind[g] === INST_KIND.pharmacy ? 'pharmacy' : 'clinic');
   const counts: Record<LendingSignal, number> = { 'stranger-recipient': 0, 'contradicting-item': 0, 'impossible-travel': 0, 'during-inpatient-stay': 0, 'other-region': 0 };
-  for (const card of cards) for (const [s, list] of sig.byCard.get(card) ?? []) counts[s] += list.length;
+  const signalClaims: Record<LendingSignal, number[]> = { 'stranger-recipient': [], 'contradicting-item': [], 'impossible-travel': [], 'during-inpatient-stay': [], 'other-region': [] };
+  for (const card of cards)
+    for (const [s, list] of sig.byCard.get(card) ?? []) {
+      counts[s] += list.length;
+      signalClaims[s].push(...list);
+    }
   const cardRefs = cards.map((index) => ({ type: 'card' as const, index }));
   const evidence: Evidence[] = [];
   if (users.length) {
     const withStranger = cards.filter((k) => sig.strangers.has(k)).length;
-    evidence.push({ key: 'lending.stranger-recipients', facts: { cards: withStranger, users: users.length, claims: counts['stranger-recipient'] }, entities: [...cardRefs, ...users.map((index) => ({ type: 'person' as const, index }))], weight: 1 });
+    evidence.push({ key: 'lending.stranger-recipients', facts: { cards: withStranger, users: users.length, claims: counts['stranger-recipient'] }, entities: [...cardRefs, ...users.map((index) => ({ type: 'person' as const, index }))], claims: signalClaims['stranger-recipient'], weight: 1 });
   }
-  if (counts['contradicting-item']) evidence.push({ key: 'lending.contradicting-items', facts: { claims: counts['contradicting-item'] }, entities: cardRefs, weight: Math.min(1, counts['contradicting-item'] / 5) });
-  if (counts['impossible-travel']) evidence.push({ key: 'lending.impossible-travel', facts: { claims: counts['impossible-travel'] }, entities: cardRefs, weight: Math.min(1, counts['impossible-travel'] / 4) });
-  if (counts['during-inpatient-stay']) evidence.push({ key: 'lending.during-stay', facts: { claims: counts['during-inpatient-stay'] }, entities: cardRefs, weight: Math.min(1, counts['during-inpatient-stay'] / 3) });
-  if (counts['other-region']) evidence.push({ key: 'lending.other-region', facts: { claims: counts['other-region'] }, entities: cardRefs, weight: Math.min(1, counts['other-region'] / 5) });
+  if (counts['contradicting-item']) evidence.push({ key: 'lending.contradicting-items', facts: { claims: counts['contradicting-item'] }, entities: cardRefs, claims: signalClaims['contradicting-item'], weight: Math.min(1, counts['contradicting-item'] / 5) });
+  if (counts['impossible-travel']) evidence.push({ key: 'lending.impossible-travel', facts: { claims: counts['impossible-travel'] }, entities: cardRefs, claims: signalClaims['impossible-travel'], weight: Math.min(1, counts['impossible-travel'] / 4) });
+  if (counts['during-inpatient-stay']) evidence.push({ key: 'lending.during-stay', facts: { claims: counts['during-inpatient-stay'] }, entities: cardRefs, claims: signalClaims['during-inpatient-stay'], weight: Math.min(1, counts['during-inpatient-stay'] / 3) });
+  if (counts['other-region']) evidence.push({ key: 'lending.other-region', facts: { claims: counts['other-region'] }, entities: cardRefs, claims: signalClaims['other-region'], weight: Math.min(1, counts['other-region'] / 5) });
   if (institutions.length) evidence.push({ key: 'lending.shared-counters', facts: { cards: cards.length, institutions: institutions.map((g) => set.institutions.name[g]).join('、') }, entities: institutions.map((index) => ({ type: 'institution' as const, index })), weight: 0.5 });
   // The ring's claims: its cards at its counters, not settled for the holder. Local facts only, so a run
   // split by region lists the same claims as a whole run (a journey's far end may lie in another region).

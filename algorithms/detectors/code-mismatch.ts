@@ -84,6 +84,7 @@ export function detectCodeMismatch(set: ClaimSet, p: CodeMismatchParams = CODE_M
         key: 'code-mismatch.items',
         facts: { claims: found.claims.length, patients: found.patients.length, institution: set.institutions.name[found.institution]!, items: top, aboveLevel, contradicting, level: levelName(set.institutions.level[found.institution]!) },
         entities: [{ type: 'institution', index: found.institution }, ...found.doctors.map((index) => ({ type: 'doctor' as const, index }))],
+        claims: found.claims,
         weight: Math.min(1, found.claims.length / 20),
       },
       concentrationEvidence(set, 'code-mismatch.concentration', found, dept),

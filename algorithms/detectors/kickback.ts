@@ -828,12 +828,14 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
         { type: 'doctor' as const, index: fl.doctor },
         { type: 'institution' as const, index: ph },
       ],
+      claims: fl.claims,
       weight: Math.min(1, fl.surprise / 12),
     }));
     evidence.push({
       key: 'kickback.patients',
       facts: { patients: patients.size, fills: claims.length, unvisited: new Set(list.flatMap((fl) => fl.unvisitedMembers)).size },
       entities: m.list.filter((x) => x.type === 'person'),
+      claims,
       weight: Math.min(1, patients.size / 10),
     });
     out.push({ family: 'kickback', members: m.list, claims, evidence, confidence: calibratedConfidence(surprise), surprise });

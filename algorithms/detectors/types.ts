@@ -34,6 +34,11 @@ export interface Evidence {
   key: string;
   facts: Record<string, number | string>;
   entities: EntityRef[];
+  /**
+   * The claims the sentence counts, when it counts specific ones ("23 settlements bill items that
+   * contradict…"): the workbench opens exactly these. Absent for sentences about the ring as a whole.
+   */
+  claims?: number[];
   /** how much this item supports the ring, 0..1 */
   weight: number;
 }

@@ -79,6 +79,7 @@ export const RingDetailSchema = RingSummarySchema.extend({
       en: z.string(),
       facts: z.record(z.string(), z.union([z.string(), z.number()])),
       entities: z.array(z.string()).meta({ description: '"type:key" of the entities the sentence speaks of (keys masked per role)' }),
+      claimIds: z.array(z.string()).optional().meta({ description: 'the claims the sentence counts, when it counts specific ones (the claims route lists them)' }),
       weight: z.number(),
     }),
   ),

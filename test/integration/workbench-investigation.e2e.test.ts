@@ -140,7 +140,7 @@ describe('investigation workbench (issue 23) in headless Chromium', () => {
 
   it('opens exactly the claims touching an evidence sentence’s entities; a sentence naming none greys nothing (defect 6)', async () => {
     const detail = (await get(`/rings/${ringId}`)).body;
-    const withEntities = detail.evidence.findIndex((e: { entities: string[] }) => e.entities.length > 0);
+    const withEntities = detail.evidence.findIndex((e: { entities: string[]; claimIds?: string[] }) => e.entities.length > 0 && !e.claimIds);
     expect(withEntities).toBeGreaterThanOrEqual(0);
     await page.click(`[data-testid=evidence-item] >> nth=${withEntities}`);
     await page.click('[data-testid=tab-claims]');
@@ -157,13 +157,42 @@ describe('investigation workbench (issue 23) in headless Chromium', () => {
     expect(await page.locator('[data-testid=ring-claim-row]').count()).toBe(Math.min(1000, touching.length));
     await shot('i06-evidence-opens-claims');
     await page.click('[data-testid=tab-graph]');
-    const noEntities = detail.evidence.findIndex((e: { entities: string[] }) => e.entities.length === 0);
+    const noEntities = detail.evidence.findIndex((e: { entities: string[]; claimIds?: string[] }) => e.entities.length === 0 && !e.claimIds);
     if (noEntities >= 0) {
       await page.click(`[data-testid=evidence-item] >> nth=${noEntities}`);
       expect(await hook<number>(page, 'h.graph.filterNodes((n) => h.sigma.getNodeDisplayData(n).highlighted).length')).toBe(0);
       await page.waitForSelector('[data-testid=active-filter]');
     }
     await page.click('[data-testid=active-filter] button');
+  });
+
+  it('opens exactly the claims an evidence sentence counts, and highlights what they touch (defect 6)', async () => {
+    // a sentence that counts some of its ring's claims, not all of them
+    let found: { ringId: string; index: number; claimIds: string[] } | undefined;
+    for (const r of (await get('/rings?limit=100')).body.items as { ringId: string; claimCount: number }[]) {
+      const ev = (await get(`/rings/${r.ringId}`)).body.evidence as { claimIds?: string[] }[];
+      const index = ev.findIndex((e) => e.claimIds && e.claimIds.length > 0 && e.claimIds.length < r.claimCount);
+      if (index >= 0) {
+        found = { ringId: r.ringId, index, claimIds: ev[index]!.claimIds! };
+        break;
+      }
+    }
+    expect(found).toBeDefined();
+    await page.goto(`${api.url}/rings/${found!.ringId}`);
+    await page.waitForSelector('[data-testid=evidence-item]');
+    await page.waitForFunction(() => !!(globalThis as any).window.__ringlens?.graph);
+    await page.click('[data-testid=tab-claims]');
+    await page.waitForSelector('[data-testid=ring-claim-row]');
+    await page.click(`[data-testid=evidence-item] >> nth=${found!.index}`);
+    await page.waitForSelector('[data-testid=claims-filter]');
+    expect(await page.locator('[data-testid=claims-filter]').textContent()).toContain(`${found!.claimIds.length} 笔结算`);
+    const shown = await page.locator('[data-testid=ring-claim-row]').count();
+    expect(shown).toBe(found!.claimIds.length);
+    await shot('i06b-evidence-opens-its-claims');
+    await page.click('[data-testid=tab-graph]');
+    expect(await hook<number>(page, 'h.graph.filterNodes((n) => h.sigma.getNodeDisplayData(n).highlighted).length')).toBeGreaterThan(0);
+    await page.goto(`${api.url}/rings/${ringId}`);
+    await page.waitForSelector('[data-testid=evidence-item]');
   });
 
   /** Viewport position of a node for real mouse clicks. */

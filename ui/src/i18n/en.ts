@@ -81,6 +81,7 @@ export const en: Messages = {
     clearHighlight: 'Clear highlight',
     evidenceWhole: 'evidence {{n}}: all the ring’s settlements',
     evidenceFilter: 'settlements of evidence {{n}}’s entities',
+    evidenceClaims: 'the {{count}} settlements evidence {{n}} counts',
     brushPeriod: 'period {{period}}',
     brushHour: 'hour {{hour}} of each day',
     pngTitle: '{{family}} · {{ringId}} · {{members}} members · fund paid {{money}}',

@@ -80,6 +80,7 @@ export const zh = {
     clearHighlight: '清除高亮',
     evidenceWhole: '证据 {{n}}：整个团伙的结算',
     evidenceFilter: '证据 {{n}} 所涉对象的结算',
+    evidenceClaims: '证据 {{n}} 所指的 {{count}} 笔结算',
     brushPeriod: '时段 {{period}}',
     brushHour: '每天 {{hour}} 时',
     pngTitle: '{{family}} · {{ringId}} · {{members}} 名成员 · 基金支付 {{money}}',

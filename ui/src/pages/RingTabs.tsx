@@ -90,7 +90,7 @@ export function useRingClaims(ringId: string) {
 export function ClaimsTab({ claims, total, filter, onClearFilter }: {
   claims: ReturnType<typeof useRingClaims>;
   total: number;
-  filter: { label: string; entities: Set<string> | null; period: { grain: 'month' | 'day' | 'hour'; key: string } | null } | null;
+  filter: { label: string; entities: Set<string> | null; claimIds?: Set<string> | null; period: { grain: 'month' | 'day' | 'hour'; key: string } | null } | null;
   onClearFilter(): void;
 }) {
   const { t } = useTranslation();
@@ -102,7 +102,7 @@ export function ClaimsTab({ claims, total, filter, onClearFilter }: {
       {(data) => {
         // Computed each render (a few thousand rows at most): no hook inside this callback.
         const rows = (() => {
-          const list = data.items.filter((c) => (!kind || c.kind === kind) && (!filter?.entities || claimTouches(c).some((e) => filter.entities!.has(e))) && inPeriod(c, filter?.period ?? null));
+          const list = data.items.filter((c) => (!kind || c.kind === kind) && (!filter?.entities || claimTouches(c).some((e) => filter.entities!.has(e))) && (!filter?.claimIds || filter.claimIds.has(c.claimId)) && inPeriod(c, filter?.period ?? null));
           const val = (c: Claim): string | number => (sort.key === 'institution' ? (c.institution?.name ?? '') : sort.key === 'kind' ? (c.kind ?? '') : sort.key === 'settledAt' ? (c.settledAt ?? '') : (c[sort.key] ?? 0));
           return list.sort((a, b) => (val(a) < val(b) ? -1 : val(a) > val(b) ? 1 : 0) * (sort.desc ? -1 : 1));
         })();

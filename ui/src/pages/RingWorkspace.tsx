@@ -30,6 +30,8 @@ type Tab = (typeof TABS)[number];
 interface ClaimFilter {
   label: string;
   entities: Set<string> | null;
+  /** exactly these claims (an evidence sentence that counts specific ones) */
+  claimIds?: Set<string> | null;
   period: { grain: 'month' | 'day' | 'hour'; key: string } | null;
   /** the evidence sentence it came from; -1 for the time brush */
   index: number;
@@ -96,6 +98,17 @@ export function RingWorkspace() {
         setClaimFilter(null);
         return;
       }
+      // A sentence that counts specific claims opens exactly those, and highlights what they touch.
+      if (e.claimIds?.length) {
+        const ids = new Set(e.claimIds);
+        // before the claims have loaded, the sentence's own entities stand in for what its claims touch
+        const touched = new Set<string>(claims.data ? [] : e.entities);
+        for (const c of claims.data?.items ?? []) if (ids.has(c.claimId)) for (const x of claimTouches(c)) touched.add(x);
+        for (const id of ids) touched.add(`claim:${id}`);
+        setHighlight({ nodes: nodesOf(touched), index, label: e.key });
+        setClaimFilter({ label: t('ws.evidenceClaims', { n: index + 1, count: ids.size }), entities: null, claimIds: ids, period: null, index });
+        return;
+      }
       // A sentence about the ring as a whole names no entity: it opens all the ring's claims and greys nothing out.
       if (e.entities.length === 0) {
         setHighlight(null);
@@ -106,7 +119,7 @@ export function RingWorkspace() {
       setHighlight({ nodes: nodesOf(wanted), index, label: e.key });
       setClaimFilter({ label: t('ws.evidenceFilter', { n: index + 1 }), entities: wanted, period: null, index });
     },
-    [model, highlight, nodesOf, t],
+    [model, highlight, nodesOf, t, claims.data],
   );
 
   /** The time brush: a month, day or hour selects the claims in it and highlights the entities they touch. */
