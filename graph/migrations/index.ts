@@ -90,6 +90,20 @@ export const MIGRATIONS: Migration[] = [
     // Text indexes serve CONTAINS: "解放社区" finds 杭州市解放社区卫生服务中心.
     statements: ['Person', 'Doctor', 'Institution'].map((l) => `CREATE TEXT INDEX ${l.toLowerCase()}_name_text IF NOT EXISTS FOR (n:${l}) ON (n.name)`),
   },
+  {
+    version: 7,
+    name: 'credit ratings per period and imported indicators',
+    statements: [
+      unique('Rating', 'ratingId'),
+      unique('RatingRun', 'ratingRunId'),
+      unique('RatingImport', 'key'),
+      index('Rating', 'period'),
+      index('Rating', 'code'),
+      index('Rating', 'band'),
+      index('RatingRun', 'period'),
+      index('RatingImport', 'period'),
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
