@@ -25,8 +25,8 @@ export interface InstitutionFacts {
   tests: TestLine[];
   /** external-prescription fills of the period per counterpart (prescribing doctor, or filling pharmacy) */
   fills: number[];
-  /** imported indicator id → value */
-  imported: Record<string, number>;
+  /** imported indicator id → value; null: imported as missing (an empty value in the file) */
+  imported: Record<string, number | null>;
 }
 
 const share = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -40,7 +40,12 @@ export function indicatorValues(model: RatingModel, f: InstitutionFacts, period:
     const src = ind.source;
     if ('imported' in src) {
       const v = f.imported[src.imported];
-      values[ind.id] = v === undefined ? { value: undefined, note: `"${src.imported}" not imported for ${period.key}` } : { value: v };
+      values[ind.id] =
+        v === undefined
+          ? { value: undefined, note: `"${src.imported}" not imported for ${period.key}` }
+          : v === null
+            ? { value: undefined, note: `"${src.imported}" imported as missing for ${period.key}` }
+            : { value: v };
       continue;
     }
     switch (src.computed) {
