@@ -4,6 +4,8 @@ import { api } from './api/client.ts';
 import { AuthProvider, can, useUser } from './auth.tsx';
 import { LangSwitch } from './components/LangSwitch.tsx';
 import { EntityProfilePage } from './pages/EntityProfilePage.tsx';
+import { InstitutionProfile } from './pages/InstitutionProfile.tsx';
+import { Institutions } from './pages/Institutions.tsx';
 import { EntitySearch } from './pages/EntitySearch.tsx';
 import { Login } from './pages/Login.tsx';
 import { RingQueue } from './pages/RingQueue.tsx';
@@ -27,6 +29,7 @@ function Shell() {
             {t('nav.rings')}
           </NavLink>
           {can.explore(user.role) && <NavLink to="/search">{t('nav.search')}</NavLink>}
+          {can.seeRatings(user.role) && <NavLink to="/institutions">{t('rating.nav')}</NavLink>}
           {can.seeRuns(user.role) && <NavLink to="/runs">{t('nav.runs')}</NavLink>}
         </nav>
         <div className="topbar-right">
@@ -53,6 +56,8 @@ function Shell() {
           <Route path="/search" element={<EntitySearch />} />
           <Route path="/entities/:type/:key" element={<EntityProfilePage />} />
           <Route path="/runs" element={<Runs />} />
+          <Route path="/institutions" element={<Institutions />} />
+          <Route path="/institutions/:code" element={<InstitutionProfile />} />
           <Route path="*" element={<div className="state">{t('state.notFound')}</div>} />
         </Routes>
       </main>
