@@ -12,6 +12,9 @@ import {
   type RunRef,
   type TrendPoint,
 } from '../graph/reports/report-data.ts';
+import { bandMoves, latestRatedPeriod, listRatingPeriods } from '../graph/rating/store.ts';
+import { loadRatingModel } from '../rating/load.ts';
+import { previousPeriod } from '../rating/period.ts';
 
 /**
  * The content of one scheduled report, independent of its format: the HTML, PDF and JSON renderers
@@ -44,6 +47,38 @@ export interface ReportModel extends ReportHeader {
   topInstitutions: InvolvementRow[];
   topDoctors: InvolvementRow[];
   trend: TrendPoint[];
+  /**
+   * Credit ratings of institutions (docs/rating.md): the latest rated period's band distribution and the
+   * institutions whose band fell since the period before; null when nothing has been rated yet.
+   */
+  credit: CreditSection | null;
+}
+
+export interface CreditSection {
+  period: string;
+  previousPeriod: string | null;
+  bands: { code: string; name: { zh: string; en: string }; count: number }[];
+  notRated: number;
+  movedDown: { code: string; name: string | null; from: string; to: string; scoreFrom: number | null; scoreTo: number | null }[];
+}
+
+/** The credit section of a report: band distribution of the latest rated period, institutions that moved down. */
+export async function creditSection(driver: Driver): Promise<CreditSection | null> {
+  const model = loadRatingModel();
+  const period = await latestRatedPeriod(driver, model.id);
+  if (!period) return null;
+  const periods = await listRatingPeriods(driver);
+  const current = periods.find((p) => p.period === period && p.modelId === model.id);
+  const prevKey = previousPeriod(period).key;
+  const previous = periods.some((p) => p.period === prevKey && p.modelId === model.id) ? prevKey : null;
+  const counts = current?.bands ?? {};
+  return {
+    period,
+    previousPeriod: previous,
+    bands: model.bands.map((b) => ({ code: b.code, name: b.name, count: counts[b.code] ?? 0 })),
+    notRated: counts.none ?? 0,
+    movedDown: previous ? await bandMoves(driver, period, previous, model.bands.map((b) => b.code)) : [],
+  };
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -76,15 +111,17 @@ export async function buildReportModel(driver: Driver, header: ReportHeader, run
       topInstitutions: [],
       topDoctors: [],
       trend: [],
+      credit: await creditSection(driver),
     };
   }
   const baseline = await baselineRun(driver, header.scheduleId, header.periodKey, run);
-  const [rows, money, institutions, doctors, trend] = await Promise.all([
+  const [rows, money, institutions, doctors, trend, credit] = await Promise.all([
     ringChanges(driver, run.runId, baseline?.runId ?? null),
     moneyAtRisk(driver, run.runId),
     topInvolvement(driver, run.runId, 'institution'),
     topInvolvement(driver, run.runId, 'doctor'),
     runTrend(driver, run.runId),
+    creditSection(driver),
   ]);
   const counts: ReportModel['counts'] = { active: 0, new: 0, grown: 0, shrunk: 0, unchanged: 0, dissolved: 0 };
   const changes: ReportModel['changes'] = { new: [], grown: [], shrunk: [], dissolved: [] };
@@ -116,5 +153,6 @@ export async function buildReportModel(driver: Driver, header: ReportHeader, run
     topInstitutions: institutions.map((r) => ({ ...r, fundPaid: round2(r.fundPaid) })),
     topDoctors: doctors.map((r) => ({ ...r, fundPaid: round2(r.fundPaid) })),
     trend: trend.map((t) => ({ ...t, fundPaid: round2(t.fundPaid) })),
+    credit,
   };
 }
