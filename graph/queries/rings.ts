@@ -67,7 +67,7 @@ const SUMMARY = `r.ringId AS ringId, r.family AS family, coalesce(r.types, [r.fa
   CASE WHEN r.status = 'dissolved' THEN 'dissolved' ELSE [(d:DetectionRun)-[f:FOUND]->(r) WHERE d.runId = r.lastRunId | f.change][0] END AS lastChange,
   [(c:Case)-[:ABOUT]->(r) WHERE c.status <> 'closed' | {caseId: c.caseId, status: c.status}][0] AS openCase,
   [(r)-[:HAS_MEMBER]->(i:Institution) | {code: i.code, name: i.name,
-    rating: COLLECT { MATCH (x:Rating)-[:RATES]->(i) RETURN x {.band, .score, .period} ORDER BY x.period DESC, x.computedAt DESC LIMIT 1 }[0]}] AS institutions`;
+    rating: COLLECT { MATCH (x:Rating)-[:RATES]->(i) WHERE x.current RETURN x {.band, .score, .period} ORDER BY x.period DESC, x.computedAt DESC LIMIT 1 }[0]}] AS institutions`;
 
 function toSummary(o: Record<string, unknown>): RingSummary {
   const { evidence, institutions, ...rest } = o as unknown as Omit<RingSummary, 'institutions'> & {

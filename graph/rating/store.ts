@@ -2,7 +2,9 @@
  * Ratings in Neo4j (docs/rating.md): one `(:Rating)-[:RATES]->(:Institution)` per model, period and
  * institution, holding the score, band, coverage and the indicator breakdown (`lines`, JSON: one entry
  * per indicator with value, points, peers, status) so a rating is explainable line by line; one
- * `(:RatingRun)` per computation. Rating a period again replaces that period's ratings.
+ * `(:RatingRun)` per computation. Rating a period again makes the new ratings the period's current ones
+ * (`current: true`) and keeps the earlier ones (`current: false`): a case package states the rating as
+ * it stood at referral, even when the period was rated again since.
  * Imported indicators are `(:RatingImport {key: period|institution|indicator})`.
  */
 import neo4j, { type Driver } from 'neo4j-driver';
@@ -43,7 +45,7 @@ export interface RatingRunRecord {
   detectionRunId: string | null;
 }
 
-export const ratingIdOf = (modelId: string, period: string, code: string) => `${modelId}|${period}|${code}`;
+export const ratingIdOf = (ratingRunId: string, code: string) => `${ratingRunId}|${code}`;
 
 export async function writeRatings(driver: Driver, run: RatingRunRecord, ratings: Omit<StoredRating, 'ratingId' | 'computedAt' | 'ratingRunId'>[]): Promise<void> {
   const session = driver.session();
@@ -56,9 +58,8 @@ export async function writeRatings(driver: Driver, run: RatingRunRecord, ratings
              r.trigger = $run.trigger, r.detectionRunId = $run.detectionRunId`,
         { run, bands: JSON.stringify(run.bands) },
       );
-      // Ratings of the period by this model that no longer have an institution to rate are removed with the rest.
-      await tx.run('MATCH (x:Rating {modelId: $modelId, period: $period}) DETACH DELETE x', { modelId: run.modelId, period: run.period });
-      const rows = ratings.map((r) => ({ ...r, ratingId: ratingIdOf(run.modelId, run.period, r.code), lines: JSON.stringify(r.lines) }));
+      await tx.run('MATCH (x:Rating {modelId: $modelId, period: $period}) WHERE x.current SET x.current = false', { modelId: run.modelId, period: run.period });
+      const rows = ratings.map((r) => ({ ...r, ratingId: ratingIdOf(run.ratingRunId, r.code), lines: JSON.stringify(r.lines) }));
       for (let i = 0; i < rows.length; i += 1000) {
         await tx.run(
           `UNWIND $rows AS row
@@ -66,7 +67,7 @@ export async function writeRatings(driver: Driver, run: RatingRunRecord, ratings
            CREATE (x:Rating {ratingId: row.ratingId})
            SET x.modelId = $modelId, x.period = $period, x.code = row.code, x.score = row.score, x.band = row.band, x.coverage = row.coverage,
                x.earned = row.earned, x.evaluated = row.evaluated, x.ringFundShare = row.ringFundShare, x.lines = row.lines,
-               x.computedAt = datetime($at), x.ratingRunId = $runId
+               x.computedAt = datetime($at), x.ratingRunId = $runId, x.current = true
            CREATE (x)-[:RATES]->(i)`,
           { rows: rows.slice(i, i + 1000), modelId: run.modelId, period: run.period, at: run.finishedAt, runId: run.ratingRunId },
         );
@@ -98,7 +99,7 @@ export async function listRatingPeriods(driver: Driver): Promise<{ period: strin
 
 export async function latestRatedPeriod(driver: Driver, modelId?: string): Promise<string | null> {
   const { records } = await driver.executeQuery(
-    'MATCH (x:Rating) WHERE $modelId IS NULL OR x.modelId = $modelId RETURN max(x.period) AS p',
+    'MATCH (x:Rating) WHERE x.current AND ($modelId IS NULL OR x.modelId = $modelId) RETURN max(x.period) AS p',
     { modelId: modelId ?? null },
     { routing: 'READ' },
   );
@@ -125,7 +126,7 @@ const SORTS: Record<RatingSort, string> = {
 };
 
 const FILTER = `MATCH (x:Rating {period: $period})-[:RATES]->(i:Institution)
-  WHERE ($bands IS NULL OR x.band IN $bands OR ('none' IN $bands AND x.band IS NULL))
+  WHERE x.current AND ($bands IS NULL OR x.band IN $bands OR ('none' IN $bands AND x.band IS NULL))
     AND ($kinds IS NULL OR i.kind IN $kinds) AND ($region IS NULL OR i.region = $region)
     AND ($q IS NULL OR x.code STARTS WITH $q OR i.name CONTAINS $q)`;
 
@@ -150,7 +151,7 @@ export async function bandDistribution(driver: Driver, f: Omit<RatingFilter, 'ba
 /** Every rating of one institution, newest period first (its trend), with the breakdown. */
 export async function institutionRatings(driver: Driver, code: string, modelId?: string): Promise<StoredRating[]> {
   const { records } = await driver.executeQuery(
-    `MATCH (x:Rating {code: $code})-[:RATES]->(i:Institution) WHERE $modelId IS NULL OR x.modelId = $modelId
+    `MATCH (x:Rating {code: $code})-[:RATES]->(i:Institution) WHERE x.current AND ($modelId IS NULL OR x.modelId = $modelId)
      RETURN ${RATING_FIELDS}, x.lines AS lines ORDER BY x.period DESC`,
     { code, modelId: modelId ?? null },
     { routing: 'READ' },
@@ -162,7 +163,7 @@ export async function institutionRatings(driver: Driver, code: string, modelId?:
 export async function latestBands(driver: Driver, codes: string[]): Promise<Map<string, { band: string | null; score: number | null; period: string }>> {
   if (codes.length === 0) return new Map();
   const { records } = await driver.executeQuery(
-    `UNWIND $codes AS code MATCH (x:Rating {code: code}) WITH code, x ORDER BY x.period DESC, x.computedAt DESC
+    `UNWIND $codes AS code MATCH (x:Rating {code: code}) WHERE x.current WITH code, x ORDER BY x.period DESC, x.computedAt DESC
      WITH code, collect(x)[0] AS x RETURN code, x.band AS band, x.score AS score, x.period AS period`,
     { codes },
     { routing: 'READ' },
@@ -170,7 +171,7 @@ export async function latestBands(driver: Driver, codes: string[]): Promise<Map<
   return new Map(records.map((r) => [r.get('code') as string, { band: r.get('band'), score: r.get('score'), period: r.get('period') }]));
 }
 
-/** The rating in force at a moment: the latest computed at or before it (a referral's time). */
+/** The rating in force at a moment: the latest computed at or before it (a referral's time), current or since superseded. */
 export async function ratingAt(driver: Driver, code: string, atIso: string): Promise<StoredRating | null> {
   const { records } = await driver.executeQuery(
     `MATCH (x:Rating {code: $code})-[:RATES]->(i:Institution) WHERE x.computedAt <= datetime($at)
@@ -185,7 +186,7 @@ export async function ratingAt(driver: Driver, code: string, atIso: string): Pro
 export async function bandMoves(driver: Driver, period: string, previous: string, bandOrder: string[]): Promise<{ code: string; name: string | null; from: string; to: string; scoreFrom: number | null; scoreTo: number | null }[]> {
   const { records } = await driver.executeQuery(
     `MATCH (now:Rating {period: $period})-[:RATES]->(i:Institution)<-[:RATES]-(before:Rating {period: $previous})
-     WHERE now.modelId = before.modelId AND now.band IS NOT NULL AND before.band IS NOT NULL AND now.band <> before.band
+     WHERE now.current AND before.current AND now.modelId = before.modelId AND now.band IS NOT NULL AND before.band IS NOT NULL AND now.band <> before.band
      RETURN i.code AS code, i.name AS name, before.band AS from, now.band AS to, before.score AS scoreFrom, now.score AS scoreTo`,
     { period, previous },
     { routing: 'READ' },

@@ -17,6 +17,8 @@ import { median, spearman } from '../../rating/score.ts';
 import { openServices } from '../../runtime/services.ts';
 import { loadGeneratedDataset } from './helpers/dataset.ts';
 import { judgeRing } from './helpers/verdicts.ts';
+import { createCase, transitionCase } from '../../graph/cases/cases.ts';
+import { loadCaseBundle } from '../../graph/exports/load-case-bundle.ts';
 
 /**
  * Credit ratings on a generated dataset: institutions that planted rings run through land below their
@@ -192,5 +194,31 @@ describe('credit ratings on a generated dataset (20k claims, seed 1)', () => {
     expect(await line(a!.code, 'admin-penalties')).toMatchObject({ status: 'scored', value: 150, points: 150 });
     expect(await line(a!.code, 'patient-satisfaction')).toMatchObject({ status: 'scored', value: 90, points: 45 });
     expect(await line(b!.code, 'admin-penalties')).toMatchObject({ status: 'missing', points: null, note: '"admin-penalties" imported as missing for 2024-H2' });
+  }, 120_000);
+
+  it("puts the institution's rating at referral time into the case bundle, not a later one", async () => {
+    const { records } = await driver.executeQuery(
+      `MATCH (r:Ring {status: 'active'})-[:HAS_MEMBER]->(i:Institution)<-[:RATES]-(:Rating) WHERE r.verdict IS NULL
+       RETURN r.ringId AS ringId, i.code AS code ORDER BY r.score DESC LIMIT 1`,
+    );
+    const ringId = records[0]!.get('ringId') as string;
+    const code = records[0]!.get('code') as string;
+    const c = await createCase(driver, { ringId, actor: 'inv' });
+    await transitionCase(driver, c.caseId, { to: 'investigating', actor: 'inv', role: 'investigator' });
+    await transitionCase(driver, c.caseId, { to: 'confirmed', actor: 'inv', role: 'investigator' });
+    await transitionCase(driver, c.caseId, { to: 'referred', actor: 'sup', role: 'supervisor' });
+    const atReferral = (await institutionRatings(driver, code))[0]!;
+    // A rating computed after the referral (the confirmed verdict now weighs fully) must not replace it in the package.
+    await new Promise((r) => setTimeout(r, 20));
+    await runRating(driver, { period: '2024-H2' });
+    const later = (await institutionRatings(driver, code))[0]!;
+    expect(later.computedAt > atReferral.computedAt).toBe(true);
+    const bundle = await loadCaseBundle(driver, { caseId: c.caseId });
+    const entry = bundle.ratings!.find((r) => r.code === code)!;
+    expect(entry.asOfKind).toBe('referral');
+    expect(entry.rating).not.toBeNull();
+    // The H2 rating as it stood at the referral, superseded since, not the later one.
+    expect(entry.rating).toMatchObject({ period: '2024-H2', computedAt: atReferral.computedAt, score: atReferral.score, band: atReferral.band });
+    expect(entry.rating!.computedAt).not.toBe(later.computedAt);
   }, 120_000);
 });
