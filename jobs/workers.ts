@@ -121,6 +121,8 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
     name,
     ...timing(120_000),
   });
+  // Ring summaries carry their institutions' bands: API processes drop their cached ring pages.
+  rate.on('completed', (job) => void announceRingChanges(opts.connection, opts.prefix, `rating job ${job.id}`));
   const flow = flowProducer(opts.connection, opts.prefix);
   const reportQueue = new Queue(QUEUES.report, { connection: opts.connection, prefix: opts.prefix });
   const deliveryQueue = new Queue(QUEUES.delivery, { connection: opts.connection, prefix: opts.prefix });

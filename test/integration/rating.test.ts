@@ -19,6 +19,9 @@ import { loadGeneratedDataset } from './helpers/dataset.ts';
 import { judgeRing } from './helpers/verdicts.ts';
 import { createCase, transitionCase } from '../../graph/cases/cases.ts';
 import { loadCaseBundle } from '../../graph/exports/load-case-bundle.ts';
+import { latestRunAt } from '../../graph/reports/report-data.ts';
+import { buildReportModel } from '../../reports/model.ts';
+import { renderHtml } from '../../reports/render-html.ts';
 
 /**
  * Credit ratings on a generated dataset: institutions that planted rings run through land below their
@@ -221,4 +224,26 @@ describe('credit ratings on a generated dataset (20k claims, seed 1)', () => {
     expect(entry.rating).toMatchObject({ period: '2024-H2', computedAt: atReferral.computedAt, score: atReferral.score, band: atReferral.band });
     expect(entry.rating!.computedAt).not.toBe(later.computedAt);
   }, 120_000);
+
+  it('the scheduled report states the band distribution of the latest rated period and the institutions that moved down', async () => {
+    const at = new Date().toISOString();
+    const run = await latestRunAt(driver, at);
+    const m = await buildReportModel(
+      driver,
+      { reportId: 'weekly--2025-W01', scheduleId: 'weekly', title: '每周团伙报告', periodKey: '2025-W01', periodUnit: 'week', lang: 'zh', firedAt: at, generatedAt: at, workbenchUrl: 'http://127.0.0.1:8080' },
+      run,
+    );
+    const credit = m.credit!;
+    expect(credit.period).toBe('2024-H2');
+    expect(credit.previousPeriod).toBe('2024-H1');
+    const dist = await bandDistribution(driver, { period: '2024-H2' });
+    expect(Object.fromEntries(credit.bands.map((b) => [b.code, b.count]))).toEqual(Object.fromEntries(model.bands.map((b) => [b.code, dist[b.code] ?? 0])));
+    const moves = await bandMoves(driver, '2024-H2', '2024-H1', model.bands.map((b) => b.code));
+    expect(credit.movedDown).toEqual(moves);
+    expect(moves.length).toBeGreaterThan(0);
+    const html = renderHtml(m).toString('utf8');
+    expect(html).toContain('机构信用等级分布');
+    expect(html).toContain(`信用等级下降的机构（${moves.length}）`);
+    for (const mv of moves) expect(html).toContain(mv.code);
+  }, 60_000);
 });
