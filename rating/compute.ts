@@ -5,7 +5,7 @@
 import { codeMismatchClaims, epochDay, growth, herfindahl, overTestingClaims, readmissions, ringShare, ruleSignalRate, type ItemLine, type RingClaim, type Stay, type TestLine } from './indicators.ts';
 import type { RatingModel, RuleSignal } from './model.ts';
 import type { Period } from './period.ts';
-import type { IndicatorValue, Subject } from './score.ts';
+import { say, type IndicatorValue, type Subject } from './score.ts';
 
 export interface InstitutionFacts {
   code: string;
@@ -42,9 +42,9 @@ export function indicatorValues(model: RatingModel, f: InstitutionFacts, period:
       const v = f.imported[src.imported];
       values[ind.id] =
         v === undefined
-          ? { value: undefined, note: `"${src.imported}" not imported for ${period.key}` }
+          ? { value: undefined, note: say(`${period.key} 未导入“${src.imported}”`, `"${src.imported}" not imported for ${period.key}`) }
           : v === null
-            ? { value: undefined, note: `"${src.imported}" imported as missing for ${period.key}` }
+            ? { value: undefined, note: say(`${period.key} 导入的“${src.imported}”为空（缺失）`, `"${src.imported}" imported as missing for ${period.key}`) }
             : { value: v };
       continue;
     }
@@ -52,7 +52,7 @@ export function indicatorValues(model: RatingModel, f: InstitutionFacts, period:
       case 'ring-patient-share':
       case 'ring-fund-share': {
         const r = ringShare(f.ringClaims, { patients: f.current.patients, fund: f.current.fund }, src.params);
-        if (!r) values[ind.id] = { value: undefined, note: `no claims in ${period.key}` };
+        if (!r) values[ind.id] = { value: undefined, note: say(`${period.key} 无结算`, `no claims in ${period.key}`) };
         else
           values[ind.id] = {
             value: src.computed === 'ring-patient-share' ? r.patientShare : r.fundShare,
@@ -72,17 +72,17 @@ export function indicatorValues(model: RatingModel, f: InstitutionFacts, period:
           else flagged[signal] = overTestingClaims(f.tests, src.params.hba1cPerYear, to - from);
         }
         const r = ruleSignalRate(f.current.claims, flagged);
-        values[ind.id] = r ? { value: r.rate, detail: { claims: f.current.claims, signals: r.counts } } : { value: undefined, note: `no claims in ${period.key}` };
+        values[ind.id] = r ? { value: r.rate, detail: { claims: f.current.claims, signals: r.counts } } : { value: undefined, note: say(`${period.key} 无结算`, `no claims in ${period.key}`) };
         break;
       }
       case 'fund-growth': {
         const g = growth(f.current.fund, f.previous.fund);
-        values[ind.id] = { value: g, note: g === undefined ? `no fund use in ${previous.key} to compare with` : undefined, detail: { current: Math.round(f.current.fund * 100) / 100, previous: Math.round(f.previous.fund * 100) / 100, previousPeriod: previous.key } };
+        values[ind.id] = { value: g, note: g === undefined ? say(`${previous.key} 无基金支付，无从比较`, `no fund use in ${previous.key} to compare with`) : undefined, detail: { current: Math.round(f.current.fund * 100) / 100, previous: Math.round(f.previous.fund * 100) / 100, previousPeriod: previous.key } };
         break;
       }
       case 'service-growth': {
         const g = growth(f.current.claims, f.previous.claims);
-        values[ind.id] = { value: g, note: g === undefined ? `no settlements in ${previous.key} to compare with` : undefined, detail: { current: f.current.claims, previous: f.previous.claims, previousPeriod: previous.key } };
+        values[ind.id] = { value: g, note: g === undefined ? say(`${previous.key} 无结算，无从比较`, `no settlements in ${previous.key} to compare with`) : undefined, detail: { current: f.current.claims, previous: f.previous.claims, previousPeriod: previous.key } };
         break;
       }
       case 'readmission-rate':
@@ -90,13 +90,13 @@ export function indicatorValues(model: RatingModel, f: InstitutionFacts, period:
         const now = readmissions(f.stays, src.params.days, from, to);
         const rate = now.stays > 0 ? now.readmitted / now.stays : undefined;
         if (src.computed === 'readmission-rate') {
-          values[ind.id] = { value: rate, note: rate === undefined ? `no inpatient stays discharged in ${period.key}` : undefined, detail: { stays: now.stays, readmitted: now.readmitted, days: src.params.days } };
+          values[ind.id] = { value: rate, note: rate === undefined ? say(`${period.key} 无出院的住院`, `no inpatient stays discharged in ${period.key}`) : undefined, detail: { stays: now.stays, readmitted: now.readmitted, days: src.params.days } };
         } else {
           const before = readmissions(f.stays, src.params.days, prevFrom, from);
           const prevRate = before.stays > 0 ? before.readmitted / before.stays : undefined;
           values[ind.id] =
             rate === undefined || prevRate === undefined
-              ? { value: undefined, note: `needs inpatient stays in both ${previous.key} and ${period.key}` }
+              ? { value: undefined, note: say(`需要 ${previous.key} 与 ${period.key} 都有住院`, `needs inpatient stays in both ${previous.key} and ${period.key}`) }
               : { value: rate - prevRate, detail: { rate: share(rate), previousRate: share(prevRate), previousPeriod: previous.key } };
         }
         break;
@@ -104,7 +104,7 @@ export function indicatorValues(model: RatingModel, f: InstitutionFacts, period:
       case 'prescription-concentration': {
         const h = herfindahl(f.fills);
         const total = f.fills.reduce((s, c) => s + c, 0);
-        values[ind.id] = { value: h, note: h === undefined ? `${total} external-prescription fills in ${period.key} (needs 20)` : undefined, detail: { fills: total, counterparts: f.fills.length, top: f.fills.length ? Math.max(...f.fills) : 0 } };
+        values[ind.id] = { value: h, note: h === undefined ? say(`${period.key} 外配处方取药 ${total} 笔（至少需 20 笔）`, `${total} external-prescription fills in ${period.key} (needs 20)`) : undefined, detail: { fills: total, counterparts: f.fills.length, top: f.fills.length ? Math.max(...f.fills) : 0 } };
         break;
       }
     }

@@ -5,11 +5,20 @@
  */
 import type { IndicatorDef, RatingModel } from './model.ts';
 
+export interface Note {
+  zh: string;
+  en: string;
+}
+
+export const say = (zh: string, en: string): Note => ({ zh, en });
+
+const KIND_ZH: Record<string, string> = { hospital: '医院', clinic: '诊所', pharmacy: '药店' };
+
 export interface IndicatorValue {
   /** undefined: missing (nothing imported, nothing to measure) — never counted as zero */
   value: number | undefined;
-  /** why it is missing, or notes on how it was computed */
-  note?: string;
+  /** why it is missing, or notes on how it was computed, in both languages */
+  note?: Note | undefined;
   /** the numbers behind the value, shown in the breakdown */
   detail?: Record<string, unknown>;
 }
@@ -35,7 +44,7 @@ export interface RatingLine {
   value: number | null;
   points: number | null;
   maxPoints: number;
-  note: string | null;
+  note: Note | null;
   peer: { group: 'kind-level' | 'kind' | 'all'; n: number; median: number; spread: number; z: number } | null;
   detail: Record<string, unknown> | null;
 }
@@ -108,10 +117,10 @@ export function rateAll(model: RatingModel, subjects: readonly Subject[]): Ratin
         source: 'imported' in ind.source ? ('imported' as const) : ('computed' as const),
         maxPoints: ind.points,
       };
-      if (!applies(ind, s.kind)) return { ...base, status: 'not-applicable', value: null, points: null, note: `not rated for ${s.kind ?? 'an unknown kind'}`, peer: null, detail: null };
+      if (!applies(ind, s.kind)) return { ...base, status: 'not-applicable', value: null, points: null, note: say(`不评价${KIND_ZH[s.kind ?? ''] ?? '未知类型机构'}`, `not rated for ${s.kind ?? 'an unknown kind'}`), peer: null, detail: null };
       const v = s.values[ind.id];
       if (v?.value === undefined || !Number.isFinite(v.value)) {
-        return { ...base, status: 'missing', value: null, points: null, note: v?.note ?? (base.source === 'imported' ? 'not imported for this period' : 'no value'), peer: null, detail: v?.detail ?? null };
+        return { ...base, status: 'missing', value: null, points: null, note: v?.note ?? (base.source === 'imported' ? say('本期未导入', 'not imported for this period') : say('无值', 'no value')), peer: null, detail: v?.detail ?? null };
       }
       const value = v.value;
       let points: number;
@@ -125,7 +134,7 @@ export function rateAll(model: RatingModel, subjects: readonly Subject[]): Ratin
         const kind = all.filter((p) => p.kind === s.kind);
         const [group, peers] = kindLevel.length >= rule.minPeers ? (['kind-level', kindLevel] as const) : kind.length >= rule.minPeers ? (['kind', kind] as const) : (['all', all] as const);
         if (peers.length < 2) {
-          return { ...base, status: 'missing', value: round(value, 6), points: null, note: `too few peers (${peers.length}) to compare with`, peer: null, detail: v.detail ?? null };
+          return { ...base, status: 'missing', value: round(value, 6), points: null, note: say(`可比同类机构过少（${peers.length} 家）`, `too few peers (${peers.length}) to compare with`), peer: null, detail: v.detail ?? null };
         }
         const stats = robustStats(peers.map((p) => p.value));
         const spread = Math.max(stats.spread, rule.minSpread);

@@ -105,6 +105,7 @@ export function ratingRoutes(): AnyRoute[] {
           current: current ? { ...summary(current), earned: current.earned, evaluated: current.evaluated, lines: current.lines.map((l) => ({ ...l, name: names.get(l.indicator) ?? null })) } : null,
           categories,
           trend: [...all].reverse().map((r) => ({ period: r.period, score: r.score, band: r.band, coverage: r.coverage })),
+          bands: m.bands.map((b) => ({ code: b.code, name: b.name, min: b.min })),
           rings: rings.map((r) => ({ ...r, verdict: r.verdict ?? null, memberCount: r.memberCount ?? null, fundPaid: r.fundPaid ?? null })),
         };
       },

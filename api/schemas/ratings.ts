@@ -30,7 +30,7 @@ export const RatingLineSchema = z
     value: z.number().nullable(),
     points: z.number().nullable(),
     maxPoints: z.number(),
-    note: z.string().nullable(),
+    note: z.object({ zh: z.string(), en: z.string() }).nullable().meta({ description: 'why a line is missing or not applicable, in Chinese and English' }),
     peer: PeerSchema.nullable(),
     detail: z.record(z.string(), z.unknown()).nullable(),
   })
@@ -75,6 +75,7 @@ export const InstitutionRatingSchema = z
     current: RatingSummarySchema.extend({ earned: z.number(), evaluated: z.number(), lines: z.array(RatingLineSchema) }).nullable(),
     categories: z.array(z.object({ id: z.string(), name: z.object({ zh: z.string(), en: z.string() }), points: z.number(), earned: z.number(), evaluated: z.number() })),
     trend: z.array(z.object({ period: z.string(), score: z.number().nullable(), band: z.string().nullable(), coverage: z.number() })).meta({ description: 'oldest period first' }),
+    bands: z.array(z.object({ code: z.string(), name: z.object({ zh: z.string(), en: z.string() }), min: z.number() })).meta({ description: "the model's bands, best first" }),
     rings: z.array(
       z.object({
         ringId: z.string(),

@@ -196,7 +196,7 @@ describe('credit ratings on a generated dataset (20k claims, seed 1)', () => {
     const line = async (code: string, id: string) => (await institutionRatings(driver, code))[0]!.lines.find((l) => l.indicator === id)!;
     expect(await line(a!.code, 'admin-penalties')).toMatchObject({ status: 'scored', value: 150, points: 150 });
     expect(await line(a!.code, 'patient-satisfaction')).toMatchObject({ status: 'scored', value: 90, points: 45 });
-    expect(await line(b!.code, 'admin-penalties')).toMatchObject({ status: 'missing', points: null, note: '"admin-penalties" imported as missing for 2024-H2' });
+    expect(await line(b!.code, 'admin-penalties')).toMatchObject({ status: 'missing', points: null, note: { zh: '2024-H2 导入的“admin-penalties”为空（缺失）', en: '"admin-penalties" imported as missing for 2024-H2' } });
   }, 120_000);
 
   it("puts the institution's rating at referral time into the case bundle, not a later one", async () => {

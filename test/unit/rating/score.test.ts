@@ -71,7 +71,7 @@ describe('rating institutions', () => {
     expect(line('ring-patient-share')).toMatchObject({ status: 'scored', value: 0.04, points: 12 });
     expect(line('fund-growth').points).toBe(0);
     expect(line('fund-growth').peer).toMatchObject({ group: 'kind-level', n: 8 });
-    expect(line('self-inspection')).toMatchObject({ status: 'missing', value: null, points: null, note: '"self-inspection" not imported for 2024-H2' });
+    expect(line('self-inspection')).toMatchObject({ status: 'missing', value: null, points: null, note: { zh: '2024-H2 未导入“self-inspection”', en: '"self-inspection" not imported for 2024-H2' } });
     expect(line('cmi').status).toBe('not-applicable');
     expect(bad.score!).toBeLessThan(700);
     expect(bad.band).toBe('E');
@@ -90,7 +90,7 @@ describe('rating institutions', () => {
     expect(line('training')).toMatchObject({ status: 'missing', points: null });
     // growth missing: no previous period
     const [n] = rate([facts('N', { previous: { claims: 0, fund: 0 } })]);
-    expect(n!.lines.find((l) => l.indicator === 'fund-growth')).toMatchObject({ status: 'missing', note: 'no fund use in 2024-H1 to compare with' });
+    expect(n!.lines.find((l) => l.indicator === 'fund-growth')).toMatchObject({ status: 'missing', note: { zh: '2024-H1 无基金支付，无从比较', en: 'no fund use in 2024-H1 to compare with' } });
   });
 
   it('peer groups fall back from kind and level to kind to everyone', () => {

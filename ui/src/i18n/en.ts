@@ -233,6 +233,7 @@ export const en: Messages = {
     status: { scored: 'scored', missing: 'missing', 'not-applicable': 'not applicable' },
     sourceKind: { computed: 'computed from the graph', imported: 'imported' },
     bandName: { A: 'Excellent', B: 'Good', C: 'Fair', D: 'Poor', E: 'Bad', none: 'not rated' },
+    familyShare: '{{family}}: {{share}} unweighted ({{count}} rings)',
     bandCol: 'Institution band',
     family: 'Family',
     ringScore: 'Ring score',

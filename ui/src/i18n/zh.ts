@@ -232,6 +232,7 @@ export const zh = {
     status: { scored: '已评', missing: '缺失', 'not-applicable': '不适用' },
     sourceKind: { computed: '图谱计算', imported: '外部导入' },
     bandName: { A: '优秀', B: '良好', C: '中等', D: '较差', E: '差', none: '未评' },
+    familyShare: '{{family}}：未加权占比 {{share}}（{{count}} 个团伙）',
     bandCol: '机构等级',
     family: '类型',
     ringScore: '团伙评分',

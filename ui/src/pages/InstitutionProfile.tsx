@@ -10,35 +10,46 @@ import { useFormat } from '../i18n/format.ts';
 
 type Line = NonNullable<InstitutionRating['current']>['lines'][number];
 
-/** Score per period, oldest first, as a small line chart with the band thresholds drawn across. */
-function Trend({ trend }: { trend: InstitutionRating['trend'] }) {
+/** Score per period, oldest first, over the bands drawn as stripes (A at the top). */
+function Trend({ trend, bands }: { trend: InstitutionRating['trend']; bands: { code: string; min: number }[] }) {
   const f = useFormat();
   const w = 420;
-  const h = 140;
-  const pad = 28;
-  const pts = trend.map((p, i) => ({ ...p, x: pad + (trend.length === 1 ? (w - 2 * pad) / 2 : (i * (w - 2 * pad)) / (trend.length - 1)), y: p.score === null ? null : pad / 2 + ((1000 - p.score) * (h - pad * 1.5)) / 1000 }));
-  const yOf = (s: number) => pad / 2 + ((1000 - s) * (h - pad * 1.5)) / 1000;
+  const h = 170;
+  const left = 26;
+  const right = 12;
+  const top = 16;
+  const bottom = 20;
+  const yOf = (s: number) => top + ((1000 - s) * (h - top - bottom)) / 1000;
+  const xOf = (i: number) => left + (trend.length === 1 ? (w - left - right) / 2 : (i * (w - left - right)) / (trend.length - 1));
+  const pts = trend.map((p, i) => ({ ...p, x: xOf(i), y: p.score === null ? null : yOf(p.score) }));
   const path = pts.filter((p) => p.y !== null).map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' ');
   return (
     <svg width={w} height={h} data-testid="rating-trend" role="img">
-      {[850, 800, 750, 700].map((s) => (
-        <g key={s}>
-          <line x1={pad} x2={w - pad} y1={yOf(s)} y2={yOf(s)} stroke="#e0e4ea" strokeDasharray="3 3" />
-          <text x={2} y={yOf(s) + 4} fontSize="10" fill="#7f8c8d">
-            {s}
-          </text>
-        </g>
-      ))}
+      {bands.map((b, i) => {
+        const hi = i === 0 ? 1000 : bands[i - 1]!.min;
+        const y1 = yOf(hi);
+        const y2 = yOf(b.min);
+        return (
+          <g key={b.code}>
+            <rect x={left} y={y1} width={w - left - right} height={y2 - y1} className={`stripe band-${b.code}`} />
+            {y2 - y1 >= 11 && (
+              <text x={left - 4} y={(y1 + y2) / 2 + 4} fontSize="10" textAnchor="end" fill="#7f8c8d">
+                {b.code}
+              </text>
+            )}
+          </g>
+        );
+      })}
       <path d={path} fill="none" stroke="#2c3e50" strokeWidth="2" />
       {pts.map((p) => (
         <g key={p.period} data-testid="trend-point" data-period={p.period} data-score={p.score ?? ''}>
           {p.y !== null && <circle cx={p.x} cy={p.y} r="4" fill="#2c3e50" />}
           {p.y !== null && (
-            <text x={p.x} y={p.y - 8} fontSize="11" textAnchor="middle">
+            <text x={p.x} y={Math.max(11, p.y - 8)} fontSize="11" textAnchor="middle">
               {f.num(p.score, 0)} {p.band}
             </text>
           )}
-          <text x={p.x} y={h - 2} fontSize="11" textAnchor="middle" fill="#7f8c8d">
+          <text x={p.x} y={h - 4} fontSize="11" textAnchor="middle" fill="#7f8c8d">
             {p.period}
           </text>
         </g>
@@ -124,7 +135,7 @@ export function InstitutionProfile() {
                   </div>
                   <div className="panel">
                     <h3>{t('rating.trend')}</h3>
-                    <Trend trend={d.trend} />
+                    <Trend trend={d.trend} bands={d.bands} />
                   </div>
                 </div>
                 <h2>{t('rating.breakdown')}</h2>
@@ -147,7 +158,7 @@ export function InstitutionProfile() {
                         <td className="num">{formatValue(l, f)}</td>
                         <td className="num pts">{l.status === 'scored' ? `${f.num(l.points, 1)} / ${l.maxPoints}` : t(`rating.status.${l.status}`)}</td>
                         <td className="small">{l.peer ? t('rating.peerText', { group: t(`rating.peerGroup.${l.peer.group}`), n: l.peer.n, median: f.num(l.peer.median, 4), z: f.num(l.peer.z, 2) }) : ''}</td>
-                        <td className="small">{ringFamilies(l, t) ?? l.note ?? ''}</td>
+                        <td className="small">{ringFamilies(l, t, f.percent) ?? l.note?.[lang] ?? ''}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -197,8 +208,11 @@ export function InstitutionProfile() {
 }
 
 /** Ring-share lines: the families behind the share, in words. */
-function ringFamilies(l: Line, t: (k: string, o?: Record<string, unknown>) => string): string | null {
-  const by = (l.detail as { byFamily?: { family: string; fundShare: number; patients: number; rings: number }[] } | null)?.byFamily;
+function ringFamilies(l: Line, t: (k: string, o?: Record<string, unknown>) => string, percent: (n: number) => string): string | null {
+  const by = (l.detail as { byFamily?: { family: string; fundShare: number; patientShare: number; rings: number }[] } | null)?.byFamily;
   if (!by || by.length === 0) return null;
-  return by.map((b) => `${t(`family.${b.family}`, { defaultValue: b.family })} ${(b.fundShare * 100).toFixed(1)}% · ${b.rings}`).join('；');
+  const patients = l.indicator === 'ring-patient-share';
+  return by
+    .map((b) => t('rating.familyShare', { family: t(`family.${b.family}`, { defaultValue: b.family }), share: percent(patients ? b.patientShare : b.fundShare), count: b.rings }))
+    .join('；');
 }
