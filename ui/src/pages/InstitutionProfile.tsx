@@ -13,14 +13,16 @@ type Line = NonNullable<InstitutionRating['current']>['lines'][number];
 /** Score per period, oldest first, over the bands drawn as stripes (A at the top). */
 function Trend({ trend, bands }: { trend: InstitutionRating['trend']; bands: { code: string; min: number }[] }) {
   const f = useFormat();
-  const w = 420;
+  const w = 440;
   const h = 170;
-  const left = 26;
-  const right = 12;
+  const left = 8;
+  const right = 22;
   const top = 16;
   const bottom = 20;
+  // Points sit 40 px inside the stripes, so labels above them and periods below fit.
+  const inset = 40;
   const yOf = (s: number) => top + ((1000 - s) * (h - top - bottom)) / 1000;
-  const xOf = (i: number) => left + (trend.length === 1 ? (w - left - right) / 2 : (i * (w - left - right)) / (trend.length - 1));
+  const xOf = (i: number) => left + inset + (trend.length === 1 ? (w - left - right - 2 * inset) / 2 : (i * (w - left - right - 2 * inset)) / (trend.length - 1));
   const pts = trend.map((p, i) => ({ ...p, x: xOf(i), y: p.score === null ? null : yOf(p.score) }));
   const path = pts.filter((p) => p.y !== null).map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' ');
   return (
@@ -33,7 +35,7 @@ function Trend({ trend, bands }: { trend: InstitutionRating['trend']; bands: { c
           <g key={b.code}>
             <rect x={left} y={y1} width={w - left - right} height={y2 - y1} className={`stripe band-${b.code}`} />
             {y2 - y1 >= 11 && (
-              <text x={left - 4} y={(y1 + y2) / 2 + 4} fontSize="10" textAnchor="end" fill="#7f8c8d">
+              <text x={w - right + 4} y={(y1 + y2) / 2 + 4} fontSize="10" textAnchor="start" fill="#7f8c8d">
                 {b.code}
               </text>
             )}
