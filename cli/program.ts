@@ -5,6 +5,7 @@ import { registerExportCommands } from './commands/export.ts';
 import { registerGenerateCommands } from './commands/generate.ts';
 import { registerIngestCommands } from './commands/ingest.ts';
 import { registerJobCommands } from './commands/jobs.ts';
+import { registerRateCommands } from './commands/rate.ts';
 import { registerScheduleCommands } from './commands/schedules.ts';
 import { registerScoreCommands } from './commands/score.ts';
 import { registerServiceCommands } from './commands/services.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerScoreCommands(program);
   registerIngestCommands(program);
   registerDetectCommands(program);
+  registerRateCommands(program);
   registerExportCommands(program);
   registerScheduleCommands(program);
   registerUserCommands(program);

@@ -145,5 +145,29 @@ export interface CaseBundle {
   lines: LineInfo[];
   /** the case's saved graph views, oldest first (absent or empty: none) */
   views?: CaseViewInfo[];
+  /**
+   * Credit rating (docs/rating.md) of each institution of the ring as it stood at referral time: the
+   * latest rating computed at or before the case was referred (or before the export, for a case not
+   * referred yet). Institutions never rated by then are listed with rating null.
+   */
+  ratings?: InstitutionRatingInfo[];
   loadedAt: string;
+}
+
+export interface InstitutionRatingInfo {
+  code: string;
+  name: string | null;
+  /** the moment the rating is taken at: the referral, else the export */
+  asOf: string;
+  asOfKind: 'referral' | 'export';
+  rating: {
+    period: string;
+    modelId: string;
+    score: number | null;
+    band: string | null;
+    coverage: number;
+    computedAt: string;
+    /** indicators that lost points, worst first */
+    lowest: { indicator: string; points: number; maxPoints: number }[];
+  } | null;
 }

@@ -147,6 +147,28 @@ export const CaseJsonSchema = z.object({
   claims: z.array(ClaimSchema),
   lines: z.array(LineSchema),
   links: z.array(LinkSchema),
+  ratings: z
+    .array(
+      z.object({
+        code: str,
+        name: nstr,
+        asOf: str.describe('the moment the rating is taken at: the referral, else the export'),
+        asOfKind: z.enum(['referral', 'export']),
+        rating: z
+          .object({
+            period: str,
+            modelId: str,
+            score: nnum.describe('0–1000, null when too little was evaluated'),
+            band: nstr,
+            coverage: z.number(),
+            computedAt: str,
+            lowest: z.array(z.object({ indicator: str, points: z.number(), maxPoints: z.number() })),
+          })
+          .nullable()
+          .describe('null: not rated by then'),
+      }),
+    )
+    .describe("credit rating (医保信用评价) of the ring's institutions at referral time"),
 });
 export type CaseJson = z.infer<typeof CaseJsonSchema>;
 
@@ -170,6 +192,7 @@ export function toCaseJson(m: PackageModel): CaseJson {
     claims: m.claims,
     lines: m.bundle.lines,
     links: m.links,
+    ratings: m.bundle.ratings ?? [],
   };
 }
 

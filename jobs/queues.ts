@@ -15,6 +15,8 @@ export const QUEUES = {
   report: 'report',
   /** sending a stored report to a webhook or by e-mail */
   delivery: 'delivery',
+  /** credit ratings of institutions for a period, after each detection run (docs/rating.md) */
+  rate: 'rate',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

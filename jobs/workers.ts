@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
 import { loadEnv, type Env } from '../config/env.ts';
 import { processDetectJob } from './detect-job.ts';
+import { enqueueRatingAfterDetection, processRateJob } from './rate-job.ts';
 import { ensureSchedulers } from './schedule-registry.ts';
 import { flowProducer, processDeliveryJob, processFireJob, processMergeJob, processPartJob, processReportJob, type ScheduledRunDeps } from './scheduled-run.ts';
 import { processExportJob } from './export-job.ts';
@@ -96,6 +97,21 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
   });
   // API processes cache ring reads: tell them a run (or a scheduled run's merge, also on this queue) wrote rings back.
   detect.on('completed', (job) => void announceRingChanges(opts.connection, opts.prefix, `detection job ${job.id}`));
+  // Ratings follow every run that wrote rings: the ring shares they rate are those of the latest run.
+  const rateQueue = new Queue(QUEUES.rate, { connection: opts.connection, prefix: opts.prefix });
+  detect.on('completed', (job, result) => {
+    const runId = (result as { runId?: unknown } | undefined)?.runId;
+    enqueueRatingAfterDetection(rateQueue, job.id, typeof runId === 'string' ? runId : undefined).catch((err: Error) =>
+      log.error({ job: job.id, err: err.message }, 'could not enqueue the rating after a detection run'),
+    );
+  });
+  const rate = new Worker(QUEUES.rate, (job) => around(QUEUES.rate, job, () => processRateJob(job, opts.driver)), {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: 1,
+    name,
+    ...timing(120_000),
+  });
   // Parts of a partitioned run hold one region's projection each: one at a time per worker, no global
   // limit — every worker process (on every machine) takes a part, which is the point of partitioning.
   const part = new Worker(QUEUES.detectPart, (job) => around(QUEUES.detectPart, job, () => processPartJob(job, deps)), {
@@ -105,6 +121,8 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
     name,
     ...timing(120_000),
   });
+  // Ring summaries carry their institutions' bands: API processes drop their cached ring pages.
+  rate.on('completed', (job) => void announceRingChanges(opts.connection, opts.prefix, `rating job ${job.id}`));
   const flow = flowProducer(opts.connection, opts.prefix);
   const reportQueue = new Queue(QUEUES.report, { connection: opts.connection, prefix: opts.prefix });
   const deliveryQueue = new Queue(QUEUES.delivery, { connection: opts.connection, prefix: opts.prefix });
@@ -132,7 +150,7 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
   });
   const ready = (opts.schedules ?? 'none') === 'ensure' ? ensureSchedulers(opts.driver, scheduleQueue) : Promise.resolve([]);
   ready.catch((err: Error) => log.error({ err: err.message }, 'could not set up the job schedulers'));
-  const workers = [system, ingest, detect, exporter, part, fire, report, delivery];
+  const workers = [system, ingest, detect, exporter, part, fire, report, delivery, rate];
   for (const w of workers) {
     w.on('completed', (job) => log.info({ queue: w.name, job: job.id, name: job.name }, 'job completed'));
     w.on('failed', (job, err) => log.error({ queue: w.name, job: job?.id, name: job?.name, err: err.message }, 'job failed'));
@@ -144,7 +162,7 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
     async close() {
       await ready.catch(() => {});
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([flow.close(), reportQueue.close(), deliveryQueue.close(), scheduleQueue.close()]);
+      await Promise.all([flow.close(), reportQueue.close(), deliveryQueue.close(), scheduleQueue.close(), rateQueue.close()]);
     },
   };
 }

@@ -14,6 +14,9 @@ import {
 } from '../graph/reports/report-data.ts';
 import { caseFigures, type CaseFigures } from '../graph/cases/cases.ts';
 import { CASE_OVERDUE_DAYS } from '../cases/workflow.ts';
+import { bandMoves, latestRatedPeriod, listRatingPeriods } from '../graph/rating/store.ts';
+import { loadRatingModel } from '../rating/load.ts';
+import { previousPeriod } from '../rating/period.ts';
 
 /**
  * The content of one scheduled report, independent of its format: the HTML, PDF and JSON renderers
@@ -48,6 +51,11 @@ export interface ReportModel extends ReportHeader {
   trend: TrendPoint[];
   /** the case workflow over the report's window (one period up to the fire time) and the caseload at its end */
   cases: CaseFigures;
+  /**
+   * Credit ratings of institutions (docs/rating.md): the latest rated period's band distribution and the
+   * institutions whose band fell since the period before; null when nothing has been rated yet.
+   */
+  credit: CreditSection | null;
 }
 
 const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
@@ -69,6 +77,33 @@ export function caseWindow(periodUnit: string, firedAt: string): { from: string;
     from = new Date(to.getTime() - ms);
   }
   return { from: from.toISOString(), to: to.toISOString() };
+}
+
+export interface CreditSection {
+  period: string;
+  previousPeriod: string | null;
+  bands: { code: string; name: { zh: string; en: string }; count: number }[];
+  notRated: number;
+  movedDown: { code: string; name: string | null; from: string; to: string; scoreFrom: number | null; scoreTo: number | null }[];
+}
+
+/** The credit section of a report: band distribution of the latest rated period, institutions that moved down. */
+export async function creditSection(driver: Driver): Promise<CreditSection | null> {
+  const model = loadRatingModel();
+  const period = await latestRatedPeriod(driver, model.id);
+  if (!period) return null;
+  const periods = await listRatingPeriods(driver);
+  const current = periods.find((p) => p.period === period && p.modelId === model.id);
+  const prevKey = previousPeriod(period).key;
+  const previous = periods.some((p) => p.period === prevKey && p.modelId === model.id) ? prevKey : null;
+  const counts = current?.bands ?? {};
+  return {
+    period,
+    previousPeriod: previous,
+    bands: model.bands.map((b) => ({ code: b.code, name: b.name, count: counts[b.code] ?? 0 })),
+    notRated: counts.none ?? 0,
+    movedDown: previous ? await bandMoves(driver, period, previous, model.bands.map((b) => b.code)) : [],
+  };
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -104,15 +139,17 @@ export async function buildReportModel(driver: Driver, header: ReportHeader, run
       topDoctors: [],
       trend: [],
       cases,
+      credit: await creditSection(driver),
     };
   }
   const baseline = await baselineRun(driver, header.scheduleId, header.periodKey, run);
-  const [rows, money, institutions, doctors, trend] = await Promise.all([
+  const [rows, money, institutions, doctors, trend, credit] = await Promise.all([
     ringChanges(driver, run.runId, baseline?.runId ?? null),
     moneyAtRisk(driver, run.runId),
     topInvolvement(driver, run.runId, 'institution'),
     topInvolvement(driver, run.runId, 'doctor'),
     runTrend(driver, run.runId),
+    creditSection(driver),
   ]);
   const counts: ReportModel['counts'] = { active: 0, new: 0, grown: 0, shrunk: 0, unchanged: 0, dissolved: 0 };
   const changes: ReportModel['changes'] = { new: [], grown: [], shrunk: [], dissolved: [] };
@@ -145,5 +182,6 @@ export async function buildReportModel(driver: Driver, header: ReportHeader, run
     topDoctors: doctors.map((r) => ({ ...r, fundPaid: round2(r.fundPaid) })),
     trend: trend.map((t) => ({ ...t, fundPaid: round2(t.fundPaid) })),
     cases,
+    credit,
   };
 }

@@ -20,6 +20,25 @@ table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0} th,td{bor
 th{background:#fafafa} td.n{text-align:right;font-variant-numeric:tabular-nums} .charts{display:flex;flex-wrap:wrap;gap:12px} .charts svg{max-width:100%;height:auto}
 a{color:#1565c0}`;
 
+/** Credit bands of institutions (docs/rating.md): the distribution and who moved down. */
+function creditHtml(m: ReportModel, T: (zh: string, en: string) => string): string {
+  const c = m.credit;
+  if (!c) return `<h2>${T('机构信用等级', 'Institution credit bands')}</h2><p class="meta">${T('尚未评价', 'Not rated yet')}</p>`;
+  const total = c.bands.reduce((s, b) => s + b.count, 0) + c.notRated;
+  const pct = (n: number) => (total ? `${Math.round((100 * n) / total)}%` : '—');
+  const dist = `<table><thead><tr>${c.bands.map((b) => `<th>${esc(b.code)} ${esc(T(b.name.zh, b.name.en))}</th>`).join('')}${c.notRated ? `<th>${T('未评', 'not rated')}</th>` : ''}</tr></thead><tbody><tr>${c.bands.map((b) => `<td class="n">${b.count}（${pct(b.count)}）</td>`).join('')}${c.notRated ? `<td class="n">${c.notRated}</td>` : ''}</tr></tbody></table>`;
+  const moved =
+    c.previousPeriod === null
+      ? `<p class="meta">${T('没有上一期评价可比', 'No previous period rated to compare with')}</p>`
+      : c.movedDown.length === 0
+        ? `<p class="meta">${T('无', 'None')}</p>`
+        : `<table><thead><tr><th>${T('机构', 'Institution')}</th><th>${esc(c.previousPeriod)}</th><th>${esc(c.period)}</th></tr></thead><tbody>${c.movedDown
+            .map((r) => `<tr><td>${esc(r.name ?? '')} <span class="meta">${esc(r.code)}</span></td><td>${esc(r.from)} ${esc(r.scoreFrom?.toFixed(1) ?? '')}</td><td>${esc(r.to)} ${esc(r.scoreTo?.toFixed(1) ?? '')}</td></tr>`)
+            .join('')}</tbody></table>`;
+  return `<h2>${T('机构信用等级分布', 'Institution credit bands')}（${esc(c.period)}）</h2>${dist}
+<h2>${T('信用等级下降的机构', 'Institutions that moved down')}（${c.movedDown.length}）</h2>${moved}`;
+}
+
 export function renderHtml(m: ReportModel): Buffer {
   const T = translator(m.lang);
   const charts = reportCharts(m, T);
@@ -60,6 +79,7 @@ export function renderHtml(m: ReportModel): Buffer {
 ${(['new', 'grown', 'shrunk', 'dissolved', 'top'] as const).map((k) => `<h2>${T(CHANGE_LABEL[k]![0], CHANGE_LABEL[k]![1])}（${(k === 'top' ? m.topRings : m.changes[k]).length}）</h2>${ringTable(k)}`).join('\n')}
 <h2>${T('涉及团伙最多的机构', 'Institutions most involved in rings')}</h2>${involvement(m.topInstitutions, 'institution')}
 <h2>${T('涉及团伙最多的医生', 'Doctors most involved in rings')}</h2>${involvement(m.topDoctors, 'doctor')}
+${creditHtml(m, T)}
 <p class="meta">${T('由 RingLens 定时生成。团伙链接打开调查工作台。', 'Generated on schedule by RingLens. Ring links open the investigation workbench.')}</p>
 </main></body></html>
 `;

@@ -190,6 +190,34 @@ export async function renderPdf(m: ReportModel, font: CjkFont = locateCjkFont())
     );
   }
 
+  // Credit bands of institutions (docs/rating.md): the distribution and who moved down.
+  const credit = m.credit;
+  heading(doc, credit ? `${T('机构信用等级分布', 'Institution credit bands')}（${credit.period}）` : T('机构信用等级', 'Institution credit bands'));
+  if (!credit) {
+    table(doc, [{ title: T('尚未评价', 'Not rated yet'), width: W }], []);
+  } else {
+    const total = credit.bands.reduce((s, b) => s + b.count, 0) + credit.notRated;
+    table(
+      doc,
+      [
+        { title: T('等级', 'Band'), width: 150 },
+        { title: T('机构数', 'Institutions'), width: 100, align: 'right' },
+        { title: T('占比', 'Share'), width: W - 250, align: 'right' },
+      ],
+      [...credit.bands.map((b) => ({ cells: [`${b.code} ${T(b.name.zh, b.name.en)}`, String(b.count), total ? `${Math.round((100 * b.count) / total)}%` : '—'] })), ...(credit.notRated ? [{ cells: [T('未评', 'not rated'), String(credit.notRated), total ? `${Math.round((100 * credit.notRated) / total)}%` : '—'] }] : [])],
+    );
+    heading(doc, `${T('信用等级下降的机构', 'Institutions that moved down')}（${credit.movedDown.length}）`);
+    table(
+      doc,
+      [
+        { title: T('机构', 'Institution'), width: 250 },
+        { title: credit.previousPeriod ?? T('上一期', 'previous'), width: 110 },
+        { title: credit.period, width: W - 360 },
+      ],
+      credit.movedDown.map((r) => ({ cells: [`${r.name ?? ''} ${r.code}`.trim(), `${r.from} ${r.scoreFrom?.toFixed(1) ?? ''}`, `${r.to} ${r.scoreTo?.toFixed(1) ?? ''}`] })),
+    );
+  }
+
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);

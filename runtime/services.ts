@@ -13,7 +13,7 @@ export interface Services {
   redis: Redis;
   /** Fails fast instead of queueing commands while Redis is away, for health checks. */
   redisProbe: Redis;
-  queues: { system: Queue; ingest: Queue; detect: Queue; export: Queue; schedule: Queue; detectPart: Queue; report: Queue; delivery: Queue };
+  queues: { system: Queue; ingest: Queue; detect: Queue; export: Queue; schedule: Queue; detectPart: Queue; report: Queue; delivery: Queue; rate: Queue };
   prefix: string;
   close(): Promise<void>;
 }
@@ -43,6 +43,7 @@ export function openServices(stack: StackConnections, prefix: string, driverOpti
     detectPart: createQueue(QUEUES.detectPart, redis, prefix),
     report: createQueue(QUEUES.report, redis, prefix),
     delivery: createQueue(QUEUES.delivery, redis, prefix),
+    rate: createQueue(QUEUES.rate, redis, prefix),
   };
   return {
     driver,

@@ -8,8 +8,9 @@ import { jobRoutes } from './jobs.ts';
 import { exportRoutes } from './exports.ts';
 import { reportRoutes } from './reports.ts';
 import { scheduleRoutes } from './schedules.ts';
+import { ratingRoutes } from './ratings.ts';
 
 /** The route registry: every route of the API, in the order the docs list them. */
 export function allRoutes(): AnyRoute[] {
-  return [...authRoutes(), ...ringRoutes(), ...entityRoutes(), ...caseRoutes(), ...exportRoutes(), ...jobRoutes(), ...scheduleRoutes(), ...reportRoutes(), ...auditRoutes()];
+  return [...authRoutes(), ...ringRoutes(), ...entityRoutes(), ...caseRoutes(), ...exportRoutes(), ...jobRoutes(), ...scheduleRoutes(), ...reportRoutes(), ...ratingRoutes(), ...auditRoutes()];
 }

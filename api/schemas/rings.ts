@@ -52,6 +52,9 @@ export const RingSummarySchema = z
     headline: Headline.nullable().meta({ description: 'the strongest evidence sentence' }),
     openCase: z.object({ caseId: z.string(), status: z.string() }).nullable(),
     verdict: z.string().nullable().meta({ description: 'fraud | false-positive, from the case verdict' }),
+    institutions: z
+      .array(z.object({ code: z.string(), name: z.string().nullable(), band: z.string().nullable(), score: z.number().nullable(), period: z.string().nullable() }))
+      .meta({ description: "the ring's member institutions with their latest credit rating band (null: not rated; docs/rating.md)" }),
   })
   .meta({ id: 'RingSummary' });
 

@@ -15,6 +15,9 @@ import { createUser, listUsers } from '../../graph/users/users.ts';
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../access/passwords.ts';
 import { runDetection } from '../../detection/run-detection.ts';
+import { latestClaimPeriod } from '../../jobs/rate-job.ts';
+import { previousPeriod } from '../../rating/period.ts';
+import { runRating } from '../../rating/run-rating.ts';
 import { ensureUiBuilt } from '../../runtime/ui-build.ts';
 import { announceListening, isClusterWorker, runApiCluster } from '../../runtime/api-cluster.ts';
 
@@ -100,6 +103,17 @@ export function registerServiceCommands(program: Command): void {
           console.log('Running detection over the demo data (once)…');
           const summary = await runDetection(services.driver);
           console.log(`Detection run ${summary.runId}: ${summary.rings.length} rings`);
+        }
+        // …and the institutions page on credit ratings: the two half-years of the latest claims, once.
+        const rated = await services.driver.executeQuery('MATCH (r:RatingRun) RETURN count(r) AS n');
+        if (Number(rated.records[0]?.get('n') ?? 0) === 0) {
+          const latest = await latestClaimPeriod(services.driver, 'half');
+          if (latest) {
+            for (const period of [previousPeriod(latest).key, latest]) {
+              const r = await runRating(services.driver, { period, trigger: 'demo' });
+              console.log(`Credit ratings ${period}: ${Object.entries(r.run.bands).map(([b, n]) => `${b} ${n}`).join(', ')}`);
+            }
+          }
         }
       }
       await prepareWorkbench();

@@ -66,6 +66,7 @@ export async function buildReportPdf(input: ReportInput): Promise<Buffer> {
   evidence(doc, m, T);
   timeline(doc, m, T, lang);
   memberTable(doc, m, T, lang);
+  ratingTable(doc, m, T);
   claimsAppendix(doc, m, T, lang);
   runningHeadAndFoot(doc, m, T);
 
@@ -374,6 +375,42 @@ function memberTable(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
     { title: T('其他', 'Details'), width: 76 },
   ], rows, { wrap: true });
   paragraph(doc, T('注：角色仅在有涉案结算数据支持时标注，否则记为“成员”。卡的“其他”列为持卡人身份证号。涉案结算所涉及的非成员对象（如出借卡的持卡人）见证据工作簿。', 'Note: a role is given only where settlements in evidence support it, otherwise “member”. For cards, Details is the holder’s ID number. Non-member entities the evidence claims touch are listed in the evidence workbook.'), 8);
+}
+
+/** The institutions' credit ratings (docs/rating.md) as they stood at referral time. */
+function ratingTable(doc: Doc, m: PackageModel, T: Tr): void {
+  const ratings = m.bundle.ratings ?? [];
+  if (ratings.length === 0) return;
+  const when = ratings[0]!.asOfKind === 'referral' ? T('移送时', 'at referral') : T('导出时', 'at export');
+  heading(doc, T(`六、机构信用评价（${when}）`, `6. Institution credit rating (${when})`));
+  table(
+    doc,
+    [
+      { title: T('机构', 'Institution'), width: 150 },
+      { title: T('代码', 'Code'), width: 80 },
+      { title: T('评价期间', 'Period'), width: 56 },
+      { title: T('得分', 'Score'), width: 46, align: 'right' },
+      { title: T('等级', 'Band'), width: 34 },
+      { title: T('失分最多的指标', 'Indicators that lost most'), width: CONTENT_W - 366 },
+    ],
+    ratings.map((r) => [
+      r.name ?? '',
+      r.code,
+      r.rating?.period ?? T('未评价', 'not rated'),
+      r.rating?.score === null || r.rating === null ? '—' : r.rating.score.toFixed(1),
+      r.rating?.band ?? '—',
+      (r.rating?.lowest ?? []).map((l) => `${l.indicator} ${l.points.toFixed(0)}/${l.maxPoints}`).join('; '),
+    ]),
+    { wrap: true },
+  );
+  paragraph(
+    doc,
+    T(
+      `注：千分制信用评价（${ratings.find((r) => r.rating)?.rating?.modelId ?? '—'}），取 ${ratings[0]!.asOf.slice(0, 16).replace('T', ' ')} 前最近一次计算的结果；未导入的外部指标记为缺失，不计为零分。`,
+      `Note: 1000-point credit rating (${ratings.find((r) => r.rating)?.rating?.modelId ?? '—'}), the latest computed before ${ratings[0]!.asOf.slice(0, 16).replace('T', ' ')}; external indicators not imported are missing, never zero.`,
+    ),
+    8,
+  );
 }
 
 function claimsAppendix(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'schedule-change',
   'schedule-run',
   'report-download',
+  'rating-read',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

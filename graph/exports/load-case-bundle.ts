@@ -1,5 +1,5 @@
 import type { Driver } from 'neo4j-driver';
-import type { CaseBundle, CaseInfo, ClaimInfo, EntityInfo, EntityType, LineInfo, RingInfo, CaseViewInfo } from '../../exports/case-bundle.ts';
+import type { CaseBundle, CaseInfo, CaseViewInfo, ClaimInfo, EntityInfo, EntityType, InstitutionRatingInfo, LineInfo, RingInfo } from '../../exports/case-bundle.ts';
 import type { EvidenceRecord } from '../../detection/ring-record.ts';
 import { byCaseEventOrder } from '../cases/cases.ts';
 
@@ -193,7 +193,45 @@ export async function loadCaseBundle(driver: Driver, target: BundleTarget): Prom
           ).records.map((r) => r.toObject() as CaseViewInfo)
         : [];
 
-      return { case: caseInfo, ring, entities, claims, lines, views, loadedAt: new Date().toISOString() };
+      const loadedAt = new Date().toISOString();
+      // Ratings as they stood when the case went to the police (or now, before a referral).
+      const referral = caseInfo?.history.filter((e) => e.to === 'referred').at(-1)?.at ?? null;
+      const asOf = referral ?? loadedAt;
+      const institutions = entities.filter((e) => e.type === 'institution' && e.role !== null);
+      const ratings: InstitutionRatingInfo[] = [];
+      for (const inst of institutions) {
+        const row = (
+          await tx.run(
+            `MATCH (x:Rating {code: $code}) WHERE x.computedAt <= datetime($at)
+             RETURN x.period AS period, x.modelId AS modelId, x.score AS score, x.band AS band, x.coverage AS coverage, toString(x.computedAt) AS computedAt, x.lines AS lines
+             ORDER BY x.period DESC, x.computedAt DESC LIMIT 1`, // superseded ratings too: what stood at that moment
+            { code: inst.key, at: asOf },
+          )
+        ).records[0]?.toObject();
+        const lines = row ? (JSON.parse(row.lines ?? '[]') as { indicator: string; status: string; points: number | null; maxPoints: number }[]) : [];
+        ratings.push({
+          code: inst.key,
+          name: inst.name,
+          asOf,
+          asOfKind: referral ? 'referral' : 'export',
+          rating: row
+            ? {
+                period: row.period,
+                modelId: row.modelId,
+                score: row.score ?? null,
+                band: row.band ?? null,
+                coverage: row.coverage,
+                computedAt: row.computedAt,
+                lowest: lines
+                  .filter((l) => l.status === 'scored' && l.points !== null && l.points < l.maxPoints)
+                  .sort((a, b) => a.points! - a.maxPoints - (b.points! - b.maxPoints))
+                  .slice(0, 3)
+                  .map((l) => ({ indicator: l.indicator, points: l.points!, maxPoints: l.maxPoints })),
+              }
+            : null,
+        });
+      }
+      return { case: caseInfo, ring, entities, claims, lines, views, ratings, loadedAt };
     });
   } finally {
     await session.close();

@@ -95,6 +95,20 @@ export const MIGRATIONS: Migration[] = [
     name: 'saved case views',
     statements: [unique('CaseView', 'viewId')],
   },
+  {
+    version: 8,
+    name: 'credit ratings per period and imported indicators',
+    statements: [
+      unique('Rating', 'ratingId'),
+      unique('RatingRun', 'ratingRunId'),
+      unique('RatingImport', 'key'),
+      index('Rating', 'period'),
+      index('Rating', 'code'),
+      index('Rating', 'band'),
+      index('RatingRun', 'period'),
+      index('RatingImport', 'period'),
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -56,6 +56,8 @@ export interface RingSummary {
   headline: { zh: string; en: string } | null;
   openCase: { caseId: string; status: string } | null;
   verdict: string | null;
+  /** the ring's member institutions with their latest credit rating (docs/rating.md), if rated */
+  institutions: { code: string; name: string | null; band: string | null; score: number | null; period: string | null }[];
 }
 
 const SUMMARY = `r.ringId AS ringId, r.family AS family, coalesce(r.types, [r.family]) AS types, r.score AS score, r.status AS status,
@@ -63,12 +65,27 @@ const SUMMARY = `r.ringId AS ringId, r.family AS family, coalesce(r.types, [r.fa
   r.totalAmount AS totalAmount, r.fundPaid AS fundPaid, r.firstRunId AS firstRunId, r.lastRunId AS lastRunId, toString(r.updatedAt) AS updatedAt,
   r.evidence AS evidence, r.verdict AS verdict,
   CASE WHEN r.status = 'dissolved' THEN 'dissolved' ELSE [(d:DetectionRun)-[f:FOUND]->(r) WHERE d.runId = r.lastRunId | f.change][0] END AS lastChange,
-  [(c:Case)-[:ABOUT]->(r) WHERE c.status <> 'closed' | {caseId: c.caseId, status: c.status}][0] AS openCase`;
+  [(c:Case)-[:ABOUT]->(r) WHERE c.status <> 'closed' | {caseId: c.caseId, status: c.status}][0] AS openCase,
+  [(r)-[:HAS_MEMBER]->(i:Institution) | {code: i.code, name: i.name,
+    rating: COLLECT { MATCH (x:Rating)-[:RATES]->(i) WHERE x.current RETURN x {.band, .score, .period} ORDER BY x.period DESC, x.computedAt DESC LIMIT 1 }[0]}] AS institutions`;
 
 function toSummary(o: Record<string, unknown>): RingSummary {
-  const { evidence, ...rest } = o as unknown as RingSummary & { evidence: string | null };
+  const { evidence, institutions, ...rest } = o as unknown as Omit<RingSummary, 'institutions'> & {
+    evidence: string | null;
+    institutions: { code: string; name: string | null; rating: { band: string | null; score: number | null; period: string | null } | null }[] | null;
+  };
   const first = evidence ? (JSON.parse(evidence) as { zh: string; en: string }[])[0] : undefined;
-  return { ...rest, regionName: rest.regionName ?? null, headline: first ? { zh: first.zh, en: first.en } : null, openCase: rest.openCase ?? null, verdict: rest.verdict ?? null, lastChange: rest.lastChange ?? null };
+  return {
+    ...rest,
+    institutions: (institutions ?? [])
+      .map((i) => ({ code: i.code, name: i.name ?? null, band: i.rating?.band ?? null, score: i.rating?.score ?? null, period: i.rating?.period ?? null }))
+      .sort((a, b) => a.code.localeCompare(b.code)),
+    regionName: rest.regionName ?? null,
+    headline: first ? { zh: first.zh, en: first.en } : null,
+    openCase: rest.openCase ?? null,
+    verdict: rest.verdict ?? null,
+    lastChange: rest.lastChange ?? null,
+  };
 }
 
 export async function listRings(

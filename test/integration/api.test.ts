@@ -137,6 +137,7 @@ describe('the investigation API against the real Neo4j and Redis', () => {
       scheduleId: () => 'no-such-schedule',
       reportId: () => 'no-such-schedule--2026-01-01',
       format: () => 'pdf',
+      code: () => 'NO-SUCH-KEY',
     };
 
     it('covers every route', async () => {

@@ -1,3 +1,4 @@
+import { runRating } from '../../rating/run-rating.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -57,7 +58,7 @@ describe('security: personal data reaches only the roles that may see it', () =>
   let detection: DetectionSummary;
   let scan: ReturnType<typeof personalData>;
   const token = {} as Record<Role, string>;
-  const sample = {} as { ringId: string; caseId: string; personId: string; personNode: string; cardNo: string; cardNode: string; name: string };
+  const sample = {} as { ringId: string; caseId: string; personId: string; personNode: string; cardNo: string; cardNode: string; name: string; institutionCode: string };
 
   beforeAll(async () => {
     services = openServices(stack, `${inject('queuePrefix')}-security-data`);
@@ -77,6 +78,10 @@ describe('security: personal data reaches only the roles that may see it', () =>
     );
     expect(records).toHaveLength(1);
     Object.assign(sample, records[0]!.toObject());
+    // An institution of a ring, rated: the credit-rating routes answer with data, not a 404.
+    const inst = await services.driver.executeQuery('MATCH (:Ring)-[:HAS_MEMBER]->(i:Institution) RETURN i.code AS code LIMIT 1');
+    sample.institutionCode = inst.records[0]!.get('code') as string;
+    await runRating(services.driver, { period: '2024-H2' });
     const created = await call('post', v1('/cases'), { token: token.investigator, body: { ringId: sample.ringId, title: 'security scan' } });
     expect(created.status).toBe(201);
     sample.caseId = created.body.caseId;
@@ -99,6 +104,7 @@ describe('security: personal data reaches only the roles that may see it', () =>
     scheduleId: () => 'no-such-schedule',
     reportId: () => 'no-such-schedule--2026-01-01',
     format: () => 'json',
+    code: () => sample.institutionCode,
   };
   /** Query strings that make a route return data rather than a 400. */
   const QUERY: Record<string, () => string[]> = {

@@ -6,6 +6,8 @@ import { LangSwitch } from './components/LangSwitch.tsx';
 import { BoardGate } from './pages/BoardGate.tsx';
 import { Cases } from './pages/Cases.tsx';
 import { EntityProfilePage } from './pages/EntityProfilePage.tsx';
+import { InstitutionProfile } from './pages/InstitutionProfile.tsx';
+import { Institutions } from './pages/Institutions.tsx';
 import { EntitySearch } from './pages/EntitySearch.tsx';
 import { Login } from './pages/Login.tsx';
 import { RingQueue } from './pages/RingQueue.tsx';
@@ -33,6 +35,7 @@ function Shell() {
           <NavLink to="/cases" data-testid="nav-cases">
             {t('nav.cases')}
           </NavLink>
+          {can.seeRatings(user.role) && <NavLink to="/institutions">{t('rating.nav')}</NavLink>}
           {can.seeRuns(user.role) && <NavLink to="/runs">{t('nav.runs')}</NavLink>}
           {can.seeSchedules(user.role) && (
             <NavLink to="/reports" data-testid="nav-reports">
@@ -72,6 +75,8 @@ function Shell() {
           <Route path="/cases" element={<Cases />} />
           <Route path="/reports" element={<Schedules />} />
           <Route path="/job-board" element={<BoardGate />} />
+          <Route path="/institutions" element={<Institutions />} />
+          <Route path="/institutions/:code" element={<InstitutionProfile />} />
           <Route path="*" element={<div className="state">{t('state.notFound')}</div>} />
         </Routes>
       </main>

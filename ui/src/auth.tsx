@@ -16,6 +16,7 @@ export const useUser = () => useContext(AuthContext);
 export const can = {
   explore: (r: Role) => r !== 'liaison',
   seeRuns: (r: Role) => r !== 'liaison',
+  seeRatings: (r: Role) => r !== 'liaison',
   triggerRun: (r: Role) => r === 'supervisor' || r === 'admin',
   createCase: (r: Role) => r === 'investigator' || r === 'supervisor',
   assignCase: (r: Role) => r === 'supervisor',

@@ -24,6 +24,7 @@ const ring = (ringId: string, totalAmount: number) => ({
   headline: null,
   openCase: null,
   verdict: null,
+  institutions: [{ code: 'H33010000001', name: null, band: 'B', score: 812.5, period: '2024-H2' }],
 });
 
 describe('a stored value the response schema refuses (issue 21, defect 2)', () => {

@@ -14,6 +14,7 @@ import type { RingDetailSchema, RingGraphSchema, RingSummarySchema } from '../..
 import type { ExportRefSchema, ExportStatusSchema } from '../../../api/schemas/exports.ts';
 import type { ReportSchema } from '../../../api/schemas/reports.ts';
 import type { RunSchema } from '../../../api/schemas/runs.ts';
+import type { InstitutionRatingSchema, RatingPageSchema, RatingPeriodsSchema } from '../../../api/schemas/ratings.ts';
 import type { Role } from '../../../access/roles.ts';
 
 export type { Role };
@@ -72,6 +73,9 @@ export interface Job {
 export type ExportRef = z.output<typeof ExportRefSchema>;
 export type ExportStatus = z.output<typeof ExportStatusSchema>;
 export type Report = z.output<typeof ReportSchema>;
+export type RatingPage = z.output<typeof RatingPageSchema>;
+export type RatingPeriods = z.output<typeof RatingPeriodsSchema>;
+export type InstitutionRating = z.output<typeof InstitutionRatingSchema>;
 
 // One list of ring families for server and workbench (a type-only import of ClaimSet comes with it, erased at build).
 export { FAMILIES } from '../../../algorithms/detectors/types.ts';

@@ -6,6 +6,7 @@ import { FAMILIES, type Page, type RingSummary } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { Empty, ErrorBox, Loading } from '../components/States.tsx';
 import { ChangeBadge } from '../components/badges.tsx';
+import { BandBadge } from '../components/BandBadge.tsx';
 import { currentLang } from '../i18n/index.ts';
 import { useFormat } from '../i18n/format.ts';
 
@@ -130,6 +131,7 @@ export function RingQueue() {
                   {t('queue.period')}
                   {arrow('periodEnd')}
                 </th>
+                <th>{t('rating.bandCol')}</th>
                 <th>{t('queue.status')}</th>
                 <th>{t('queue.case')}</th>
               </tr>
@@ -156,6 +158,21 @@ export function RingQueue() {
                   </td>
                   <td className="nowrap">
                     {f.date(r.periodStart)} – {f.date(r.periodEnd)}
+                  </td>
+                  <td className="nowrap" data-testid="ring-bands">
+                    {r.institutions.length === 0 ? (
+                      <span className="muted">—</span>
+                    ) : (
+                      r.institutions.slice(0, 3).map((i) => (
+                        <div key={i.code}>
+                          <Link to={`/institutions/${encodeURIComponent(i.code)}`} onClick={(e) => e.stopPropagation()} title={`${i.name ?? i.code}${i.score !== null ? ` · ${i.score}` : ''}${i.period ? ` · ${i.period}` : ''}`}>
+                            <BandBadge band={i.band} title={`${i.name ?? i.code}`} />
+                          </Link>{' '}
+                          <span className="muted small">{(i.name ?? i.code).slice(0, 12)}</span>
+                        </div>
+                      ))
+                    )}
+                    {r.institutions.length > 3 && <span className="muted small">+{r.institutions.length - 3}</span>}
                   </td>
                   <td className="nowrap">{t(`ringStatus.${r.status}`, { defaultValue: r.status })}</td>
                   <td className="nowrap">

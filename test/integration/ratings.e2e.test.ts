@@ -1,0 +1,175 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PROJECT_ROOT } from '../../config/env.ts';
+import { startApiServer, type ApiServer } from '../../api/server.ts';
+import { loadRatingModel } from '../../rating/load.ts';
+import { runRating } from '../../rating/run-rating.ts';
+import { openServices, type Services } from '../../runtime/services.ts';
+import { ensureUiBuilt } from '../../runtime/ui-build.ts';
+import { launchChromium } from '../support/browser.ts';
+import { client, createRoleUsers, loadDetectedDataset, PASSWORDS, USERNAME } from './api-client.ts';
+
+/**
+ * Credit ratings through the API and the workbench: the real app on a free port, a generated dataset
+ * ingested, detected and rated for two half-years, Debian's headless Chromium on the institutions page
+ * and an institution's profile. Screenshots go to test-artifacts/ratings/.
+ */
+const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts', 'ratings');
+const JWT_SECRET = 'ratings-e2e-secret-0123456789abcdef0123';
+
+describe('credit ratings: API and workbench in headless Chromium', () => {
+  const stack = inject('stack');
+  const model = loadRatingModel();
+  let services: Services;
+  let api: ApiServer;
+  let browser: Browser;
+  let page: Page;
+  const tokens: Record<string, string> = {};
+  const call = () => client(api.url);
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await ensureUiBuilt({ quiet: true });
+    browser = await launchChromium();
+    services = openServices(stack, `${inject('queuePrefix')}-ratings-e2e`);
+    await loadDetectedDataset(services.driver, 20_000);
+    await runRating(services.driver, { period: '2024-H1' });
+    await runRating(services.driver, { period: '2024-H2' });
+    await createRoleUsers(services.driver);
+    api = await startApiServer(services, '127.0.0.1', 0, { jwtSecret: JWT_SECRET, loginRateLimit: { limit: 1000, windowMs: 60_000 } });
+    for (const role of ['investigator', 'supervisor', 'liaison'] as const) {
+      const login = await call()('post', '/api/v1/auth/login', { body: { username: USERNAME[role], password: PASSWORDS[role] } });
+      tokens[role] = login.body.accessToken;
+    }
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => console.error('[page error]', e.message));
+  }, 900_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await services?.close();
+  });
+
+  it('lists ratings with the band distribution, filters and sorting; role rules; the breakdown read is audited', async () => {
+    const token = tokens.investigator;
+    const list = await call()('get', '/api/v1/ratings?limit=500', { token });
+    expect(list.status).toBe(200);
+    expect(list.body.period).toBe('2024-H2');
+    const total = Object.values(list.body.bands as Record<string, number>).reduce((s, n) => s + n, 0);
+    expect(total).toBe(list.body.total);
+    const scores = (list.body.items as { score: number | null }[]).map((r) => r.score ?? -1);
+    expect(scores).toEqual([...scores].sort((a, b) => a - b)); // default: worst first
+    const worstBand = list.body.items[0].band as string;
+    const byBand = await call()('get', `/api/v1/ratings?band=${worstBand}&kind=pharmacy,clinic,hospital`, { token });
+    expect(byBand.body.items.length).toBe(list.body.bands[worstBand]);
+    expect((byBand.body.items as { band: string }[]).every((r) => r.band === worstBand)).toBe(true);
+    const pharmacies = await call()('get', '/api/v1/ratings?kind=pharmacy&sort=-ringFundShare', { token });
+    expect((pharmacies.body.items as { kind: string }[]).every((r) => r.kind === 'pharmacy')).toBe(true);
+    const shares = (pharmacies.body.items as { ringFundShare: number | null }[]).map((r) => r.ringFundShare ?? -1);
+    expect(shares).toEqual([...shares].sort((a, b) => b - a));
+
+    const periods = await call()('get', '/api/v1/ratings/periods', { token });
+    expect((periods.body.items as { period: string }[]).map((p) => p.period)).toEqual(['2024-H2', '2024-H1']);
+
+    const bad = await call()('get', '/api/v1/ratings?period=2024-13', { token });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.errors)).toContain('query.period');
+    expect((await call()('get', '/api/v1/ratings', { token: tokens.liaison })).status).toBe(403);
+    expect((await call()('post', '/api/v1/ratings/runs', { token, body: { period: '2024-H2' } })).status).toBe(403);
+    expect((await call()('get', '/api/v1/ratings/institutions/NO-SUCH', { token })).status).toBe(404);
+
+    const code = list.body.items[0].code as string;
+    const detail = await call()('get', `/api/v1/ratings/institutions/${code}`, { token });
+    expect(detail.status).toBe(200);
+    expect(detail.body.current.lines.map((l: { indicator: string }) => l.indicator)).toEqual(model.indicators.map((i) => i.id));
+    expect(detail.body.trend.map((p: { period: string }) => p.period)).toEqual(['2024-H1', '2024-H2']);
+    expect(detail.body.categories.map((c: { points: number }) => c.points)).toEqual([30, 110, 580, 180, 100]);
+    const imported = detail.body.current.lines.filter((l: { source: string; status: string }) => l.source === 'imported' && l.status !== 'not-applicable');
+    expect(imported.length).toBeGreaterThan(0);
+    for (const l of imported) expect({ status: l.status, points: l.points, value: l.value }).toEqual({ status: 'missing', points: null, value: null });
+    const { records } = await services.driver.executeQuery("MATCH (a:AuditEvent {action: 'rating-read', target: $target}) RETURN a.actor AS actor", { target: `institution:${code}` });
+    expect(records.map((r) => r.get('actor'))).toContain(USERNAME.investigator);
+
+    const queued = await call()('post', '/api/v1/ratings/runs', { token: tokens.supervisor, body: { period: '2024-Q4' } });
+    expect(queued.status).toBe(202);
+    expect(queued.body.period).toBe('2024-Q4');
+    await services.queues.rate.obliterate({ force: true });
+
+    // The ring list shows each ring's institutions with their band.
+    const rings = await call()('get', '/api/v1/rings?limit=200', { token });
+    const withInstitutions = (rings.body.items as { institutions: { code: string; band: string | null }[] }[]).filter((r) => r.institutions.length > 0);
+    expect(withInstitutions.length).toBeGreaterThan(0);
+    const bands = new Map((list.body.items as { code: string; band: string | null }[]).map((r) => [r.code, r.band]));
+    for (const r of withInstitutions) for (const i of r.institutions) expect(i.band).toBe(bands.get(i.code) ?? null);
+  });
+
+  it('shows the institutions page: band distribution, filter by band and kind, sort by score', async () => {
+    await page.goto(`${api.url}/login`);
+    await page.fill('input[name=username]', USERNAME.investigator);
+    await page.fill('input[name=password]', PASSWORDS.investigator);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=ring-table] tbody tr');
+    // The ring queue carries the institutions' bands.
+    expect(await page.locator('[data-testid=ring-bands] [data-testid=band-badge]').count()).toBeGreaterThan(0);
+    await shot('01-ring-queue-bands');
+
+    await page.click('nav >> text=机构信用');
+    await page.waitForSelector('[data-testid=institution-table] tbody tr');
+    const ref = await call()('get', '/api/v1/ratings?limit=500', { token: tokens.investigator });
+    const bars = await page.locator('[data-testid=band-bar]').evaluateAll((els: any[]) => els.map((e) => [e.getAttribute('data-band'), Number(e.getAttribute('data-count'))]));
+    for (const [band, n] of bars) expect(n).toBe(ref.body.bands[band as string] ?? 0);
+    expect(await page.locator('[data-testid=institution-table] tbody tr').count()).toBe(Math.min(50, ref.body.total));
+    const first = await page.getAttribute('[data-testid=institution-table] tbody tr:first-child', 'data-code');
+    expect(first).toBe(ref.body.items[0].code);
+    await shot('02-institutions');
+
+    // Sort by score descending: the best first.
+    await page.click('[data-testid=sort-score]');
+    await page.waitForFunction(() => new URL((globalThis as any).location.href).searchParams.get('sort') === '-score');
+    await page.waitForFunction((code) => (globalThis as any).document.querySelector('[data-testid=institution-table] tbody tr:first-child')?.getAttribute('data-code') !== code, first);
+    const top = await page.locator('[data-testid=institution-table] tbody tr').evaluateAll((els: any[]) => els.map((e) => Number(e.getAttribute('data-score') || -1)));
+    expect(top).toEqual([...top].sort((a, b) => b - a));
+
+    // Filter by the worst band through its bar, then by kind.
+    const worst = ref.body.items[0].band as string;
+    await page.click(`[data-testid=band-bar][data-band=${worst}]`);
+    await page.waitForFunction((b) => new URL((globalThis as any).location.href).searchParams.get('band') === b, worst);
+    await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('[data-testid=institution-table] tbody tr').length === n, ref.body.bands[worst]);
+    const shown = await page.locator('[data-testid=institution-table] tbody tr').evaluateAll((els: any[]) => els.map((e) => e.getAttribute('data-band')));
+    expect(new Set(shown)).toEqual(new Set([worst]));
+    await shot('03-institutions-band-filter');
+    await page.selectOption('[data-testid=kind-filter]', 'pharmacy');
+    await page.waitForFunction(() => new URL((globalThis as any).location.href).searchParams.get('kind') === 'pharmacy');
+    const filtered = await call()('get', `/api/v1/ratings?band=${worst}&kind=pharmacy`, { token: tokens.investigator });
+    await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('[data-testid=institution-table] tbody tr').length === n || (n === 0 && !!(globalThis as any).document.querySelector('[data-testid=empty]')), filtered.body.items.length);
+  });
+
+  it("opens an institution's profile: score, band, categories, breakdown with missing imports, trend, rings", async () => {
+    const list = await call()('get', '/api/v1/ratings?limit=1', { token: tokens.investigator });
+    const code = list.body.items[0].code as string;
+    const detail = await call()('get', `/api/v1/ratings/institutions/${code}`, { token: tokens.investigator });
+    await page.goto(`${api.url}/institutions`);
+    await page.waitForSelector(`[data-testid=institution-table] tbody tr[data-code="${code}"]`);
+    await page.click(`[data-testid=institution-table] tbody tr[data-code="${code}"]`);
+    await page.waitForSelector('[data-testid=breakdown-table] tbody tr');
+    expect(await page.getAttribute('[data-testid=rating-band] [data-testid=band-badge]', 'data-band')).toBe(detail.body.current.band ?? 'none');
+    expect(Number((await page.textContent('[data-testid=rating-score]'))!.replace(/,/g, ''))).toBeCloseTo(detail.body.current.score, 1);
+    expect(await page.locator('[data-testid=breakdown-table] tbody tr').count()).toBe(model.indicators.length);
+    // External indicators nobody imported are shown as missing, never as 0 points.
+    const missing = page.locator('[data-testid=breakdown-table] tbody tr[data-indicator=admin-penalties]');
+    expect(await missing.getAttribute('data-status')).toBe('missing');
+    expect(await missing.locator('td.pts').textContent()).toBe('缺失');
+    expect(await page.locator('[data-testid=trend-point]').count()).toBe(2);
+    expect(await page.locator('[data-testid=institution-rings] tbody tr').count()).toBe(detail.body.rings.length);
+    expect(detail.body.rings.length).toBeGreaterThan(0);
+    await shot('04-institution-profile');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: path.join(ARTIFACTS, '05-institution-profile-top.png') });
+  });
+});
