@@ -178,21 +178,24 @@ describe('investigation workbench (issue 23) in headless Chromium', () => {
       }
     }
     expect(found).toBeDefined();
-    await page.goto(`${api.url}/rings/${found!.ringId}`);
-    await page.waitForSelector('[data-testid=evidence-item]');
-    await page.waitForFunction(() => !!(globalThis as any).window.__ringlens?.graph);
-    await page.click('[data-testid=tab-claims]');
-    await page.waitForSelector('[data-testid=ring-claim-row]');
-    await page.click(`[data-testid=evidence-item] >> nth=${found!.index}`);
-    await page.waitForSelector('[data-testid=claims-filter]');
-    expect(await page.locator('[data-testid=claims-filter]').textContent()).toContain(`${found!.claimIds.length} 笔结算`);
-    const shown = await page.locator('[data-testid=ring-claim-row]').count();
-    expect(shown).toBe(found!.claimIds.length);
-    await shot('i06b-evidence-opens-its-claims');
-    await page.click('[data-testid=tab-graph]');
-    expect(await hook<number>(page, 'h.graph.filterNodes((n) => h.sigma.getNodeDisplayData(n).highlighted).length')).toBeGreaterThan(0);
-    await page.goto(`${api.url}/rings/${ringId}`);
-    await page.waitForSelector('[data-testid=evidence-item]');
+    // in a tab of its own (the session is shared), so the other tests' page keeps its ring and graph
+    const tab = await page.context().newPage();
+    try {
+      await tab.goto(`${api.url}/rings/${found!.ringId}`);
+      await tab.waitForSelector('[data-testid=evidence-item]');
+      await tab.waitForFunction(() => !!(globalThis as any).window.__ringlens?.graph);
+      await tab.click('[data-testid=tab-claims]');
+      await tab.waitForSelector('[data-testid=ring-claim-row]');
+      await tab.click(`[data-testid=evidence-item] >> nth=${found!.index}`);
+      await tab.waitForSelector('[data-testid=claims-filter]');
+      expect(await tab.locator('[data-testid=claims-filter]').textContent()).toContain(`${found!.claimIds.length} 笔结算`);
+      expect(await tab.locator('[data-testid=ring-claim-row]').count()).toBe(found!.claimIds.length);
+      await tab.screenshot({ path: path.join(ARTIFACTS, 'i06b-evidence-opens-its-claims.png') });
+      await tab.click('[data-testid=tab-graph]');
+      expect(await hook<number>(tab, 'h.graph.filterNodes((n) => h.sigma.getNodeDisplayData(n).highlighted).length')).toBeGreaterThan(0);
+    } finally {
+      await tab.close();
+    }
   });
 
   /** Viewport position of a node for real mouse clicks. */
