@@ -8,6 +8,7 @@ import { runDetection } from '../../detection/run-detection.ts';
 import { buildCasePackage } from '../../exports/build-package.ts';
 import { readZip } from '../../exports/package/zip.ts';
 import { loadCaseBundle } from '../../graph/exports/load-case-bundle.ts';
+import { announceRingChanges } from '../../runtime/ring-changes.ts';
 import { openServices, type Services } from '../../runtime/services.ts';
 import { ensureUiBuilt } from '../../runtime/ui-build.ts';
 import { launchChromium } from '../support/browser.ts';
@@ -273,6 +274,9 @@ describe('investigation workbench (issue 23) in headless Chromium', () => {
     expect(caseId).toMatch(/^C-\d{8}-[0-9A-F]{8}$/);
 
     await runDetection(services.driver);
+    // as the detect worker does when a run completes: API processes drop their cached ring reads (2 s
+    // otherwise — a quick run on a small dataset finished inside that, and the reload showed the old ring)
+    await announceRingChanges(services.redis, services.prefix, 'test detection run');
     await page.reload();
     await page.waitForSelector('[data-testid=ranking-feedback-item]', { timeout: 30_000 });
     const evidence = await page.textContent('[data-testid=evidence]');
