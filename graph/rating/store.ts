@@ -83,7 +83,7 @@ export async function writeRatings(driver: Driver, run: RatingRunRecord, ratings
 }
 
 const RATING_FIELDS = `x.ratingId AS ratingId, x.modelId AS modelId, x.period AS period, x.code AS code, i.name AS name, i.kind AS kind, i.level AS level,
-  i.region AS region, [(g:Region {code: i.region}) | g.name][0] AS regionName, x.score AS score, x.band AS band, x.coverage AS coverage, x.earned AS earned, x.evaluated AS evaluated,
+  i.region AS region, COLLECT { MATCH (g:Region {code: i.region}) RETURN g.name LIMIT 1 }[0] AS regionName, x.score AS score, x.band AS band, x.coverage AS coverage, x.earned AS earned, x.evaluated AS evaluated,
   x.ringFundShare AS ringFundShare, toString(x.computedAt) AS computedAt, x.ratingRunId AS ratingRunId`;
 
 type Row = Omit<StoredRating, 'lines'> & { lines?: string };
