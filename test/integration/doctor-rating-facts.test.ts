@@ -1,9 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDriver } from '../../graph/driver.ts';
 import { migrate } from '../../graph/migrate.ts';
 import { readDoctorFacts } from '../../graph/rating/doctor-facts.ts';
 import { doctorRatings } from '../../graph/rating/doctor-store.ts';
 import { indicatorValues } from '../../rating/compute.ts';
+import { importIndicators, RatingImportError } from '../../rating/import.ts';
 import { DEFAULT_DOCTOR_MODEL_FILE, loadSubjectModel } from '../../rating/load.ts';
 import { parsePeriod, previousPeriod } from '../../rating/period.ts';
 import { runDoctorRating } from '../../rating/run-rating.ts';
@@ -102,5 +106,28 @@ describe('doctor rating facts on a hand-built graph', () => {
     expect(d1).toMatchObject({ period: '2024-H2', institutionCode: 'H1', department: '内科', institutionName: '一院' });
     expect(d1!.lines.find((l) => l.indicator === 'ring-fund-share')).toMatchObject({ status: 'scored', value: 0.025, points: 10 });
     expect(d1!.lines.find((l) => l.indicator === 'payment-points')).toMatchObject({ status: 'missing', value: null, points: null });
+  });
+
+  it('imports doctor indicators all or nothing, naming line and field; an empty value stays missing', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ringlens-doctor-import-'));
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(bad, 'period,doctor_code,indicator,value\n2024-H2,D1,payment-points,3\n2024-H2,D9,payment-points,1\n2024-H2,D2,payment-points,15\n');
+    const err = await importIndicators(driver, bad, { model }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RatingImportError);
+    expect((err as RatingImportError).problems).toEqual([
+      { line: 3, field: 'doctor_code', message: 'no doctor "D9" in the graph' },
+      { line: 4, field: 'value', message: "15 is outside payment-points's range [0, 12]" },
+    ]);
+    expect((await driver.executeQuery('MATCH (x:DoctorRatingImport) RETURN count(x) AS n')).records[0]!.get('n')).toBe(0);
+    const wrongHeader = path.join(dir, 'institution-columns.csv');
+    writeFileSync(wrongHeader, 'period,institution_code,indicator,value\n2024-H2,D1,payment-points,3\n');
+    await expect(importIndicators(driver, wrongHeader, { model })).rejects.toThrow(/header lacks doctor_code/);
+
+    const good = path.join(dir, 'good.csv');
+    writeFileSync(good, 'period,doctor_code,indicator,value\n2024-H2,D1,payment-points,3\n2024-H2,D2,payment-points,\n');
+    expect(await importIndicators(driver, good, { model, period: '2024-H2' })).toMatchObject({ rows: 2, missing: 1 });
+    await runDoctorRating(driver, { period: '2024-H2' });
+    expect((await doctorRatings(driver, 'D1'))[0]!.lines.find((l) => l.indicator === 'payment-points')).toMatchObject({ status: 'scored', value: 3, points: 11.25 });
+    expect((await doctorRatings(driver, 'D2'))[0]!.lines.find((l) => l.indicator === 'payment-points')).toMatchObject({ status: 'missing', value: null, points: null, note: { en: '"payment-points" imported as missing for 2024-H2' } });
   });
 });

@@ -168,3 +168,16 @@ describe('doctor indicators', () => {
     expect(checkImportRow({ period: '2024-H2', doctor_code: 'D1', indicator: 'admin-penalties', value: '6' }, 6, ctx)).toMatchObject({ problem: { line: 6, field: 'indicator', message: expect.stringContaining('not an imported indicator of model doctor-100') } });
   });
 });
+
+describe('doctor import mapping', () => {
+  it('the shipped example doctor mapping turns a bureau export row into the doctor columns', async () => {
+    const { loadMapping } = await import('../../../ingest/mapping/load.ts');
+    const { compileMapping } = await import('../../../ingest/mapping/apply.ts');
+    const mapping = await loadMapping('examples/mappings/doctor-credit-indicators.yaml');
+    expect(mapping.target).toBe('doctor_credit_indicators');
+    const map = compileMapping(mapping);
+    const out = map({ PJQJ: '2024-H2', YSDM: 'D1', ZBDM: 'JF01', DF: '3' });
+    expect(out).toEqual({ ok: true, record: { period: '2024-H2', doctor_code: 'D1', indicator: 'payment-points', value: '3' } });
+    expect(checkImportRow((out as { record: Record<string, string> }).record, 2, { model, institutions: new Set(['D1']), file: 'x.txt' })).toMatchObject({ row: { value: 3 } });
+  });
+});
