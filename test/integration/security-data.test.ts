@@ -1,4 +1,4 @@
-import { runRating } from '../../rating/run-rating.ts';
+import { runDoctorRating, runRating } from '../../rating/run-rating.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -58,7 +58,7 @@ describe('security: personal data reaches only the roles that may see it', () =>
   let detection: DetectionSummary;
   let scan: ReturnType<typeof personalData>;
   const token = {} as Record<Role, string>;
-  const sample = {} as { ringId: string; caseId: string; personId: string; personNode: string; cardNo: string; cardNode: string; name: string; institutionCode: string };
+  const sample = {} as { ringId: string; caseId: string; personId: string; personNode: string; cardNo: string; cardNode: string; name: string; institutionCode: string; doctorCode: string };
 
   beforeAll(async () => {
     services = openServices(stack, `${inject('queuePrefix')}-security-data`);
@@ -82,6 +82,10 @@ describe('security: personal data reaches only the roles that may see it', () =>
     const inst = await services.driver.executeQuery('MATCH (:Ring)-[:HAS_MEMBER]->(i:Institution) RETURN i.code AS code LIMIT 1');
     sample.institutionCode = inst.records[0]!.get('code') as string;
     await runRating(services.driver, { period: '2024-H2' });
+    // A rated doctor with claims of a ring: the doctor-rating routes answer with data too (their `:code` is the institution's above).
+    const doc = await services.driver.executeQuery('MATCH (:Ring)-[:EVIDENCED_BY]->(:Claim)-[:BY|PRESCRIBED_BY]->(d:Doctor) RETURN d.code AS code LIMIT 1');
+    sample.doctorCode = doc.records[0]!.get('code') as string;
+    await runDoctorRating(services.driver, { period: '2024-H2' });
     const created = await call('post', v1('/cases'), { token: token.investigator, body: { ringId: sample.ringId, title: 'security scan' } });
     expect(created.status).toBe(201);
     sample.caseId = created.body.caseId;
@@ -117,6 +121,7 @@ describe('security: personal data reaches only the roles that may see it', () =>
   const EXTRA: [method: string, url: () => string, roles: readonly Role[]][] = [
     ['get', () => v1(`/entities/card/${sample.cardNo}`), ['investigator', 'supervisor', 'admin']],
     ['get', () => v1(`/entities/card/${sample.cardNo}/claims`), ['investigator', 'supervisor', 'admin']],
+    ['get', () => v1(`/ratings/doctors/${sample.doctorCode}`), ['investigator', 'supervisor', 'admin']],
   ];
 
   it('every route × every role: masked roles get no full ID number, card number or name; every JSON answer is no-store', async () => {
