@@ -196,6 +196,9 @@ describe('credit ratings: API and workbench in headless Chromium', () => {
     expect(doctors.body.items.length).toBeGreaterThan(0);
     await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('[data-testid=doctor-table] tbody tr').length === n, doctors.body.items.length);
     await shot('04-institution-profile');
+    // The page scrolls inside its own container: a viewport shot of the doctors section, scrolled into view.
+    await page.locator('[data-testid=doctor-table]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, '04b-institution-doctors.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.screenshot({ path: path.join(ARTIFACTS, '05-institution-profile-top.png') });
   });
