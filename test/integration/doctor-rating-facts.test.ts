@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDriver } from '../../graph/driver.ts';
 import { migrate } from '../../graph/migrate.ts';
 import { readDoctorFacts } from '../../graph/rating/doctor-facts.ts';
+import { readInstitutionFacts } from '../../graph/rating/facts.ts';
 import { doctorRatings } from '../../graph/rating/doctor-store.ts';
 import { indicatorValues } from '../../rating/compute.ts';
 import { importIndicators, RatingImportError } from '../../rating/import.ts';
-import { DEFAULT_DOCTOR_MODEL_FILE, loadSubjectModel } from '../../rating/load.ts';
+import { DEFAULT_DOCTOR_MODEL_FILE, DEFAULT_MODEL_FILE, loadSubjectModel } from '../../rating/load.ts';
 import { parsePeriod, previousPeriod } from '../../rating/period.ts';
 import { runDoctorRating } from '../../rating/run-rating.ts';
 import { wipeGraph } from './graph-snapshot.ts';
@@ -97,6 +98,30 @@ describe('doctor rating facts on a hand-built graph', () => {
     const v2 = indicatorValues(model, d2, period, previous).values;
     expect(v2['rule-signal-rate']).toMatchObject({ value: 0, detail: { signals: { 'split-stay': 0 } } });
     expect(v2['fund-growth']!.value).toBeUndefined();
+  });
+
+  it('reads the same graph for the institutions: every computed indicator of the institution model', async () => {
+    const institutionModel = loadSubjectModel(DEFAULT_MODEL_FILE, 'institution');
+    const facts = await readInstitutionFacts(driver, period, previous, { readmissionDays: 15 });
+    const h1 = facts.find((f) => f.code === 'H1')!;
+    const p1 = facts.find((f) => f.code === 'P1')!;
+    expect(h1).toMatchObject({ current: { claims: 8, patients: 2, fund: 2140 }, previous: { claims: 1, fund: 200 }, fills: [1] });
+    expect(p1).toMatchObject({ current: { claims: 1, patients: 1, fund: 60 }, previous: { claims: 0, fund: 0 }, fills: [1] });
+    const vh = indicatorValues(institutionModel, h1, period, previous).values;
+    const vp = indicatorValues(institutionModel, p1, period, previous).values;
+    // H1: no ring claims; code mismatch c1, c2, split stay s2, over-testing t3, t4: 5 of 8 claims.
+    expect(vh['ring-fund-share']!.value).toBe(0);
+    expect(vh['rule-signal-rate']).toMatchObject({ value: 0.625, detail: { signals: { 'code-mismatch': 2, 'split-stay': 1, 'over-testing': 2 } } });
+    // s1 (discharged 08-10) readmitted on 08-15, s2 not: 1 of 2 stays; no stays in 2024-H1 to compare with.
+    expect(vh['readmission-rate']).toMatchObject({ value: 0.5, detail: { stays: 2, readmitted: 1 } });
+    expect(vh['readmission-growth']!.value).toBeUndefined();
+    expect(vh['fund-growth']!.value).toBeCloseTo(2140 / 200 - 1, 10);
+    expect(vh['service-growth']!.value).toBeCloseTo(7, 10);
+    expect(vh['prescription-concentration']).toMatchObject({ value: undefined, detail: { fills: 1 } });
+    // P1: its one fill is evidence of an open kickback ring: half of its money and of its patient.
+    expect(vp['ring-fund-share']!.value).toBeCloseTo(0.5, 10);
+    expect(vp['ring-patient-share']!.value).toBeCloseTo(0.5, 10);
+    expect(vp['fund-growth']!.value).toBeUndefined();
   });
 
   it('stores each doctor’s rating with the breakdown, imported lines missing', async () => {
