@@ -28,10 +28,10 @@ export interface IngestMapping {
 /** A mapping file, ready for the ingest: its row transform, its file hints, and a fingerprint for checkpoints. */
 export async function mappingForIngest(file: string): Promise<IngestMapping> {
   const mapping = await loadMapping(file);
-  if (mapping.target === 'credit_indicators') throw new Error(`${file}: a credit_indicators mapping is for \`ringlens rate import\`, not for ingest`);
+  if (mapping.target === 'credit_indicators' || mapping.target === 'doctor_credit_indicators') throw new Error(`${file}: a ${mapping.target} mapping is for \`ringlens rate import\`, not for ingest`);
   const fingerprint = createHash('sha256').update(readFileSync(file)).digest('hex');
   return {
-    ingest: { target: mapping.target as Exclude<typeof mapping.target, 'credit_indicators'>, transform: compileMapping(mapping), fingerprint, sourceColumns: sourceColumnsOf(mapping) },
+    ingest: { target: mapping.target as Exclude<typeof mapping.target, 'credit_indicators' | 'doctor_credit_indicators'>, transform: compileMapping(mapping), fingerprint, sourceColumns: sourceColumnsOf(mapping) },
     encoding: mapping.format.encoding,
     format: mapping.format.type,
     delimiter: mapping.format.delimiter,

@@ -1,5 +1,5 @@
 /**
- * The rate queue: computes credit ratings for a period (rating/run-rating.ts). A worker enqueues one
+ * The rate queue: computes credit ratings of institutions and then of doctors for a period (rating/run-rating.ts). A worker enqueues one
  * after every detection run that wrote rings (manual, queued or the merge of a scheduled run), so the
  * ratings always reflect the latest rings and verdicts; an operator enqueues one with `ringlens rate --queue`.
  */
@@ -7,7 +7,7 @@ import type { Job, Queue } from 'bullmq';
 import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
 import { periodOfDay, isPeriodKey, PERIOD_HINT, type Period } from '../rating/period.ts';
-import { runRating } from '../rating/run-rating.ts';
+import { runDoctorRating, runRating } from '../rating/run-rating.ts';
 
 export const RATING_PERIOD_UNITS = ['year', 'half', 'quarter', 'month'] as const;
 
@@ -16,6 +16,10 @@ export const RateJobPayload = z.object({
   period: z.string().refine(isPeriodKey, `expected ${PERIOD_HINT}`).optional(),
   unit: z.enum(RATING_PERIOD_UNITS).default('quarter'),
   modelFile: z.string().min(1).optional(),
+  /** the doctor model; default RINGLENS_DOCTOR_RATING_MODEL or the shipped doctor-100 model */
+  doctorModelFile: z.string().min(1).optional(),
+  /** what to rate (default both: institutions, then doctors) */
+  subjects: z.array(z.enum(['institution', 'doctor'])).min(1).default(['institution', 'doctor']),
   /** the detection run (or scheduled merge) after which the rating was computed */
   detectionRunId: z.string().min(1).optional(),
   trigger: z.string().min(1).default('queue'),
@@ -28,6 +32,8 @@ export interface RateJobResult {
   institutions: number;
   rated: number;
   bands: Record<string, number>;
+  /** the doctor rating of the same period, when doctors were rated */
+  doctors?: { ratingRunId: string; doctors: number; rated: number; bands: Record<string, number> };
 }
 
 export async function latestClaimPeriod(driver: Driver, unit: Period['unit']): Promise<string | null> {
@@ -42,14 +48,17 @@ export async function processRateJob(job: Job, driver: Driver): Promise<RateJobR
   const p = parsed.data;
   const period = p.period ?? (await latestClaimPeriod(driver, p.unit));
   if (!period) return { skipped: 'no claims to rate' };
-  const r = await runRating(driver, {
+  const common = { period, trigger: p.trigger, detectionRunId: p.detectionRunId ?? null, onProgress: (stage: string) => void job.updateProgress({ stage }) };
+  const r = p.subjects.includes('institution') ? await runRating(driver, { ...common, modelFile: p.modelFile }) : undefined;
+  const d = p.subjects.includes('doctor') ? await runDoctorRating(driver, { ...common, doctorModelFile: p.doctorModelFile }) : undefined;
+  return {
+    ratingRunId: r?.run.ratingRunId ?? d!.run.ratingRunId,
     period,
-    modelFile: p.modelFile,
-    trigger: p.trigger,
-    detectionRunId: p.detectionRunId ?? null,
-    onProgress: (stage) => void job.updateProgress({ stage }),
-  });
-  return { ratingRunId: r.run.ratingRunId, period, institutions: r.run.institutions, rated: r.run.rated, bands: r.run.bands };
+    institutions: r?.run.institutions ?? 0,
+    rated: r?.run.rated ?? 0,
+    bands: r?.run.bands ?? {},
+    ...(d ? { doctors: { ratingRunId: d.run.ratingRunId, doctors: d.run.institutions, rated: d.run.rated, bands: d.run.bands } } : {}),
+  };
 }
 
 /** Enqueues the rating that follows a detection run; one per run (the job id is the run's). */

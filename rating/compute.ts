@@ -1,11 +1,13 @@
 /**
- * Indicator values of one institution from the facts the graph holds about it (pure): which of the
- * functions of rating/indicators.ts each computed indicator of the model calls, and with what.
+ * Indicator values of one institution or doctor from the facts the graph holds about it (pure): which of
+ * the functions of rating/indicators.ts each computed indicator of the model calls, and with what. A
+ * doctor's facts have the same shape over the doctor's own claims (attended, or prescriptions filled
+ * elsewhere), so both subjects share the indicator functions.
  */
 import { codeMismatchClaims, epochDay, growth, herfindahl, overTestingClaims, readmissions, ringShare, ruleSignalRate, type ItemLine, type RingClaim, type Stay, type TestLine } from './indicators.ts';
 import type { RatingModel, RuleSignal } from './model.ts';
 import type { Period } from './period.ts';
-import { say, type IndicatorValue, type Subject } from './score.ts';
+import { say, type IndicatorValue, type PeerGroup, type Subject } from './score.ts';
 
 export interface InstitutionFacts {
   code: string;
@@ -27,6 +29,35 @@ export interface InstitutionFacts {
   fills: number[];
   /** imported indicator id → value; null: imported as missing (an empty value in the file) */
   imported: Record<string, number | null>;
+  /** peer groups, narrowest first (default: the institution's kind and level, then kind) */
+  peerGroups?: { group: PeerGroup; key: string }[];
+  /**
+   * A doctor's facts: `stays` are all of the institution's stays (a readmission follows a stay whoever
+   * attended it), and split stays count only the readmissions this doctor attended (`Stay.doctor`).
+   */
+  splitStaysOf?: string;
+}
+
+/** The facts of a rating subject (an institution, or a doctor over the doctor's own claims). */
+export type SubjectFacts = InstitutionFacts;
+
+// Doctors of one institution share its stay list: their split stays are computed once per list.
+const splitMemo = new WeakMap<readonly Stay[], Map<string, Set<string>>>();
+function splitClaims(stays: readonly Stay[], days: number, from: number, to: number): Set<string> {
+  const key = `${days}|${from}|${to}`;
+  let m = splitMemo.get(stays);
+  if (!m) splitMemo.set(stays, (m = new Map()));
+  let out = m.get(key);
+  if (!out) m.set(key, (out = readmissions(stays, days, from, to).splitClaims));
+  return out;
+}
+
+/** Claims of split stays the doctor attended: readmissions at the institution whose claim is the doctor's. */
+function splitClaimsOf(stays: readonly Stay[], doctor: string, days: number, from: number, to: number): Set<string> {
+  const all = splitClaims(stays, days, from, to);
+  const own = new Set<string>();
+  for (const s of stays) if (s.doctor === doctor && all.has(s.claimId)) own.add(s.claimId);
+  return own;
 }
 
 const share = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -68,7 +99,8 @@ export function indicatorValues(model: RatingModel, f: InstitutionFacts, period:
         const flagged: Partial<Record<RuleSignal, ReadonlySet<string>>> = {};
         for (const signal of src.params.signals) {
           if (signal === 'code-mismatch') flagged[signal] = codeMismatchClaims(f.restrictedLines);
-          else if (signal === 'split-stay') flagged[signal] = readmissions(f.stays, src.params.readmissionDays, from, to).splitClaims;
+          else if (signal === 'split-stay')
+            flagged[signal] = f.splitStaysOf === undefined ? readmissions(f.stays, src.params.readmissionDays, from, to).splitClaims : splitClaimsOf(f.stays, f.splitStaysOf, src.params.readmissionDays, from, to);
           else flagged[signal] = overTestingClaims(f.tests, src.params.hba1cPerYear, to - from);
         }
         const r = ruleSignalRate(f.current.claims, flagged);
@@ -102,12 +134,13 @@ export function indicatorValues(model: RatingModel, f: InstitutionFacts, period:
         break;
       }
       case 'prescription-concentration': {
-        const h = herfindahl(f.fills);
+        const min = src.params.minFills;
+        const h = herfindahl(f.fills, min);
         const total = f.fills.reduce((s, c) => s + c, 0);
-        values[ind.id] = { value: h, note: h === undefined ? say(`${period.key} 外配处方取药 ${total} 笔（至少需 20 笔）`, `${total} external-prescription fills in ${period.key} (needs 20)`) : undefined, detail: { fills: total, counterparts: f.fills.length, top: f.fills.length ? Math.max(...f.fills) : 0 } };
+        values[ind.id] = { value: h, note: h === undefined ? say(`${period.key} 外配处方取药 ${total} 笔（至少需 ${min} 笔）`, `${total} external-prescription fills in ${period.key} (needs ${min})`) : undefined, detail: { fills: total, counterparts: f.fills.length, top: f.fills.length ? Math.max(...f.fills) : 0 } };
         break;
       }
     }
   }
-  return { code: f.code, name: f.name, kind: f.kind, level: f.level, region: f.region, values };
+  return { code: f.code, name: f.name, kind: f.kind, level: f.level, region: f.region, ...(f.peerGroups ? { peerGroups: f.peerGroups } : {}), values };
 }

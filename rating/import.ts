@@ -1,18 +1,21 @@
 /**
  * Imports external indicator values (self-inspection, training, penalties, satisfaction, public credit,
  * CMI …) from a CSV per period: the canonical columns `period,institution_code,indicator,value`, or any
- * layout through a mapping file with `target: credit_indicators` (docs/mapping-files.md). All or
+ * layout through a mapping file with `target: credit_indicators` (docs/mapping-files.md). A doctor
+ * model's indicators (payment-qualification points, training, complaints) come the same way with
+ * `period,doctor_code,indicator,value` and `target: doctor_credit_indicators`. All or
  * nothing: every row is checked first and a file with a bad row stores nothing, the error naming each
  * bad row's line and field. An empty value is stored as missing (shown as missing, never as zero).
  */
 import type { Driver } from 'neo4j-driver';
+import { writeDoctorImports } from '../graph/rating/doctor-store.ts';
 import { writeImports, type ImportRow } from '../graph/rating/store.ts';
 import { compileMapping } from '../ingest/mapping/apply.ts';
-import { CREDIT_INDICATOR_COLUMNS } from '../ingest/mapping/canonical-columns.ts';
+import { CREDIT_INDICATOR_COLUMNS, DOCTOR_CREDIT_INDICATOR_COLUMNS } from '../ingest/mapping/canonical-columns.ts';
 import { loadMapping } from '../ingest/mapping/load.ts';
 import { FileError } from '../ingest/read/file-error.ts';
 import { openRecords } from '../ingest/read/open-records.ts';
-import type { RatingModel } from './model.ts';
+import type { RatingModel, SubjectKind } from './model.ts';
 import { isPeriodKey, PERIOD_HINT } from './period.ts';
 
 export interface ImportProblem {
@@ -43,7 +46,13 @@ export interface ImportSummary {
   periods: string[];
 }
 
-/** One checked row: `value` null when the file says the value is missing. */
+/** Per subject: the file's code column, the mapping target, where codes are looked up. */
+export const IMPORT_SUBJECTS = {
+  institution: { codeColumn: 'institution_code', columns: CREDIT_INDICATOR_COLUMNS, target: 'credit_indicators', label: 'Institution', noun: 'institution' },
+  doctor: { codeColumn: 'doctor_code', columns: DOCTOR_CREDIT_INDICATOR_COLUMNS, target: 'doctor_credit_indicators', label: 'Doctor', noun: 'doctor' },
+} as const satisfies Record<SubjectKind, unknown>;
+
+/** One checked row: `value` null when the file says the value is missing (`institutionCode` holds a doctor's code in a doctor import). */
 export type CheckedRow = Omit<ImportRow, 'value'> & { value: number | null };
 
 /** Checks one canonical row against the model and the known institutions (pure). */
@@ -52,14 +61,15 @@ export function checkImportRow(
   line: number,
   ctx: { model: RatingModel; institutions: ReadonlySet<string>; period?: string; file: string },
 ): { row: CheckedRow } | { problem: ImportProblem } {
+  const subject = IMPORT_SUBJECTS[ctx.model.subject];
   const period = (rec.period ?? '').trim();
-  const code = (rec.institution_code ?? '').trim();
+  const code = (rec[subject.codeColumn] ?? '').trim();
   const indicator = (rec.indicator ?? '').trim();
   const raw = (rec.value ?? '').trim();
   if (!isPeriodKey(period)) return { problem: { line, field: 'period', message: `"${period}" is not ${PERIOD_HINT}` } };
   if (ctx.period && period !== ctx.period) return { problem: { line, field: 'period', message: `"${period}" is not the period being imported (${ctx.period})` } };
-  if (!code) return { problem: { line, field: 'institution_code', message: 'is empty' } };
-  if (!ctx.institutions.has(code)) return { problem: { line, field: 'institution_code', message: `no institution "${code}" in the graph` } };
+  if (!code) return { problem: { line, field: subject.codeColumn, message: 'is empty' } };
+  if (!ctx.institutions.has(code)) return { problem: { line, field: subject.codeColumn, message: `no ${subject.noun} "${code}" in the graph` } };
   const def = ctx.model.indicators.find((i) => 'imported' in i.source && i.source.imported === indicator);
   if (!def || !('imported' in def.source)) {
     const known = ctx.model.indicators.flatMap((i) => ('imported' in i.source ? [i.source.imported] : []));
@@ -78,12 +88,14 @@ export async function importIndicators(
   file: string,
   opts: { model: RatingModel; period?: string; mappingFile?: string },
 ): Promise<ImportSummary> {
+  const subject = IMPORT_SUBJECTS[opts.model.subject];
   const mapping = opts.mappingFile ? await loadMapping(opts.mappingFile) : undefined;
-  if (mapping && mapping.target !== 'credit_indicators') {
-    throw new RatingImportError(opts.mappingFile!, [{ line: null, field: 'target', message: `expected credit_indicators, got ${mapping.target}` }]);
+  if (mapping && mapping.target !== subject.target) {
+    throw new RatingImportError(opts.mappingFile!, [{ line: null, field: 'target', message: `model ${opts.model.id} rates ${subject.noun}s: expected ${subject.target}, got ${mapping.target}` }]);
   }
   const map = mapping ? compileMapping(mapping) : undefined;
-  const { records } = await driver.executeQuery('MATCH (i:Institution) RETURN collect(i.code) AS codes', {}, { routing: 'READ' });
+  // The label is one of two constants (IMPORT_SUBJECTS), never input.
+  const { records } = await driver.executeQuery(`MATCH (i:${subject.label}) RETURN collect(i.code) AS codes`, {}, { routing: 'READ' });
   const institutions = new Set(records[0]!.get('codes') as string[]);
   const problems: ImportProblem[] = [];
   const rows: CheckedRow[] = [];
@@ -92,8 +104,8 @@ export async function importIndicators(
     ? { encoding: mapping.format.encoding, format: mapping.format.type, delimiter: mapping.format.delimiter, columns: mapping.format.header ? undefined : mapping.format.names }
     : {
         checkHeader: (header: readonly string[]) => {
-          const missing = CREDIT_INDICATOR_COLUMNS.filter((c) => !header.includes(c));
-          return missing.length ? `header lacks ${missing.join(', ')} (expected ${CREDIT_INDICATOR_COLUMNS.join(',')}, or give a mapping file)` : undefined;
+          const missing = subject.columns.filter((c) => !header.includes(c));
+          return missing.length ? `header lacks ${missing.join(', ')} (expected ${subject.columns.join(',')}, or give a mapping file)` : undefined;
         },
       };
   try {
@@ -130,6 +142,7 @@ export async function importIndicators(
     throw error;
   }
   if (problems.length) throw new RatingImportError(file, problems);
-  await writeImports(driver, rows as ImportRow[]);
+  if (opts.model.subject === 'doctor') await writeDoctorImports(driver, rows.map(({ institutionCode, ...r }) => ({ ...r, doctorCode: institutionCode })));
+  else await writeImports(driver, rows as ImportRow[]);
   return { file, rows: rows.length, stored: rows.length, missing: rows.filter((r) => r.value === null).length, periods: [...new Set(rows.map((r) => r.period))].sort() };
 }

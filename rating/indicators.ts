@@ -124,6 +124,8 @@ export interface Stay {
   admission: number;
   discharge: number;
   diagnosis: string | null;
+  /** the attending doctor (doctor ratings attribute a split stay to the doctor of the readmission) */
+  doctor?: string | null;
 }
 
 export interface Readmissions {

@@ -6,6 +6,8 @@ import { parse as parseYaml } from 'yaml';
 import { formatPath, RatingModelSchema, semanticIssues, type ModelIssue, type RatingModel } from './model.ts';
 
 export const DEFAULT_MODEL_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'models', 'wenzhou-1000.yaml');
+/** The shipped doctor model (rating/models/doctor-100.yaml); RINGLENS_DOCTOR_RATING_MODEL names another. */
+export const DEFAULT_DOCTOR_MODEL_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'models', 'doctor-100.yaml');
 
 export class RatingModelError extends Error {
   override name = 'RatingModelError';
@@ -47,6 +49,15 @@ export function validateRatingModel(data: unknown, file: string): RatingModel {
   if (issues.length > 0) throw new RatingModelError(file, issues);
   return parsed.data;
 }
+
+/** Reads a model and checks it rates `subject` (a doctor model given where an institution model is expected is an error naming the file). */
+export function loadSubjectModel(file: string, subject: RatingModel['subject']): RatingModel {
+  const m = loadRatingModel(file);
+  if (m.subject !== subject) throw new RatingModelError(file, [{ path: 'subject', message: `this model rates ${m.subject}s; expected a model of ${subject}s here` }]);
+  return m;
+}
+
+export const doctorModelFile = (file?: string): string => file ?? process.env.RINGLENS_DOCTOR_RATING_MODEL ?? DEFAULT_DOCTOR_MODEL_FILE;
 
 export function loadRatingModel(file: string = process.env.RINGLENS_RATING_MODEL ?? DEFAULT_MODEL_FILE): RatingModel {
   let text: string;

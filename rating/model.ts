@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 
-export const SUBJECT_KINDS = ['institution'] as const;
+/** What a model rates: designated institutions, or the doctors working at them (a model of their own). */
+export const SUBJECT_KINDS = ['institution', 'doctor'] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 export const INSTITUTION_KINDS = ['hospital', 'clinic', 'pharmacy'] as const;
 export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
 
@@ -25,6 +27,13 @@ export const COMPUTED_INDICATORS = [
   'prescription-concentration',
 ] as const;
 export type ComputedIndicator = (typeof COMPUTED_INDICATORS)[number];
+
+/**
+ * Computed indicators a doctor model may use. Readmission rates are an institution's: a doctor attends
+ * only part of a stay sequence, so they are not computed per doctor (split stays still count, as a rule
+ * signal on the readmission the doctor attended).
+ */
+export const DOCTOR_COMPUTED_INDICATORS: readonly ComputedIndicator[] = ['ring-patient-share', 'ring-fund-share', 'rule-signal-rate', 'fund-growth', 'service-growth', 'prescription-concentration'];
 
 export const RULE_SIGNALS = ['code-mismatch', 'split-stay', 'over-testing'] as const;
 export type RuleSignal = (typeof RULE_SIGNALS)[number];
@@ -52,7 +61,11 @@ const Computed = z.discriminatedUnion('computed', [
   z.strictObject({ computed: z.literal('service-growth') }),
   z.strictObject({ computed: z.literal('readmission-rate'), params: z.strictObject({ days: z.number().int().min(1).max(90) }).default({ days: 15 }) }),
   z.strictObject({ computed: z.literal('readmission-growth'), params: z.strictObject({ days: z.number().int().min(1).max(90) }).default({ days: 15 }) }),
-  z.strictObject({ computed: z.literal('prescription-concentration') }),
+  z.strictObject({
+    computed: z.literal('prescription-concentration'),
+    /** fewer fills than this and the index says nothing (missing) */
+    params: z.strictObject({ minFills: z.number().int().min(1).default(20) }).default({ minFills: 20 }),
+  }),
 ]);
 
 const Imported = z.strictObject({
@@ -85,7 +98,7 @@ const Indicator = z.strictObject({
   category: Id,
   group: Id.optional(),
   points: Points,
-  /** kinds of institution the indicator applies to; others are rated without it (not applicable) */
+  /** kinds of institution the indicator applies to (a doctor's: the kind of the doctor's institution); others are rated without it (not applicable) */
   appliesTo: z.array(z.enum(INSTITUTION_KINDS)).min(1).default([...INSTITUTION_KINDS]),
   source: z.union([Computed, Imported], { error: 'expected { computed: <indicator>, … } or { imported: <id>, range: [min, max] }' }),
   scoring: Scoring,
@@ -99,7 +112,7 @@ export const RatingModelSchema = z.strictObject({
   version: z.literal(1, { error: 'expected version: 1' }),
   id: Id,
   name: Names,
-  subject: z.enum(SUBJECT_KINDS),
+  subject: z.enum(SUBJECT_KINDS, { error: `expected one of ${SUBJECT_KINDS.join(', ')}` }),
   /** total points of a full score (千分制: 1000) */
   scale: Points,
   /**
@@ -172,8 +185,11 @@ export function semanticIssues(m: RatingModel): ModelIssue[] {
       if (ind.scoring.method === 'direct' && (lo < 0 || hi > ind.points)) {
         issues.push({ path: `${at}.source.range`, message: `direct scoring takes the value as points: the range must lie within [0, ${ind.points}]` });
       }
-    } else if (ind.scoring.method === 'direct') {
-      issues.push({ path: `${at}.scoring.method`, message: 'direct scoring is for imported points; a computed indicator needs linear or peer' });
+    } else {
+      if (ind.scoring.method === 'direct') issues.push({ path: `${at}.scoring.method`, message: 'direct scoring is for imported points; a computed indicator needs linear or peer' });
+      if (m.subject === 'doctor' && !DOCTOR_COMPUTED_INDICATORS.includes(ind.source.computed)) {
+        issues.push({ path: `${at}.source.computed`, message: `"${ind.source.computed}" is not computed for doctors (doctors: ${DOCTOR_COMPUTED_INDICATORS.join(', ')})` });
+      }
     }
     if (ind.scoring.method === 'linear' && ind.scoring.best === ind.scoring.worst) issues.push({ path: `${at}.scoring`, message: 'best and worst must differ' });
     if (ind.scoring.method === 'peer' && !(ind.scoring.zeroAt > ind.scoring.fullWithin)) issues.push({ path: `${at}.scoring.zeroAt`, message: 'must be above fullWithin' });

@@ -1,7 +1,9 @@
 /**
- * From indicator values to points, scores and bands (pure). Peer scoring compares an institution with
- * the others of the same kind and level (leave-one-out: never with itself), falling back to the same
- * kind, then to every institution, when a group is smaller than the model's `minPeers`.
+ * From indicator values to points, scores and bands (pure). Peer scoring compares a subject with the
+ * others of its narrowest peer group that is large enough (leave-one-out: never with itself): an
+ * institution with those of the same kind and level, then the same kind; a doctor with those of the same
+ * department at institutions of the same kind and level, then the same department and kind, then the same
+ * department — and every subject rated when no group reaches the model's `minPeers`.
  */
 import type { IndicatorDef, RatingModel } from './model.ts';
 
@@ -29,8 +31,24 @@ export interface Subject {
   kind: string | null;
   level: string | null;
   region: string | null;
+  /**
+   * Peer groups from narrowest to broadest (`group` names it in the breakdown, `key` says who is in it);
+   * default: an institution's kind and level, then its kind. Every subject rated is the last resort.
+   */
+  peerGroups?: { group: PeerGroup; key: string }[];
   /** indicator id → value (indicators not applicable to the kind are skipped) */
   values: Record<string, IndicatorValue>;
+}
+
+export const PEER_GROUPS = ['kind-level', 'kind', 'department-kind-level', 'department-kind', 'department', 'all'] as const;
+export type PeerGroup = (typeof PEER_GROUPS)[number];
+
+/** An institution's peer groups: same kind and level, then same kind. */
+export function institutionPeerGroups(kind: string | null, level: string | null): { group: PeerGroup; key: string }[] {
+  return [
+    { group: 'kind-level', key: `${kind}|${level}` },
+    { group: 'kind', key: `${kind}` },
+  ];
 }
 
 export type LineStatus = 'scored' | 'missing' | 'not-applicable';
@@ -45,7 +63,7 @@ export interface RatingLine {
   points: number | null;
   maxPoints: number;
   note: Note | null;
-  peer: { group: 'kind-level' | 'kind' | 'all'; n: number; median: number; spread: number; z: number } | null;
+  peer: { group: PeerGroup; n: number; median: number; spread: number; z: number } | null;
   detail: Record<string, unknown> | null;
 }
 
@@ -96,14 +114,16 @@ const applies = (ind: IndicatorDef, kind: string | null) => kind !== null && (in
 
 /** Rates every subject with the model. Subjects are each other's peers. */
 export function rateAll(model: RatingModel, subjects: readonly Subject[]): Rating[] {
-  // Peer values per indicator, keyed by the group they belong to.
-  const peerValues = new Map<string, { code: string; kind: string | null; level: string | null; value: number }[]>();
+  const groupsOf = (s: Subject) => s.peerGroups ?? institutionPeerGroups(s.kind, s.level);
+  // Peer values per indicator, with the keys of the groups each subject belongs to.
+  type PeerValue = { code: string; keys: Map<PeerGroup, string>; value: number };
+  const peerValues = new Map<string, PeerValue[]>();
   for (const ind of model.indicators) {
     if (ind.scoring.method !== 'peer') continue;
-    const list: { code: string; kind: string | null; level: string | null; value: number }[] = [];
+    const list: PeerValue[] = [];
     for (const s of subjects) {
       const v = s.values[ind.id]?.value;
-      if (applies(ind, s.kind) && v !== undefined && Number.isFinite(v)) list.push({ code: s.code, kind: s.kind, level: s.level, value: v });
+      if (applies(ind, s.kind) && v !== undefined && Number.isFinite(v)) list.push({ code: s.code, keys: new Map(groupsOf(s).map((g) => [g.group, g.key])), value: v });
     }
     peerValues.set(ind.id, list);
   }
@@ -130,9 +150,16 @@ export function rateAll(model: RatingModel, subjects: readonly Subject[]): Ratin
       else if (rule.method === 'linear') points = linearPoints(value, rule.best, rule.worst, ind.points);
       else {
         const all = (peerValues.get(ind.id) ?? []).filter((p) => p.code !== s.code);
-        const kindLevel = all.filter((p) => p.kind === s.kind && p.level === s.level);
-        const kind = all.filter((p) => p.kind === s.kind);
-        const [group, peers] = kindLevel.length >= rule.minPeers ? (['kind-level', kindLevel] as const) : kind.length >= rule.minPeers ? (['kind', kind] as const) : (['all', all] as const);
+        let group: PeerGroup = 'all';
+        let peers = all;
+        for (const g of groupsOf(s)) {
+          const inGroup = all.filter((p) => p.keys.get(g.group) === g.key);
+          if (inGroup.length >= rule.minPeers) {
+            group = g.group;
+            peers = inGroup;
+            break;
+          }
+        }
         if (peers.length < 2) {
           return { ...base, status: 'missing', value: round(value, 6), points: null, note: say(`可比同类机构过少（${peers.length} 家）`, `too few peers (${peers.length}) to compare with`), peer: null, detail: v.detail ?? null };
         }

@@ -109,6 +109,18 @@ export const MIGRATIONS: Migration[] = [
       index('RatingImport', 'period'),
     ],
   },
+  {
+    version: 9,
+    name: 'doctor credit ratings per period and imported doctor indicators',
+    statements: [
+      unique('DoctorRating', 'ratingId'),
+      unique('DoctorRatingImport', 'key'),
+      index('DoctorRating', 'period'),
+      index('DoctorRating', 'code'),
+      index('DoctorRating', 'institutionCode'),
+      index('DoctorRatingImport', 'period'),
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -13,11 +13,11 @@ import type { Period } from '../../rating/period.ts';
 /** Items whose repetition the over-testing signal counts (HbA1c, BRIEF scenario 6). */
 export const TEST_ITEM_NAMES = ['糖化血红蛋白'];
 
-const at = (date: string) => `${date}T00:00:00+08:00`;
-const dayShift = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+export const at = (date: string) => `${date}T00:00:00+08:00`;
+export const dayShift = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The person served by a claim: the recorded recipient, else the card's holder. */
-const SERVED = `coalesce([(c)-[:FOR]->(p:Person) | p.idNumber][0], [(c)-[:CHARGED_TO]->(k:Card) | k.holderIdNumber][0], c.cardNo)`;
+export const SERVED = `coalesce([(c)-[:FOR]->(p:Person) | p.idNumber][0], [(c)-[:CHARGED_TO]->(k:Card) | k.holderIdNumber][0], c.cardNo)`;
 
 export const verdictOf = (v: unknown): Verdict => (v === 'fraud' ? 'confirmed' : v === 'false-positive' ? 'dismissed' : 'open');
 

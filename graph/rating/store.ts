@@ -19,6 +19,8 @@ export interface StoredRating {
   kind: string | null;
   level: string | null;
   region: string | null;
+  /** the pooling region's name, where the graph has it */
+  regionName?: string | null;
   score: number | null;
   band: string | null;
   coverage: number;
@@ -33,6 +35,8 @@ export interface StoredRating {
 
 export interface RatingRunRecord {
   ratingRunId: string;
+  /** what the run rated (runs stored before doctor ratings have none: institutions) */
+  subject?: 'institution' | 'doctor';
   modelId: string;
   modelHash: string;
   period: string;
@@ -53,10 +57,10 @@ export async function writeRatings(driver: Driver, run: RatingRunRecord, ratings
     await session.executeWrite(async (tx) => {
       await tx.run(
         `MERGE (r:RatingRun {ratingRunId: $run.ratingRunId})
-         SET r.modelId = $run.modelId, r.modelHash = $run.modelHash, r.period = $run.period, r.startedAt = datetime($run.startedAt),
+         SET r.subject = $subject, r.modelId = $run.modelId, r.modelHash = $run.modelHash, r.period = $run.period, r.startedAt = datetime($run.startedAt),
              r.finishedAt = datetime($run.finishedAt), r.institutions = $run.institutions, r.rated = $run.rated, r.bands = $bands,
              r.trigger = $run.trigger, r.detectionRunId = $run.detectionRunId`,
-        { run, bands: JSON.stringify(run.bands) },
+        { run, subject: run.subject ?? 'institution', bands: JSON.stringify(run.bands) },
       );
       await tx.run('MATCH (x:Rating {modelId: $modelId, period: $period}) WHERE x.current SET x.current = false', { modelId: run.modelId, period: run.period });
       const rows = ratings.map((r) => ({ ...r, ratingId: ratingIdOf(run.ratingRunId, r.code), lines: JSON.stringify(r.lines) }));
@@ -79,19 +83,19 @@ export async function writeRatings(driver: Driver, run: RatingRunRecord, ratings
 }
 
 const RATING_FIELDS = `x.ratingId AS ratingId, x.modelId AS modelId, x.period AS period, x.code AS code, i.name AS name, i.kind AS kind, i.level AS level,
-  i.region AS region, x.score AS score, x.band AS band, x.coverage AS coverage, x.earned AS earned, x.evaluated AS evaluated,
+  i.region AS region, COLLECT { MATCH (g:Region {code: i.region}) RETURN g.name LIMIT 1 }[0] AS regionName, x.score AS score, x.band AS band, x.coverage AS coverage, x.earned AS earned, x.evaluated AS evaluated,
   x.ringFundShare AS ringFundShare, toString(x.computedAt) AS computedAt, x.ratingRunId AS ratingRunId`;
 
 type Row = Omit<StoredRating, 'lines'> & { lines?: string };
 const toRating = (o: Row): StoredRating => ({ ...o, lines: o.lines ? (JSON.parse(o.lines) as RatingLine[]) : [] });
 
-/** The periods rated (newest first) with their band distribution. */
-export async function listRatingPeriods(driver: Driver): Promise<{ period: string; modelId: string; rated: number; bands: Record<string, number>; finishedAt: string }[]> {
+/** The periods rated for a subject (newest first) with their band distribution. */
+export async function listRatingPeriods(driver: Driver, subject: 'institution' | 'doctor' = 'institution'): Promise<{ period: string; modelId: string; rated: number; bands: Record<string, number>; finishedAt: string }[]> {
   const { records } = await driver.executeQuery(
-    `MATCH (r:RatingRun) WITH r ORDER BY r.finishedAt DESC
+    `MATCH (r:RatingRun) WHERE coalesce(r.subject, 'institution') = $subject WITH r ORDER BY r.finishedAt DESC
      WITH r.period AS period, r.modelId AS modelId, collect(r)[0] AS r
      RETURN period, modelId, r.rated AS rated, r.bands AS bands, toString(r.finishedAt) AS finishedAt ORDER BY period DESC`,
-    {},
+    { subject },
     { routing: 'READ' },
   );
   return records.map((r) => ({ period: r.get('period'), modelId: r.get('modelId'), rated: r.get('rated'), bands: JSON.parse(r.get('bands') ?? '{}'), finishedAt: r.get('finishedAt') }));

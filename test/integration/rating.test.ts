@@ -12,7 +12,8 @@ import { startWorkers } from '../../jobs/workers.ts';
 import { importIndicators, RatingImportError } from '../../rating/import.ts';
 import { loadRatingModel } from '../../rating/load.ts';
 import { parsePeriod } from '../../rating/period.ts';
-import { runRating } from '../../rating/run-rating.ts';
+import { runDoctorRating, runRating } from '../../rating/run-rating.ts';
+import { doctorBandDistribution, doctorRatings, listDoctorRatings } from '../../graph/rating/doctor-store.ts';
 import { median, spearman } from '../../rating/score.ts';
 import { openServices } from '../../runtime/services.ts';
 import { loadGeneratedDataset } from './helpers/dataset.ts';
@@ -54,8 +55,32 @@ describe('credit ratings on a generated dataset (20k claims, seed 1)', () => {
     return new Map(records.map((r) => [r.get('code') as string, r.get('share') as number]));
   }
 
+  /**
+   * Ground truth per doctor in a period: the doctors the generator made members of planted rings, and each
+   * one's involvement — the fund money of the doctor's claims (attended or prescribed) that are claims of
+   * those rings, over all the doctor's fund money there. A doctor who merely attended a ring's claim
+   * (a lent card shown to an honest doctor) is not in the ring.
+   */
+  async function doctorInvolvement(periodKey: string): Promise<Map<string, number>> {
+    const truth = GroundTruthSchema.parse(JSON.parse(readFileSync(path.join(data, 'ground-truth.json'), 'utf8')));
+    const plantedOf = new Map<string, Set<string>>();
+    for (const r of truth.rings) for (const m of r.members) if (m.type === 'doctor') for (const c of r.claimIds) plantedOf.set(m.id, (plantedOf.get(m.id) ?? new Set()).add(c));
+    const rings = [...plantedOf].map(([doctor, ids]) => ({ doctor, claimIds: [...ids] }));
+    const p = parsePeriod(periodKey);
+    const { records } = await driver.executeQuery(
+      `UNWIND $rings AS ring
+       MATCH (d:Doctor {code: ring.doctor})<-[:BY|PRESCRIBED_BY]-(c:Claim) WHERE c.settledAt >= datetime($start) AND c.settledAt < datetime($end)
+       WITH DISTINCT d, c, ring.claimIds AS planted
+       WITH d.code AS code, sum(c.fundPaid) AS fund, sum(CASE WHEN c.claimId IN planted THEN c.fundPaid ELSE 0 END) AS fraud
+       RETURN code, CASE WHEN fund > 0 THEN fraud / fund ELSE 0 END AS share`,
+      { start: `${p.start}T00:00:00+08:00`, end: `${p.end}T00:00:00+08:00`, rings },
+    );
+    return new Map(records.map((r) => [r.get('code') as string, r.get('share') as number]).filter(([, share]) => (share as number) > 0) as [string, number][]);
+  }
+
   it('rates after a detection run on the queue; planted-ring institutions land in lower bands than their peers', async () => {
     await runRating(driver, { period: '2024-H1' });
+    await runDoctorRating(driver, { period: '2024-H1' });
     const services = openServices(stack, `${inject('queuePrefix')}-rating`);
     const detectConn = services.redis.duplicate();
     const rateConn = services.redis.duplicate();
@@ -125,6 +150,70 @@ describe('credit ratings on a generated dataset (20k claims, seed 1)', () => {
       expect(median(ringedBands)).toBeGreaterThan(median(otherBands));
     }
   }, 600_000);
+
+  it('rates doctors with their own model after the same run; doctors in planted rings land below their peers (same department, institution kind and level)', async () => {
+    const doctorModel = loadRatingModel('rating/models/doctor-100.yaml');
+    // The rating job after detection rated the doctors too, for the same period.
+    const { records: runs } = await driver.executeQuery("MATCH (r:RatingRun {subject: 'doctor', period: '2024-H2', trigger: 'after-detection'}) RETURN r.modelId AS model, r.rated AS rated");
+    expect(runs.map((r) => r.get('model'))).toEqual(['doctor-100']);
+    // 2024-H1 was rated before detection ran (above): rate it again with the rings, as a rating job would.
+    await runDoctorRating(driver, { period: '2024-H1' });
+    for (const period of ['2024-H1', '2024-H2']) {
+      const inv = await doctorInvolvement(period);
+      const { items } = await listDoctorRatings(driver, { period }, 'code', 0, 100_000);
+      const rated = items.filter((r) => r.score !== null);
+      expect(rated.length).toBeGreaterThan(30);
+      const rho = spearman(
+        rated.map((r) => inv.get(r.code) ?? 0),
+        rated.map((r) => r.score!),
+      );
+      const bands = await doctorBandDistribution(driver, { period });
+      const groups = new Map<string, { ringed: number[]; others: number[] }>();
+      for (const r of rated) {
+        const key = `${r.department}/${r.kind}/${r.level}`;
+        const g = groups.get(key) ?? { ringed: [], others: [] };
+        ((inv.get(r.code) ?? 0) > 0 ? g.ringed : g.others).push(r.score!);
+        groups.set(key, g);
+      }
+      const ringed = rated.filter((r) => (inv.get(r.code) ?? 0) > 0);
+      const compared = [...groups.entries()].filter(([, g]) => g.ringed.length > 0 && g.others.length > 0);
+      const lower = compared.filter(([, g]) => median(g.ringed) < median(g.others));
+      console.log(
+        `[doctor rating ${period}] ${rated.length} of ${items.length} doctors rated, ${ringed.length} with planted fraud money; Spearman(planted-ring fund share, score) = ${rho.toFixed(3)}; bands ${JSON.stringify(bands)}; ` +
+          `ringed median ${median(ringed.map((r) => r.score!)).toFixed(1)} vs others ${median(rated.filter((r) => !ringed.includes(r)).map((r) => r.score!)).toFixed(1)}; ` +
+          `peer groups where ringed doctors sit lower: ${lower.length} of ${compared.length} (` +
+          compared.map(([k, g]) => `${k}: ${g.ringed.length} at ${median(g.ringed).toFixed(1)} vs ${g.others.length} at ${median(g.others).toFixed(1)}`).join('; ') +
+          ')',
+      );
+      const truth = GroundTruthSchema.parse(JSON.parse(readFileSync(path.join(data, 'ground-truth.json'), 'utf8')));
+      const full = await Promise.all(ringed.map(async (r) => ({ r, h: (await doctorRatings(driver, r.code)).find((x) => x.period === period)! })));
+      for (const { r, h } of full)
+        console.log(
+          `[doctor rating ${period}]   ringed ${r.code} (${r.department}/${r.kind}/${r.level}) planted share ${(inv.get(r.code)! * 100).toFixed(1)}% families ${truth.rings.filter((t) => t.members.some((m) => m.type === 'doctor' && m.id === r.code)).map((t) => `${t.family} ${t.period.start}..${t.period.end}`).join(', ')}: score ${r.score} ` +
+            h.lines.filter((l) => l.status === 'scored' && (l.points ?? 0) < l.maxPoints || l.indicator.startsWith('ring')).map((l) => `${l.indicator} ${l.value} → ${l.points}/${l.maxPoints}${l.peer ? ` (${l.peer.group} n ${l.peer.n} median ${l.peer.median})` : ''}`).join('; '),
+        );
+      // Doctors low without planted fraud of their own: what took their points (for the note; not asserted).
+      const lowOthers = rated.filter((r) => !ringed.includes(r) && (r.band === 'D' || r.band === 'E'));
+      const why = new Map<string, number>();
+      for (const r of lowOthers) {
+        const h = (await doctorRatings(driver, r.code)).find((x) => x.period === period)!;
+        const fam = (h.lines.find((l) => l.indicator === 'ring-fund-share')?.detail as { byFamily?: { family: string }[] } | null)?.byFamily?.map((b) => b.family) ?? [];
+        const key = fam.length ? `in rings: ${fam.join('+')}` : 'rule signals / growth only';
+        why.set(key, (why.get(key) ?? 0) + 1);
+      }
+      console.log(`[doctor rating ${period}] ${lowOthers.length} doctors in D/E without planted fraud of their own: ${JSON.stringify(Object.fromEntries(why))}`);
+      expect(rho).toBeLessThan(-0.3);
+      expect(lower.length).toBe(compared.length);
+      const bandRank = (b: string | null) => (b === null ? 99 : doctorModel.bands.findIndex((m) => m.code === b));
+      expect(median(ringed.map((r) => bandRank(r.band)))).toBeGreaterThan(median(rated.filter((r) => !ringed.includes(r)).map((r) => bandRank(r.band))));
+    }
+    // The breakdown is stored line by line; imported lines are missing, never zero.
+    const worst = (await listDoctorRatings(driver, { period: '2024-H2' }, 'score', 0, 100_000)).items.find((r) => r.score !== null)!;
+    const [h2] = await doctorRatings(driver, worst.code);
+    expect(h2!.lines.map((l) => l.indicator)).toEqual(doctorModel.indicators.map((i) => i.id));
+    for (const l of h2!.lines.filter((l) => l.source === 'imported')) expect({ status: l.status, points: l.points, value: l.value }).toEqual({ status: 'missing', points: null, value: null });
+    expect(h2!.lines.find((l) => l.indicator === 'rule-signal-rate')!.peer?.group).toMatch(/^department/);
+  }, 300_000);
 
   it('stores an explainable breakdown per period: ring shares by family, peers, missing imports; a dismissed ring weighs nothing', async () => {
     const { items } = await listRatings(driver, { period: '2024-H2' }, 'score', 0, 5);

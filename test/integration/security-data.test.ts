@@ -1,4 +1,4 @@
-import { runRating } from '../../rating/run-rating.ts';
+import { runDoctorRating, runRating } from '../../rating/run-rating.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -30,10 +30,11 @@ function personalData(dataDir: string) {
   const cards = readCsv(path.join(dataDir, 'cards.csv'));
   const ids = new Set(persons.map((p) => p.id_number!));
   const cardIds = new Set(cards.map((c) => c.card_id!));
-  // A person's name that is also a doctor's or inside an institution's name is not evidence of a leak.
-  const professional = new Set(readCsv(path.join(dataDir, 'doctors.csv')).map((d) => d.name!));
+  // A person's name that is also inside a doctor's name (马志强 in 司马志强: doctors are listed by name, unmasked,
+  // on the doctor-rating routes) or an institution's name is not evidence of a leak.
+  const doctorText = readCsv(path.join(dataDir, 'doctors.csv')).map((d) => d.name!).join('|');
   const institutionText = readCsv(path.join(dataDir, 'institutions.csv')).map((i) => i.name!).join('|');
-  const names = new Set(persons.map((p) => p.name!).filter((n) => n && !professional.has(n) && !institutionText.includes(n)));
+  const names = new Set(persons.map((p) => p.name!).filter((n) => n && !doctorText.includes(n) && !institutionText.includes(n)));
   return {
     persons,
     cards,
@@ -58,7 +59,7 @@ describe('security: personal data reaches only the roles that may see it', () =>
   let detection: DetectionSummary;
   let scan: ReturnType<typeof personalData>;
   const token = {} as Record<Role, string>;
-  const sample = {} as { ringId: string; caseId: string; personId: string; personNode: string; cardNo: string; cardNode: string; name: string; institutionCode: string };
+  const sample = {} as { ringId: string; caseId: string; personId: string; personNode: string; cardNo: string; cardNode: string; name: string; institutionCode: string; doctorCode: string };
 
   beforeAll(async () => {
     services = openServices(stack, `${inject('queuePrefix')}-security-data`);
@@ -82,6 +83,10 @@ describe('security: personal data reaches only the roles that may see it', () =>
     const inst = await services.driver.executeQuery('MATCH (:Ring)-[:HAS_MEMBER]->(i:Institution) RETURN i.code AS code LIMIT 1');
     sample.institutionCode = inst.records[0]!.get('code') as string;
     await runRating(services.driver, { period: '2024-H2' });
+    // A rated doctor with claims of a ring: the doctor-rating routes answer with data too (their `:code` is the institution's above).
+    const doc = await services.driver.executeQuery('MATCH (:Ring)-[:EVIDENCED_BY]->(:Claim)-[:BY|PRESCRIBED_BY]->(d:Doctor) RETURN d.code AS code LIMIT 1');
+    sample.doctorCode = doc.records[0]!.get('code') as string;
+    await runDoctorRating(services.driver, { period: '2024-H2' });
     const created = await call('post', v1('/cases'), { token: token.investigator, body: { ringId: sample.ringId, title: 'security scan' } });
     expect(created.status).toBe(201);
     sample.caseId = created.body.caseId;
@@ -117,6 +122,7 @@ describe('security: personal data reaches only the roles that may see it', () =>
   const EXTRA: [method: string, url: () => string, roles: readonly Role[]][] = [
     ['get', () => v1(`/entities/card/${sample.cardNo}`), ['investigator', 'supervisor', 'admin']],
     ['get', () => v1(`/entities/card/${sample.cardNo}/claims`), ['investigator', 'supervisor', 'admin']],
+    ['get', () => v1(`/ratings/doctors/${sample.doctorCode}`), ['investigator', 'supervisor', 'admin']],
   ];
 
   it('every route × every role: masked roles get no full ID number, card number or name; every JSON answer is no-store', async () => {

@@ -271,7 +271,7 @@ describe('mapping rules', () => {
 describe('bad mapping files', () => {
   it('names the file and lists the known targets for an unknown target', () => {
     expect(mappingErrorOf('version: 1\nsource: vendorA\ntarget: bills\ncolumns: { claim_id: LSH }\n')).toBe(
-      'mappings/vendor-a.yaml: target: expected one of claims, claim_items, persons, cards, institutions, doctors, regions, items, credit_indicators, got string "bills"',
+      'mappings/vendor-a.yaml: target: expected one of claims, claim_items, persons, cards, institutions, doctors, regions, items, credit_indicators, doctor_credit_indicators, got string "bills"',
     );
   });
 

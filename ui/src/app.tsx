@@ -6,6 +6,8 @@ import { LangSwitch } from './components/LangSwitch.tsx';
 import { BoardGate } from './pages/BoardGate.tsx';
 import { Cases } from './pages/Cases.tsx';
 import { EntityProfilePage } from './pages/EntityProfilePage.tsx';
+import { DoctorProfile } from './pages/DoctorProfile.tsx';
+import { Doctors } from './pages/Doctors.tsx';
 import { InstitutionProfile } from './pages/InstitutionProfile.tsx';
 import { Institutions } from './pages/Institutions.tsx';
 import { EntitySearch } from './pages/EntitySearch.tsx';
@@ -36,6 +38,11 @@ function Shell() {
             {t('nav.cases')}
           </NavLink>
           {can.seeRatings(user.role) && <NavLink to="/institutions">{t('rating.nav')}</NavLink>}
+          {can.seeRatings(user.role) && (
+            <NavLink to="/doctors" data-testid="nav-doctors">
+              {t('doctorRating.nav')}
+            </NavLink>
+          )}
           {can.seeRuns(user.role) && <NavLink to="/runs">{t('nav.runs')}</NavLink>}
           {can.seeSchedules(user.role) && (
             <NavLink to="/reports" data-testid="nav-reports">
@@ -77,6 +84,8 @@ function Shell() {
           <Route path="/job-board" element={<BoardGate />} />
           <Route path="/institutions" element={<Institutions />} />
           <Route path="/institutions/:code" element={<InstitutionProfile />} />
+          <Route path="/doctors" element={<Doctors />} />
+          <Route path="/doctors/:code" element={<DoctorProfile />} />
           <Route path="*" element={<div className="state">{t('state.notFound')}</div>} />
         </Routes>
       </main>

@@ -14,7 +14,8 @@ import type { RingDetailSchema, RingGraphSchema, RingSummarySchema } from '../..
 import type { ExportRefSchema, ExportStatusSchema } from '../../../api/schemas/exports.ts';
 import type { ReportSchema } from '../../../api/schemas/reports.ts';
 import type { RunSchema } from '../../../api/schemas/runs.ts';
-import type { InstitutionRatingSchema, RatingPageSchema, RatingPeriodsSchema } from '../../../api/schemas/ratings.ts';
+import type { DoctorRatingPageSchema, DoctorRatingSchema, InstitutionRatingSchema, RatingPageSchema, RatingPeriodsSchema } from '../../../api/schemas/ratings.ts';
+import type { RegionListSchema } from '../../../api/schemas/rings.ts';
 import type { Role } from '../../../access/roles.ts';
 
 export type { Role };
@@ -76,6 +77,9 @@ export type Report = z.output<typeof ReportSchema>;
 export type RatingPage = z.output<typeof RatingPageSchema>;
 export type RatingPeriods = z.output<typeof RatingPeriodsSchema>;
 export type InstitutionRating = z.output<typeof InstitutionRatingSchema>;
+export type DoctorRatingPage = z.output<typeof DoctorRatingPageSchema>;
+export type DoctorRating = z.output<typeof DoctorRatingSchema>;
+export type RegionList = z.output<typeof RegionListSchema>;
 
 // One list of ring families for server and workbench (a type-only import of ClaimSet comes with it, erased at build).
 export { FAMILIES } from '../../../algorithms/detectors/types.ts';

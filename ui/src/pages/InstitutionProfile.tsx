@@ -1,76 +1,17 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
-import type { InstitutionRating } from '../api/types.ts';
+import type { DoctorRatingPage, InstitutionRating } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { BandBadge } from '../components/BandBadge.tsx';
+import { BreakdownTable, CategoryTable, RingsTable, Trend } from '../components/RatingParts.tsx';
 import { Async } from '../components/States.tsx';
-import { currentLang } from '../i18n/index.ts';
 import { useFormat } from '../i18n/format.ts';
 
-type Line = NonNullable<InstitutionRating['current']>['lines'][number];
-
-/** Score per period, oldest first, over the bands drawn as stripes (A at the top). */
-function Trend({ trend, bands }: { trend: InstitutionRating['trend']; bands: { code: string; min: number }[] }) {
-  const f = useFormat();
-  const w = 440;
-  const h = 170;
-  const left = 8;
-  const right = 22;
-  const top = 16;
-  const bottom = 20;
-  // Points sit 40 px inside the stripes, so labels above them and periods below fit.
-  const inset = 40;
-  const yOf = (s: number) => top + ((1000 - s) * (h - top - bottom)) / 1000;
-  const xOf = (i: number) => left + inset + (trend.length === 1 ? (w - left - right - 2 * inset) / 2 : (i * (w - left - right - 2 * inset)) / (trend.length - 1));
-  const pts = trend.map((p, i) => ({ ...p, x: xOf(i), y: p.score === null ? null : yOf(p.score) }));
-  const path = pts.filter((p) => p.y !== null).map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' ');
-  return (
-    <svg width={w} height={h} data-testid="rating-trend" role="img">
-      {bands.map((b, i) => {
-        const hi = i === 0 ? 1000 : bands[i - 1]!.min;
-        const y1 = yOf(hi);
-        const y2 = yOf(b.min);
-        return (
-          <g key={b.code}>
-            <rect x={left} y={y1} width={w - left - right} height={y2 - y1} className={`stripe band-${b.code}`} />
-            {y2 - y1 >= 11 && (
-              <text x={w - right + 4} y={(y1 + y2) / 2 + 4} fontSize="10" textAnchor="start" fill="#7f8c8d">
-                {b.code}
-              </text>
-            )}
-          </g>
-        );
-      })}
-      <path d={path} fill="none" stroke="#2c3e50" strokeWidth="2" />
-      {pts.map((p) => (
-        <g key={p.period} data-testid="trend-point" data-period={p.period} data-score={p.score ?? ''}>
-          {p.y !== null && <circle cx={p.x} cy={p.y} r="4" fill="#2c3e50" />}
-          {p.y !== null && (
-            <text x={p.x} y={Math.max(11, p.y - 8)} fontSize="11" textAnchor="middle">
-              {f.num(p.score, 0)} {p.band}
-            </text>
-          )}
-          <text x={p.x} y={h - 4} fontSize="11" textAnchor="middle" fill="#7f8c8d">
-            {p.period}
-          </text>
-        </g>
-      ))}
-    </svg>
-  );
-}
-
-function formatValue(l: Line, f: ReturnType<typeof useFormat>): string {
-  if (l.value === null) return '—';
-  const shareLike = l.indicator.includes('share') || l.indicator.includes('rate') || l.indicator.includes('growth');
-  return shareLike ? `${f.num(l.value * 100, 2)}%` : f.num(l.value, 3);
-}
-
-/** One institution's credit rating: score and band, points by category, the breakdown line by line, trend, rings. */
+/** One institution's credit rating: score and band, points by category, the breakdown line by line, trend, rings, its doctors' ratings. */
 export function InstitutionProfile() {
   const { t } = useTranslation();
   const f = useFormat();
-  const lang = currentLang();
   const { code = '' } = useParams();
   const [params] = useSearchParams();
   const period = params.get('period') ?? '';
@@ -85,7 +26,8 @@ export function InstitutionProfile() {
               {d.institution.name ?? d.institution.code} <span className="muted small">{d.institution.code}</span>
             </h1>
             <div className="muted">
-              {d.institution.kind ? t(`value.kind.${d.institution.kind}`, { defaultValue: d.institution.kind }) : '—'} · {d.institution.level ? t(`value.level.${d.institution.level}`, { defaultValue: d.institution.level }) : '—'} · {d.institution.region ?? '—'}
+              {d.institution.kind ? t(`value.kind.${d.institution.kind}`, { defaultValue: d.institution.kind }) : '—'} · {d.institution.level ? t(`value.level.${d.institution.level}`, { defaultValue: d.institution.level }) : '—'} ·{' '}
+              {d.current?.regionName ?? d.institution.region ?? '—'}
               {' · '}
               <Link to={`/entities/institution/${encodeURIComponent(d.institution.code)}`}>{t('nodeType.institution')}</Link>
             </div>
@@ -104,7 +46,7 @@ export function InstitutionProfile() {
                     <BandBadge band={d.current.band} />
                   </div>
                   <div className="muted small">
-                    {t('rating.earnedOf', { earned: f.num(d.current.earned, 1), evaluated: f.num(d.current.evaluated) })}
+                    {t('rating.earnedOf', { earned: f.num(d.current.earned, 1), evaluated: f.num(d.current.evaluated), scale: d.scale })}
                     <br />
                     {t('rating.coverage')} {f.percent(d.current.coverage)}
                   </div>
@@ -112,96 +54,20 @@ export function InstitutionProfile() {
                 <div className="rating-grid">
                   <div className="panel">
                     <h3>{t('rating.categories')}</h3>
-                    <table className="table compact" data-testid="category-table">
-                      <tbody>
-                        {d.categories.map((c) => (
-                          <tr key={c.id}>
-                            <td>{c.name[lang]}</td>
-                            <td className="num">
-                              {c.evaluated === 0 ? (
-                                <span className="muted">{t('rating.status.missing')}</span>
-                              ) : (
-                                <>
-                                  <span className="points-track">
-                                    <span className="points-bar" style={{ width: `${(100 * c.earned) / c.evaluated}%` }} />
-                                  </span>
-                                  {f.num(c.earned, 1)} / {f.num(c.evaluated)}
-                                </>
-                              )}
-                            </td>
-                            <td className="num muted">{c.points}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
+                    <CategoryTable categories={d.categories} />
                   </div>
                   <div className="panel">
                     <h3>{t('rating.trend')}</h3>
-                    <Trend trend={d.trend} bands={d.bands} />
+                    <Trend trend={d.trend} bands={d.bands} scale={d.scale} />
                   </div>
                 </div>
                 <h2>{t('rating.breakdown')}</h2>
-                <table className="table compact" data-testid="breakdown-table">
-                  <thead>
-                    <tr>
-                      <th>{t('rating.indicator')}</th>
-                      <th>{t('rating.source')}</th>
-                      <th className="num">{t('rating.value')}</th>
-                      <th className="num">{t('rating.points')}</th>
-                      <th>{t('rating.peers')}</th>
-                      <th>{t('rating.note')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.current.lines.map((l) => (
-                      <tr key={l.indicator} data-indicator={l.indicator} data-status={l.status} className={l.status !== 'scored' ? 'line-missing' : l.points !== null && l.points < l.maxPoints ? 'line-lost' : ''}>
-                        <td>{l.name?.[lang] ?? l.indicator}</td>
-                        <td className="nowrap">{t(`rating.sourceKind.${l.source}`)}</td>
-                        <td className="num">{formatValue(l, f)}</td>
-                        <td className="num pts">{l.status === 'scored' ? `${f.num(l.points, 1)} / ${l.maxPoints}` : t(`rating.status.${l.status}`)}</td>
-                        <td className="small">{l.peer ? t('rating.peerText', { group: t(`rating.peerGroup.${l.peer.group}`), n: l.peer.n, median: f.num(l.peer.median, 4), z: f.num(l.peer.z, 2) }) : ''}</td>
-                        <td className="small">{ringFamilies(l, t, f.percent) ?? l.note?.[lang] ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <BreakdownTable lines={d.current.lines} />
               </>
             )}
             <h2>{t('rating.rings')}</h2>
-            {d.rings.length === 0 ? (
-              <div className="muted">{t('rating.noRings')}</div>
-            ) : (
-              <table className="table compact" data-testid="institution-rings">
-                <thead>
-                  <tr>
-                    <th>{t('rating.family')}</th>
-                    <th className="num">{t('rating.ringScore')}</th>
-                    <th className="num">{t('queue.members')}</th>
-                    <th className="num">{t('queue.money')}</th>
-                    <th>{t('queue.period')}</th>
-                    <th>{t('queue.status')}</th>
-                    <th>{t('rating.verdict')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.rings.map((r) => (
-                    <tr key={r.ringId} data-ring-id={r.ringId}>
-                      <td>
-                        <Link to={`/rings/${encodeURIComponent(r.ringId)}`}>{t(`family.${r.family}`, { defaultValue: r.family })}</Link>
-                      </td>
-                      <td className="num">{f.num(r.score, 1)}</td>
-                      <td className="num">{f.num(r.memberCount)}</td>
-                      <td className="num">{f.money(r.fundPaid)}</td>
-                      <td className="nowrap">
-                        {f.date(r.periodStart)} – {f.date(r.periodEnd)}
-                      </td>
-                      <td>{t(`ringStatus.${r.status}`, { defaultValue: r.status })}</td>
-                      <td>{r.verdict ? t(`verdict.${r.verdict}`, { defaultValue: r.verdict }) : '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            {d.rings.length === 0 ? <div className="muted">{t('rating.noRings')}</div> : <RingsTable rings={d.rings} testId="institution-rings" />}
+            <InstitutionDoctors code={d.institution.code} period={d.current?.period ?? period} />
           </>
         )}
       </Async>
@@ -209,12 +75,66 @@ export function InstitutionProfile() {
   );
 }
 
-/** Ring-share lines: the families behind the share, in words. */
-function ringFamilies(l: Line, t: (k: string, o?: Record<string, unknown>) => string, percent: (n: number) => string): string | null {
-  const by = (l.detail as { byFamily?: { family: string; fundShare: number; patientShare: number; rings: number }[] } | null)?.byFamily;
-  if (!by || by.length === 0) return null;
-  const patients = l.indicator === 'ring-patient-share';
-  return by
-    .map((b) => t('rating.familyShare', { family: t(`family.${b.family}`, { defaultValue: b.family }), share: percent(patients ? b.patientShare : b.fundShare), count: b.rings }))
-    .join('；');
+/** The doctors of the institution with their own ratings (doctor model), worst first. */
+function InstitutionDoctors({ code, period }: { code: string; period: string }) {
+  const { t } = useTranslation();
+  const state = useApi(() => api.get<DoctorRatingPage>('/ratings/doctors', { institution: code, period, sort: 'score', limit: 500 }), [code, period]);
+  return (
+    <>
+      <h2>{t('doctorRating.ofInstitution')}</h2>
+      <Async state={state}>{(d) => (d.items.length === 0 ? <div className="muted">{t('doctorRating.none')}</div> : <DoctorTable page={d} showInstitution={false} />)}</Async>
+    </>
+  );
+}
+
+/** A table of doctor ratings, each row opening the doctor's profile. */
+export function DoctorTable({ page, showInstitution, sortBy, arrow }: { page: DoctorRatingPage; showInstitution: boolean; sortBy?: (k: string) => void; arrow?: (k: string) => string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const th = (k: string, label: string, num = false) =>
+    sortBy ? (
+      <th className={`sortable${num ? ' num' : ''}`} onClick={() => sortBy(k)} data-testid={`doctor-sort-${k}`}>
+        {label}
+        {arrow?.(k)}
+      </th>
+    ) : (
+      <th className={num ? 'num' : ''}>{label}</th>
+    );
+  return (
+    <table className="table compact" data-testid="doctor-table">
+      <thead>
+        <tr>
+          {th('score', t('rating.score'), true)}
+          <th>{t('rating.band')}</th>
+          {th('name', t('doctorRating.name'))}
+          <th>{t('doctorRating.department')}</th>
+          {showInstitution && <th>{t('rating.name')}</th>}
+          {th('ringFundShare', t('rating.ringShare'), true)}
+          <th className="num">{t('rating.coverage')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {page.items.map((r) => (
+          <tr key={r.code} data-code={r.code} data-score={r.score ?? ''} data-band={r.band ?? 'none'}>
+            <td className="num">{r.score === null ? '—' : f.num(r.score, 1)}</td>
+            <td>
+              <BandBadge band={r.band} />
+            </td>
+            <td className="nowrap">
+              <Link to={`/doctors/${encodeURIComponent(r.code)}?period=${encodeURIComponent(r.period)}`} data-testid="doctor-link">
+                {r.name ?? r.code}
+              </Link>{' '}
+              <span className="muted small">{r.code}</span>
+            </td>
+            <td className="nowrap">{r.department ?? '—'}</td>
+            {showInstitution && (
+              <td>{r.institutionCode ? <Link to={`/institutions/${encodeURIComponent(r.institutionCode)}?period=${encodeURIComponent(r.period)}`}>{r.institutionName ?? r.institutionCode}</Link> : '—'}</td>
+            )}
+            <td className="num">{r.ringFundShare === null ? '—' : `${f.num(r.ringFundShare * 100, 1)}%`}</td>
+            <td className="num">{f.percent(r.coverage)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
-import type { RatingPage, RatingPeriods } from '../api/types.ts';
+import type { RatingPage, RatingPeriods, RegionList } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { BandBadge } from '../components/BandBadge.tsx';
 import { Empty, ErrorBox, Loading } from '../components/States.tsx';
@@ -10,7 +10,7 @@ import { useFormat } from '../i18n/format.ts';
 const PAGE = 50;
 
 /** Band distribution of a period, one bar per band; clicking a bar filters the list to it. */
-function BandDistribution({ data, selected, onSelect }: { data: RatingPage; selected: string[]; onSelect: (band: string) => void }) {
+export function BandDistribution({ data, selected, onSelect }: { data: Pick<RatingPage, 'model' | 'bands'>; selected: string[]; onSelect: (band: string) => void }) {
   const { t } = useTranslation();
   const codes = [...data.model.bands.map((b) => b.code), ...((data.bands.none ?? 0) > 0 ? ['none'] : [])];
   const total = codes.reduce((s, c) => s + (data.bands[c] ?? 0), 0);
@@ -45,7 +45,9 @@ export function Institutions() {
   const sort = params.get('sort') ?? 'score';
   const offset = Number(params.get('offset') ?? 0) || 0;
   const periods = useApi(() => api.get<RatingPeriods>('/ratings/periods'), []);
-  const page = useApi(() => api.get<RatingPage>('/ratings', { period, band, kind, region: /^\d{6}$/.test(region) ? region : '', q, sort, limit: PAGE, offset }), [period, band, kind, region, q, sort, offset]);
+  // Regions by name, as in the ring queue; the list filters by the chosen region's code.
+  const regions = useApi(() => api.get<RegionList>('/regions'), []);
+  const page = useApi(() => api.get<RatingPage>('/ratings', { period, band, kind, region, q, sort, limit: PAGE, offset }), [period, band, kind, region, q, sort, offset]);
 
   const set = (k: string, v: string) => {
     const next = new URLSearchParams(params);
@@ -90,7 +92,15 @@ export function Institutions() {
             </option>
           ))}
         </select>
-        <input type="search" placeholder={t('rating.region')} value={region} onChange={(e) => set('region', e.target.value.trim())} style={{ width: '8em' }} data-testid="region-filter" />
+        <select value={region} onChange={(e) => set('region', e.target.value)} aria-label={t('rating.region')} data-testid="region-filter">
+          <option value="">{t('queue.allRegions')}</option>
+          {[...(regions.data?.items ?? [])].sort((a, b) => (a.name ?? a.code).localeCompare(b.name ?? b.code, 'zh')).map((g) => (
+            <option key={g.code} value={g.code}>
+              {g.name ?? g.code}
+            </option>
+          ))}
+          {region && !(regions.data?.items ?? []).some((g) => g.code === region) && <option value={region}>{region}</option>}
+        </select>
         <input type="search" placeholder={t('rating.search')} value={q} onChange={(e) => set('q', e.target.value)} data-testid="institution-search" />
       </div>
       {page.error ? (
@@ -150,7 +160,9 @@ export function Institutions() {
                     <td>{r.name ?? '—'}</td>
                     <td className="nowrap">{r.kind ? t(`value.kind.${r.kind}`, { defaultValue: r.kind }) : '—'}</td>
                     <td className="nowrap">{r.level ? t(`value.level.${r.level}`, { defaultValue: r.level }) : '—'}</td>
-                    <td className="nowrap">{r.region ?? '—'}</td>
+                    <td className="nowrap" title={r.region ?? ''}>
+                      {r.regionName ?? r.region ?? '—'}
+                    </td>
                     <td className="num">{r.ringFundShare === null ? '—' : `${f.num(r.ringFundShare * 100, 1)}%`}</td>
                     <td className="num">{f.percent(r.coverage)}</td>
                   </tr>
