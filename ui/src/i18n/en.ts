@@ -184,6 +184,7 @@ export const en: Messages = {
     assign: 'Assign',
     assignPick: 'Choose an assignee',
     assignNone: '(nobody)',
+    assignOption: '{{name}} ({{username}}, {{role}})',
     overdue: 'overdue',
     move: 'Change status',
     to: 'Move to “{{status}}”',

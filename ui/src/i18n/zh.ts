@@ -183,6 +183,7 @@ export const zh = {
     assign: '分配',
     assignPick: '选择承办人',
     assignNone: '（不分配）',
+    assignOption: '{{name}}（{{username}}，{{role}}）',
     overdue: '超期未决',
     move: '变更状态',
     to: '转为「{{status}}」',
