@@ -167,7 +167,7 @@ export const en: Messages = {
   },
   tabs: { graph: 'Graph', members: 'Members', claims: 'Claims', timeline: 'Timeline' },
   members: { type: 'Type', name: 'Name', key: 'ID / card / code', role: 'Role', claims: 'Settlements', money: 'Fund paid', why: 'Why this role', noRole: 'no role backed by settlements' },
-  claimsTab: { count: '{{shown}} shown ({{loaded}} loaded of {{total}})', allKinds: 'All kinds', export: 'Export CSV', capped: 'only the first {{count}} loaded' },
+  claimsTab: { count: '{{shown}} shown ({{loaded}} loaded of {{total}})', allKinds: 'All kinds', export: 'Export CSV', loadingMore: 'loading the rest…', capped: 'only the first {{count}} loaded' },
   timeline: { total: '{{count}} settlements, fund paid {{money}}', grain: 'Grain', byMonth: 'By month', byDay: 'By day', measure: 'Measure', claims: 'Settlements', byHour: 'Hour of day (Beijing time, settlements)' },
   jobState: { waiting: 'queued', active: 'running', completed: 'done', failed: 'failed', delayed: 'retrying later', prioritized: 'queued', 'waiting-children': 'waiting for sub-jobs', unknown: 'unknown' },
   claim: { id: 'Claim ID', settledAt: 'Settled', kind: 'Kind', institution: 'Institution', card: 'Card', recipient: 'Recipient', diagnosis: 'Diagnosis', total: 'Total', fundPaid: 'Fund paid' },

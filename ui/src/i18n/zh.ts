@@ -166,7 +166,7 @@ export const zh = {
   },
   tabs: { graph: '关系图', members: '成员', claims: '结算', timeline: '时间线' },
   members: { type: '类型', name: '姓名/名称', key: '证件号/卡号/编码', role: '角色', claims: '涉案结算', money: '基金支付', why: '角色依据', noRole: '无涉案结算支持的角色' },
-  claimsTab: { count: '显示 {{shown}} 笔（已载入 {{loaded}} / 共 {{total}} 笔）', allKinds: '全部类型', export: '导出 CSV', capped: '仅载入前 {{count}} 笔' },
+  claimsTab: { count: '显示 {{shown}} 笔（已载入 {{loaded}} / 共 {{total}} 笔）', allKinds: '全部类型', export: '导出 CSV', loadingMore: '其余结算载入中…', capped: '仅载入前 {{count}} 笔' },
   timeline: { total: '共 {{count}} 笔结算，基金支付 {{money}}', grain: '时间粒度', byMonth: '按月', byDay: '按日', measure: '度量', claims: '结算笔数', byHour: '一天中的时段（北京时间，按结算笔数）' },
   jobState: { waiting: '排队中', active: '进行中', completed: '已完成', failed: '失败', delayed: '等待重试', prioritized: '排队中', 'waiting-children': '等待子任务', unknown: '未知' },
   claim: { id: '结算号', settledAt: '结算时间', kind: '类型', institution: '机构', card: '卡号', recipient: '就诊人', diagnosis: '诊断', total: '总额', fundPaid: '基金支付' },
