@@ -141,14 +141,6 @@ describe('daily workflow (issue 23, defect 13) in headless Chromium', () => {
     await page.waitForSelector('[data-testid=cases-empty]');
     await page.uncheck('[data-testid=only-unassigned]');
     await page.waitForSelector(`[data-testid=case-row][data-case-id="${unassignedCase}"][data-assignee="${SECOND_INVESTIGATOR.username}"]`);
-    // the assignee column shows the person's name, the username second
-    expect(await page.locator(`[data-testid=case-row][data-case-id="${assignedCase}"] [data-testid=case-assignee]`).textContent()).toBe(`investigator user ${USERNAME.investigator}`);
-    // and the ring queue says who holds each ring's open case
-    await page.click('.topbar nav a[href="/"]');
-    const holder = page.locator(`tr[data-ring-id="${ringIds[1]}"] [data-testid=queue-assignee]`);
-    await holder.waitFor();
-    expect(await holder.textContent()).toBe(`investigator user ${USERNAME.investigator}`);
-    await shot(page, 'w03b-queue-assignee-by-name');
     await context.close();
 
     const inv = await login(await newContext(), 'investigator');
@@ -162,6 +154,16 @@ describe('daily workflow (issue 23, defect 13) in headless Chromium', () => {
     expect(await inv.locator('[data-testid=case-row]').count()).toBe(2);
     // investigators see who holds what, but do not assign
     expect(await inv.locator('[data-testid=row-assignee]').count()).toBe(0);
+    // who holds it: the person's name, the username second
+    expect(await inv.locator(`[data-testid=case-row][data-case-id="${assignedCase}"] [data-testid=case-assignee]`).textContent()).toBe(`investigator user ${USERNAME.investigator}`);
+    expect(await inv.locator(`[data-testid=case-row][data-case-id="${unassignedCase}"] [data-testid=case-assignee]`).textContent()).toBe(`${SECOND_INVESTIGATOR.displayName} ${SECOND_INVESTIGATOR.username}`);
+    await shot(inv, 'w04b-team-cases-by-name');
+    // and the ring queue says who holds each ring's open case
+    await inv.click('.topbar nav a[href="/"]');
+    const holder = inv.locator(`tr[data-ring-id="${ringIds[1]}"] [data-testid=queue-assignee]`);
+    await holder.waitFor();
+    expect(await holder.textContent()).toBe(`investigator user ${USERNAME.investigator}`);
+    await shot(inv, 'w04c-queue-assignee-by-name');
     await inv.context().close();
   });
 
