@@ -8,6 +8,12 @@
  *   - frame times (requestAnimationFrame deltas) while the script pans (mouse drags) and zooms (wheel),
  *     from the fitted view, with the layout stopped and with ForceAtlas2 running in its worker:
  *     median, p95, max, frames over 200 ms; and which drawing the page chose (simple without a GPU).
+ *
+ *   npm run bench:ui -- --tabs-instance NAME [--rings 5 --runs 3]
+ * instead measures the ring page's tabs (members, claims, timeline) on a local instance that already
+ * holds a detected dataset (the 1M-claim one: bench/README.md), for the rings with the most claims
+ * (bench/ui-tabs.ts): time from the click to the tab's content, opened straight after navigation and
+ * on a loaded page, medians and maxima, and the API calls behind them.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -22,6 +28,7 @@ import { ensureUiBuilt } from '../runtime/ui-build.ts';
 import { ensureStack, stopStack } from '../stack/stack.ts';
 import { launchChromium } from '../test/support/browser.ts';
 import { writeSyntheticRing } from './synthetic-ring.ts';
+import { measureTabs, ringsToMeasure } from './ui-tabs.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +38,9 @@ const { values } = parseArgs({
     reuse: { type: 'boolean', default: false },
     // a PNG of the workspace after the last run, to look at what the figures are about
     screenshot: { type: 'string' },
+    // the tabs bench: a detected dataset's local instance, and how many of its largest rings
+    'tabs-instance': { type: 'string' },
+    rings: { type: 'string', default: '5' },
   },
 });
 const env = loadEnv({ ...process.env, NEO4J_HEAP: process.env.NEO4J_HEAP ?? '1g', NEO4J_PAGECACHE: process.env.NEO4J_PAGECACHE ?? '512m' });
@@ -50,6 +60,10 @@ const median = (xs: number[]) => quantile(xs, 0.5);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 await ensureUiBuilt();
+if (values['tabs-instance']) {
+  await benchTabs(values['tabs-instance']);
+  process.exit(0);
+}
 const loadBefore = os.loadavg();
 const stack = await ensureStack(env, { instance, freshNeo4j: !values.reuse, neo4jPort: 0 });
 const services = openServices(stack, `ringlens-bench-ui-${process.pid}`);
@@ -168,4 +182,50 @@ async function interact(page: Page): Promise<number[]> {
   const out = (await page.evaluate(`(() => { window.__recording = false; return { frames: window.__frames.slice(1), renders: window.__renders.slice() }; })()`)) as { frames: number[]; renders: number[] };
   renderTimes.push(...out.renders);
   return out.frames;
+}
+
+/** The tabs bench (bench/ui-tabs.ts) on an existing, detected instance; the instance is left running. */
+async function benchTabs(name: string): Promise<void> {
+  const load0 = os.loadavg();
+  const tabsEnv = loadEnv(process.env);
+  const stack = await ensureStack(tabsEnv, { instance: name });
+  const services = openServices(stack, `ringlens-bench-ui-tabs-${process.pid}`);
+  const browser = await launchChromium();
+  try {
+    const { records } = await services.driver.executeQuery('MATCH (c:Claim) RETURN count(c) AS n');
+    const claims = Number(records[0]!.get('n'));
+    if (!(await findUser(services.driver, USER))) await createUser(services.driver, { username: USER, displayName: 'bench', role: 'investigator', passwordHash: await hashPassword(PASSWORD) });
+    const rings = await ringsToMeasure(services.driver, Number(values.rings));
+    if (rings.length === 0) throw new Error(`instance ${name} holds no rings: run \`ringlens detect --instance ${name}\` first`);
+    const api = await startApiServer(services, '127.0.0.1', 0, { jwtSecret: 'bench-ui-secret-0123456789abcdef0123', loginRateLimit: { limit: 1000, windowMs: 60_000 } });
+    try {
+      const figures = await measureTabs(browser, api.url, { username: USER, password: PASSWORD }, rings, Number(values.runs));
+      const all = (pick: (f: (typeof figures)[number]) => number[]) => figures.flatMap(pick);
+      const line = (xs: number[]) => `median ${ms(median(xs))}, max ${ms(Math.max(...xs))}, over 1 s: ${xs.filter((x) => x > 1000).length} of ${xs.length}`;
+      console.log(`\ninstance ${name}: ${claims} claims; ${rings.length} rings with the most evidence claims, ${values.runs} page loads per ring and tab (Chromium ${browser.version()})`);
+      for (const f of figures) {
+        const a = f.api;
+        console.log(
+          `${f.ringId} ${f.family}, ${f.claimCount} claims, ${f.memberCount} members: ` +
+            (['members', 'claims', 'timeline'] as const).map((t) => `${t} cold ${ms(median(f.cold[t]))} / warm ${ms(median(f.warm[t]))}`).join('; ') +
+            `; claims complete (cold) ${ms(median(f.claimsComplete))}` +
+            `; API: ${a[0]?.claimPages ?? 0} claims pages in ${ms(median(a.map((x) => x.claimsMs)))} (slowest page ${ms(median(a.map((x) => x.slowestPageMs)))}), timeline ${ms(median(a.map((x) => x.timelineMs)))}`,
+        );
+      }
+      for (const t of ['members', 'claims', 'timeline'] as const) {
+        const errors = figures.reduce((n, f) => n + f.errors[t], 0);
+        if (errors) console.log(`${t} tab: ${errors} openings showed an error instead (not in the figures)`);
+        console.log(`${t} tab, straight after navigation: ${line(all((f) => f.cold[t]))}`);
+        console.log(`${t} tab, on a loaded page: ${line(all((f) => f.warm[t]))}`);
+        if (t === 'claims') console.log(`claims tab, straight after navigation, until every claim has arrived: ${line(all((f) => f.claimsComplete))}`);
+      }
+      console.log(`load average during the bench: ${load0.map((x) => x.toFixed(1)).join(' ')} → ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores, shared)`);
+    } finally {
+      await api.close();
+    }
+  } finally {
+    await browser.close();
+    await services.close();
+    await stopStack(tabsEnv, name, stack);
+  }
 }

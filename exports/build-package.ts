@@ -95,6 +95,7 @@ export function viewsJson(bundle: CaseBundle, refs: string[], lang: Lang) {
         name: v.name,
         note: v.note,
         createdBy: v.createdBy,
+        createdByName: v.createdByName,
         createdAt: v.createdAt,
         hidden: v.hiddenTypes.map((h) => (h.startsWith('rel-') ? h.slice(4) : (HIDDEN_LABEL[h]?.[lang === 'zh' ? 0 : 1] ?? h))),
         entities,

@@ -13,9 +13,13 @@ export type { CaseStatus };
 export interface CaseEventInfo {
   at: string;
   actor: string;
+  /** display names beside usernames (people are named, the username second); null when the account is gone */
+  actorName: string | null;
   kind: string;
   from: string | null;
   to: string | null;
+  /** an 'assigned' event's new assignee (`to`) by display name */
+  toName: string | null;
   note: string | null;
 }
 
@@ -25,7 +29,9 @@ export interface CaseInfo {
   title: string;
   status: CaseStatus;
   assignee: string | null;
+  assigneeName: string | null;
   createdBy: string | null;
+  createdByName: string | null;
   createdAt: string | null;
   updatedAt: string | null;
   verdict: string | null;
@@ -127,6 +133,7 @@ export interface CaseViewInfo {
   name: string;
   note: string;
   createdBy: string;
+  createdByName: string | null;
   createdAt: string;
   hiddenTypes: string[];
   entities: string[];

@@ -108,12 +108,14 @@ export const CaseJsonSchema = z.object({
       title: str,
       status: z.enum(CASE_STATUSES),
       assignee: nstr,
+      assigneeName: nstr.describe("the assignee's display name"),
       createdBy: nstr,
+      createdByName: nstr.describe("the creator's display name"),
       createdAt: nstr,
       updatedAt: nstr,
       verdict: nstr,
       verdictLabels: z.array(str),
-      history: z.array(z.object({ at: str, actor: str, kind: str, from: nstr, to: nstr, note: nstr })),
+      history: z.array(z.object({ at: str, actor: str, actorName: nstr.describe("the actor's display name"), kind: str, from: nstr, to: nstr, toName: nstr.describe("an assignment's new assignee by display name"), note: nstr })),
     })
     .nullable()
     .describe('null when a ring was exported without a case'),

@@ -72,6 +72,14 @@ export const CASE_STATUS: Dict = {
   closed: { zh: '已结案', en: 'closed' },
 };
 
+/** the workbench's user roles (access/roles.ts) */
+export const USER_ROLE: Dict = {
+  admin: { zh: '管理员', en: 'administrator' },
+  supervisor: { zh: '主管', en: 'supervisor' },
+  investigator: { zh: '稽核人员', en: 'investigator' },
+  liaison: { zh: '公安联络员', en: 'police liaison' },
+};
+
 export const GENDER: Dict = { M: { zh: '男', en: 'male' }, F: { zh: '女', en: 'female' }, male: { zh: '男', en: 'male' }, female: { zh: '女', en: 'female' } };
 
 export const INSTITUTION_LEVEL: Dict = {

@@ -23,6 +23,7 @@ const viewOut = (v: CaseViewRecord) => ({
   name: v.name,
   note: v.note,
   createdBy: v.createdBy,
+  createdByName: v.createdByName,
   createdAt: v.createdAt,
   nodeIds: v.nodeIds,
   highlightedIds: v.highlightedIds,
@@ -143,6 +144,8 @@ export function caseRoutes(): AnyRoute[] {
       async handler({ params, body, deps, user, audit }) {
         const c = await assignCase(deps.services.driver, params.caseId, body.assignee, user.username).catch(caseProblem);
         if (!c) throw notFound(`no case ${params.caseId}`);
+        // ring summaries show who holds the open case
+        await deps.ringCache.changed(`case ${c.caseId} assigned`);
         await audit({ action: 'case-assign', target: `case:${c.caseId}`, details: { assignee: body.assignee } });
         return view(c, user);
       },

@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps.ts';
 import type { User } from '../route.ts';
 import { badRequest, notFound } from '../problem.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
-import { apiClaim, claimSubjects, ClaimPageSchema, ClaimQuery, ClaimTimelineSchema } from '../schemas/claims.ts';
+import { apiClaim, claimSubjects, ClaimPageSchema, ClaimTimelineSchema, RingClaimQuery } from '../schemas/claims.ts';
 import { decodeCursor, encodeCursor } from '../schemas/common.ts';
 import { apiNode, personKeys } from '../schemas/graph.ts';
 import { RegionListSchema, RingDetailSchema, RingGraphQuery, RingGraphSchema, RingListQuery, RingPageSchema, RingParams } from '../schemas/rings.ts';
@@ -136,7 +136,7 @@ export function ringRoutes(): AnyRoute[] {
       summary: "The ring's evidence claims, newest first",
       roles: READERS,
       params: RingParams,
-      query: ClaimQuery,
+      query: RingClaimQuery,
       response: { status: 200, schema: ClaimPageSchema, description: 'a page of claims' },
       problems: [404],
       audit: ['personal-data-read'],

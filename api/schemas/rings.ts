@@ -50,7 +50,9 @@ export const RingSummarySchema = z
     lastChange: z.string().nullable().meta({ description: "what the ring's last detection run said about it: new | grown | shrunk | unchanged | dissolved (the workbench's new/grown badges)" }),
     updatedAt: z.string().nullable(),
     headline: Headline.nullable().meta({ description: 'the strongest evidence sentence' }),
-    openCase: z.object({ caseId: z.string(), status: z.string() }).nullable(),
+    openCase: z
+      .object({ caseId: z.string(), status: z.string(), assignee: z.string().nullable(), assigneeName: z.string().nullable().meta({ description: "the assignee's display name" }) })
+      .nullable(),
     verdict: z.string().nullable().meta({ description: 'fraud | false-positive, from the case verdict' }),
     institutions: z
       .array(z.object({ code: z.string(), name: z.string().nullable(), band: z.string().nullable(), score: z.number().nullable(), period: z.string().nullable() }))

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { CASE_STATUS, CLAIM_KIND, ENTITY, FAMILY, GENDER, INSTITUTION_KIND, ROLE, say, type Lang } from '../labels.ts';
+import { CASE_STATUS, CLAIM_KIND, ENTITY, FAMILY, GENDER, INSTITUTION_KIND, ROLE, say, USER_ROLE, type Lang } from '../labels.ts';
 import type { ModelEntity, PackageModel } from '../package-model.ts';
 import type { Positions } from '../graph/layout.ts';
 import { COLOURS, entityLabel } from '../graph/graph-files.ts';
@@ -85,6 +85,9 @@ function assertCjkGlyphs(doc: Doc, font: CjkFont): void {
 
 type Tr = (zh: string, en: string) => string;
 
+/** A person by display name with the username beside it (the name alone means little to another bureau's reader; the username is what the audit log holds). */
+const personName = (name: string | null | undefined, username: string, T: Tr): string => (name && name !== username ? `${name}${T('（', ' (')}${username}${T('）', ')')}` : username);
+
 function maskingNote(m: PackageModel, T: Tr): string {
   if (m.masking.level === 'full') return T('本材料含完整身份证号码等个人信息，仅限案件移送使用，严禁扩散。', 'Contains full personal identifiers; for the referral only. Do not distribute.');
   const why: Record<string, string> = {
@@ -121,9 +124,10 @@ function cover(doc: Doc, m: PackageModel, T: Tr, lang: Lang, fingerprint: string
     [T('统筹区', 'Pooling region'), [r.regionName, r.region].filter(Boolean).join(' ') || '—'],
     [T('涉案期间', 'Period'), `${day(r.periodStart)} — ${day(r.periodEnd)}`],
     [T('涉案金额', 'Amounts'), `${T('总额', 'total')} ${money(r.totalAmount)}${T('，基金支付', ', fund paid')} ${money(r.fundPaid)}`],
+    [T('承办人', 'Assigned to'), c?.assignee ? personName(c.assigneeName, c.assignee, T) : '—'],
     [T('立案日期', 'Case opened'), day(c?.createdAt)],
     [T('移送日期', 'Referred'), day(c?.history.find((e) => e.to === 'referred')?.at)],
-    [T('材料生成', 'Prepared'), `${minute(m.exportedAt)}${T('（北京时间），', ' (China time), ')}${m.exportedBy.user}${T('（', ' (')}${m.exportedBy.role}${T('）', ')')}`],
+    [T('材料生成', 'Prepared'), `${minute(m.exportedAt)}${T('（北京时间），', ' (China time), ')}${m.exportedBy.user}${T('（', ' (')}${say(USER_ROLE, m.exportedBy.role, lang)}${T('）', ')')}`],
   ];
   let y = Math.max(doc.y + 40, 320);
   const labelW = 110;
@@ -329,8 +333,8 @@ function timeline(doc: Doc, m: PackageModel, T: Tr, lang: Lang): void {
   const change: Record<string, string> = { new: T('首次发现', 'first detected'), grown: T('团伙扩大', 'grew'), shrunk: T('团伙缩小', 'shrank'), unchanged: T('再次确认', 'found again') };
   for (const d of r.detections) events.push([d.at, `${T('检测运行', 'detection run')} ${d.runId}${T('：', ': ')}${change[d.change] ?? d.change}${d.memberCount != null ? T(`，成员 ${d.memberCount}`, `, ${d.memberCount} members`) : ''}`]);
   for (const e of m.bundle.case?.history ?? []) {
-    const what = e.kind === 'transition' ? `${T('状态', 'status')} ${say(CASE_STATUS, e.from, lang)} → ${say(CASE_STATUS, e.to, lang)}` : e.kind === 'created' ? T('立案', 'case opened') : e.kind === 'assigned' ? `${T('分派给', 'assigned to')} ${e.to ?? '—'}` : T('备注', 'note');
-    events.push([e.at, `${what}${T('（', ' (')}${e.actor}${T('）', ')')}${e.note ? `${T('：', ': ')}${e.note}` : ''}`]);
+    const what = e.kind === 'transition' ? `${T('状态', 'status')} ${say(CASE_STATUS, e.from, lang)} → ${say(CASE_STATUS, e.to, lang)}` : e.kind === 'created' ? T('立案', 'case opened') : e.kind === 'assigned' ? `${T('分派给', 'assigned to')} ${e.to ? personName(e.toName, e.to, T) : '—'}` : T('备注', 'note');
+    events.push([e.at, `${what}${T('（', ' (')}${personName(e.actorName, e.actor, T)}${T('）', ')')}${e.note ? `${T('：', ': ')}${e.note}` : ''}`]);
   }
   events.push([m.exportedAt, T(`生成移送材料（${m.exportedBy.user}）`, `referral package prepared (${m.exportedBy.user})`)]);
   events.sort((a, b) => a[0].localeCompare(b[0]));

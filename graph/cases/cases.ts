@@ -3,6 +3,7 @@ import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import type { Role } from '../../access/roles.ts';
 import { checkTransition, VERDICT_OF, type CaseStatus, type TransitionCheck } from '../../cases/workflow.ts';
 import { FAMILY } from '../../exports/labels.ts';
+import { displayNameOf } from '../users/users.ts';
 
 /**
  * Cases in Neo4j: (:Case)-[:ABOUT]->(:Ring), and every change as a (:Case)-[:HAS_EVENT]->(:CaseEvent)
@@ -14,10 +15,13 @@ export interface CaseEvent {
   eventId: string;
   at: string;
   actor: string;
+  /** the actor's display name; null when no such user exists any more */
+  actorName: string | null;
   kind: 'created' | 'assigned' | 'transition' | 'note';
   from: string | null;
   to: string | null;
   assignee: string | null;
+  assigneeName: string | null;
   note: string | null;
   labels: string[];
 }
@@ -27,7 +31,10 @@ export interface CaseRecord {
   title: string;
   status: CaseStatus;
   assignee: string | null;
+  /** display names beside the usernames (people are shown by name, username second); null when the account is gone */
+  assigneeName: string | null;
   createdBy: string;
+  createdByName: string | null;
   createdAt: string;
   updatedAt: string;
   verdict: string | null;
@@ -39,7 +46,8 @@ export interface CaseDetail extends CaseRecord {
   history: CaseEvent[];
 }
 
-const CASE_FIELDS = `c.caseId AS caseId, c.title AS title, c.status AS status, c.assignee AS assignee, c.createdBy AS createdBy,
+const CASE_FIELDS = `c.caseId AS caseId, c.title AS title, c.status AS status, c.assignee AS assignee, ${displayNameOf('c.assignee')} AS assigneeName,
+  c.createdBy AS createdBy, ${displayNameOf('c.createdBy')} AS createdByName,
   toString(c.createdAt) AS createdAt, toString(c.updatedAt) AS updatedAt, c.verdict AS verdict, coalesce(c.verdictLabels, []) AS verdictLabels,
   {ringId: r.ringId, family: r.family, score: r.score, status: r.status, region: r.region, fundPaid: r.fundPaid} AS ring`;
 
@@ -82,7 +90,7 @@ export function byCaseEventOrder(a: { seq?: number | null; atMs?: number | null 
   return (a.atMs ?? 0) - (b.atMs ?? 0);
 }
 
-async function addEvent(tx: ManagedTransaction, caseId: string, e: Omit<CaseEvent, 'eventId' | 'at'>): Promise<void> {
+async function addEvent(tx: ManagedTransaction, caseId: string, e: Omit<CaseEvent, 'eventId' | 'at' | 'actorName' | 'assigneeName'>): Promise<void> {
   await tx.run(
     `MATCH (c:Case {caseId: $caseId})
      WITH c, COUNT { (c)-[:HAS_EVENT]->() } AS seq
@@ -138,8 +146,8 @@ export async function getCase(driver: Driver, caseId: string): Promise<CaseDetai
   const { records } = await driver.executeQuery(
     `MATCH (c:Case {caseId: $caseId})-[:ABOUT]->(r:Ring)
      RETURN ${CASE_FIELDS},
-       [(c)-[:HAS_EVENT]->(e:CaseEvent) | {eventId: e.eventId, at: toString(e.at), seq: e.seq, atMs: e.at.epochMillis, actor: e.actor, kind: e.kind, from: e.from, to: e.to,
-          assignee: e.assignee, note: e.note, labels: coalesce(e.labels, [])}] AS history`,
+       [(c)-[:HAS_EVENT]->(e:CaseEvent) | {eventId: e.eventId, at: toString(e.at), seq: e.seq, atMs: e.at.epochMillis, actor: e.actor, actorName: ${displayNameOf('e.actor')}, kind: e.kind, from: e.from, to: e.to,
+          assignee: e.assignee, assigneeName: ${displayNameOf('e.assignee')}, note: e.note, labels: coalesce(e.labels, [])}] AS history`,
     { caseId },
     { routing: 'READ' },
   );

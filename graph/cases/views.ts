@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Driver } from 'neo4j-driver';
 import { nodeRow, rowToNode, type NodeRow } from '../queries/nodes.ts';
+import { displayNameOf } from '../users/users.ts';
 
 /**
  * Saved views of a case's graph: what an investigator drew and wants to keep — the nodes on the
@@ -17,6 +18,7 @@ export interface CaseViewRecord {
   name: string;
   note: string;
   createdBy: string;
+  createdByName: string | null;
   createdAt: string;
   nodeIds: string[];
   highlightedIds: string[];
@@ -38,7 +40,7 @@ export class CaseViewError extends Error {
 
 const ENTITY = new Set(['person', 'card', 'doctor', 'institution']);
 
-const FIELDS = `v.viewId AS viewId, c.caseId AS caseId, v.name AS name, v.note AS note, v.createdBy AS createdBy, toString(v.createdAt) AS createdAt,
+const FIELDS = `v.viewId AS viewId, c.caseId AS caseId, v.name AS name, v.note AS note, v.createdBy AS createdBy, ${displayNameOf('v.createdBy')} AS createdByName, toString(v.createdAt) AS createdAt,
   v.nodeIds AS nodeIds, v.highlightedIds AS highlightedIds, v.hiddenTypes AS hiddenTypes, v.entities AS entities, v.highlightedEntities AS highlightedEntities`;
 
 export async function saveCaseView(

@@ -2,6 +2,7 @@ import type { Driver } from 'neo4j-driver';
 import type { CaseBundle, CaseInfo, CaseViewInfo, ClaimInfo, EntityInfo, EntityType, InstitutionRatingInfo, LineInfo, RingInfo } from '../../exports/case-bundle.ts';
 import type { EvidenceRecord } from '../../detection/ring-record.ts';
 import { byCaseEventOrder } from '../cases/cases.ts';
+import { displayNameOf } from '../users/users.ts';
 
 /**
  * The one place an export reads Neo4j: a case (or a bare ring) with its members, evidence claims, item
@@ -24,10 +25,11 @@ export type BundleTarget = { caseId: string } | { ringId: string };
 /** The Case node as graph/cases/cases.ts writes it; exports read it only through this query. */
 const CASE_QUERY = `
 MATCH (c:Case {caseId: $caseId})-[:ABOUT]->(r:Ring)
-RETURN c.caseId AS caseId, c.title AS title, c.status AS status, c.assignee AS assignee, c.createdBy AS createdBy,
+RETURN c.caseId AS caseId, c.title AS title, c.status AS status, c.assignee AS assignee, ${displayNameOf('c.assignee')} AS assigneeName, c.createdBy AS createdBy, ${displayNameOf('c.createdBy')} AS createdByName,
        toString(c.createdAt) AS createdAt, toString(c.updatedAt) AS updatedAt, c.verdict AS verdict,
        coalesce(c.verdictLabels, []) AS verdictLabels, r.ringId AS ringId,
-       [(c)-[:HAS_EVENT]->(e:CaseEvent) | {at: toString(e.at), seq: e.seq, atMs: e.at.epochMillis, actor: e.actor, kind: e.kind, from: e.from, to: e.to, note: e.note}] AS history`;
+       [(c)-[:HAS_EVENT]->(e:CaseEvent) | {at: toString(e.at), seq: e.seq, atMs: e.at.epochMillis, actor: e.actor, actorName: ${displayNameOf('e.actor')}, kind: e.kind, from: e.from, to: e.to,
+          toName: CASE WHEN e.kind = 'assigned' THEN ${displayNameOf('e.to')} END, note: e.note}] AS history`;
 
 const RING_QUERY = `
 MATCH (r:Ring {ringId: $ringId})
@@ -109,7 +111,9 @@ export async function loadCaseBundle(driver: Driver, target: BundleTarget): Prom
           title: row.title ?? row.caseId,
           status: row.status,
           assignee: row.assignee ?? null,
+          assigneeName: row.assigneeName ?? null,
           createdBy: row.createdBy ?? null,
+          createdByName: row.createdByName ?? null,
           createdAt: row.createdAt ?? null,
           updatedAt: row.updatedAt ?? null,
           verdict: row.verdict ?? null,
@@ -186,7 +190,7 @@ export async function loadCaseBundle(driver: Driver, target: BundleTarget): Prom
         ? (
             await tx.run(
               `MATCH (:Case {caseId: $caseId})-[:HAS_VIEW]->(v:CaseView)
-               RETURN v.name AS name, v.note AS note, v.createdBy AS createdBy, toString(v.createdAt) AS createdAt, v.hiddenTypes AS hiddenTypes,
+               RETURN v.name AS name, v.note AS note, v.createdBy AS createdBy, ${displayNameOf('v.createdBy')} AS createdByName, toString(v.createdAt) AS createdAt, v.hiddenTypes AS hiddenTypes,
                       v.entities AS entities, v.highlightedEntities AS highlightedEntities ORDER BY v.createdAt, v.viewId`,
               { caseId: caseInfo.caseId },
             )

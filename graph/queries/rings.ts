@@ -1,6 +1,7 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import type { Family } from '../../algorithms/detectors/types.ts';
 import { nodeRow, nodeView, rowToNode, type NodeRow, type RawNode } from './nodes.ts';
+import { displayNameOf } from '../users/users.ts';
 import type { KeyPerson, RankingAdjustment } from '../../detection/ring-record.ts';
 import type { RoleBasis } from '../../detection/role-basis.ts';
 
@@ -54,7 +55,7 @@ export interface RingSummary {
   lastChange: string | null;
   updatedAt: string | null;
   headline: { zh: string; en: string } | null;
-  openCase: { caseId: string; status: string } | null;
+  openCase: { caseId: string; status: string; assignee: string | null; assigneeName: string | null } | null;
   verdict: string | null;
   /** the ring's member institutions with their latest credit rating (docs/rating.md), if rated */
   institutions: { code: string; name: string | null; band: string | null; score: number | null; period: string | null }[];
@@ -65,7 +66,7 @@ const SUMMARY = `r.ringId AS ringId, r.family AS family, coalesce(r.types, [r.fa
   r.totalAmount AS totalAmount, r.fundPaid AS fundPaid, r.firstRunId AS firstRunId, r.lastRunId AS lastRunId, toString(r.updatedAt) AS updatedAt,
   r.evidence AS evidence, r.verdict AS verdict,
   CASE WHEN r.status = 'dissolved' THEN 'dissolved' ELSE [(d:DetectionRun)-[f:FOUND]->(r) WHERE d.runId = r.lastRunId | f.change][0] END AS lastChange,
-  [(c:Case)-[:ABOUT]->(r) WHERE c.status <> 'closed' | {caseId: c.caseId, status: c.status}][0] AS openCase,
+  [(c:Case)-[:ABOUT]->(r) WHERE c.status <> 'closed' | {caseId: c.caseId, status: c.status, assignee: c.assignee, assigneeName: ${displayNameOf('c.assignee')}}][0] AS openCase,
   [(r)-[:HAS_MEMBER]->(i:Institution) | {code: i.code, name: i.name,
     rating: COLLECT { MATCH (x:Rating)-[:RATES]->(i) WHERE x.current RETURN x {.band, .score, .period} ORDER BY x.period DESC, x.computedAt DESC LIMIT 1 }[0]}] AS institutions`;
 

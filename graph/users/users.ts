@@ -87,3 +87,11 @@ export function toPublic(u: UserRecord): PublicUser {
   const { passwordHash: _h, tokenVersion: _v, ...rest } = u;
   return rest;
 }
+
+/**
+ * A Cypher expression for a user's display name by username (found through the username constraint's
+ * index); null when there is no such user. People are shown by name with the username second, and
+ * cases, events and views store only the username, so the name is looked up when they are read.
+ * `username` is a Cypher expression over the query's own variables, never user input.
+ */
+export const displayNameOf = (username: string) => `COLLECT { MATCH (u:User {username: ${username}}) RETURN u.displayName }[0]`;

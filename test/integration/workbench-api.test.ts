@@ -106,4 +106,30 @@ describe('workbench API (issue 23)', () => {
     const detail = (await get(`/cases/${c.caseId}`)).body;
     expect(detail.history.at(-1).labels).toEqual(['hard-negative:nursing-home', '养老院集体就诊']);
   });
+
+  it('names people by display name beside the username: case lists, case history, the ring queue, saved views', async () => {
+    const call = client(api.url);
+    const sup = (await call('post', v1('/auth/login'), { body: { username: USERNAME.supervisor, password: PASSWORDS.supervisor } })).body.accessToken as string;
+    const ring = (await get('/rings?limit=5')).body.items[4];
+    const created = await call('post', v1('/cases'), { token: sup, body: { ringId: ring.ringId, assignee: USERNAME.investigator } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const caseId = created.body.caseId as string;
+    // createRoleUsers names each account "<role> user"
+    expect(created.body).toMatchObject({ assignee: USERNAME.investigator, assigneeName: 'investigator user', createdBy: USERNAME.supervisor, createdByName: 'supervisor user' });
+    const listed = (await get(`/cases?ringId=${encodeURIComponent(ring.ringId)}`)).body.items[0];
+    expect(listed).toMatchObject({ caseId, assigneeName: 'investigator user', createdByName: 'supervisor user' });
+    const first = (await get(`/cases/${caseId}`)).body.history[0];
+    expect(first).toMatchObject({ actor: USERNAME.supervisor, actorName: 'supervisor user', assignee: USERNAME.investigator, assigneeName: 'investigator user' });
+    // the ring queue's case column says who holds the case (the ring cache is dropped by the case write)
+    const queued = (await get('/rings?limit=5')).body.items.find((r: { ringId: string }) => r.ringId === ring.ringId);
+    expect(queued.openCase).toMatchObject({ caseId, assignee: USERNAME.investigator, assigneeName: 'investigator user' });
+    // unassigned: no name either
+    const unassigned = (await call('post', v1(`/cases/${caseId}/assign`), { token: sup, body: { assignee: null } })).body;
+    expect(unassigned).toMatchObject({ assignee: null, assigneeName: null });
+    const graph = (await get(`/rings/${encodeURIComponent(ring.ringId)}/graph`)).body;
+    const view = await call('post', v1(`/cases/${caseId}/views`), { token, body: { name: '全貌', nodeIds: [graph.nodes[0].id] } });
+    expect(view.status, JSON.stringify(view.body)).toBe(201);
+    expect(view.body).toMatchObject({ createdBy: USERNAME.investigator, createdByName: 'investigator user' });
+    expect((await get(`/cases/${caseId}/views`)).body.items[0].createdByName).toBe('investigator user');
+  });
 });

@@ -117,6 +117,8 @@ describe('investigation workbench (issue 23) in headless Chromium', () => {
   it('lists the ring’s claims from /rings/{id}/claims and its timeline from all of them (defects 5, 7)', async () => {
     await page.click('[data-testid=tab-claims]');
     await page.waitForSelector('[data-testid=ring-claims-table] tbody tr');
+    // rows show from the first page on; the rest arrive while the tab is open
+    await page.waitForSelector('[data-testid=claims-count][data-complete=true]', { timeout: 30_000 });
     expect(await page.textContent('[data-testid=claims-count]')).toContain(`${claimCount}`);
     expect(await page.locator('[data-testid=ring-claim-row]').count()).toBe(Math.min(1000, claimCount));
     await shot('i04-claims-tab');
@@ -146,6 +148,7 @@ describe('investigation workbench (issue 23) in headless Chromium', () => {
     await page.click(`[data-testid=evidence-item] >> nth=${withEntities}`);
     await page.click('[data-testid=tab-claims]');
     await page.waitForSelector('[data-testid=claims-filter]');
+    await page.waitForSelector('[data-testid=claims-count][data-complete=true]', { timeout: 30_000 });
     const wanted = new Set<string>(detail.evidence[withEntities].entities);
     const claims: { cardNo: string | null; holder: { idNumber: string } | null; recipient: { idNumber: string } | null; institution: { code: string } | null; doctorCode: string | null; prescriberCode: string | null }[] = [];
     let cursor: string | null = null;
@@ -187,10 +190,22 @@ describe('investigation workbench (issue 23) in headless Chromium', () => {
       await tab.waitForFunction(() => !!(globalThis as any).window.__ringlens?.graph);
       await tab.click('[data-testid=tab-claims]');
       await tab.waitForSelector('[data-testid=ring-claim-row]');
+      await tab.waitForSelector('[data-testid=claims-count][data-complete=true]', { timeout: 30_000 });
       await tab.click(`[data-testid=evidence-item] >> nth=${found!.index}`);
       await tab.waitForSelector('[data-testid=claims-filter]');
       expect(await tab.locator('[data-testid=claims-filter]').textContent()).toContain(`${found!.claimIds.length} 笔结算`);
       expect(await tab.locator('[data-testid=ring-claim-row]').count()).toBe(found!.claimIds.length);
+      // Nothing of the graph's notes (清除高亮, expansion messages) lies over the tab's own header line (the
+      // clear-highlight button covered the top of the claims count): no box of one meets a box of the other.
+      const covered = (await tab.evaluate(`(() => {
+        const boxes = (sel) => [...document.querySelectorAll(sel)].map((el) => ({ el, r: el.getBoundingClientRect() })).filter((b) => b.r.width > 0 && b.r.height > 0);
+        const out = [];
+        for (const a of boxes('.graph-notes > *'))
+          for (const b of boxes('[data-testid=tab-body-claims] .row > *'))
+            if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) out.push(a.el.textContent + ' over ' + b.el.textContent);
+        return out;
+      })()`)) as string[];
+      expect(covered).toEqual([]);
       await tab.screenshot({ path: path.join(ARTIFACTS, 'i06b-evidence-opens-its-claims.png') });
       await tab.click('[data-testid=tab-graph]');
       expect(await hook<number>(tab, 'h.graph.filterNodes((n) => h.sigma.getNodeDisplayData(n).highlighted).length')).toBeGreaterThan(0);
@@ -255,6 +270,26 @@ describe('investigation workbench (issue 23) in headless Chromium', () => {
     await page.waitForFunction((n) => (globalThis as any).__ringlens.graph.order === n, before);
     await page.waitForTimeout(500);
     await shot('i09-undo');
+
+    // remove: a node the expansion brought in goes again from its panel (ring members cannot be removed)
+    const drawn = await hook<string[]>(page, 'h.graph.nodes()');
+    await page.click('[data-testid=expand-node]');
+    await page.waitForFunction((n) => (globalThis as any).__ringlens.graph.order > n, before, { timeout: 20_000 });
+    const added = await hook<string>(page, `h.graph.findNode((n, a) => !a.member && !${JSON.stringify(drawn)}.includes(n))`);
+    expect(added).toBeTruthy();
+    await page.evaluate(`window.__ringlens.sigma.emit('clickNode', { node: ${JSON.stringify(added)} })`);
+    await page.waitForSelector('[data-testid=remove-node]');
+    const withIt = await hook<number>(page, 'h.graph.order');
+    await page.click('[data-testid=remove-node]');
+    await page.waitForFunction((n) => (globalThis as any).__ringlens.graph.order === n - 1, withIt);
+    expect(await hook<boolean>(page, `h.graph.hasNode(${JSON.stringify(added)})`)).toBe(false);
+    // undo takes back the rest of that expansion
+    await page.click('[data-testid=undo-expand]');
+    await page.waitForFunction((n) => (globalThis as any).__ringlens.graph.order === n, before);
+    const member = await hook<string>(page, 'h.graph.findNode((n, a) => a.member)');
+    await page.evaluate(`window.__ringlens.sigma.emit('clickNode', { node: ${JSON.stringify(member)} })`);
+    await page.waitForSelector('[data-testid=node-panel]');
+    expect(await page.locator('[data-testid=remove-node]').count()).toBe(0);
   });
 
   it('confirms a case with a Chinese label from the pick-list; the next run shows the ranking feedback apart from the evidence (defects 2, 3)', async () => {

@@ -109,11 +109,15 @@ describe('daily workflow (issue 23, defect 13) in headless Chromium', () => {
     const options = await picker.locator('option').evaluateAll((os: any[]) => os.map((o) => ({ value: o.value as string, text: o.textContent as string })));
     // every active investigator and supervisor by name and role; nobody else
     expect(options.map((o) => o.value).sort()).toEqual(['', USERNAME.investigator, USERNAME.supervisor, SECOND_INVESTIGATOR.username].sort());
-    expect(options.find((o) => o.value === SECOND_INVESTIGATOR.username)!.text).toBe(`${SECOND_INVESTIGATOR.displayName}（稽核人员）`);
+    // by name, with the username (two people may share a name) and the role
+    expect(options.find((o) => o.value === SECOND_INVESTIGATOR.username)!.text).toBe(`${SECOND_INVESTIGATOR.displayName}（${SECOND_INVESTIGATOR.username}，稽核人员）`);
     expect(await page.locator('[data-testid=case-view] input[placeholder=用户名]').count()).toBe(0);
     await picker.selectOption(USERNAME.investigator);
     await page.click('[data-testid=assign-case]');
-    await page.waitForSelector(`[data-testid=case-history] li:has-text("分配给 ${USERNAME.investigator}")`);
+    // the history names people by display name, username beside it (createRoleUsers names them "<role> user")
+    await page.waitForSelector(`[data-testid=case-history] li:has-text("分配给 investigator user（${USERNAME.investigator}）")`);
+    expect(await page.locator('[data-testid=case-view] [data-testid=case-assignee]').textContent()).toBe(`investigator user ${USERNAME.investigator}`);
+    expect(await page.locator('[data-testid=case-history] [data-testid=event-actor]').first().textContent()).toBe(`supervisor user ${USERNAME.supervisor}`);
     assignedCase = (await page.getAttribute('[data-testid=case-view]', 'data-case-id'))!;
     await shot(page, 'w02-assign-picker');
     await context.close();
@@ -150,6 +154,16 @@ describe('daily workflow (issue 23, defect 13) in headless Chromium', () => {
     expect(await inv.locator('[data-testid=case-row]').count()).toBe(2);
     // investigators see who holds what, but do not assign
     expect(await inv.locator('[data-testid=row-assignee]').count()).toBe(0);
+    // who holds it: the person's name, the username second
+    expect(await inv.locator(`[data-testid=case-row][data-case-id="${assignedCase}"] [data-testid=case-assignee]`).textContent()).toBe(`investigator user ${USERNAME.investigator}`);
+    expect(await inv.locator(`[data-testid=case-row][data-case-id="${unassignedCase}"] [data-testid=case-assignee]`).textContent()).toBe(`${SECOND_INVESTIGATOR.displayName} ${SECOND_INVESTIGATOR.username}`);
+    await shot(inv, 'w04b-team-cases-by-name');
+    // and the ring queue says who holds each ring's open case
+    await inv.click('.topbar nav a[href="/"]');
+    const holder = inv.locator(`tr[data-ring-id="${ringIds[1]}"] [data-testid=queue-assignee]`);
+    await holder.waitFor();
+    expect(await holder.textContent()).toBe(`investigator user ${USERNAME.investigator}`);
+    await shot(inv, 'w04c-queue-assignee-by-name');
     await inv.context().close();
   });
 

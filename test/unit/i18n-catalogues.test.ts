@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { FAMILIES } from '../../algorithms/detectors/types.ts';
+import { ROLES } from '../../access/roles.ts';
 import { CASE_STATUSES } from '../../cases/workflow.ts';
 import { buildCasePackage } from '../../exports/build-package.ts';
 import { ROLE } from '../../exports/labels.ts';
@@ -65,7 +66,8 @@ describe('the referral package prints words, not codes', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ringlens-words-'));
     const pkg = await buildCasePackage(fixtureBundle('referred'), { exporter: { user: 'liaison.wang', role: 'liaison' }, lang: 'zh', bureau: '杭州市医疗保障局', keyDir: path.join(dir, 'keys') });
     const files = new Map((await readZip(pkg.zip)).map((e) => [e.path, e.data!]));
-    const codes = new Set([...Object.values(CODED).flat(), 'male', 'female', 'unrated']);
+    // user roles too: the package names the role it was prepared by
+    const codes = new Set([...Object.values(CODED).flat(), 'male', 'female', 'unrated', ...ROLES]);
     const fieldNames = new Set(FIELDS.filter((f) => /[A-Z]/.test(f) || ['latitude', 'longitude', 'province'].includes(f)));
 
     const wb = new ExcelJS.Workbook();

@@ -18,7 +18,7 @@ export function AssigneePicker({ value, onChange, testId = 'assignee-picker' }: 
       <option value="">{t('case.assignNone')}</option>
       {items.map((p) => (
         <option key={p.username} value={p.username}>
-          {p.displayName}（{t(`role.${p.role}`)}）
+          {t('case.assignOption', { name: p.displayName, username: p.username, role: t(`role.${p.role}`) })}
         </option>
       ))}
       {unknown && <option value={value}>{value}</option>}

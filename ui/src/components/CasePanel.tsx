@@ -7,6 +7,7 @@ import { can, useUser } from '../auth.tsx';
 import { currentLang } from '../i18n/index.ts';
 import { useFormat } from '../i18n/format.ts';
 import { AssigneePicker } from './AssigneePicker.tsx';
+import { PersonName, personText } from './PersonName.tsx';
 import { Async, ErrorBox } from './States.tsx';
 
 /** Case actions on a ring: open, assign, move through the workflow with a verdict, notes, export package. */
@@ -152,7 +153,7 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
         {c.verdict && <span className="badge">{t(`verdict.${c.verdict}`, { defaultValue: c.verdict })}</span>}
       </div>
       <div className="muted small">
-        {c.caseId} · {t('case.assignee')}: {c.assignee ?? t('case.unassigned')}
+        {c.caseId} · {t('case.assignee')}: {c.assignee ? <PersonName name={c.assigneeName} username={c.assignee} testId="case-assignee" /> : t('case.unassigned')}
       </div>
       {error && <ErrorBox error={error} />}
       {can.assignCase(user.role) && (
@@ -226,8 +227,10 @@ function CaseBody({ c, onChanged }: { c: CaseDetail; onChanged(next: CaseDetail)
       <ol className="history" data-testid="case-history">
         {[...c.history].reverse().map((e) => (
           <li key={e.eventId}>
-            <span className="muted small">{f.dateTime(e.at)}</span> <strong>{e.actor}</strong>{' '}
-            {t(`case.event.${e.kind}`, { assignee: e.assignee ?? t('case.unassigned'), from: e.from ? t(`caseStatus.${e.from}`) : '', to: e.to ? t(`caseStatus.${e.to}`) : '' })}
+            <span className="muted small">{f.dateTime(e.at)}</span> <strong>
+              <PersonName name={e.actorName} username={e.actor} testId="event-actor" />
+            </strong>{' '}
+            {t(`case.event.${e.kind}`, { assignee: e.assignee ? personText(e.assigneeName, e.assignee, currentLang()) : t('case.unassigned'), from: e.from ? t(`caseStatus.${e.from}`) : '', to: e.to ? t(`caseStatus.${e.to}`) : '' })}
             {e.labels.length > 0 && <span className="muted" data-testid="event-labels"> [{e.labels.map(labelName).join(t('case.labelSeparator'))}]</span>}
             {e.note && <div className="note">{e.note}</div>}
           </li>

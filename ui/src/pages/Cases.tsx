@@ -6,6 +6,7 @@ import type { Case, CaseStatus, Page } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { can, useUser } from '../auth.tsx';
 import { AssigneePicker } from '../components/AssigneePicker.tsx';
+import { PersonName } from '../components/PersonName.tsx';
 import { Async, ErrorBox } from '../components/States.tsx';
 import { useFormat } from '../i18n/format.ts';
 
@@ -108,7 +109,7 @@ export function Cases() {
                         {view === 'team' && can.assignCase(user.role) && c.status !== 'closed' ? (
                           <AssigneePicker value={c.assignee ?? ''} onChange={(u) => void assign(c, u)} testId="row-assignee" />
                         ) : (
-                          (c.assignee ?? <span className="muted">{t('case.unassigned')}</span>)
+                          (c.assignee ? <PersonName name={c.assigneeName} username={c.assignee} testId="case-assignee" /> : <span className="muted">{t('case.unassigned')}</span>)
                         )}
                       </td>
                       <td className="nowrap">{f.dateTime(c.createdAt)}</td>

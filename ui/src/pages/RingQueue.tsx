@@ -6,6 +6,7 @@ import { FAMILIES, type Page, type RingSummary } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { Empty, ErrorBox, Loading } from '../components/States.tsx';
 import { ChangeBadge } from '../components/badges.tsx';
+import { PersonName } from '../components/PersonName.tsx';
 import { BandBadge } from '../components/BandBadge.tsx';
 import { currentLang } from '../i18n/index.ts';
 import { useFormat } from '../i18n/format.ts';
@@ -176,7 +177,16 @@ export function RingQueue() {
                   </td>
                   <td className="nowrap">{t(`ringStatus.${r.status}`, { defaultValue: r.status })}</td>
                   <td className="nowrap">
-                    {r.openCase ? <span className={`badge case-${r.openCase.status}`}>{t(`caseStatus.${r.openCase.status}`)}</span> : r.verdict ? <span className="badge">{t(`verdict.${r.verdict}`, { defaultValue: r.verdict })}</span> : <span className="muted">{t('caseStatus.none')}</span>}
+                    {r.openCase ? (
+                      <>
+                        <span className={`badge case-${r.openCase.status}`}>{t(`caseStatus.${r.openCase.status}`)}</span>
+                        {r.openCase.assignee && (
+                          <div className="small">
+                            <PersonName name={r.openCase.assigneeName} username={r.openCase.assignee} testId="queue-assignee" />
+                          </div>
+                        )}
+                      </>
+                    ) : r.verdict ? <span className="badge">{t(`verdict.${r.verdict}`, { defaultValue: r.verdict })}</span> : <span className="muted">{t('caseStatus.none')}</span>}
                   </td>
                 </tr>
               ))}

@@ -9,6 +9,7 @@ import { useApi } from '../api/use-api.ts';
 import { can, useUser } from '../auth.tsx';
 import { ChangeBadge } from '../components/badges.tsx';
 import { CasePanel } from '../components/CasePanel.tsx';
+import { personText } from '../components/PersonName.tsx';
 import { EntityDetails } from '../components/EntityDetails.tsx';
 import { Async, Empty, ErrorBox, Loading } from '../components/States.tsx';
 import { createModel, mergeIntoModel, type NodeAttrs, type RingGraphModel } from '../graph/build.ts';
@@ -101,8 +102,8 @@ export function RingWorkspace() {
       // A sentence that counts specific claims opens exactly those, and highlights what they touch.
       if (e.claimIds?.length) {
         const ids = new Set(e.claimIds);
-        // before the claims have loaded, the sentence's own entities stand in for what its claims touch
-        const touched = new Set<string>(claims.data ? [] : e.entities);
+        // until all the claims have loaded, the sentence's own entities stand in for what its claims touch
+        const touched = new Set<string>(claims.data?.complete ? [] : e.entities);
         for (const c of claims.data?.items ?? []) if (ids.has(c.claimId)) for (const x of claimTouches(c)) touched.add(x);
         for (const id of ids) touched.add(`claim:${id}`);
         setHighlight({ nodes: nodesOf(touched), index, label: e.key });
@@ -259,66 +260,74 @@ export function RingWorkspace() {
             </span>
           )}
         </nav>
-        {tab !== 'graph' && (
-          <div className="tab-overlay" data-testid={`tab-body-${tab}`}>
-            {tab === 'members' && <Async state={ring}>{(r) => <MembersTab ring={r} onPick={pickMember} />}</Async>}
-            {tab === 'claims' && <ClaimsTab claims={claims} total={ring.data?.claimCount ?? 0} filter={claimFilter} onClearFilter={() => brush(null)} />}
-            {tab === 'timeline' && (
-              <Async state={timeline}>
-                {(tl) => <ClaimTimelineView data={tl} selection={claimFilter?.period ?? null} onSelect={brush} />}
-              </Async>
-            )}
-          </div>
-        )}
-        {graph.error ? (
-          <ErrorBox error={graph.error} retry={graph.reload} />
-        ) : !model ? (
-          <Loading />
-        ) : model.order === 0 ? (
-          <Empty />
-        ) : (
-          <>
-            <div className="graph-notes">
-              {graph.data?.truncated && <span className="badge badge-warn">{t('ws.truncated', { nodes: graph.data.nodes.length, used: graph.data.claimsUsed, total: graph.data.claimCount })}</span>}
-              {tab === 'graph' && <span className="muted small">{t('ws.expandHint')}</span>}
-              {message && (
-                <span className={`small ${message.key === 'ws.expandedTruncated' ? 'badge badge-warn' : ''}`} data-testid="expand-message">
-                  {t(message.key, { count: message.count, shown: message.shown })}
-                </span>
-              )}
-              {more && (
-                <button type="button" className="link" onClick={() => void expand(more.node, more.limit)} data-testid="expand-more">
-                  {t('ws.loadMore', { limit: more.limit })}
-                </button>
-              )}
-              {undo.length > 0 && (
-                <button type="button" className="link" onClick={undoLast} data-testid="undo-expand">
-                  {t('ws.undo')}
-                </button>
-              )}
-              {highlight && (
-                <button type="button" className="link" onClick={() => brush(null)}>
-                  {t('ws.clearHighlight')}
-                </button>
+        {/* Below the tabs: the graph, and a tab's page laid over it from the stage's own top (not from
+            a guessed tab-bar height, which a wrapping filter badge changes). */}
+        <div className="ws-stage">
+          {tab !== 'graph' && (
+            <div className="tab-overlay" data-testid={`tab-body-${tab}`}>
+              {tab === 'members' && <Async state={ring}>{(r) => <MembersTab ring={r} onPick={pickMember} />}</Async>}
+              {tab === 'claims' && <ClaimsTab claims={claims} total={ring.data?.claimCount ?? 0} filter={claimFilter} onClearFilter={() => brush(null)} />}
+              {tab === 'timeline' && (
+                <Async state={timeline}>
+                  {(tl) => <ClaimTimelineView data={tl} selection={claimFilter?.period ?? null} onSelect={brush} />}
+                </Async>
               )}
             </div>
-            {expandError && <ErrorBox error={expandError} />}
-            {ring.data && (ring.data.openCase ?? ring.data.cases.at(-1)) && (
-              <SavedViews
-                caseId={(ring.data.openCase ?? ring.data.cases.at(-1))!.caseId}
-                model={model}
-                highlight={highlight}
-                hiddenTypes={hiddenTypes}
-                onApply={(v) => {
-                  setHiddenTypes(new Set(v.hiddenTypes));
-                  const lit = new Set(v.highlightedIds.filter((id) => model.hasNode(id)));
-                  setHighlight(lit.size ? { nodes: lit, index: -3, label: 'view' } : null);
-                }}
-              />
-            )}
-            <GraphView model={model} version={version} highlight={highlight} selected={selected} onSelect={setSelected} onExpand={(n) => void expand(n)} fileName={`ring-${ringId}`} hiddenTypes={hiddenTypes} onToggleType={toggleType} title={ring.data ? t('ws.pngTitle', { family: t(`family.${ring.data.family}`), ringId, members: ring.data.memberCount, money: fmt.money(ring.data.fundPaid) }) : ringId} />
-          </>
-        )}
+          )}
+          {graph.error ? (
+            <ErrorBox error={graph.error} retry={graph.reload} />
+          ) : !model ? (
+            <Loading />
+          ) : model.order === 0 ? (
+            <Empty />
+          ) : (
+            <>
+              {/* Notes about the graph (expansion messages, 清除高亮) belong to the graph tab: laid over another
+                  tab they covered its header line. The active filter stays clearable from the tab bar. */}
+              {tab === 'graph' && (
+                <div className="graph-notes">
+                  {graph.data?.truncated && <span className="badge badge-warn">{t('ws.truncated', { nodes: graph.data.nodes.length, used: graph.data.claimsUsed, total: graph.data.claimCount })}</span>}
+                  <span className="muted small">{t('ws.expandHint')}</span>
+                  {message && (
+                    <span className={`small ${message.key === 'ws.expandedTruncated' ? 'badge badge-warn' : ''}`} data-testid="expand-message">
+                      {t(message.key, { count: message.count, shown: message.shown })}
+                    </span>
+                  )}
+                  {more && (
+                    <button type="button" className="link" onClick={() => void expand(more.node, more.limit)} data-testid="expand-more">
+                      {t('ws.loadMore', { limit: more.limit })}
+                    </button>
+                  )}
+                  {undo.length > 0 && (
+                    <button type="button" className="link" onClick={undoLast} data-testid="undo-expand">
+                      {t('ws.undo')}
+                    </button>
+                  )}
+                  {highlight && (
+                    <button type="button" className="link" onClick={() => brush(null)}>
+                      {t('ws.clearHighlight')}
+                    </button>
+                  )}
+                </div>
+              )}
+              {expandError && <ErrorBox error={expandError} />}
+              {ring.data && (ring.data.openCase ?? ring.data.cases.at(-1)) && (
+                <SavedViews
+                  caseId={(ring.data.openCase ?? ring.data.cases.at(-1))!.caseId}
+                  model={model}
+                  highlight={highlight}
+                  hiddenTypes={hiddenTypes}
+                  onApply={(v) => {
+                    setHiddenTypes(new Set(v.hiddenTypes));
+                    const lit = new Set(v.highlightedIds.filter((id) => model.hasNode(id)));
+                    setHighlight(lit.size ? { nodes: lit, index: -3, label: 'view' } : null);
+                  }}
+                />
+              )}
+              <GraphView model={model} version={version} highlight={highlight} selected={selected} onSelect={setSelected} onExpand={(n) => void expand(n)} fileName={`ring-${ringId}`} hiddenTypes={hiddenTypes} onToggleType={toggleType} title={ring.data ? t('ws.pngTitle', { family: t(`family.${ring.data.family}`), ringId, members: ring.data.memberCount, money: fmt.money(ring.data.fundPaid) }) : ringId} />
+            </>
+          )}
+        </div>
       </section>
       {selectedAttrs && selected && (
         <NodePanel
@@ -377,7 +386,7 @@ function SavedViews({ caseId, model, highlight, hiddenTypes, onApply }: { caseId
           key={v.viewId}
           type="button"
           className="chip small"
-          title={`${v.note ? `${v.note}\n` : ''}${v.createdBy} · ${f.dateTime(v.createdAt)}`}
+          title={`${v.note ? `${v.note}\n` : ''}${personText(v.createdByName, v.createdBy, currentLang())} · ${f.dateTime(v.createdAt)}`}
           onClick={() => {
             onApply(v);
             setApplied({ name: v.name, missing: v.nodeIds.filter((id) => !model.hasNode(id)).length });
