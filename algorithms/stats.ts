@@ -188,3 +188,64 @@ export function logChoose(n: number, k: number): number {
   if (k < 0 || k > n) return Number.NEGATIVE_INFINITY;
   return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
 }
+
+/**
+ * log10 P(X ≥ k) for X ~ BetaBinomial(n, mean p, intra-class correlation rho): a binomial whose rate
+ * varies between doctors. rho = 0 is the binomial.
+ */
+export function betaBinomialUpperTailLog10(k: number, n: number, p: number, rho: number): number {
+  if (k <= 0) return 0;
+  if (k > n) return Number.NEGATIVE_INFINITY;
+  if (k <= n * p) return 0;
+  if (rho <= 1e-9) return binomialUpperTailLog10(k, n, p);
+  const m = 1 / rho - 1;
+  const a = p * m;
+  const b = (1 - p) * m;
+  const lnB = (x: number, y: number) => logGamma(x) + logGamma(y) - logGamma(x + y);
+  // log P(X = k), then each next term by the ratio P(j + 1)/P(j) = (n − j)(j + a) / ((j + 1)(n − j − 1 + b))
+  let logTerm = logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + lnB(k + a, n - k + b) - lnB(a, b);
+  let maxLog = logTerm;
+  let sum = 1;
+  for (let j = k; j < n; j++) {
+    logTerm += Math.log(((n - j) * (j + a)) / ((j + 1) * (n - j - 1 + b)));
+    if (logTerm > maxLog) {
+      sum = sum * Math.exp(maxLog - logTerm) + 1;
+      maxLog = logTerm;
+    } else {
+      const d = logTerm - maxLog;
+      if (d < -40) break;
+      sum += Math.exp(d);
+    }
+  }
+  return Math.min(0, (maxLog + Math.log(sum)) / Math.LN10);
+}
+
+/** χ²₁'s median */
+const CHI2_1_MEDIAN = 0.454936;
+
+/**
+ * The overdispersion φ ≥ 0 at which the median of z²/(1 + f·φ) is χ²₁'s median, for squared Pearson
+ * residuals z² and each cell's variance factor f per unit φ (0 when the residuals are not overdispersed).
+ */
+export function medianMatchingDispersion(z2: readonly number[], f: readonly number[]): number {
+  if (z2.length === 0) return 0;
+  const at = (phi: number) => median(z2.map((z, i) => z / (1 + f[i]! * phi)));
+  if (at(0) <= CHI2_1_MEDIAN) return 0;
+  let lo = 0;
+  let hi = 1;
+  while (at(hi) > CHI2_1_MEDIAN && hi < 1e6) [lo, hi] = [hi, hi * 4];
+  for (let it = 0; it < 40; it++) {
+    const mid = (lo + hi) / 2;
+    if (at(mid) > CHI2_1_MEDIAN) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * Intra-doctor correlation of the beta-binomial at share s when doctors' shares vary multiplicatively,
+ * Var(π) = φ s² (a doctor sends twice or half the usual share, not a fixed number of points more): ρ = φ s / (1 − s).
+ */
+export function multiplicativeIcc(s: number, phi: number): number {
+  return Math.min(1 - 1e-9, (phi * s) / Math.max(1e-12, 1 - s));
+}

@@ -1,6 +1,6 @@
 import { claimHolder, dateOfDay, groupClaims, KIND, type ClaimSet } from '../claim-set.ts';
 import type { CompiledKnowledge } from '../knowledge.ts';
-import { binomialUpperTailLog10, fisherCombineLog10, logGamma, median } from '../stats.ts';
+import { betaBinomialUpperTailLog10, binomialUpperTailLog10, fisherCombineLog10, median, medianMatchingDispersion, multiplicativeIcc } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
@@ -131,38 +131,6 @@ export interface Flow {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// beta-binomial tail
-
-/**
- * log10 P(X ≥ k) for X ~ BetaBinomial(n, mean p, intra-class correlation rho): a binomial whose rate
- * varies between doctors. rho = 0 is the binomial.
- */
-export function betaBinomialUpperTailLog10(k: number, n: number, p: number, rho: number): number {
-  if (k <= 0) return 0;
-  if (k > n) return Number.NEGATIVE_INFINITY;
-  if (k <= n * p) return 0;
-  if (rho <= 1e-9) return binomialUpperTailLog10(k, n, p);
-  const m = 1 / rho - 1;
-  const a = p * m;
-  const b = (1 - p) * m;
-  const lnB = (x: number, y: number) => logGamma(x) + logGamma(y) - logGamma(x + y);
-  // log P(X = k), then each next term by the ratio P(j + 1)/P(j) = (n − j)(j + a) / ((j + 1)(n − j − 1 + b))
-  let logTerm = logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + lnB(k + a, n - k + b) - lnB(a, b);
-  let maxLog = logTerm;
-  let sum = 1;
-  for (let j = k; j < n; j++) {
-    logTerm += Math.log(((n - j) * (j + a)) / ((j + 1) * (n - j - 1 + b)));
-    if (logTerm > maxLog) {
-      sum = sum * Math.exp(maxLog - logTerm) + 1;
-      maxLog = logTerm;
-    } else {
-      const d = logTerm - maxLog;
-      if (d < -40) break;
-      sum += Math.exp(d);
-    }
-  }
-  return Math.min(0, (maxLog + Math.log(sum)) / Math.LN10);
-}
 
 /**
  * The excess alone, or with either or both supporting tests (unvisited patients, costly fills) by Fisher's
@@ -174,35 +142,6 @@ function combineEvidence(excess: number, unvisited: number, costly: number): num
   return Math.min(0, best + Math.log10(4));
 }
 
-/**
- * Intra-doctor correlation of the beta-binomial at share s when doctors' shares vary multiplicatively,
- * Var(π) = φ s² (a doctor sends twice or half the usual share, not a fixed number of points more): ρ = φ s / (1 − s).
- */
-function iccOf(s: number, phi: number): number {
-  return Math.min(1 - 1e-9, (phi * s) / Math.max(1e-12, 1 - s));
-}
-
-/** χ²₁'s median */
-const CHI2_1_MEDIAN = 0.454936;
-
-/**
- * The overdispersion φ ≥ 0 at which the median of z²/(1 + f·φ) is χ²₁'s median, for squared Pearson
- * residuals z² and each cell's variance factor f per unit φ (0 when the residuals are not overdispersed).
- */
-export function medianMatchingDispersion(z2: readonly number[], f: readonly number[]): number {
-  if (z2.length === 0) return 0;
-  const at = (phi: number) => median(z2.map((z, i) => z / (1 + f[i]! * phi)));
-  if (at(0) <= CHI2_1_MEDIAN) return 0;
-  let lo = 0;
-  let hi = 1;
-  while (at(hi) > CHI2_1_MEDIAN && hi < 1e6) [lo, hi] = [hi, hi * 4];
-  for (let it = 0; it < 40; it++) {
-    const mid = (lo + hi) / 2;
-    if (at(mid) > CHI2_1_MEDIAN) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // window counting: patients with a fill in a run of whole blocks
@@ -533,7 +472,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       const rs = regionShare.get(r)?.get(ph) ?? 0;
       const n = Math.max(0, N);
       const share = (rs + Math.max(0, X)) / (1 + n);
-      const deff = 1 + Math.max(0, n / Math.max(1, doctors) - 1) * iccOf(share, phi);
+      const deff = 1 + Math.max(0, n / Math.max(1, doctors) - 1) * multiplicativeIcc(share, phi);
       return { share, uncertainty: 1 / (n / deff + 2) };
     };
     // Overdispersion of doctors around their peer group: the intra-doctor correlation ρ at which the
@@ -633,7 +572,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     const base = b.shrunk(r, f.pharmacy, peersX, peersN, b.groupDoctors[g]! - (topN > 0 ? 2 : 1), phi);
     const s = Math.min(1 - 1e-9, Math.max(1e-12, base.share));
     // the doctor's own spread around the group, plus how uncertain the group's share itself is
-    const rho = Math.min(1 - 1e-9, iccOf(s, phi) + base.uncertainty);
+    const rho = Math.min(1 - 1e-9, multiplicativeIcc(s, phi) + base.uncertainty);
     // A department too small to be the peer group still has a say: where the doctor's department has other
     // prescribers, the flow must also exceed what they send (their share, with the group's as one
     // pseudo-patient), in lift and in tail — an excess must hold against every baseline that applies (an
@@ -648,7 +587,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       sDept = Math.min(1 - 1e-9, (dX + s) / (dN + 1));
       // its share as a point estimate: a department of one or two colleagues cannot vouch for a rare pharmacy
       // (their 0 of 5 rules nothing out), only show that they favour one too
-      rhoDept = iccOf(sDept, phi);
+      rhoDept = multiplicativeIcc(sDept, phi);
     }
     // The colleagues' own windows: a department vouches for its doctor only with a standing preference. A
     // colleague who sends the pharmacy more in the tested window than outside it (a scheme's second doctor,
@@ -677,7 +616,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       const outside = Math.min(1 - 1e-9, (Math.max(0, colleaguesX - xin) + sDept) / (Math.max(0, colleaguesN - nin) + 1));
       // charged for the windows it is looked at in: the doctor's window search must not find the one where
       // an honest colleague's habit happened to dip outside
-      return betaBinomialUpperTailLog10(xin, nin, outside, iccOf(outside, phi)) <= p.maxExcessLog10P - windowCharge;
+      return betaBinomialUpperTailLog10(xin, nin, outside, multiplicativeIcc(outside, phi)) <= p.maxExcessLog10P - windowCharge;
     };
     // the doctor's own rate of unvisited patients at other pharmacies, with the group's rate as one pseudo-patient
     let uOther = 0;

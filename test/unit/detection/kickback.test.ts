@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ClaimSetBuilder } from '../../../algorithms/claim-set-builder.ts';
 import type { ClaimSet } from '../../../algorithms/claim-set.ts';
-import { KICKBACK_DEFAULTS, betaBinomialUpperTailLog10, detectKickback } from '../../../algorithms/detectors/kickback.ts';
+import { KICKBACK_DEFAULTS, detectKickback } from '../../../algorithms/detectors/kickback.ts';
+import { betaBinomialUpperTailLog10 } from '../../../algorithms/stats.ts';
 import { MIN_SURPRISE, type RingCandidate } from '../../../algorithms/detectors/types.ts';
 import { compileKnowledge } from '../../../algorithms/knowledge.ts';
 import { binomialUpperTailLog10, seededRandom } from '../../../algorithms/stats.ts';
