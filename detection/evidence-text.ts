@@ -162,6 +162,10 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     zh: (f) => `${f.patients} 名患者的${f.item}平均每年 ${f.perYear} 次；同项目患者的第 95 百分位为每年 ${peer(f.peerPerYear, '—')} 次`,
     en: (f) => `${f.item} ${f.perYear} times a year on average for ${f.patients} patients; peers' 95th percentile ${peer(f.peerPerYear, 'n/a')}`,
   },
+  'over-treatment.habit': {
+    zh: (f) => `${f.doctor} 接诊${f.diagnosis}患者的 ${f.visits} 次就诊中 ${f.withItem} 次开具${f.item}（${f.percent}%），同级别机构同诊断就诊为 ${f.peerPercent}%；其中 ${f.patients} 名患者反复开具（p≈1e${f.log10P}）`,
+    en: (f) => `${f.doctor} ordered ${f.item} at ${f.withItem} of ${f.visits} visits for ${f.diagnosis} (${f.percent}%) where peers at institutions of the same level order it at ${f.peerPercent}%; ${f.patients} patients got it again and again (p≈1e${f.log10P})`,
+  },
   'over-treatment.visits': {
     zh: (f) => `${f.patients} 名患者在 ${f.institution} 平均每年就诊 ${f.perYear} 次（不含计划性治疗）；同诊断患者的第 95 百分位为每年 ${peer(f.peerPerYear, '—')} 次，每周一次的常规复诊为每年 ${f.routinePerYear} 次`,
     en: (f) => `${f.patients} patients visited ${f.institution} ${f.perYear} times a year on average (planned care excluded); the same diagnosis's 95th percentile is ${peer(f.peerPerYear, 'n/a')}, a weekly routine ${f.routinePerYear}`,

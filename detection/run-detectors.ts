@@ -81,21 +81,30 @@ export function runDetectors(
       return rings;
     },
   ]);
-  steps.push(['kickback', () => detectKickback(set, params.kickback, k)]);
-  let brought = new Set<string>();
+  // Patients another detector's ring already explains at an institution: over-treatment leaves their
+  // package to that ring (a steering doctor's cover visits, a recruiter's trips).
+  const brought = new Set<string>();
+  steps.push([
+    'kickback',
+    () => {
+      const rings = detectKickback(set, params.kickback, k);
+      for (const r of rings) {
+        const at = r.members.filter((m) => m.type === 'doctor').map((m) => set.doctors.institution[m.index]!);
+        for (const m of r.members) if (m.type === 'person') for (const g of at) brought.add(`${m.index}|${g}`);
+      }
+      return rings;
+    },
+  ]);
   steps.push([
     'recruited-patients',
     () => {
       const rings = detectRecruitedPatients(set, params.recruitedPatients, k, kin, farmedCards);
       // Patients brought together, per institution: over-treatment leaves their package to this ring.
-      brought = new Set(
-        rings
-          .filter((r) => r.family === 'recruited-patients')
-          .flatMap((r) => {
-            const at = r.members.filter((m) => m.type === 'institution').map((m) => m.index);
-            return r.members.filter((m) => m.type === 'person').flatMap((m) => at.map((g) => `${m.index}|${g}`));
-          }),
-      );
+      for (const r of rings) {
+        if (r.family !== 'recruited-patients') continue;
+        const at = r.members.filter((m) => m.type === 'institution').map((m) => m.index);
+        for (const m of r.members) if (m.type === 'person') for (const g of at) brought.add(`${m.index}|${g}`);
+      }
       return rings;
     },
   ]);

@@ -1,9 +1,9 @@
 import { DAY_SECONDS, KIND, groupClaims, type ClaimSet } from '../claim-set.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
-import { binomialUpperTailLog10, fisherCombineLog10, median, normalUpperTailLog10, poissonUpperTailLog10, robustCenter } from '../stats.ts';
+import { betaBinomialUpperTailLog10, binomialUpperTailLog10, fisherCombineLog10, median, medianMatchingDispersion, multiplicativeIcc, normalUpperTailLog10, poissonUpperTailLog10, robustCenter } from '../stats.ts';
 import { CONCENTRATION_DEFAULTS, candidateOf, concentrateScan, concentrationEvidence, countExposure, departmentIds, exposureOfClaims, patientOf, round, type ConcentrationParams, type FlaggedPatient } from './concentration.ts';
 import { SPLIT_DEFAULTS, splitReadmission } from './split-hospitalization.ts';
-import type { Evidence, RingCandidate } from './types.ts';
+import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 const CHINA_OFFSET_SECONDS = 8 * 3600;
 
@@ -66,6 +66,19 @@ export interface OverTreatmentParams {
   groupAlpha: number;
   /** fewest days two patients must have met (the co-visit detector's minDays) */
   minGroupDays: number;
+  /**
+   * A doctor's habit of ordering an item is flagged when it is on at least this many times the share of
+   * their visits for a diagnosis that the peers' visits carry, and a patient is part of it when the item
+   * is on at least this many times the share of their own visits: relative risk ≥ 2 ⇔ attributable
+   * fraction ≥ 50 %, each such order more likely than not an excess one (as kickback's minLift).
+   */
+  habitLift: number;
+  /**
+   * Times a patient must have got the item from the doctor to be part of a habit: an exam and one
+   * follow-up of it are routine care (a fracture X-rayed, then X-rayed again to see it heal); the third
+   * is a repeat.
+   */
+  habitRepeats: number;
   /** split hospitalization's readmission window (SPLIT_DEFAULTS.maxGapDays: 同一种疾病15日内两次住院): a long stay with a split readmission is left to it */
   readmissionDays: number;
   concentration: ConcentrationParams;
@@ -83,6 +96,8 @@ export const OVER_TREATMENT_DEFAULTS: OverTreatmentParams = {
   minGroup: 3,
   groupAlpha: 1e-3,
   minGroupDays: 3,
+  habitLift: 2,
+  habitRepeats: 3,
   readmissionDays: SPLIT_DEFAULTS.maxGapDays,
   // Over-treatment is a doctor's or a department's practice; whole institutions differ in case mix.
   concentration: { ...CONCENTRATION_DEFAULTS, levels: ['doctor', 'department'] },
@@ -736,13 +751,166 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
   }
   const tests = allPatterns.map((_, k) => (k < patterns.length ? patterns.length : specific.length) * rungs.length * scans);
   const rings = concentrateScan(set, allPatterns, allExposures, rungs, p.concentration, dept, scans, tests);
+
+  // ---- a doctor's ordering habit: an item on far more of the doctor's visits for a diagnosis than on the
+  // peers' visits for it (the same kind and level of institution). Per patient, three CTs in five visits
+  // for a stroke is within what one patient's course may need; the same doctor ordering CT at nearly every
+  // stroke follow-up of six patients, where peers order it at one in six, is a practice pattern. Doctors
+  // differ in their habits, so the count is tested against a beta-binomial whose overdispersion is
+  // estimated from all doctor × diagnosis × item cells (as kickback's flows), charged for the cells that
+  // could make a ring (Tarone); the ring is the doctor and the patients who got the item on at least
+  // `habitLift` times the peers' share of their own visits, `habitRepeats` times or more and above the
+  // item's norm.
+  const habitCandidates: RingCandidate[] = [];
+  {
+    const dxKeyOf = (i: number) => c.doctor[i]! * nDx + c.diagnosis[i]! + 1;
+    const cellVisits = new Map<number, number>();
+    const cellItems = new Map<number, number>();
+    const countable = (item: number) => !notCounted[item] && !courseItem[item];
+    seen.fill(-1);
+    for (let i = 0; i < c.count; i++) {
+      if (c.kind[i] !== KIND.outpatient || c.doctor[i]! < 0) continue;
+      const dk = dxKeyOf(i);
+      cellVisits.set(dk, (cellVisits.get(dk) ?? 0) + 1);
+      for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
+        const item = set.lines.item[l]!;
+        if (!countable(item) || seen[item] === i) continue;
+        seen[item] = i;
+        const key = dk * nItems + item;
+        cellItems.set(key, (cellItems.get(key) ?? 0) + 1);
+      }
+    }
+    seen.fill(-1);
+    // the peers' share: the same diagnosis at the same kind and level of institution (everywhere when those
+    // are too few), the doctor's own visits left out, with one pseudo-visit at the share everywhere
+    const peerShare = (d: number, dx: number, item: number, n: number, x: number) => {
+      const all = (dx + 1) * CLASSES + 12;
+      let key = (dx + 1) * CLASSES + classOf(set.doctors.institution[d]!);
+      if (dxVisits[key]! - n < p.minPeers) key = all;
+      const visits = dxVisits[key]! - n;
+      if (visits < p.minPeers) return undefined;
+      const everywhere = dxItem(all * nItems + item) / Math.max(1, dxVisits[all]!);
+      return { share: (dxItem(key * nItems + item) - x + everywhere) / (visits + 1), visits };
+    };
+    const cells: { d: number; dx: number; item: number; n: number; x: number; share: number; visits: number }[] = [];
+    const z2: number[] = [];
+    const factor: number[] = [];
+    for (const [key, x] of cellItems) {
+      const dk = Math.floor(key / nItems);
+      const item = key - dk * nItems;
+      const d = Math.floor(dk / nDx);
+      const dx = dk - d * nDx - 1;
+      const n = cellVisits.get(dk)!;
+      const peer = peerShare(d, dx, item, n, x);
+      if (!peer || peer.share <= 0 || peer.share >= 1) continue;
+      const e = n * peer.share;
+      // Cochran's rule, as kickback's dispersion: only cells with an expected count of 5 or more
+      if (e >= 5) {
+        z2.push((x - e) ** 2 / (e * (1 - peer.share)));
+        factor.push(((n - 1) * peer.share) / (1 - peer.share));
+      }
+      // a ring needs minGroup patients with the item habitRepeats times: fewer orders can never make one (Tarone)
+      if (x >= p.habitRepeats * p.minGroup) cells.push({ d, dx, item, n, x, share: peer.share, visits: peer.visits });
+    }
+    const phi = medianMatchingDispersion(z2, factor);
+    const charge = Math.log10(Math.max(1, cells.length));
+    const flaggedCells = cells
+      .filter((cell) => cell.x >= p.habitLift * cell.n * cell.share)
+      .map((cell) => ({ ...cell, log10P: betaBinomialUpperTailLog10(cell.x, cell.n, cell.share, Math.min(1 - 1e-9, multiplicativeIcc(cell.share, phi) + 1 / (cell.visits + 2))) }))
+      .filter((cell) => -cell.log10P - charge >= MIN_SURPRISE);
+    if (flaggedCells.length) {
+      // each flagged cell's patients: their visits for the diagnosis with the doctor, and those carrying the item
+      const cellOf = new Map<number, number[]>();
+      flaggedCells.forEach((cell, k) => {
+        const dk = cell.d * nDx + cell.dx + 1;
+        (cellOf.get(dk) ?? cellOf.set(dk, []).get(dk)!).push(k);
+      });
+      const perPatient = flaggedCells.map(() => new Map<number, { visits: number; withItem: number[] }>());
+      for (let i = 0; i < c.count; i++) {
+        if (c.kind[i] !== KIND.outpatient || c.doctor[i]! < 0 || patientOfClaim[i]! < 0) continue;
+        const ks = cellOf.get(dxKeyOf(i));
+        if (!ks) continue;
+        for (const k of ks) {
+          const pt = patientOfClaim[i]!;
+          const m = perPatient[k]!;
+          const rec = m.get(pt) ?? m.set(pt, { visits: 0, withItem: [] }).get(pt)!;
+          rec.visits++;
+          for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) if (set.lines.item[l] === flaggedCells[k]!.item) {
+            rec.withItem.push(i);
+            break;
+          }
+        }
+      }
+      // one ring per doctor, over the items and diagnoses of their habit
+      const byDoctor = new Map<number, number[]>();
+      flaggedCells.forEach((cell, k) => (byDoctor.get(cell.d) ?? byDoctor.set(cell.d, []).get(cell.d)!).push(k));
+      for (const [d, ks] of [...byDoctor].sort((a, b) => a[0] - b[0])) {
+        const inst = set.doctors.institution[d]!;
+        const patients = new Set<number>();
+        const claims = new Set<number>();
+        const evidence: Evidence[] = [];
+        let best = 0;
+        for (const ci of ks) {
+          const cell = flaggedCells[ci]!;
+          const members: number[] = [];
+          const cellClaims: number[] = [];
+          // above the item's norm too (the guideline, else the peers' 95th percentile a year): two blood
+          // counts a year are no over-treatment, however rarely the doctor's peers order them
+          const g = k.itemGuideline[cell.item]!;
+          const norm = g >= 0 && k.guidelines[g]!.maxPerYear > 0 ? k.guidelines[g]!.maxPerYear * years : (peerOf(cell.item * 2) ?? Number.POSITIVE_INFINITY) * years;
+          for (const [pt, rec] of perPatient[ci]!) {
+            if (grouped.has(`${pt}|${inst}`) || groups.has(`${pt}|${inst}`)) continue;
+            const n = rec.withItem.length;
+            if (n < p.habitRepeats || n <= norm || n < p.habitLift * rec.visits * cell.share) continue;
+            members.push(pt);
+          }
+          // residents of one address (a nursing home) are a home's care, as above
+          const atAddress = new Map<number, number>();
+          for (const pt of members) if (set.persons.address[pt]! >= 0) atAddress.set(set.persons.address[pt]!, (atAddress.get(set.persons.address[pt]!) ?? 0) + 1);
+          for (let j = members.length - 1; j >= 0; j--) if ((atAddress.get(set.persons.address[members[j]!]!) ?? 0) >= p.minGroup) members.splice(j, 1);
+          for (const pt of members) cellClaims.push(...perPatient[ci]!.get(pt)!.withItem);
+          if (members.length < p.minGroup) continue;
+          best = Math.max(best, -cell.log10P - charge);
+          for (const pt of members) patients.add(pt);
+          for (const i of cellClaims) claims.add(i);
+          evidence.push({
+            key: 'over-treatment.habit',
+            facts: {
+              doctor: set.doctors.name[d]!,
+              item: set.items.name[cell.item]!,
+              diagnosis: set.diagnoses.name[cell.dx] || set.diagnoses.code[cell.dx]!,
+              visits: cell.n,
+              withItem: cell.x,
+              percent: round((100 * cell.x) / cell.n, 1),
+              peerPercent: round(100 * cell.share, 1),
+              patients: members.length,
+              log10P: Math.round(cell.log10P),
+            },
+            entities: [{ type: 'doctor', index: d }, { type: 'institution', index: inst }, ...members.sort((a, b) => a - b).map((index) => ({ type: 'person' as const, index }))],
+            claims: cellClaims.sort((a, b) => a - b),
+            weight: Math.min(1, (-cell.log10P - charge) / 12),
+          });
+        }
+        if (evidence.length === 0) continue;
+        // a doctor whose patients the concentration already rings is that ring's, not a second one
+        const covered = rings.some((r) => r.institution === inst && r.doctors.includes(d) && [...patients].filter((pt) => r.patients.includes(pt)).length * 2 >= patients.size);
+        if (covered) continue;
+        const m = new MemberList();
+        m.add('institution', inst, 'institution');
+        m.add('doctor', d, 'doctor');
+        for (const pt of [...patients].sort((a, b) => a - b)) m.add('person', pt, 'patient');
+        const surprise = Math.round(best * 100) / 100;
+        habitCandidates.push({ family: 'over-treatment', members: m.list, claims: [...claims].sort((a, b) => a - b), evidence, confidence: calibratedConfidence(surprise), surprise });
+      }
+    }
+  }
   // Whom the concentration sentence counts as at risk
   const population = (pattern = 0): { inpatients?: true; item?: string; diagnosis?: string } => {
     const x = specific[pattern - patterns.length];
     if (x) return x.item >= 0 ? { item: set.items.name[x.item]! } : { inpatients: true, diagnosis: set.diagnoses.name[x.diagnosis] || set.diagnoses.code[x.diagnosis]! };
     return pattern === 1 ? { inpatients: true } : {};
   };
-  return rings.map((found) => {
+  const concentrated = rings.map((found) => {
     const details = found.patients.map((pt) => detail.get(`${pt}|${found.institution}`)!).filter(Boolean);
     const evidence: Evidence[] = [];
     const byItem = new Map<number, ItemFlag[]>();
@@ -760,6 +928,7 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
         key: guideline > 0 ? 'over-treatment.item-guideline' : 'over-treatment.item-peers',
         facts: guideline > 0 ? { ...facts, guideline } : facts,
         entities: [{ type: 'institution', index: found.institution }, ...patientsOf(item)],
+        claims: [...new Set(flags.flatMap((f) => f.claims))].sort((a, b) => a - b),
         weight: Math.min(1, flags.length / 8),
       });
     }
@@ -784,12 +953,14 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
         key: 'over-treatment.long-stays',
         facts: { stays: stays.length, patients: details.filter((d) => d.stays.length).length, medianDays: median(stays.map((s) => s.days)), peerMedianDays: round(median(stays.map((s) => s.peerMedian)), 1) },
         entities: details.filter((d) => d.stays.length).map((d) => ({ type: 'person' as const, index: d.patient })),
+        claims: stays.map((st) => st.claim).sort((a, b) => a - b),
         weight: Math.min(1, stays.length / 8),
       });
     }
     evidence.push(concentrationEvidence(set, 'over-treatment.concentration', found, dept, population(found.pattern)));
     return candidateOf(set, 'over-treatment', found, evidence);
   });
+  return [...concentrated, ...habitCandidates];
 }
 
 /** The q-quantile of ascending values, linear between order statistics (as stats.quantile, without a copy). */

@@ -26,6 +26,8 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
     // 12 tests in the 348 days the data covers: 12.6 a year.
     expect(item.facts.perYear).toBeCloseTo((12 * 365) / 348, 1);
     expect(evidenceText(item).en).toMatch(/12\.6 times a year on average for 12 patients; guideline 4/);
+    // the sentence opens the 144 visits that billed it
+    expect(item.claims).toHaveLength(144);
   });
 
   it('finds a busy doctor’s HbA1c over-testing of a few diabetics among the patients the doctor tests for it, not among all their patients', () => {
@@ -208,5 +210,35 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
     const rings = detectOverTreatment(set, k);
     expect(rings.map((r) => memberIds(set, r, 'doctor'))).toEqual([['DC4']]);
     expect(rings[0]!.evidence.some((e) => e.key === 'over-treatment.visits')).toBe(true);
+  });
+
+  it('finds a doctor ordering CT at nearly every stroke follow-up of a few patients, against peers who order it at one visit in six', () => {
+    const w = institutionWorld();
+    w.outpatientBackground();
+    w.b.item({ id: 'CT', name: 'CT平扫', category: 'exam' });
+    // Stroke follow-ups at both clinics: 60 patients, 4 visits each, CT at one visit in six — three CTs in a
+    // year is then not rare for one patient (a typical CT patient has one, the 95th percentile two).
+    const followUp = (k: number, inst: string, doctor: string, ctEvery: number) => {
+      for (let v = 0; v < 4; v++) w.visit({ day: (k * 5 + v * 80) % 360, hour: 8 + (k % 8), inst, doctor, card: w.card(k), items: (k * 4 + v) % ctEvery === 0 ? ['REG', 'DRUG2', 'CT'] : ['REG', 'DRUG2'], dx: 'I63.9' });
+    };
+    // DC2 sees few of them: five.
+    for (let k = 160; k < 220; k++) followUp(k, k % 2 ? 'C1' : 'C2', k % 12 === 1 ? 'DC2' : k % 2 ? 'DC1' : ['DC3', 'DC4'][k % 4 === 0 ? 0 : 1]!, 6);
+    // DC2 orders CT at 3 of the 4 follow-ups of six more stroke patients.
+    for (let j = 0; j < 6; j++) for (let v = 0; v < 4; v++) w.visit({ day: 30 + j * 7 + v * 38, hour: 9 + j, inst: 'C1', doctor: 'DC2', card: w.card(220 + j), items: v === 1 ? ['REG', 'DRUG2'] : ['REG', 'DRUG2', 'CT'], dx: 'I63.9' });
+    const { set, k } = w.build();
+    const rings = detectOverTreatment(set, k);
+    expect(rings.map((r) => memberIds(set, r, 'doctor'))).toEqual([['DC2']]);
+    expect(memberIds(set, rings[0]!, 'person')).toEqual(Array.from({ length: 6 }, (_, j) => `Q${220 + j}`));
+    const habit = rings[0]!.evidence.find((e) => e.key === 'over-treatment.habit')!;
+    expect(habit.facts).toMatchObject({ item: 'CT平扫', patients: 6 });
+    expect(habit.claims).toHaveLength(18);
+    expect(evidenceText(habit).zh).toMatch(/次开具CT平扫/);
+    // A doctor who orders it somewhat more often than peers (one visit in three, for the same five patients) is a habit within the spread.
+    const w2 = institutionWorld();
+    w2.outpatientBackground();
+    w2.b.item({ id: 'CT', name: 'CT平扫', category: 'exam' });
+    for (let k2 = 160; k2 < 220; k2++) for (let v = 0; v < 4; v++) w2.visit({ day: (k2 * 5 + v * 80) % 360, hour: 8 + (k2 % 8), inst: k2 % 2 ? 'C1' : 'C2', doctor: k2 % 12 === 1 ? 'DC2' : k2 % 2 ? 'DC1' : ['DC3', 'DC4'][k2 % 4 === 0 ? 0 : 1]!, card: w2.card(k2), items: (k2 * 4 + v) % (k2 % 12 === 1 ? 3 : 6) === 0 ? ['REG', 'DRUG2', 'CT'] : ['REG', 'DRUG2'], dx: 'I63.9' });
+    const built = w2.build();
+    expect(detectOverTreatment(built.set, built.k)).toEqual([]);
   });
 });
