@@ -319,7 +319,7 @@ function candidate(set: ClaimSet, institution: number, cards: number[], sessions
     },
     { key: 'farming.off-hours', facts: { percent: Math.round((offHours / claims.length) * 100), claims: claims.length }, entities: [], claims: offHourClaims, weight: offHours / claims.length },
     { key: 'farming.no-face-check', facts: { percent: Math.round((1 - checked) * 100) }, entities: [], claims: claims.filter((i) => c.check[i] !== FACE), weight: 1 - checked },
-    { key: 'farming.similar-amounts', facts: { cvPercent: Math.round(amountCv * 100) }, entities: [], weight: Math.max(0, 1 - amountCv) },
+    { key: 'farming.similar-amounts', facts: { cvPercent: Math.round(amountCv * 100) }, entities: [], claims, weight: Math.max(0, 1 - amountCv) },
   ];
   return { family: 'card-farming', members: m.list, claims: [...claims].sort((a, b) => a - b), evidence, confidence: calibratedConfidence(surprise), surprise };
 }

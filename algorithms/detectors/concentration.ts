@@ -591,6 +591,7 @@ export function concentrationEvidence(set: ClaimSet, key: string, c: Concentrati
       ...(population.diagnosis ? { atRiskDiagnosis: population.diagnosis } : {}),
     },
     entities,
+    claims: c.claims,
     weight: Math.min(1, c.surprise / 12),
   };
 }

@@ -795,6 +795,8 @@ function candidate(set: ClaimSet, group: JudgedGroup, rates: { face: number; any
     spanDays: Math.round(median(trips.map((t) => t.days[t.days.length - 1]!.day - t.days[0]!.day + 1))),
     averageGroup: Math.round(median(trips.map((t) => t.people.size))),
   };
+  // the claims of the trips' days, which the trip sentences count
+  const tripClaims = [...new Set(trips.flatMap((t) => t.days.flatMap((d) => d.claims)))].sort((a, b) => a - b);
   const evidence: Evidence[] = [
     group.route === 'arrival' && tight
       ? {
@@ -809,6 +811,7 @@ function candidate(set: ClaimSet, group: JudgedGroup, rates: { face: number; any
             log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.log10P))),
           },
           entities: [{ type: 'institution', index: institution }, ...personRefs],
+          claims: tripClaims,
           weight: Math.min(1, trips.length / 6),
         }
       : group.route === 'arrival'
@@ -817,6 +820,7 @@ function candidate(set: ClaimSet, group: JudgedGroup, rates: { face: number; any
             key: 'recruited.swamp',
             facts: { ...spread, log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.log10P))) },
             entities: [{ type: 'institution', index: institution }, ...personRefs],
+            claims: tripClaims,
             weight: Math.min(1, trips.length / 6),
           }
         : {
@@ -824,21 +828,24 @@ function candidate(set: ClaimSet, group: JudgedGroup, rates: { face: number; any
             key: 'recruited.coinciding',
             facts: { ...spread, log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.coincideLog10P))) },
             entities: [{ type: 'institution', index: institution }, ...personRefs],
+            claims: tripClaims,
             weight: Math.min(1, trips.length / 6),
           },
     {
       key: 'recruited.similar-items',
-      facts: { percent: Math.round(sim.items.share * 100), baseline: Math.round(sim.items.baseline * 100), claims: claims.length },
+      facts: { percent: Math.round(sim.items.share * 100), baseline: Math.round(sim.items.baseline * 1000) / 10, claims: claims.length },
       entities: personRefs,
+      claims,
       weight: Math.max(0, sim.items.share - sim.items.baseline),
     },
     {
       key: 'recruited.similar-amounts',
-      facts: { percent: Math.round(sim.amounts.share * 100), baseline: Math.round(sim.amounts.baseline * 100) },
-      entities: [],
+      facts: { percent: Math.round(sim.amounts.share * 100), baseline: Math.round(sim.amounts.baseline * 1000) / 10 },
+      entities: personRefs,
+      claims,
       weight: Math.max(0, sim.amounts.share - sim.amounts.baseline),
     },
-    { key: 'recruited.identity-checked', facts: { percent: Math.round(checked * 100) }, entities: [], weight: checked },
+    { key: 'recruited.identity-checked', facts: { percent: Math.round(checked * 100) }, entities: personRefs, claims, weight: checked },
   ];
   if (origin.log10P <= -2) {
     evidence.push({

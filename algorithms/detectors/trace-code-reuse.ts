@@ -43,9 +43,10 @@ export function detectTraceCodeReuse(set: ClaimSet, p: TraceReuseParams = TRACE_
         key: 'trace.reused',
         facts: { codes: codes.length, settlements, pharmacies: pharmacies.length, names: pharmacies.map((g) => set.institutions.name[g]).join('、'), example: reuse.code[codes[0]!]! },
         entities: pharmacies.map((index) => ({ type: 'institution' as const, index })),
+        claims,
         weight: Math.min(1, codes.length / 5),
       },
-      { key: 'trace.buyers', facts: { buyers: m.list.length - pharmacies.length }, entities: m.list.filter((x) => x.type === 'person'), weight: 0.5 },
+      { key: 'trace.buyers', facts: { buyers: m.list.length - pharmacies.length }, entities: m.list.filter((x) => x.type === 'person'), claims, weight: 0.5 },
     ];
     out.push({ family: 'trace-code-reuse', members: m.list, claims, evidence, confidence: Math.min(1, 0.6 + 0.04 * codes.length) });
   }

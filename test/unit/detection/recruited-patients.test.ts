@@ -56,6 +56,17 @@ describe('recruited patients', () => {
     expect(memberIds(set, rings[0]!, 'doctor')).toEqual(['DC3']);
     expect(rings[0]!.evidence[0]!.key).toBe('recruited.trips');
     expect(evidenceText(rings[0]!.evidence[0]!).en).toMatch(/settled within \d+ minutes each time/);
+    // Each sentence opens the claims it counts: the members' claims on the trips' days (the 70 trip visits among
+    // them), and the group's claims for the package, the amounts and the identity checks.
+    const ev = (key: string) => rings[0]!.evidence.find((e) => e.key === key)!;
+    const holderOf = (i: number) => set.persons.id[set.cards.holder[set.claims.card[i]!]!]!;
+    const tripClaims = ev('recruited.trips').claims!;
+    expect(tripClaims.filter((i) => recruits.map(t.person).includes(holderOf(i))).length).toBeGreaterThanOrEqual(70);
+    expect(tripClaims.every((i) => persons.includes(holderOf(i)))).toBe(true);
+    const items = ev('recruited.similar-items');
+    expect(items.claims).toHaveLength(Number(items.facts.claims));
+    expect(rings[0]!.claims).toEqual(expect.arrayContaining(items.claims!));
+    for (const key of ['recruited.similar-amounts', 'recruited.identity-checked']) expect(ev(key).claims).toEqual(items.claims);
   });
 
   it('finds a group whose trips are spread over two days, half the bus each day', () => {

@@ -29,5 +29,7 @@ describe('trace-code reuse', () => {
     expect(rings).toHaveLength(1);
     expect(ids(set, rings[0]!, 'institution')).toEqual(['P1', 'P2']);
     expect(ids(set, rings[0]!, 'person')).toHaveLength(6);
+    // both sentences open the six settlements of the reused codes
+    for (const e of rings[0]!.evidence) expect(e.claims!.map((i) => set.claims.id[i])).toEqual(claims.flat().sort());
   });
 });
