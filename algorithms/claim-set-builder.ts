@@ -443,6 +443,11 @@ export class ClaimSetBuilder {
     return { households: this.households.keys, addresses: this.addresses.keys, diagnosisVaried: varied };
   }
 
+  /** Rows of the entity tables so far (persons, cards, institutions, doctors, items). */
+  tableSizes(): string {
+    return [this.persons.size, this.cards.size, this.institutions.size, this.doctors.size, this.items.size].join(',');
+  }
+
   get claimCount(): number {
     return this.claimIds.length;
   }

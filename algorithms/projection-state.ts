@@ -184,7 +184,21 @@ export function mergeDelta(s: ProjectionState, d: Delta): MergeResult {
   }
 }
 
+function sameRegions(set: ClaimSet, regions: Delta['regions']): boolean {
+  // The builder interns Region rows first; other codes (persons', institutions') follow them.
+  if (regions.length > set.regions.code.length) return false;
+  return regions.every((g, i) => set.regions.code[i] === g.code && set.regions.name[i] === (g.name ?? set.regions.name[i]));
+}
+
 function merge(s: ProjectionState, d: Delta): ProjectionState {
+  // Nothing written since, nothing left behind by the window: the snapshot is the projection.
+  const keepAll = !d.keep || s.set.claims.t.every((t) => d.keep!(t));
+  const tablesSame = REFERENCE_TABLES.every((t) => !d.changed[t].length) && sameRegions(s.set, d.regions);
+  if (!d.claims.length && !d.trace.length && tablesSame && keepAll) return s;
+  if (tablesSame && keepAll) {
+    const patched = patch(s, d);
+    if (patched) return patched;
+  }
   const old = referenceRecords(s);
   const nodes = { ...s.nodes };
   const records: ReferenceRecords = { ...old, regions: d.regions };
@@ -269,4 +283,194 @@ export function claimIndices(claimNodes: Float64Array, nodes: readonly number[])
     if (i >= 0) out.push(i);
   }
   return out;
+}
+
+type Column = Float64Array | Float32Array | Int32Array | Uint8Array;
+
+/**
+ * The common night: reference tables untouched, a day of new claims and a few corrections, nothing
+ * left behind. Columns are copied whole and patched, instead of rebuilding the set claim by claim;
+ * each changed claim is encoded by `ClaimSetBuilder.claim` itself (a one-claim builder over the same
+ * tables), so the encoding cannot drift from a full build. Undefined when a change needs the general
+ * merge (a claim leaving the set, an entity without a row).
+ */
+function patch(s: ProjectionState, d: Delta): ProjectionState | undefined {
+  const set = s.set;
+  const c = set.claims;
+  const n = c.count;
+  const last = n ? s.nodes.claims[n - 1]! : -1;
+  const inPlace: { at: number; c: ChangedClaim }[] = [];
+  const appended: ChangedClaim[] = [];
+  for (const x of d.claims) {
+    const at = findNode(s.nodes.claims, x.node);
+    if (at >= 0) {
+      if (!x.inScope || (d.keep && !d.keep(x.record.settledAt))) return undefined;
+      inPlace.push({ at, c: x });
+    } else if (x.node > last) {
+      if (x.inScope && (!d.keep || d.keep(x.record.settledAt))) appended.push(x);
+    } else if (x.inScope) throw new Fallback(`claim node ${x.node} enters the set below the snapshot's last claim`);
+  }
+  appended.sort((a, z) => a.node - z.node);
+  // Encode the changed claims with the builder over the same entity dictionaries.
+  const one = new ClaimSetBuilder(inPlace.length + appended.length + 1, { uniqueClaims: true });
+  addReference(one, referenceRecordsOnlyKeys(s));
+  const sizes = one.tableSizes();
+  for (const x of inPlace) one.claim(x.c.record);
+  for (const x of appended) one.claim(x.record);
+  if (one.tableSizes() !== sizes) return undefined;
+  const enc = one.build();
+  const m = inPlace.length;
+  const total = n + appended.length;
+
+  // Lines: copy runs of unchanged claims, the changed claims' lines from `enc`.
+  const rowOf = new Map<number, number>(inPlace.map((x, k) => [x.at, k]));
+  const lineCount = (i: number) => (rowOf.has(i) ? enc.claims.lineStart[rowOf.get(i)! + 1]! - enc.claims.lineStart[rowOf.get(i)!]! : c.lineStart[i + 1]! - c.lineStart[i]!);
+  const lineStart = new Int32Array(total + 1);
+  for (let i = 0; i < n; i++) lineStart[i + 1] = lineStart[i]! + (rowOf.size ? lineCount(i) : c.lineStart[i + 1]! - c.lineStart[i]!);
+  for (let k = 0; k < appended.length; k++) {
+    const e = m + k;
+    lineStart[n + k + 1] = lineStart[n + k]! + enc.claims.lineStart[e + 1]! - enc.claims.lineStart[e]!;
+  }
+  const L = lineStart[total]!;
+  const lines = { count: L, item: new Int32Array(L), quantity: new Float32Array(L), amount: new Float64Array(L) };
+  const copyLines = (from: ClaimSet['lines'], a: number, z: number, to: number) => {
+    lines.item.set(from.item.subarray(a, z), to);
+    lines.quantity.set(from.quantity.subarray(a, z), to);
+    lines.amount.set(from.amount.subarray(a, z), to);
+  };
+  const changedAt = [...rowOf.keys()].sort((a, z) => a - z);
+  let from = 0;
+  for (const at of [...changedAt, n]) {
+    if (at > from) copyLines(set.lines, c.lineStart[from]!, c.lineStart[at]!, lineStart[from]!);
+    if (at < n) {
+      const e = rowOf.get(at)!;
+      copyLines(enc.lines, enc.claims.lineStart[e]!, enc.claims.lineStart[e + 1]!, lineStart[at]!);
+    }
+    from = at + 1;
+  }
+  for (let k = 0; k < appended.length; k++) copyLines(enc.lines, enc.claims.lineStart[m + k]!, enc.claims.lineStart[m + k + 1]!, lineStart[n + k]!);
+
+  // Every other column: the snapshot's, patched rows from `enc`, appended rows after.
+  const column = <T extends Column>(key: keyof ClaimSet['claims']): T => {
+    const src = c[key] as T;
+    const out = new (src.constructor as new (k: number) => T)(total);
+    out.set(src);
+    const e = enc.claims[key] as T;
+    for (let k = 0; k < m; k++) out[inPlace[k]!.at] = e[k]!;
+    out.set(e.subarray(m) as never, n);
+    return out;
+  };
+  // Diagnoses: codes of the snapshot, then codes only changed claims name; renumbered by first claim, as a build interns them.
+  const codes = [...set.diagnoses.code];
+  const codeIndex = new Map(codes.map((k, i) => [k, i]));
+  const encDx = Int32Array.from(enc.claims.diagnosis, (dx) => {
+    if (dx < 0) return dx;
+    const code = enc.diagnoses.code[dx]!;
+    let i = codeIndex.get(code);
+    if (i === undefined) codeIndex.set(code, (i = codes.push(code) - 1));
+    return i;
+  });
+  const tmp = new Int32Array(total);
+  tmp.set(c.diagnosis);
+  for (let k = 0; k < m; k++) tmp[inPlace[k]!.at] = encDx[k]!;
+  tmp.set(encDx.subarray(m), n);
+  const firstOld = new Int32Array(set.diagnoses.code.length).fill(-1);
+  for (let i = 0; i < n; i++) if (c.diagnosis[i]! >= 0 && firstOld[c.diagnosis[i]!] === -1) firstOld[c.diagnosis[i]!] = i;
+  const encRow = new Map<number, number>(); // claim index → row of enc, for changed and appended claims
+  for (let k = 0; k < m; k++) encRow.set(inPlace[k]!.at, k);
+  for (let k = 0; k < appended.length; k++) encRow.set(n + k, m + k);
+  const renumber = new Int32Array(codes.length).fill(-1);
+  const newCodes: string[] = [];
+  const newNames: string[] = [];
+  const varied: number[] = [];
+  // A changed claim's own name (the builder keeps one name per code: its first claim's).
+  const encRecord = (row: number) => (row < m ? inPlace[row]!.c.record : appended[row - m]!.record);
+  const encName = (row: number) => {
+    const r = encRecord(row);
+    return r.diagnosisName ?? r.diagnosisCode!;
+  };
+  for (let i = 0; i < total; i++) {
+    const t = tmp[i]!;
+    if (t < 0) continue;
+    if (renumber[t] === -1) {
+      renumber[t] = newCodes.push(codes[t]!) - 1;
+      const row = encRow.get(i);
+      if (row !== undefined) newNames.push(encName(row));
+      else {
+        // A copied claim first: its name is the snapshot's when all the code's claims carried it, or when it was the first.
+        if (s.diagnosisVaried[t] === 1 && firstOld[t] !== i) return undefined;
+        newNames.push(set.diagnoses.name[t]!);
+      }
+    }
+    const dx = renumber[t]!;
+    const row = encRow.get(i);
+    const name = row !== undefined ? encName(row) : set.diagnoses.name[t]!;
+    if (name !== newNames[dx] || (row === undefined && s.diagnosisVaried[t] === 1 && firstOld[t] !== i)) varied.push(dx);
+    tmp[i] = dx;
+  }
+  const diagnosisVaried = new Uint8Array(newCodes.length);
+  for (const dx of varied) diagnosisVaried[dx] = 1;
+
+  const claimNodes = new Float64Array(total);
+  claimNodes.set(s.nodes.claims);
+  claimNodes.set(appended.map((x) => x.node), n);
+  const ids = c.id.slice();
+  for (let k = 0; k < m; k++) ids[inPlace[k]!.at] = enc.claims.id[k]!;
+  for (let k = 0; k < appended.length; k++) ids.push(enc.claims.id[m + k]!);
+
+  const byNode = new Map(s.trace.map((e) => [e.node, e]));
+  for (const e of d.trace) byNode.set(e.node, e);
+  const trace = [...byNode.values()].sort((a, z) => a.node - z.node);
+  const traceCodes: string[] = [];
+  const traceClaims: Int32Array[] = [];
+  for (const e of trace) {
+    const idx = claimIndices(claimNodes, e.claims);
+    if (idx.length < 2) continue;
+    traceCodes.push(e.code);
+    traceClaims.push(Int32Array.from(idx).sort());
+  }
+  const claims: ClaimSet['claims'] = {
+    count: total,
+    id: ids,
+    t: column('t'),
+    day: column('day'),
+    kind: column('kind'),
+    institution: column('institution'),
+    doctor: column('doctor'),
+    rxDoctor: column('rxDoctor'),
+    card: column('card'),
+    served: column('served'),
+    check: column('check'),
+    diagnosis: tmp,
+    admitDay: column('admitDay'),
+    dischargeDay: column('dischargeDay'),
+    total: column('total'),
+    fund: column('fund'),
+    lineStart,
+  };
+  return {
+    set: { ...set, claims, lines, diagnoses: { code: newCodes, name: newNames }, traceReuse: { code: traceCodes, claims: traceClaims } },
+    households: s.households,
+    addresses: s.addresses,
+    diagnosisVaried,
+    nodes: { ...s.nodes, claims: claimNodes },
+    trace,
+  };
+}
+
+/**
+ * Just enough reference records for a builder to reproduce the entity indices (keys in order): a
+ * builder over them interns a claim's card, institution, doctors, served person and items as the full
+ * build does. Their other fields do not matter for encoding claims.
+ */
+function referenceRecordsOnlyKeys(s: ProjectionState): ReferenceRecords {
+  const t = s.set;
+  return {
+    regions: [],
+    institutions: t.institutions.id.map((id) => ({ id })),
+    doctors: t.doctors.id.map((id) => ({ id })),
+    items: t.items.id.map((id) => ({ id })),
+    persons: t.persons.id.map((id) => ({ id })),
+    cards: t.cards.id.map((id) => ({ id })),
+  };
 }

@@ -42,8 +42,8 @@ export interface IncrementalResult {
   reason?: string;
   /** claims and entities read as changed (incremental) */
   changed?: { claims: number; entities: number };
-  /** seconds: reading from Neo4j (and merging), writing the snapshot */
-  seconds: { project: number; snapshotWrite: number };
+  /** seconds: the whole projection (reading, merging), writing the snapshot; for incremental also its parts */
+  seconds: { project: number; snapshotWrite: number; snapshotRead?: number; delta?: number; merge?: number };
   snapshotBytes?: number;
 }
 
@@ -104,13 +104,16 @@ export async function projectIncremental(driver: Driver, scope: ProjectionScope,
   else if (!existsSync(file)) reason = 'no snapshot';
   else {
     try {
+      const tRead = performance.now();
       const snap = readSnapshot(file);
+      const snapshotRead = (performance.now() - tRead) / 1000;
       const meta = snap.meta as unknown as SnapshotMeta;
       const now = await storeWatermark(driver);
       reason = staleReason(meta, now, scope) ?? (await endsMoved(driver, meta));
       if (!reason) {
         const state = toState(snap.body);
         const since = meta.watermark.seq;
+        const tDelta = performance.now();
         const changed = {} as Delta['changed'];
         let entities = 0;
         for (const t of REFERENCE_TABLES) {
@@ -121,7 +124,9 @@ export async function projectIncremental(driver: Driver, scope: ProjectionScope,
         const trace = await readChangedTrace(driver, since);
         const { from, to } = periodBounds(scope);
         const delta: Delta = { regions: await readRegions(driver), changed, claims, trace, ...(scope.since || scope.until ? { keep: (t: number) => t >= from && t < to } : {}) };
+        const tMerge = performance.now();
         const merged = mergeDelta(state, delta);
+        const parts = { snapshotRead, delta: (tMerge - tDelta) / 1000, merge: (performance.now() - tMerge) / 1000 };
         if ('fallback' in merged) reason = merged.fallback;
         else {
           onProgress({ stage: 'claims', done: merged.state.set.claims.count, total: merged.state.set.claims.count });
@@ -131,7 +136,7 @@ export async function projectIncremental(driver: Driver, scope: ProjectionScope,
             set: merged.state.set,
             mode: 'incremental',
             changed: { claims: claims.length, entities },
-            seconds: { project, snapshotWrite: written.seconds },
+            seconds: { project, snapshotWrite: written.seconds, ...parts },
             ...(written.bytes !== undefined ? { snapshotBytes: written.bytes } : {}),
           };
         }

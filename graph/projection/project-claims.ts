@@ -93,7 +93,9 @@ function scopeConditions(scope: ProjectionScope): { conds: string[]; params: Rec
 
 function claimFilter(scope: ProjectionScope): { match: string; where: string; params: Record<string, unknown> } {
   const { conds, params } = scopeConditions(scope);
-  let match = 'MATCH (c:Claim)';
+  // A label scan, not the settledAt or region index: claims come in node-id order whatever the scope,
+  // the order an incremental projection keeps (a range seek on settledAt would give time order).
+  let match = 'MATCH (c:Claim) USING SCAN c:Claim';
   if (scope.claimsOf) {
     // Through the Card and Doctor key constraints, not a scan of every claim; UNION drops a claim
     // reached both ways.
@@ -231,7 +233,8 @@ export async function projectFull(driver: Driver, scope: ProjectionScope = {}, o
   const watermark = await storeWatermark(driver);
   const denormalised = await claimsDenormalised(driver);
   const { match, where, params } = claimFilter(scope);
-  const countRows = await driver.executeQuery(`${match} ${where} RETURN count(c) AS n`, params);
+  // Counting needs no order: without the hint, the whole graph's count comes from the count store.
+  const countRows = await driver.executeQuery(`${match.replace(' USING SCAN c:Claim', '')} ${where} RETURN count(c) AS n`, params);
   const expected = Number(countRows.records[0]?.get('n') ?? 0);
 
   const regions = await readRegions(driver);
@@ -256,7 +259,7 @@ export async function projectFull(driver: Driver, scope: ProjectionScope = {}, o
   addReference(b, records);
   let claimNodes: Float64Array;
   const sessions = Math.max(1, opts.sessions ?? 2);
-  if (scope.claimsOf || sessions === 1 || expected < 20_000) {
+  if (scope.claimsOf || sessions === 1 || expected === 0) {
     const order: number[] = [];
     await streamRows(driver, `${match} ${where} RETURN ${columns}`, params, (v) => {
       order.push(Number(v[0]));
@@ -321,24 +324,23 @@ async function readClaimRanges(
     if (k > 0) addReference(builder, records);
     return { builder, lo: lo + k * step, hi: Math.min(hi, lo + (k + 1) * step), nodes: [] as number[] };
   });
-  const sizes = (x: ClaimSet) => [x.persons.id.length, x.cards.id.length, x.institutions.id.length, x.doctors.id.length, x.items.id.length].join(',');
+  const tablesAlone = b.tableSizes();
   await Promise.all(
     parts.map((p) =>
-      streamRows(driver, `MATCH (c:Claim) ${where} RETURN ${q.columns}`, { ...q.params, lo: p.lo, hi: p.hi }, (v) => {
+      streamRows(driver, `MATCH (c:Claim) USING SCAN c:Claim ${where} RETURN ${q.columns}`, { ...q.params, lo: p.lo, hi: p.hi }, (v) => {
         p.nodes.push(Number(v[0]));
         p.builder.claim(claimRecord(v));
         progress();
       }),
     ),
   );
-  const reference = new ClaimSetBuilder(16, { uniqueClaims: true });
-  addReference(reference, records);
-  const tablesAlone = sizes(reference.build());
+  // A claim naming an entity without a node of its own gives the entity a row: the parts' rows then
+  // differ from each other. The graph's MERGEs make such rows impossible; fail loudly if one appears.
+  for (const p of parts) {
+    if (p.builder.tableSizes() !== tablesAlone) throw new Error(`claims of node ids ${p.lo}–${p.hi} name entities the reference tables lack; project with sessions: 1`);
+  }
   for (const p of parts.slice(1)) {
     const part = p.builder.build();
-    // A claim naming an entity without a node of its own gives the entity a row: the part's rows then
-    // differ from b's. The graph's MERGEs make such rows impossible; fail loudly if one appears.
-    if (sizes(part) !== tablesAlone) throw new Error(`claims of node ids ${p.lo}–${p.hi} name entities the reference tables lack; project with sessions: 1`);
     const { diagnosisVaried } = p.builder.extras();
     const first = new Int32Array(part.diagnoses.code.length).fill(-1);
     for (let i = 0; i < part.claims.count; i++) {
