@@ -211,19 +211,14 @@ function merge(s: ProjectionState, d: Delta): ProjectionState {
   addReference(b, records);
 
   // Claims: the snapshot's in node order with changed ones replaced or dropped, new ones appended.
+  // Claims the snapshot does not hold enter at their node's place: new ones (a store may hand out ids
+  // below its last claim's, as one written by the bulk importer does) and ones corrected into the scope.
   const changedAt = new Map<number, ChangedClaim>();
   const appended: ChangedClaim[] = [];
-  const lastClaim = s.nodes.claims.length ? s.nodes.claims[s.nodes.claims.length - 1]! : -1;
   for (const c of d.claims) {
     const at = findNode(s.nodes.claims, c.node);
     if (at >= 0) changedAt.set(at, c);
-    else if (c.node > lastClaim) {
-      if (c.inScope) appended.push(c);
-    } else {
-      // A claim below the last node that the snapshot does not hold: new with a reused id, or one that
-      // was outside the scope and has been corrected into it. Either way it belongs mid-sequence.
-      if (c.inScope) throw new Fallback(`claim node ${c.node} enters the set below the snapshot's last claim`);
-    }
+    else if (c.inScope) appended.push(c);
   }
   appended.sort((a, z) => a.node - z.node);
   const set = s.set;
@@ -241,7 +236,17 @@ function merge(s: ProjectionState, d: Delta): ProjectionState {
   };
   const keep = d.keep ?? (() => true);
   const claimNodes: number[] = [];
+  let next = 0;
+  const enter = (below: number) => {
+    for (; next < appended.length && appended[next]!.node < below; next++) {
+      const c = appended[next]!;
+      if (!keep(c.record.settledAt)) continue;
+      b.claim(c.record);
+      claimNodes.push(c.node);
+    }
+  };
   for (let i = 0; i < set.claims.count; i++) {
+    enter(s.nodes.claims[i]!);
     const c = changedAt.get(i);
     if (c) {
       if (c.inScope && keep(c.record.settledAt)) {
@@ -253,11 +258,7 @@ function merge(s: ProjectionState, d: Delta): ProjectionState {
       claimNodes.push(s.nodes.claims[i]!);
     }
   }
-  for (const c of appended) {
-    if (!keep(c.record.settledAt)) continue;
-    b.claim(c.record);
-    claimNodes.push(c.node);
-  }
+  enter(Infinity);
   nodes.claims = Float64Array.from(claimNodes);
 
   // Trace codes: the snapshot's entries, those a changed claim dispensed replaced, in node order.
@@ -298,7 +299,6 @@ function patch(s: ProjectionState, d: Delta): ProjectionState | undefined {
   const set = s.set;
   const c = set.claims;
   const n = c.count;
-  const last = n ? s.nodes.claims[n - 1]! : -1;
   const inPlace: { at: number; c: ChangedClaim }[] = [];
   const appended: ChangedClaim[] = [];
   for (const x of d.claims) {
@@ -306,9 +306,7 @@ function patch(s: ProjectionState, d: Delta): ProjectionState | undefined {
     if (at >= 0) {
       if (!x.inScope || (d.keep && !d.keep(x.record.settledAt))) return undefined;
       inPlace.push({ at, c: x });
-    } else if (x.node > last) {
-      if (x.inScope && (!d.keep || d.keep(x.record.settledAt))) appended.push(x);
-    } else if (x.inScope) throw new Fallback(`claim node ${x.node} enters the set below the snapshot's last claim`);
+    } else if (x.inScope && (!d.keep || d.keep(x.record.settledAt))) appended.push(x);
   }
   appended.sort((a, z) => a.node - z.node);
   // Encode the changed claims with the builder over the same entity dictionaries.
@@ -321,43 +319,54 @@ function patch(s: ProjectionState, d: Delta): ProjectionState | undefined {
   const enc = one.build();
   const m = inPlace.length;
   const total = n + appended.length;
+  const patchRow = new Int32Array(n).fill(-1);
+  for (let k = 0; k < m; k++) patchRow[inPlace[k]!.at] = k;
 
-  // Lines: copy runs of unchanged claims, the changed claims' lines from `enc`.
-  const rowOf = new Map<number, number>(inPlace.map((x, k) => [x.at, k]));
-  const lineCount = (i: number) => (rowOf.has(i) ? enc.claims.lineStart[rowOf.get(i)! + 1]! - enc.claims.lineStart[rowOf.get(i)!]! : c.lineStart[i + 1]! - c.lineStart[i]!);
+  // Final order: the snapshot's claims and the new ones merged by node id. src[p] ≥ 0 is a snapshot
+  // claim, −(row + 1) a row of `enc` (a changed claim's row replaces its snapshot claim's values).
+  const src = new Int32Array(total);
+  const claimNodes = new Float64Array(total);
+  {
+    let i = 0;
+    let k = 0;
+    for (let p = 0; p < total; p++) {
+      if (k < appended.length && (i >= n || appended[k]!.node < s.nodes.claims[i]!)) {
+        src[p] = -(m + k + 1);
+        claimNodes[p] = appended[k++]!.node;
+      } else {
+        src[p] = patchRow[i]! >= 0 ? -(patchRow[i]! + 1) : i;
+        claimNodes[p] = s.nodes.claims[i++]!;
+      }
+    }
+  }
+  // Lines, gathered claim by claim.
   const lineStart = new Int32Array(total + 1);
-  for (let i = 0; i < n; i++) lineStart[i + 1] = lineStart[i]! + (rowOf.size ? lineCount(i) : c.lineStart[i + 1]! - c.lineStart[i]!);
-  for (let k = 0; k < appended.length; k++) {
-    const e = m + k;
-    lineStart[n + k + 1] = lineStart[n + k]! + enc.claims.lineStart[e + 1]! - enc.claims.lineStart[e]!;
+  for (let p = 0; p < total; p++) {
+    const v = src[p]!;
+    const len = v >= 0 ? c.lineStart[v + 1]! - c.lineStart[v]! : enc.claims.lineStart[-v]! - enc.claims.lineStart[-v - 1]!;
+    lineStart[p + 1] = lineStart[p]! + len;
   }
   const L = lineStart[total]!;
   const lines = { count: L, item: new Int32Array(L), quantity: new Float32Array(L), amount: new Float64Array(L) };
-  const copyLines = (from: ClaimSet['lines'], a: number, z: number, to: number) => {
-    lines.item.set(from.item.subarray(a, z), to);
-    lines.quantity.set(from.quantity.subarray(a, z), to);
-    lines.amount.set(from.amount.subarray(a, z), to);
-  };
-  const changedAt = [...rowOf.keys()].sort((a, z) => a - z);
-  let from = 0;
-  for (const at of [...changedAt, n]) {
-    if (at > from) copyLines(set.lines, c.lineStart[from]!, c.lineStart[at]!, lineStart[from]!);
-    if (at < n) {
-      const e = rowOf.get(at)!;
-      copyLines(enc.lines, enc.claims.lineStart[e]!, enc.claims.lineStart[e + 1]!, lineStart[at]!);
+  for (let p = 0; p < total; p++) {
+    const v = src[p]!;
+    const from = v >= 0 ? set.lines : enc.lines;
+    let j = v >= 0 ? c.lineStart[v]! : enc.claims.lineStart[-v - 1]!;
+    for (let q = lineStart[p]!, end = lineStart[p + 1]!; q < end; q++, j++) {
+      lines.item[q] = from.item[j]!;
+      lines.quantity[q] = from.quantity[j]!;
+      lines.amount[q] = from.amount[j]!;
     }
-    from = at + 1;
   }
-  for (let k = 0; k < appended.length; k++) copyLines(enc.lines, enc.claims.lineStart[m + k]!, enc.claims.lineStart[m + k + 1]!, lineStart[n + k]!);
 
-  // Every other column: the snapshot's, patched rows from `enc`, appended rows after.
   const column = <T extends Column>(key: keyof ClaimSet['claims']): T => {
-    const src = c[key] as T;
-    const out = new (src.constructor as new (k: number) => T)(total);
-    out.set(src);
+    const a = c[key] as T;
     const e = enc.claims[key] as T;
-    for (let k = 0; k < m; k++) out[inPlace[k]!.at] = e[k]!;
-    out.set(e.subarray(m) as never, n);
+    const out = new (a.constructor as new (k: number) => T)(total);
+    for (let p = 0; p < total; p++) {
+      const v = src[p]!;
+      out[p] = v >= 0 ? a[v]! : e[-v - 1]!;
+    }
     return out;
   };
   // Diagnoses: codes of the snapshot, then codes only changed claims name; renumbered by first claim, as a build interns them.
@@ -370,53 +379,46 @@ function patch(s: ProjectionState, d: Delta): ProjectionState | undefined {
     if (i === undefined) codeIndex.set(code, (i = codes.push(code) - 1));
     return i;
   });
-  const tmp = new Int32Array(total);
-  tmp.set(c.diagnosis);
-  for (let k = 0; k < m; k++) tmp[inPlace[k]!.at] = encDx[k]!;
-  tmp.set(encDx.subarray(m), n);
   const firstOld = new Int32Array(set.diagnoses.code.length).fill(-1);
   for (let i = 0; i < n; i++) if (c.diagnosis[i]! >= 0 && firstOld[c.diagnosis[i]!] === -1) firstOld[c.diagnosis[i]!] = i;
-  const encRow = new Map<number, number>(); // claim index → row of enc, for changed and appended claims
-  for (let k = 0; k < m; k++) encRow.set(inPlace[k]!.at, k);
-  for (let k = 0; k < appended.length; k++) encRow.set(n + k, m + k);
-  const renumber = new Int32Array(codes.length).fill(-1);
-  const newCodes: string[] = [];
-  const newNames: string[] = [];
-  const varied: number[] = [];
   // A changed claim's own name (the builder keeps one name per code: its first claim's).
   const encRecord = (row: number) => (row < m ? inPlace[row]!.c.record : appended[row - m]!.record);
   const encName = (row: number) => {
     const r = encRecord(row);
     return r.diagnosisName ?? r.diagnosisCode!;
   };
-  for (let i = 0; i < total; i++) {
-    const t = tmp[i]!;
-    if (t < 0) continue;
+  const renumber = new Int32Array(codes.length).fill(-1);
+  const newCodes: string[] = [];
+  const newNames: string[] = [];
+  const varied: number[] = [];
+  const diagnosis = new Int32Array(total);
+  for (let p = 0; p < total; p++) {
+    const v = src[p]!;
+    const t = v >= 0 ? c.diagnosis[v]! : encDx[-v - 1]!;
+    if (t < 0) {
+      diagnosis[p] = t;
+      continue;
+    }
+    // A copied claim carries the snapshot's name for sure only when all the code's claims did, or it was the first.
+    const unsure = v >= 0 && s.diagnosisVaried[t] === 1 && firstOld[t] !== v;
+    const name = v >= 0 ? set.diagnoses.name[t]! : encName(-v - 1);
     if (renumber[t] === -1) {
+      if (unsure) return undefined;
       renumber[t] = newCodes.push(codes[t]!) - 1;
-      const row = encRow.get(i);
-      if (row !== undefined) newNames.push(encName(row));
-      else {
-        // A copied claim first: its name is the snapshot's when all the code's claims carried it, or when it was the first.
-        if (s.diagnosisVaried[t] === 1 && firstOld[t] !== i) return undefined;
-        newNames.push(set.diagnoses.name[t]!);
-      }
+      newNames.push(name);
     }
     const dx = renumber[t]!;
-    const row = encRow.get(i);
-    const name = row !== undefined ? encName(row) : set.diagnoses.name[t]!;
-    if (name !== newNames[dx] || (row === undefined && s.diagnosisVaried[t] === 1 && firstOld[t] !== i)) varied.push(dx);
-    tmp[i] = dx;
+    if (unsure || name !== newNames[dx]) varied.push(dx);
+    diagnosis[p] = dx;
   }
   const diagnosisVaried = new Uint8Array(newCodes.length);
   for (const dx of varied) diagnosisVaried[dx] = 1;
 
-  const claimNodes = new Float64Array(total);
-  claimNodes.set(s.nodes.claims);
-  claimNodes.set(appended.map((x) => x.node), n);
-  const ids = c.id.slice();
-  for (let k = 0; k < m; k++) ids[inPlace[k]!.at] = enc.claims.id[k]!;
-  for (let k = 0; k < appended.length; k++) ids.push(enc.claims.id[m + k]!);
+  const ids: string[] = new Array<string>(total);
+  for (let p = 0; p < total; p++) {
+    const v = src[p]!;
+    ids[p] = v >= 0 ? c.id[v]! : enc.claims.id[-v - 1]!;
+  }
 
   const byNode = new Map(s.trace.map((e) => [e.node, e]));
   for (const e of d.trace) byNode.set(e.node, e);
@@ -441,7 +443,7 @@ function patch(s: ProjectionState, d: Delta): ProjectionState | undefined {
     card: column('card'),
     served: column('served'),
     check: column('check'),
-    diagnosis: tmp,
+    diagnosis,
     admitDay: column('admitDay'),
     dischargeDay: column('dischargeDay'),
     total: column('total'),

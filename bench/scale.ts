@@ -36,6 +36,7 @@ const { values } = parseArgs({
     sessions: { type: 'string', default: '2' },
     day: { type: 'string', default: '3000' },
     keep: { type: 'boolean', default: false },
+    ab: { type: 'boolean', default: false },
   },
 });
 if (!values.instance || !values.data) throw new Error('give --instance NAME (a local instance holding the dataset) and --data DIR (its canonical files)');
@@ -65,6 +66,22 @@ const driver = createDriver(neo4j);
 try {
   await migrate(driver);
   console.log(`load average before: ${loadavg()}`);
+  if (values.ab) {
+    // The query before issue 24 (one session, doctor/prescriber/served through the relationships)
+    // beside today's, interleaved so both see the same load; then stop.
+    const before: number[] = [];
+    const after: number[] = [];
+    for (let k = 0; k < Number(values.runs); k++) {
+      for (const [list, opts] of [[before, { sessions: 1, traverse: true }], [after, { sessions: 2 }]] as const) {
+        const t = performance.now();
+        const n = (await projectFull(driver, {}, () => {}, opts)).state.set.claims.count;
+        list.push((performance.now() - t) / 1000);
+        console.log(`${list === after ? 'after ' : 'before'} run ${k + 1}: ${list.at(-1)!.toFixed(1)} s, ${n} claims, load ${loadavg()}`);
+      }
+    }
+    console.log(`full projection median: before (1 session, traversals) ${median(before).toFixed(1)} s, after (2 sessions, denormalised keys) ${median(after).toFixed(1)} s, ${(median(before) / median(after)).toFixed(2)}× faster`);
+    process.exit(0);
+  }
   const fullTimes = new Map<number, number[]>();
   let set: ClaimSet | undefined;
   for (const sessions of values.sessions.split(',').map(Number)) {

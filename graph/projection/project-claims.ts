@@ -51,6 +51,8 @@ export interface ProjectionProgress {
 export interface ProjectionOptions {
   /** sessions reading claims at once (default 2: one per core of the target machine) */
   sessions?: number;
+  /** read doctor, prescriber and served person through the relationships, as before migration 10 (benchmarks: the old query beside the new) */
+  traverse?: boolean;
 }
 
 /** Where a projection stands in the store's history: what a later incremental projection continues from. */
@@ -250,7 +252,7 @@ export async function projectFull(driver: Driver, scope: ProjectionScope = {}, o
   const records = { regions, ...Object.fromEntries(REFERENCE_TABLES.map((t) => [t, tables[t].map((r) => r.record)])) } as ReferenceRecords;
   const nodes = Object.fromEntries(REFERENCE_TABLES.map((t) => [t, Float64Array.from(tables[t], (r) => r.node)])) as ProjectionState['nodes'];
 
-  const columns = claimColumns(denormalised);
+  const columns = claimColumns(denormalised && !opts.traverse);
   let claims = 0;
   const progress = () => {
     if (++claims % 50_000 === 0) onProgress({ stage: 'claims', done: claims, total: expected });
@@ -360,7 +362,8 @@ export async function readChangedClaims(driver: Driver, scope: ProjectionScope, 
   const { conds, params } = scopeConditions(scope);
   const inScope = conds.length ? conds.join(' AND ') : 'true';
   const out: ChangedClaim[] = [];
-  await streamRows(driver, `MATCH (c:Claim) WHERE c.ingestSeq > $since RETURN ${claimColumns(true)}, ${inScope}`, { ...params, since }, (v) => {
+  // $watermark, not $since: the scope's own $since is a date.
+  await streamRows(driver, `MATCH (c:Claim) WHERE c.ingestSeq > $watermark RETURN ${claimColumns(true)}, ${inScope}`, { ...params, watermark: since }, (v) => {
     out.push({ node: Number(v[0]), record: claimRecord(v), inScope: v[17] === true });
   });
   return out.sort((a, z) => a.node - z.node);

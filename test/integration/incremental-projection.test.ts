@@ -78,8 +78,9 @@ function prepare(): { first: string; rounds: string[] } {
       if (what === 0) Object.assign(c, { institution_code: other.institution_code, region_code: other.region_code });
       if (what === 1) c.doctor_code = other.doctor_code ?? '';
       if (what === 2) Object.assign(c, { diagnosis_code: other.diagnosis_code, diagnosis_name: other.diagnosis_name });
-      if (what === 3) c.identity_check = c.identity_check === 'face' ? 'none' : 'face';
-      if (what === 4) c.served_id_number = pick(persons).id_number!;
+      // A recorded served person needs an identity check, and "none" records nobody.
+      if (what === 3) Object.assign(c, c.identity_check === 'face' ? { identity_check: 'none', served_id_number: '' } : { identity_check: 'face' });
+      if (what === 4) Object.assign(c, { served_id_number: pick(persons).id_number!, identity_check: 'face' });
       return c;
     });
     const newLines: Row[] = [];
