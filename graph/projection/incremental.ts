@@ -131,7 +131,9 @@ export async function projectIncremental(driver: Driver, scope: ProjectionScope,
         else {
           onProgress({ stage: 'claims', done: merged.state.set.claims.count, total: merged.state.set.claims.count });
           const project = (performance.now() - started) / 1000;
-          const written = opts.keepSnapshot ? { seconds: 0, bytes: undefined } : save(file, merged.state, now, scope);
+          // Nothing changed: the file on disk already is this projection (its older watermark only means
+          // the next run asks again for the same nothing).
+          const written = opts.keepSnapshot || merged.state === state ? { seconds: 0, bytes: undefined } : save(file, merged.state, now, scope);
           result = {
             set: merged.state.set,
             mode: 'incremental',
