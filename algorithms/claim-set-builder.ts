@@ -144,6 +144,15 @@ export interface ClaimRecord {
   lines?: LineRecord[];
 }
 
+export interface BuilderOptions {
+  /**
+   * The caller guarantees every claim id is new (a store's uniqueness constraint does): no id → index
+   * map is kept (a million-entry Map is ≈ 100 MB and a second of inserts), so traceability codes must
+   * then name their claims by index (`traceCodeAt`).
+   */
+  uniqueClaims?: boolean;
+}
+
 export class ClaimSetBuilder {
   private readonly regions = new Dictionary();
   private readonly regionNames: string[] = [];
@@ -178,6 +187,8 @@ export class ClaimSetBuilder {
   private readonly itemMinLevel = new Column((k) => new Uint8Array(k), 64);
   private readonly diagnoses = new Dictionary();
   private readonly diagnosisNames: string[] = [];
+  /** diagnoses some claim names differently from the name kept (the first claim's): see `diagnosisVaried` */
+  private readonly variedDiagnoses = new Set<number>();
 
   private readonly claimIds: string[] = [];
   private readonly claimIndex = new Map<string, number>();
@@ -199,8 +210,11 @@ export class ClaimSetBuilder {
   private readonly lQty: Column<Float32Array>;
   private readonly lAmount: Column<Float64Array>;
   private readonly trace: { code: string; claims: string[] }[] = [];
+  private readonly traceAt: { code: string; claims: number[] }[] = [];
+  private readonly uniqueClaims: boolean;
 
-  constructor(expectedClaims = 1024) {
+  constructor(expectedClaims = 1024, opts: BuilderOptions = {}) {
+    this.uniqueClaims = opts.uniqueClaims ?? false;
     const n = Math.max(16, expectedClaims);
     this.cT = f64(0, n);
     this.cKind = new Column((k) => new Uint8Array(k), n);
@@ -322,10 +336,12 @@ export class ClaimSetBuilder {
   }
 
   claim(r: ClaimRecord): number {
-    if (this.claimIndex.has(r.id)) throw new Error(`claim ${r.id} projected twice`);
     const i = this.claimIds.length;
+    if (!this.uniqueClaims) {
+      if (this.claimIndex.has(r.id)) throw new Error(`claim ${r.id} projected twice`);
+      this.claimIndex.set(r.id, i);
+    }
     this.claimIds.push(r.id);
-    this.claimIndex.set(r.id, i);
     this.cT.push(r.settledAt);
     const kind = CLAIM_KINDS.indexOf(r.kind as ClaimKindName);
     if (kind < 0) throw new Error(`claim ${r.id} has unknown kind "${r.kind}"`);
@@ -339,7 +355,9 @@ export class ClaimSetBuilder {
     let dx = NONE;
     if (r.diagnosisCode) {
       dx = this.diagnoses.intern(r.diagnosisCode);
-      if (this.diagnosisNames[dx] === undefined) this.diagnosisNames[dx] = r.diagnosisName ?? r.diagnosisCode;
+      const name = r.diagnosisName ?? r.diagnosisCode;
+      if (this.diagnosisNames[dx] === undefined) this.diagnosisNames[dx] = name;
+      else if (this.diagnosisNames[dx] !== name) this.variedDiagnoses.add(dx);
     }
     this.cDx.push(dx);
     this.cAdmit.push(r.admissionDate ? dayOfDate(r.admissionDate) : NONE);
@@ -355,9 +373,79 @@ export class ClaimSetBuilder {
     return i;
   }
 
+  /**
+   * Appends claim `i` of `src`, a set whose entity tables (persons, cards, institutions, doctors, items)
+   * are a prefix of this builder's in the same order, so its entity indices hold here unchanged. The
+   * diagnosis is interned again by code, as `claim` would intern it. `diagnosisName` says what name the
+   * claim carried and whether that is certain (`varied`: src's claims of the code did not all carry the
+   * name src kept); it throws when the claim would be the code's first and its name is not known.
+   */
+  copyClaim(src: ClaimSet, i: number, diagnosisName: (srcDx: number, claim: number, first: boolean) => { name: string; varied: boolean }): number {
+    const c = src.claims;
+    const k = this.claimIds.length;
+    const id = c.id[i]!;
+    if (!this.uniqueClaims) {
+      if (this.claimIndex.has(id)) throw new Error(`claim ${id} projected twice`);
+      this.claimIndex.set(id, k);
+    }
+    this.claimIds.push(id);
+    this.cT.push(c.t[i]!);
+    this.cKind.push(c.kind[i]!);
+    this.cInst.push(c.institution[i]!);
+    this.cDoctor.push(c.doctor[i]!);
+    this.cRx.push(c.rxDoctor[i]!);
+    this.cCard.push(c.card[i]!);
+    this.cServed.push(c.served[i]!);
+    this.cCheck.push(c.check[i]!);
+    const srcDx = c.diagnosis[i]!;
+    let dx = NONE;
+    if (srcDx >= 0) {
+      const code = src.diagnoses.code[srcDx]!;
+      const known = this.diagnoses.lookup(code);
+      dx = known ?? this.diagnoses.intern(code);
+      const { name, varied } = diagnosisName(srcDx, i, known === undefined);
+      if (known === undefined) this.diagnosisNames[dx] = name;
+      if (varied || this.diagnosisNames[dx] !== name) this.variedDiagnoses.add(dx);
+    }
+    this.cDx.push(dx);
+    this.cAdmit.push(c.admitDay[i]!);
+    this.cDischarge.push(c.dischargeDay[i]!);
+    this.cTotal.push(c.total[i]!);
+    this.cFund.push(c.fund[i]!);
+    const l = src.lines;
+    for (let j = c.lineStart[i]!, end = c.lineStart[i + 1]!; j < end; j++) {
+      this.lItem.push(l.item[j]!);
+      this.lQty.push(l.quantity[j]!);
+      this.lAmount.push(l.amount[j]!);
+    }
+    this.cLineStart.push(this.lItem.length);
+    return k;
+  }
+
   /** A traceability code settled by several claims (ids of claims in this set; others are ignored). */
   traceCode(code: string, claimIds: readonly string[]): void {
+    if (this.uniqueClaims) throw new Error('a builder with uniqueClaims keeps no claim ids: name trace-code claims by index (traceCodeAt)');
     this.trace.push({ code, claims: [...claimIds] });
+  }
+
+  /** A traceability code settled by several claims, named by their indices in this set (a claim twice when it dispensed the code on two lines). */
+  traceCodeAt(code: string, claimIndices: readonly number[]): void {
+    this.traceAt.push({ code, claims: [...claimIndices] });
+  }
+
+  /**
+   * Keys the ClaimSet holds only as indices (households, addresses), and for every diagnosis whether
+   * its claims named it differently from the name kept: what a snapshot needs to continue the build.
+   */
+  extras(): { households: string[]; addresses: string[]; diagnosisVaried: Uint8Array } {
+    const varied = new Uint8Array(this.diagnoses.size);
+    for (const dx of this.variedDiagnoses) varied[dx] = 1;
+    return { households: this.households.keys, addresses: this.addresses.keys, diagnosisVaried: varied };
+  }
+
+  /** Rows of the entity tables so far (persons, cards, institutions, doctors, items). */
+  tableSizes(): string {
+    return [this.persons.size, this.cards.size, this.institutions.size, this.doctors.size, this.items.size].join(',');
   }
 
   get claimCount(): number {
@@ -375,6 +463,12 @@ export class ClaimSetBuilder {
     const traceClaims: Int32Array[] = [];
     for (const { code, claims } of this.trace) {
       const idx = claims.map((id) => this.claimIndex.get(id)).filter((x): x is number => x !== undefined);
+      if (idx.length < 2) continue;
+      traceCodes.push(code);
+      traceClaims.push(Int32Array.from(idx).sort());
+    }
+    for (const { code, claims } of this.traceAt) {
+      const idx = claims.filter((x) => x >= 0 && x < n);
       if (idx.length < 2) continue;
       traceCodes.push(code);
       traceClaims.push(Int32Array.from(idx).sort());

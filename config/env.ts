@@ -53,6 +53,11 @@ const EnvSchema = z.object({
   RINGLENS_EXPORT_KEY_DIR: optionalString,
   /** where export jobs write packages; default <cache>/exports */
   RINGLENS_EXPORT_DIR: optionalString,
+  /**
+   * where detection runs keep their projection snapshots (graph/projection/incremental.ts), one folder
+   * per store; default <cache>/projection-snapshots; "off" makes every run a full projection
+   */
+  RINGLENS_PROJECTION_SNAPSHOTS: optionalString,
   /** the clinical and market knowledge detectors use; default config/detection-knowledge.yaml */
   RINGLENS_DETECTION_KNOWLEDGE: optionalString,
   /** the verdict-label pick-list investigators choose from; default config/verdict-labels.yaml */

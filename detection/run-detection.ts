@@ -2,7 +2,8 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import type { DetectedRings } from '../evaluation/formats.ts';
-import { projectClaims, type ProjectionProgress, type ProjectionScope } from '../graph/projection/project-claims.ts';
+import { projectForRun } from '../graph/projection/incremental.ts';
+import type { ProjectionProgress, ProjectionScope } from '../graph/projection/project-claims.ts';
 import { assembleRings } from './assemble.ts';
 import { finishRun } from './finish-run.ts';
 import { resolveOverlaps } from './resolve-overlaps.ts';
@@ -67,7 +68,7 @@ export async function runDetection(driver: Driver, opts: DetectionOptions = {}):
     timings[name] = Math.round(now - t) / 1000;
     t = now;
   };
-  const set = await projectClaims(driver, opts.scope ?? {}, (p: ProjectionProgress) =>
+  const { set } = await projectForRun(driver, opts.scope ?? {}, (p: ProjectionProgress) =>
     progress({ stage: 'projection', percent: p.stage === 'claims' && p.total ? Math.round(10 + (50 * p.done) / p.total) : p.stage === 'trace-codes' ? 60 : 5, message: `${p.stage} ${p.done}` }),
   );
   lap('projection');

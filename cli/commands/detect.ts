@@ -14,6 +14,23 @@ function parseRegion(value: string): string {
   return value;
 }
 
+/** "365d" → 365: a window of whole days. */
+function parseWindow(value: string): number {
+  const m = /^(\d{1,5})d$/.exec(value);
+  if (!m || Number(m[1]) < 1) throw new InvalidArgumentError(`"${value}" is not a window like 365d (whole days)`);
+  return Number(m[1]);
+}
+
+/**
+ * The first day of a window of `days` days ending today, China time (today counts as one): a nightly
+ * run with --window 365d covers the last 12 months and slides with the calendar, reusing its
+ * projection snapshot (graph/projection/incremental.ts drops the claims the window has left).
+ */
+export function windowStart(days: number, now = new Date()): string {
+  const today = Math.floor((now.getTime() / 1000 + 8 * 3600) / 86_400);
+  return new Date((today - (days - 1)) * 86_400_000).toISOString().slice(0, 10);
+}
+
 export function registerDetectCommands(program: Command): void {
   program
     .command('detect')
@@ -21,10 +38,15 @@ export function registerDetectCommands(program: Command): void {
     .option('--region <code>', 'only claims of this pooling region (6-digit code)', parseRegion)
     .option('--since <date>', 'only claims settled on or after this date (YYYY-MM-DD, China time)', parseIsoDate)
     .option('--until <date>', 'only claims settled on or before this date (YYYY-MM-DD, China time)', parseIsoDate)
+    .option('--window <days>', 'only claims of the last N days, today included (e.g. 365d; China time); instead of --since', parseWindow)
     .option('--out <file>', 'also write the detected-rings JSON (the format `ringlens score` reads)')
     .option('--queue', 'enqueue the run on the detect queue for a `ringlens worker` and follow its progress')
     .option('--instance <name>', 'local instance to use when NEO4J_URI is not set', 'default')
-    .action(async (o: { region?: string; since?: string; until?: string; out?: string; queue?: boolean; instance: string }) => {
+    .action(async (o: { region?: string; since?: string; until?: string; window?: number; out?: string; queue?: boolean; instance: string }) => {
+      if (o.window !== undefined) {
+        if (o.since) throw new InvalidArgumentError('--window and --since both say where the period starts: give one');
+        o.since = windowStart(o.window);
+      }
       if (o.since && o.until && o.since > o.until) throw new InvalidArgumentError(`--since ${o.since} is after --until ${o.until}`);
       if (o.queue) {
         await detectOnQueue(o);

@@ -121,6 +121,15 @@ export const MIGRATIONS: Migration[] = [
       index('DoctorRatingImport', 'period'),
     ],
   },
+  {
+    version: 10,
+    name: 'ingest sequence for incremental projections',
+    // graph/writes/ingest-sequence.ts: "what changed since watermark W" is a range seek on these.
+    statements: [
+      unique('IngestSequence', 'name'),
+      ...['Claim', 'Person', 'Card', 'Institution', 'Doctor', 'Item'].map((label) => index(label, 'ingestSeq')),
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -1,12 +1,31 @@
 import type { Driver } from 'neo4j-driver';
-import { ClaimSetBuilder, type LineRecord } from '../../algorithms/claim-set-builder.ts';
+import { ClaimSetBuilder, type ClaimRecord, type LineRecord } from '../../algorithms/claim-set-builder.ts';
 import type { ClaimSet } from '../../algorithms/claim-set.ts';
+import {
+  REFERENCE_TABLES,
+  addReference,
+  claimIndices,
+  type ChangedClaim,
+  type ProjectionState,
+  type RecordOf,
+  type ReferenceRecords,
+  type ReferenceTable,
+  type TraceEntry,
+} from '../../algorithms/projection-state.ts';
+import { committedIngestSeq } from '../writes/ingest-sequence.ts';
 import { streamRows } from './stream.ts';
 
 /**
  * Projects what the detectors need from Neo4j into a compact ClaimSet: reference tables whole (they
  * are small), claims filtered by region and period and streamed with their item lines folded in, and
  * only those traceability codes that more than one claim dispensed.
+ *
+ * Claims are read by their own properties: the keys their BY, PRESCRIBED_BY and FOR relationships
+ * lead to are denormalised onto the Claim by both ingest paths (graph/writes/upserts.ts,
+ * CLAIM_PROPERTIES), so only the item lines need a traversal. A store loaded before that (claims
+ * without `ingestSeq`) is read the old way, through the relationships. Claims are read in node-id
+ * ranges over several sessions at once, each into a builder of its own, and joined in node order —
+ * the order one label scan would give, so the ClaimSet is the same however many sessions read it.
  */
 
 export interface ProjectionScope {
@@ -29,25 +48,37 @@ export interface ProjectionProgress {
   total?: number;
 }
 
+export interface ProjectionOptions {
+  /** sessions reading claims at once (default 2: one per core of the target machine) */
+  sessions?: number;
+  /** read doctor, prescriber and served person through the relationships, as before migration 10 (benchmarks: the old query beside the new) */
+  traverse?: boolean;
+}
+
+/** Where a projection stands in the store's history: what a later incremental projection continues from. */
+export interface Watermark {
+  /** Neo4j's id of the database (a bulk import or a new store changes it) */
+  storeId: string;
+  /** committed ingest sequence when the projection started (graph/writes/ingest-sequence.ts) */
+  seq: number;
+  /** the sequence counter's epoch (null before any transactional write) */
+  epoch: string | null;
+}
+
+export interface FullProjection {
+  state: ProjectionState;
+  watermark: Watermark;
+  /** false for a store whose claims predate the denormalised keys: no incremental projection from it */
+  denormalised: boolean;
+}
+
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-function claimFilter(scope: ProjectionScope): { match: string; where: string; params: Record<string, unknown> } {
+function scopeConditions(scope: ProjectionScope): { conds: string[]; params: Record<string, unknown> } {
   const conds: string[] = [];
   const params: Record<string, unknown> = {};
-  let match = 'MATCH (c:Claim)';
-  if (scope.claimsOf) {
-    // Through the Card and Doctor key constraints, not a scan of every claim; UNION drops a claim
-    // reached both ways.
-    match = `CALL () {
-      UNWIND $cards AS k MATCH (:Card {cardNo: k})<-[:CHARGED_TO]-(c:Claim) RETURN c
-      UNION
-      UNWIND $doctors AS d MATCH (:Doctor {code: d})<-[:BY|PRESCRIBED_BY]-(c:Claim) RETURN c
-    }
-    WITH c`;
-    params.cards = scope.claimsOf.cards;
-    params.doctors = scope.claimsOf.doctors;
-  } else if (scope.region) {
+  if (scope.region && !scope.claimsOf) {
     conds.push('c.region = $region');
     params.region = scope.region;
   }
@@ -59,90 +90,295 @@ function claimFilter(scope: ProjectionScope): { match: string; where: string; pa
     conds.push("c.settledAt < datetime({date: date($until), timezone: '+08:00'}) + duration('P1D')");
     params.until = scope.until;
   }
+  return { conds, params };
+}
+
+function claimFilter(scope: ProjectionScope): { match: string; where: string; params: Record<string, unknown> } {
+  const { conds, params } = scopeConditions(scope);
+  // A label scan, not the settledAt or region index: claims come in node-id order whatever the scope,
+  // the order an incremental projection keeps (a range seek on settledAt would give time order).
+  let match = 'MATCH (c:Claim) USING SCAN c:Claim';
+  if (scope.claimsOf) {
+    // Through the Card and Doctor key constraints, not a scan of every claim; UNION drops a claim
+    // reached both ways.
+    match = `CALL () {
+      UNWIND $cards AS k MATCH (:Card {cardNo: k})<-[:CHARGED_TO]-(c:Claim) RETURN c
+      UNION
+      UNWIND $doctors AS d MATCH (:Doctor {code: d})<-[:BY|PRESCRIBED_BY]-(c:Claim) RETURN c
+    }
+    WITH c`;
+    params.cards = scope.claimsOf.cards;
+    params.doctors = scope.claimsOf.doctors;
+  }
   return { match, where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 
-export async function projectClaims(driver: Driver, scope: ProjectionScope = {}, onProgress: (p: ProjectionProgress) => void = () => {}): Promise<ClaimSet> {
-  const { match, where, params } = claimFilter(scope);
-  const countRows = await driver.executeQuery(`${match} ${where} RETURN count(c) AS n`, params);
-  const expected = Number(countRows.records[0]?.get('n') ?? 0);
-  const b = new ClaimSetBuilder(expected);
-
-  await streamRows(driver, 'MATCH (g:Region) RETURN g.code, g.name', {}, ([code, name]) => b.region(String(code), str(name)));
-  await streamRows(driver, 'MATCH (i:Institution) RETURN i.code, i.name, i.kind, i.level, i.region, i.latitude, i.longitude', {}, ([id, name, kind, level, region, lat, lon]) =>
-    b.institution({ id: String(id), name: str(name), kind: str(kind), level: str(level), region: str(region), lat: num(lat), lon: num(lon) }),
-  );
-  await streamRows(driver, 'MATCH (d:Doctor) RETURN d.code, d.name, d.institutionCode, d.department', {}, ([id, name, inst, dept]) =>
-    b.doctor({ id: String(id), name: str(name), institutionId: str(inst), department: str(dept) }),
-  );
-  await streamRows(driver, 'MATCH (i:Item) RETURN i.code, i.name, i.category, i.genderRestriction, i.minAge, i.maxAge, i.minLevel', {}, ([id, name, category, gender, minAge, maxAge, minLevel]) =>
-    b.item({ id: String(id), name: str(name), category: str(category), gender: str(gender), minAge: num(minAge), maxAge: num(maxAge), minLevel: str(minLevel) }),
-  );
-  onProgress({ stage: 'reference', done: 1, total: 1 });
-
-  let persons = 0;
-  await streamRows(driver, 'MATCH (p:Person) RETURN p.idNumber, p.name, p.gender, toString(p.birthDate), p.householdId, p.address, p.region', {}, ([id, name, gender, birth, household, address, region]) => {
-    b.person({ id: String(id), name: str(name), gender: str(gender), birthDate: str(birth), householdId: str(household), address: str(address), region: str(region) });
-    if (++persons % 100_000 === 0) onProgress({ stage: 'persons', done: persons });
-  });
-  onProgress({ stage: 'persons', done: persons, total: persons });
-  let cards = 0;
-  await streamRows(driver, 'MATCH (c:Card) RETURN c.cardNo, c.holderIdNumber', {}, ([id, holder]) => {
-    b.card({ id: String(id), holderId: str(holder) });
-    if (++cards % 100_000 === 0) onProgress({ stage: 'cards', done: cards });
-  });
-  onProgress({ stage: 'cards', done: cards, total: cards });
-
-  // Item lines travel as one flat list per claim ([code, quantity, amount, code, …]): far fewer
-  // objects for the driver to decode than a list of maps.
-  const claimQuery = `
-${match} ${where}
-RETURN c.claimId, c.settledAt.epochSeconds, c.kind, c.institutionCode, c.cardNo,
-       [(c)-[:BY]->(d:Doctor) | d.code][0],
-       [(c)-[:PRESCRIBED_BY]->(d:Doctor) | d.code][0],
-       [(c)-[:FOR]->(p:Person) | p.idNumber][0],
+// Item lines travel as one flat list per claim ([code, quantity, amount, code, …]): far fewer
+// objects for the driver to decode than a list of maps.
+const LINES = 'reduce(acc = [], l IN [(c)-[b:BILLED]->(i:Item) | [i.code, b.quantity, b.amount]] | acc + l)';
+const KEYS_DENORMALISED = 'c.doctorCode, c.prescriberCode, c.servedIdNumber';
+const KEYS_BY_TRAVERSAL = '[(c)-[:BY]->(d:Doctor) | d.code][0], [(c)-[:PRESCRIBED_BY]->(d:Doctor) | d.code][0], [(c)-[:FOR]->(p:Person) | p.idNumber][0]';
+const claimColumns = (denormalised: boolean) => `id(c), c.claimId, c.settledAt.epochSeconds, c.kind, c.institutionCode, c.cardNo,
+       ${denormalised ? KEYS_DENORMALISED : KEYS_BY_TRAVERSAL},
        c.identityCheck, c.diagnosisCode, c.diagnosisName, toString(c.admissionDate), toString(c.dischargeDate),
-       c.total, c.fundPaid,
-       reduce(acc = [], l IN [(c)-[b:BILLED]->(i:Item) | [i.code, b.quantity, b.amount]] | acc + l)`;
-  let claims = 0;
-  await streamRows(driver, claimQuery, params, (v) => {
-    const flat = (v[15] as unknown[] | null) ?? [];
-    const lines: LineRecord[] = [];
-    for (let k = 0; k + 2 < flat.length; k += 3) lines.push({ itemId: String(flat[k]), quantity: Number(flat[k + 1]), amount: Number(flat[k + 2]) });
-    b.claim({
-      id: String(v[0]),
-      settledAt: Number(v[1]),
-      kind: String(v[2]),
-      institutionId: String(v[3]),
-      cardId: String(v[4]),
-      doctorId: str(v[5]),
-      rxDoctorId: str(v[6]),
-      servedId: str(v[7]),
-      check: str(v[8]),
-      diagnosisCode: str(v[9]),
-      diagnosisName: str(v[10]),
-      admissionDate: str(v[11]),
-      dischargeDate: str(v[12]),
-      total: Number(v[13] ?? 0),
-      fund: Number(v[14] ?? 0),
-      lines,
-    });
-    if (++claims % 50_000 === 0) onProgress({ stage: 'claims', done: claims, total: expected });
+       c.total, c.fundPaid, ${LINES}`;
+
+/** A claim row of `claimColumns` (from index 1) as the builder's record. */
+export function claimRecord(v: unknown[]): ClaimRecord {
+  const flat = (v[16] as unknown[] | null) ?? [];
+  const lines: LineRecord[] = [];
+  for (let k = 0; k + 2 < flat.length; k += 3) lines.push({ itemId: String(flat[k]), quantity: Number(flat[k + 1]), amount: Number(flat[k + 2]) });
+  return {
+    id: String(v[1]),
+    settledAt: Number(v[2]),
+    kind: String(v[3]),
+    institutionId: String(v[4]),
+    cardId: String(v[5]),
+    doctorId: str(v[6]),
+    rxDoctorId: str(v[7]),
+    servedId: str(v[8]),
+    check: str(v[9]),
+    diagnosisCode: str(v[10]),
+    diagnosisName: str(v[11]),
+    admissionDate: str(v[12]),
+    dischargeDate: str(v[13]),
+    total: Number(v[14] ?? 0),
+    fund: Number(v[15] ?? 0),
+    lines,
+  };
+}
+
+/** Reference queries: node id first, then the record's fields. `changedSince` keeps those written after a sequence. */
+const REFERENCE_QUERIES: { [T in ReferenceTable]: { cypher: (where: string) => string; record: (v: unknown[]) => RecordOf<T> } } = {
+  institutions: {
+    cypher: (w) => `MATCH (x:Institution) ${w} RETURN id(x), x.code, x.name, x.kind, x.level, x.region, x.latitude, x.longitude`,
+    record: ([, id, name, kind, level, region, lat, lon]) => ({ id: String(id), name: str(name), kind: str(kind), level: str(level), region: str(region), lat: num(lat), lon: num(lon) }),
+  },
+  doctors: {
+    cypher: (w) => `MATCH (x:Doctor) ${w} RETURN id(x), x.code, x.name, x.institutionCode, x.department`,
+    record: ([, id, name, inst, dept]) => ({ id: String(id), name: str(name), institutionId: str(inst), department: str(dept) }),
+  },
+  items: {
+    cypher: (w) => `MATCH (x:Item) ${w} RETURN id(x), x.code, x.name, x.category, x.genderRestriction, x.minAge, x.maxAge, x.minLevel`,
+    record: ([, id, name, category, gender, minAge, maxAge, minLevel]) => ({
+      id: String(id),
+      name: str(name),
+      category: str(category),
+      gender: str(gender),
+      minAge: num(minAge),
+      maxAge: num(maxAge),
+      minLevel: str(minLevel),
+    }),
+  },
+  persons: {
+    cypher: (w) => `MATCH (x:Person) ${w} RETURN id(x), x.idNumber, x.name, x.gender, toString(x.birthDate), x.householdId, x.address, x.region`,
+    record: ([, id, name, gender, birth, household, address, region]) => ({
+      id: String(id),
+      name: str(name),
+      gender: str(gender),
+      birthDate: str(birth),
+      householdId: str(household),
+      address: str(address),
+      region: str(region),
+    }),
+  },
+  cards: {
+    cypher: (w) => `MATCH (x:Card) ${w} RETURN id(x), x.cardNo, x.holderIdNumber`,
+    record: ([, id, holder]) => ({ id: String(id), holderId: str(holder) }),
+  },
+};
+
+/** Rows of one reference table in node order (all, or those written after `changedSince`), with their node ids. */
+export async function readReferenceTable<T extends ReferenceTable>(
+  driver: Driver,
+  table: T,
+  changedSince?: number,
+  onRow: (done: number) => void = () => {},
+): Promise<{ node: number; record: RecordOf<T> }[]> {
+  const q = REFERENCE_QUERIES[table];
+  const rows: { node: number; record: RecordOf<T> }[] = [];
+  const where = changedSince === undefined ? '' : 'WHERE x.ingestSeq > $since';
+  await streamRows(driver, q.cypher(where), changedSince === undefined ? {} : { since: changedSince }, (v) => {
+    rows.push({ node: Number(v[0]), record: q.record(v) as RecordOf<T> });
+    onRow(rows.length);
   });
+  // An index seek returns rows in sequence order; a projection keeps node order.
+  if (changedSince !== undefined) rows.sort((a, z) => a.node - z.node);
+  return rows;
+}
+
+export async function readRegions(driver: Driver): Promise<{ code: string; name: string | null }[]> {
+  const out: { code: string; name: string | null }[] = [];
+  await streamRows(driver, 'MATCH (g:Region) RETURN g.code, g.name', {}, ([code, name]) => out.push({ code: String(code), name: str(name) }));
+  return out;
+}
+
+export async function storeWatermark(driver: Driver): Promise<Watermark> {
+  const [{ records }, seq] = await Promise.all([driver.executeQuery('CALL db.info() YIELD id RETURN id'), committedIngestSeq(driver)]);
+  return { storeId: String(records[0]?.get('id')), seq: seq.seq, epoch: seq.epoch };
+}
+
+/** Whether every claim carries the denormalised keys (written since the ingest sequence exists: migration 10). */
+export async function claimsDenormalised(driver: Driver): Promise<boolean> {
+  const { records } = await driver.executeQuery(
+    'CALL () { MATCH (c:Claim) RETURN count(c) AS all } CALL () { MATCH (c:Claim) WHERE c.ingestSeq IS NOT NULL RETURN count(c) AS stamped } RETURN all, stamped',
+  );
+  return Number(records[0]!.get('all')) === Number(records[0]!.get('stamped'));
+}
+
+export async function projectClaims(driver: Driver, scope: ProjectionScope = {}, onProgress: (p: ProjectionProgress) => void = () => {}, opts: ProjectionOptions = {}): Promise<ClaimSet> {
+  return (await projectFull(driver, scope, onProgress, opts)).state.set;
+}
+
+export async function projectFull(driver: Driver, scope: ProjectionScope = {}, onProgress: (p: ProjectionProgress) => void = () => {}, opts: ProjectionOptions = {}): Promise<FullProjection> {
+  // The watermark first: whatever is written while we read is read again by the next incremental run.
+  const watermark = await storeWatermark(driver);
+  const denormalised = await claimsDenormalised(driver);
+  const { match, where, params } = claimFilter(scope);
+  // Counting needs no order: without the hint, the whole graph's count comes from the count store.
+  const countRows = await driver.executeQuery(`${match.replace(' USING SCAN c:Claim', '')} ${where} RETURN count(c) AS n`, params);
+  const expected = Number(countRows.records[0]?.get('n') ?? 0);
+
+  const regions = await readRegions(driver);
+  const tables = {} as { [T in ReferenceTable]: { node: number; record: RecordOf<T> }[] };
+  for (const t of REFERENCE_TABLES) {
+    const stage = t === 'persons' || t === 'cards' ? t : 'reference';
+    (tables as Record<string, unknown>)[t] = await readReferenceTable(driver, t, undefined, (done) => {
+      if (done % 100_000 === 0) onProgress({ stage, done });
+    });
+    if (t === 'items') onProgress({ stage: 'reference', done: 1, total: 1 });
+    if (stage !== 'reference') onProgress({ stage, done: tables[t].length, total: tables[t].length });
+  }
+  const records = { regions, ...Object.fromEntries(REFERENCE_TABLES.map((t) => [t, tables[t].map((r) => r.record)])) } as ReferenceRecords;
+  const nodes = Object.fromEntries(REFERENCE_TABLES.map((t) => [t, Float64Array.from(tables[t], (r) => r.node)])) as ProjectionState['nodes'];
+
+  const columns = claimColumns(denormalised && !opts.traverse);
+  let claims = 0;
+  const progress = () => {
+    if (++claims % 50_000 === 0) onProgress({ stage: 'claims', done: claims, total: expected });
+  };
+  const b = new ClaimSetBuilder(expected, { uniqueClaims: true });
+  addReference(b, records);
+  let claimNodes: Float64Array;
+  const sessions = Math.max(1, opts.sessions ?? 2);
+  if (scope.claimsOf || sessions === 1 || expected === 0) {
+    const order: number[] = [];
+    await streamRows(driver, `${match} ${where} RETURN ${columns}`, params, (v) => {
+      order.push(Number(v[0]));
+      b.claim(claimRecord(v));
+      progress();
+    });
+    claimNodes = Float64Array.from(order);
+  } else {
+    claimNodes = await readClaimRanges(driver, b, records, { where, params, columns, sessions, expected }, progress);
+  }
   onProgress({ stage: 'claims', done: claims, total: claims });
 
   // A code dispensed once is the normal case; only repeats are evidence. COUNT{} reads the degree.
-  let codes = 0;
+  const trace: TraceEntry[] = [];
   await streamRows(
     driver,
     `MATCH (t:TraceCode) WHERE COUNT { (t)<-[:DISPENSED]-() } > 1
-     RETURN t.code, [(t)<-[:DISPENSED]-(c:Claim) | c.claimId]`,
+     RETURN id(t), t.code, [(t)<-[:DISPENSED]-(c:Claim) | id(c)]`,
     {},
-    ([code, ids]) => {
-      b.traceCode(String(code), (ids as unknown[]).map(String));
-      codes++;
-    },
+    ([node, code, claimIds]) => trace.push({ node: Number(node), code: String(code), claims: (claimIds as unknown[]).map(Number) }),
   );
-  onProgress({ stage: 'trace-codes', done: codes, total: codes });
-  return b.build();
+  const sorted = isAscending(claimNodes);
+  const position = sorted ? undefined : new Map(Array.from(claimNodes, (n, i) => [n, i]));
+  for (const e of trace) {
+    const idx = sorted ? claimIndices(claimNodes, e.claims) : e.claims.map((n) => position!.get(n)).filter((i): i is number => i !== undefined);
+    b.traceCodeAt(e.code, idx);
+  }
+  onProgress({ stage: 'trace-codes', done: trace.length, total: trace.length });
+  const set = b.build();
+  const extras = b.extras();
+  return {
+    state: { set, households: extras.households, addresses: extras.addresses, diagnosisVaried: extras.diagnosisVaried, nodes: { ...nodes, claims: claimNodes }, trace },
+    watermark,
+    denormalised,
+  };
+}
+
+function isAscending(a: Float64Array): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i - 1]! >= a[i]!) return false;
+  return true;
+}
+
+/**
+ * Claims in `sessions` node-id ranges read at once, the first straight into `b`, each other into a
+ * builder of its own holding the same reference tables, then copied into `b` in range order. On two
+ * cores this keeps Neo4j's query threads and our decoding busy together.
+ */
+async function readClaimRanges(
+  driver: Driver,
+  b: ClaimSetBuilder,
+  records: ReferenceRecords,
+  q: { where: string; params: Record<string, unknown>; columns: string; sessions: number; expected: number },
+  progress: () => void,
+): Promise<Float64Array> {
+  const { records: bounds } = await driver.executeQuery('MATCH (c:Claim) RETURN min(id(c)) AS lo, max(id(c)) AS hi');
+  const lo = Number(bounds[0]!.get('lo') ?? 0);
+  const hi = Number(bounds[0]!.get('hi') ?? -1) + 1;
+  const step = Math.ceil((hi - lo) / q.sessions);
+  const where = q.where ? `${q.where} AND id(c) >= $lo AND id(c) < $hi` : 'WHERE id(c) >= $lo AND id(c) < $hi';
+  const parts = Array.from({ length: q.sessions }, (_, k) => {
+    const builder = k === 0 ? b : new ClaimSetBuilder(Math.ceil(q.expected / q.sessions), { uniqueClaims: true });
+    if (k > 0) addReference(builder, records);
+    return { builder, lo: lo + k * step, hi: Math.min(hi, lo + (k + 1) * step), nodes: [] as number[] };
+  });
+  const tablesAlone = b.tableSizes();
+  await Promise.all(
+    parts.map((p) =>
+      streamRows(driver, `MATCH (c:Claim) USING SCAN c:Claim ${where} RETURN ${q.columns}`, { ...q.params, lo: p.lo, hi: p.hi }, (v) => {
+        p.nodes.push(Number(v[0]));
+        p.builder.claim(claimRecord(v));
+        progress();
+      }),
+    ),
+  );
+  // A claim naming an entity without a node of its own gives the entity a row: the parts' rows then
+  // differ from each other. The graph's MERGEs make such rows impossible; fail loudly if one appears.
+  for (const p of parts) {
+    if (p.builder.tableSizes() !== tablesAlone) throw new Error(`claims of node ids ${p.lo}–${p.hi} name entities the reference tables lack; project with sessions: 1`);
+  }
+  for (const p of parts.slice(1)) {
+    const part = p.builder.build();
+    const { diagnosisVaried } = p.builder.extras();
+    const first = new Int32Array(part.diagnoses.code.length).fill(-1);
+    for (let i = 0; i < part.claims.count; i++) {
+      const dx = part.claims.diagnosis[i]!;
+      if (dx >= 0 && first[dx] === -1) first[dx] = i;
+    }
+    for (let i = 0; i < part.claims.count; i++) {
+      // Within a range a code's first claim came first here too, so its own name is the part's.
+      b.copyClaim(part, i, (dx, claim) => ({ name: part.diagnoses.name[dx]!, varied: diagnosisVaried[dx] === 1 && first[dx] !== claim }));
+    }
+  }
+  return Float64Array.from(parts.flatMap((p) => p.nodes));
+}
+
+/** Claims written after `since` (all of them, in or out of `scope`), in node order, with whether each is in scope. */
+export async function readChangedClaims(driver: Driver, scope: ProjectionScope, since: number): Promise<ChangedClaim[]> {
+  const { conds, params } = scopeConditions(scope);
+  const inScope = conds.length ? conds.join(' AND ') : 'true';
+  const out: ChangedClaim[] = [];
+  // $watermark, not $since: the scope's own $since is a date.
+  await streamRows(driver, `MATCH (c:Claim) WHERE c.ingestSeq > $watermark RETURN ${claimColumns(true)}, ${inScope}`, { ...params, watermark: since }, (v) => {
+    out.push({ node: Number(v[0]), record: claimRecord(v), inScope: v[17] === true });
+  });
+  return out.sort((a, z) => a.node - z.node);
+}
+
+/** Trace codes settled more than once that a claim written after `since` dispensed, with all their claims. */
+export async function readChangedTrace(driver: Driver, since: number): Promise<TraceEntry[]> {
+  const out: TraceEntry[] = [];
+  await streamRows(
+    driver,
+    `MATCH (c:Claim)-[:DISPENSED]->(t:TraceCode) WHERE c.ingestSeq > $since
+     WITH DISTINCT t WHERE COUNT { (t)<-[:DISPENSED]-() } > 1
+     RETURN id(t), t.code, [(t)<-[:DISPENSED]-(c:Claim) | id(c)]`,
+    { since },
+    ([node, code, claimIds]) => out.push({ node: Number(node), code: String(code), claims: (claimIds as unknown[]).map(Number) }),
+  );
+  return out;
 }

@@ -2,15 +2,19 @@ import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import type { RowKind } from '../../ingest/validate/rows.ts';
 import { writeClaimItemsBatch } from './claim-items-batch.ts';
 import { writeClaimsBatch } from './claims-batch.ts';
+import { nextIngestSeq } from './ingest-sequence.ts';
 import { UPSERTS } from './upserts.ts';
 
-/** Writes one batch of validated rows of a kind inside the caller's transaction. */
-export type BatchWriter = (tx: ManagedTransaction, rows: object[]) => Promise<void>;
+/**
+ * Writes one batch of validated rows of a kind inside the caller's transaction, stamping what it
+ * creates or changes with the batch's ingest sequence `seq` (graph/writes/ingest-sequence.ts).
+ */
+export type BatchWriter = (tx: ManagedTransaction, rows: object[], seq: number) => Promise<void>;
 
 const statement =
   (cypher: string): BatchWriter =>
-  async (tx, rows) => {
-    await tx.run(cypher, { rows });
+  async (tx, rows, seq) => {
+    await tx.run(cypher, { rows, seq });
   };
 
 /**
@@ -58,7 +62,7 @@ export async function writeBatch(
   const session = driver.session();
   try {
     await session.executeWrite(async (tx) => {
-      await write(tx, rows);
+      await write(tx, rows, await nextIngestSeq(tx));
       await tx.run(ADVANCE_CHECKPOINT, { key: checkpoint.key, file: checkpoint.file, line: checkpoint.throughLine });
     });
   } finally {

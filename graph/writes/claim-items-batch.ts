@@ -19,8 +19,8 @@ type ItemRow = Row<'claim_items'>;
  * (claim, line_no, item) holding the last row's values, one DISPENSED per (claim, line_no, trace code).
  * An item first seen here gets the name and category of its first row in file order (ON CREATE SET).
  */
-export async function writeClaimItemsBatch(tx: ManagedTransaction, rows: ItemRow[]): Promise<void> {
-  await mergeReferencedEntities(tx, rows);
+export async function writeClaimItemsBatch(tx: ManagedTransaction, rows: ItemRow[], seq: number): Promise<void> {
+  await mergeReferencedEntities(tx, rows, seq);
   const state = await claimLineState(tx, rows);
   const fresh = new Map<string, { claim: string; billed: Map<string, object>; dispensed: Map<string, object> }>();
   const rest: ItemRow[] = [];
@@ -39,19 +39,19 @@ export async function writeClaimItemsBatch(tx: ManagedTransaction, rows: ItemRow
   }
   if (fresh.size) {
     const claims = [...fresh.values()].map((g) => ({ claim: g.claim, billed: [...g.billed.values()], dispensed: [...g.dispensed.values()] }));
-    await tx.run(CREATE_LINES, { claims });
+    await tx.run(CREATE_LINES, { claims, seq });
   }
-  if (rest.length) await tx.run(UPSERTS.claim_items, { rows: rest });
+  if (rest.length) await tx.run(UPSERTS.claim_items, { rows: rest, seq });
 }
 
-async function mergeReferencedEntities(tx: ManagedTransaction, rows: ItemRow[]): Promise<void> {
+async function mergeReferencedEntities(tx: ManagedTransaction, rows: ItemRow[], seq: number): Promise<void> {
   const items = new Map<string, { code: string; name: string | null; category: string | null }>();
   const traceCodes = new Set<string>();
   for (const r of rows) {
     if (!items.has(r.item_code)) items.set(r.item_code, { code: r.item_code, name: r.item_name ?? null, category: r.category ?? null });
     if (r.trace_code !== undefined) traceCodes.add(r.trace_code);
   }
-  await tx.run('UNWIND $items AS r MERGE (i:Item {code: r.code}) ON CREATE SET i.name = r.name, i.category = r.category', { items: [...items.values()] });
+  await tx.run('UNWIND $items AS r MERGE (i:Item {code: r.code}) ON CREATE SET i.name = r.name, i.category = r.category, i.ingestSeq = $seq', { items: [...items.values()], seq });
   if (traceCodes.size) await tx.run('UNWIND $codes AS k MERGE (:TraceCode {code: k})', { codes: [...traceCodes] });
 }
 
@@ -75,6 +75,8 @@ async function claimLineState(tx: ManagedTransaction, rows: ItemRow[]): Promise<
 const CREATE_LINES = `
 UNWIND $claims AS g
 MATCH (c:Claim {claimId: g.claim})
+SET c.ingestSeq = $seq
+WITH c, g
 CALL (c, g) {
   UNWIND g.billed AS l
   MATCH (i:Item {code: l.item})

@@ -19,14 +19,14 @@ type ClaimRow = Row<'claims'>;
  * Card creation keeps the MERGE semantics: a card first seen in a claim gets the insured person of
  * its first row in file order as holderIdNumber, and every (insured person, card) pair gets HOLDS.
  */
-export async function writeClaimsBatch(tx: ManagedTransaction, rows: ClaimRow[]): Promise<void> {
-  await mergeReferencedEntities(tx, rows);
+export async function writeClaimsBatch(tx: ManagedTransaction, rows: ClaimRow[], seq: number): Promise<void> {
+  await mergeReferencedEntities(tx, rows, seq);
   const { fresh, rest } = await splitNewClaims(tx, rows);
-  if (fresh.length) await tx.run(CREATE_CLAIMS, { rows: fresh });
-  if (rest.length) await tx.run(UPSERTS.claims, { rows: rest });
+  if (fresh.length) await tx.run(CREATE_CLAIMS, { rows: fresh, seq });
+  if (rest.length) await tx.run(UPSERTS.claims, { rows: rest, seq });
 }
 
-async function mergeReferencedEntities(tx: ManagedTransaction, rows: ClaimRow[]): Promise<void> {
+async function mergeReferencedEntities(tx: ManagedTransaction, rows: ClaimRow[], seq: number): Promise<void> {
   const cards = new Map<string, { card: string; holder: string; holders: string[] }>();
   const persons = new Set<string>();
   const institutions = new Set<string>();
@@ -40,10 +40,10 @@ async function mergeReferencedEntities(tx: ManagedTransaction, rows: ClaimRow[])
     if (r.doctor_code !== undefined) doctors.add(r.doctor_code);
     if (r.prescribing_doctor_code !== undefined) doctors.add(r.prescribing_doctor_code);
   }
-  await tx.run(MERGE_CARDS, { cards: [...cards.values()] });
-  if (persons.size) await tx.run('UNWIND $keys AS k MERGE (:Person {idNumber: k})', { keys: [...persons] });
-  await tx.run('UNWIND $keys AS k MERGE (:Institution {code: k})', { keys: [...institutions] });
-  if (doctors.size) await tx.run('UNWIND $keys AS k MERGE (:Doctor {code: k})', { keys: [...doctors] });
+  await tx.run(MERGE_CARDS, { cards: [...cards.values()], seq });
+  if (persons.size) await tx.run('UNWIND $keys AS k MERGE (p:Person {idNumber: k}) ON CREATE SET p.ingestSeq = $seq', { keys: [...persons], seq });
+  await tx.run('UNWIND $keys AS k MERGE (i:Institution {code: k}) ON CREATE SET i.ingestSeq = $seq', { keys: [...institutions], seq });
+  if (doctors.size) await tx.run('UNWIND $keys AS k MERGE (d:Doctor {code: k}) ON CREATE SET d.ingestSeq = $seq', { keys: [...doctors], seq });
 }
 
 /** New claims that occur once in the batch, and everything else (in file order). */
@@ -67,10 +67,11 @@ OPTIONAL MATCH (known:Card {cardNo: r.card})
 WITH r, known, [h IN r.holders WHERE known IS NULL OR NOT EXISTS { (:Person {idNumber: h})-[:HOLDS]->(known) }] AS missing
 WHERE size(missing) > 0
 MERGE (card:Card {cardNo: r.card})
-ON CREATE SET card.holderIdNumber = r.holder
+ON CREATE SET card.holderIdNumber = r.holder, card.ingestSeq = $seq
 WITH card, missing
 UNWIND missing AS h
 MERGE (p:Person {idNumber: h})
+ON CREATE SET p.ingestSeq = $seq
 MERGE (p)-[:HOLDS]->(card)`;
 
 // The referenced entities exist (merged above in this transaction), so plain MATCHes find them.

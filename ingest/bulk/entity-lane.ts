@@ -5,6 +5,7 @@ import { LaneOutput } from './lane-output.ts';
 import { bareRow, LAYOUT, type WrittenFile } from './layout.ts';
 import { keepLastPerKey, replaceRowsOf } from './importer-csv.ts';
 import type { Row, RowKind } from '../validate/rows.ts';
+import { BULK_INGEST_SEQ } from '../../graph/writes/ingest-sequence.ts';
 
 const CLAIM_LINKS = ['CHARGED_TO', 'AT', 'BY', 'FOR', 'PRESCRIBED_BY'] as const;
 type ClaimLink = (typeof CLAIM_LINKS)[number];
@@ -101,6 +102,7 @@ export class EntityLane {
         r.claim_id, r.settled_at, r.claim_kind, f(r.department), r.region_code, f(r.diagnosis_code), f(r.diagnosis_name),
         f(r.admission_date), f(r.discharge_date), f(r.prescription_id), r.identity_check ?? 'none', f(r.item_count),
         r.total_amount, r.fund_paid, selfPaid, r.card_id, r.institution_code,
+        f(r.doctor_code), f(r.prescribing_doctor_code), f(r.served_id_number), BULK_INGEST_SEQ,
       ].join(','),
     );
     const id = r.claim_id;

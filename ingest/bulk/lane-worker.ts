@@ -10,7 +10,8 @@ import { reasonKey } from '../validate/check-record.ts';
 import { FileRowChecker } from '../validate/file-rows.ts';
 import { EntityLane } from './entity-lane.ts';
 import { ImporterCsv } from './importer-csv.ts';
-import { LAYOUT, bareRow } from './layout.ts';
+import { LAYOUT } from './layout.ts';
+import { BULK_INGEST_SEQ } from '../../graph/writes/ingest-sequence.ts';
 import type { LaneFileSummary, LaneJob, LaneMessage } from './lane-job.ts';
 import { LineLane } from './line-lane.ts';
 
@@ -105,7 +106,7 @@ if (lane instanceof LineLane) {
       for (const id of m.ids) {
         if (lane.hasClaim(id)) continue;
         bare ??= new ImporterCsv(path.join(job.outDir, 'BareClaim.csv'), LAYOUT.BareClaim.header);
-        bare.line(bareRow(id, LAYOUT.BareClaim));
+        bare.line(`${id},${BULK_INGEST_SEQ}`);
       }
     } else if (m.type === 'claim-refs-end') {
       bare?.close();

@@ -27,10 +27,10 @@ export const LAYOUT = {
   Item: node('Item', 'code:ID(Item),name,category,unit,referencePrice:double,genderRestriction,minAge:double,maxAge:double,minLevel'),
   Claim: node(
     'Claim',
-    'claimId:ID(Claim),settledAt:datetime,kind,department,region,diagnosisCode,diagnosisName,admissionDate:date,dischargeDate:date,prescriptionId,identityCheck,itemCount:double,total:double,fundPaid:double,selfPaid:double,cardNo,institutionCode',
+    'claimId:ID(Claim),settledAt:datetime,kind,department,region,diagnosisCode,diagnosisName,admissionDate:date,dischargeDate:date,prescriptionId,identityCheck,itemCount:double,total:double,fundPaid:double,selfPaid:double,cardNo,institutionCode,doctorCode,prescriberCode,servedIdNumber,ingestSeq:long',
   ),
-  /** Claims that only item lines refer to: MERGE creates them with their key alone. */
-  BareClaim: node('Claim', 'claimId:ID(Claim)'),
+  /** Claims that only item lines refer to: MERGE creates them with their key alone (and the ingest sequence). */
+  BareClaim: node('Claim', 'claimId:ID(Claim),ingestSeq:long'),
   TraceCode: node('TraceCode', 'code:ID(TraceCode)'),
   IN_REGION: rel('IN_REGION', 'Institution', 'Region'),
   WORKS_AT: rel('WORKS_AT', 'Doctor', 'Institution'),

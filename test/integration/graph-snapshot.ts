@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Driver } from 'neo4j-driver';
 
 const KEY = 'coalesce(x.claimId, x.cardNo, x.idNumber, x.code)';
-const ours = 'NOT x:IngestCheckpoint AND NOT x:SchemaMigration';
+const ours = 'NOT x:IngestCheckpoint AND NOT x:SchemaMigration AND NOT x:IngestSequence';
+/**
+ * Properties that record when a node was written, not what it holds: the ingest sequence
+ * (graph/writes/ingest-sequence.ts) numbers transactional batches, and a bulk load has none.
+ */
+const WHEN_WRITTEN = new Set(['ingestSeq']);
 
 function canonical(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -26,7 +31,8 @@ export async function graphSnapshot(driver: Driver): Promise<{ nodes: Record<str
   for (const r of nodes.records) {
     const label = r.get('label') as string;
     nodeCounts[label] = (nodeCounts[label] ?? 0) + 1;
-    lines.push(`N ${label} ${canonical(r.get('props'))}`);
+    const props = Object.fromEntries(Object.entries(r.get('props') as Record<string, unknown>).filter(([k]) => !WHEN_WRITTEN.has(k)));
+    lines.push(`N ${label} ${canonical(props)}`);
   }
   for (const r of rels.records) {
     const type = r.get('type') as string;

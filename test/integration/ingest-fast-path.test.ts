@@ -24,10 +24,11 @@ const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'ringlens-fast-path-'));
  * whatever the input, they must leave exactly the graph this leaves.
  */
 async function referenceLoad(driver: Driver, files: { file: string; kind: RowKind }[], batchSize: number): Promise<void> {
+  let seq = 0;
   for (const { file, kind } of files) {
     let batch: object[] = [];
     const flush = async () => {
-      if (batch.length) await driver.executeQuery(UPSERTS[kind], { rows: batch });
+      if (batch.length) await driver.executeQuery(UPSERTS[kind], { rows: batch, seq: ++seq });
       batch = [];
     };
     const checker = new FileRowChecker(file, kind, undefined, 1);
