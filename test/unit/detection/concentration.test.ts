@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClaimSetBuilder } from '../../../algorithms/claim-set-builder.ts';
-import { concentrate, departmentIds, type FlaggedPatient } from '../../../algorithms/detectors/concentration.ts';
+import { concentrate, concentrateScan, departmentIds, type FlaggedPatient } from '../../../algorithms/detectors/concentration.ts';
 
 /**
  * 40 primary clinics with one general practitioner each, 1,000 patients each; peers flag 0–3 patients
@@ -33,5 +33,15 @@ describe('concentration against peers', () => {
     const { set, exposure, flagged } = clinics([12, 8, 8, ...honest]);
     const result = concentrate(set, flagged, exposure, undefined, departmentIds(set));
     expect(result.found.map((f) => set.institutions.id[f.institution])).toEqual(['C0']);
+  });
+  it('a ring doctor’s weak flags join the ring only where they are beyond chance, not merely twice the expected count', () => {
+    // DR0 has a ring of 15 strongly flagged patients and, like the honest doctors (1–2 of 1,000), three
+    // weak flags: three where 1.5 are expected is twice the rate but no surprise (binomial tail ≈ 0.19).
+    const honest = Array.from({ length: 39 }, (_, g) => 1 + (g % 2));
+    const { set, exposure, flagged } = clinics([18, ...honest]);
+    for (const f of flagged) f.strength = f.institution === 0 && f.patient < 15 ? 10 : 1.5;
+    const rings = concentrateScan(set, flagged, exposure, [1.3, 6], undefined, departmentIds(set));
+    expect(rings.map((r) => set.institutions.id[r.institution])).toEqual(['C0']);
+    expect(rings[0]!.patients).toEqual(Array.from({ length: 15 }, (_, j) => j));
   });
 });
