@@ -123,7 +123,8 @@ interface UnitFlags {
   doctors: Set<number>;
   claims: Set<number>;
   items: ItemFlag[];
-  visits?: { count: number; perYear: number; peerPerYear: number };
+  /** non-planned visits far above the peers': how many, and the claims */
+  visits?: { count: number; perYear: number; peerPerYear: number; claims: number[] };
   stays: { claim: number; days: number; peerMedian: number; tail: number }[];
   /** −log10 of the strongest test's tail */
   strength: number;
@@ -541,7 +542,7 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
     for (const i of claims) f.claims.add(i);
     const d = modalDoctor(claims);
     if (d >= 0) f.doctors.add(d);
-    f.visits = { count: v, perYear: v / years, peerPerYear: peer ?? -1 };
+    f.visits = { count: v, perYear: v / years, peerPerYear: peer ?? -1, claims };
   }
 
   // ---- prolonged inpatient stays against the same diagnosis's stays
@@ -944,6 +945,7 @@ export function detectOverTreatment(set: ClaimSet, k: CompiledKnowledge, p: Over
           routinePerYear: Math.round(routine),
         },
         entities: visitFlags.map((d) => ({ type: 'person' as const, index: d.patient })),
+        claims: visitFlags.flatMap((d) => d.visits!.claims).sort((a, b) => a - b),
         weight: Math.min(1, visitFlags.length / 8),
       });
     }

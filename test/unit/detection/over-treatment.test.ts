@@ -210,6 +210,9 @@ describe('over-treatment (per-item counts against guideline and peers, concentra
     const rings = detectOverTreatment(set, k);
     expect(rings.map((r) => memberIds(set, r, 'doctor'))).toEqual([['DC4']]);
     expect(rings[0]!.evidence.some((e) => e.key === 'over-treatment.visits')).toBe(true);
+    // the sentence opens the 8 patients' 180 visits each, not the dialysis sessions
+    const visits = rings[0]!.evidence.find((e) => e.key === 'over-treatment.visits')!;
+    expect(visits.claims).toHaveLength(8 * 180);
   });
 
   it('finds a doctor ordering CT at nearly every stroke follow-up of a few patients, against peers who order it at one visit in six', () => {
