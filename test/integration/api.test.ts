@@ -205,7 +205,7 @@ describe('the investigation API against the real Neo4j and Redis', () => {
           await new Promise((r) => setTimeout(r, 50));
           after = await summary();
         }
-        expect(after.openCase).toEqual({ caseId: c.body.caseId, status: 'new' });
+        expect(after.openCase).toMatchObject({ caseId: c.body.caseId, status: 'new' });
         const detailAfter = await otherCall('get', v1(`/rings/${ring.ringId}`), { token: token.supervisor });
         expect(detailAfter.body.cases.length).toBe(detailBefore.body.cases.length + 1);
         // A cached detail is still a read of personal data: audited on every request.

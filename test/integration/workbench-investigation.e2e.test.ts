@@ -142,32 +142,51 @@ describe('investigation workbench (issue 23) in headless Chromium', () => {
   });
 
   it('opens exactly the claims touching an evidence sentence’s entities; a sentence naming none greys nothing (defect 6)', async () => {
-    const detail = (await get(`/rings/${ringId}`)).body;
-    const withEntities = detail.evidence.findIndex((e: { entities: string[]; claimIds?: string[] }) => e.entities.length > 0 && !e.claimIds);
-    expect(withEntities).toBeGreaterThanOrEqual(0);
-    await page.click(`[data-testid=evidence-item] >> nth=${withEntities}`);
-    await page.click('[data-testid=tab-claims]');
-    await page.waitForSelector('[data-testid=claims-filter]');
-    await page.waitForSelector('[data-testid=claims-count][data-complete=true]', { timeout: 30_000 });
-    const wanted = new Set<string>(detail.evidence[withEntities].entities);
-    const claims: { cardNo: string | null; holder: { idNumber: string } | null; recipient: { idNumber: string } | null; institution: { code: string } | null; doctorCode: string | null; prescriberCode: string | null }[] = [];
-    let cursor: string | null = null;
-    do {
-      const r: { body: { items: typeof claims; nextCursor: string | null } } = await get(`/rings/${ringId}/claims?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
-      claims.push(...r.body.items);
-      cursor = r.body.nextCursor;
-    } while (cursor);
-    const touching = claims.filter((c) => [c.cardNo && `card:${c.cardNo}`, c.holder && `person:${c.holder.idNumber}`, c.recipient && `person:${c.recipient.idNumber}`, c.institution && `institution:${c.institution.code}`, c.doctorCode && `doctor:${c.doctorCode}`, c.prescriberCode && `doctor:${c.prescriberCode}`].some((x) => x && wanted.has(x)));
-    expect(await page.locator('[data-testid=ring-claim-row]').count()).toBe(Math.min(1000, touching.length));
-    await shot('i06-evidence-opens-claims');
-    await page.click('[data-testid=tab-graph]');
-    const noEntities = detail.evidence.findIndex((e: { entities: string[]; claimIds?: string[] }) => e.entities.length === 0 && !e.claimIds);
-    if (noEntities >= 0) {
-      await page.click(`[data-testid=evidence-item] >> nth=${noEntities}`);
-      expect(await hook<number>(page, 'h.graph.filterNodes((n) => h.sigma.getNodeDisplayData(n).highlighted).length')).toBe(0);
-      await page.waitForSelector('[data-testid=active-filter]');
+    // Most sentences carry the claims they count; those that speak of entities only (the counters a set of
+    // lent cards shares, the departments of a split stay, the county the patients come from) open the
+    // claims touching those entities. Found on whichever ring has one, in a tab of its own (the session is
+    // shared), so the other tests' page keeps its ring and graph.
+    type Ev = { entities: string[]; claimIds?: string[] };
+    let found: { ringId: string; evidence: Ev[]; index: number } | undefined;
+    for (const r of (await get('/rings?limit=100')).body.items as { ringId: string }[]) {
+      const evidence = (await get(`/rings/${r.ringId}`)).body.evidence as Ev[];
+      const index = evidence.findIndex((e) => e.entities.length > 0 && !e.claimIds);
+      if (index >= 0) {
+        found = { ringId: r.ringId, evidence, index };
+        break;
+      }
     }
-    await page.click('[data-testid=active-filter] button');
+    expect(found).toBeDefined();
+    const tab = await page.context().newPage();
+    try {
+      await tab.goto(`${api.url}/rings/${found!.ringId}`);
+      await tab.waitForSelector('[data-testid=evidence-item]');
+      await tab.waitForFunction(() => !!(globalThis as any).window.__ringlens?.graph);
+      await tab.click(`[data-testid=evidence-item] >> nth=${found!.index}`);
+      await tab.click('[data-testid=tab-claims]');
+      await tab.waitForSelector('[data-testid=claims-filter]');
+      await tab.waitForSelector('[data-testid=claims-count][data-complete=true]', { timeout: 30_000 });
+      const wanted = new Set<string>(found!.evidence[found!.index]!.entities);
+      const claims: { cardNo: string | null; holder: { idNumber: string } | null; recipient: { idNumber: string } | null; institution: { code: string } | null; doctorCode: string | null; prescriberCode: string | null }[] = [];
+      let cursor: string | null = null;
+      do {
+        const r: { body: { items: typeof claims; nextCursor: string | null } } = await get(`/rings/${found!.ringId}/claims?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+        claims.push(...r.body.items);
+        cursor = r.body.nextCursor;
+      } while (cursor);
+      const touching = claims.filter((c) => [c.cardNo && `card:${c.cardNo}`, c.holder && `person:${c.holder.idNumber}`, c.recipient && `person:${c.recipient.idNumber}`, c.institution && `institution:${c.institution.code}`, c.doctorCode && `doctor:${c.doctorCode}`, c.prescriberCode && `doctor:${c.prescriberCode}`].some((x) => x && wanted.has(x)));
+      expect(await tab.locator('[data-testid=ring-claim-row]').count()).toBe(Math.min(1000, touching.length));
+      await tab.screenshot({ path: path.join(ARTIFACTS, 'i06-evidence-opens-claims.png') });
+      await tab.click('[data-testid=tab-graph]');
+      const noEntities = found!.evidence.findIndex((e) => e.entities.length === 0 && !e.claimIds);
+      if (noEntities >= 0) {
+        await tab.click(`[data-testid=evidence-item] >> nth=${noEntities}`);
+        expect(await hook<number>(tab, 'h.graph.filterNodes((n) => h.sigma.getNodeDisplayData(n).highlighted).length')).toBe(0);
+        await tab.waitForSelector('[data-testid=active-filter]');
+      }
+    } finally {
+      await tab.close();
+    }
   });
 
   it('opens exactly the claims an evidence sentence counts, and highlights what they touch (defect 6)', async () => {

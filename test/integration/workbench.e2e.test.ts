@@ -159,10 +159,29 @@ describe('investigator workbench in headless Chromium', () => {
   });
 
   it('highlights the nodes an evidence sentence speaks of', async () => {
+    // A sentence that counts claims highlights what those claims touch, once the ring's claims have loaded
+    // (before that its own entities stand in); one that only names entities highlights those.
+    await page.click('[data-testid=tab-claims]');
+    await page.waitForSelector('[data-testid=claims-count][data-complete=true]', { timeout: 30_000 });
+    await page.click('[data-testid=tab-graph]');
     await page.click('[data-testid=evidence-item] >> nth=0');
     await page.waitForSelector('[data-testid=evidence-item].active');
     const detail = await call()('get', `/api/v1/rings/${ringId}`, { token });
-    const wanted = new Set<string>(detail.body.evidence[0].entities);
+    const sentence = detail.body.evidence[0] as { entities: string[]; claimIds?: string[] };
+    const wanted = new Set<string>(sentence.claimIds ? [] : sentence.entities);
+    if (sentence.claimIds) {
+      const ids = new Set(sentence.claimIds);
+      type C = { claimId: string; cardNo: string | null; holder: { idNumber: string } | null; recipient: { idNumber: string } | null; institution: { code: string } | null; doctorCode: string | null; prescriberCode: string | null };
+      let cursor: string | null = null;
+      do {
+        const r: { body: { items: C[]; nextCursor: string | null } } = await call()('get', `/api/v1/rings/${ringId}/claims?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { token });
+        for (const c of r.body.items) {
+          if (!ids.has(c.claimId)) continue;
+          for (const k of [c.cardNo && `card:${c.cardNo}`, c.holder && `person:${c.holder.idNumber}`, c.recipient && `person:${c.recipient.idNumber}`, c.institution && `institution:${c.institution.code}`, c.doctorCode && `doctor:${c.doctorCode}`, c.prescriberCode && `doctor:${c.prescriberCode}`, `claim:${c.claimId}`]) if (k) wanted.add(k);
+        }
+        cursor = r.body.nextCursor;
+      } while (cursor);
+    }
     const onGraph = await hook<string[]>(page, 'h.graph.filterNodes(() => true).map((n) => h.graph.getNodeAttribute(n, "nodeType") + ":" + h.graph.getNodeAttribute(n, "key"))');
     // The node selected in the previous step stays marked too.
     const selected = await page.getAttribute('[data-testid=node-panel]', 'data-node-id');
