@@ -79,20 +79,7 @@ export async function runDoctorRating(driver: Driver, opts: Omit<RateOptions, 'm
     const f = facts[i]!;
     return { ...r, name: f.name, kind: f.kind, level: f.level, region: f.region, department: f.department, institutionCode: f.institutionCode, institutionName: f.institutionName };
   });
-  const run: RatingRunRecord = {
-    ratingRunId: `RD-${opts.period}-${randomUUID().slice(0, 8)}`,
-    subject: 'doctor',
-    modelId: model.id,
-    modelHash: createHash('sha256').update(readFileSync(file)).digest('hex'),
-    period: opts.period,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    institutions: ratings.length,
-    rated: ratings.filter((r) => r.score !== null).length,
-    bands: bandCounts(model, ratings),
-    trigger: opts.trigger ?? 'manual',
-    detectionRunId: opts.detectionRunId ?? null,
-  };
+  const run = runRecord('doctor', model, file, opts, startedAt, ratings);
   opts.onProgress?.('writing doctor ratings');
   await writeDoctorRatings(
     driver,
@@ -128,21 +115,7 @@ export async function runRating(driver: Driver, opts: RateOptions): Promise<Rate
   const subjects = facts.map((f) => indicatorValues(model, f, period, previous));
   const rated = rateAll(model, subjects);
   const ratings = rated.map((r, i) => ({ ...r, name: subjects[i]!.name, kind: subjects[i]!.kind, level: subjects[i]!.level, region: subjects[i]!.region }));
-  const bands = bandCounts(model, ratings);
-  const run: RatingRunRecord = {
-    ratingRunId: `RT-${opts.period}-${randomUUID().slice(0, 8)}`,
-    subject: 'institution',
-    modelId: model.id,
-    modelHash: createHash('sha256').update(readFileSync(file)).digest('hex'),
-    period: opts.period,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    institutions: ratings.length,
-    rated: ratings.filter((r) => r.score !== null).length,
-    bands,
-    trigger: opts.trigger ?? 'manual',
-    detectionRunId: opts.detectionRunId ?? null,
-  };
+  const run = runRecord('institution', model, file, opts, startedAt, ratings);
   opts.onProgress?.('writing');
   await writeRatings(
     driver,
@@ -165,4 +138,29 @@ export async function runRating(driver: Driver, opts: RateOptions): Promise<Rate
     })),
   );
   return { run, ratings, model };
+}
+
+/** The stored record of one rating run, alike for both subjects (ids RT-… for institutions, RD-… for doctors). */
+function runRecord(
+  subject: 'institution' | 'doctor',
+  model: RatingModel,
+  file: string,
+  opts: Pick<RateOptions, 'period' | 'trigger' | 'detectionRunId'>,
+  startedAt: string,
+  ratings: readonly { score: number | null; band: string | null }[],
+): RatingRunRecord {
+  return {
+    ratingRunId: `${subject === 'doctor' ? 'RD' : 'RT'}-${opts.period}-${randomUUID().slice(0, 8)}`,
+    subject,
+    modelId: model.id,
+    modelHash: createHash('sha256').update(readFileSync(file)).digest('hex'),
+    period: opts.period,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    institutions: ratings.length,
+    rated: ratings.filter((r) => r.score !== null).length,
+    bands: bandCounts(model, ratings),
+    trigger: opts.trigger ?? 'manual',
+    detectionRunId: opts.detectionRunId ?? null,
+  };
 }
