@@ -73,9 +73,9 @@ export function indicatorValues(model: RatingModel, f: InstitutionFacts, period:
       const v = f.imported[src.imported];
       values[ind.id] =
         v === undefined
-          ? { value: undefined, note: say(`${period.key} 未导入“${src.imported}”`, `"${src.imported}" not imported for ${period.key}`) }
+          ? { value: undefined, note: say(`${period.key} 未导入“${src.imported}”`, `"${src.imported}" not imported for ${period.key}`), detail: { missing: 'not-imported' } }
           : v === null
-            ? { value: undefined, note: say(`${period.key} 导入的“${src.imported}”为空（缺失）`, `"${src.imported}" imported as missing for ${period.key}`) }
+            ? { value: undefined, note: say(`${period.key} 导入的“${src.imported}”为空（缺失）`, `"${src.imported}" imported as missing for ${period.key}`), detail: { missing: 'imported-empty' } }
             : { value: v };
       continue;
     }

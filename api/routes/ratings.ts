@@ -36,6 +36,8 @@ const model = () => (cachedModel ??= loadRatingModel());
 let cachedDoctorModel: RatingModel | undefined;
 const doctorModel = () => (cachedDoctorModel ??= loadSubjectModel(doctorModelFile(), 'doctor'));
 
+/** indicator id → the external indicator it reads (imported indicators only) */
+const importKeys = (m: RatingModel) => new Map(m.indicators.flatMap((i) => ('imported' in i.source ? [[i.id, i.source.imported] as const] : [])));
 const modelBands = (m: RatingModel) => ({ id: m.id, scale: m.scale, bands: m.bands.map((b) => ({ code: b.code, name: b.name, min: b.min })) });
 
 /** Points per category of a rating's scored lines. */
@@ -141,10 +143,11 @@ export function ratingRoutes(): AnyRoute[] {
         if (query.period && !current) throw notFound(`${params.code} has no rating for ${query.period}`);
         await audit({ action: 'rating-read', target: `institution:${params.code}`, details: { period: current?.period ?? null } });
         const names = new Map(m.indicators.map((i) => [i.id, i.name]));
+        const imports = importKeys(m);
         const categories = categoryPoints(m, current?.lines);
         return {
           institution: records[0].toObject() as { code: string; name: string | null; kind: string | null; level: string | null; region: string | null },
-          current: current ? { ...summary(current), earned: current.earned, evaluated: current.evaluated, lines: current.lines.map((l) => ({ ...l, name: names.get(l.indicator) ?? null })) } : null,
+          current: current ? { ...summary(current), earned: current.earned, evaluated: current.evaluated, lines: current.lines.map((l) => ({ ...l, name: names.get(l.indicator) ?? null, imported: imports.get(l.indicator) ?? null })) } : null,
           categories,
           trend: [...all].reverse().map((r) => ({ period: r.period, score: r.score, band: r.band, coverage: r.coverage })),
           bands: m.bands.map((b) => ({ code: b.code, name: b.name, min: b.min })),
@@ -204,11 +207,12 @@ export function ratingRoutes(): AnyRoute[] {
         if (query.period && !current) throw notFound(`${params.code} has no rating for ${query.period}`);
         await audit({ action: 'rating-read', target: `doctor:${params.code}`, details: { period: current?.period ?? null } });
         const names = new Map(m.indicators.map((i) => [i.id, i.name]));
+        const imports = importKeys(m);
         const d = records[0].toObject() as Record<string, string | null>;
         return {
           doctor: { code: d.code!, name: d.name ?? null, department: d.department || null, title: d.title || null, institutionCode: d.institutionCode ?? null, institutionName: d.institutionName ?? null, kind: d.kind ?? null, level: d.level ?? null },
           model: modelBands(m),
-          current: current ? { ...doctorSummary(current), earned: current.earned, evaluated: current.evaluated, lines: current.lines.map((l) => ({ ...l, name: names.get(l.indicator) ?? null })) } : null,
+          current: current ? { ...doctorSummary(current), earned: current.earned, evaluated: current.evaluated, lines: current.lines.map((l) => ({ ...l, name: names.get(l.indicator) ?? null, imported: imports.get(l.indicator) ?? null })) } : null,
           categories: categoryPoints(m, current?.lines),
           trend: [...all].reverse().map((r) => ({ period: r.period, score: r.score, band: r.band, coverage: r.coverage })),
           rings,

@@ -27,6 +27,7 @@ export const RatingLineSchema = z
     category: z.string(),
     group: z.string().nullable(),
     source: z.enum(['computed', 'imported']),
+    imported: z.string().nullable().meta({ description: "the external indicator the line reads, as the model names it (source.imported; null: computed, or no longer in the model) — a key: the workbench names it through its catalogues" }),
     status: z.enum(['scored', 'missing', 'not-applicable']).meta({ description: 'missing: no value (never counted as zero); not-applicable: not rated for this kind' }),
     value: z.number().nullable(),
     points: z.number().nullable(),

@@ -8,6 +8,8 @@ import { DEFAULT_DOCTOR_MODEL_FILE, loadRatingModel } from '../../rating/load.ts
 import { runDoctorRating, runRating } from '../../rating/run-rating.ts';
 import { openServices, type Services } from '../../runtime/services.ts';
 import { ensureUiBuilt } from '../../runtime/ui-build.ts';
+import { en } from '../../ui/src/i18n/en.ts';
+import { zh } from '../../ui/src/i18n/zh.ts';
 import { launchChromium } from '../support/browser.ts';
 import { client, createRoleUsers, loadDetectedDataset, PASSWORDS, USERNAME } from './api-client.ts';
 
@@ -278,5 +280,39 @@ describe('credit ratings: API and workbench in headless Chromium', () => {
     const byDept = await call()('get', `/api/v1/ratings/doctors?department=${encodeURIComponent(dept)}`, { token: tokens.investigator });
     await page.selectOption('[data-testid=department-filter]', dept);
     await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('[data-testid=doctor-table] tbody tr').length === n, Math.min(50, byDept.body.total));
+  });
+  it('names a missing import in words from the catalogues (zh and en), never by its raw key, on the institution and doctor profiles', async () => {
+    // Every import key of the two models, e.g. basic-info, self-inspection, payment-points.
+    const importKeys = [...model.indicators, ...doctorModel.indicators].flatMap((i) => ('imported' in i.source ? [i.source.imported] : []));
+    expect(importKeys.length).toBeGreaterThan(5);
+    const institution = (await call()('get', '/api/v1/ratings?kind=hospital&limit=1', { token: tokens.investigator })).body.items[0].code as string;
+    const doctor = (await call()('get', '/api/v1/ratings/doctors?limit=1', { token: tokens.investigator })).body.items[0].code as string;
+    const catalogues = { zh, en } as const;
+    const offenders: string[] = [];
+    for (const lang of ['zh', 'en'] as const) {
+      await page.evaluate((l) => (globalThis as any).localStorage.setItem('ringlens.lang', l), lang);
+      for (const [url, profile, m] of [
+        [`/institutions/${institution}`, 'institution', model],
+        [`/doctors/${doctor}`, 'doctor', doctorModel],
+      ] as const) {
+        await page.goto(`${api.url}${url}`);
+        await page.waitForSelector('[data-testid=breakdown-table] tbody tr');
+        // A raw key shows as a word of its own (quoted or not); in Chinese text any Latin word that is a key is one.
+        const text = (await page.textContent('[data-testid=breakdown-table]'))!;
+        const words = new Set(text.split(/[\s"“”'‘’（）()，,。.:：;；、]+/));
+        for (const k of importKeys) if (words.has(k) && (lang === 'zh' || k.includes('-') || text.includes(`"${k}"`) || text.includes(`“${k}”`))) offenders.push(`${lang} ${profile}: ${k}`);
+        // Each missing import's note names it with the catalogue's label.
+        for (const ind of m.indicators) {
+          if (!('imported' in ind.source)) continue;
+          const row = page.locator(`[data-testid=breakdown-table] tbody tr[data-indicator="${ind.id}"]`);
+          if ((await row.getAttribute('data-status')) !== 'missing') continue;
+          const label = ((catalogues[lang].rating as unknown as { importName?: Record<string, string> }).importName ?? {})[ind.source.imported];
+          const note = (await row.locator('td').last().textContent()) ?? '';
+          if (!label || !note.includes(label)) offenders.push(`${lang} ${profile} ${ind.id}: note "${note}" does not name the import as rating.importName.${ind.source.imported} (${label ?? 'not in the catalogue'})`);
+        }
+      }
+    }
+    await page.evaluate(() => (globalThis as any).localStorage.setItem('ringlens.lang', 'zh'));
+    expect(offenders).toEqual([]);
   });
 });

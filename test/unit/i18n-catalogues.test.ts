@@ -13,6 +13,7 @@ import { ROLE } from '../../exports/labels.ts';
 import { readZip } from '../../exports/package/zip.ts';
 import { CARD_TYPES, GENDERS, IDENTITY_CHECKS, INSTITUTION_KINDS, INSTITUTION_LEVELS, INSURED_TYPES, ITEM_CATEGORIES } from '../../generator/format.ts';
 import { LAYOUT } from '../../ingest/bulk/layout.ts';
+import { DEFAULT_DOCTOR_MODEL_FILE, DEFAULT_MODEL_FILE, loadRatingModel } from '../../rating/load.ts';
 import { en } from '../../ui/src/i18n/en.ts';
 import { zh } from '../../ui/src/i18n/zh.ts';
 import { fixtureBundle } from '../fixtures/case-bundle.ts';
@@ -29,6 +30,9 @@ const has = (t: Tree, key: string) => keys(t).includes(key);
 
 /** The stored properties of the entities panels show, from the one layout the graph is written with. */
 const FIELDS = (['Person', 'Card', 'Doctor', 'Institution', 'Region'] as const).flatMap((l) => LAYOUT[l].header.split(',').map((h) => h.split(':')[0]!));
+
+/** The external indicators the shipped rating models import (institution and doctor). */
+const IMPORT_KEYS = [DEFAULT_MODEL_FILE, DEFAULT_DOCTOR_MODEL_FILE].flatMap((f) => loadRatingModel(f).indicators.flatMap((i) => ('imported' in i.source ? [i.source.imported] : [])));
 
 const CODED: Record<string, readonly string[]> = {
   gender: GENDERS,
@@ -57,6 +61,8 @@ describe('workbench catalogues', () => {
       for (const c of ['new', 'grown', 'shrunk', 'unchanged', 'rescored', 'dissolved']) expect(has(cat, `change.${c}`), c).toBe(true);
       for (const s of CASE_STATUSES) expect(has(cat, `caseStatus.${s}`), s).toBe(true);
       for (const s of ['waiting', 'active', 'completed', 'failed', 'delayed']) expect(has(cat, `jobState.${s}`), s).toBe(true);
+      // the rating pages name a missing import by these, never by its key (basic-info)
+      for (const k of IMPORT_KEYS) expect(has(cat, `rating.importName.${k}`), `rating.importName.${k}`).toBe(true);
     }
   });
 });

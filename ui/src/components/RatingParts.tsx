@@ -99,7 +99,7 @@ export function CategoryTable({ categories }: { categories: Category[] }) {
 }
 
 /** The breakdown line by line: value, points (or missing / not applicable), peers, note. */
-export function BreakdownTable({ lines }: { lines: RatingLineView[] }) {
+export function BreakdownTable({ lines, period }: { lines: RatingLineView[]; period: string }) {
   const { t } = useTranslation();
   const f = useFormat();
   const lang = currentLang();
@@ -123,12 +123,25 @@ export function BreakdownTable({ lines }: { lines: RatingLineView[] }) {
             <td className="num">{formatLineValue(l, f)}</td>
             <td className="num pts">{l.status === 'scored' ? `${f.num(l.points, 1)} / ${l.maxPoints}` : t(`rating.status.${l.status}`)}</td>
             <td className="small">{l.peer ? t('rating.peerText', { group: t(`rating.peerGroup.${l.peer.group}`), n: l.peer.n, median: f.num(l.peer.median, 4), z: f.num(l.peer.z, 2) }) : ''}</td>
-            <td className="small">{ringFamilies(l, t, f.percent) ?? l.note?.[lang] ?? ''}</td>
+            <td className="small">{ringFamilies(l, t, f.percent) ?? missingImport(l, period, t, lang) ?? l.note?.[lang] ?? ''}</td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+/**
+ * A missing import, named through the catalogues: the stored note spells the import's key (basic-info).
+ * A custom model's import the catalogues do not know is named by its indicator. Ratings stored before the
+ * reason was kept say only that it is missing.
+ */
+function missingImport(l: RatingLineView, period: string, t: (k: string, o?: Record<string, unknown>) => string, lang: 'zh' | 'en'): string | null {
+  if (l.source !== 'imported' || l.status !== 'missing' || !l.imported) return null;
+  const why = (l.detail as { missing?: string } | null)?.missing;
+  const reason = why === 'not-imported' || why === 'imported-empty' ? why : 'missing';
+  const name = t(`rating.importName.${l.imported}`, { defaultValue: l.name?.[lang] ?? t('rating.sourceKind.imported') });
+  return t(`rating.missingImport.${reason}`, { period, name });
 }
 
 /** Ring-share lines: the families behind the share, in words. */

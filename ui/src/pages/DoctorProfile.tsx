@@ -70,7 +70,7 @@ export function DoctorProfile() {
                   </div>
                 </div>
                 <h2>{t('rating.breakdown')}</h2>
-                <BreakdownTable lines={d.current.lines} />
+                <BreakdownTable lines={d.current.lines} period={d.current.period} />
               </>
             )}
             <h2>{t('doctorRating.rings')}</h2>

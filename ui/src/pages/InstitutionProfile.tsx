@@ -62,7 +62,7 @@ export function InstitutionProfile() {
                   </div>
                 </div>
                 <h2>{t('rating.breakdown')}</h2>
-                <BreakdownTable lines={d.current.lines} />
+                <BreakdownTable lines={d.current.lines} period={d.current.period} />
               </>
             )}
             <h2>{t('rating.rings')}</h2>
