@@ -117,6 +117,10 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     zh: (f) => `${f.cards} 张医保卡在 ${f.institution} 被分批使用：${f.days} 天里每天有几张卡前后紧挨着结算（中位每天 ${f.perDay} 张），远比该机构平日的客流集中，但只有 ${f.sessions} 天像集中刷卡——更像有人持多张他人的卡逐次购药；${f.unrecordedPercent}% 的结算未登记使用人`,
     en: (f) => `${f.cards} cards were used a few at a time at ${f.institution}: on ${f.days} days some of them were settled one right after the other (median ${f.perDay} a day), far more often together than the counter's traffic explains, yet on only ${f.sessions} of those days all at once — someone presenting several other people's cards, visit after visit; ${f.unrecordedPercent}% of the settlements recorded nobody as served`,
   },
+  'lending.travelling-cards': {
+    zh: (f) => `同一批卡还在另外 ${f.counters} 家机构（${f.institutions}）被前后紧挨着结算，共 ${f.days} 天——机构集中刷卡时卡留在本机构，卡随人到多家机构，说明是有人持他人的卡购药`,
+    en: (f) => `the same cards were also settled one right after the other at ${f.counters} other counters (${f.institutions}) on ${f.days} days — a counter farming cards keeps them at its counter; cards that travel together are in someone's pocket`,
+  },
   'lending.shared-counters': {
     zh: (f) => `这 ${f.cards} 张卡集中在 ${f.institutions} 使用`,
     en: (f) => `the ${f.cards} cards are used at the same counters: ${f.institutions}`,

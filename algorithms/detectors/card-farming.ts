@@ -207,8 +207,49 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
       }
     return out;
   };
+  /** Days on which a card of one set was settled right after a card of the other at the counter (and which cards were). */
+  const adjacent = (institution: number, from: readonly number[], to: ReadonlySet<number>) => {
+    const out = new Set<number>();
+    const cards = new Set<number>();
+    for (const card of from)
+      for (let x = byCard.start[card]!; x < byCard.start[card + 1]!; x++) {
+        const i = byCard.members[x]!;
+        if (c.institution[i] !== institution) continue;
+        const seg = days.segOf[i]!;
+        const k = days.segStart[seg]! + days.rankOf[i]! + 1;
+        const next = k < days.segStart[seg + 1]! ? c.card[days.order[k]!]! : -1;
+        if (next >= 0 && to.has(next)) {
+          out.add(c.day[i]!);
+          cards.add(card).add(next);
+        }
+      }
+    return { days: out, cards };
+  };
+  const adjacentDays = (institution: number, from: readonly number[], to: ReadonlySet<number>) => adjacent(institution, from, to).days;
+  /**
+   * Other counters where the block's cards are presented together too: several of them (a block's worth)
+   * settled one right after the other there on as many days as make cards recur, and together at least half
+   * of the block's cards. A farm's stack stays at its counter (two farms that share a card or two still
+   * keep their stacks); cards that come together to several counters travel in someone's pocket — lent
+   * cards, whatever the share of sessions.
+   */
+  const elsewhere = (b: Block): number[] => {
+    const cards = new Set(b.core);
+    const counters = new Set<number>();
+    for (const card of b.core) for (let x = byCard.start[card]!; x < byCard.start[card + 1]!; x++) counters.add(c.institution[byCard.members[x]!]!);
+    counters.delete(b.institution);
+    const travelled = new Set<number>();
+    const out: number[] = [];
+    for (const g of [...counters].sort((x, y) => x - y)) {
+      const a = adjacent(g, b.core, cards);
+      if (a.days.size < p.minRecurrence || a.cards.size < p.minCards) continue;
+      out.push(g);
+      for (const card of a.cards) travelled.add(card);
+    }
+    return travelled.size >= 0.5 * b.core.length ? out : [];
+  };
   const done: Block[] = [];
-  const lent: (Block & { visits: Set<number> })[] = [];
+  const lent: (Block & { visits: Set<number>; counters: number[] })[] = [];
   // A piece whose sessions are a group visit's sessions is that group's, even if none of its own few
   // swipes happened to be face-checked.
   const partOfGroupVisit = (b: Block) => groupVisits.some((v) => v.institution === b.institution && [...b.days].filter((d) => v.days.has(d)).length >= 0.5 * b.days.size);
@@ -218,43 +259,43 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
     if (done.some((x) => x.institution === b.institution && x.core.filter((card) => cores.has(card)).length >= 0.5 * Math.min(x.core.length, b.core.length))) continue;
     done.push(b);
     const visits = visitDays(b);
-    if (b.days.size < p.minSessionShare * visits.size) lent.push({ ...b, visits });
+    const counters = elsewhere(b);
+    if (counters.length > 0 || b.days.size < p.minSessionShare * visits.size) lent.push({ ...b, visits, counters });
     else out.push(candidate(set, b.institution, b.core, b.sessions, b.claims, b.checked, b.log10P, b.surprise));
   }
-  /** Days on which a card of one set was settled right after a card of the other at the counter. */
-  const adjacentDays = (institution: number, from: readonly number[], to: ReadonlySet<number>): Set<number> => {
-    const out = new Set<number>();
-    for (const card of from)
-      for (let x = byCard.start[card]!; x < byCard.start[card + 1]!; x++) {
-        const i = byCard.members[x]!;
-        if (c.institution[i] !== institution) continue;
-        const seg = days.segOf[i]!;
-        const k = days.segStart[seg]! + days.rankOf[i]! + 1;
-        if (k < days.segStart[seg + 1]! && to.has(c.card[days.order[k]!]!)) out.add(c.day[i]!);
-      }
-    return out;
-  };
   // Pieces of one pool of lent cards at one counter (Louvain cuts a pool whose cards are shuffled between
-  // its users) are presented in one visit again and again: on as many days as make cards recur.
-  const pools: (Block & { visits: Set<number> })[] = [];
+  // its users) are presented in one visit again and again: on as many days as make cards recur. A pool
+  // that travels is one with its pieces at the other counters it reaches.
+  const pools: (Block & { visits: Set<number>; counters: number[] })[] = [];
+  const overlapping = (a: readonly number[], b: readonly number[]) => {
+    const set = new Set(a);
+    return b.filter((card) => set.has(card)).length >= 0.5 * Math.min(a.length, b.length);
+  };
   for (const b of lent) {
     const host = pools.find((m) => {
-      if (m.institution !== b.institution) return false;
+      if (m.institution !== b.institution) return (m.counters.includes(b.institution) || b.counters.includes(m.institution)) && overlapping(m.core, b.core);
       const joint = adjacentDays(b.institution, b.core, new Set(m.core));
       for (const d of adjacentDays(b.institution, m.core, new Set(b.core))) joint.add(d);
       return joint.size >= p.minRecurrence;
     });
     if (!host) {
-      pools.push({ ...b, core: [...b.core], sessions: [...b.sessions], days: new Set(b.days), visits: new Set(b.visits) });
+      pools.push({ ...b, core: [...b.core], sessions: [...b.sessions], days: new Set(b.days), visits: new Set(b.visits), counters: [...b.counters] });
       continue;
     }
     host.core = [...new Set([...host.core, ...b.core])].sort((x, y) => x - y);
-    for (const d of b.sessions) if (!host.days.has(d.day)) host.sessions.push(d);
-    for (const d of b.days) host.days.add(d);
-    for (const d of b.visits) host.visits.add(d);
+    if (b.institution === host.institution) {
+      for (const d of b.sessions) if (!host.days.has(d.day)) host.sessions.push(d);
+      for (const d of b.days) host.days.add(d);
+      for (const d of b.visits) host.visits.add(d);
+    }
+    host.counters = [...new Set([...host.counters, ...b.counters, b.institution])].filter((g) => g !== host.institution).sort((x, y) => x - y);
     host.surprise = Math.max(host.surprise, b.surprise);
   }
-  for (const b of pools) out.push(presentedTogether(set, b.institution, b.core, b.sessions, b.visits, b.surprise));
+  for (const b of pools) {
+    const cards = new Set(b.core);
+    const together = new Map(b.counters.map((g) => [g, adjacentDays(g, b.core, cards)] as const));
+    out.push(presentedTogether(set, b.institution, together, b.core, b.sessions, b.visits, b.surprise));
+  }
   return out;
 }
 
@@ -263,10 +304,10 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
  * block's evidence is the same (they are far more often next to each other than the counter's traffic makes
  * likely), but the pattern is people presenting lent cards, not a counter swiping its stack.
  */
-function presentedTogether(set: ClaimSet, institution: number, cards: number[], sessions: GroupDay[], visits: Set<number>, surprise: number): RingCandidate {
+function presentedTogether(set: ClaimSet, institution: number, elsewhere: Map<number, Set<number>>, cards: number[], sessions: GroupDay[], visits: Set<number>, surprise: number): RingCandidate {
   const c = set.claims;
   const m = new MemberList();
-  m.add('institution', institution, set.institutions.kind[institution] === INST_KIND.pharmacy ? 'pharmacy' : 'clinic');
+  for (const g of [institution, ...elsewhere.keys()]) m.add('institution', g, set.institutions.kind[g] === INST_KIND.pharmacy ? 'pharmacy' : 'clinic');
   for (const card of cards) m.add('card', card, 'lent-card');
   for (const card of cards) m.add('person', set.cards.holder[card]!, 'card-holder');
   const first = Math.min(...visits);
@@ -290,7 +331,21 @@ function presentedTogether(set: ClaimSet, institution: number, cards: number[], 
       weight: Math.min(1, visits.size / 8),
     },
   ];
-  return { family: 'card-lending', members: m.list, claims, evidence, confidence: calibratedConfidence(surprise), surprise };
+  if (elsewhere.size > 0) {
+    // The same cards presented together at the other counters, on the days they were.
+    const away: number[] = [];
+    for (let i = 0; i < c.count; i++) if (cardSet.has(c.card[i]!) && elsewhere.get(c.institution[i]!)?.has(c.day[i]!)) away.push(i);
+    const names = [...elsewhere.keys()].map((g) => set.institutions.name[g]!);
+    evidence.push({
+      key: 'lending.travelling-cards',
+      facts: { cards: cards.length, institutions: names.join('、'), counters: elsewhere.size, days: [...elsewhere.values()].reduce((n, d) => n + d.size, 0) },
+      entities: [...elsewhere.keys()].map((index) => ({ type: 'institution' as const, index })),
+      claims: away,
+      weight: Math.min(1, elsewhere.size / 2),
+    });
+  }
+  const ringClaims = [...new Set([...claims, ...evidence.flatMap((e) => e.claims ?? [])])].sort((a, b) => a - b);
+  return { family: 'card-lending', members: m.list, claims: ringClaims, evidence, confidence: calibratedConfidence(surprise), surprise };
 }
 
 function candidate(set: ClaimSet, institution: number, cards: number[], sessions: GroupDay[], claims: number[], checked: number, log10P: number, surprise: number): RingCandidate {

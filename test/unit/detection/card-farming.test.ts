@@ -85,6 +85,35 @@ describe('card farming', () => {
     expect(text.en).toMatch(/cards were used a few at a time at/);
   });
 
+  it('reports cards presented together at several counters as lent cards, even when every visit is a tight run: a farm keeps its stack at its counter', () => {
+    const t = town(4);
+    t.background();
+    const pocket = Array.from({ length: 9 }, (_, j) => 11 + j * 37);
+    const rng = seededRandom(5);
+    // Two people carry nine lent cards and present four to seven of them per visit, one after the other,
+    // at their usual morning and afternoon hours, at three pharmacies that record nobody.
+    const visits: [number, string, number][] = [];
+    for (let d = 14; d < 130; d += 7) visits.push([d, 'P1', 16], [d + 2, rng() < 0.5 ? 'P2' : 'P4', 8]);
+    for (const [d, inst, hh] of visits) {
+      const n = 4 + Math.floor(rng() * 4);
+      const cards = [...pocket].sort(() => rng() - 0.5).slice(0, n);
+      cards.forEach((k, j) => t.claim({ at: t.at(d, hh, 5, j * 150), kind: 'pharmacy', inst, card: t.card(k), items: ['DRUG3'], total: 120 }));
+    }
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin);
+    expect(rings.filter((r) => r.family === 'card-farming')).toEqual([]);
+    const lent = rings.filter((r) => r.family === 'card-lending');
+    expect(lent).toHaveLength(1);
+    expect(memberIds(set, lent[0]!, 'card')).toEqual(pocket.map(t.card).sort());
+    expect(memberIds(set, lent[0]!, 'institution')).toEqual(['P1', 'P2', 'P4']);
+    const travelling = lent[0]!.evidence.find((e) => e.key === 'lending.travelling-cards')!;
+    expect(evidenceText(travelling).en).toMatch(/^the same cards were also settled one right after the other at 2 other counters \(药店P2、药店P4\) on \d+ days/);
+    // the sentence opens the visits at the other counters, each a run of the pocket's cards
+    const away = travelling.claims!.map((i) => set.claims.institution[i]!);
+    expect(new Set(away.map((g) => set.institutions.id[g]))).toEqual(new Set(['P2', 'P4']));
+  });
+
   it('finds a night burst of swipes seconds apart', () => {
     const t = town(2);
     t.background();
