@@ -387,8 +387,12 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // The group came together; it is a scheme only if it was also billed alike — most of its claims one
     // combination under one diagnosis, more often than the institution's other patients (a club of friends,
     // or a clinic's chronic patients on their refill day, share a third of their items at most). Amounts
-    // only need to stand out: a package's price moves with the drugs' quantities.
-    if (surprise < MIN_SURPRISE || !onePackage || Math.min(similarity.items.log10P, similarity.amounts.log10P) > p.compactLog10P) return undefined;
+    // only need to stand out: a package's price moves with the drugs' quantities. Where the institution
+    // bills most of its other patients those days the same combination (a township clinic's one inpatient
+    // package), nothing can stand out, and the group must show itself by arriving together.
+    const standardPackage = similarity.items.baseline >= p.billedAlikeShare;
+    const standsOut = Math.min(similarity.items.log10P, similarity.amounts.log10P) <= p.compactLog10P || (standardPackage && compact >= p.minTrips);
+    if (surprise < MIN_SURPRISE || !onePackage || !standsOut) return undefined;
     const days = new Set(trips.map((t) => t.days[0]!.day));
     // The group is the patients who were billed the package: someone who merely came on the same days for
     // their own complaint is not one of them, however close they sat.
@@ -467,12 +471,59 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       }
     }
   }
-  tested += unions.length;
-  for (const pc of pieces) {
-    if (pc.people.length < p.minMembers) continue;
+  // Louvain also joins a group with the regulars it queues among (a township clinic's chronic patients, a
+  // second scheme there): the piece then shows no trip that brings a real share of it. Such a piece is
+  // split once more over its own links (Louvain on the piece alone); each part is one more group tested.
+  const parts = new Map<number, number[][]>();
+  pieces.forEach((pc, idx) => {
+    if (pc.people.length < 2 * p.minMembers) return;
+    const inside = new Set(pc.people);
+    const source: number[] = [];
+    const target: number[] = [];
+    const weight: number[] = [];
+    for (let x = 0; x < edges.source.length; x++)
+      if (inside.has(edges.source[x]!) && inside.has(edges.target[x]!)) {
+        source.push(edges.source[x]!);
+        target.push(edges.target[x]!);
+        weight.push(edges.weight[x]!);
+      }
+    const split = ringCommunities(nPersons, { source, target, weight }, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed }).filter((part) => part.length < pc.people.length);
+    if (split.length > 0) parts.set(idx, split);
+  });
+  tested += unions.length + [...parts.values()].reduce((n, list) => n + list.length, 0);
+  // A part must show itself arriving together (coinciding over days is too weak a sign for pieces this
+  // small), and is a group of its own only if it came on its own: on its trips the rest of the piece is no more
+  // there than its own visits make likely (a Poisson tail at the trip's convention). A clinic's diabetics
+  // who share a drug are a part of the monthly morning crowd; the rest of the crowd comes with them.
+  const cameOnItsOwn = (g: JudgedGroup, piece: readonly number[]) => {
+    const mine = new Set(g.core);
+    const windows = g.trips.map((t) => [t.days[0]!.day, t.days[t.days.length - 1]!.day] as const);
+    let observed = 0;
+    let expected = 0;
+    for (const person of piece) {
+      if (mine.has(person)) continue;
+      const visits = new Set<number>();
+      for (let x = byPerson.start[person]!; x < byPerson.start[person + 1]!; x++) {
+        const i = byPerson.members[x]!;
+        if (c.institution[i] === g.institution) visits.add(c.kind[i] === KIND.inpatient ? c.admitDay[i]! : c.day[i]!);
+      }
+      for (const [from, to] of windows) {
+        if ([...visits].some((d) => d >= from && d <= to)) observed++;
+        expected += 1 - Math.pow(1 - Math.min(1, (to - from + 1) / period), visits.size);
+      }
+    }
+    return poissonUpperTailLog10(observed, Math.max(1e-6, expected)) > p.compactLog10P;
+  };
+  pieces.forEach((pc, idx) => {
+    if (pc.people.length < p.minMembers) return;
     const g = judge(pc.people, pc.institution);
     if (g) groups.push(g);
-  }
+    else
+      for (const part of parts.get(idx) ?? []) {
+        const h = judge(part, pc.institution);
+        if (h && h.route === 'arrival' && cameOnItsOwn(h, pc.people)) groups.push(h);
+      }
+  });
   for (const u of unions) {
     const g = judge(u.people, u.institution);
     if (g) groups.push(g);

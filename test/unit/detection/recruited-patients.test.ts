@@ -281,6 +281,34 @@ describe('recruited patients', () => {
     expectOneGroup(t, bus);
   });
 
+  it('finds a group admitted together to a township clinic that bills every inpatient its one package: nothing can stand out but the arrivals', () => {
+    const t = town(21);
+    t.background();
+    const rng = seededRandom(210);
+    const date = (d: number) => t.at(d).slice(0, 10);
+    // A township clinic's ward: 300 ordinary stays over the year, every one billed the clinic's package.
+    for (let v = 0; v < 300; v++) {
+      const k = Math.floor(rng() * t.N);
+      const admit = Math.floor(rng() * 350);
+      const los = 3 + Math.floor(rng() * 3);
+      t.claim({ at: t.at(admit + los, 10, v % 60), kind: 'inpatient', inst: 'C1', card: t.card(k), doctor: 'DC1', served: t.person(k), admit: date(admit), discharge: date(admit + los), items: ['BED', 'DRUG'], total: 300 * los, dx: 'I63.9' });
+    }
+    // 挂床住院: eight patients admitted over two days, three times, billed the same package.
+    const bus = Array.from({ length: 8 }, (_, j) => 9 + j * 53);
+    for (const d of [60, 140, 250])
+      bus.forEach((k, j) => {
+        const admit = d + (j % 2);
+        t.claim({ at: t.at(admit + 4, 10, j), kind: 'inpatient', inst: 'C1', card: t.card(k), doctor: 'DC1', served: t.person(k), admit: date(admit), discharge: date(admit + 4), items: ['BED', 'DRUG'], total: 1200, dx: 'I63.9' });
+      });
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const atClinic = detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin).filter((r) => memberIds(set, r, 'institution').includes('C1'));
+    // the group, and none of the ward's ordinary patients (they are billed the same package)
+    expect(atClinic.map((r) => memberIds(set, r, 'person'))).toEqual([bus.map(t.person).sort()]);
+    const items = evidenceText(atClinic[0]!.evidence.find((e) => e.key === 'recruited.similar-items')!);
+    expect(items.en).toMatch(/against 9\d\.\d% of the institution's other patients/);
+  });
+
   it('stays quiet for women due in the same weeks, back for the same antenatal tests together', () => {
     const t = town(15);
     t.background();
