@@ -151,7 +151,21 @@ export interface BuilderOptions {
    * then name their claims by index (`traceCodeAt`).
    */
   uniqueClaims?: boolean;
+  /**
+   * Use this builder's entity tables (regions, persons, cards, institutions, doctors, items) instead
+   * of tables of one's own: a projection reading claims over several sessions builds one part per
+   * session, and each part's claims only look entities up. An entity a part's claim adds shows in
+   * both builders' `tableSizes`. Diagnoses stay the part's own.
+   */
+  tablesOf?: ClaimSetBuilder;
 }
+
+/** The entity tables `tablesOf` shares. */
+const ENTITY_TABLES = [
+  'regions', 'regionNames', 'persons', 'personName', 'personGender', 'personBirth', 'personHousehold', 'personAddress', 'personRegion',
+  'households', 'addresses', 'cards', 'cardHolder', 'institutions', 'instName', 'instKind', 'instLevel', 'instRegion', 'instLat', 'instLon',
+  'doctors', 'doctorName', 'doctorInst', 'doctorDept', 'items', 'itemName', 'itemCategory', 'itemGender', 'itemMinAge', 'itemMaxAge', 'itemMinLevel',
+] as const;
 
 export class ClaimSetBuilder {
   private readonly regions = new Dictionary();
@@ -215,6 +229,7 @@ export class ClaimSetBuilder {
 
   constructor(expectedClaims = 1024, opts: BuilderOptions = {}) {
     this.uniqueClaims = opts.uniqueClaims ?? false;
+    if (opts.tablesOf) for (const k of ENTITY_TABLES) (this as unknown as Record<string, unknown>)[k] = (opts.tablesOf as unknown as Record<string, unknown>)[k];
     const n = Math.max(16, expectedClaims);
     this.cT = f64(0, n);
     this.cKind = new Column((k) => new Uint8Array(k), n);

@@ -319,7 +319,7 @@ export async function projectFull(driver: Driver, scope: ProjectionScope = {}, o
     });
     claimNodes = Float64Array.from(order);
   } else {
-    claimNodes = await readClaimRanges(driver, b, records, { where, params, reader, sessions, expected }, progress);
+    claimNodes = await readClaimRanges(driver, b, { where, params, reader, sessions, expected }, progress);
   }
   onProgress({ stage: 'claims', done: claims, total: claims });
 
@@ -359,10 +359,11 @@ interface ClaimReader {
 /**
  * Claims per record when a range is read in batches. Each record costs Neo4j ≈ 1.8 µs to send
  * whatever it holds, so many claims to a record save most of that; but a record larger than one Bolt
- * chunk (64 KiB) is decoded through the driver's combined buffers, far slower — 50 claims stay well
- * below (measured at 100k claims: 40–100 per record −15 % CPU on both sides, 250 and more slower).
+ * chunk (Neo4j sends chunks of at most 8 KiB) is decoded through the driver's combined buffers, far
+ * slower — at 50 claims per record that path still took 0.7 s of 1M claims' decoding; 20 claims
+ * (≈ 4 KiB) mostly fit one chunk.
  */
-const BATCH = 50;
+const BATCH = 20;
 
 function isAscending(a: Float64Array): boolean {
   for (let i = 1; i < a.length; i++) if (a[i - 1]! >= a[i]!) return false;
@@ -371,13 +372,12 @@ function isAscending(a: Float64Array): boolean {
 
 /**
  * Claims in `sessions` node-id ranges read at once, the first straight into `b`, each other into a
- * builder of its own holding the same reference tables, then copied into `b` in range order. On two
+ * builder of its own sharing b's reference tables, then copied into `b` in range order. On two
  * cores this keeps Neo4j's query threads and our decoding busy together.
  */
 async function readClaimRanges(
   driver: Driver,
   b: ClaimSetBuilder,
-  records: ReferenceRecords,
   q: { where: string; params: Record<string, unknown>; reader: ClaimReader; sessions: number; expected: number },
   progress: () => void,
 ): Promise<Float64Array> {
@@ -393,9 +393,10 @@ async function readClaimRanges(
   const query = q.reader.batched
     ? `UNWIND range($lo, $hi - 1, ${BATCH}) AS k CALL (k) { MATCH (c:Claim) ${batchedWhere} ${q.reader.pre} RETURN collect([${q.reader.fields}]) AS rows } RETURN rows`
     : `MATCH (c:Claim) USING SCAN c:Claim ${where} ${q.reader.pre} RETURN ${q.reader.fields}`;
+  // The other parts look entities up in b's tables (430k persons and cards at 1M claims: a copy of
+  // their dictionaries per part cost ≈ 0.85 s of our CPU).
   const parts = Array.from({ length: q.sessions }, (_, k) => {
-    const builder = k === 0 ? b : new ClaimSetBuilder(Math.ceil(q.expected / q.sessions), { uniqueClaims: true });
-    if (k > 0) addReference(builder, records);
+    const builder = k === 0 ? b : new ClaimSetBuilder(Math.ceil(q.expected / q.sessions), { uniqueClaims: true, tablesOf: b });
     return { builder, lo: lo + k * step, hi: Math.min(hi, lo + (k + 1) * step), nodes: [] as number[] };
   });
   const tablesAlone = b.tableSizes();
@@ -409,11 +410,9 @@ async function readClaimRanges(
       return streamRows(driver, query, { ...q.params, lo: p.lo, hi: p.hi }, q.reader.batched ? (v) => (v[0] as unknown[][]).forEach(one) : one);
     }),
   );
-  // A claim naming an entity without a node of its own gives the entity a row: the parts' rows then
-  // differ from each other. The graph's MERGEs make such rows impossible; fail loudly if one appears.
-  for (const p of parts) {
-    if (p.builder.tableSizes() !== tablesAlone) throw new Error(`claims of node ids ${p.lo}–${p.hi} name entities the reference tables lack; project with sessions: 1`);
-  }
+  // A claim naming an entity without a node of its own gives the entity a row, placed by whichever part
+  // read it first. The graph's MERGEs make such rows impossible; fail loudly if one appears.
+  if (b.tableSizes() !== tablesAlone) throw new Error('claims name entities the reference tables lack; project with sessions: 1');
   for (const p of parts.slice(1)) {
     const part = p.builder.build();
     const { diagnosisVaried } = p.builder.extras();
