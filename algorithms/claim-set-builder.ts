@@ -72,6 +72,15 @@ class Dictionary {
     }
     return i;
   }
+  /** Takes `keys` as its rows but indexes only those in `wanted`: any other key interned becomes a new row. */
+  preset(keys: readonly string[], wanted: ReadonlySet<string>): void {
+    if (this.keys.length) throw new Error('preset on a dictionary that has rows');
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      this.keys.push(k);
+      if (wanted.has(k)) this.index.set(k, i);
+    }
+  }
 }
 
 export interface PersonRecord {
@@ -480,6 +489,16 @@ export class ClaimSetBuilder {
     const varied = new Uint8Array(this.diagnoses.size);
     for (const dx of this.variedDiagnoses) varied[dx] = 1;
     return { households: this.households.keys, addresses: this.addresses.keys, diagnosisVaried: varied };
+  }
+
+  /**
+   * Gives an empty person or card table the rows `keys` (as a set built with them has them) but looks up
+   * only the keys in `wanted`: encoding a few changed claims against a snapshot of 430k persons and cards
+   * needs their rows' indices, not a dictionary of every key (≈ 0.5 s to build at 1M claims). A claim
+   * naming another key adds a row, which `tableSizes` shows.
+   */
+  presetKeys(table: 'persons' | 'cards', keys: readonly string[], wanted: ReadonlySet<string>): void {
+    this[table].preset(keys, wanted);
   }
 
   /** Rows of the entity tables so far (persons, cards, institutions, doctors, items). */

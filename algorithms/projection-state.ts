@@ -311,7 +311,16 @@ function patch(s: ProjectionState, d: Delta): ProjectionState | undefined {
   appended.sort((a, z) => a.node - z.node);
   // Encode the changed claims with the builder over the same entity dictionaries.
   const one = new ClaimSetBuilder(inPlace.length + appended.length + 1, { uniqueClaims: true });
-  addReference(one, referenceRecordsOnlyKeys(s));
+  addReference(one, { ...referenceRecordsOnlyKeys(s), persons: [], cards: [] });
+  const persons = new Set<string>();
+  const cards = new Set<string>();
+  for (const r of [...inPlace.map((x) => x.c.record), ...appended.map((x) => x.record)]) {
+    cards.add(r.cardId);
+    if (r.servedId) persons.add(r.servedId);
+    if (r.holderId) persons.add(r.holderId);
+  }
+  one.presetKeys('persons', set.persons.id, persons);
+  one.presetKeys('cards', set.cards.id, cards);
   const sizes = one.tableSizes();
   for (const x of inPlace) one.claim(x.c.record);
   for (const x of appended) one.claim(x.record);
@@ -465,14 +474,12 @@ function patch(s: ProjectionState, d: Delta): ProjectionState | undefined {
  * builder over them interns a claim's card, institution, doctors, served person and items as the full
  * build does. Their other fields do not matter for encoding claims.
  */
-function referenceRecordsOnlyKeys(s: ProjectionState): ReferenceRecords {
+function referenceRecordsOnlyKeys(s: ProjectionState): Omit<ReferenceRecords, 'persons' | 'cards'> {
   const t = s.set;
   return {
     regions: [],
     institutions: t.institutions.id.map((id) => ({ id })),
     doctors: t.doctors.id.map((id) => ({ id })),
     items: t.items.id.map((id) => ({ id })),
-    persons: t.persons.id.map((id) => ({ id })),
-    cards: t.cards.id.map((id) => ({ id })),
   };
 }
