@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -17,7 +17,12 @@ import { ScheduleSchema } from '../../jobs/schedule-config.ts';
 import { runningInstance, startNeo4j, stopNeo4j } from '../../stack/neo4j-local.ts';
 
 type Row = Record<string, string>;
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'ringlens-part-inc-'));
+const made: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ringlens-part-inc-'));
+  made.push(dir);
+  return dir;
+};
 const read = (file: string) => parse(readFileSync(file), { columns: true }) as Row[];
 const write = (file: string, columns: readonly string[], rows: Row[]) => writeFileSync(file, stringify([[...columns], ...rows.map((r) => columns.map((c) => r[c] ?? ''))]));
 
@@ -49,6 +54,7 @@ describe('partitioned runs project each region from its own snapshot', () => {
   const instance = { cacheDir: env.RINGLENS_CACHE_DIR, versionRange: env.NEO4J_VERSION_RANGE, name: 'test-partitioned-incremental', heap: '1g', pageCache: '512m' };
   afterAll(async () => {
     await stopNeo4j(instance);
+    for (const d of made) rmSync(d, { recursive: true, force: true });
   }, 120_000);
 
   it('a second run reads only the claims written since, and finds what a full projection of every part finds', async () => {
