@@ -133,7 +133,7 @@ try {
   console.log(`ingested one day: ${ing.accepted} rows accepted, ${ing.rejected} rejected in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const inc = await projectIncremental(driver, {}, { dir });
   console.log(
-    `incremental after one day: ${inc.mode} ${inc.seconds.project.toFixed(2)} s (changed ${inc.changed?.claims} claims, ${inc.changed?.entities} entities) + snapshot write ${inc.seconds.snapshotWrite.toFixed(1)} s; ratio to the full projection's median ${(inc.seconds.project / best).toFixed(3)} (target ≤ 0.1)`,
+    `incremental after one day: ${inc.mode} ${inc.seconds.project.toFixed(2)} s (snapshot read ${inc.seconds.snapshotRead?.toFixed(2)} s, delta queries ${inc.seconds.delta?.toFixed(2)} s, merge ${inc.seconds.merge?.toFixed(2)} s; changed ${inc.changed?.claims} claims, ${inc.changed?.entities} entities) + snapshot write ${inc.seconds.snapshotWrite.toFixed(1)} s; ratio to the full projection's median ${(inc.seconds.project / best).toFixed(3)} (target ≤ 0.1)`,
   );
   const check = (await projectFull(driver, {})).state.set;
   console.log(`incremental equals full (digest of every column): ${claimSetDigest(inc.set) === claimSetDigest(check)}`);

@@ -1,11 +1,12 @@
 import type { Driver } from 'neo4j-driver';
+import { projectForRun } from '../graph/projection/incremental.ts';
 import { projectClaims, type ProjectionScope } from '../graph/projection/project-claims.ts';
 import { assembleRings } from './assemble.ts';
 import { finishRun } from './finish-run.ts';
 import { resolveOverlaps } from './resolve-overlaps.ts';
 import { DEFAULT_DETECTOR_PARAMS, runDetectors, type DetectorParams } from './run-detectors.ts';
 import { byRank, memberKey, type RingRecord } from './ring-record.ts';
-import type { DetectionScope } from './scope.ts';
+import { periodOf, resolveWindow, type DetectionScope } from './scope.ts';
 import type { TrackingResult } from './tracking.ts';
 
 /**
@@ -36,6 +37,8 @@ export interface PartResult {
   claims: number;
   rings: RingRecord[];
   seconds: number;
+  /** how the part's claims were read: from its region's snapshot and what changed since, or in full (and why) */
+  projection?: { mode: 'full' | 'incremental'; reason?: string; changedClaims?: number; seconds: number };
 }
 
 export const partitionName = (p: Partition) => (p.kind === 'region' ? `region-${p.region}` : 'cross-region');
@@ -82,18 +85,29 @@ export async function crossRegionSeeds(driver: Driver, scope: DetectionScope = {
   return { cards: all, doctors: doctors.records.map((r) => String(r.get('doctor'))) };
 }
 
-/** Runs the detectors on one part; returns ring records with natural keys (portable between processes). */
+/**
+ * Runs the detectors on one part; returns ring records with natural keys (portable between processes).
+ * `scope` is resolved (a window already turned into `since` by whoever split the run). A region part
+ * projects incrementally from the snapshot of its region (graph/projection/incremental.ts: one snapshot
+ * per region and end date, in this worker's snapshot folder), so the second night reads only what was
+ * written since; the cross-region part picks its claims by card and doctor and projects them in full.
+ */
 export async function detectPart(driver: Driver, partition: Partition, scope: DetectionScope = {}, params: DetectorParams = DEFAULT_DETECTOR_PARAMS): Promise<PartResult> {
   const started = performance.now();
   const base: ProjectionScope = { since: scope.since, until: scope.until };
-  let projection: ProjectionScope;
-  if (partition.kind === 'region') projection = { ...base, region: partition.region };
-  else {
+  let set;
+  let projection: NonNullable<PartResult['projection']>;
+  if (partition.kind === 'region') {
+    const r = await projectForRun(driver, { ...periodOf(scope), region: partition.region });
+    set = r.set;
+    projection = { mode: r.mode, ...(r.reason ? { reason: r.reason } : {}), ...(r.changed ? { changedClaims: r.changed.claims } : {}), seconds: r.seconds.project };
+  } else {
     const seeds = await crossRegionSeeds(driver, scope);
     if (seeds.cards.length === 0 && seeds.doctors.length === 0) return { partition, claims: 0, rings: [], seconds: (performance.now() - started) / 1000 };
-    projection = { ...base, claimsOf: seeds };
+    const t = performance.now();
+    set = await projectClaims(driver, { ...base, claimsOf: seeds });
+    projection = { mode: 'full', reason: 'claims chosen by card and doctor: no snapshot', seconds: (performance.now() - t) / 1000 };
   }
-  const set = await projectClaims(driver, projection);
   const detectors = runDetectors(set, params);
   let rings = assembleRings(set, resolveOverlaps(detectors.candidates), partitionName(partition));
   if (partition.kind === 'cross-region') {
@@ -102,7 +116,7 @@ export async function detectPart(driver: Driver, partition: Partition, scope: De
     // Rings inside one region are the region part's: its projection holds every claim of that region.
     rings = rings.filter((r) => new Set(r.claimIds.map((id) => regionOf.get(id))).size > 1);
   }
-  return { partition, claims: partition.kind === 'region' ? set.claims.count : 0, rings, seconds: (performance.now() - started) / 1000 };
+  return { partition, claims: partition.kind === 'region' ? set.claims.count : 0, rings, seconds: (performance.now() - started) / 1000, projection };
 }
 
 function overlaps(a: Set<string>, b: Set<string>, minJaccard = 0.5, minContainment = 0.6): boolean {
@@ -193,10 +207,11 @@ export async function writeMergedRun(
 /** The whole partitioned run in one process (CLI, tests); the job flow runs the same steps on many workers. */
 export async function runPartitionedDetection(driver: Driver, opts: { scope?: DetectionScope; scheduleKey?: string } = {}): Promise<MergedRun & { parts: PartResult[] }> {
   const started = new Date();
-  const regions = await listRegions(driver, opts.scope);
-  const partitions: Partition[] = [...regions.map((region): Partition => ({ kind: 'region', region })), ...(opts.scope?.region ? [] : [{ kind: 'cross-region' } as Partition])];
+  const scope = resolveWindow(opts.scope ?? {}, started);
+  const regions = await listRegions(driver, scope);
+  const partitions: Partition[] = [...regions.map((region): Partition => ({ kind: 'region', region })), ...(scope.region ? [] : [{ kind: 'cross-region' } as Partition])];
   const parts: PartResult[] = [];
-  for (const p of partitions) parts.push(await detectPart(driver, p, opts.scope));
-  const run = await writeMergedRun(driver, parts, { ...opts, startedAt: started });
+  for (const p of partitions) parts.push(await detectPart(driver, p, scope));
+  const run = await writeMergedRun(driver, parts, { ...opts, scope, startedAt: started });
   return { ...run, parts };
 }

@@ -3,12 +3,13 @@ import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import type { DetectedRings } from '../evaluation/formats.ts';
 import { projectForRun } from '../graph/projection/incremental.ts';
-import type { ProjectionProgress, ProjectionScope } from '../graph/projection/project-claims.ts';
+import type { ProjectionProgress } from '../graph/projection/project-claims.ts';
 import { assembleRings } from './assemble.ts';
 import { finishRun } from './finish-run.ts';
 import { resolveOverlaps } from './resolve-overlaps.ts';
 import { DEFAULT_DETECTOR_PARAMS, runDetectors, type DetectorParams } from './run-detectors.ts';
 import type { RingRecord } from './ring-record.ts';
+import { periodOf, resolveWindow, type DetectionScope } from './scope.ts';
 import type { TrackingResult } from './tracking.ts';
 
 /**
@@ -19,7 +20,8 @@ import type { TrackingResult } from './tracking.ts';
  */
 
 export interface DetectionOptions {
-  scope?: ProjectionScope;
+  /** region and period; a window is resolved to `since` when the run starts */
+  scope?: DetectionScope;
   params?: DetectorParams;
   /** where to write the detected-rings JSON */
   out?: string | undefined;
@@ -68,7 +70,8 @@ export async function runDetection(driver: Driver, opts: DetectionOptions = {}):
     timings[name] = Math.round(now - t) / 1000;
     t = now;
   };
-  const { set } = await projectForRun(driver, opts.scope ?? {}, (p: ProjectionProgress) =>
+  const scope = resolveWindow(opts.scope ?? {}, started);
+  const { set } = await projectForRun(driver, periodOf(scope), (p: ProjectionProgress) =>
     progress({ stage: 'projection', percent: p.stage === 'claims' && p.total ? Math.round(10 + (50 * p.done) / p.total) : p.stage === 'trace-codes' ? 60 : 5, message: `${p.stage} ${p.done}` }),
   );
   lap('projection');
@@ -81,7 +84,7 @@ export async function runDetection(driver: Driver, opts: DetectionOptions = {}):
   progress({ stage: 'write-back', percent: 90, message: `${rings.length} rings` });
   const run = await finishRun(driver, rings, {
     startedAt: started,
-    scope: { ...(opts.scope ?? {}) },
+    scope: { ...scope },
     parameters: params as unknown as Record<string, unknown>,
     timings,
     claimCount: set.claims.count,

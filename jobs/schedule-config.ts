@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { WindowSchema } from '../detection/scope.ts';
 import { PERIOD_UNITS } from './period.ts';
 
 /**
@@ -51,6 +52,8 @@ export const ScheduleSchema = z
     title: z.string().min(1).max(120),
     /** detection: run a (partitioned) detection, then report on it; report: report on the runs already made */
     kind: z.enum(['detection', 'report']),
+    /** detection schedules: only the claims of the last N days up to the fire's day (e.g. 365d); default all */
+    window: WindowSchema.optional(),
     cron,
     tz: timeZone.default('Asia/Shanghai'),
     /** what one report covers; two fires inside one period make one report */
@@ -68,6 +71,15 @@ export const ScheduleSchema = z
   })
   .strict();
 export type Schedule = z.output<typeof ScheduleSchema>;
+
+/**
+ * What the field types cannot say (ScheduleSchema stays a plain object: the API derives its patch
+ * schema from it): a window belongs to a detection schedule — a report schedule runs nothing.
+ */
+export function scheduleProblem(s: Pick<Schedule, 'kind' | 'window'>): { field: string; message: string } | null {
+  if (s.window && s.kind !== 'detection') return { field: 'window', message: 'only a detection schedule has a window (a report schedule reports on runs already made)' };
+  return null;
+}
 export type ScheduleInput = z.input<typeof ScheduleSchema>;
 
 export const ScheduleFileSchema = z
@@ -76,6 +88,8 @@ export const ScheduleFileSchema = z
   .superRefine((f, ctx) => {
     const seen = new Map<string, number>();
     f.schedules.forEach((s, k) => {
+      const wrong = scheduleProblem(s);
+      if (wrong) ctx.addIssue({ code: 'custom', message: wrong.message, path: ['schedules', k, wrong.field] });
       if (seen.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate id "${s.id}" (also schedules.${seen.get(s.id)})`, path: ['schedules', k, 'id'] });
       seen.set(s.id, k);
     });

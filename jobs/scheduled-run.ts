@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Env } from '../config/env.ts';
 import { logger } from '../config/logger.ts';
 import { detectPart, listRegions, partitionName, writeMergedRun, type MergedRun, type Partition, type PartResult } from '../detection/partitioned.ts';
+import { ResolvedScopeSchema, resolveWindow } from '../detection/scope.ts';
 import { latestRunAt, readRun } from '../graph/reports/report-data.ts';
 import {
   CONTENT_TYPES,
@@ -57,11 +58,14 @@ export const FirePayload = z.object({
 export type FirePayload = z.infer<typeof FirePayload>;
 
 const ReportPayload = z.object({ scheduleId: z.string(), periodKey: z.string(), firedAt: z.string() });
+// The scope is resolved once, when the period's flow is added (a window's first day from the fire
+// time): parts taken before and after midnight cover the same days. Absent in flows added before windows.
 const PartPayload = z.object({
   partition: z.union([z.object({ kind: z.literal('region'), region: z.string() }), z.object({ kind: z.literal('cross-region') })]),
   scheduleKey: z.string(),
+  scope: ResolvedScopeSchema.default({}),
 });
-const MergePayload = z.object({ scheduleKey: z.string(), startedAt: z.string() });
+const MergePayload = z.object({ scheduleKey: z.string(), startedAt: z.string(), scope: ResolvedScopeSchema.default({}) });
 const DeliveryPayload = z.object({ reportId: z.string(), scheduleId: z.string(), channel: z.string() });
 
 export interface ScheduledRunDeps {
@@ -111,18 +115,19 @@ export async function periodFlow(driver: Driver, schedule: Schedule, key: string
   };
   if (schedule.kind !== 'detection') return report;
   const scheduleKey = `${schedule.id}/${key}`;
+  const scope = resolveWindow(schedule.window ? { window: schedule.window } : {}, new Date(firedAt));
   const partitions: Partition[] = [...(await listRegions(driver)).map((region): Partition => ({ kind: 'region', region })), { kind: 'cross-region' }];
   return { ...report, children: [
     {
       name: 'merge',
       queueName: QUEUES.detect,
-      data: { scheduleKey, startedAt: firedAt },
+      data: { scheduleKey, startedAt: firedAt, scope },
       // A part that fails for good fails the merge and the report with it, instead of leaving them waiting forever.
       opts: { jobId: jobIds.merge(schedule.id, key), ...RETRY, ...KEEP, failParentOnFailure: true },
       children: partitions.map((p) => ({
         name: 'part',
         queueName: QUEUES.detectPart,
-        data: { partition: p, scheduleKey },
+        data: { partition: p, scheduleKey, scope },
         opts: { jobId: jobIds.part(schedule.id, key, p), ...RETRY, ...KEEP, failParentOnFailure: true },
       })),
     },
@@ -156,13 +161,13 @@ export async function processFireJob(job: Job, deps: ScheduledRunDeps, flow: Flo
 export async function processPartJob(job: Job, deps: ScheduledRunDeps): Promise<PartResult> {
   const payload = parsePayload(PartPayload, job);
   await job.updateProgress({ stage: 'detecting', partition: partitionName(payload.partition) });
-  return detectPart(deps.driver, payload.partition);
+  return detectPart(deps.driver, payload.partition, payload.scope);
 }
 
 export async function processMergeJob(job: Job, deps: ScheduledRunDeps): Promise<MergedRun> {
   const payload = parsePayload(MergePayload, job);
   const parts = Object.values(await job.getChildrenValues<PartResult>());
-  return writeMergedRun(deps.driver, parts, { scheduleKey: payload.scheduleKey, startedAt: new Date(payload.startedAt) });
+  return writeMergedRun(deps.driver, parts, { scheduleKey: payload.scheduleKey, startedAt: new Date(payload.startedAt), scope: payload.scope });
 }
 
 export interface ReportJobResult {

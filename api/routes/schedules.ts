@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { deleteSchedule, getSchedule, listSchedules, saveSchedule } from '../../graph/schedules/schedules.ts';
 import { PERIOD_KEY_PATTERN, periodKey } from '../../jobs/period.ts';
-import { ScheduleSchema, type Schedule } from '../../jobs/schedule-config.ts';
+import { ScheduleSchema, scheduleProblem, type Schedule } from '../../jobs/schedule-config.ts';
 import { schedulerStates, syncSchedulers } from '../../jobs/schedule-registry.ts';
 import { triggerSchedule } from '../../jobs/scheduled-run.ts';
 import type { ApiDeps } from '../deps.ts';
-import { conflict, notFound } from '../problem.ts';
+import { badRequest, conflict, notFound } from '../problem.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { redisCall } from '../redis-call.ts';
 import { ScheduleView } from '../schemas/schedules.ts';
@@ -90,9 +90,11 @@ export function scheduleRoutes(): AnyRoute[] {
       roles: ['admin'],
       body: ScheduleSchema.meta({ id: 'ScheduleInput' }),
       response: { status: 201, schema: ScheduleView, description: 'the new schedule' },
-      problems: [409],
+      problems: [400, 409],
       audit: ['schedule-change'],
       async handler({ body, deps, user, audit }) {
+        const wrong = scheduleProblem(body);
+        if (wrong) throw badRequest(`schedule ${body.id}: ${wrong.field}: ${wrong.message}`, [{ path: `body.${wrong.field}`, message: wrong.message }]);
         if (await getSchedule(deps.services.driver, body.id)) throw conflict(`schedule ${body.id} exists; PATCH /schedules/${body.id} changes it`);
         await saveSchedule(deps.services.driver, body, user.username);
         await resync(deps);
@@ -110,12 +112,14 @@ export function scheduleRoutes(): AnyRoute[] {
       params: z.object({ scheduleId: ScheduleId }),
       body: SchedulePatch,
       response: { status: 200, schema: ScheduleView, description: 'the changed schedule' },
-      problems: [404],
+      problems: [400, 404],
       audit: ['schedule-change'],
       async handler({ params, body, deps, user, audit }) {
         const old = await getSchedule(deps.services.driver, params.scheduleId);
         if (!old) throw notFound(`no schedule ${params.scheduleId}`);
         const next = ScheduleSchema.parse({ ...old, ...body, id: old.id });
+        const wrong = scheduleProblem(next);
+        if (wrong) throw badRequest(`schedule ${next.id}: ${wrong.field}: ${wrong.message}`, [{ path: `body.${wrong.field}`, message: wrong.message }]);
         await saveSchedule(deps.services.driver, next, user.username);
         await resync(deps);
         await audit({ action: 'schedule-change', target: `schedule:${next.id}`, details: { change: 'update', fields: Object.keys(body) } });

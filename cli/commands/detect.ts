@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadEnv } from '../../config/env.ts';
 import { runDetection, type DetectionProgress } from '../../detection/run-detection.ts';
+import type { DetectionScope } from '../../detection/scope.ts';
 import { createDriver } from '../../graph/driver.ts';
 import type { TrackedRing, TrackingResult } from '../../detection/tracking.ts';
 import { migrate } from '../../graph/migrate.ts';
@@ -22,15 +23,9 @@ function parseWindow(value: string): number {
   return Number(m[1]);
 }
 
-/**
- * The first day of a window of `days` days ending today, China time (today counts as one): a nightly
- * run with --window 365d covers the last 12 months and slides with the calendar, reusing its
- * projection snapshot (graph/projection/incremental.ts drops the claims the window has left).
- */
-export function windowStart(days: number, now = new Date()): string {
-  const today = Math.floor((now.getTime() / 1000 + 8 * 3600) / 86_400);
-  return new Date((today - (days - 1)) * 86_400_000).toISOString().slice(0, 10);
-}
+// The window's first day is worked out where the run starts (detection/scope.ts): a queued run covers
+// the days up to when a worker takes it.
+export { windowStart } from '../../detection/scope.ts';
 
 const CHANGE_ORDER = ['new', 'grown', 'shrunk', 'rescored'] as const;
 
@@ -61,10 +56,7 @@ export function registerDetectCommands(program: Command): void {
     .option('--queue', 'enqueue the run on the detect queue for a `ringlens worker` and follow its progress')
     .option('--instance <name>', 'local instance to use when NEO4J_URI is not set', 'default')
     .action(async (o: { region?: string; since?: string; until?: string; window?: number; out?: string; queue?: boolean; instance: string }) => {
-      if (o.window !== undefined) {
-        if (o.since) throw new InvalidArgumentError('--window and --since both say where the period starts: give one');
-        o.since = windowStart(o.window);
-      }
+      if (o.window !== undefined && o.since) throw new InvalidArgumentError('--window and --since both say where the period starts: give one');
       if (o.since && o.until && o.since > o.until) throw new InvalidArgumentError(`--since ${o.since} is after --until ${o.until}`);
       if (o.queue) {
         await detectOnQueue(o);
@@ -75,7 +67,7 @@ export function registerDetectCommands(program: Command): void {
         await migrate(driver);
         let last = -1;
         const s = await runDetection(driver, {
-          scope: { region: o.region, since: o.since, until: o.until },
+          scope: scopeOf(o),
           out: o.out,
           onProgress: (p) => {
             if (p.percent >= last + 10 || p.percent === 100) {
@@ -96,15 +88,25 @@ export function registerDetectCommands(program: Command): void {
     });
 }
 
-async function detectOnQueue(o: { region?: string; since?: string; until?: string; out?: string; instance: string }): Promise<void> {
+type DetectOptions = { region?: string; since?: string; until?: string; window?: number; out?: string; instance: string };
+
+function scopeOf(o: DetectOptions): DetectionScope {
+  return {
+    ...(o.region ? { region: o.region } : {}),
+    ...(o.since ? { since: o.since } : {}),
+    ...(o.until ? { until: o.until } : {}),
+    ...(o.window !== undefined ? { window: `${o.window}d` } : {}),
+  };
+}
+
+async function detectOnQueue(o: DetectOptions): Promise<void> {
   const env = loadEnv();
   const services = openServices(locateStack(env, o.instance), env.RINGLENS_QUEUE_PREFIX);
   const eventsConnection = services.redis.duplicate();
   const events = createQueueEvents(QUEUES.detect, eventsConnection, services.prefix);
   try {
     await events.waitUntilReady();
-    const scope = { ...(o.region ? { region: o.region } : {}), ...(o.since ? { since: o.since } : {}), ...(o.until ? { until: o.until } : {}) };
-    const job = await services.queues.detect.add('detect', { scope, ...(o.out ? { out: o.out } : {}) });
+    const job = await services.queues.detect.add('detect', { scope: scopeOf(o), ...(o.out ? { out: o.out } : {}) });
     process.stderr.write(`detect job ${job.id} queued; waiting for a worker\n`);
     events.on('progress', ({ jobId, data }) => {
       if (jobId !== job.id) return;

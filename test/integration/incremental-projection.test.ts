@@ -114,7 +114,7 @@ async function checkRounds(driver: () => Driver, rounds: string[], scopes: Proje
       expect(inc.changed!.claims).toBeGreaterThan(0);
       const full = await projectFull(driver(), scope);
       expect(full.state.set.claims.count).toBeGreaterThan(0);
-      expect(claimSetDigests(inc.set)).toEqual(claimSetDigests(full.state.set));
+      expect(claimSetDigests(inc.set), `round ${k}, scope ${JSON.stringify(scope)}: ${inc.set.claims.count} claims incremental, ${full.state.set.claims.count} full`).toEqual(claimSetDigests(full.state.set));
     }
   }
 }
