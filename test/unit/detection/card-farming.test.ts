@@ -19,6 +19,17 @@ const farm = (t: ReturnType<typeof town>, cards: number[], inst: string, session
   }
 };
 
+/** The town's detections when they must be one ring of lent cards and no farm. */
+const onlyLent = (t: ReturnType<typeof town>) => {
+  const set = t.b.build();
+  const { k, kin } = context(set);
+  const rings = detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin);
+  expect(rings.filter((r) => r.family === 'card-farming')).toEqual([]);
+  const lent = rings.filter((r) => r.family === 'card-lending');
+  expect(lent).toHaveLength(1);
+  return { set, lent };
+};
+
 describe('card farming', () => {
   it('finds a slow farm — a card every five minutes in business hours, weekly — with exactly its cards', () => {
     const t = town(1);
@@ -72,12 +83,7 @@ describe('card farming', () => {
         const cards = [...pool].sort(() => rng() - 0.5).slice(0, n);
         cards.forEach((k, j) => t.claim({ at: t.at(d, together ? 9 : 9 + u * 3, u * 4, j * 90), kind: 'pharmacy', inst: 'P1', card: t.card(k), items: ['DRUG3'], total: 120 }));
       }
-    const set = t.b.build();
-    const { k, kin } = context(set);
-    const rings = detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin);
-    expect(rings.filter((r) => r.family === 'card-farming')).toEqual([]);
-    const lent = rings.filter((r) => r.family === 'card-lending');
-    expect(lent).toHaveLength(1);
+    const { set, lent } = onlyLent(t);
     // one pool, though Louvain cuts it where its cards are shuffled between the three
     expect(memberIds(set, lent[0]!, 'card')).toEqual(pool.map(t.card).sort());
     expect(memberIds(set, lent[0]!, 'institution')).toEqual(['P1']);
@@ -99,12 +105,7 @@ describe('card farming', () => {
       const cards = [...pocket].sort(() => rng() - 0.5).slice(0, n);
       cards.forEach((k, j) => t.claim({ at: t.at(d, hh, 5, j * 150), kind: 'pharmacy', inst, card: t.card(k), items: ['DRUG3'], total: 120 }));
     }
-    const set = t.b.build();
-    const { k, kin } = context(set);
-    const rings = detectCardFarming(set, CARD_FARMING_DEFAULTS, k, kin);
-    expect(rings.filter((r) => r.family === 'card-farming')).toEqual([]);
-    const lent = rings.filter((r) => r.family === 'card-lending');
-    expect(lent).toHaveLength(1);
+    const { set, lent } = onlyLent(t);
     expect(memberIds(set, lent[0]!, 'card')).toEqual(pocket.map(t.card).sort());
     expect(memberIds(set, lent[0]!, 'institution')).toEqual(['P1', 'P2', 'P4']);
     const travelling = lent[0]!.evidence.find((e) => e.key === 'lending.travelling-cards')!;
