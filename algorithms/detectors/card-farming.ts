@@ -15,7 +15,9 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type Rin
  * makes likely (rank scan and time-of-day scan). Chronic patients on their clinic day recur as well but
  * are scattered through it; a family shopping together and one holder's two cards are explained; planned
  * care (dialysis slots) is expected to recur (knowledge file); and sessions where the holders were checked
- * in person are a group visit, which the recruited-patients detector judges.
+ * in person are a group visit, which the recruited-patients detector judges. Cards that come a few at a
+ * time, or that also come together to other counters, are people carrying lent cards: reported as card
+ * lending, with every counter they reach.
  */
 
 export interface CardFarmingParams {

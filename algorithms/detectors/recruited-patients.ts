@@ -16,7 +16,8 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type Rin
  * more often than the institution's other patients do (binomial tails against the institution's own
  * claims those days). A trip is the group's busiest window of a few days, so a wave spread over a week is one
  * trip; where Louvain cut the group apart, the institution's other patients who were there on half its trips
- * billed its package join it. Families, households and shared homes (a nursing home's residents) are explained
+ * billed its package join it, and where it joined the group with the regulars it queues among, the piece is
+ * split once more and a part that arrived on its own is judged alone. Families, households and shared homes (a nursing home's residents) are explained
  * (algorithms/kinship.ts); planned care (a dialysis shift) is expected to recur (knowledge file); a
  * school outbreak or a company health check is one trip, not a pattern.
  */
