@@ -101,7 +101,13 @@ function prepare(): { first: string; rounds: string[] } {
 }
 
 /** After each round: the incremental projection (from the previous round's snapshot) equals a full one, column by column. */
-async function checkRounds(driver: () => Driver, rounds: string[], scopes: ProjectionScope[]): Promise<void> {
+/**
+ * `idsMayBeReused`: after a bulk load, Neo4j may hand a new node an id the load left free (its freed-id list
+ * is maintained in the background, so whether it does varies from run to run); the projection then falls
+ * back to a full one on purpose (docs/detection.md). That fallback is allowed there, under that reason only,
+ * and the result must still equal a full projection.
+ */
+async function checkRounds(driver: () => Driver, rounds: string[], scopes: ProjectionScope[], idsMayBeReused = false): Promise<void> {
   const dirs = scopes.map(() => tmp());
   const first = await Promise.all(scopes.map(async (scope, k) => projectIncremental(driver(), scope, { dir: dirs[k]! })));
   for (const r of first) expect(r.mode).toBe('full');
@@ -110,8 +116,13 @@ async function checkRounds(driver: () => Driver, rounds: string[], scopes: Proje
     expect(ingest.rejected, JSON.stringify(ingest.files.map((f) => f.reasons))).toBe(0);
     for (const [s, scope] of scopes.entries()) {
       const inc = await projectIncremental(driver(), scope, { dir: dirs[s]! });
-      expect(inc.mode, `round ${k}, scope ${JSON.stringify(scope)}: ${inc.reason}`).toBe('incremental');
-      expect(inc.changed!.claims).toBeGreaterThan(0);
+      if (idsMayBeReused && inc.mode === 'full') {
+        expect(inc.reason, `round ${k}`).toMatch(/lies below the snapshot's last node .* \(ids reused\)/);
+        console.warn(`round ${k}: Neo4j reused a free node id after the bulk load, so the projection was full: ${inc.reason}`);
+      } else {
+        expect(inc.mode, `round ${k}, scope ${JSON.stringify(scope)}: ${inc.reason}`).toBe('incremental');
+        expect(inc.changed!.claims).toBeGreaterThan(0);
+      }
       const full = await projectFull(driver(), scope);
       expect(full.state.set.claims.count).toBeGreaterThan(0);
       expect(claimSetDigests(inc.set), `round ${k}, scope ${JSON.stringify(scope)}: ${inc.set.claims.count} claims incremental, ${full.state.set.claims.count} full`).toEqual(claimSetDigests(full.state.set));
@@ -157,7 +168,7 @@ describe('incremental projection equals a full projection after random adds and 
     try {
       await runBulkIngest({ inputs: [data.first], rejectsDir: tmp(), instance });
       driver = createDriver(runningInstance(instance)!);
-      await checkRounds(() => driver!, data.rounds, [{}]);
+      await checkRounds(() => driver!, data.rounds, [{}], true);
     } finally {
       await driver?.close();
       await stopNeo4j(instance);
