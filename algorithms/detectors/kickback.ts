@@ -40,7 +40,9 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type Rin
  * knowledge file's specialty drugs (a DTP pharmacy's rare stock is specialty stock).
  *
  * Rings: one per pharmacy — the pharmacy, its flagged prescribers (possibly from several hospitals) and
- * the patients who carried the flagged flows in their excess windows. Once a pharmacy is a ring's hub, its
+ * the patients who carried the flagged flows in their seasons: the most surprising window, widened by each
+ * month next to it whose newcomers show the effect on their own (a scheme is most surprising in its busiest
+ * month, but its patients are those of every month it recruited). Once a pharmacy is a ring's hub, its
  * other prescribers are tested against that pharmacy's flows only (the search charge of a second look).
  * Surprise is −log10 of the combined tail probability less log10 of the windows and of the flows that
  * could be flagged (two patients or more: Tarone's refinement of Bonferroni).
@@ -523,20 +525,23 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     }
     for (const [g, list] of perGroup) groupMedianAmount.set(g, median(list));
   }
-  const flowWindows = new Map<number, { off: Int32Array; offUnvisited: Int32Array; offCostly: Int32Array }>();
+  const flowWindows = new Map<number, { off: Int32Array; offUnvisited: Int32Array; offCostly: Int32Array; newcomers: Int32Array }>();
   for (const [key, f] of flows) {
     if (f.offHabit === 0) continue;
     const ref = groupMedianAmount.get(group[f.doctor]!)!;
     const off: number[][] = [];
     const offU: number[][] = [];
     const offC: number[][] = [];
+    // patients off habit by the month of their first fill here
+    const newcomers = new Int32Array(M);
     for (const pf of f.patients.values()) {
       if (pf.habitual) continue;
+      newcomers[pf.blocks[0]!]!++;
       off.push(pf.blocks);
       if (pf.unvisited) offU.push(pf.blocks);
       if (pf.amount / pf.claims.length > ref) offC.push(pf.blocks);
     }
-    flowWindows.set(key, { off: windowCounts(off, M, L), offUnvisited: windowCounts(offU, M, L), offCostly: windowCounts(offC, M, L) });
+    flowWindows.set(key, { off: windowCounts(off, M, L), offUnvisited: windowCounts(offU, M, L), offCostly: windowCounts(offC, M, L), newcomers });
   }
   const windowsTested = M * L - (L * (L - 1)) / 2 - 0; // starts a < M, lengths ≤ L, inside the period
   const windowCharge = Math.log10(Math.max(1, windowsTested));
@@ -628,33 +633,63 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     }
     const q = Math.min(1 - 1e-9, (uOther + b.groupUnvisited[g]!) / (nOther + 1));
     const dw = doctorWindows.get(d)!;
-    let best: { a: number; len: number; x: number; e: number; nW: number; u: number; costly: number; le: number; lu: number; la: number; l: number } | undefined;
+    type Window = { a: number; len: number; x: number; e: number; nW: number; u: number; costly: number; le: number; lu: number; la: number; l: number };
+    /** the window's evidence, or undefined where it shows no real effect (lift ≥ 2, excess p ≤ 0.05) */
+    const judge = (a: number, len: number, minPatients: number): Window | undefined => {
+      const idx = a * L + len - 1;
+      const x = fw.off[idx]!;
+      if (x < minPatients) return undefined;
+      const nW = dw[idx]!;
+      if (x < p.minLift * nW * s) return undefined;
+      let le = betaBinomialUpperTailLog10(x, nW, s, rho);
+      if (le > p.maxExcessLog10P) return undefined;
+      const sW = sDept > 0 && !colleaguesChanged(idx) ? sDept : 0;
+      const e = nW * Math.max(s, sW);
+      if (x < p.minLift * e) return undefined;
+      if (sW > 0) le = Math.max(le, betaBinomialUpperTailLog10(x, nW, sW, rhoDept));
+      if (le > p.maxExcessLog10P) return undefined;
+      const u = fw.offUnvisited[idx]!;
+      const lu = binomialUpperTailLog10(u, x, q);
+      const costly = fw.offCostly[idx]!;
+      const la = binomialUpperTailLog10(costly, x, 0.5);
+      return { a, len, x, e, nW, u, costly, le, lu, la, l: combineEvidence(le, lu, la) };
+    };
+    let best: Window | undefined;
     for (let a = 0; a < M; a++) {
       for (let len = 1; len <= L && a + len <= M; len++) {
-        const idx = a * L + len - 1;
-        const x = fw.off[idx]!;
-        if (x < 2) continue;
-        const nW = dw[idx]!;
-        if (x < p.minLift * nW * s) continue;
-        let le = betaBinomialUpperTailLog10(x, nW, s, rho);
-        if (le > p.maxExcessLog10P) continue;
-        const sW = sDept > 0 && !colleaguesChanged(idx) ? sDept : 0;
-        const e = nW * Math.max(s, sW);
-        if (x < p.minLift * e) continue;
-        if (sW > 0) le = Math.max(le, betaBinomialUpperTailLog10(x, nW, sW, rhoDept));
-        if (le > p.maxExcessLog10P) continue;
-        const u = fw.offUnvisited[idx]!;
-        const lu = binomialUpperTailLog10(u, x, q);
-        const costly = fw.offCostly[idx]!;
-        const la = binomialUpperTailLog10(costly, x, 0.5);
-        const l = combineEvidence(le, lu, la);
-        if (!best || l < best.l) best = { a, len, x, e, nW, u, costly, le, lu, la, l };
+        const w = judge(a, len, 2);
+        if (w && (!best || w.l < best.l)) best = w;
       }
     }
     if (!best) return undefined;
-    const startDay = day0 + best.a * p.blockDays;
-    const endDay = Math.min(dayN, day0 + (best.a + best.len) * p.blockDays - 1);
     const totalCharge = windowCharge + charge;
+    // The scheme's season: the most surprising window, widened by each month next to it whose newcomers —
+    // patients off habit filling here for the first time — show the effect on their own (lift ≥ 2 against
+    // all the doctor's patients of the month, excess p ≤ 0.05; one newcomer where peers send almost nobody
+    // is one). A scheme that recruits for four months is most surprising in its busiest, but its patients
+    // are those of all four; a month of the pharmacy's ordinary trade next to it, or of the scheme's own
+    // refills, recruits nobody unusual.
+    const recruits = (b: number): boolean => {
+      const x = fw.newcomers[b]!;
+      if (x < 1) return false;
+      const idx = b * L;
+      const nW = dw[idx]!;
+      const sW = sDept > 0 && !colleaguesChanged(idx) ? sDept : 0;
+      if (x < p.minLift * nW * Math.max(s, sW)) return false;
+      let le = betaBinomialUpperTailLog10(x, nW, s, rho);
+      if (sW > 0) le = Math.max(le, betaBinomialUpperTailLog10(x, nW, sW, rhoDept));
+      return le <= p.maxExcessLog10P;
+    };
+    let first = best.a;
+    let last = best.a + best.len - 1;
+    while (last - first + 1 < L) {
+      if (first > 0 && recruits(first - 1)) first--;
+      else if (last + 1 < M && recruits(last + 1)) last++;
+      else break;
+    }
+    const season = first === best.a && last === best.a + best.len - 1 ? best : judge(first, last - first + 1, 2) ?? best;
+    const startDay = day0 + season.a * p.blockDays;
+    const endDay = Math.min(dayN, day0 + (season.a + season.len) * p.blockDays - 1);
     // The ring's patients: those of the window who do not shop there on their own, and any who filled
     // there in the window without having seen the doctor.
     const members: number[] = [];
@@ -674,17 +709,18 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       pharmacy: f.pharmacy,
       startDay,
       endDay,
-      patients: best.x,
-      expected: best.e,
-      doctorPatients: best.nW,
-      peerShare: best.e / best.nW,
-      unvisitedPatients: best.u,
+      // what the evidence states is the season's; the flow's weight is that of its most surprising window
+      patients: season.x,
+      expected: season.e,
+      doctorPatients: season.nW,
+      peerShare: season.e / season.nW,
+      unvisitedPatients: season.u,
       unvisitedRate: q,
-      costlyPatients: best.costly,
+      costlyPatients: season.costly,
       typicalAmount: groupMedianAmount.get(g)!,
-      log10PExcess: best.le,
-      log10PUnvisited: best.lu,
-      log10PCostly: best.la,
+      log10PExcess: season.le,
+      log10PUnvisited: season.lu,
+      log10PCostly: season.la,
       log10P: best.l,
       charge: totalCharge,
       surprise: -best.l - totalCharge,

@@ -175,6 +175,22 @@ describe('kickback: prescription flows against the doctor’s peers', () => {
     expect(ids(set, rings[0]!, 'person')).toEqual(personIds(patients));
   });
 
+  it('a scheme’s patients are those of its whole season, not only of its busiest month', () => {
+    const w = city();
+    // H2D5 sees each patient first and sends them to PQ for five months: nine in the first month (days
+    // 90–119, the most surprising window on its own), then one a month. The months after still carry the
+    // flag together with the first and belong to the scheme.
+    const patients = w.notCustomersOf('PQ', 13, 400);
+    patients.forEach((p, k) => w.visitAndFill(p, 'H2D5', k < 9 ? 92 + k * 3 : 125 + (k - 9) * 30, 'PQ', ['ALB'], 700));
+    const set = w.b.build();
+    const rings = ringAt(set, detectKickback(set), 'PQ');
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['H2D5']);
+    expect(ids(set, rings[0]!, 'person')).toEqual(personIds(patients));
+    const flow = rings[0]!.evidence.find((e) => e.key === 'kickback.flow')!;
+    expect(flow.facts.patients).toBe(13);
+  });
+
   it('counts patients, not fills: a chronic patient’s 30 refills at one pharmacy are no flow', () => {
     const w = city();
     // Person 301 fills H2D4's prescriptions at PQ every ten days, mostly without a fresh visit.
