@@ -1,4 +1,5 @@
 import { GENDER, UNKNOWN_DAY, ageOnDay, type ClaimSet } from './claim-set.ts';
+import type { CompiledKnowledge } from './knowledge.ts';
 
 /**
  * Items that contradict a person: restricted to the other gender (限制性别类) or to ages they are not
@@ -30,6 +31,23 @@ export function contradictingItem(set: ClaimSet, claim: number, person: number):
     if (itemContradicts(set, item, g, aged ? age : -1)) return item;
   }
   return -1;
+}
+
+/**
+ * Does the claim's diagnosis contradict the person — a pregnancy on a man's or a child's card, a prostate
+ * disease on a woman's? Restrictions come from the knowledge file (`diagnosisRestrictions`).
+ */
+export function diagnosisContradicts(set: ClaimSet, k: CompiledKnowledge, claim: number, person: number): boolean {
+  const dx = set.claims.diagnosis[claim]!;
+  if (dx < 0) return false;
+  const only = k.diagnosisGender[dx]!;
+  const g = set.persons.gender[person]!;
+  if (only !== GENDER.unknown && g !== GENDER.unknown && only !== g) return true;
+  const lo = k.diagnosisMinAge[dx]!;
+  const hi = k.diagnosisMaxAge[dx]!;
+  if (lo < 0 && hi < 0) return false;
+  const age = ageOf(set, person, set.claims.day[claim]!);
+  return age >= 0 && ((lo >= 0 && age < lo) || (hi >= 0 && age > hi));
 }
 
 /** A person's age on a day, −1 when the birth day is unknown. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ClaimSet } from './claim-set.ts';
+import { GENDER, type ClaimSet } from './claim-set.ts';
 
 /**
  * Clinical and market knowledge the detectors need and cannot estimate from claims alone: which care is
@@ -38,6 +38,24 @@ export const FrequencyGuidelineSchema = z.object({
   source: Source,
 });
 
+/**
+ * Diagnoses that only one sex, or people of some ages, can have (a pregnancy, a prostate disease). On a
+ * claim settled for the card's holder they say the care was someone else's.
+ */
+export const DiagnosisRestrictionSchema = z
+  .object({
+    label: z.string().min(1),
+    /** ICD-10 code prefixes, dots ignored */
+    diagnoses: z.array(z.string().min(1)).min(1),
+    gender: z.enum(['F', 'M']).optional(),
+    /** inclusive age bounds in whole years */
+    minAge: z.number().int().min(0).optional(),
+    maxAge: z.number().int().min(0).optional(),
+    source: Source,
+  })
+  .refine((r) => r.gender !== undefined || r.minAge !== undefined || r.maxAge !== undefined, 'a restriction names a gender or an age bound')
+  .refine((r) => r.minAge === undefined || r.maxAge === undefined || r.minAge <= r.maxAge, 'minAge is above maxAge');
+
 export const DetectionKnowledgeSchema = z.object({
   version: z.literal(1),
   plannedCare: z.array(PlannedCareSchema),
@@ -46,6 +64,8 @@ export const DetectionKnowledgeSchema = z.object({
   specialtyDrugs: z.object({ items: z.array(z.string().min(1)), source: Source }),
   /** two-character surnames, so 欧阳 and 司马 are read as one surname when inferring kinship */
   compoundSurnames: z.array(z.string().length(2)),
+  /** diagnoses restricted by sex or age (a file written before this list existed restricts none) */
+  diagnosisRestrictions: z.array(DiagnosisRestrictionSchema).default([]),
 });
 export type DetectionKnowledge = z.infer<typeof DetectionKnowledgeSchema>;
 
@@ -62,6 +82,10 @@ export interface CompiledKnowledge {
   /** per item: 1 when named as a specialty drug */
   specialtyItem: Uint8Array;
   compoundSurnames: ReadonlySet<string>;
+  /** per diagnosis: the only gender it fits (GENDER code; GENDER.unknown = either) and its age bounds (−1 = none) */
+  diagnosisGender: Uint8Array;
+  diagnosisMinAge: Int16Array;
+  diagnosisMaxAge: Int16Array;
 }
 
 const normalizeCode = (code: string) => code.replace(/\./g, '').toUpperCase();
@@ -112,7 +136,33 @@ export function compileKnowledge(set: ClaimSet, k: DetectionKnowledge): Compiled
   }
   const specialtyItem = new Uint8Array(nItems);
   for (let it = 0; it < nItems; it++) specialtyItem[it] = matchesAny(set.items.name[it] ?? '', k.specialtyDrugs.items) ? 1 : 0;
-  return { plannedKinds: k.plannedCare.map((pc) => pc.kind), plannedCare, exemptMask, itemGuideline, guidelines: k.frequencyGuidelines, specialtyItem, compoundSurnames: new Set(k.compoundSurnames) };
+  const nDx = set.diagnoses.code.length;
+  const diagnosisGender = new Uint8Array(nDx).fill(GENDER.unknown);
+  const diagnosisMinAge = new Int16Array(nDx).fill(-1);
+  const diagnosisMaxAge = new Int16Array(nDx).fill(-1);
+  for (const r of k.diagnosisRestrictions) {
+    const prefixes = r.diagnoses.map(normalizeCode);
+    for (let dx = 0; dx < nDx; dx++) {
+      const code = normalizeCode(set.diagnoses.code[dx] ?? '');
+      if (code.length === 0 || !prefixes.some((p) => code.startsWith(p))) continue;
+      if (r.gender) diagnosisGender[dx] = r.gender === 'F' ? GENDER.female : GENDER.male;
+      // several rules on one code: the narrowest bounds
+      if (r.minAge !== undefined) diagnosisMinAge[dx] = Math.max(diagnosisMinAge[dx]!, r.minAge);
+      if (r.maxAge !== undefined) diagnosisMaxAge[dx] = diagnosisMaxAge[dx]! < 0 ? r.maxAge : Math.min(diagnosisMaxAge[dx]!, r.maxAge);
+    }
+  }
+  return {
+    plannedKinds: k.plannedCare.map((pc) => pc.kind),
+    plannedCare,
+    exemptMask,
+    itemGuideline,
+    guidelines: k.frequencyGuidelines,
+    specialtyItem,
+    compoundSurnames: new Set(k.compoundSurnames),
+    diagnosisGender,
+    diagnosisMinAge,
+    diagnosisMaxAge,
+  };
 }
 
 /** Is claim i planned care that the given rule must treat as expected? */

@@ -98,8 +98,8 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     en: (f) => `${f.cards} cards were used by people outside the holder's household: identity checks recorded ${f.users} users on ${f.claims} settlements`,
   },
   'lending.contradicting-items': {
-    zh: (f) => `${f.claims} 笔结算的药品或项目与持卡人的性别或年龄不符`,
-    en: (f) => `${f.claims} settlements bill items that contradict the card holder's gender or age`,
+    zh: (f) => `${f.claims} 笔结算的药品、项目或诊断与持卡人的性别或年龄不符`,
+    en: (f) => `${f.claims} settlements bill items or diagnoses that contradict the card holder's gender or age`,
   },
   'lending.impossible-travel': {
     zh: (f) => `${f.claims} 笔结算与同卡前后结算相距过远，时间内无法到达`,

@@ -1,5 +1,5 @@
 import { INST_KIND, KIND, claimHolder, distanceKm, groupClaims, type ClaimSet } from '../claim-set.ts';
-import { ageOf, contradictingItem, itemContradicts } from '../contradictions.ts';
+import { ageOf, contradictingItem, diagnosisContradicts, itemContradicts } from '../contradictions.ts';
 
 export { contradictingItem };
 import { connectedComponents, ringCommunities } from '../communities.ts';
@@ -71,7 +71,7 @@ export interface CardSignals {
   recordedStrangers: number;
 }
 
-export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship): CardSignals {
+export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship, k: CompiledKnowledge): CardSignals {
   const c = set.claims;
   const byCard = new Map<number, Map<LendingSignal, number[]>>();
   const strangers = new Map<number, Set<number>>();
@@ -87,11 +87,13 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship): 
     const h = set.persons.household[i]!;
     if (h >= 0) (members.get(h) ?? members.set(h, []).get(h)!).push(i);
   }
-  // An item that contradicts the holder may be for someone at home: a child's syrup, a wife's drug.
+  // An item or a diagnosis that contradicts the holder may be someone's at home: a child's syrup, a wife's
+  // pregnancy.
   const fitsHousehold = (claim: number, holder: number) => {
     const h = set.persons.household[holder]!;
     const home = h >= 0 ? members.get(h)! : [holder];
     const day = c.day[claim]!;
+    if (diagnosisContradicts(set, k, claim, holder) && !home.some((x) => x !== holder && !diagnosisContradicts(set, k, claim, x))) return false;
     for (let l = c.lineStart[claim]!; l < c.lineStart[claim + 1]!; l++) {
       const item = set.lines.item[l]!;
       if (!itemContradicts(set, item, set.persons.gender[holder]!, ageOf(set, holder, day))) continue;
@@ -118,7 +120,7 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship): 
         (strangers.get(card) ?? strangers.set(card, new Set()).get(card)!).add(served);
       }
     }
-    if ((served < 0 || served === holder) && contradictingItem(set, i, holder) >= 0 && !fitsHousehold(i, holder)) add(card, 'contradicting-item', i);
+    if ((served < 0 || served === holder) && (contradictingItem(set, i, holder) >= 0 || diagnosisContradicts(set, k, i, holder)) && !fitsHousehold(i, holder)) add(card, 'contradicting-item', i);
     const region = set.persons.region[holder]!;
     const where = set.institutions.region[c.institution[i]!]!;
     if (served < 0 && region >= 0 && where >= 0 && region !== where) add(card, 'other-region', i);
@@ -183,7 +185,7 @@ interface Draft {
 
 export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: CompiledKnowledge, kin: Kinship): RingCandidate[] {
   const c = set.claims;
-  const sig = cardSignals(set, p, kin);
+  const sig = cardSignals(set, p, kin, k);
   const cardCount = set.cards.id.length;
   const holder = set.cards.holder;
   const householdOf = (person: number) => (set.persons.household[person]! >= 0 ? set.persons.household[person]! : -1 - person);
@@ -292,8 +294,12 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
   // shop together — purchases during a stay at the pharmacy by the hospital (relatives buying for the
   // patient), use in another region and long journeys among people from one town.
   for (const signals of sig.byCard.values()) for (const i of signals.get('contradicting-item') ?? []) corroborated.add(i);
+  // How often a claim billing an item, or under a diagnosis, contradicts its holder: what a counter or a
+  // group should show by chance for the claims it has.
   const itemClaims = new Float64Array(set.items.id.length);
   const itemHits = new Float64Array(set.items.id.length);
+  const dxClaims = new Float64Array(set.diagnoses.code.length);
+  const dxHits = new Float64Array(set.diagnoses.code.length);
   const otherByKind = [0, 0, 0];
   const claimsByKind = [0, 0, 0];
   for (let i = 0; i < c.count; i++) {
@@ -306,19 +312,28 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
       itemClaims[it]!++;
       if (contradicting.has(i)) itemHits[it]!++;
     }
+    const dx = c.diagnosis[i]!;
+    if (dx >= 0) {
+      dxClaims[dx]!++;
+      if (contradicting.has(i)) dxHits[dx]!++;
+    }
   }
+  const baseContradiction = contradicting.size / Math.max(1, c.count);
+  const contradictionRate = (i: number) => {
+    const dx = c.diagnosis[i]!;
+    let rate = dx >= 0 ? dxHits[dx]! / Math.max(1, dxClaims[dx]!) : 0;
+    for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
+      const it = set.lines.item[l]!;
+      rate = Math.max(rate, itemHits[it]! / Math.max(1, itemClaims[it]!));
+    }
+    return Math.min(1, rate);
+  };
   const expected = new Map<number, number>();
   const observed = new Map<number, Map<number, number>>(); // institution → holder → signal claims (≤ 2 each)
   for (let i = 0; i < c.count; i++) {
     const g = c.institution[i]!;
     const kind = set.institutions.kind[g]! % 3;
-    let r = otherByKind[kind]! / Math.max(1, claimsByKind[kind]!);
-    let itemRate = 0;
-    for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
-      const it = set.lines.item[l]!;
-      itemRate = Math.max(itemRate, itemHits[it]! / Math.max(1, itemClaims[it]!));
-    }
-    r = Math.min(1, r + itemRate);
+    const r = Math.min(1, otherByKind[kind]! / Math.max(1, claimsByKind[kind]!) + contradictionRate(i));
     expected.set(g, (expected.get(g) ?? 0) + r);
     const card = silentClaims.get(i);
     if (card === undefined || byDoctorOnly.has(i)) continue;
@@ -346,14 +361,6 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
   // on several days (the co-occurrence of algorithms/recurring-groups.ts, a handful of neighbours, one
   // holder's or one family's cards explained). Such a group is a ring when its cards carry the silent
   // signals far more often than each of their claims makes likely.
-  const claimRate = (i: number) => {
-    let itemRate = 0;
-    for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
-      const it = set.lines.item[l]!;
-      itemRate = Math.max(itemRate, itemHits[it]! / Math.max(1, itemClaims[it]!));
-    }
-    return Math.min(1, itemRate);
-  };
   const unchecked = institutionDays(set, (i) => c.served[i]! < 0 && !isExempt(k, i, 'farming'));
   const cardOf = new Int32Array(c.count).fill(-1);
   for (const i of unchecked.order) cardOf[i] = c.card[i]!;
@@ -366,11 +373,35 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
   const byCard = groupClaims(c.card, cardCount);
   for (const cards of presented) {
     if (new Set(cards.map((card) => householdOf(holder[card]!))).size < p.minHolders) continue;
+    // What the group's claims should contradict by chance is read from everyone else's claims with the same
+    // items and diagnoses (leave-group-out): a diagnosis only the group bills — a pregnancy on men's cards —
+    // must not be its own norm. Where nobody else bills them, the share of all claims that contradict.
+    const own = new Map<string, [claims: number, hits: number]>();
+    const keysOf = (i: number) => {
+      const keys = new Set<string>();
+      if (c.diagnosis[i]! >= 0) keys.add(`d${c.diagnosis[i]}`);
+      for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) keys.add(`i${set.lines.item[l]}`);
+      return keys;
+    };
+    const groupClaims: number[] = [];
+    for (const card of cards) for (let x = byCard.start[card]!; x < byCard.start[card + 1]!; x++) groupClaims.push(byCard.members[x]!);
+    for (const i of groupClaims)
+      for (const key of keysOf(i)) {
+        const o = own.get(key) ?? own.set(key, [0, 0]).get(key)!;
+        o[0]++;
+        if (contradicting.has(i)) o[1]++;
+      }
+    const outsideRate = (key: string) => {
+      const [claims, hits] = key[0] === 'd' ? [dxClaims[Number(key.slice(1))]!, dxHits[Number(key.slice(1))]!] : [itemClaims[Number(key.slice(1))]!, itemHits[Number(key.slice(1))]!];
+      const [ownClaims, ownHits] = own.get(key)!;
+      return (hits - ownHits + baseContradiction) / (claims - ownClaims + 1);
+    };
     let observedSignals = 0;
     let expectedSignals = 0;
-    for (const card of cards) for (let x = byCard.start[card]!; x < byCard.start[card + 1]!; x++) {
-      const i = byCard.members[x]!;
-      expectedSignals += claimRate(i);
+    for (const i of groupClaims) {
+      let rate = 0;
+      for (const key of keysOf(i)) rate = Math.max(rate, outsideRate(key));
+      expectedSignals += Math.min(1, rate);
       if (corroborated.has(i)) observedSignals++;
     }
     const log10P = poissonUpperTailLog10(observedSignals, Math.max(1e-6, expectedSignals)) + Math.log10(Math.max(1, presented.length));

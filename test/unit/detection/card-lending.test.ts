@@ -93,6 +93,35 @@ describe('card lending', () => {
     expect(found.length).toBeLessThanOrEqual(lent.length + 3);
   });
 
+  it('reads a pregnancy on a man’s card as someone else’s care, unless a woman of his household can be pregnant', () => {
+    // Fathers' cards presented a few per visit at P1 (which records nobody) for ordinary drugs under a
+    // pregnancy diagnosis (Z34.9, 正常妊娠监督). Nothing billed is restricted by sex or age: only the
+    // diagnosis says whose care it was.
+    const plant = (households: number[]) => {
+      const t = town(23);
+      t.background();
+      // The town's pregnant women (mothers of 39–45) buy their drugs under the same diagnosis all year.
+      const expecting = Array.from({ length: 200 }, (_, hh) => hh).filter((hh) => hh % 30 >= 24).map((hh) => hh * 3 + 1);
+      expecting.forEach((k, j) => {
+        for (let v = 0; v < 3; v++) t.claim({ at: t.at((j * 11 + v * 70) % 360, 16, j % 60), kind: 'pharmacy', inst: ['P1', 'P2', 'P3', 'P4'][(j + v) % 4]!, card: t.card(k), dx: 'Z34.9', items: ['DRUG3'], total: 60 });
+      });
+      const lent = households.map((hh) => hh * 3);
+      for (let visit = 0; visit < 30; visit++) {
+        const picks = [lent[visit % 9]!, lent[(visit + 4) % 9]!, lent[(visit + 7) % 9]!];
+        picks.forEach((k, j) => t.claim({ at: t.at(15 + visit * 7, 11, 0, j * 90), kind: 'pharmacy', inst: 'P1', card: t.card(k), dx: 'Z34.9', items: ['DRUG3'], total: 120 }));
+      }
+      const set = t.b.build();
+      const { k, kin } = context(set);
+      return { lent: lent.map(t.card), found: detectCardLending(set, CARD_LENDING_DEFAULTS, k, kin).flatMap((r) => memberIds(set, r, 'card')) };
+    };
+    // Households whose mother is over 64 and whose child is a boy: nobody at home fits the diagnosis.
+    const strangers = plant([0, 2, 30, 32, 60, 62, 90, 92, 120]);
+    expect(strangers.found).toEqual(expect.arrayContaining(strangers.lent));
+    expect(strangers.found.length).toBeLessThanOrEqual(strangers.lent.length + 3);
+    // Households whose mother is 40–50: the pregnancy may be hers (家庭共济), so it says nothing.
+    expect(plant([16, 18, 20, 46, 48, 50, 76, 78, 80]).found).toEqual([]);
+  });
+
   it('leaves a doctor who bills a child’s syrup once to each of 20 adults to code mismatch, where the clinic records nobody', () => {
     const t = town(25);
     t.background();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClaimSetBuilder } from '../../../algorithms/claim-set-builder.ts';
+import { diagnosisContradicts } from '../../../algorithms/contradictions.ts';
 import { compileKnowledge, isExempt } from '../../../algorithms/knowledge.ts';
 import { buildKinship } from '../../../algorithms/kinship.ts';
 import { compactnessLog10, timeCompactnessLog10 } from '../../../algorithms/recurring-groups.ts';
@@ -31,6 +32,9 @@ function smallSet() {
   claim('C2', 'Z51.1', ['X3']);
   claim('C3', 'E11.9', ['X3', 'X1']);
   claim('C4', 'I69.3', ['X5']);
+  claim('C5', 'Z34.9', ['X3']);
+  claim('C6', 'O26.9', ['X3']);
+  claim('C7', 'N40', ['X3']);
   return b.build();
 }
 
@@ -48,6 +52,15 @@ describe('detection knowledge', () => {
     expect(k.guidelines[k.itemGuideline[hba1c]!]!.maxPerYear).toBe(4);
     expect(k.itemGuideline[set.items.id.indexOf('X3')]).toBe(-1);
     expect(k.specialtyItem[set.items.id.indexOf('X4')]).toBe(1);
+    // diagnoses restricted by sex and age: a pregnancy on 王建国's card (a man of 74), an enlarged prostate
+    // on his wife's or daughter's, never a diabetic's visit
+    const person = (id: string) => set.persons.id.indexOf(id);
+    expect(diagnosisContradicts(set, k, idx('C5'), person('F'))).toBe(true);
+    expect(diagnosisContradicts(set, k, idx('C6'), person('D'))).toBe(false);
+    expect(diagnosisContradicts(set, k, idx('C6'), person('M'))).toBe(true); // 72: beyond the maternity ages
+    expect(diagnosisContradicts(set, k, idx('C7'), person('F'))).toBe(false);
+    expect(diagnosisContradicts(set, k, idx('C7'), person('D'))).toBe(true);
+    expect(diagnosisContradicts(set, k, idx('C3'), person('D'))).toBe(false);
   });
 
   it('rejects a bad file with the file and the path of every problem', () => {
@@ -60,6 +73,11 @@ describe('detection knowledge', () => {
       expect((err as Error).message).toContain('frequencyGuidelines.0.maxPerYear');
     }
     expect(() => parseKnowledge('version: 1\nversion: 1\n', 'dup.yaml')).toThrow(/dup.yaml: not valid YAML/);
+    const restriction = (r: string) => `version: 1\nplannedCare: []\nfrequencyGuidelines: []\nspecialtyDrugs: {items: [], source: s}\ncompoundSurnames: []\ndiagnosisRestrictions: [${r}]\n`;
+    expect(() => parseKnowledge(restriction('{label: x, diagnoses: [O], source: s}'), 'r.yaml')).toThrow(/diagnosisRestrictions.0: a restriction names a gender or an age bound/);
+    expect(() => parseKnowledge(restriction('{label: x, diagnoses: [O], minAge: 60, maxAge: 9, source: s}'), 'r.yaml')).toThrow(/minAge is above maxAge/);
+    // a file written before the list existed restricts nothing
+    expect(parseKnowledge(restriction('').replace('diagnosisRestrictions: []\n', ''), 'old.yaml').diagnosisRestrictions).toEqual([]);
     expect(() => loadKnowledge('/nonexistent/knowledge.yaml')).toThrow(/cannot read/);
   });
 });
