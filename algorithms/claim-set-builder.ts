@@ -169,6 +169,10 @@ export interface BuilderOptions {
   tablesOf?: ClaimSetBuilder;
 }
 
+export type EntityTable = 'persons' | 'cards' | 'institutions' | 'doctors' | 'items';
+/** Per entity table, a source set's row index → this builder's (`copyClaim`); a table left out kept its rows. */
+export type EntityRemap = Partial<Record<EntityTable, Int32Array>>;
+
 /** The entity tables `tablesOf` shares. */
 const ENTITY_TABLES = [
   'regions', 'regionNames', 'persons', 'personName', 'personGender', 'personBirth', 'personHousehold', 'personAddress', 'personRegion',
@@ -428,7 +432,8 @@ export class ClaimSetBuilder {
    * claim carried and whether that is certain (`varied`: src's claims of the code did not all carry the
    * name src kept); it throws when the claim would be the code's first and its name is not known.
    */
-  copyClaim(src: ClaimSet, i: number, diagnosisName: (srcDx: number, claim: number, first: boolean) => { name: string; varied: boolean }): number {
+  copyClaim(src: ClaimSet, i: number, diagnosisName: (srcDx: number, claim: number, first: boolean) => { name: string; varied: boolean }, remap?: EntityRemap): number {
+    if (remap) return this.copyClaimRemapped(src, i, diagnosisName, remap);
     const c = src.claims;
     const k = this.claimIds.length;
     const id = c.id[i]!;
@@ -468,6 +473,38 @@ export class ClaimSetBuilder {
     }
     this.cLineStart.push(this.lItem.length);
     return k;
+  }
+
+  /**
+   * `copyClaim` for a src whose entity rows are no longer a prefix of this builder's (an incremental
+   * merge placed new rows between them, in node order): each entity index goes through `remap`
+   * (src index → this builder's index; a table absent from it kept its rows).
+   */
+  private copyClaimRemapped(src: ClaimSet, i: number, diagnosisName: (srcDx: number, claim: number, first: boolean) => { name: string; varied: boolean }, remap: EntityRemap): number {
+    const c = src.claims;
+    const map = (r: Int32Array | undefined, v: number) => (r && v >= 0 ? r[v]! : v);
+    const k = this.copyClaim(src, i, diagnosisName);
+    this.cInst.data[k] = map(remap.institutions, c.institution[i]!);
+    this.cDoctor.data[k] = map(remap.doctors, c.doctor[i]!);
+    this.cRx.data[k] = map(remap.doctors, c.rxDoctor[i]!);
+    this.cCard.data[k] = map(remap.cards, c.card[i]!);
+    this.cServed.data[k] = map(remap.persons, c.served[i]!);
+    if (remap.items) {
+      const from = this.cLineStart.data[k]!;
+      const to = this.cLineStart.data[k + 1]!;
+      for (let j = from; j < to; j++) this.lItem.data[j] = map(remap.items, this.lItem.data[j]!);
+    }
+    return k;
+  }
+
+  /** Rows of an entity table so far, in index order. */
+  tableKeys(table: EntityTable): readonly string[] {
+    return this[table].keys;
+  }
+
+  /** Index of `key` in an entity table, or undefined (nothing is interned). */
+  indexOf(table: EntityTable, key: string): number | undefined {
+    return this[table].lookup(key);
   }
 
   /** A traceability code settled by several claims (ids of claims in this set; others are ignored). */
