@@ -5,6 +5,7 @@ import {
   INSTITUTION_KINDS,
   NONE,
   UNKNOWN_DAY,
+  claimId,
   dayOfDate,
   levelRank,
   localDay,
@@ -46,7 +47,8 @@ class Column<T extends Int32Array | Float64Array | Float32Array | Uint8Array | I
   }
   done(n: number): T {
     if (n > this.data.length) this.grow(n);
-    return this.data.slice(0, n) as T;
+    // Sized exactly (a projection knows its claim count): the column itself, not a copy beside it.
+    return (n === this.data.length ? this.data : this.data.slice(0, n)) as T;
   }
 }
 
@@ -217,7 +219,10 @@ export class ClaimSetBuilder {
   /** diagnoses some claim names differently from the name kept (the first claim's): see `diagnosisVaried` */
   private readonly variedDiagnoses = new Set<number>();
 
-  private readonly claimIds: string[] = [];
+  /** claim ids, UTF-8 bytes with offsets (ClaimIds) */
+  private readonly idBytes = new Column((k) => new Uint8Array(k), 16 * 1024);
+  private readonly idStart = i32(0);
+  private claims = 0;
   private readonly claimIndex = new Map<string, number>();
   private readonly cT: Column<Float64Array>;
   private readonly cKind: Column<Uint8Array>;
@@ -262,6 +267,7 @@ export class ClaimSetBuilder {
     this.lQty = new Column((k) => new Float32Array(k), n * 3);
     this.lAmount = f64(0, n * 3);
     this.cLineStart.push(0);
+    this.idStart.push(0);
   }
 
   region(code: string, name?: string | null): number {
@@ -394,12 +400,12 @@ export class ClaimSetBuilder {
   }
 
   private claimHead(r: Omit<ClaimRecord, 'lines'>): number {
-    const i = this.claimIds.length;
+    const i = this.claims;
     if (!this.uniqueClaims) {
       if (this.claimIndex.has(r.id)) throw new Error(`claim ${r.id} projected twice`);
       this.claimIndex.set(r.id, i);
     }
-    this.claimIds.push(r.id);
+    this.pushId(r.id);
     this.cT.push(r.settledAt);
     const kind = CLAIM_KINDS.indexOf(r.kind as ClaimKindName);
     if (kind < 0) throw new Error(`claim ${r.id} has unknown kind "${r.kind}"`);
@@ -435,13 +441,16 @@ export class ClaimSetBuilder {
   copyClaim(src: ClaimSet, i: number, diagnosisName: (srcDx: number, claim: number, first: boolean) => { name: string; varied: boolean }, remap?: EntityRemap): number {
     if (remap) return this.copyClaimRemapped(src, i, diagnosisName, remap);
     const c = src.claims;
-    const k = this.claimIds.length;
-    const id = c.id[i]!;
+    const k = this.claims;
     if (!this.uniqueClaims) {
+      const id = claimId(c.id, i);
       if (this.claimIndex.has(id)) throw new Error(`claim ${id} projected twice`);
       this.claimIndex.set(id, k);
     }
-    this.claimIds.push(id);
+    const ids = c.id;
+    for (let j = ids.start[i]!, end = ids.start[i + 1]!; j < end; j++) this.idBytes.push(ids.bytes[j]!);
+    this.idStart.push(this.idBytes.length);
+    this.claims++;
     this.cT.push(c.t[i]!);
     this.cKind.push(c.kind[i]!);
     this.cInst.push(c.institution[i]!);
@@ -543,12 +552,26 @@ export class ClaimSetBuilder {
     return [this.persons.size, this.cards.size, this.institutions.size, this.doctors.size, this.items.size].join(',');
   }
 
+  private pushId(id: string): void {
+    for (let j = 0; j < id.length; j++) {
+      const x = id.charCodeAt(j);
+      if (x > 0x7f) {
+        this.idBytes.length -= j;
+        for (const b of Buffer.from(id, 'utf8')) this.idBytes.push(b);
+        break;
+      }
+      this.idBytes.push(x);
+    }
+    this.idStart.push(this.idBytes.length);
+    this.claims++;
+  }
+
   get claimCount(): number {
-    return this.claimIds.length;
+    return this.claims;
   }
 
   build(): ClaimSet {
-    const n = this.claimIds.length;
+    const n = this.claims;
     const t = this.cT.done(n);
     const day = new Int32Array(n);
     for (let i = 0; i < n; i++) day[i] = localDay(t[i]!);
@@ -571,7 +594,7 @@ export class ClaimSetBuilder {
     return {
       claims: {
         count: n,
-        id: this.claimIds,
+        id: { bytes: this.idBytes.done(this.idBytes.length), start: this.idStart.done(n + 1) },
         t,
         day,
         kind: this.cKind.done(n),

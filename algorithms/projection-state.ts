@@ -479,11 +479,20 @@ function patch(s: ProjectionState, d: Delta): ProjectionState | undefined {
   const diagnosisVaried = new Uint8Array(newCodes.length);
   for (const dx of varied) diagnosisVaried[dx] = 1;
 
-  const ids: string[] = new Array<string>(total);
+  // Ids: byte runs copied as the columns are.
+  const idStart = new Int32Array(total + 1);
   for (let p = 0; p < total; p++) {
     const v = src[p]!;
-    ids[p] = v >= 0 ? c.id[v]! : enc.claims.id[-v - 1]!;
+    const len = v >= 0 ? c.id.start[v + 1]! - c.id.start[v]! : enc.claims.id.start[-v]! - enc.claims.id.start[-v - 1]!;
+    idStart[p + 1] = idStart[p]! + len;
   }
+  const idBytes = new Uint8Array(idStart[total]!);
+  for (const r of runs) idBytes.set(c.id.bytes.subarray(c.id.start[r.from]!, c.id.start[r.from + r.len]!), idStart[r.p]!);
+  for (const p of encodedAt) {
+    const row = -src[p]! - 1;
+    idBytes.set(enc.claims.id.bytes.subarray(enc.claims.id.start[row]!, enc.claims.id.start[row + 1]!), idStart[p]!);
+  }
+  const ids = { bytes: idBytes, start: idStart };
 
   const byNode = new Map(s.trace.map((e) => [e.node, e]));
   for (const e of d.trace) byNode.set(e.node, e);

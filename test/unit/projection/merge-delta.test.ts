@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClaimSetBuilder, type ClaimRecord } from '../../../algorithms/claim-set-builder.ts';
 import { claimSetDigests } from '../../../algorithms/claim-set-digest.ts';
+import { claimIndexOf } from '../../../algorithms/claim-set.ts';
 import {
   REFERENCE_TABLES,
   addReference,
@@ -119,8 +120,8 @@ describe('mergeDelta', () => {
     for (const t of [...REFERENCE_TABLES, 'claims'] as const) expect(Array.from(state.nodes[t]), t).toEqual(Array.from(full.nodes[t]));
     expect(state.households).toEqual(full.households);
     // The copied claims still name their own card and item after the rows between them moved.
-    expect(state.set.cards.id[state.set.claims.card[state.set.claims.id.indexOf('CL3')]!]).toBe('C3');
-    expect(state.set.items.id[state.set.lines.item[state.set.claims.lineStart[state.set.claims.id.indexOf('CL4')]!]!]).toBe('I2');
+    expect(state.set.cards.id[state.set.claims.card[claimIndexOf(state.set.claims.id, 'CL3')]!]).toBe('C3');
+    expect(state.set.items.id[state.set.lines.item[state.set.claims.lineStart[claimIndexOf(state.set.claims.id, 'CL4')]!]!]).toBe('I2');
   });
 
   it('falls back to a full projection when a node now holds another entity (deleted, its id reused)', () => {
