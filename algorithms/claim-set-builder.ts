@@ -45,6 +45,24 @@ class Column<T extends Int32Array | Float64Array | Float32Array | Uint8Array | I
     this.data[i] = v;
     if (i >= this.length) this.length = i + 1;
   }
+  /** Appends `src` (sized exactly: the set's final length), then lets go of nothing — the caller drops `src`. */
+  append(src: ArrayLike<number> & { length: number }, exact: number): void {
+    if (this.length + src.length > this.data.length) {
+      const next = this.make(Math.max(exact, this.length + src.length));
+      if (this.fill !== 0) next.fill(this.fill as never);
+      next.set(this.data.subarray(0, this.length) as never);
+      this.data = next;
+    }
+    this.data.set(src as never, this.length);
+    this.length += src.length;
+  }
+  /** This column's values so far (a view) and an empty column in its place: the memory goes when the view does. */
+  take(): T {
+    const out = this.data.subarray(0, this.length) as T;
+    this.data = this.make(0);
+    this.length = 0;
+    return out;
+  }
   done(n: number): T {
     if (n > this.data.length) this.grow(n);
     // Sized exactly (a projection knows its claim count): the column itself, not a copy beside it.
@@ -514,6 +532,64 @@ export class ClaimSetBuilder {
   /** Index of `key` in an entity table, or undefined (nothing is interned). */
   indexOf(table: EntityTable, key: string): number | undefined {
     return this[table].lookup(key);
+  }
+
+  /**
+   * Appends every claim of `part`, a builder that shares this builder's entity tables (`tablesOf`), as
+   * `copyClaim` would one by one — diagnoses interned again by code, in the order the part met them,
+   * each keeping the name this builder already has — but a column at a time, and emptying the part's
+   * columns as it goes: a projection read over two sessions held the second half of the claims twice
+   * at the end of its stream (the part's columns, and this builder's sized for every claim). `total`:
+   * the claims there will be in all (columns grow to exactly that). The part is unusable afterwards.
+   */
+  appendFrom(part: ClaimSetBuilder, total: number): void {
+    if (!this.uniqueClaims || !part.uniqueClaims) throw new Error('appendFrom needs builders with uniqueClaims');
+    const m = part.claims;
+    const dxMap = new Int32Array(part.diagnoses.size);
+    for (let P = 0; P < part.diagnoses.size; P++) {
+      const code = part.diagnoses.keys[P]!;
+      const name = part.diagnosisNames[P] ?? '';
+      const known = this.diagnoses.lookup(code);
+      const dx = known ?? this.diagnoses.intern(code);
+      if (known === undefined) this.diagnosisNames[dx] = name;
+      if (part.variedDiagnoses.has(P) || this.diagnosisNames[dx] !== name) this.variedDiagnoses.add(dx);
+      dxMap[P] = dx;
+    }
+    const lineBase = this.lItem.length;
+    const idBase = this.idBytes.length;
+    const lines = part.lItem.length;
+    const exactLines = lineBase + lines;
+    const plain = [
+      [this.cT, part.cT],
+      [this.cKind, part.cKind],
+      [this.cInst, part.cInst],
+      [this.cDoctor, part.cDoctor],
+      [this.cRx, part.cRx],
+      [this.cCard, part.cCard],
+      [this.cServed, part.cServed],
+      [this.cCheck, part.cCheck],
+      [this.cAdmit, part.cAdmit],
+      [this.cDischarge, part.cDischarge],
+      [this.cTotal, part.cTotal],
+      [this.cFund, part.cFund],
+    ] as [Column<Float64Array | Int32Array | Uint8Array>, Column<Float64Array | Int32Array | Uint8Array>][];
+    for (const [mine, theirs] of plain) mine.append(theirs.take(), total);
+    const dx = part.cDx.take();
+    for (let i = 0; i < dx.length; i++) if (dx[i]! >= 0) dx[i] = dxMap[dx[i]!]!;
+    this.cDx.append(dx, total);
+    const starts = part.cLineStart.take().subarray(1);
+    for (let i = 0; i < starts.length; i++) starts[i] = starts[i]! + lineBase;
+    this.cLineStart.append(starts, total + 1);
+    this.lItem.append(part.lItem.take(), exactLines);
+    this.lQty.append(part.lQty.take(), exactLines);
+    this.lAmount.append(part.lAmount.take(), exactLines);
+    const idStarts = part.idStart.take().subarray(1);
+    for (let i = 0; i < idStarts.length; i++) idStarts[i] = idStarts[i]! + idBase;
+    this.idStart.append(idStarts, total + 1);
+    const idBytes = part.idBytes.take();
+    this.idBytes.append(idBytes, idBase + idBytes.length);
+    this.claims += m;
+    part.claims = 0;
   }
 
   /** A traceability code settled by several claims (ids of claims in this set; others are ignored). */
