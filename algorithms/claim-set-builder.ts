@@ -5,6 +5,7 @@ import {
   INSTITUTION_KINDS,
   NONE,
   UNKNOWN_DAY,
+  claimId,
   dayOfDate,
   levelRank,
   localDay,
@@ -44,9 +45,28 @@ class Column<T extends Int32Array | Float64Array | Float32Array | Uint8Array | I
     this.data[i] = v;
     if (i >= this.length) this.length = i + 1;
   }
+  /** Appends `src` (sized exactly: the set's final length), then lets go of nothing — the caller drops `src`. */
+  append(src: ArrayLike<number> & { length: number }, exact: number): void {
+    if (this.length + src.length > this.data.length) {
+      const next = this.make(Math.max(exact, this.length + src.length));
+      if (this.fill !== 0) next.fill(this.fill as never);
+      next.set(this.data.subarray(0, this.length) as never);
+      this.data = next;
+    }
+    this.data.set(src as never, this.length);
+    this.length += src.length;
+  }
+  /** This column's values so far (a view) and an empty column in its place: the memory goes when the view does. */
+  take(): T {
+    const out = this.data.subarray(0, this.length) as T;
+    this.data = this.make(0);
+    this.length = 0;
+    return out;
+  }
   done(n: number): T {
     if (n > this.data.length) this.grow(n);
-    return this.data.slice(0, n) as T;
+    // Sized exactly (a projection knows its claim count): the column itself, not a copy beside it.
+    return (n === this.data.length ? this.data : this.data.slice(0, n)) as T;
   }
 }
 
@@ -169,6 +189,10 @@ export interface BuilderOptions {
   tablesOf?: ClaimSetBuilder;
 }
 
+export type EntityTable = 'persons' | 'cards' | 'institutions' | 'doctors' | 'items';
+/** Per entity table, a source set's row index → this builder's (`copyClaim`); a table left out kept its rows. */
+export type EntityRemap = Partial<Record<EntityTable, Int32Array>>;
+
 /** The entity tables `tablesOf` shares. */
 const ENTITY_TABLES = [
   'regions', 'regionNames', 'persons', 'personName', 'personGender', 'personBirth', 'personHousehold', 'personAddress', 'personRegion',
@@ -213,7 +237,10 @@ export class ClaimSetBuilder {
   /** diagnoses some claim names differently from the name kept (the first claim's): see `diagnosisVaried` */
   private readonly variedDiagnoses = new Set<number>();
 
-  private readonly claimIds: string[] = [];
+  /** claim ids, UTF-8 bytes with offsets (ClaimIds) */
+  private readonly idBytes = new Column((k) => new Uint8Array(k), 16 * 1024);
+  private readonly idStart = i32(0);
+  private claims = 0;
   private readonly claimIndex = new Map<string, number>();
   private readonly cT: Column<Float64Array>;
   private readonly cKind: Column<Uint8Array>;
@@ -258,6 +285,7 @@ export class ClaimSetBuilder {
     this.lQty = new Column((k) => new Float32Array(k), n * 3);
     this.lAmount = f64(0, n * 3);
     this.cLineStart.push(0);
+    this.idStart.push(0);
   }
 
   region(code: string, name?: string | null): number {
@@ -390,12 +418,12 @@ export class ClaimSetBuilder {
   }
 
   private claimHead(r: Omit<ClaimRecord, 'lines'>): number {
-    const i = this.claimIds.length;
+    const i = this.claims;
     if (!this.uniqueClaims) {
       if (this.claimIndex.has(r.id)) throw new Error(`claim ${r.id} projected twice`);
       this.claimIndex.set(r.id, i);
     }
-    this.claimIds.push(r.id);
+    this.pushId(r.id);
     this.cT.push(r.settledAt);
     const kind = CLAIM_KINDS.indexOf(r.kind as ClaimKindName);
     if (kind < 0) throw new Error(`claim ${r.id} has unknown kind "${r.kind}"`);
@@ -428,15 +456,19 @@ export class ClaimSetBuilder {
    * claim carried and whether that is certain (`varied`: src's claims of the code did not all carry the
    * name src kept); it throws when the claim would be the code's first and its name is not known.
    */
-  copyClaim(src: ClaimSet, i: number, diagnosisName: (srcDx: number, claim: number, first: boolean) => { name: string; varied: boolean }): number {
+  copyClaim(src: ClaimSet, i: number, diagnosisName: (srcDx: number, claim: number, first: boolean) => { name: string; varied: boolean }, remap?: EntityRemap): number {
+    if (remap) return this.copyClaimRemapped(src, i, diagnosisName, remap);
     const c = src.claims;
-    const k = this.claimIds.length;
-    const id = c.id[i]!;
+    const k = this.claims;
     if (!this.uniqueClaims) {
+      const id = claimId(c.id, i);
       if (this.claimIndex.has(id)) throw new Error(`claim ${id} projected twice`);
       this.claimIndex.set(id, k);
     }
-    this.claimIds.push(id);
+    const ids = c.id;
+    for (let j = ids.start[i]!, end = ids.start[i + 1]!; j < end; j++) this.idBytes.push(ids.bytes[j]!);
+    this.idStart.push(this.idBytes.length);
+    this.claims++;
     this.cT.push(c.t[i]!);
     this.cKind.push(c.kind[i]!);
     this.cInst.push(c.institution[i]!);
@@ -468,6 +500,96 @@ export class ClaimSetBuilder {
     }
     this.cLineStart.push(this.lItem.length);
     return k;
+  }
+
+  /**
+   * `copyClaim` for a src whose entity rows are no longer a prefix of this builder's (an incremental
+   * merge placed new rows between them, in node order): each entity index goes through `remap`
+   * (src index → this builder's index; a table absent from it kept its rows).
+   */
+  private copyClaimRemapped(src: ClaimSet, i: number, diagnosisName: (srcDx: number, claim: number, first: boolean) => { name: string; varied: boolean }, remap: EntityRemap): number {
+    const c = src.claims;
+    const map = (r: Int32Array | undefined, v: number) => (r && v >= 0 ? r[v]! : v);
+    const k = this.copyClaim(src, i, diagnosisName);
+    this.cInst.data[k] = map(remap.institutions, c.institution[i]!);
+    this.cDoctor.data[k] = map(remap.doctors, c.doctor[i]!);
+    this.cRx.data[k] = map(remap.doctors, c.rxDoctor[i]!);
+    this.cCard.data[k] = map(remap.cards, c.card[i]!);
+    this.cServed.data[k] = map(remap.persons, c.served[i]!);
+    if (remap.items) {
+      const from = this.cLineStart.data[k]!;
+      const to = this.cLineStart.data[k + 1]!;
+      for (let j = from; j < to; j++) this.lItem.data[j] = map(remap.items, this.lItem.data[j]!);
+    }
+    return k;
+  }
+
+  /** Rows of an entity table so far, in index order. */
+  tableKeys(table: EntityTable): readonly string[] {
+    return this[table].keys;
+  }
+
+  /** Index of `key` in an entity table, or undefined (nothing is interned). */
+  indexOf(table: EntityTable, key: string): number | undefined {
+    return this[table].lookup(key);
+  }
+
+  /**
+   * Appends every claim of `part`, a builder that shares this builder's entity tables (`tablesOf`), as
+   * `copyClaim` would one by one — diagnoses interned again by code, in the order the part met them,
+   * each keeping the name this builder already has — but a column at a time, and emptying the part's
+   * columns as it goes: a projection read over two sessions held the second half of the claims twice
+   * at the end of its stream (the part's columns, and this builder's sized for every claim). `total`:
+   * the claims there will be in all (columns grow to exactly that). The part is unusable afterwards.
+   */
+  appendFrom(part: ClaimSetBuilder, total: number): void {
+    if (!this.uniqueClaims || !part.uniqueClaims) throw new Error('appendFrom needs builders with uniqueClaims');
+    const m = part.claims;
+    const dxMap = new Int32Array(part.diagnoses.size);
+    for (let P = 0; P < part.diagnoses.size; P++) {
+      const code = part.diagnoses.keys[P]!;
+      const name = part.diagnosisNames[P] ?? '';
+      const known = this.diagnoses.lookup(code);
+      const dx = known ?? this.diagnoses.intern(code);
+      if (known === undefined) this.diagnosisNames[dx] = name;
+      if (part.variedDiagnoses.has(P) || this.diagnosisNames[dx] !== name) this.variedDiagnoses.add(dx);
+      dxMap[P] = dx;
+    }
+    const lineBase = this.lItem.length;
+    const idBase = this.idBytes.length;
+    const lines = part.lItem.length;
+    const exactLines = lineBase + lines;
+    const plain = [
+      [this.cT, part.cT],
+      [this.cKind, part.cKind],
+      [this.cInst, part.cInst],
+      [this.cDoctor, part.cDoctor],
+      [this.cRx, part.cRx],
+      [this.cCard, part.cCard],
+      [this.cServed, part.cServed],
+      [this.cCheck, part.cCheck],
+      [this.cAdmit, part.cAdmit],
+      [this.cDischarge, part.cDischarge],
+      [this.cTotal, part.cTotal],
+      [this.cFund, part.cFund],
+    ] as [Column<Float64Array | Int32Array | Uint8Array>, Column<Float64Array | Int32Array | Uint8Array>][];
+    for (const [mine, theirs] of plain) mine.append(theirs.take(), total);
+    const dx = part.cDx.take();
+    for (let i = 0; i < dx.length; i++) if (dx[i]! >= 0) dx[i] = dxMap[dx[i]!]!;
+    this.cDx.append(dx, total);
+    const starts = part.cLineStart.take().subarray(1);
+    for (let i = 0; i < starts.length; i++) starts[i] = starts[i]! + lineBase;
+    this.cLineStart.append(starts, total + 1);
+    this.lItem.append(part.lItem.take(), exactLines);
+    this.lQty.append(part.lQty.take(), exactLines);
+    this.lAmount.append(part.lAmount.take(), exactLines);
+    const idStarts = part.idStart.take().subarray(1);
+    for (let i = 0; i < idStarts.length; i++) idStarts[i] = idStarts[i]! + idBase;
+    this.idStart.append(idStarts, total + 1);
+    const idBytes = part.idBytes.take();
+    this.idBytes.append(idBytes, idBase + idBytes.length);
+    this.claims += m;
+    part.claims = 0;
   }
 
   /** A traceability code settled by several claims (ids of claims in this set; others are ignored). */
@@ -506,12 +628,26 @@ export class ClaimSetBuilder {
     return [this.persons.size, this.cards.size, this.institutions.size, this.doctors.size, this.items.size].join(',');
   }
 
+  private pushId(id: string): void {
+    for (let j = 0; j < id.length; j++) {
+      const x = id.charCodeAt(j);
+      if (x > 0x7f) {
+        this.idBytes.length -= j;
+        for (const b of Buffer.from(id, 'utf8')) this.idBytes.push(b);
+        break;
+      }
+      this.idBytes.push(x);
+    }
+    this.idStart.push(this.idBytes.length);
+    this.claims++;
+  }
+
   get claimCount(): number {
-    return this.claimIds.length;
+    return this.claims;
   }
 
   build(): ClaimSet {
-    const n = this.claimIds.length;
+    const n = this.claims;
     const t = this.cT.done(n);
     const day = new Int32Array(n);
     for (let i = 0; i < n; i++) day[i] = localDay(t[i]!);
@@ -534,7 +670,7 @@ export class ClaimSetBuilder {
     return {
       claims: {
         count: n,
-        id: this.claimIds,
+        id: { bytes: this.idBytes.done(this.idBytes.length), start: this.idStart.done(n + 1) },
         t,
         day,
         kind: this.cKind.done(n),

@@ -1,5 +1,6 @@
 import {
   ClaimSetBuilder,
+  type EntityRemap,
   type CardRecord,
   type ClaimRecord,
   type DoctorRecord,
@@ -143,24 +144,41 @@ export function findNode(nodes: Float64Array, node: number): number {
 
 class Fallback extends Error {}
 
-/** Applies changed rows to a table in node order: replaced in place, new ones appended (a new node below the last one means the store reused ids). */
-function mergeTable<R>(rows: R[], nodes: Float64Array, changed: { node: number; record: R }[], name: string): { rows: R[]; nodes: Float64Array } {
+/**
+ * Applies changed rows to a table in node order: changed rows replaced in place, new ones placed at
+ * their node's position — after the last row as a rule, between rows when the store handed out an id
+ * it had freed (after deletes, or one a bulk load left unused). Rows past `nodes` are entities only
+ * something else names (a card's holder without a Person node): where new rows come in they are left
+ * to the builder, which interns them again where a full build does. A changed row whose node now holds
+ * another key means the old entity was deleted and its id reused: the general case of deletes, which
+ * needs a full projection.
+ */
+function mergeTable<R extends { id: string }>(rows: R[], nodes: Float64Array, changed: { node: number; record: R }[], name: string): { rows: R[]; nodes: Float64Array } {
   if (!changed.length) return { rows, nodes };
+  const own = nodes.length;
   const out = rows.slice();
   const fresh = new Map<number, R>();
-  const last = nodes.length ? nodes[nodes.length - 1]! : -1;
   for (const c of changed) {
     const at = findNode(nodes, c.node);
-    if (at >= 0) out[at] = c.record;
-    else if (c.node > last) fresh.set(c.node, c.record);
-    else throw new Fallback(`${name}: node ${c.node} is new but lies below the snapshot's last node ${last} (ids reused)`);
+    if (at >= 0) {
+      if (out[at]!.id !== c.record.id) throw new Fallback(`${name}: node ${c.node} now holds ${c.record.id}, not ${out[at]!.id} (deleted, its id reused)`);
+      out[at] = c.record;
+    } else fresh.set(c.node, c.record);
   }
+  if (!fresh.size) return { rows: out, nodes };
   const extra = [...fresh.keys()].sort((a, z) => a - z);
-  for (const n of extra) out.push(fresh.get(n)!);
-  const merged = new Float64Array(nodes.length + extra.length);
-  merged.set(nodes);
-  merged.set(extra, nodes.length);
-  return { rows: out, nodes: merged };
+  const merged: R[] = [];
+  const mergedNodes = new Float64Array(own + extra.length);
+  for (let i = 0, k = 0, p = 0; i < own || k < extra.length; p++) {
+    if (k < extra.length && (i >= own || extra[k]! < nodes[i]!)) {
+      mergedNodes[p] = extra[k]!;
+      merged.push(fresh.get(extra[k++]!)!);
+    } else {
+      mergedNodes[p] = nodes[i]!;
+      merged.push(out[i++]!);
+    }
+  }
+  return { rows: merged, nodes: mergedNodes };
 }
 
 function samePrefix(before: readonly string[], after: readonly string[]): boolean {
@@ -209,6 +227,21 @@ function merge(s: ProjectionState, d: Delta): ProjectionState {
   }
   const b = new ClaimSetBuilder(s.set.claims.count + d.claims.length, { uniqueClaims: true });
   addReference(b, records);
+  // Copied claims name entities by the snapshot's indices: where a table's rows are no longer a prefix
+  // of what the builder holds now (a row placed between others), they are translated by key.
+  const remap: EntityRemap = {};
+  for (const t of REFERENCE_TABLES) {
+    const before = s.set[t].id;
+    if (samePrefix(before, b.tableKeys(t))) continue;
+    const r = new Int32Array(before.length);
+    for (let i = 0; i < before.length; i++) {
+      const at = b.indexOf(t, before[i]!);
+      if (at === undefined) throw new Fallback(`${t}: ${before[i]} has no row any more`);
+      r[i] = at;
+    }
+    remap[t] = r;
+  }
+  const remapped = Object.keys(remap).length ? remap : undefined;
 
   // Claims: the snapshot's in node order with changed ones replaced or dropped, new ones appended.
   // Claims the snapshot does not hold enter at their node's place: new ones (a store may hand out ids
@@ -254,7 +287,7 @@ function merge(s: ProjectionState, d: Delta): ProjectionState {
         claimNodes.push(c.node);
       }
     } else if (keep(set.claims.t[i]!)) {
-      b.copyClaim(set, i, diagnosisName);
+      b.copyClaim(set, i, diagnosisName, remapped);
       claimNodes.push(s.nodes.claims[i]!);
     }
   }
@@ -268,9 +301,12 @@ function merge(s: ProjectionState, d: Delta): ProjectionState {
   for (const e of trace) b.traceCodeAt(e.code, claimIndices(nodes.claims, e.claims));
 
   const built = b.build();
-  // Claims were copied with their entity indices: the tables must have kept every row where it was.
+  // Claims were copied with their entity indices, translated where a table's rows moved: each must name
+  // the same key as before.
   for (const t of REFERENCE_TABLES) {
-    if (!samePrefix(set[t].id, built[t].id)) throw new Fallback(`${t}: rows moved`);
+    const r = remap[t];
+    if (!r && !samePrefix(set[t].id, built[t].id)) throw new Fallback(`${t}: rows moved`);
+    if (r) for (let i = 0; i < r.length; i++) if (built[t].id[r[i]!] !== set[t].id[i]) throw new Fallback(`${t}: rows moved`);
   }
   const extras = b.extras();
   return { set: built, households: extras.households, addresses: extras.addresses, diagnosisVaried: extras.diagnosisVaried, nodes, trace };
@@ -443,11 +479,20 @@ function patch(s: ProjectionState, d: Delta): ProjectionState | undefined {
   const diagnosisVaried = new Uint8Array(newCodes.length);
   for (const dx of varied) diagnosisVaried[dx] = 1;
 
-  const ids: string[] = new Array<string>(total);
+  // Ids: byte runs copied as the columns are.
+  const idStart = new Int32Array(total + 1);
   for (let p = 0; p < total; p++) {
     const v = src[p]!;
-    ids[p] = v >= 0 ? c.id[v]! : enc.claims.id[-v - 1]!;
+    const len = v >= 0 ? c.id.start[v + 1]! - c.id.start[v]! : enc.claims.id.start[-v]! - enc.claims.id.start[-v - 1]!;
+    idStart[p + 1] = idStart[p]! + len;
   }
+  const idBytes = new Uint8Array(idStart[total]!);
+  for (const r of runs) idBytes.set(c.id.bytes.subarray(c.id.start[r.from]!, c.id.start[r.from + r.len]!), idStart[r.p]!);
+  for (const p of encodedAt) {
+    const row = -src[p]! - 1;
+    idBytes.set(enc.claims.id.bytes.subarray(enc.claims.id.start[row]!, enc.claims.id.start[row + 1]!), idStart[p]!);
+  }
+  const ids = { bytes: idBytes, start: idStart };
 
   const byNode = new Map(s.trace.map((e) => [e.node, e]));
   for (const e of d.trace) byNode.set(e.node, e);

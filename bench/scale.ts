@@ -55,7 +55,7 @@ function sizes(set: ClaimSet): Record<string, number> {
       out[group] = (out[group] ?? 0) + 8 * v.length;
       for (const x of v) visit(x, group);
     } else if (typeof v === 'string') out[group] = (out[group] ?? 0) + strBytes(v);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, group === '' ? k : group === 'claims' && k === 'id' ? 'claims.id (strings)' : group);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, group === '' ? k : group === 'claims' && k === 'id' ? 'claims.id' : group);
   };
   visit(set, '');
   return out;

@@ -1,4 +1,4 @@
-import { claimHolder, dateOfDay, type ClaimSet } from '../algorithms/claim-set.ts';
+import { claimHolder, claimId, dateOfDay, type ClaimSet } from '../algorithms/claim-set.ts';
 import type { EntityRef } from '../algorithms/detectors/types.ts';
 import { evidenceText } from './evidence-text.ts';
 import { roleBases } from './role-basis.ts';
@@ -92,7 +92,7 @@ export function assembleRings(set: ClaimSet, candidates: readonly ResolvedCandid
       region: region !== undefined && region >= 0 ? set.regions.code[region]! : null,
       period: cand.claims.length ? { start: dateOfDay(first), end: dateOfDay(last) } : null,
       claimCount: cand.claims.length,
-      claimIds: cand.claims.map((i) => c.id[i]!),
+      claimIds: cand.claims.map((i) => claimId(c.id, i)),
       totalAmount: Math.round(total * 100) / 100,
       fundPaid: Math.round(fund * 100) / 100,
       keyPersons: keyPersons(set, cand).map((k) => ({
@@ -109,7 +109,7 @@ export function assembleRings(set: ClaimSet, candidates: readonly ResolvedCandid
         ...evidenceText(e),
         facts: e.facts,
         entities: e.entities.map((x) => `${x.type}:${entityId(set, x)}`),
-        ...(e.claims ? { claimIds: [...new Set(e.claims)].sort((a, b) => a - b).map((i) => c.id[i]!) } : {}),
+        ...(e.claims ? { claimIds: [...new Set(e.claims)].sort((a, b) => a - b).map((i) => claimId(c.id, i)) } : {}),
         weight: Math.round(e.weight * 100) / 100,
       })),
     };

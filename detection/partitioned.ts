@@ -8,6 +8,7 @@ import { DEFAULT_DETECTOR_PARAMS, runDetectors, type DetectorParams } from './ru
 import { byRank, memberKey, type RingRecord } from './ring-record.ts';
 import { periodOf, resolveWindow, type DetectionScope } from './scope.ts';
 import type { TrackingResult } from './tracking.ts';
+import { claimId } from '../algorithms/claim-set.ts';
 
 /**
  * A detection run split by pooling region (统筹区) so several workers — on several machines sharing
@@ -112,7 +113,7 @@ export async function detectPart(driver: Driver, partition: Partition, scope: De
   let rings = assembleRings(set, resolveOverlaps(detectors.candidates), partitionName(partition));
   if (partition.kind === 'cross-region') {
     const regionOf = new Map<string, number>();
-    for (let i = 0; i < set.claims.count; i++) regionOf.set(set.claims.id[i]!, set.institutions.region[set.claims.institution[i]!]!);
+    for (let i = 0; i < set.claims.count; i++) regionOf.set(claimId(set.claims.id, i), set.institutions.region[set.claims.institution[i]!]!);
     // Rings inside one region are the region part's: its projection holds every claim of that region.
     rings = rings.filter((r) => new Set(r.claimIds.map((id) => regionOf.get(id))).size > 1);
   }

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ClaimSet } from '../algorithms/claim-set.ts';
+import { claimId, type ClaimSet } from '../algorithms/claim-set.ts';
 import type { EntityRef, RingCandidate } from '../algorithms/detectors/types.ts';
 import { loadEnv } from '../config/env.ts';
 import { assembleRings } from '../detection/assemble.ts';
@@ -34,7 +34,7 @@ export function entityKey(set: ClaimSet, e: EntityRef): string {
 /** Canonical text lines of what the detectors found, in their output order. */
 export function detectionLines(set: ClaimSet, candidates: RingCandidate[]): string[] {
   const lines: string[] = [];
-  const claim = (i: number) => set.claims.id[i] ?? `?${i}`;
+  const claim = (i: number) => (i >= 0 && i < set.claims.count ? claimId(set.claims.id, i) : `?${i}`);
   for (const c of candidates) {
     lines.push(
       [

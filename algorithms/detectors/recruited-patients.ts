@@ -83,17 +83,38 @@ interface Trip {
   tight: boolean;
 }
 
-/** Each claim's distinct items, sorted; kept per claim set, since every trip compares against the same baseline claims. */
-const itemSets = new WeakMap<ClaimSet, Map<number, number[]>>();
-function itemSet(set: ClaimSet, claim: number): number[] {
-  const cache = itemSets.get(set) ?? itemSets.set(set, new Map()).get(set)!;
-  const hit = cache.get(claim);
-  if (hit) return hit;
-  const items = new Set<number>();
-  for (let l = set.claims.lineStart[claim]!; l < set.claims.lineStart[claim + 1]!; l++) items.add(set.lines.item[l]!);
-  const sorted = [...items].sort((a, b) => a - b);
-  cache.set(claim, sorted);
-  return sorted;
+/**
+ * Each claim's distinct items, sorted; kept per claim set, since every trip compares against the same
+ * baseline claims. One array of every claim's items (lines deduplicated and sorted in place) with
+ * offsets: a Map of an array per claim asked about held ≈ 70 MB at 1M claims for the rest of the run.
+ */
+const itemSets = new WeakMap<ClaimSet, { start: Int32Array; items: Int32Array }>();
+function itemSet(set: ClaimSet, claim: number): Int32Array {
+  let all = itemSets.get(set);
+  if (!all) {
+    const { lineStart } = set.claims;
+    const line = set.lines.item;
+    const start = new Int32Array(set.claims.count + 1);
+    const items = new Int32Array(set.lines.count);
+    let n = 0;
+    for (let i = 0; i < set.claims.count; i++) {
+      const from = n;
+      for (let l = lineStart[i]!; l < lineStart[i + 1]!; l++) {
+        // insertion into the claim's sorted run, skipping an item it already holds
+        const v = line[l]!;
+        let j = n;
+        while (j > from && items[j - 1]! > v) j--;
+        if (j > from && items[j - 1] === v) continue;
+        items.copyWithin(j + 1, j, n);
+        items[j] = v;
+        n++;
+      }
+      start[i + 1] = n;
+    }
+    all = { start, items: items.slice(0, n) };
+    itemSets.set(set, all);
+  }
+  return all.items.subarray(all.start[claim]!, all.start[claim + 1]!);
 }
 
 /**

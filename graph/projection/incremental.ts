@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
-import type { ClaimSet } from '../../algorithms/claim-set.ts';
+import { claimId, type ClaimSet } from '../../algorithms/claim-set.ts';
 import { REFERENCE_TABLES, mergeDelta, type Delta, type ProjectionState } from '../../algorithms/projection-state.ts';
 import { loadEnv } from '../../config/env.ts';
 import { logger } from '../../config/logger.ts';
@@ -167,8 +167,8 @@ export async function projectIncremental(driver: Driver, scope: ProjectionScope,
 function save(file: string, state: ProjectionState, watermark: Watermark, scope: ProjectionScope): { seconds: number; bytes: number } {
   const t = performance.now();
   const ids = state.set.claims.id;
-  const n = ids.length;
-  const ends: [number, string][] = n ? [[state.nodes.claims[0]!, ids[0]!], [state.nodes.claims[n - 1]!, ids[n - 1]!]] : [];
+  const n = state.set.claims.count;
+  const ends: [number, string][] = n ? [[state.nodes.claims[0]!, claimId(ids, 0)], [state.nodes.claims[n - 1]!, claimId(ids, n - 1)]] : [];
   const meta: SnapshotMeta = { schemaVersion: SCHEMA_VERSION, watermark, scope: scopeMeta(scope), ends, claims: n };
   const bytes = writeSnapshot(file, meta as unknown as Record<string, unknown>, state);
   return { seconds: (performance.now() - t) / 1000, bytes };

@@ -287,18 +287,24 @@ export async function projectFull(driver: Driver, scope: ProjectionScope = {}, o
     }),
   ]);
   onProgress({ stage: 'reference', done: 1, total: 1 });
-  const records = { regions, ...Object.fromEntries(REFERENCE_TABLES.map((t) => [t, tables[t].map((r) => r.record)])) } as ReferenceRecords;
   const nodes = Object.fromEntries(REFERENCE_TABLES.map((t) => [t, Float64Array.from(tables[t], (r) => r.node)])) as ProjectionState['nodes'];
 
   let claims = 0;
   const progress = () => {
     if (++claims % 50_000 === 0) onProgress({ stage: 'claims', done: claims, total: expected });
   };
-  const b = new ClaimSetBuilder(expected, { uniqueClaims: true });
-  addReference(b, records);
+  const sessions = Math.max(1, opts.sessions ?? 2);
+  const ranged = !scope.claimsOf && expected > 0;
+  // Read over several sessions, this builder holds the first range's claims and takes the others' at the
+  // end (appendFrom), its columns growing then to exactly the total: sized for its own range only.
+  const b = new ClaimSetBuilder(ranged ? Math.ceil(expected / sessions) : expected, { uniqueClaims: true });
+  addReference(b, { regions, ...Object.fromEntries(REFERENCE_TABLES.map((t) => [t, tables[t].map((r) => r.record)])) } as ReferenceRecords);
   // Item node id → item index, the same in every builder holding the same tables (checked below).
   const itemIndex = new Map<number, number>();
   for (const { node, record } of tables.items) itemIndex.set(node, b.itemIndex(record.id));
+  // The builder holds the tables now: the rows read (an object per person and card, ≈ 150 MB at 1M
+  // claims) would otherwise live on through the claims' stream, the largest part of a projection's peak.
+  for (const t of REFERENCE_TABLES) tables[t] = [];
   const itemOf = (node: number): number => {
     const i = itemIndex.get(node);
     if (i === undefined) throw new Error(`an item line names node ${node}, which is no Item`);
@@ -310,8 +316,7 @@ export async function projectFull(driver: Driver, scope: ProjectionScope = {}, o
     : (builder: ClaimSetBuilder, v: unknown[]) => builder.claimFlatLines(claimHead(v), v[16] as unknown[] | null, itemOf);
   const reader: ClaimReader = { ...claimFields(!traverse, traverse ? 'code' : 'node'), add, batched: !traverse };
   let claimNodes: Float64Array;
-  const sessions = Math.max(1, opts.sessions ?? 2);
-  if (scope.claimsOf || expected === 0) {
+  if (!ranged) {
     const order: number[] = [];
     await streamRows(driver, `${match} ${where} ${reader.pre} RETURN ${reader.fields}`, params, (v) => {
       order.push(Number(v[0]));
@@ -423,19 +428,9 @@ async function readClaimRanges(
   // A claim naming an entity without a node of its own gives the entity a row, placed by whichever part
   // read it first. The graph's MERGEs make such rows impossible; fail loudly if one appears.
   if (b.tableSizes() !== tablesAlone) throw new Error('claims name entities the reference tables lack; project with sessions: 1');
-  for (const p of parts.slice(1)) {
-    const part = p.builder.build();
-    const { diagnosisVaried } = p.builder.extras();
-    const first = new Int32Array(part.diagnoses.code.length).fill(-1);
-    for (let i = 0; i < part.claims.count; i++) {
-      const dx = part.claims.diagnosis[i]!;
-      if (dx >= 0 && first[dx] === -1) first[dx] = i;
-    }
-    for (let i = 0; i < part.claims.count; i++) {
-      // Within a range a code's first claim came first here too, so its own name is the part's.
-      b.copyClaim(part, i, (dx, claim) => ({ name: part.diagnoses.name[dx]!, varied: diagnosisVaried[dx] === 1 && first[dx] !== claim }));
-    }
-  }
+  // The other ranges' claims, a column at a time (each part's columns emptied as they are taken).
+  const total = parts.reduce((n, p) => n + p.builder.claimCount, 0);
+  for (const p of parts.slice(1)) b.appendFrom(p.builder, total);
   return Float64Array.from(parts.flatMap((p) => p.nodes));
 }
 

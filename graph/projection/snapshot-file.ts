@@ -15,7 +15,7 @@ import path from 'node:path';
  * buffer, so a snapshot costs its size in memory once. Written to a temporary file and renamed, so a
  * reader never sees half a snapshot, and a crash leaves the previous one.
  */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const MAGIC = 'RLSNAPSH';
 
 const TYPES = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClaimSetBuilder } from '../../../algorithms/claim-set-builder.ts';
+import { claimIndexOf } from '../../../algorithms/claim-set.ts';
 import { diagnosisContradicts } from '../../../algorithms/contradictions.ts';
 import { compileKnowledge, isExempt } from '../../../algorithms/knowledge.ts';
 import { buildKinship } from '../../../algorithms/kinship.ts';
@@ -42,7 +43,7 @@ describe('detection knowledge', () => {
   it('ships a valid file, and matches items by name and diagnoses by prefix on any catalog', () => {
     const set = smallSet();
     const k = compileKnowledge(set, loadKnowledge());
-    const idx = (id: string) => set.claims.id.indexOf(id);
+    const idx = (id: string) => claimIndexOf(set.claims.id, id);
     expect(isExempt(k, idx('C1'), 'co-visit')).toBe(true); // a dialysis session
     expect(isExempt(k, idx('C2'), 'readmission')).toBe(true); // a chemotherapy cycle by its diagnosis
     expect(isExempt(k, idx('C3'), 'readmission')).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClaimSet } from '../../../algorithms/claim-set.ts';
+import { claimId, type ClaimSet } from '../../../algorithms/claim-set.ts';
 import { detectTraceCodeReuse } from '../../../algorithms/detectors/trace-code-reuse.ts';
 import type { RingCandidate } from '../../../algorithms/detectors/types.ts';
 import { world } from './world.ts';
@@ -30,6 +30,6 @@ describe('trace-code reuse', () => {
     expect(ids(set, rings[0]!, 'institution')).toEqual(['P1', 'P2']);
     expect(ids(set, rings[0]!, 'person')).toHaveLength(6);
     // both sentences open the six settlements of the reused codes
-    for (const e of rings[0]!.evidence) expect(e.claims!.map((i) => set.claims.id[i])).toEqual(claims.flat().sort());
+    for (const e of rings[0]!.evidence) expect(e.claims!.map((i) => claimId(set.claims.id, i))).toEqual(claims.flat().sort());
   });
 });

@@ -41,7 +41,7 @@ describe('projection snapshot files', () => {
     other.writeUInt32LE(99, 8);
     writeFileSync(file, other);
     expect(() => readSnapshot(file)).toThrow(SnapshotFormatError);
-    expect(() => readSnapshot(file)).toThrow(/snapshot format 99, this version reads 1/);
+    expect(() => readSnapshot(file)).toThrow(/snapshot format 99, this version reads 2/);
     writeFileSync(file, bytes.subarray(0, bytes.length - 100));
     expect(() => readSnapshot(file)).toThrow(/s\.snapshot: truncated/);
   });
