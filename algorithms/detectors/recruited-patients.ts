@@ -497,19 +497,27 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   // second scheme there): the piece then shows no trip that brings a real share of it. Such a piece is
   // split once more over its own links (Louvain on the piece alone); each part is one more group tested.
   const parts = new Map<number, number[][]>();
+  // Each piece's own links, found through its members' edges (not by scanning every edge per piece) and
+  // numbered 0…k−1 in the members' order, so Louvain works on a graph the size of the piece.
+  const edgesOf = groupClaims(edges.source, nPersons);
+  const edgesTo = groupClaims(edges.target, nPersons);
   pieces.forEach((pc, idx) => {
     if (pc.people.length < 2 * p.minMembers) return;
-    const inside = new Set(pc.people);
-    const source: number[] = [];
-    const target: number[] = [];
-    const weight: number[] = [];
-    for (let x = 0; x < edges.source.length; x++)
-      if (inside.has(edges.source[x]!) && inside.has(edges.target[x]!)) {
-        source.push(edges.source[x]!);
-        target.push(edges.target[x]!);
-        weight.push(edges.weight[x]!);
-      }
-    const split = ringCommunities(nPersons, { source, target, weight }, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed }).filter((part) => part.length < pc.people.length);
+    const local = new Map(pc.people.map((person, j) => [person, j]));
+    const found: number[] = [];
+    for (const person of pc.people)
+      for (const index of [edgesOf, edgesTo])
+        for (let y = index.start[person]!; y < index.start[person + 1]!; y++) {
+          const x = index.members[y]!;
+          if (local.has(edges.source[x]!) && local.has(edges.target[x]!)) found.push(x);
+        }
+    const order = [...new Set(found)].sort((a, b) => a - b);
+    const source = order.map((x) => local.get(edges.source[x]!)!);
+    const target = order.map((x) => local.get(edges.target[x]!)!);
+    const weight = order.map((x) => edges.weight[x]!);
+    const split = ringCommunities(pc.people.length, { source, target, weight }, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed })
+      .map((part) => part.map((j) => pc.people[j]!).sort((a, b) => a - b))
+      .filter((part) => part.length < pc.people.length);
     if (split.length > 0) parts.set(idx, split);
   });
   tested += unions.length + [...parts.values()].reduce((n, list) => n + list.length, 0);
