@@ -5,6 +5,7 @@ import { assembleRings } from './assemble.ts';
 import { finishRun } from './finish-run.ts';
 import { resolveOverlaps } from './resolve-overlaps.ts';
 import { DEFAULT_DETECTOR_PARAMS, runDetectors, type DetectorParams } from './run-detectors.ts';
+import { loadKnowledge } from './knowledge.ts';
 import { byRank, memberKey, type RingRecord } from './ring-record.ts';
 import { periodOf, resolveWindow, type DetectionScope } from './scope.ts';
 import type { TrackingResult } from './tracking.ts';
@@ -95,6 +96,8 @@ export async function crossRegionSeeds(driver: Driver, scope: DetectionScope = {
  */
 export async function detectPart(driver: Driver, partition: Partition, scope: DetectionScope = {}, params: DetectorParams = DEFAULT_DETECTOR_PARAMS): Promise<PartResult> {
   const started = performance.now();
+  // validated before a claim is read (see runDetection)
+  const knowledge = loadKnowledge();
   const base: ProjectionScope = { since: scope.since, until: scope.until };
   let set;
   let projection: NonNullable<PartResult['projection']>;
@@ -109,7 +112,7 @@ export async function detectPart(driver: Driver, partition: Partition, scope: De
     set = await projectClaims(driver, { ...base, claimsOf: seeds });
     projection = { mode: 'full', reason: 'claims chosen by card and doctor: no snapshot', seconds: (performance.now() - t) / 1000 };
   }
-  const detectors = runDetectors(set, params);
+  const detectors = runDetectors(set, params, undefined, knowledge);
   let rings = assembleRings(set, resolveOverlaps(detectors.candidates), partitionName(partition));
   if (partition.kind === 'cross-region') {
     const regionOf = new Map<string, number>();

@@ -8,6 +8,7 @@ import { assembleRings } from './assemble.ts';
 import { finishRun } from './finish-run.ts';
 import { resolveOverlaps } from './resolve-overlaps.ts';
 import { DEFAULT_DETECTOR_PARAMS, runDetectors, type DetectorParams } from './run-detectors.ts';
+import { loadKnowledge } from './knowledge.ts';
 import type { RingRecord } from './ring-record.ts';
 import { periodOf, resolveWindow, type DetectionScope } from './scope.ts';
 import type { TrackingResult } from './tracking.ts';
@@ -71,12 +72,14 @@ export async function runDetection(driver: Driver, opts: DetectionOptions = {}):
     t = now;
   };
   const scope = resolveWindow(opts.scope ?? {}, started);
+  // A bad knowledge file stops the run before a claim is read, not after a projection of minutes.
+  const knowledge = loadKnowledge();
   const { set } = await projectForRun(driver, periodOf(scope), (p: ProjectionProgress) =>
     progress({ stage: 'projection', percent: p.stage === 'claims' && p.total ? Math.round(10 + (50 * p.done) / p.total) : p.stage === 'trace-codes' ? 60 : 5, message: `${p.stage} ${p.done}` }),
   );
   lap('projection');
   const params = opts.params ?? DEFAULT_DETECTOR_PARAMS;
-  const detectors = runDetectors(set, params, (name, done, total) => progress({ stage: 'detectors', percent: 60 + Math.round((25 * done) / total), message: name }));
+  const detectors = runDetectors(set, params, (name, done, total) => progress({ stage: 'detectors', percent: 60 + Math.round((25 * done) / total), message: name }), knowledge);
   for (const [name, s] of Object.entries(detectors.timings)) timings[`detector:${name}`] = Math.round(s * 1000) / 1000;
   t = performance.now();
   const rings = assembleRings(set, resolveOverlaps(detectors.candidates), 'provisional');

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runDetection, type DetectionProgress } from '../../detection/run-detection.ts';
@@ -53,6 +54,21 @@ describe('a full detection run on a generated dataset in the real Neo4j', () => 
     expect(second.tracking.counts).toMatchObject({ new: 0, dissolved: 0, unchanged: first.rings.length });
     expect(second.rings.map((r) => r.ringId).sort()).toEqual(first.rings.map((r) => r.ringId).sort());
   }, 300_000);
+
+  it('stops on a bad knowledge file before a claim is read, naming the file and every problem', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ringlens-knowledge-')), 'knowledge.yaml');
+    writeFileSync(file, 'version: 1\nplannedCare: []\nfrequencyGuidelines: []\nspecialtyDrugs: {items: [], source: s}\ncompoundSurnames: []\ndiagnosisRestrictions: [{label: x, diagnoses: [O], minAge: 60, maxAge: 9, source: s}]\n');
+    const before = process.env.RINGLENS_DETECTION_KNOWLEDGE;
+    process.env.RINGLENS_DETECTION_KNOWLEDGE = file;
+    const stages: string[] = [];
+    try {
+      await expect(runDetection(driver, { onProgress: (p) => stages.push(p.stage) })).rejects.toThrow(new RegExp(`${file}: invalid detection knowledge:\\n  diagnosisRestrictions\\.0: minAge is above maxAge`));
+    } finally {
+      if (before === undefined) delete process.env.RINGLENS_DETECTION_KNOWLEDGE;
+      else process.env.RINGLENS_DETECTION_KNOWLEDGE = before;
+    }
+    expect(stages).not.toContain('projection');
+  });
 
   it('runs as a BullMQ job: progress through every stage, a small result, the run written to Neo4j', async () => {
     const services = openServices(stack, `${inject('queuePrefix')}-detect`);
