@@ -149,6 +149,12 @@ describe('daily workflow (issue 23, defect 13) in headless Chromium', () => {
     const mine = await inv.locator('[data-testid=case-row]').evaluateAll((trs: any[]) => trs.map((tr) => tr.getAttribute('data-case-id') as string));
     expect(mine).toEqual([assignedCase]);
     await shot(inv, 'w04-my-cases');
+    // the team list answers slowly: until it does, the team tab must not show "my cases" under its
+    // heading (it did for a frame — enough for CI to count 1 row where the team has 2)
+    await inv.route('**/api/v1/cases?*', async (route) => {
+      if (!new URL(route.request().url()).searchParams.has('assignee')) await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
     await inv.click('[data-testid=cases-team]');
     await inv.waitForSelector('[data-testid=cases-table-team]');
     expect(await inv.locator('[data-testid=case-row]').count()).toBe(2);
