@@ -88,9 +88,14 @@ interface Trip {
  * baseline claims. One array of every claim's items (lines deduplicated and sorted in place) with
  * offsets: a Map of an array per claim asked about held ≈ 70 MB at 1M claims for the rest of the run.
  */
-const itemSets = new WeakMap<ClaimSet, { start: Int32Array; items: Int32Array }>();
-function itemSet(set: ClaimSet, claim: number): Int32Array {
-  let all = itemSets.get(set);
+interface ItemSets {
+  /** claim i's items: items[start[i] … start[i+1]-1] */
+  start: Int32Array;
+  items: Int32Array;
+}
+const itemSetCache = new WeakMap<ClaimSet, ItemSets>();
+function itemSets(set: ClaimSet): ItemSets {
+  let all = itemSetCache.get(set);
   if (!all) {
     const { lineStart } = set.claims;
     const line = set.lines.item;
@@ -112,9 +117,86 @@ function itemSet(set: ClaimSet, claim: number): Int32Array {
       start[i + 1] = n;
     }
     all = { start, items: items.slice(0, n) };
-    itemSets.set(set, all);
+    itemSetCache.set(set, all);
   }
+  return all;
+}
+
+function itemSet(set: ClaimSet, claim: number): Int32Array {
+  const all = itemSets(set);
   return all.items.subarray(all.start[claim]!, all.start[claim + 1]!);
+}
+
+/** Jaccard similarity of set k of a packed list of sorted sets and a sorted set. */
+function jaccardWith(sets: ItemSets, k: number, b: Int32Array): number {
+  const { items } = sets;
+  const from = sets.start[k]!;
+  const to = sets.start[k + 1]!;
+  let x = from;
+  let y = 0;
+  let inter = 0;
+  while (x < to && y < b.length) {
+    const u = items[x]!;
+    const v = b[y]!;
+    if (u === v) {
+      inter++;
+      x++;
+      y++;
+    } else if (u < v) x++;
+    else y++;
+  }
+  const union = to - from + b.length - inter;
+  return union === 0 ? 1 : inter / union;
+}
+
+/**
+ * How many of the packed sets are within Jaccard `threshold` of `typical`, and how many of their prices
+ * within `band` of `amount`. Jaccard is at most the smaller set's size over the larger's: most of a big
+ * hospital's claims are ruled out by their size alone.
+ */
+function countAlike(sets: ItemSets, typical: Int32Array, threshold: number, prices: Float64Array, amount: number, band: number): [number, number] {
+  let near = 0;
+  let same = 0;
+  const m = typical.length;
+  const { start } = sets;
+  for (let q = 0; q < prices.length; q++) {
+    const size = start[q + 1]! - start[q]!;
+    const bound = size === m ? 1 : size < m ? size / m : m / size;
+    if (bound >= threshold && jaccardWith(sets, q, typical) >= threshold) near++;
+    if (Math.abs(prices[q]! - amount) <= band) same++;
+  }
+  return [near, same];
+}
+
+/**
+ * The item sets of the given claims packed side by side: every trip of a group compares its combination
+ * with the same baseline claims, and reading them where they lie in the claim set's big array costs a
+ * cache miss each (≈ 20M comparisons at 1M claims).
+ */
+function packItemSets(all: ItemSets, claims: Int32Array): ItemSets {
+  const start = new Int32Array(claims.length + 1);
+  for (let k = 0; k < claims.length; k++) start[k + 1] = start[k]! + all.start[claims[k]! + 1]! - all.start[claims[k]!]!;
+  const items = new Int32Array(start[claims.length]!);
+  let n = 0;
+  for (let k = 0; k < claims.length; k++) for (let x = all.start[claims[k]!]!; x < all.start[claims[k]! + 1]!; x++) items[n++] = all.items[x]!;
+  return { start, items };
+}
+
+/** Each ordered claim's kind and patient, laid out as the day set's order (see sameCombination). */
+const orderColumnCache = new WeakMap<InstitutionDays, { kind: Uint8Array; entity: Int32Array }>();
+function orderColumns(set: ClaimSet, days: InstitutionDays, entityOf: Int32Array): { kind: Uint8Array; entity: Int32Array } {
+  let cols = orderColumnCache.get(days);
+  if (!cols) {
+    const kind = new Uint8Array(days.order.length);
+    const entity = new Int32Array(days.order.length);
+    for (let x = 0; x < days.order.length; x++) {
+      kind[x] = set.claims.kind[days.order[x]!]!;
+      entity[x] = entityOf[days.order[x]!]!;
+    }
+    cols = { kind, entity };
+    orderColumnCache.set(days, cols);
+  }
+  return cols;
 }
 
 /**
@@ -151,6 +233,8 @@ export function patientCoOccurrence(set: ClaimSet, p: Pick<RecruitedParams, 'nei
 export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: CompiledKnowledge, kin: Kinship, farmedCards: ReadonlySet<number> = new Set()): RingCandidate[] {
   const c = set.claims;
   const nPersons = set.persons.id.length;
+  /** scratch marks of one group's members (sameCombination), cleared after each use */
+  const memberMark = new Uint8Array(nPersons);
   const { outpatient, inpatient, entityOf, edges } = patientCoOccurrence(set, p, k, kin);
   const profiles = { out: timeOfDayProfiles(set, outpatient), in: timeOfDayProfiles(set, inpatient) };
   // Where an institution checks identity, recruited patients pass the check in person; a group whose
@@ -364,7 +448,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const onFarmedCards = flat.filter((i) => farmedCards.has(c.card[i]!) && c.check[i] !== FACE).length;
     if (onFarmedCards >= 0.5 * flat.length) return undefined;
     const presence = inPerson(set, flat, checkedAt[institution]!);
-    const similarity = sameCombination(set, [outpatient, inpatient], institution, entityOf, new Set(people), trips, tripClaims, p);
+    const similarity = sameCombination(set, [outpatient, inpatient], institution, entityOf, memberMark, new Set(people), trips, tripClaims, p);
     const compact = trips.filter((t) => t.log10P <= p.compactLog10P).length;
     // At least two trips must show the group physically arriving together — tighter than the
     // institution's day, or more than it sees from everybody else in as many days. A shared origin or
@@ -773,25 +857,43 @@ interface SimilarityTest {
  * How often the group's claims bill the trip's typical combination (and amount) against how often the
  * institution's other claims of the same days do: a binomial tail with the institution's own rate.
  */
-function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution: number, entityOf: Int32Array, members: ReadonlySet<number>, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest; alike: Set<number>; typical: (TripTypical | undefined)[] } {
+function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution: number, entityOf: Int32Array, memberMark: Uint8Array, members: ReadonlySet<number>, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest; alike: Set<number>; typical: (TripTypical | undefined)[] } {
   const c = set.claims;
   // The institution's other patients, all year, of the same kinds of care as the group's (a sample of at
   // most BASELINE_SAMPLE, evenly spaced): on a trip day the group may be nearly all the institution saw.
-  const kinds = new Set(tripClaims.flat().map((i) => c.kind[i]!));
-  const pool: number[] = [];
+  let kinds = 0;
+  for (const t of tripClaims) for (const i of t) kinds |= 1 << c.kind[i]!;
+  // members marked in place of a Set lookup per claim, and each claim's kind and patient read from arrays
+  // laid out as the day sets' order: a big hospital's year is scanned once per group judged there
+  for (const m of members) memberMark[m] = 1;
+  const inPool = (cols: { kind: Uint8Array; entity: Int32Array }, x: number) => (kinds & (1 << cols.kind[x]!)) !== 0 && memberMark[cols.entity[x]!] === 0;
+  // the institution's segments are one run of each day set's order
+  let poolSize = 0;
   for (const days of daySets) {
-    for (let sgm = days.instSegStart[institution]!; sgm < days.instSegStart[institution + 1]!; sgm++) {
-      for (let x = days.segStart[sgm]!; x < days.segStart[sgm + 1]!; x++) {
-        const i = days.order[x]!;
-        if (kinds.has(c.kind[i]!) && !members.has(entityOf[i]!)) pool.push(i);
-      }
+    const cols = orderColumns(set, days, entityOf);
+    const to = days.segStart[days.instSegStart[institution + 1]!]!;
+    for (let x = days.segStart[days.instSegStart[institution]!]!; x < to; x++) if (inPool(cols, x)) poolSize++;
+  }
+  const stride = Math.max(1, Math.ceil(poolSize / BASELINE_SAMPLE));
+  const baseline = new Int32Array(Math.ceil(poolSize / stride));
+  let seen = 0;
+  let b = 0;
+  for (const days of daySets) {
+    const cols = orderColumns(set, days, entityOf);
+    const to = days.segStart[days.instSegStart[institution + 1]!]!;
+    for (let x = days.segStart[days.instSegStart[institution]!]!; x < to; x++) {
+      if (!inPool(cols, x)) continue;
+      if (seen++ % stride === 0) baseline[b++] = days.order[x]!;
     }
   }
+  for (const m of members) memberMark[m] = 0;
   // A stay is priced by the day (bed, nursing and the drip are billed per day): a package of three days
   // and the same package of five are one price list.
   const priceOf = (i: number) => (c.kind[i] === KIND.inpatient && c.admitDay[i]! >= 0 && c.dischargeDay[i]! > c.admitDay[i]! ? c.total[i]! / (c.dischargeDay[i]! - c.admitDay[i]!) : c.total[i]!);
-  const stride = Math.max(1, Math.ceil(pool.length / BASELINE_SAMPLE));
-  const baseline = pool.filter((_, k) => k % stride === 0);
+  const all = itemSets(set);
+  const basePrice = new Float64Array(baseline.length);
+  for (let q = 0; q < baseline.length; q++) basePrice[q] = priceOf(baseline[q]!);
+  const baseSets = packItemSets(all, baseline);
   let hitItems = 0;
   let hitAmounts = 0;
   const alike = new Set<number>();
@@ -826,15 +928,10 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
       }
       if (sameAmount(i)) hitAmounts++;
     }
-    let nearHere = 0;
-    for (const i of baseline) {
-      baseN++;
-      if (near(i)) {
-        baseItems++;
-        nearHere++;
-      }
-      if (sameAmount(i)) baseAmounts++;
-    }
+    const [nearHere, amountsHere] = countAlike(baseSets, medoid, p.itemJaccard, basePrice, amount, p.amountBand * amount);
+    baseN += baseline.length;
+    baseItems += nearHere;
+    baseAmounts += amountsHere;
     typical[k] = { near, rate: baseline.length > 0 ? (nearHere + 1) / (baseline.length + 2) : 0.5 };
   });
   // An institution with nobody else gives no baseline: assume the combination is as common as a coin toss.
