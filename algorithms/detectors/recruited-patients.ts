@@ -83,28 +83,59 @@ interface Trip {
   tight: boolean;
 }
 
-/**
- * Each claim's distinct items, sorted; kept per claim set, since every trip compares against the same
- * baseline claims. One array of every claim's items (lines deduplicated and sorted in place) with
- * offsets: a Map of an array per claim asked about held ≈ 70 MB at 1M claims for the rest of the run.
- */
+/** Sorted sets side by side: set k is items[start[k] … start[k+1]-1]. */
 interface ItemSets {
-  /** claim i's items: items[start[i] … start[i+1]-1] */
   start: Int32Array;
   items: Int32Array;
 }
-const itemSetCache = new WeakMap<ClaimSet, ItemSets>();
-function itemSets(set: ClaimSet): ItemSets {
-  let all = itemSetCache.get(set);
-  if (!all) {
-    const { lineStart } = set.claims;
-    const line = set.lines.item;
-    const start = new Int32Array(set.claims.count + 1);
-    const items = new Int32Array(set.lines.count);
-    let n = 0;
-    for (let i = 0; i < set.claims.count; i++) {
+
+/**
+ * The visits (claims of the day sets) laid out in the day sets' order — outpatient, then inpatient — with
+ * what the package baseline reads of each: its kind, patient, price and distinct items, sorted. Every
+ * group judged at an institution scans that institution's year and compares its trips with a sample of
+ * it; read through claim-indexed columns that was a cache miss a claim (tens of millions at 1M claims),
+ * laid out here it is one run of memory per institution.
+ */
+interface VisitLayout extends ItemSets {
+  days: InstitutionDays[];
+  /** where each day set's order starts in the layout */
+  offset: number[];
+  kind: Uint8Array;
+  entity: Int32Array;
+  /** the claim's price: a stay is priced by the day (bed, nursing and the drip are billed per day) */
+  price: Float64Array;
+}
+
+function priceOf(set: ClaimSet, i: number): number {
+  const c = set.claims;
+  return c.kind[i] === KIND.inpatient && c.admitDay[i]! >= 0 && c.dischargeDay[i]! > c.admitDay[i]! ? c.total[i]! / (c.dischargeDay[i]! - c.admitDay[i]!) : c.total[i]!;
+}
+
+function visitLayout(set: ClaimSet, days: InstitutionDays[], entityOf: Int32Array): VisitLayout {
+  const c = set.claims;
+  const line = set.lines.item;
+  const offset: number[] = [];
+  let total = 0;
+  let lines = 0;
+  for (const d of days) {
+    offset.push(total);
+    total += d.order.length;
+    for (const i of d.order) lines += c.lineStart[i + 1]! - c.lineStart[i]!;
+  }
+  const kind = new Uint8Array(total);
+  const entity = new Int32Array(total);
+  const price = new Float64Array(total);
+  const start = new Int32Array(total + 1);
+  const items = new Int32Array(lines);
+  let pos = 0;
+  let n = 0;
+  for (const d of days) {
+    for (const i of d.order) {
+      kind[pos] = c.kind[i]!;
+      entity[pos] = entityOf[i]!;
+      price[pos] = priceOf(set, i);
       const from = n;
-      for (let l = lineStart[i]!; l < lineStart[i + 1]!; l++) {
+      for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
         // insertion into the claim's sorted run, skipping an item it already holds
         const v = line[l]!;
         let j = n;
@@ -114,17 +145,24 @@ function itemSets(set: ClaimSet): ItemSets {
         items[j] = v;
         n++;
       }
-      start[i + 1] = n;
+      start[++pos] = n;
     }
-    all = { start, items: items.slice(0, n) };
-    itemSetCache.set(set, all);
   }
-  return all;
+  return { days, offset, kind, entity, price, start, items: items.slice(0, n) };
 }
 
-function itemSet(set: ClaimSet, claim: number): Int32Array {
-  const all = itemSets(set);
-  return all.items.subarray(all.start[claim]!, all.start[claim + 1]!);
+/** A visit's place in the layout. */
+function positionOf(layout: VisitLayout, claim: number): number {
+  for (let s = 0; s < layout.days.length; s++) {
+    const d = layout.days[s]!;
+    const seg = d.segOf[claim]!;
+    if (seg >= 0) return layout.offset[s]! + d.segStart[seg]! + d.rankOf[claim]!;
+  }
+  throw new Error(`claim ${claim} is not a visit of the recruited-patients day sets`);
+}
+
+function itemSetAt(layout: ItemSets, pos: number): Int32Array {
+  return layout.items.subarray(layout.start[pos]!, layout.start[pos + 1]!);
 }
 
 /** Jaccard similarity of set k of a packed list of sorted sets and a sorted set. */
@@ -150,53 +188,23 @@ function jaccardWith(sets: ItemSets, k: number, b: Int32Array): number {
 }
 
 /**
- * How many of the packed sets are within Jaccard `threshold` of `typical`, and how many of their prices
+ * How many of the sets at the given places are within Jaccard `threshold` of `typical`, and how many of their prices
  * within `band` of `amount`. Jaccard is at most the smaller set's size over the larger's: most of a big
  * hospital's claims are ruled out by their size alone.
  */
-function countAlike(sets: ItemSets, typical: Int32Array, threshold: number, prices: Float64Array, amount: number, band: number): [number, number] {
+function countAlike(sets: ItemSets, at: Int32Array, typical: Int32Array, threshold: number, prices: Float64Array, amount: number, band: number): [number, number] {
   let near = 0;
   let same = 0;
   const m = typical.length;
   const { start } = sets;
-  for (let q = 0; q < prices.length; q++) {
-    const size = start[q + 1]! - start[q]!;
+  for (let q = 0; q < at.length; q++) {
+    const k = at[q]!;
+    const size = start[k + 1]! - start[k]!;
     const bound = size === m ? 1 : size < m ? size / m : m / size;
-    if (bound >= threshold && jaccardWith(sets, q, typical) >= threshold) near++;
-    if (Math.abs(prices[q]! - amount) <= band) same++;
+    if (bound >= threshold && jaccardWith(sets, k, typical) >= threshold) near++;
+    if (Math.abs(prices[k]! - amount) <= band) same++;
   }
   return [near, same];
-}
-
-/**
- * The item sets of the given claims packed side by side: every trip of a group compares its combination
- * with the same baseline claims, and reading them where they lie in the claim set's big array costs a
- * cache miss each (≈ 20M comparisons at 1M claims).
- */
-function packItemSets(all: ItemSets, claims: Int32Array): ItemSets {
-  const start = new Int32Array(claims.length + 1);
-  for (let k = 0; k < claims.length; k++) start[k + 1] = start[k]! + all.start[claims[k]! + 1]! - all.start[claims[k]!]!;
-  const items = new Int32Array(start[claims.length]!);
-  let n = 0;
-  for (let k = 0; k < claims.length; k++) for (let x = all.start[claims[k]!]!; x < all.start[claims[k]! + 1]!; x++) items[n++] = all.items[x]!;
-  return { start, items };
-}
-
-/** Each ordered claim's kind and patient, laid out as the day set's order (see sameCombination). */
-const orderColumnCache = new WeakMap<InstitutionDays, { kind: Uint8Array; entity: Int32Array }>();
-function orderColumns(set: ClaimSet, days: InstitutionDays, entityOf: Int32Array): { kind: Uint8Array; entity: Int32Array } {
-  let cols = orderColumnCache.get(days);
-  if (!cols) {
-    const kind = new Uint8Array(days.order.length);
-    const entity = new Int32Array(days.order.length);
-    for (let x = 0; x < days.order.length; x++) {
-      kind[x] = set.claims.kind[days.order[x]!]!;
-      entity[x] = entityOf[days.order[x]!]!;
-    }
-    cols = { kind, entity };
-    orderColumnCache.set(days, cols);
-  }
-  return cols;
 }
 
 /**
@@ -237,6 +245,8 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   const memberMark = new Uint8Array(nPersons);
   const { outpatient, inpatient, entityOf, edges } = patientCoOccurrence(set, p, k, kin);
   const profiles = { out: timeOfDayProfiles(set, outpatient), in: timeOfDayProfiles(set, inpatient) };
+  // built when the first group reaches the package test
+  let layout: VisitLayout | undefined;
   // Where an institution checks identity, recruited patients pass the check in person; a group whose
   // visits go unchecked there is cards without their holders (card farming's to judge).
   const { checked: checkedAt, faced: facedAt } = institutionCheckRates(set, outpatient, inpatient);
@@ -448,7 +458,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const onFarmedCards = flat.filter((i) => farmedCards.has(c.card[i]!) && c.check[i] !== FACE).length;
     if (onFarmedCards >= 0.5 * flat.length) return undefined;
     const presence = inPerson(set, flat, checkedAt[institution]!);
-    const similarity = sameCombination(set, [outpatient, inpatient], institution, entityOf, memberMark, new Set(people), trips, tripClaims, p);
+    const similarity = sameCombination(set, (layout ??= visitLayout(set, [outpatient, inpatient], entityOf)), institution, memberMark, new Set(people), trips, tripClaims, p);
     const compact = trips.filter((t) => t.log10P <= p.compactLog10P).length;
     // At least two trips must show the group physically arriving together — tighter than the
     // institution's day, or more than it sees from everybody else in as many days. A shared origin or
@@ -857,43 +867,26 @@ interface SimilarityTest {
  * How often the group's claims bill the trip's typical combination (and amount) against how often the
  * institution's other claims of the same days do: a binomial tail with the institution's own rate.
  */
-function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution: number, entityOf: Int32Array, memberMark: Uint8Array, members: ReadonlySet<number>, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest; alike: Set<number>; typical: (TripTypical | undefined)[] } {
+function sameCombination(set: ClaimSet, layout: VisitLayout, institution: number, memberMark: Uint8Array, members: ReadonlySet<number>, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest; alike: Set<number>; typical: (TripTypical | undefined)[] } {
   const c = set.claims;
   // The institution's other patients, all year, of the same kinds of care as the group's (a sample of at
   // most BASELINE_SAMPLE, evenly spaced): on a trip day the group may be nearly all the institution saw.
   let kinds = 0;
   for (const t of tripClaims) for (const i of t) kinds |= 1 << c.kind[i]!;
-  // members marked in place of a Set lookup per claim, and each claim's kind and patient read from arrays
-  // laid out as the day sets' order: a big hospital's year is scanned once per group judged there
+  // members marked in place of a Set lookup per visit
   for (const m of members) memberMark[m] = 1;
-  const inPool = (cols: { kind: Uint8Array; entity: Int32Array }, x: number) => (kinds & (1 << cols.kind[x]!)) !== 0 && memberMark[cols.entity[x]!] === 0;
+  const inPool = (pos: number) => (kinds & (1 << layout.kind[pos]!)) !== 0 && memberMark[layout.entity[pos]!] === 0;
   // the institution's segments are one run of each day set's order
+  const runs = layout.days.map((d, s) => [layout.offset[s]! + d.segStart[d.instSegStart[institution]!]!, layout.offset[s]! + d.segStart[d.instSegStart[institution + 1]!]!] as const);
   let poolSize = 0;
-  for (const days of daySets) {
-    const cols = orderColumns(set, days, entityOf);
-    const to = days.segStart[days.instSegStart[institution + 1]!]!;
-    for (let x = days.segStart[days.instSegStart[institution]!]!; x < to; x++) if (inPool(cols, x)) poolSize++;
-  }
+  for (const [from, to] of runs) for (let pos = from; pos < to; pos++) if (inPool(pos)) poolSize++;
   const stride = Math.max(1, Math.ceil(poolSize / BASELINE_SAMPLE));
   const baseline = new Int32Array(Math.ceil(poolSize / stride));
   let seen = 0;
   let b = 0;
-  for (const days of daySets) {
-    const cols = orderColumns(set, days, entityOf);
-    const to = days.segStart[days.instSegStart[institution + 1]!]!;
-    for (let x = days.segStart[days.instSegStart[institution]!]!; x < to; x++) {
-      if (!inPool(cols, x)) continue;
-      if (seen++ % stride === 0) baseline[b++] = days.order[x]!;
-    }
-  }
+  for (const [from, to] of runs) for (let pos = from; pos < to; pos++) if (inPool(pos) && seen++ % stride === 0) baseline[b++] = pos;
   for (const m of members) memberMark[m] = 0;
-  // A stay is priced by the day (bed, nursing and the drip are billed per day): a package of three days
-  // and the same package of five are one price list.
-  const priceOf = (i: number) => (c.kind[i] === KIND.inpatient && c.admitDay[i]! >= 0 && c.dischargeDay[i]! > c.admitDay[i]! ? c.total[i]! / (c.dischargeDay[i]! - c.admitDay[i]!) : c.total[i]!);
-  const all = itemSets(set);
-  const basePrice = new Float64Array(baseline.length);
-  for (let q = 0; q < baseline.length; q++) basePrice[q] = priceOf(baseline[q]!);
-  const baseSets = packItemSets(all, baseline);
+  const itemsOf = (i: number) => itemSetAt(layout, positionOf(layout, i));
   let hitItems = 0;
   let hitAmounts = 0;
   const alike = new Set<number>();
@@ -905,7 +898,7 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
   trips.forEach((t, k) => {
     const mine = tripClaims[k]!;
     if (mine.length === 0) return;
-    const sets = mine.map((i) => itemSet(set, i));
+    const sets = mine.map(itemsOf);
     // The trip's typical combination: the set closest to all others (medoid).
     let medoid = sets[0]!;
     let best = -1;
@@ -917,9 +910,9 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
         medoid = a;
       }
     }
-    const amount = median(mine.map(priceOf));
-    const near = (i: number) => sortedJaccard(itemSet(set, i), medoid) >= p.itemJaccard;
-    const sameAmount = (i: number) => Math.abs(priceOf(i) - amount) <= p.amountBand * amount;
+    const amount = median(mine.map((i) => priceOf(set, i)));
+    const near = (i: number) => sortedJaccard(itemsOf(i), medoid) >= p.itemJaccard;
+    const sameAmount = (i: number) => Math.abs(priceOf(set, i) - amount) <= p.amountBand * amount;
     for (const i of mine) {
       n++;
       if (near(i)) {
@@ -928,7 +921,7 @@ function sameCombination(set: ClaimSet, daySets: InstitutionDays[], institution:
       }
       if (sameAmount(i)) hitAmounts++;
     }
-    const [nearHere, amountsHere] = countAlike(baseSets, medoid, p.itemJaccard, basePrice, amount, p.amountBand * amount);
+    const [nearHere, amountsHere] = countAlike(layout, baseline, medoid, p.itemJaccard, layout.price, amount, p.amountBand * amount);
     baseN += baseline.length;
     baseItems += nearHere;
     baseAmounts += amountsHere;
