@@ -2,8 +2,8 @@ import type { Job } from 'bullmq';
 import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
 import { runDetection, type DetectionProgress } from '../detection/run-detection.ts';
+import { runReport, type RunReport } from '../detection/run-report.ts';
 import { DetectionScopeSchema } from '../detection/scope.ts';
-import type { TrackingResult } from '../detection/tracking.ts';
 
 /** What the API, a schedule or an operator enqueues on the detect queue. */
 export const DetectJobPayload = z.object({
@@ -18,14 +18,8 @@ export type DetectJobPayload = z.input<typeof DetectJobPayload>;
 export type DetectJobProgress = DetectionProgress;
 
 /** The job's return value stays small (it lives in Redis); the rings themselves are in Neo4j. */
-export interface DetectJobResult {
-  runId: string;
-  claims: number;
-  rings: number;
-  counts: TrackingResult['counts'];
-  timings: Record<string, number>;
-  peakRssMb: number;
-}
+/** A finished detect job's return value: the run's report (detection/run-report.ts), JSON as BullMQ stores it. */
+export type DetectJobResult = RunReport;
 
 export async function processDetectJob(job: Job, driver: Driver): Promise<DetectJobResult> {
   const parsed = DetectJobPayload.safeParse(job.data);
@@ -43,5 +37,5 @@ export async function processDetectJob(job: Job, driver: Driver): Promise<Detect
       void job.updateProgress(p satisfies DetectJobProgress);
     },
   });
-  return { runId: s.runId, claims: s.claims, rings: s.rings.length, counts: s.tracking.counts, timings: s.timings, peakRssMb: s.peakRssMb };
+  return runReport(s);
 }

@@ -1,9 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadEnv } from '../../config/env.ts';
 import { runDetection, type DetectionProgress } from '../../detection/run-detection.ts';
+import { runReport, runReportLines } from '../../detection/run-report.ts';
 import type { DetectionScope } from '../../detection/scope.ts';
 import { createDriver } from '../../graph/driver.ts';
-import type { TrackedRing, TrackingResult } from '../../detection/tracking.ts';
 import { migrate } from '../../graph/migrate.ts';
 import type { DetectJobResult } from '../../jobs/detect-job.ts';
 import { createQueueEvents, QUEUES } from '../../jobs/queues.ts';
@@ -26,23 +26,6 @@ function parseWindow(value: string): number {
 // The window's first day is worked out where the run starts (detection/scope.ts): a queued run covers
 // the days up to when a worker takes it.
 export { windowStart } from '../../detection/scope.ts';
-
-const CHANGE_ORDER = ['new', 'grown', 'shrunk', 'rescored'] as const;
-
-/**
- * What changed since the previous run, ring by ring, as the run tracked and stored it (the job path hands
- * the same tracking to the API and the reports): new, grown, shrunk and rescored rings, then the dissolved.
- */
-export function ringChangeLines(tracking: TrackingResult): string[] {
-  const changed = CHANGE_ORDER.flatMap((change) => tracking.rings.filter((t) => t.change === change));
-  if (changed.length === 0 && tracking.dissolved.length === 0) return ['no ring changed since the previous run'];
-  const size = (t: TrackedRing) => `${t.ring.members.length} members${t.change === 'grown' || t.change === 'shrunk' ? ` (+${t.added} −${t.removed})` : ''}`;
-  return [
-    'ring changes since the previous run:',
-    ...changed.map((t) => `  ${t.change.padEnd(9)} ${t.ring.ringId}  ${t.ring.family.padEnd(22)} ${size(t)}  score ${t.ring.score.toFixed(1)}`),
-    ...tracking.dissolved.map((id) => `  ${'dissolved'.padEnd(9)} ${id}`),
-  ];
-}
 
 export function registerDetectCommands(program: Command): void {
   program
@@ -76,11 +59,7 @@ export function registerDetectCommands(program: Command): void {
             }
           },
         });
-        const c = s.tracking.counts;
-        console.log(`${s.runId}: ${s.claims} claims, ${s.rings.length} rings (new ${c.new}, grown ${c.grown}, shrunk ${c.shrunk}, unchanged ${c.unchanged}, rescored ${c.rescored}, dissolved ${c.dissolved})`);
-        for (const line of ringChangeLines(s.tracking)) console.log(line);
-        for (const r of s.rings.slice(0, 10)) console.log(`  ${r.score.toFixed(1).padStart(5)}  ${r.ringId}  ${r.family.padEnd(22)} ${String(r.members.length).padStart(3)} members  ¥${r.fundPaid.toFixed(2)}  ${r.evidence[0]?.zh ?? ''}`);
-        console.log(`timings (s): ${Object.entries(s.timings).map(([k, v]) => `${k} ${v}`).join(', ')}; peak RSS ${s.peakRssMb} MB`);
+        for (const line of runReportLines(runReport(s))) console.log(line);
         if (o.out) console.log(`detected rings written to ${o.out}`);
       } finally {
         await driver.close();
@@ -114,8 +93,9 @@ async function detectOnQueue(o: DetectOptions): Promise<void> {
       process.stderr.write(`detect ${p.percent}% ${p.stage}: ${p.message}\n`);
     });
     const r = (await job.waitUntilFinished(events)) as DetectJobResult;
-    const c = r.counts;
-    console.log(`${r.runId}: ${r.claims} claims, ${r.rings} rings (new ${c.new}, grown ${c.grown}, shrunk ${c.shrunk}, unchanged ${c.unchanged}, rescored ${c.rescored}, dissolved ${c.dissolved}); peak RSS of the worker ${r.peakRssMb} MB`);
+    // the same report as a run in this process
+    for (const line of runReportLines(r, true)) console.log(line);
+    if (o.out) console.log(`detected rings written to ${o.out} (on the worker's machine)`);
   } finally {
     await events.close();
     eventsConnection.disconnect();

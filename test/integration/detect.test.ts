@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runDetection, type DetectionProgress } from '../../detection/run-detection.ts';
+import { REPORT_TOP, runReportLines } from '../../detection/run-report.ts';
 import { DetectedRingsSchema, GroundTruthSchema } from '../../evaluation/formats.ts';
 import { score } from '../../evaluation/score.ts';
 import { createDriver } from '../../graph/driver.ts';
@@ -87,6 +88,18 @@ describe('a full detection run on a generated dataset in the real Neo4j', () => 
       expect(result.rings).toBe(active.records[0]!.get('n'));
       expect(result.rings).toBeGreaterThanOrEqual(8);
       expect(result.claims).toBe(30_000);
+      // the report a `detect --queue` prints, as the run in this process prints it: the top of the queue
+      // as stored, and what changed (nothing)
+      expect(result.top).toHaveLength(Math.min(REPORT_TOP, result.rings));
+      const stored = await services.driver.executeQuery("MATCH (r:Ring {status: 'active'}) RETURN r.ringId AS id, r.score AS score");
+      const scoreOf = new Map(stored.records.map((r) => [r.get('id') as string, r.get('score') as number]));
+      expect(result.top.map((t) => scoreOf.get(t.ringId))).toEqual(result.top.map((t) => t.score));
+      expect(result.top.every((t, k) => k === 0 || result.top[k - 1]!.score >= t.score)).toBe(true);
+      const listed = new Set(result.top.map((t) => t.ringId));
+      expect([...scoreOf].filter(([id, sc]) => !listed.has(id) && sc > result.top.at(-1)!.score)).toEqual([]);
+      const lines = runReportLines(result);
+      expect(lines).toContain('no ring changed since the previous run');
+      expect(lines.some((l) => l.includes(result.top[0]!.ringId) && l.includes(result.top[0]!.family) && l.includes(result.top[0]!.evidence))).toBe(true);
       expect(new Set(progress.map((p) => p.stage))).toEqual(new Set(['projection', 'detectors', 'write-back']));
       expect(progress.at(-1)).toMatchObject({ stage: 'write-back', percent: 100 });
       const { records } = await services.driver.executeQuery('MATCH (d:DetectionRun {runId: $id}) RETURN d.claimCount AS claims', { id: result.runId });
