@@ -1,5 +1,5 @@
 import type { Driver, Session } from 'neo4j-driver';
-import { remainingMs } from './request-deadline.ts';
+import { extendDeadline, remainingMs } from './request-deadline.ts';
 import { logger } from '../config/logger.ts';
 import { createDriver, type DriverOptions } from '../graph/driver.ts';
 import type { Neo4jConnection } from '../stack/neo4j-local.ts';
@@ -51,6 +51,13 @@ function declaredTimeout(config: unknown): number {
  */
 /** the least a call is given inside a request whose budget is nearly spent */
 const MIN_CALL_MS = 300;
+/** a call unanswered this long (or half its wait, if shorter) is looked up in the server's transaction list */
+const PROBE_AFTER_MS = 500;
+/**
+ * A call Neo4j is working on is given this long in all: a restarted server plans its first queries
+ * slowly (the ring page's took 2–3 s, a 1M store's ring graph 8–11 s cold on this machine: bench/README).
+ */
+const SLOW_CALL_MS = 30_000;
 
 export function resilientDriver(initial: Neo4jConnection, driverOptions: DriverOptions, opts: ResilienceOptions): Driver {
   const checkEveryMs = opts.checkEveryMs ?? 1_000;
@@ -99,7 +106,30 @@ export function resilientDriver(initial: Neo4jConnection, driverOptions: DriverO
     replace(target);
   };
 
-  const bounded = <T>(call: () => Promise<T>, config?: unknown): Promise<T> => {
+  /**
+   * Whether Neo4j is working on the tagged call: a slow answer (a cold server planning its first queries,
+   * a busy one) is not an outage. Asked of the server's own transaction list; no answer counts as no.
+   */
+  const working = async (tag: string): Promise<boolean> => {
+    try {
+      const { records } = await current.executeQuery(
+        'SHOW TRANSACTIONS YIELD metaData WHERE metaData.ringlensCall = $tag RETURN count(*) AS n',
+        { tag },
+        { transactionConfig: { timeout: 2_000 } },
+      );
+      return Number(records[0]?.get('n') ?? 0) > 0;
+    } catch {
+      return false;
+    }
+  };
+
+  /**
+   * `call` bounded as described in ResilienceOptions.answerWithinMs. With a `tag` (the call carries it in
+   * its transaction metadata), a call still unanswered after a moment is looked up in the server's
+   * transaction list: one Neo4j is working on is given up to SLOW_CALL_MS, one it never received (a
+   * connection that went dead, a server that swallows packets) fails when its wait ends, as before.
+   */
+  const bounded = <T>(call: () => Promise<T>, config?: unknown, tag?: string): Promise<T> => {
     const limit = opts.answerWithinMs;
     if (!limit) return call();
     const declared = declaredTimeout(config);
@@ -107,30 +137,64 @@ export function resilientDriver(initial: Neo4jConnection, driverOptions: DriverO
     // budget (never under a few hundred ms): its 503 must come within the budget, however many calls it makes.
     const left = declared === 0 ? remainingMs() : undefined;
     const ms = left === undefined ? limit + declared : Math.min(limit, Math.max(MIN_CALL_MS, left));
+    const started = Date.now();
     return new Promise<T>((resolve, reject) => {
+      let done = false;
       let stuck: NodeJS.Timeout | undefined;
-      const timer = setTimeout(() => {
-        reject(new Neo4jUnanswered(`Neo4j at ${target.uri} did not answer within ${ms} ms`));
+      let slow: NodeJS.Timeout | undefined;
+      /** what the server said of the call, once it has */
+      let busy = false;
+      const giveUp = (message: string) => {
+        if (done) return;
+        done = true;
+        reject(new Neo4jUnanswered(message));
         // A slow answer (a cold server's first queries) frees its connection when it comes; one that
         // still has none long after holds a pool slot for good: then the connections are replaced.
         stuck = setTimeout(renew, stuckAfterMs);
         stuck.unref();
+      };
+      const asking = tag ? setTimeout(() => void working(tag).then((b) => (busy = b)), Math.min(PROBE_AFTER_MS, ms / 2)) : undefined;
+      // Decided when the wait ends, not after: an outage still answers 503 within the request's budget.
+      const timer = setTimeout(() => {
+        if (!busy) return giveUp(`Neo4j at ${target.uri} did not answer within ${ms} ms`);
+        logger().info({ uri: target.uri, waitedMs: ms }, 'Neo4j is still working on a call; waiting for it');
+        // the rest of the request (its other calls, its audit event) shares the longer wait
+        extendDeadline(started + SLOW_CALL_MS);
+        slow = setTimeout(() => giveUp(`Neo4j at ${target.uri} did not finish a call within ${SLOW_CALL_MS} ms`), Math.max(0, SLOW_CALL_MS - ms));
       }, ms);
       const settle = () => {
         clearTimeout(timer);
+        if (asking) clearTimeout(asking);
+        if (slow) clearTimeout(slow);
         if (stuck) clearTimeout(stuck);
       };
       call().then(
         (v) => {
           settle();
+          if (done) return;
+          done = true;
           resolve(v);
         },
         (e: unknown) => {
           settle();
+          if (done) return;
+          done = true;
           reject(e as Error);
         },
       );
     });
+  };
+
+  /** A tag for a call, carried in its transaction metadata where the server lists it. */
+  let calls = 0;
+  const nextTag = () => `${process.pid}-${++calls}`;
+  const tagged = (config: unknown, tag: string) => {
+    const c = (config ?? {}) as { metadata?: Record<string, unknown> };
+    return { ...c, metadata: { ...c.metadata, ringlensCall: tag } };
+  };
+  const taggedQuery = (config: unknown, tag: string) => {
+    const c = (config ?? {}) as { transactionConfig?: { metadata?: Record<string, unknown> } };
+    return { ...c, transactionConfig: tagged(c.transactionConfig, tag) };
   };
 
   const boundedSession = (session: Session): Session =>
@@ -142,19 +206,23 @@ export function resilientDriver(initial: Neo4jConnection, driverOptions: DriverO
         switch (prop) {
           case 'executeRead':
           case 'executeWrite':
-            return (work: unknown, config?: unknown) => bounded(() => fn.call(s, work, config) as Promise<unknown>, config);
+            return (work: unknown, config?: unknown) => {
+              const tag = nextTag();
+              return bounded(() => fn.call(s, work, tagged(config, tag)) as Promise<unknown>, config, tag);
+            };
           case 'close':
             // A session whose query hangs never closes on its own: give up on it (its driver is being replaced).
             return () => bounded(() => fn.call(s) as Promise<void>).catch(() => {});
           case 'run':
             return (query: unknown, params?: unknown, config?: unknown) => {
-              const result = fn.call(s, query, params, config) as PromiseLike<unknown> & object;
+              const tag = nextTag();
+              const result = fn.call(s, query, params, tagged(config, tag)) as PromiseLike<unknown> & object;
               // Awaiting the result is bounded; streaming it (subscribe, for await) is left as it is.
               return new Proxy(result, {
                 get(r, p) {
                   if (p === 'then') {
                     return (onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) =>
-                      bounded(() => Promise.resolve(r), config).then(onFulfilled, onRejected);
+                      bounded(() => Promise.resolve(r), config, tag).then(onFulfilled, onRejected);
                   }
                   const v = Reflect.get(r, p, r) as unknown;
                   return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(r) : v;
@@ -183,7 +251,10 @@ export function resilientDriver(initial: Neo4jConnection, driverOptions: DriverO
       if (!opts.answerWithinMs) return fn.bind(d);
       switch (prop) {
         case 'executeQuery':
-          return (query: unknown, params?: unknown, config?: unknown) => bounded(() => fn.call(d, query, params, config) as Promise<unknown>, config);
+          return (query: unknown, params?: unknown, config?: unknown) => {
+            const tag = nextTag();
+            return bounded(() => fn.call(d, query, params, taggedQuery(config, tag)) as Promise<unknown>, config, tag);
+          };
         case 'verifyConnectivity':
         case 'getServerInfo':
         case 'verifyAuthentication':
