@@ -1,7 +1,7 @@
 import { buildProgram } from './program.ts';
 import { isLongRunning } from './shutdown.ts';
 
-const program = buildProgram();
+const program = await buildProgram(process.argv);
 
 try {
   await program.parseAsync(process.argv);

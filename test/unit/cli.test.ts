@@ -1,13 +1,23 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../cli/program.ts';
+import { buildProgram, COMMAND_MODULES } from '../../cli/program.ts';
 
 function allCommands(cmd: Command): Command[] {
   return [cmd, ...cmd.commands.flatMap(allCommands)];
 }
 
-describe('the ringlens CLI', () => {
-  const commands = allCommands(buildProgram());
+describe('the ringlens CLI', async () => {
+  const commands = allCommands(await buildProgram());
+
+  it('loads only the module of the command it runs, and each module registers the names listed for it', async () => {
+    for (const m of COMMAND_MODULES) {
+      const program = await buildProgram(['node', 'ringlens', m.names.at(-1)!, '--help']);
+      expect(program.commands.map((c) => c.name())).toEqual(m.names);
+    }
+    // help, and a name that is no command, list every command
+    expect((await buildProgram(['node', 'ringlens', '--help'])).commands.map((c) => c.name())).toEqual(COMMAND_MODULES.flatMap((m) => m.names));
+    expect((await buildProgram(['node', 'ringlens', 'detct'])).commands).toHaveLength(commands[0]!.commands.length);
+  });
 
   it('has the foundation subcommands', () => {
     const paths = commands.map((c) => {

@@ -15,7 +15,7 @@ function quiet(cmd: Command): Command {
 }
 
 async function run(...args: string[]): Promise<void> {
-  await quiet(buildProgram()).parseAsync(['node', 'ringlens', ...args]);
+  await quiet(await buildProgram()).parseAsync(['node', 'ringlens', ...args]);
 }
 
 describe('generate and score reject bad arguments with a message naming the argument', () => {
