@@ -57,12 +57,15 @@ export function poissonUpperTailLog10(k: number, lambda: number): number {
   return Math.min(0, result);
 }
 
-/** Jaccard similarity of two sorted integer arrays. */
-export function sortedJaccard(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let i = 0;
+/**
+ * Jaccard similarity of two sorted integer arrays; of a's run [aFrom, aTo) where a is many sets packed
+ * side by side (read in place: no view per set on a hot path).
+ */
+export function sortedJaccard(a: ArrayLike<number>, b: ArrayLike<number>, aFrom = 0, aTo = a.length): number {
+  let i = aFrom;
   let j = 0;
   let inter = 0;
-  while (i < a.length && j < b.length) {
+  while (i < aTo && j < b.length) {
     if (a[i]! === b[j]!) {
       inter++;
       i++;
@@ -70,7 +73,7 @@ export function sortedJaccard(a: ArrayLike<number>, b: ArrayLike<number>): numbe
     } else if (a[i]! < b[j]!) i++;
     else j++;
   }
-  const union = a.length + b.length - inter;
+  const union = aTo - aFrom + b.length - inter;
   return union === 0 ? 1 : inter / union;
 }
 

@@ -17,8 +17,10 @@ export type DetectJobPayload = z.input<typeof DetectJobPayload>;
 
 export type DetectJobProgress = DetectionProgress;
 
-/** The job's return value stays small (it lives in Redis); the rings themselves are in Neo4j. */
-/** A finished detect job's return value: the run's report (detection/run-report.ts), JSON as BullMQ stores it. */
+/**
+ * A finished detect job's return value: the run's report (detection/run-report.ts), JSON as BullMQ
+ * stores it. It stays small (it lives in Redis): the top rings' ids and first sentences, not the rings.
+ */
 export type DetectJobResult = RunReport;
 
 export async function processDetectJob(job: Job, driver: Driver): Promise<DetectJobResult> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Driver, Session } from 'neo4j-driver';
 import { extendDeadline, remainingMs } from './request-deadline.ts';
 import { logger } from '../config/logger.ts';
@@ -186,8 +187,10 @@ export function resilientDriver(initial: Neo4jConnection, driverOptions: DriverO
   };
 
   /** A tag for a call, carried in its transaction metadata where the server lists it. */
+  // unique across the API's processes and machines sharing one Neo4j
+  const tagPrefix = randomUUID();
   let calls = 0;
-  const nextTag = () => `${process.pid}-${++calls}`;
+  const nextTag = () => `${tagPrefix}-${++calls}`;
   const tagged = (config: unknown, tag: string) => {
     const c = (config ?? {}) as { metadata?: Record<string, unknown> };
     return { ...c, metadata: { ...c.metadata, ringlensCall: tag } };

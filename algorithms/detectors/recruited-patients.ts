@@ -165,28 +165,6 @@ function itemSetAt(layout: ItemSets, pos: number): Int32Array {
   return layout.items.subarray(layout.start[pos]!, layout.start[pos + 1]!);
 }
 
-/** Jaccard similarity of set k of a packed list of sorted sets and a sorted set. */
-function jaccardWith(sets: ItemSets, k: number, b: Int32Array): number {
-  const { items } = sets;
-  const from = sets.start[k]!;
-  const to = sets.start[k + 1]!;
-  let x = from;
-  let y = 0;
-  let inter = 0;
-  while (x < to && y < b.length) {
-    const u = items[x]!;
-    const v = b[y]!;
-    if (u === v) {
-      inter++;
-      x++;
-      y++;
-    } else if (u < v) x++;
-    else y++;
-  }
-  const union = to - from + b.length - inter;
-  return union === 0 ? 1 : inter / union;
-}
-
 /**
  * How many of the sets at the given places are within Jaccard `threshold` of `typical`, and how many of their prices
  * within `band` of `amount`. Jaccard is at most the smaller set's size over the larger's: most of a big
@@ -201,7 +179,7 @@ function countAlike(sets: ItemSets, at: Int32Array, typical: Int32Array, thresho
     const k = at[q]!;
     const size = start[k + 1]! - start[k]!;
     const bound = size === m ? 1 : size < m ? size / m : m / size;
-    if (bound >= threshold && jaccardWith(sets, k, typical) >= threshold) near++;
+    if (bound >= threshold && sortedJaccard(sets.items, typical, start[k]!, start[k + 1]!) >= threshold) near++;
     if (Math.abs(prices[k]! - amount) <= band) same++;
   }
   return [near, same];
