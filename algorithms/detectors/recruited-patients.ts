@@ -287,6 +287,27 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     volumeCache.set(g, byDay);
     return byDay;
   };
+  /** Each doctor's visits and admissions per day at an institution (everybody's), and their totals. */
+  const doctorVolumeCache = new Map<number, Map<number, { byDay: Map<number, number>; total: number }>>();
+  const doctorVolume = (g: number) => {
+    const hit = doctorVolumeCache.get(g);
+    if (hit) return hit;
+    const byDoctor = new Map<number, { byDay: Map<number, number>; total: number }>();
+    for (const days of [outpatient, inpatient]) {
+      for (let sgm = days.instSegStart[g]!; sgm < days.instSegStart[g + 1]!; sgm++) {
+        const day = days.segDay[sgm]!;
+        for (let x = days.segStart[sgm]!; x < days.segStart[sgm + 1]!; x++) {
+          const d = c.doctor[days.order[x]!]!;
+          if (d < 0) continue;
+          const v = byDoctor.get(d) ?? byDoctor.set(d, { byDay: new Map(), total: 0 }).get(d)!;
+          v.byDay.set(day, (v.byDay.get(day) ?? 0) + 1);
+          v.total++;
+        }
+      }
+    }
+    doctorVolumeCache.set(g, byDoctor);
+    return byDoctor;
+  };
   const out: RingCandidate[] = [];
   /** A group judged at one institution: its trips, core members and evidence, or undefined. */
   // `joined`: joiners already shown to come on the group's trips billed its package (they came alone on
@@ -344,6 +365,54 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       // A day nobody else came counts as one visit's worth of the institution's year.
       return Math.min(1, Math.max(inWindow, to - from + 1) / Math.max(1, busyTotal));
     };
+    // A patient can only see a doctor on the days the doctor holds clinic (出诊): the patients of a
+    // specialist who sits two days a week meet on those days whatever brought them. So a patient's visits
+    // fall on the days of the doctors they see here, in proportion to those doctors' own volume (without
+    // the group), where that is more than the institution's spread says. The institution's share stays the
+    // floor: a doctor seen on nobody else's days (a scheme's own doctor) makes coinciding no likelier.
+    const doctors = doctorVolume(institution);
+    const mineByDoctorDay = new Map<number, Map<number, number>>();
+    for (const i of groupClaimList) {
+      if (c.institution[i] !== institution || c.doctor[i]! < 0) continue;
+      const d = c.kind[i] === KIND.inpatient ? c.admitDay[i]! : c.day[i]!;
+      const m = mineByDoctorDay.get(c.doctor[i]!) ?? mineByDoctorDay.set(c.doctor[i]!, new Map()).get(c.doctor[i]!)!;
+      m.set(d, (m.get(d) ?? 0) + 1);
+    }
+    // A doctor's days are learnt from the doctor's own visits, with the institution's spread as the prior,
+    // worth one visit for each day the institution is open: a doctor with a handful of visits says little
+    // about which days they sit, one with several a day says it all.
+    const prior = Math.max(1, daysActive.get(institution)?.size ?? 1);
+    const doctorShare = (doctor: number, from: number, to: number, institutionShare: number) => {
+      const v = doctors.get(doctor);
+      if (!v) return institutionShare;
+      const mine = mineByDoctorDay.get(doctor);
+      let total = v.total;
+      if (mine) for (const n of mine.values()) total -= n;
+      let inWindow = 0;
+      for (let d = from; d <= to; d++) inWindow += Math.max(0, (v.byDay.get(d) ?? 0) - (mine?.get(d) ?? 0));
+      return Math.min(1, (inWindow + prior * institutionShare) / (Math.max(0, total) + prior));
+    };
+    /** The doctors a patient sees here, weighted by their visits. */
+    const doctorMix = (entity: number) => {
+      const mix = new Map<number, number>();
+      let n = 0;
+      for (let x = byPerson.start[entity]!; x < byPerson.start[entity + 1]!; x++) {
+        const i = byPerson.members[x]!;
+        if (c.institution[i] !== institution || c.doctor[i]! < 0) continue;
+        mix.set(c.doctor[i]!, (mix.get(c.doctor[i]!) ?? 0) + 1);
+        n++;
+      }
+      for (const [d, k] of mix) mix.set(d, k / n);
+      return mix;
+    };
+    const mixes = new Map<number, Map<number, number>>();
+    /** The share of a patient's own visits here that days from … to should hold. */
+    const patientShare = (entity: number, from: number, to: number, institutionShare: number) => {
+      const mix = mixes.get(entity) ?? mixes.set(entity, doctorMix(entity)).get(entity)!;
+      let share = 0;
+      for (const [d, w] of mix) share += w * doctorShare(d, from, to, institutionShare);
+      return mix.size > 0 ? Math.max(institutionShare, share) : institutionShare;
+    };
     const together = (from: number, to: number, people: ReadonlySet<number>) => {
       const share = windowShare(from, to);
       const w = to - from + 1;
@@ -356,7 +425,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
         // seen every four days are there in any week, together or not, and say nothing of coinciding,
         // while a busload that comes monthly is absent in between.
         if (list.some((d) => (d >= from - 2 * w && d < from - w) || (d > to + w && d <= to + 2 * w))) continue;
-        lambda += 1 - Math.pow(1 - share, list.length);
+        lambda += 1 - Math.pow(1 - patientShare(member, from, to, share), list.length);
         if (people.has(member)) present++;
       }
       // The trip's window was picked among the period's windows of its length.
@@ -410,7 +479,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
         let lambda = 0;
         windows.forEach(({ from, to }, k) => {
           const typ = typical[k];
-          if (typ) lambda += (1 - Math.pow(1 - windowShare(from, to), visits.size)) * typ.rate;
+          if (typ) lambda += (1 - Math.pow(1 - patientShare(e, from, to, windowShare(from, to)), visits.size)) * typ.rate;
         });
         if (poissonUpperTailLog10(h.trips.size, lambda) + Math.log10(looked) > p.compactLog10P) continue;
         people.push(e);

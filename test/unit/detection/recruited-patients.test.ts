@@ -159,6 +159,33 @@ describe('recruited patients', () => {
     expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
   });
 
+  it('stays quiet for a specialist’s patients who meet because the specialist sits one day a week', () => {
+    const t = town(23);
+    t.b.doctor({ id: 'D4', name: '医生D4', institutionId: 'H1', department: '内分泌科' });
+    t.background();
+    const rng = busyHospital(t, 230, 3000);
+    // The endocrinologist holds clinic on Wednesdays only; each session sees five of sixty diabetics,
+    // every one billed the check-up (registration, HbA1c). Three of them are booked back every thirteen
+    // weeks, so they meet on the same Wednesday each quarter: a hospital open every day would make that
+    // rare, the doctor's one day a week makes it what booking does.
+    const pool = Array.from({ length: 60 }, (_, j) => 5 + j * 9);
+    const checkUp = (k: number, d: number, slot: number) => t.claim({ at: t.at(d, 8 + Math.floor(slot / 4), (slot % 4) * 15), inst: 'H1', card: t.card(k), doctor: 'D4', served: t.person(k), items: ['REG', 'HBA1C'], total: 93.5, dx: 'E11.9' });
+    const booked = [pool[0]!, pool[1]!, pool[2]!];
+    for (let d = 3; d < 360; d += 7) {
+      const week = (d - 3) / 7;
+      const today = week % 13 === 4 ? [...booked] : [];
+      while (today.length < 5) {
+        const k = pool[3 + Math.floor(rng() * (pool.length - 3))]!;
+        if (!today.includes(k)) today.push(k);
+      }
+      // booked patients are seen first, one after another
+      today.forEach((k, slot) => checkUp(k, d, slot));
+    }
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
+  });
+
   it('stays quiet for a clinic’s diabetics on their monthly clinic morning, each billed their own prescription', () => {
     const t = town(20);
     t.background();
