@@ -350,11 +350,19 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // How many members would be there by chance: each member's visits fall on the institution's days in
     // proportion to how busy the days are (without the group), so a market day draws villagers anyway.
     const busy = dailyVolume(institution);
+    // The group's own visits per day, overall and per doctor, to leave out of the volumes.
     const mineByDay = new Map<number, number>();
+    const mineByDoctorDay = new Map<number, Map<number, number>>();
+    const mineByDoctor = new Map<number, number>();
     for (const i of groupClaimList) {
       if (c.institution[i] !== institution) continue;
       const d = c.kind[i] === KIND.inpatient ? c.admitDay[i]! : c.day[i]!;
       mineByDay.set(d, (mineByDay.get(d) ?? 0) + 1);
+      const doc = c.doctor[i]!;
+      if (doc < 0) continue;
+      const m = mineByDoctorDay.get(doc) ?? mineByDoctorDay.set(doc, new Map()).get(doc)!;
+      m.set(d, (m.get(d) ?? 0) + 1);
+      mineByDoctor.set(doc, (mineByDoctor.get(doc) ?? 0) + 1);
     }
     let busyTotal = 0;
     for (const [d, n] of busy) busyTotal += Math.max(0, n - (mineByDay.get(d) ?? 0));
@@ -371,13 +379,6 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // the group), where that is more than the institution's spread says. The institution's share stays the
     // floor: a doctor seen on nobody else's days (a scheme's own doctor) makes coinciding no likelier.
     const doctors = doctorVolume(institution);
-    const mineByDoctorDay = new Map<number, Map<number, number>>();
-    for (const i of groupClaimList) {
-      if (c.institution[i] !== institution || c.doctor[i]! < 0) continue;
-      const d = c.kind[i] === KIND.inpatient ? c.admitDay[i]! : c.day[i]!;
-      const m = mineByDoctorDay.get(c.doctor[i]!) ?? mineByDoctorDay.set(c.doctor[i]!, new Map()).get(c.doctor[i]!)!;
-      m.set(d, (m.get(d) ?? 0) + 1);
-    }
     // A doctor's days are learnt from the doctor's own visits, with the institution's spread as the prior,
     // worth one visit for each day the institution is open: a doctor with a handful of visits says little
     // about which days they sit, one with several a day says it all.
@@ -386,11 +387,9 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       const v = doctors.get(doctor);
       if (!v) return institutionShare;
       const mine = mineByDoctorDay.get(doctor);
-      let total = v.total;
-      if (mine) for (const n of mine.values()) total -= n;
       let inWindow = 0;
       for (let d = from; d <= to; d++) inWindow += Math.max(0, (v.byDay.get(d) ?? 0) - (mine?.get(d) ?? 0));
-      return Math.min(1, (inWindow + prior * institutionShare) / (Math.max(0, total) + prior));
+      return Math.min(1, (inWindow + prior * institutionShare) / (Math.max(0, v.total - (mineByDoctor.get(doctor) ?? 0)) + prior));
     };
     /** The doctors a patient sees here, weighted by their visits. */
     const doctorMix = (entity: number) => {
