@@ -412,23 +412,34 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       for (const [d, w] of mix) share += w * doctorShare(d, from, to, institutionShare);
       return mix.size > 0 ? Math.max(institutionShare, share) : institutionShare;
     };
-    const together = (from: number, to: number, people: ReadonlySet<number>) => {
-      const share = windowShare(from, to);
+    /**
+     * How unlikely it is that so many members came in days from … to by themselves. The trip's days were
+     * cut to hold the most of the community, whose own regulars may pull the window a day or two off the
+     * wave; the members' coinciding is read where it is strongest among the windows of the trip's length
+     * that overlap it — a scan the charge for the window's position already pays for.
+     */
+    const together = (from: number, to: number) => {
       const w = to - from + 1;
-      let lambda = 0;
-      let present = 0;
-      for (const [member, list] of ownDays) {
-        // Counted among the members absent around the window — no day in the windows of the same
-        // length on either side, one window away (a wave may spill a few days past the window the trip
-        // was read in, as the joiners allow). A trip is an occasion the group is absent around: patients
-        // seen every four days are there in any week, together or not, and say nothing of coinciding,
-        // while a busload that comes monthly is absent in between.
-        if (list.some((d) => (d >= from - 2 * w && d < from - w) || (d > to + w && d <= to + 2 * w))) continue;
-        lambda += 1 - Math.pow(1 - patientShare(member, from, to, share), list.length);
-        if (people.has(member)) present++;
+      let best = 0;
+      for (let a = from - w + 1; a <= to; a++) {
+        const b = a + w - 1;
+        const share = windowShare(a, b);
+        let lambda = 0;
+        let present = 0;
+        for (const [member, list] of ownDays) {
+          // Counted among the members absent around the window — no day in the windows of the same
+          // length on either side, one window away (a wave may spill a few days past the window the trip
+          // was read in, as the joiners allow). A trip is an occasion the group is absent around: patients
+          // seen every four days are there in any week, together or not, and say nothing of coinciding,
+          // while a busload that comes monthly is absent in between.
+          if (list.some((d) => (d >= a - 2 * w && d < a - w) || (d > b + w && d <= b + 2 * w))) continue;
+          lambda += 1 - Math.pow(1 - patientShare(member, a, b, share), list.length);
+          if (list.some((d) => d >= a && d <= b)) present++;
+        }
+        best = Math.min(best, poissonUpperTailLog10(present, lambda));
       }
-      // The trip's window was picked among the period's windows of its length.
-      return Math.min(0, poissonUpperTailLog10(present, lambda) + Math.log10(period / (to - from + 1)));
+      // The window was picked among the period's windows of its length.
+      return Math.min(0, best + Math.log10(period / w));
     };
     // Members the community split left out: the institution's other patients who were there on half the
     // group's trips (two at least) billed the trip's combination — far more often than their own visits and the
@@ -847,7 +858,7 @@ function tripsOf(
   entityOf: Int32Array,
   volume: { out: number; in: number },
   ownExpected: (from: number, to: number) => number,
-  together: (from: number, to: number, people: ReadonlySet<number>) => number,
+  together: (from: number, to: number) => number,
   minPeople: number,
   kindOf?: (i: number) => number,
 ): Trip[] {
@@ -895,7 +906,7 @@ function tripsOf(
     );
     t.log10P = Math.min(0, Math.min(compact, swamp) + Math.LOG10E * Math.LN2);
     t.tight = compact <= swamp;
-    t.coincideLog10P = together(t.days[0]!.day, t.days[t.days.length - 1]!.day, t.people);
+    t.coincideLog10P = together(t.days[0]!.day, t.days[t.days.length - 1]!.day);
   }
   return trips;
 }

@@ -308,6 +308,36 @@ describe('recruited patients', () => {
     expectOneGroup(t, bus);
   });
 
+  it('finds a group admitted in waves over four days to a busy ward, whose community’s regulars come just after each wave', () => {
+    const t = town(24);
+    t.background();
+    const rng = seededRandom(240);
+    const date = (d: number) => t.at(d).slice(0, 10);
+    for (let v = 0; v < 2000; v++) {
+      const k = Math.floor(rng() * t.N);
+      const admit = Math.floor(rng() * 350);
+      const los = 2 + Math.floor(rng() * 9);
+      t.claim({ at: t.at(admit + los, 10, v % 60), kind: 'inpatient', inst: 'H1', card: t.card(k), doctor: ['D1', 'D2', 'D3'][v % 3], served: t.person(k), admit: date(admit), discharge: date(admit + los), items: rng() < 0.5 ? ['BED', 'DRUG'] : ['BED', 'DRUG3'], total: los * (200 + Math.round(rng() * 400)), dx: rng() < 0.5 ? 'I63.9' : 'J18.9' });
+    }
+    // 挂床住院: eight patients, four waves, two admitted on each of four days, six-day stays billed alike.
+    // Three neighbours of theirs come to the outpatient clinic two days after each wave's last admission,
+    // so the community's busiest five days may start a day late and cut the wave's first day off.
+    const bus = Array.from({ length: 8 }, (_, j) => 4 + j * 29);
+    const neighbours = [13, 71, 131];
+    for (const d of [40, 120, 200, 280]) {
+      bus.forEach((k, j) => {
+        const admit = d + (j % 4);
+        t.claim({ at: t.at(admit + 6, 10, j), kind: 'inpatient', inst: 'H1', card: t.card(k), doctor: 'D2', served: t.person(k), admit: date(admit), discharge: date(admit + 6), items: ['BED', 'HBA1C', 'DRUG2'], total: 2880 + (k % 3), dx: 'I63.9' });
+      });
+      neighbours.forEach((k, j) => t.claim({ at: t.at(d + 5, 9, 10 * j), inst: 'H1', card: t.card(k), doctor: 'D1', served: t.person(k), items: ['REG', 'DRUG'], total: 60 + j }));
+    }
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin);
+    expect(rings).toHaveLength(1);
+    expect(memberIds(set, rings[0]!, 'person')).toEqual(expect.arrayContaining(bus.map(t.person)));
+  });
+
   it('finds a group admitted together to a township clinic that bills every inpatient its one package: nothing can stand out but the arrivals', () => {
     const t = town(21);
     t.background();
