@@ -295,6 +295,8 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
   const rateOf = new Map<string, (unit: number) => Baseline>();
   for (const [level, n, perUnit] of levels) if (p.levels.includes(level)) for (let u = 0; u < n.length; u++) if (Math.max(n[u]!, perUnit.get(u)?.size ?? 0) > 0) tested++;
   const charge = Math.log10(Math.max(1, tested) * Math.max(1, patterns));
+  // Institutions where a unit was found (any level so far): their standing-out units are the ring's.
+  const foundAt = new Set<number>();
   for (const [level, n, perUnit] of levels) {
     if (!p.levels.includes(level)) continue;
     // Units found significant are left out of everyone's baseline and the rates recomputed (a few
@@ -328,8 +330,15 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
       });
       // A colleague at the same institution who stands out at the nominal level is no baseline either: a
       // scheme's second doctor made its first look ordinary (an emergency department's only two doctors,
-      // both splitting stays). Per peer group and institution, what such colleagues add to the pool.
+      // both splitting stays). Per peer group and institution, what such colleagues add to the pool. Nor
+      // is a unit standing out at an institution where a ring was already found: it is most likely that
+      // ring's (two hospitals' split-stay schemes, each with a second doctor in emergency, made each
+      // other's second doctor look ordinary at twice the emergency doctors' rate). Per peer group, what
+      // those add.
       const colleagues = new Map<string, { k: number; n: number }>();
+      const ringside = new Map<number, { k: number; n: number }>();
+      // as they stand this round: the rates below must leave out exactly what `ringside` holds
+      const ringsAt = new Set(foundAt);
       const institutionOf = (u: number) => (level === 'doctor' ? docs.institution[u]! : level === 'department' ? dept.institution[u]! : -1);
       if (clear && level !== 'institution')
         each((u, ku, nu, key) => {
@@ -338,6 +347,10 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
           const e = colleagues.get(id) ?? colleagues.set(id, { k: 0, n: 0 }).get(id)!;
           e.k += ku;
           e.n += nu;
+          if (!ringsAt.has(institutionOf(u))) return;
+          const r = ringside.get(key) ?? ringside.set(key, { k: 0, n: 0 }).get(key)!;
+          r.k += ku;
+          r.n += nu;
         });
       // How much more peers' rates differ than chance alone would make them (case mix, a department's
       // sicker patients): the intra-class correlation by the method of moments, for a beta-binomial tail.
@@ -363,11 +376,15 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
         const nu0 = own ? Math.max(n[u]!, perUnit.get(u)?.size ?? 0) : 0;
         for (const key of peerKeys(level, u)) {
           const e = pooled.get(key) ?? { k: 0, n: 0, kt: 0, nt: 0, s: 0, m: 0, trials: 0 };
-          // the unit and its standing-out colleagues (the unit counted once) leave the pool
-          const col = colleagues.get(`${key}|${institutionOf(u)}`);
-          const selfInCol = own && clear?.has(u);
-          const ku = ku0 + (col ? col.k - (selfInCol ? ku0 : 0) : 0);
-          const nu = nu0 + (col ? col.n - (selfInCol ? nu0 : 0) : 0);
+          // the unit, its standing-out colleagues and the standing-out units of rings found elsewhere leave
+          // the pool, each counted once (where the unit's own institution holds a ring, its colleagues are
+          // among the ring's)
+          const col = colleagues.get(`${key}|${institutionOf(u)}`) ?? { k: 0, n: 0 };
+          const ring = ringside.get(key) ?? { k: 0, n: 0 };
+          const away = ringsAt.has(institutionOf(u)) ? ring : { k: col.k + ring.k, n: col.n + ring.n };
+          const selfIn = own && clear?.has(u);
+          const ku = ku0 + away.k - (selfIn ? ku0 : 0);
+          const nu = nu0 + away.n - (selfIn ? nu0 : 0);
           if (e.n - nu >= p.minPeerPatients || key === 0) {
             // the spread of the others, the unit's own rate left out of it too (around the spread's own mean)
             const pk = clear ? e.kt / Math.max(1, e.nt) : e.k / Math.max(1, e.n);
@@ -403,6 +420,7 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
       if (!clear) clear = new Set(levelStats.filter((x) => x.log10P <= SPREAD_TRIM_LOG10P).map((x) => x.unit));
       for (const u of next) clear.add(u);
       outliers = next;
+      for (const x of levelStats) if (outliers.has(x.unit)) foundAt.add(x.institution);
       if (same) break;
     }
     rateOf.set(level, rate);
@@ -443,16 +461,16 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
       const deptBar = Math.log10(p.memberAlpha / Math.max(1, colleagues.length));
       for (const d of colleagues) if (doctorStat(d).log10P <= deptBar) members.add(d);
     }
-    // … and colleagues whose own excess is significant among the institution's doctors (the institution
-    // already stands out, so a smaller bar); found only as a whole (a department, the institution), the
-    // doctors there above their baseline share carry it.
+    // … and colleagues whose own excess is significant among the institution's doctors, where the
+    // institution or their department already stands out as a whole (so a smaller bar); a doctor found on
+    // their own lends no colleague elsewhere in the house that smaller bar (a rehabilitation doctor's CT
+    // scheme brought in the busiest surgeon's ordinary tail of long appendicitis stays). Found only as a
+    // whole, the doctors there above their baseline share carry it.
+    const depts = new Set(units.filter((u) => u.level === 'department').map((u) => u.unit));
+    const whole = units.some((u) => u.level === 'institution');
     const bar = Math.log10(p.memberAlpha / Math.max(1, candidates.length));
-    for (const d of candidates) if (doctorStat(d).log10P <= bar) members.add(d);
-    if (members.size === 0) {
-      const depts = new Set(units.filter((u) => u.level === 'department').map((u) => u.unit));
-      const whole = units.some((u) => u.level === 'institution');
-      for (const d of candidates) if ((whole || depts.has(dept.ofDoctor[d]!)) && aboveBaseline(d)) members.add(d);
-    }
+    for (const d of candidates) if ((whole || depts.has(dept.ofDoctor[d]!)) && doctorStat(d).log10P <= bar) members.add(d);
+    if (members.size === 0) for (const d of candidates) if ((whole || depts.has(dept.ofDoctor[d]!)) && aboveBaseline(d)) members.add(d);
     const doctors = [...members].sort((a, b) => a - b);
     const list = here.filter((f) => f.doctors.some((d) => members.has(d)));
     const patients = [...new Set(list.map((f) => f.patient))].sort((a, b) => a - b);
