@@ -274,6 +274,19 @@ describe('recruited patients', () => {
     return rng;
   };
 
+  /** A busy ward at H1: `stays` ordinary stays over the year, of every length and price. */
+  const busyWard = (t: ReturnType<typeof town>, seed: number, stays: number) => {
+    const rng = seededRandom(seed);
+    const date = (d: number) => t.at(d).slice(0, 10);
+    for (let v = 0; v < stays; v++) {
+      const k = Math.floor(rng() * t.N);
+      const admit = Math.floor(rng() * 350);
+      const los = 2 + Math.floor(rng() * 9);
+      t.claim({ at: t.at(admit + los, 10, v % 60), kind: 'inpatient', inst: 'H1', card: t.card(k), doctor: ['D1', 'D2', 'D3'][v % 3], served: t.person(k), admit: date(admit), discharge: date(admit + los), items: rng() < 0.5 ? ['BED', 'DRUG'] : ['BED', 'DRUG3'], total: los * (200 + Math.round(rng() * 400)), dx: rng() < 0.5 ? 'I63.9' : 'J18.9' });
+    }
+    return rng;
+  };
+
   it('finds a group spread over three days at a hospital with eight visits a day, every one of them billed one package', () => {
     const t = town(14);
     t.background();
@@ -287,15 +300,9 @@ describe('recruited patients', () => {
   it('finds a group admitted over three days to a busy ward, stays of three to six days billed at one price per day', () => {
     const t = town(16);
     t.background();
-    const rng = seededRandom(160);
-    const date = (d: number) => t.at(d).slice(0, 10);
     // A busy ward: 1,500 ordinary stays over the year, of every length and price.
-    for (let v = 0; v < 1500; v++) {
-      const k = Math.floor(rng() * t.N);
-      const admit = Math.floor(rng() * 350);
-      const los = 2 + Math.floor(rng() * 9);
-      t.claim({ at: t.at(admit + los, 10, v % 60), kind: 'inpatient', inst: 'H1', card: t.card(k), doctor: ['D1', 'D2', 'D3'][v % 3], served: t.person(k), admit: date(admit), discharge: date(admit + los), items: rng() < 0.5 ? ['BED', 'DRUG'] : ['BED', 'DRUG3'], total: los * (200 + Math.round(rng() * 400)), dx: rng() < 0.5 ? 'I63.9' : 'J18.9' });
-    }
+    const rng = busyWard(t, 160, 1500);
+    const date = (d: number) => t.at(d).slice(0, 10);
     // 挂床住院 in five waves, each member admitted on one of three days and kept three to six days: the
     // package's price is per day, so the bills differ by the length of stay.
     const bus = Array.from({ length: 20 }, (_, j) => 4 + j * 29);
@@ -311,14 +318,8 @@ describe('recruited patients', () => {
   it('finds a group admitted in waves over four days to a busy ward, whose community’s regulars come just after each wave', () => {
     const t = town(24);
     t.background();
-    const rng = seededRandom(240);
+    busyWard(t, 240, 2000);
     const date = (d: number) => t.at(d).slice(0, 10);
-    for (let v = 0; v < 2000; v++) {
-      const k = Math.floor(rng() * t.N);
-      const admit = Math.floor(rng() * 350);
-      const los = 2 + Math.floor(rng() * 9);
-      t.claim({ at: t.at(admit + los, 10, v % 60), kind: 'inpatient', inst: 'H1', card: t.card(k), doctor: ['D1', 'D2', 'D3'][v % 3], served: t.person(k), admit: date(admit), discharge: date(admit + los), items: rng() < 0.5 ? ['BED', 'DRUG'] : ['BED', 'DRUG3'], total: los * (200 + Math.round(rng() * 400)), dx: rng() < 0.5 ? 'I63.9' : 'J18.9' });
-    }
     // 挂床住院: eight patients, four waves, two admitted on each of four days, six-day stays billed alike.
     // Three neighbours of theirs come to the outpatient clinic two days after each wave's last admission,
     // so the community's busiest five days may start a day late and cut the wave's first day off.
