@@ -17,6 +17,11 @@ export const FAMILY: Dict = {
   'code-mismatch': { zh: '对码错误、串换项目', en: 'Code mismatch / item substitution' },
 };
 
+/** The family names in one language, keyed by family: the workbench's catalogue takes them from here. */
+export function familyNames(lang: Lang): Record<string, string> {
+  return Object.fromEntries(Object.entries(FAMILY).map(([family, words]) => [family, words[lang]]));
+}
+
 export const ROLE: Dict = {
   organizer: { zh: '组织者', en: 'organizer' },
   'recruited-patient': { zh: '被招募患者', en: 'recruited patient' },

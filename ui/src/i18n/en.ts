@@ -1,3 +1,4 @@
+import { familyNames } from '../../../exports/labels.ts';
 import type { Messages } from './zh.ts';
 
 export const en: Messages = {
@@ -6,16 +7,7 @@ export const en: Messages = {
   role: { investigator: 'Investigator', supervisor: 'Supervisor', liaison: 'Police liaison', admin: 'Administrator' },
   login: { title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in', failed: 'Login failed: {{detail}}' },
   state: { loading: 'Loading…', empty: 'Nothing here', error: 'Something went wrong: {{detail}}', retry: 'Retry', notFound: 'No such page' },
-  family: {
-    'card-lending': 'Card lending / impersonation',
-    'card-farming': 'Card farming',
-    kickback: 'Doctor–pharmacy kickbacks',
-    'recruited-patients': 'Recruited fake patients',
-    'split-hospitalization': 'Split hospitalization',
-    'over-treatment': 'Frequent visits / over-treatment',
-    'trace-code-reuse': 'Trace-code reuse',
-    'code-mismatch': 'Code mismatch / substitution',
-  },
+  family: familyNames('en'),
   ringStatus: { active: 'active', dissolved: 'dissolved' },
   change: { new: 'new', grown: 'grown', shrunk: 'shrunk', unchanged: 'members unchanged', rescored: 'members unchanged, score moved', dissolved: 'dissolved' },
   caseStatus: { new: 'new', investigating: 'investigating', confirmed: 'confirmed', dismissed: 'dismissed', referred: 'referred', closed: 'closed', none: 'no case' },

@@ -1,3 +1,5 @@
+import { familyNames } from '../../../exports/labels.ts';
+
 /** 中文（默认）消息目录。 */
 export const zh = {
   app: { name: 'RingLens 团伙稽核工作台', short: 'RingLens' },
@@ -5,16 +7,7 @@ export const zh = {
   role: { investigator: '稽核人员', supervisor: '主管', liaison: '公安联络员', admin: '管理员' },
   login: { title: '登录', username: '用户名', password: '密码', submit: '登录', failed: '登录失败：{{detail}}' },
   state: { loading: '加载中…', empty: '没有数据', error: '出错了：{{detail}}', retry: '重试', notFound: '找不到该页面' },
-  family: {
-    'card-lending': '出借/冒用医保卡',
-    'card-farming': '集中刷卡/套刷',
-    kickback: '医药勾结/回扣',
-    'recruited-patients': '虚假就医/组团就医',
-    'split-hospitalization': '分解住院',
-    'over-treatment': '频繁就医/过度诊疗',
-    'trace-code-reuse': '追溯码重复结算',
-    'code-mismatch': '对码错误/串换项目',
-  },
+  family: familyNames('zh'),
   ringStatus: { active: '活跃', dissolved: '已解散' },
   change: { new: '新', grown: '扩大', shrunk: '缩小', unchanged: '成员未变', rescored: '成员未变，评分变化', dissolved: '解散' },
   caseStatus: { new: '新建', investigating: '调查中', confirmed: '已确认', dismissed: '已排除', referred: '已移送', closed: '已结案', none: '未立案' },
