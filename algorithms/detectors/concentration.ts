@@ -468,9 +468,10 @@ export function concentrate(set: ClaimSet, flagged: FlaggedPatient[], exposure: 
     // whole, the doctors there above their baseline share carry it.
     const depts = new Set(units.filter((u) => u.level === 'department').map((u) => u.unit));
     const whole = units.some((u) => u.level === 'institution');
+    const standsOut = (d: number) => whole || depts.has(dept.ofDoctor[d]!);
     const bar = Math.log10(p.memberAlpha / Math.max(1, candidates.length));
-    for (const d of candidates) if ((whole || depts.has(dept.ofDoctor[d]!)) && doctorStat(d).log10P <= bar) members.add(d);
-    if (members.size === 0) for (const d of candidates) if ((whole || depts.has(dept.ofDoctor[d]!)) && aboveBaseline(d)) members.add(d);
+    for (const d of candidates) if (standsOut(d) && doctorStat(d).log10P <= bar) members.add(d);
+    if (members.size === 0) for (const d of candidates) if (standsOut(d) && aboveBaseline(d)) members.add(d);
     const doctors = [...members].sort((a, b) => a - b);
     const list = here.filter((f) => f.doctors.some((d) => members.has(d)));
     const patients = [...new Set(list.map((f) => f.patient))].sort((a, b) => a - b);
