@@ -126,8 +126,8 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     en: (f) => `the ${f.cards} cards are used at the same counters: ${f.institutions}`,
   },
   'kickback.flow': {
-    zh: (f) => `${f.from} 至 ${f.to}，${f.doctor} 的 ${f.doctorPatients} 名外配处方患者中有 ${f.patients} 名到 ${f.pharmacy} 取药（且平时不在该药店自行购药），按同科室/同院医生的常态（${f.peerSharePercent}%）仅应约 ${f.expected} 名（${f.lift} 倍，p≈1e${f.log10P}）；其中 ${f.unvisited} 名取药前 30 天内未见过该医生（该医生在其他药店的常态为 ${f.unvisitedRatePercent}%）`,
-    en: (f) => `from ${f.from} to ${f.to}, ${f.patients} of ${f.doctor}'s ${f.doctorPatients} external-prescription patients filled at ${f.pharmacy} (and do not shop there otherwise), where the doctor's peers' share (${f.peerSharePercent}%) predicts about ${f.expected} (${f.lift}×, p≈1e${f.log10P}); ${f.unvisited} of them had not seen the doctor in the 30 days before (${f.unvisitedRatePercent}% at the doctor's other pharmacies)`,
+    zh: (f) => `${f.from} 至 ${f.to}，${f.doctor} 的 ${f.doctorPatients} 名外配处方患者中有 ${f.patients} 名到 ${f.pharmacy} 取药（且平时不在该药店自行购药），按同科室/同院医生的常态（${f.peerSharePercent}%）仅应约 ${f.expected} 名（${f.lift} 倍，p≈1e${f.log10P}）；其中 ${f.unvisited} 名取药前 30 天内未见过该医生（该医生在其他药店的常态为 ${f.unvisitedRatePercent}%）${f.product ? `；${f.productPatients} 名取的是${f.product}，而该医生在其他药店的患者、该药店其他医生的患者中仅约 ${f.productRatePercent}% 取此药` : ''}`,
+    en: (f) => `from ${f.from} to ${f.to}, ${f.patients} of ${f.doctor}'s ${f.doctorPatients} external-prescription patients filled at ${f.pharmacy} (and do not shop there otherwise), where the doctor's peers' share (${f.peerSharePercent}%) predicts about ${f.expected} (${f.lift}×, p≈1e${f.log10P}); ${f.unvisited} of them had not seen the doctor in the 30 days before (${f.unvisitedRatePercent}% at the doctor's other pharmacies)${f.product ? `; ${f.productPatients} of them were given ${f.product}, which about ${f.productRatePercent}% of the doctor's patients elsewhere and of the pharmacy's other prescribers' patients get` : ''}`,
   },
   'kickback.patients': {
     zh: (f) => `${f.patients} 名患者携带这些处方，共 ${f.fills} 次取药，其中 ${f.unvisited} 名取药前未就诊`,

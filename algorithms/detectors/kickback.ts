@@ -30,8 +30,12 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type Rin
  *
  * Supporting evidence, never required (a doctor on kickbacks may see every patient first): patients whose
  * fills had no visit to the prescriber in the 30 days before, against the doctor's own rate at other
- * pharmacies; and patients whose fills cost more than the peer group's typical patient's (high-margin
- * drugs). Either or both join the excess by Fisher's method when they strengthen it.
+ * pharmacies; patients whose fills cost more than the peer group's typical patient's (high-margin drugs);
+ * and the steered product — the window's patients given one product more often than the doctor's patients
+ * elsewhere and the pharmacy's other prescribers' patients are (the higher of the two rates; binomial tail,
+ * charged for the products looked at). A kickback is paid per product, so the scheme's patients share it;
+ * the pharmacy's ordinary trade does not. Any of them join the excess by Fisher's method when they
+ * strengthen it. Where a product stands out, the ring's patients are those given it.
  *
  * Specialty drugs are not steering: fills consisting only of drugs the knowledge file names as specialty
  * (DTP / 双通道) drugs, or drugs the data shows few pharmacies of the region dispense — at most two, or one
@@ -120,6 +124,8 @@ export interface Flow {
   log10PExcess: number;
   log10PUnvisited: number;
   log10PCostly: number;
+  /** the season's most over-represented product, where one stands out (its patients are the ring's) */
+  product?: { item: number; patients: number; rate: number; log10P: number } | undefined;
   /** the excess with the supporting evidence (see combineEvidence) */
   log10P: number;
   /** search charge: log10 of windows × flows this flow was picked from */
@@ -135,15 +141,22 @@ export interface Flow {
 // ---------------------------------------------------------------------------------------------------------
 
 /**
- * The excess alone, or with either or both supporting tests (unvisited patients, costly fills) by Fisher's
- * method, whichever is strongest — charged log10 4 for picking. Fisher over all three would dilute a strong
- * excess whenever a scheme leaves no trace in the others (a doctor who sees every patient first).
+ * The excess alone, or with any of the supporting tests (unvisited patients, costly fills, the steered
+ * product) by Fisher's method, whichever is strongest — charged log10 of the subsets picked from. Fisher
+ * over all of them would dilute a strong excess whenever a scheme leaves no trace in some (a doctor who
+ * sees every patient first).
  */
-function combineEvidence(excess: number, unvisited: number, costly: number): number {
-  const best = Math.min(excess, fisherCombineLog10([excess, unvisited]), fisherCombineLog10([excess, costly]), fisherCombineLog10([excess, unvisited, costly]));
-  return Math.min(0, best + Math.log10(4));
+function combineEvidence(excess: number, supports: readonly number[]): number {
+  let best = excess;
+  for (let mask = 1; mask < 1 << supports.length; mask++) {
+    const parts = [excess];
+    supports.forEach((s, i) => {
+      if (mask & (1 << i)) parts.push(s);
+    });
+    best = Math.min(best, fisherCombineLog10(parts));
+  }
+  return Math.min(0, best + Math.log10(1 << supports.length));
 }
-
 
 // ---------------------------------------------------------------------------------------------------------
 // window counting: patients with a fill in a run of whole blocks
@@ -546,6 +559,66 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
   const windowsTested = M * L - (L * (L - 1)) / 2 - 0; // starts a < M, lengths ≤ L, inside the period
   const windowCharge = Math.log10(Math.max(1, windowsTested));
 
+  // The steered product: what the flow's patients were given at the pharmacy, against what the doctor's
+  // patients get elsewhere and what the pharmacy's other prescribers' patients get there (whichever is
+  // higher: intersection–union). Worked out only for flows that show an excess (lazily).
+  const itemsOfPatients = (list: Iterable<PatientInFlow>, into: Map<number, number>) => {
+    const seen = new Set<number>();
+    for (const pf of list) {
+      seen.clear();
+      for (const i of pf.claims) for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) seen.add(set.lines.item[l]!);
+      for (const it of seen) into.set(it, (into.get(it) ?? 0) + 1);
+    }
+  };
+  const productCache = new Map<number, { item: number; windows: Int32Array; q: number }[]>();
+  let productCacheFor: Set<number> | undefined;
+  const products = (key: number): { item: number; windows: Int32Array; q: number }[] => {
+    // the pharmacy's other prescribers depend on which flows are flagged in this pass
+    if (productCacheFor !== excludedNow) {
+      productCache.clear();
+      productCacheFor = excludedNow;
+    }
+    const cached = productCache.get(key);
+    if (cached) return cached;
+    const f = flows.get(key)!;
+    const offHabit = [...f.patients.values()].filter((pf) => !pf.habitual);
+    const own = new Map<number, number>();
+    let nOwn = 0;
+    const elsewhere = (byDoctor.get(f.doctor) ?? []).filter((o) => o !== f);
+    for (const o of elsewhere) nOwn += o.patients.size;
+    itemsOfPatients(elsewhere.flatMap((o) => [...o.patients.values()]), own);
+    const atP = new Map<number, number>();
+    let nP = 0;
+    const others = (flowsByPharmacy.get(f.pharmacy) ?? []).filter((o) => o !== f && !excludedNow.has(o.doctor * nInst + o.pharmacy));
+    for (const o of others) nP += o.patients.size;
+    itemsOfPatients(others.flatMap((o) => [...o.patients.values()]), atP);
+    const blocksOf = new Map<number, number[][]>();
+    for (const pf of offHabit) {
+      const mine = new Map<number, number[]>();
+      for (const i of pf.claims)
+        for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
+          const it = set.lines.item[l]!;
+          addBlock(mine.get(it) ?? mine.set(it, []).get(it)!, blockOf(c.day[i]!));
+        }
+      for (const [it, blocks] of mine) (blocksOf.get(it) ?? blocksOf.set(it, []).get(it)!).push(blocks);
+    }
+    const list = [...blocksOf].map(([item, lists]) => ({
+      item,
+      windows: windowCounts(lists, M, L),
+      // Jeffreys: half a patient over one more
+      q: Math.max(((own.get(item) ?? 0) + 0.5) / (nOwn + 1), ((atP.get(item) ?? 0) + 0.5) / (nP + 1)),
+    }));
+    productCache.set(key, list);
+    return list;
+  };
+  /** log10 tail of the window's most over-represented product, charged for the products it was picked from */
+  const productTail = (key: number, idx: number, x: number): number => {
+    const list = products(key);
+    let best = 0;
+    for (const pr of list) best = Math.min(best, binomialUpperTailLog10(pr.windows[idx]!, x, pr.q));
+    return Math.min(0, best + Math.log10(Math.max(1, list.length)));
+  };
+
   const flowsByPharmacy = new Map<number, FlowData[]>();
   for (const f of flows.values()) (flowsByPharmacy.get(f.pharmacy) ?? flowsByPharmacy.set(f.pharmacy, []).get(f.pharmacy)!).push(f);
   const testFlow = (key: number, b: Baseline, charge: number): Flow | undefined => {
@@ -633,7 +706,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     }
     const q = Math.min(1 - 1e-9, (uOther + b.groupUnvisited[g]!) / (nOther + 1));
     const dw = doctorWindows.get(d)!;
-    type Window = { a: number; len: number; x: number; e: number; nW: number; u: number; costly: number; le: number; lu: number; la: number; l: number };
+    type Window = { a: number; len: number; x: number; e: number; nW: number; u: number; costly: number; le: number; lu: number; la: number; lq: number; l: number };
     /** the window's evidence, or undefined where it shows no real effect (lift ≥ 2, excess p ≤ 0.05) */
     const judge = (a: number, len: number, minPatients: number): Window | undefined => {
       const idx = a * L + len - 1;
@@ -652,7 +725,8 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       const lu = binomialUpperTailLog10(u, x, q);
       const costly = fw.offCostly[idx]!;
       const la = binomialUpperTailLog10(costly, x, 0.5);
-      return { a, len, x, e, nW, u, costly, le, lu, la, l: combineEvidence(le, lu, la) };
+      const lq = productTail(key, idx, x);
+      return { a, len, x, e, nW, u, costly, le, lu, la, lq, l: combineEvidence(le, [lu, la, lq]) };
     };
     let best: Window | undefined;
     for (let a = 0; a < M; a++) {
@@ -692,14 +766,31 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     const endDay = Math.min(dayN, day0 + (season.a + season.len) * p.blockDays - 1);
     // The ring's patients: those of the window who do not shop there on their own, and any who filled
     // there in the window without having seen the doctor.
+    // Where the season's patients were given a product beyond what the doctor's other patients and the
+    // pharmacy's other prescribers' patients get (each product's tail, charged for the products), the ring's
+    // patients are those given it: off-habit patients who bought other things are the pharmacy's ordinary
+    // trade, and a patient who also shops there on their own was steered all the same.
+    const seasonIdx = season.a * L + season.len - 1;
+    const list = products(key);
+    const pushed = new Set(list.filter((pr) => binomialUpperTailLog10(pr.windows[seasonIdx]!, season.x, pr.q) + Math.log10(list.length) <= p.maxExcessLog10P).map((pr) => pr.item));
+    const hasPushed = (i: number) => {
+      for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) if (pushed.has(set.lines.item[l]!)) return true;
+      return false;
+    };
+    let product: Flow['product'];
+    for (const pr of list) {
+      if (!pushed.has(pr.item)) continue;
+      const tail = binomialUpperTailLog10(pr.windows[seasonIdx]!, season.x, pr.q);
+      if (!product || tail < product.log10P) product = { item: pr.item, patients: pr.windows[seasonIdx]!, rate: pr.q, log10P: tail };
+    }
     const members: number[] = [];
     const unvisitedMembers: number[] = [];
     const claims: number[] = [];
     for (const [h, pf] of f.patients) {
-      if (pf.habitual && !pf.unvisited) continue;
       const inWindow = pf.claims.filter((i) => c.day[i]! >= startDay && c.day[i]! <= endDay);
       const unvisited = inWindow.some((i) => unvisitedFill[i] === 1);
-      if (inWindow.length === 0 || (pf.habitual && !unvisited)) continue;
+      if (inWindow.length === 0) continue;
+      if (pushed.size > 0 ? !unvisited && !inWindow.some(hasPushed) : pf.habitual && !unvisited) continue;
       members.push(h);
       if (unvisited) unvisitedMembers.push(h);
       claims.push(...inWindow);
@@ -721,6 +812,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       log10PExcess: season.le,
       log10PUnvisited: season.lu,
       log10PCostly: season.la,
+      product,
       log10P: best.l,
       charge: totalCharge,
       surprise: -best.l - totalCharge,
@@ -798,6 +890,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
         log10P: Math.round(fl.log10PExcess),
         unvisited: fl.unvisitedPatients,
         unvisitedRatePercent: Math.round(fl.unvisitedRate * 1000) / 10,
+        ...(fl.product ? { product: set.items.name[fl.product.item]!, productPatients: fl.product.patients, productRatePercent: Math.round(fl.product.rate * 1000) / 10 } : {}),
       },
       entities: [
         { type: 'doctor' as const, index: fl.doctor },

@@ -272,6 +272,27 @@ describe('kickback: prescription flows against the doctor’s peers', () => {
     expect(ids(set, rings[0]!, 'doctor')).toEqual(['H2C1', 'H2C2']);
   });
 
+  it('the steered product names the ring’s patients: an ordinary fill at the pharmacy in the season is its trade', () => {
+    // For a month H2's cardiologist H2C1 sees a few patients and sends them to PE with albumin, which none
+    // of H2C1's other patients, and none of PE's other prescribers' patients, are given; two more of
+    // H2C1's patients fill an ordinary prescription at PE that month. The product says who was steered: the
+    // two ordinary fills are PE's trade (the excess alone took them in).
+    const w = city();
+    for (let k = 0; k < 40; k++) w.visitAndFill(300 + k, 'H2C2', 5 + k * 8, w.home(300 + k), ['DR1'], 90);
+    for (let k = 0; k < 40; k++) w.visitAndFill(360 + k, 'H2C1', 5 + k * 8, w.home(360 + k), [k % 2 ? 'DR1' : 'DR2'], 90);
+    const ordinary = w.notCustomersOf('PE', 2, 420);
+    ordinary.forEach((p, k) => w.visitAndFill(p, 'H2C1', 152 + k * 9, 'PE', ['DR2'], 90));
+    const steered = w.notCustomersOf('PE', 4, 100);
+    steered.forEach((p, k) => w.visitAndFill(p, 'H2C1', 150 + k * 4, 'PE', ['ALB', 'DR1'], 600));
+    const set = w.b.build();
+    const rings = ringAt(set, detectKickback(set), 'PE');
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['H2C1']);
+    expect(ids(set, rings[0]!, 'person')).toEqual(personIds(steered));
+    const flow = rings[0]!.evidence.find((e) => e.key === 'kickback.flow')!;
+    expect(flow.facts).toMatchObject({ product: '人血白蛋白', productPatients: 4 });
+  });
+
   it('a drug only the ring’s pharmacy sells, on one hospital’s prescriptions, does not hide the ring', () => {
     const w = city();
     const patients = w.notCustomersOf('PQ', 12, 100);
