@@ -1,6 +1,6 @@
 import { claimHolder, dateOfDay, groupClaims, KIND, type ClaimSet } from '../claim-set.ts';
 import type { CompiledKnowledge } from '../knowledge.ts';
-import { betaBinomialUpperTailLog10, binomialUpperTailLog10, fisherCombineLog10, median, medianMatchingDispersion, multiplicativeIcc } from '../stats.ts';
+import { betaBinomialUpperTailLog10, binomialUpperTailLog10, fisherCombineLog10, median, medianMatchingDispersion, multiplicativeIcc, truncatedProductLog10 } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
 /**
@@ -50,6 +50,12 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type Rin
  * other prescribers are tested against that pharmacy's flows only (the search charge of a second look).
  * Surprise is −log10 of the combined tail probability less log10 of the windows and of the flows that
  * could be flagged (two patients or more: Tarone's refinement of Bonferroni).
+ *
+ * Hubs: a pharmacy that two or more doctors each steer a few patients to, none of them surprising enough
+ * for the search over every flow. A pharmacy's flows whose window-corrected tail is ≤ 0.05 ÷ its flows —
+ * tested against the pharmacy's own market share as well as the peers' (patients may simply live near
+ * it) — are combined by the truncated product method (Zaykin et al. 2002), charged for the pharmacies
+ * with two flows or more.
  */
 
 export interface KickbackParams {
@@ -71,6 +77,8 @@ export interface KickbackParams {
   maxSpecialtyPharmacies: number;
   /** … seen from prescriptions of at least this many doctors (buying without a prescription counts as one) */
   minSpecialtyPrescribers: number;
+  /** a pharmacy's flows join a hub test when their window-corrected tail is ≤ this level ÷ the pharmacy's flows */
+  hubLevel: number;
 }
 
 export const KICKBACK_DEFAULTS: KickbackParams = {
@@ -96,6 +104,8 @@ export const KICKBACK_DEFAULTS: KickbackParams = {
   // ring produces on its own. A ring's own rare drug stays evidence; one oncologist's DTP drug needs the
   // knowledge file.
   minSpecialtyPrescribers: 4,
+  // α = 0.05 among the pharmacy's own flows (Bonferroni): about one honest flow in twenty pharmacies joins
+  hubLevel: 0.05,
 };
 
 /** One tested doctor → pharmacy flow, in its best window. */
@@ -307,6 +317,8 @@ interface Baseline {
   shrunk: (region: number, pharmacy: number, X: number, N: number, doctors?: number, phi?: number) => { share: number; uncertainty: number };
   /** group unvisited rate (Jeffreys) */
   groupUnvisited: number[];
+  /** the pharmacy's share of the region's prescription patients (off their habit) */
+  marketShare: (region: number, pharmacy: number) => number;
 }
 
 export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAULTS, k?: CompiledKnowledge): RingCandidate[] {
@@ -519,7 +531,8 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     const phi = new Map<number, number>();
     for (const [r, { z2, n }] of cells) phi.set(r, medianMatchingDispersion(z2, n));
     const groupUnvisited = groupU.map((u, g) => (u + 0.5) / (groupF[g]! + 1));
-    return { group, groupRegion, groupX, groupN, groupDoctors, phi, shrunk, groupUnvisited };
+    const marketShare = (r: number, ph: number) => regionShare.get(r)?.get(ph) ?? 0;
+    return { group, groupRegion, groupX, groupN, groupDoctors, phi, shrunk, groupUnvisited, marketShare };
   };
 
   // Window counts per doctor (all patients) and per flow (off-habit patients, and those unvisited).
@@ -621,7 +634,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
 
   const flowsByPharmacy = new Map<number, FlowData[]>();
   for (const f of flows.values()) (flowsByPharmacy.get(f.pharmacy) ?? flowsByPharmacy.set(f.pharmacy, []).get(f.pharmacy)!).push(f);
-  const testFlow = (key: number, b: Baseline, charge: number): Flow | undefined => {
+  const testFlow = (key: number, b: Baseline, charge: number, atLeastMarket = false): Flow | undefined => {
     const f = flows.get(key)!;
     const fw = flowWindows.get(key);
     if (!fw) return undefined;
@@ -648,7 +661,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     const peersN = b.groupN[g]! - n - topN;
     const phi = b.phi.get(r) ?? 0;
     const base = b.shrunk(r, f.pharmacy, peersX, peersN, b.groupDoctors[g]! - (topN > 0 ? 2 : 1), phi);
-    const s = Math.min(1 - 1e-9, Math.max(1e-12, base.share));
+    const s = Math.min(1 - 1e-9, Math.max(1e-12, base.share, atLeastMarket ? b.marketShare(r, f.pharmacy) : 0));
     // the doctor's own spread around the group, plus how uncertain the group's share itself is
     const rho = Math.min(1 - 1e-9, multiplicativeIcc(s, phi) + base.uncertainty);
     // A department too small to be the peer group still has a say: where the doctor's department has other
@@ -845,12 +858,36 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
   }
   if (flagged.size === 0) return [];
 
-  // Second look at each hub pharmacy: its other prescribers, charged only for that pharmacy's flows.
   const b = baseline(excludedNow);
   const byPharmacy = new Map<number, Flow[]>();
   for (const fl of flagged.values()) (byPharmacy.get(fl.pharmacy) ?? byPharmacy.set(fl.pharmacy, []).get(fl.pharmacy)!).push(fl);
   const flowsInto = new Map<number, number[]>();
   for (const [key, f] of flows) if (f.offHabit >= 2) (flowsInto.get(f.pharmacy) ?? flowsInto.set(f.pharmacy, []).get(f.pharmacy)!).push(key);
+
+  // A pharmacy several doctors each steer a few patients to: no flow is surprising enough for the search
+  // over every flow of the region, but two or more flows into one pharmacy, each beyond what its own
+  // pharmacy's flows explain, are. Their window-corrected tails are combined by the truncated product method
+  // (which accounts for keeping only the small ones), charged for the pharmacies that could be such a hub.
+  const hubSurprise = new Map<number, number>();
+  {
+    let hubs = 0;
+    for (const keys of flowsInto.values()) if (keys.length >= 2) hubs++;
+    const hubCharge = Math.log10(Math.max(1, hubs));
+    for (const [ph, keys] of flowsInto) {
+      if (byPharmacy.has(ph) || keys.length < 2) continue;
+      const tau = p.hubLevel / keys.length;
+      // with no charge but the window's, a flow's surprise is −log10 of its window-corrected tail
+      const picked = keys.map((key) => testFlow(key, b, 0, true)).filter((fl): fl is Flow => fl !== undefined && -fl.surprise <= Math.log10(tau));
+      if (picked.length < 2) continue;
+      const surprise = -truncatedProductLog10(picked.map((fl) => -fl.surprise), keys.length, tau) - hubCharge;
+      if (surprise < MIN_SURPRISE) continue;
+      for (const fl of picked) fl.surprise = surprise;
+      byPharmacy.set(ph, picked);
+      hubSurprise.set(ph, surprise);
+    }
+  }
+
+  // Second look at each hub pharmacy: its other prescribers, charged only for that pharmacy's flows.
   for (const [ph, list] of byPharmacy) {
     const keys = flowsInto.get(ph)!;
     const charge = Math.log10(keys.length);
@@ -873,7 +910,8 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     const claims = [...new Set(list.flatMap((fl) => fl.claims))].sort((x, y) => x - y);
     const seed = list.reduce((a, fl) => Math.max(a, fl.surprise), Number.NEGATIVE_INFINITY);
     const combined = -fisherCombineLog10(list.map((fl) => fl.log10P)) - windowCharge - flowCharge;
-    const surprise = Math.max(seed, combined);
+    // a hub's flows were found together: their combination is already the hub's surprise
+    const surprise = hubSurprise.has(ph) ? seed : Math.max(seed, combined);
     if (surprise < MIN_SURPRISE) continue;
     const evidence: Evidence[] = list.map((fl) => ({
       key: 'kickback.flow',

@@ -5,7 +5,7 @@ import { KICKBACK_DEFAULTS, detectKickback } from '../../../algorithms/detectors
 import { betaBinomialUpperTailLog10 } from '../../../algorithms/stats.ts';
 import { MIN_SURPRISE, type RingCandidate } from '../../../algorithms/detectors/types.ts';
 import { compileKnowledge } from '../../../algorithms/knowledge.ts';
-import { binomialUpperTailLog10, seededRandom } from '../../../algorithms/stats.ts';
+import { binomialUpperTailLog10, fisherCombineLog10, seededRandom, truncatedProductLog10 } from '../../../algorithms/stats.ts';
 import { loadKnowledge } from '../../../detection/knowledge.ts';
 import { world } from './world.ts';
 
@@ -374,5 +374,35 @@ describe('beta-binomial tail', () => {
     expect(betaBinomialUpperTailLog10(1, 1, 0.3, 0.5)).toBeCloseTo(Math.log10(0.3), 10);
     // small exact case: BB(2, α = β = 1) is uniform on {0, 1, 2} (p = 0.5, ρ = 1/3)
     expect(betaBinomialUpperTailLog10(2, 2, 0.5, 1 / 3)).toBeCloseTo(Math.log10(1 / 3), 10);
+  });
+});
+
+describe('truncated product of tail probabilities (the hub test)', () => {
+  it('is calibrated under the null: P(p ≤ α) ≈ α for uniform tails, whatever the truncation', () => {
+    const rnd = seededRandom(11);
+    for (const [tests, tau] of [
+      [5, 0.05],
+      [20, 0.05 / 20],
+      [40, 0.01],
+    ] as const) {
+      let below = 0;
+      const runs = 20000;
+      for (let r = 0; r < runs; r++) {
+        const ps = Array.from({ length: tests }, () => Math.log10(rnd()));
+        if (truncatedProductLog10(ps, tests, tau) <= Math.log10(0.05)) below++;
+      }
+      expect(below / runs).toBeGreaterThan(0.044);
+      expect(below / runs).toBeLessThan(0.056);
+    }
+  });
+
+  it('charges for the tests the small ones were picked from, which Fisher over the picked ones does not', () => {
+    const picked = [-3.97, -4.47];
+    const tpm = truncatedProductLog10(picked, 14, 0.05 / 14);
+    // Zaykin et al.'s sum, worked by hand for L = 14, τ = 0.05/14, w = 10^-8.44: ≈ 1.2e-5
+    expect(tpm).toBeCloseTo(-4.93, 1);
+    expect(tpm).toBeGreaterThan(fisherCombineLog10(picked));
+    // one test, nothing to pick from: its own tail
+    expect(truncatedProductLog10([-3], 1, 0.05)).toBeCloseTo(-3, 6);
   });
 });
