@@ -9,6 +9,7 @@
  *
  * With --snapshots the projection is `projectIncremental` from that folder (the first call makes the
  * snapshot with a full projection; call again for the nightly path). Nothing is written back.
+ * V8's heap is set as `ringlens detect` sets it (bin/v8-memory.js); `--heap default` leaves V8's defaults.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -22,10 +23,13 @@ import { createDriver } from '../graph/driver.ts';
 import { projectIncremental } from '../graph/projection/incremental.ts';
 import { projectFull } from '../graph/projection/project-claims.ts';
 import { ensureNeo4j } from '../stack/stack.ts';
+import { useDetectionHeapSettings } from '../bin/v8-memory.js';
 import { RssSampler } from './rss-sampler.ts';
 
-const { values } = parseArgs({ options: { instance: { type: 'string' }, files: { type: 'string' }, snapshots: { type: 'string' }, sessions: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { instance: { type: 'string' }, files: { type: 'string' }, snapshots: { type: 'string' }, sessions: { type: 'string', default: '2' }, heap: { type: 'string', default: 'detection' } } });
 if (!values.instance && !values.files) throw new Error('give --instance NAME or --files DIR');
+if (values.heap !== 'detection' && values.heap !== 'default') throw new Error('--heap is detection (as ringlens detect sets it) or default');
+const heapSettings = values.heap === 'detection' && useDetectionHeapSettings() ? 'detection heap settings (bin/v8-memory.js)' : "V8's default heap settings";
 const mb = (b: number) => Math.round(b / 2 ** 20);
 const held: { stage: string; rss: number; heap: number; buffers: number }[] = [];
 const note = (stage: string) => {
@@ -75,7 +79,7 @@ const rings = assembleRings(set, resolveOverlaps(candidates), 'memory');
 note('resolve + assemble');
 const peaks = await sampler.stop();
 const claims = set.claims.count;
-console.log(`${claims} claims, projection ${how} in ${projection.toFixed(1)} s, detectors ${detectors.toFixed(1)} s (${Object.entries(timings).map(([k, s]) => `${k} ${s.toFixed(1)}`).join(', ')}), ${rings.length} rings; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(`${claims} claims, projection ${how} in ${projection.toFixed(1)} s, detectors ${detectors.toFixed(1)} s (${Object.entries(timings).map(([k, s]) => `${k} ${s.toFixed(1)}`).join(', ')}), ${rings.length} rings; ${heapSettings}; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log('| stage | peak RSS during it (MB) | RSS / heap used / array buffers at its end (MB) |');
 console.log('|---|---|---|');
 for (const p of peaks) {

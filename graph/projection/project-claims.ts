@@ -2,13 +2,10 @@ import type { Driver } from 'neo4j-driver';
 import { ClaimSetBuilder, type ClaimRecord, type LineRecord } from '../../algorithms/claim-set-builder.ts';
 import type { ClaimSet } from '../../algorithms/claim-set.ts';
 import {
-  REFERENCE_TABLES,
-  addReference,
   claimIndices,
   type ChangedClaim,
   type ProjectionState,
   type RecordOf,
-  type ReferenceRecords,
   type ReferenceTable,
   type TraceEntry,
 } from '../../algorithms/projection-state.ts';
@@ -222,6 +219,18 @@ const REFERENCE_QUERIES: { [T in ReferenceTable]: { cypher: (where: string) => s
   },
 };
 
+/** Streams the rows of one reference table (all, or those written after `changedSince`) to `onRow` with their node ids, in the order the store returns them. */
+export async function streamReferenceTable<T extends ReferenceTable>(
+  driver: Driver,
+  table: T,
+  changedSince: number | undefined,
+  onRow: (node: number, record: RecordOf<T>) => void,
+): Promise<number> {
+  const q = REFERENCE_QUERIES[table];
+  const where = changedSince === undefined ? '' : 'WHERE x.ingestSeq > $since';
+  return streamRows(driver, q.cypher(where), changedSince === undefined ? {} : { since: changedSince }, (v) => onRow(Number(v[0]), q.record(v) as RecordOf<T>));
+}
+
 /** Rows of one reference table in node order (all, or those written after `changedSince`), with their node ids. */
 export async function readReferenceTable<T extends ReferenceTable>(
   driver: Driver,
@@ -229,16 +238,97 @@ export async function readReferenceTable<T extends ReferenceTable>(
   changedSince?: number,
   onRow: (done: number) => void = () => {},
 ): Promise<{ node: number; record: RecordOf<T> }[]> {
-  const q = REFERENCE_QUERIES[table];
   const rows: { node: number; record: RecordOf<T> }[] = [];
-  const where = changedSince === undefined ? '' : 'WHERE x.ingestSeq > $since';
-  await streamRows(driver, q.cypher(where), changedSince === undefined ? {} : { since: changedSince }, (v) => {
-    rows.push({ node: Number(v[0]), record: q.record(v) as RecordOf<T> });
+  await streamReferenceTable(driver, table, changedSince, (node, record) => {
+    rows.push({ node, record });
     onRow(rows.length);
   });
   // An index seek returns rows in sequence order; a projection keeps node order.
   if (changedSince !== undefined) rows.sort((a, z) => a.node - z.node);
   return rows;
+}
+
+/**
+ * Every reference table of a full projection into `b`, in the order `addReference` feeds them (regions,
+ * institutions, doctors, items, persons, cards — a later table's rows may intern into an earlier one's
+ * dictionary: a card's holder, a person's region), so the indices are those `addReference` gives. The
+ * tables are read at once, one session each; persons go into the builder as they arrive (once the
+ * small tables are in), and cards too once every person is in — until then a card waits as its node
+ * id and two strings. Collecting every row as an object first (≈ 200 MB of row objects at 1M claims,
+ * ≈ 1.2 GB of RSS at 5M) was the projection's largest transient.
+ */
+async function readReferenceInto(
+  driver: Driver,
+  b: ClaimSetBuilder,
+  onProgress: (p: ProjectionProgress) => void,
+): Promise<{ nodes: Omit<ProjectionState['nodes'], 'claims'>; items: { node: number; id: string }[] }> {
+  const progress = (stage: 'persons' | 'cards') => {
+    let n = 0;
+    return { row: () => ++n % 100_000 === 0 && onProgress({ stage, done: n }), end: () => onProgress({ stage, done: n, total: n }) };
+  };
+  const personNodes: number[] = [];
+  const cardNodes: number[] = [];
+  let smallIn = false;
+  let personsIn = false;
+  const personWait: { node: number; record: RecordOf<'persons'> }[] = [];
+  const cardWait: { node: number[]; id: string[]; holder: (string | null | undefined)[] } = { node: [], id: [], holder: [] };
+  const person = (node: number, record: RecordOf<'persons'>) => {
+    personNodes.push(node);
+    b.person(record);
+  };
+  const card = (node: number, record: RecordOf<'cards'>) => {
+    cardNodes.push(node);
+    b.card(record);
+  };
+  let small: { node: number; id: string }[] = [];
+  let smallNodes: Pick<ProjectionState['nodes'], 'institutions' | 'doctors' | 'items'> | undefined;
+  const smallTables = Promise.all([
+    readRegions(driver),
+    readReferenceTable(driver, 'institutions'),
+    readReferenceTable(driver, 'doctors'),
+    readReferenceTable(driver, 'items'),
+  ]).then(([regions, institutions, doctors, items]) => {
+    for (const g of regions) b.region(g.code, g.name);
+    for (const x of institutions) b.institution(x.record);
+    for (const x of doctors) b.doctor(x.record);
+    for (const x of items) b.item(x.record);
+    smallNodes = {
+      institutions: Float64Array.from(institutions, (r) => r.node),
+      doctors: Float64Array.from(doctors, (r) => r.node),
+      items: Float64Array.from(items, (r) => r.node),
+    };
+    small = items.map((r) => ({ node: r.node, id: r.record.id }));
+    smallIn = true;
+    for (const r of personWait) person(r.node, r.record);
+    personWait.length = 0;
+  });
+  const p = progress('persons');
+  const persons = streamReferenceTable(driver, 'persons', undefined, (node, record) => {
+    if (smallIn) person(node, record);
+    else personWait.push({ node, record });
+    p.row();
+  }).then(async () => {
+    await smallTables;
+    p.end();
+    personsIn = true;
+    for (let k = 0; k < cardWait.node.length; k++) card(cardWait.node[k]!, { id: cardWait.id[k]!, holderId: cardWait.holder[k] ?? null });
+    cardWait.node = [];
+    cardWait.id = [];
+    cardWait.holder = [];
+  });
+  const c = progress('cards');
+  const cards = streamReferenceTable(driver, 'cards', undefined, (node, record) => {
+    if (personsIn) card(node, record);
+    else {
+      cardWait.node.push(node);
+      cardWait.id.push(record.id);
+      cardWait.holder.push(record.holderId);
+    }
+    c.row();
+  });
+  await Promise.all([smallTables, persons, cards]);
+  c.end();
+  return { nodes: { ...smallNodes!, persons: Float64Array.from(personNodes), cards: Float64Array.from(cardNodes) }, items: small };
 }
 
 export async function readRegions(driver: Driver): Promise<{ code: string; name: string | null }[]> {
@@ -273,22 +363,6 @@ export async function projectFull(driver: Driver, scope: ProjectionScope = {}, o
   const countRows = await driver.executeQuery(`${match.replace(' USING SCAN c:Claim', '')} ${where} RETURN count(c) AS n`, params);
   const expected = Number(countRows.records[0]?.get('n') ?? 0);
 
-  // The tables are independent reads: one session each, at once (the builder takes them in a fixed
-  // order afterwards, so the indices do not depend on which answered first).
-  const tables = {} as { [T in ReferenceTable]: { node: number; record: RecordOf<T> }[] };
-  const [regions] = await Promise.all([
-    readRegions(driver),
-    ...REFERENCE_TABLES.map(async (t) => {
-      const stage = t === 'persons' || t === 'cards' ? t : 'reference';
-      (tables as Record<string, unknown>)[t] = await readReferenceTable(driver, t, undefined, (done) => {
-        if (done % 100_000 === 0) onProgress({ stage, done });
-      });
-      if (stage !== 'reference') onProgress({ stage, done: tables[t].length, total: tables[t].length });
-    }),
-  ]);
-  onProgress({ stage: 'reference', done: 1, total: 1 });
-  const nodes = Object.fromEntries(REFERENCE_TABLES.map((t) => [t, Float64Array.from(tables[t], (r) => r.node)])) as ProjectionState['nodes'];
-
   let claims = 0;
   const progress = () => {
     if (++claims % 50_000 === 0) onProgress({ stage: 'claims', done: claims, total: expected });
@@ -298,13 +372,12 @@ export async function projectFull(driver: Driver, scope: ProjectionScope = {}, o
   // Read over several sessions, this builder holds the first range's claims and takes the others' at the
   // end (appendFrom), its columns growing then to exactly the total: sized for its own range only.
   const b = new ClaimSetBuilder(ranged ? Math.ceil(expected / sessions) : expected, { uniqueClaims: true });
-  addReference(b, { regions, ...Object.fromEntries(REFERENCE_TABLES.map((t) => [t, tables[t].map((r) => r.record)])) } as ReferenceRecords);
+  const reference = await readReferenceInto(driver, b, onProgress);
+  onProgress({ stage: 'reference', done: 1, total: 1 });
+  const nodes = reference.nodes;
   // Item node id → item index, the same in every builder holding the same tables (checked below).
   const itemIndex = new Map<number, number>();
-  for (const { node, record } of tables.items) itemIndex.set(node, b.itemIndex(record.id));
-  // The builder holds the tables now: the rows read (an object per person and card, ≈ 150 MB at 1M
-  // claims) would otherwise live on through the claims' stream, the largest part of a projection's peak.
-  for (const t of REFERENCE_TABLES) tables[t] = [];
+  for (const { node, id } of reference.items) itemIndex.set(node, b.itemIndex(id));
   const itemOf = (node: number): number => {
     const i = itemIndex.get(node);
     if (i === undefined) throw new Error(`an item line names node ${node}, which is no Item`);

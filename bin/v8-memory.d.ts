@@ -1,0 +1,2 @@
+export const DETECTION_COMMANDS: string[];
+export function useDetectionHeapSettings(env?: NodeJS.ProcessEnv): boolean;
