@@ -9,7 +9,8 @@
  *
  * With --snapshots the projection is `projectIncremental` from that folder (the first call makes the
  * snapshot with a full projection; call again for the nightly path). Nothing is written back.
- * V8's heap is set as `ringlens detect` sets it (bin/v8-memory.js); `--heap default` leaves V8's defaults.
+ * `--heap size` runs with V8's --optimize-for-size (what RINGLENS_V8_OPTIMIZE_FOR_SIZE=1 gives `ringlens detect`,
+ * bin/v8-memory.js); `--heap default` (the default) leaves V8's defaults, as `ringlens detect` does.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -23,13 +24,14 @@ import { createDriver } from '../graph/driver.ts';
 import { projectIncremental } from '../graph/projection/incremental.ts';
 import { projectFull } from '../graph/projection/project-claims.ts';
 import { ensureNeo4j } from '../stack/stack.ts';
-import { useDetectionHeapSettings } from '../bin/v8-memory.js';
+import { optimizeForSize } from '../bin/v8-memory.js';
 import { RssSampler } from './rss-sampler.ts';
 
-const { values } = parseArgs({ options: { instance: { type: 'string' }, files: { type: 'string' }, snapshots: { type: 'string' }, sessions: { type: 'string', default: '2' }, heap: { type: 'string', default: 'detection' } } });
+const { values } = parseArgs({ options: { instance: { type: 'string' }, files: { type: 'string' }, snapshots: { type: 'string' }, sessions: { type: 'string', default: '2' }, heap: { type: 'string', default: 'default' } } });
 if (!values.instance && !values.files) throw new Error('give --instance NAME or --files DIR');
-if (values.heap !== 'detection' && values.heap !== 'default') throw new Error('--heap is detection (as ringlens detect sets it) or default');
-const heapSettings = values.heap === 'detection' && useDetectionHeapSettings() ? 'detection heap settings (bin/v8-memory.js)' : "V8's default heap settings";
+if (values.heap !== 'size' && values.heap !== 'default') throw new Error("--heap is size (V8's --optimize-for-size) or default");
+if (values.heap === 'size') optimizeForSize();
+const heapSettings = values.heap === 'size' ? "V8's --optimize-for-size (bin/v8-memory.js)" : "V8's default heap settings";
 const mb = (b: number) => Math.round(b / 2 ** 20);
 const held: { stage: string; rss: number; heap: number; buffers: number }[] = [];
 const note = (stage: string) => {

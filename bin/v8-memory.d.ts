@@ -1,2 +1,3 @@
 export const DETECTION_COMMANDS: string[];
+export function optimizeForSize(): void;
 export function useDetectionHeapSettings(env?: NodeJS.ProcessEnv): boolean;

@@ -60,6 +60,8 @@ const EnvSchema = z.object({
   RINGLENS_PROJECTION_SNAPSHOTS: optionalString,
   /** the clinical and market knowledge detectors use; default config/detection-knowledge.yaml */
   RINGLENS_DETECTION_KNOWLEDGE: optionalString,
+  // read by bin/v8-memory.js before anything loads; declared here so a bad value is named with the rest
+  RINGLENS_V8_OPTIMIZE_FOR_SIZE: z.enum(['0', '1']).optional(),
   /** the verdict-label pick-list investigators choose from; default config/verdict-labels.yaml */
   RINGLENS_VERDICT_LABELS: optionalString,
   RINGLENS_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ringlens'),
