@@ -575,52 +575,78 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
   // The steered product: what the flow's patients were given at the pharmacy, against what the doctor's
   // patients get elsewhere and what the pharmacy's other prescribers' patients get there (whichever is
   // higher: intersection–union). Worked out only for flows that show an excess (lazily).
-  const itemsOfPatients = (list: Iterable<PatientInFlow>, into: Map<number, number>) => {
+  type ItemCounts = { patients: number; items: Map<number, number> };
+  /** a flow's patients given each item there (each patient once per item) */
+  const flowItemCache = new Map<number, Map<number, number>>();
+  const flowItems = (key: number): Map<number, number> => {
+    let into = flowItemCache.get(key);
+    if (into) return into;
+    into = new Map();
     const seen = new Set<number>();
-    for (const pf of list) {
+    for (const pf of flows.get(key)!.patients.values()) {
       seen.clear();
       for (const i of pf.claims) for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) seen.add(set.lines.item[l]!);
       for (const it of seen) into.set(it, (into.get(it) ?? 0) + 1);
     }
+    flowItemCache.set(key, into);
+    return into;
   };
+  const sumOf = (keys: Iterable<number>): ItemCounts => {
+    const items = new Map<number, number>();
+    let patients = 0;
+    for (const key of keys) {
+      patients += flows.get(key)!.patients.size;
+      for (const [it, n] of flowItems(key)) items.set(it, (items.get(it) ?? 0) + n);
+    }
+    return { patients, items };
+  };
+  // what each doctor's flows hold, and (per pass: flagged flows are no baseline) each pharmacy's
+  const doctorItems = new Map<number, ItemCounts>();
+  const pharmacyItems = new Map<number, ItemCounts>();
+  // the windows in which each off-habit patient of a flow was given each item there
+  const productWindows = new Map<number, { item: number; windows: Int32Array }[]>();
   const productCache = new Map<number, { item: number; windows: Int32Array; q: number }[]>();
   let productCacheFor: Set<number> | undefined;
   const products = (key: number): { item: number; windows: Int32Array; q: number }[] => {
-    // the pharmacy's other prescribers depend on which flows are flagged in this pass
     if (productCacheFor !== excludedNow) {
       productCache.clear();
+      pharmacyItems.clear();
       productCacheFor = excludedNow;
     }
     const cached = productCache.get(key);
     if (cached) return cached;
     const f = flows.get(key)!;
-    const offHabit = [...f.patients.values()].filter((pf) => !pf.habitual);
-    const own = new Map<number, number>();
-    let nOwn = 0;
-    const elsewhere = (byDoctor.get(f.doctor) ?? []).filter((o) => o !== f);
-    for (const o of elsewhere) nOwn += o.patients.size;
-    itemsOfPatients(elsewhere.flatMap((o) => [...o.patients.values()]), own);
-    const atP = new Map<number, number>();
-    let nP = 0;
-    const others = (flowsByPharmacy.get(f.pharmacy) ?? []).filter((o) => o !== f && !excludedNow.has(o.doctor * nInst + o.pharmacy));
-    for (const o of others) nP += o.patients.size;
-    itemsOfPatients(others.flatMap((o) => [...o.patients.values()]), atP);
-    const blocksOf = new Map<number, number[][]>();
-    for (const pf of offHabit) {
-      const mine = new Map<number, number[]>();
-      for (const i of pf.claims)
-        for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
-          const it = set.lines.item[l]!;
-          addBlock(mine.get(it) ?? mine.set(it, []).get(it)!, blockOf(c.day[i]!));
-        }
-      for (const [it, blocks] of mine) (blocksOf.get(it) ?? blocksOf.set(it, []).get(it)!).push(blocks);
+    const mine = flowItems(key);
+    const d = f.doctor;
+    let byD = doctorItems.get(d);
+    if (!byD) doctorItems.set(d, (byD = sumOf((byDoctor.get(d) ?? []).map((o) => o.doctor * nInst + o.pharmacy))));
+    let atP = pharmacyItems.get(f.pharmacy);
+    if (!atP) pharmacyItems.set(f.pharmacy, (atP = sumOf((flowsByPharmacy.get(f.pharmacy) ?? []).map((o) => o.doctor * nInst + o.pharmacy).filter((k2) => !excludedNow.has(k2)))));
+    const counted = !excludedNow.has(key);
+    const nOwn = byD.patients - f.patients.size;
+    const nP = atP.patients - (counted ? f.patients.size : 0);
+    let windows = productWindows.get(key);
+    if (!windows) {
+      const blocksOf = new Map<number, number[][]>();
+      for (const pf of f.patients.values()) {
+        if (pf.habitual) continue;
+        const given = new Map<number, number[]>();
+        for (const i of pf.claims)
+          for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
+            const it = set.lines.item[l]!;
+            addBlock(given.get(it) ?? given.set(it, []).get(it)!, blockOf(c.day[i]!));
+          }
+        for (const [it, blocks] of given) (blocksOf.get(it) ?? blocksOf.set(it, []).get(it)!).push(blocks);
+      }
+      windows = [...blocksOf].map(([item, lists]) => ({ item, windows: windowCounts(lists, M, L) }));
+      productWindows.set(key, windows);
     }
-    const list = [...blocksOf].map(([item, lists]) => ({
-      item,
-      windows: windowCounts(lists, M, L),
+    const list = windows.map(({ item, windows: w }) => {
+      const own = (byD.items.get(item) ?? 0) - (mine.get(item) ?? 0);
+      const there = (atP.items.get(item) ?? 0) - (counted ? (mine.get(item) ?? 0) : 0);
       // Jeffreys: half a patient over one more
-      q: Math.max(((own.get(item) ?? 0) + 0.5) / (nOwn + 1), ((atP.get(item) ?? 0) + 0.5) / (nP + 1)),
-    }));
+      return { item, windows: w, q: Math.max((own + 0.5) / (nOwn + 1), (there + 0.5) / (nP + 1)) };
+    });
     productCache.set(key, list);
     return list;
   };
