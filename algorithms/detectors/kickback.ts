@@ -811,17 +811,18 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     // trade, and a patient who also shops there on their own was steered all the same.
     const seasonIdx = season.a * L + season.len - 1;
     const list = products(key);
-    const pushed = new Set(list.filter((pr) => binomialUpperTailLog10(pr.windows[seasonIdx]!, season.x, pr.q) + Math.log10(list.length) <= p.maxExcessLog10P).map((pr) => pr.item));
+    const pushed = new Set<number>();
+    let product: Flow['product'];
+    for (const pr of list) {
+      const tail = binomialUpperTailLog10(pr.windows[seasonIdx]!, season.x, pr.q);
+      if (tail + Math.log10(list.length) > p.maxExcessLog10P) continue;
+      pushed.add(pr.item);
+      if (!product || tail < product.log10P) product = { item: pr.item, patients: pr.windows[seasonIdx]!, rate: pr.q, log10P: tail };
+    }
     const hasPushed = (i: number) => {
       for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) if (pushed.has(set.lines.item[l]!)) return true;
       return false;
     };
-    let product: Flow['product'];
-    for (const pr of list) {
-      if (!pushed.has(pr.item)) continue;
-      const tail = binomialUpperTailLog10(pr.windows[seasonIdx]!, season.x, pr.q);
-      if (!product || tail < product.log10P) product = { item: pr.item, patients: pr.windows[seasonIdx]!, rate: pr.q, log10P: tail };
-    }
     const members: number[] = [];
     const unvisitedMembers: number[] = [];
     const claims: number[] = [];
@@ -891,8 +892,8 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
   for (const [key, f] of flows) if (f.offHabit >= 2) (flowsInto.get(f.pharmacy) ?? flowsInto.set(f.pharmacy, []).get(f.pharmacy)!).push(key);
 
   // A pharmacy several doctors each steer a few patients to: no flow is surprising enough for the search
-  // over every flow of the region, but two or more flows into one pharmacy, each beyond what its own
-  // pharmacy's flows explain, are. Their window-corrected tails are combined by the truncated product method
+  // over every flow of the region, but two or more flows into one pharmacy, each significant among that
+  // pharmacy's flows, are. Their window-corrected tails are combined by the truncated product method
   // (which accounts for keeping only the small ones), charged for the pharmacies that could be such a hub.
   const hubSurprise = new Map<number, number>();
   {
