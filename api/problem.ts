@@ -62,7 +62,12 @@ export const unavailable = (reason: string) => new Problem(503, `RingLens cannot
 export function fromZod(where: 'params' | 'query' | 'body', error: z.ZodError): Problem {
   return badRequest(
     `invalid ${where === 'params' ? 'path parameters' : where}`,
-    error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message, code: i.code })),
+    error.issues.flatMap((i): { path: string; message: string; code: string }[] =>
+      // one error per unknown key, at its own path, like every other field error
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((key) => ({ path: [where, ...i.path.map(String), key].join('.'), message: 'unknown parameter', code: i.code }))
+        : [{ path: [where, ...i.path.map(String)].join('.'), message: i.message, code: i.code }],
+    ),
   );
 }
 

@@ -145,13 +145,16 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where
 export function mountRoute(router: Router, route: AnyRoute, deps: ApiDeps): void {
   // Response bodies by the object the handler returned; only objects that live on (cached) are ever found again.
   const serialized = new WeakMap<object, string>();
+  // An unknown query parameter is refused, not dropped: a misspelt filter (?family= for ?type=) would
+  // otherwise answer with everything, and the caller would take it for the filtered list.
+  const strictQuery = route.query instanceof z.ZodObject ? route.query.strict() : route.query;
   const run = async (req: Request, res: Response, _next: NextFunction) => {
     const user = route.roles === 'public' ? null : await authenticate(req, deps);
     if (user && route.roles !== 'public' && !route.roles.includes(user.role)) {
       throw new Problem(403, `${route.method.toUpperCase()} ${route.path} is not allowed for role ${user.role}`);
     }
     const params = parse(route.params, req.params, 'params');
-    const query = parse(route.query, req.query, 'query');
+    const query = parse(strictQuery, req.query, 'query');
     const body = route.streamsBody ? undefined : parse(route.body, req.body, 'body');
     // Public routes (login, refresh) have no caller yet; they never read ctx.user and audit with an explicit actor.
     const actor = user ?? { username: 'anonymous', role: 'admin' as Role };

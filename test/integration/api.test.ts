@@ -239,6 +239,10 @@ describe('the investigation API against the real Neo4j and Redis', () => {
       expect((r.body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(['query.from', 'query.limit', 'query.minScore', 'query.sort', 'query.type.0']);
       expectProblem(await call('get', `${v1('/rings')}?cursor=bm90LWEtY3Vyc29y`, { token: token.investigator }), 400);
       expectProblem(await call('get', `${v1('/rings')}?minScore=90&maxScore=10`, { token: token.investigator }), 400);
+      // a misspelt filter is refused, not dropped (it answered with every family)
+      const unknown = await call('get', `${v1('/rings')}?family=kickback&limit=5`, { token: token.investigator });
+      expectProblem(unknown, 400);
+      expect(unknown.body.errors).toEqual([{ path: 'query.family', message: 'unknown parameter', code: 'unrecognized_keys' }]);
     });
 
     it('shows a ring with members, evidence, history and amounts; masks per role; audits the read', async () => {
