@@ -154,6 +154,26 @@ describe('investigator workbench in headless Chromium', () => {
     expect(after).toBeGreaterThan(before);
     expect(await hook<number>(page, `h.graph.filterNeighbors(${JSON.stringify(card)}, (n, a) => a.nodeType === 'claim').length`)).toBeGreaterThan(0);
     await page.waitForSelector('[data-testid=expand-message]');
+    // Nodes that arrive are drawn at sigma's next frame; what runs before it — the sizes of the grown graph,
+    // a hover redraw while the pointer still rests on the card — must not treat them as drawn (it threw
+    // "Sigma: node … can't be repaint" now and then, and the graph was gone).
+    const beforeFrame = await page.evaluate((node) => {
+      const h = (globalThis as any).__ringlens;
+      const extra = `${node}#probe`;
+      try {
+        h.graph.addNode(extra, { ...h.graph.getNodeAttributes(node), key: extra, label: '' });
+        h.graph.addEdge(node, extra, { ...h.graph.getEdgeAttributes(h.graph.edges(node)[0]) });
+        h.sizeNodes();
+        h.sigma.emit('enterNode', { node });
+        h.sigma.emit('leaveNode', { node });
+        return null;
+      } catch (e) {
+        return String(e);
+      } finally {
+        if (h.graph.hasNode(extra)) h.graph.dropNode(extra);
+      }
+    }, card);
+    expect(beforeFrame).toBeNull();
     await page.waitForTimeout(1500);
     await shot('05-expanded');
   });

@@ -56,6 +56,8 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
   const [sizeBy, setSizeBy] = useState<SizeBy>('amount');
   // Without a GPU, big graphs are drawn with hairline edges and plain dots (see software-webgl.ts).
   const simple = useMemo(() => model.order + model.size > SIMPLE_DRAWING_FROM && softwareWebGL(), [model]);
+  const sizeByRef = useRef(sizeBy);
+  sizeByRef.current = sizeBy;
   const handlers = useRef({ onSelect, onExpand });
   handlers.current = { onSelect, onExpand };
 
@@ -156,11 +158,23 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
     renderer.on('afterRender', recordRender);
     // What a hover touches: the node, its neighbours and its edges (redrawn alone on big graphs).
     const hoverPart = (node: string) => ({ nodes: [node, ...model.neighbors(node)], edges: model.edges(node) });
+    // Nodes and edges an expansion adds are drawn by sigma at its next frame; until then they have no place
+    // in its programs, and a partial redraw that skips indexation throws on them ("can't be repaint") — the
+    // pointer still rests on the double-clicked node, whose new neighbours the next hover redraws. After
+    // the graph changed, the hover's redraw indexes once more.
+    let changed = false;
+    const markChanged = () => {
+      changed = true;
+    };
+    const graphEvents = ['nodeAdded', 'edgeAdded', 'nodeDropped', 'edgeDropped', 'cleared'] as const;
+    for (const e of graphEvents) model.on(e, markChanged);
     const redrawHover = (node: string | null, previous: string | null) => {
       if (!lightHover) return renderer.refresh({ skipIndexation: true });
       const a = node ? hoverPart(node) : { nodes: [], edges: [] };
       const b = previous && model.hasNode(previous) ? hoverPart(previous) : { nodes: [], edges: [] };
-      renderer.refresh({ partialGraph: { nodes: [...a.nodes, ...b.nodes], edges: [...a.edges, ...b.edges] }, skipIndexation: true });
+      const skipIndexation = !changed;
+      changed = false;
+      renderer.refresh({ partialGraph: { nodes: [...a.nodes, ...b.nodes], edges: [...a.edges, ...b.edges] }, skipIndexation });
     };
     renderer.on('enterNode', ({ node }) => {
       // Dragging the camera across nodes is not hovering them.
@@ -185,7 +199,7 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
       e.preventSigmaDefault();
       handlers.current.onExpand(e.node);
     });
-    const unregister = registerGraphForTests(model, renderer);
+    const unregister = registerGraphForTests(model, renderer, () => applySizes(model, sizeByRef.current));
     // Sigma sizes its canvases when created: when bars above the graph come or go (saved views, notes),
     // the container changes height and the canvases must follow, or they lie over the legend.
     // A scheduled full refresh, as sigma does on a window resize (it resizes while rendering): a refresh
@@ -193,6 +207,7 @@ export function GraphView({ model, version, highlight, selected, onSelect, onExp
     const resized = new ResizeObserver(() => renderer.scheduleRefresh());
     resized.observe(el);
     return () => {
+      for (const e of graphEvents) model.off(e, markChanged);
       resized.disconnect();
       unregister();
       window.clearTimeout(stopTimer.current);

@@ -158,7 +158,9 @@ export function applySizes(g: RingGraphModel, by: SizeBy): void {
   });
   const small = g.order > 1500 ? 2.5 : 4;
   const big = g.order > 1500 ? 12 : 20;
-  g.updateEachNodeAttributes((n, a) => ({ ...a, size: max > 0 ? small + (big - small) * Math.sqrt(value(n) / max) : small + 2 }), { attributes: ['size'] });
+  // No `{ attributes: ['size'] }` hint: with it sigma redraws every node without indexing, and a node an
+  // expansion has just added (drawn only at sigma's next frame) throws "Sigma: node … can't be repaint".
+  g.updateEachNodeAttributes((n, a) => ({ ...a, size: max > 0 ? small + (big - small) * Math.sqrt(value(n) / max) : small + 2 }));
 }
 
 /** The k-th of `total` new nodes: ring r holds 12·(r+1) slots; the last ring spreads what is left evenly. */

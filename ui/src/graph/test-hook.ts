@@ -14,6 +14,8 @@ export interface RingLensTestHook {
   firstRenderAt: number | null;
   /** non-blank pixels per WebGL layer, read right after a synchronous render */
   probePixels(): Record<string, number>;
+  /** sizes the nodes as the size-by choice does, at once (a test can run it before sigma's next frame) */
+  sizeNodes(): void;
 }
 
 declare global {
@@ -23,7 +25,7 @@ declare global {
 }
 
 function hook(): RingLensTestHook {
-  window.__ringlens ??= { graph: null, sigma: null, renders: 0, firstRenderAt: null, probePixels: () => ({}) };
+  window.__ringlens ??= { graph: null, sigma: null, renders: 0, firstRenderAt: null, probePixels: () => ({}), sizeNodes: () => {} };
   return window.__ringlens;
 }
 
@@ -33,10 +35,11 @@ export function recordRender(): void {
   h.firstRenderAt ??= performance.now();
 }
 
-export function registerGraphForTests(graph: RingGraphModel, sigma: Sigma): () => void {
+export function registerGraphForTests(graph: RingGraphModel, sigma: Sigma, sizeNodes: () => void): () => void {
   const h = hook();
   h.graph = graph;
   h.sigma = sigma;
+  h.sizeNodes = sizeNodes;
   h.renders = 0;
   h.firstRenderAt = null;
   h.probePixels = () => {
