@@ -229,6 +229,17 @@ export function groupClaims(key: Int32Array, groups: number, order?: ArrayLike<n
   return { start, members };
 }
 
+/**
+ * Two typed arrays of one kind end to end. A spread (`Int32Array.from([...a, ...b])`) builds a plain
+ * array of every element first: at 5M claims, tens of MB of garbage per call.
+ */
+export function concatenated<T extends Int32Array | Float64Array>(a: T, b: T): T {
+  const out = new (a.constructor as new (n: number) => T)(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
 const timeOrders = new WeakMap<ClaimSet, Int32Array>();
 
 /**

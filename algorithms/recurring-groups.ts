@@ -42,14 +42,17 @@ export interface InstitutionDays {
  */
 export function institutionDays(set: ClaimSet, include: (claim: number) => boolean, dayOf?: (claim: number) => number): InstitutionDays {
   const c = set.claims;
-  const picked: number[] = [];
-  for (const i of claimsByTime(set)) if (include(i)) picked.push(i);
+  // typed, not a plain array grown a push at a time: at 5M claims that was ~80 MB of garbage per call
+  const all = new Int32Array(c.count);
+  let n = 0;
+  for (const i of claimsByTime(set)) if (include(i)) all[n++] = i;
+  const picked = all.subarray(0, n);
   let order: Int32Array;
   let day: Int32Array;
   if (dayOf) {
     day = new Int32Array(c.count);
     for (const i of picked) day[i] = dayOf(i);
-    order = Int32Array.from(picked).sort((a, b) => c.institution[a]! - c.institution[b]! || day[a]! - day[b]! || c.t[a]! - c.t[b]! || a - b);
+    order = picked.slice().sort((a, b) => c.institution[a]! - c.institution[b]! || day[a]! - day[b]! || c.t[a]! - c.t[b]! || a - b);
   } else {
     // A stable counting sort by institution keeps time order inside each institution (and so day order).
     order = groupClaims(c.institution, set.institutions.id.length, picked).members;
