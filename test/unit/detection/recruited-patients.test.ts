@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RECRUITED_DEFAULTS, detectRecruitedPatients } from '../../../algorithms/detectors/recruited-patients.ts';
+import { RECRUITED_DEFAULTS, arrivedTogether, detectRecruitedPatients } from '../../../algorithms/detectors/recruited-patients.ts';
 import { seededRandom } from '../../../algorithms/stats.ts';
 import { evidenceText } from '../../../detection/evidence-text.ts';
 import { context, memberIds } from './helpers.ts';
@@ -397,6 +397,16 @@ describe('recruited patients', () => {
     const set = t.b.build();
     const { k, kin } = context(set);
     expect(detectRecruitedPatients(set, RECRUITED_DEFAULTS, k, kin)).toEqual([]);
+  });
+
+  it('counts trips that arrived together only beyond chance among all the trips looked at', () => {
+    // each trip is compact by chance at most 1 % of the time: two of two (or of five) are a pattern, two of
+    // twenty are what a group of patients on overlapping multi-day courses shows anyway
+    expect(arrivedTogether(2, 2, RECRUITED_DEFAULTS)).toBe(true);
+    expect(arrivedTogether(2, 5, RECRUITED_DEFAULTS)).toBe(true);
+    expect(arrivedTogether(2, 20, RECRUITED_DEFAULTS)).toBe(false);
+    expect(arrivedTogether(3, 20, RECRUITED_DEFAULTS)).toBe(true);
+    expect(arrivedTogether(1, 1, RECRUITED_DEFAULTS)).toBe(false);
   });
 
   it('stays quiet for one doctor’s patients billed one package every few days for three months: over-treatment, not a group', () => {
