@@ -86,7 +86,7 @@ interface Trip {
 /** Sorted sets side by side: set k is items[start[k] … start[k+1]-1]. */
 interface ItemSets {
   start: Int32Array;
-  /** 16-bit item ids where the catalogue fits (≈ 13M lines at 5M claims: 27 MB saved) */
+  /** 16-bit item ids where the catalogue fits: 2 bytes a line instead of 4 */
   items: Int32Array | Uint16Array;
 }
 
