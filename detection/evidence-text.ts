@@ -97,6 +97,10 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     zh: (f) => `${f.cards} 张卡被非本人、非家庭成员使用，核验记录显示 ${f.users} 名使用人，共 ${f.claims} 笔`,
     en: (f) => `${f.cards} cards were used by people outside the holder's household: identity checks recorded ${f.users} users on ${f.claims} settlements`,
   },
+  'lending.kin-by-name-only': {
+    zh: (f) => `另有 ${f.cards} 张卡的核验记录显示上述使用人，共 ${f.claims} 笔；使用人与持卡人仅姓氏、年龄相符，户籍、住址均无关联，不足以认定为家庭共济`,
+    en: (f) => `${f.cards} more cards recorded the same users on ${f.claims} settlements; the users match those holders only by surname and age, nothing in the registry or the addresses links them, which does not make them family mutual aid`,
+  },
   'lending.contradicting-items': {
     zh: (f) => `${f.claims} 笔结算的药品、项目或诊断与持卡人的性别或年龄不符`,
     en: (f) => `${f.claims} settlements bill items or diagnoses that contradict the card holder's gender or age`,

@@ -5,7 +5,8 @@
  * what it overlaps instead (a look-alike group, a ring of another family, or nothing known).
  * A tuning aid that reads the same files a scored run does; it never changes anything.
  *
- *   npx tsx scripts/explain-family.ts .cache/redteam/default-seed-3 recruited-patients
+ *   npx tsx scripts/explain-family.ts .cache/redteam/default-seed-3 recruited-patients [--ids]
+ *   (--ids also lists the missed and added members by id)
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +18,8 @@ import { claimSetFromFiles } from '../evaluation/claim-set-from-files.ts';
 import { GroundTruthSchema } from '../evaluation/formats.ts';
 import { jaccard, MATCH_JACCARD, memberSet } from '../evaluation/score.ts';
 
-const [dir, family] = process.argv.slice(2);
+const [dir, family] = process.argv.slice(2).filter((a) => a !== '--ids');
+const showIds = process.argv.includes('--ids');
 if (!dir || !family) {
   console.error('usage: explain-family.ts DATASET_DIR FAMILY');
   process.exit(2);
@@ -57,6 +59,7 @@ for (const planted of truth.rings.filter((r) => r.family === family)) {
   console.log(`  best ${best.d.ring.ringId} rank ${best.d.ring.rank} score ${best.d.ring.score} jaccard ${best.j.toFixed(2)}; ${ranked.filter((r) => r.j > 0).length} detected rings touch it`);
   console.log(`  missed: ${tally(missed)}`);
   console.log(`  added:  ${tally(added)}`);
+  if (showIds) console.log(`  missed ids: ${missed.join(' ')}\n  added ids:  ${added.join(' ')}`);
 }
 
 console.log(`\nunmatched ${family} rings:`);

@@ -64,6 +64,8 @@ export interface CardSignals {
   byCard: Map<number, Map<LendingSignal, number[]>>;
   /** card → recorded recipients who are not the holder's family */
   strangers: Map<number, Set<number>>;
+  /** card → recorded recipients who are family only by inference (surname and age, not the registry) */
+  inferredKin: Map<number, Set<number>>;
   /** recorded recipients other than the holder, and how many of them were strangers */
   recordedOthers: number;
   /** distinct persons ever recorded as served */
@@ -75,6 +77,7 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship, k
   const c = set.claims;
   const byCard = new Map<number, Map<LendingSignal, number[]>>();
   const strangers = new Map<number, Set<number>>();
+  const inferredKin = new Map<number, Set<number>>();
   const add = (card: number, s: LendingSignal, claim: number) => {
     let m = byCard.get(card);
     if (!m) byCard.set(card, (m = new Map()));
@@ -114,11 +117,12 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship, k
     if (served >= 0) recorded.add(served);
     if (served >= 0 && served !== holder) {
       recordedOthers++;
-      if (kin.relation(holder, served) === null) {
+      const relation = kin.relation(holder, served);
+      if (relation === null) {
         recordedStrangers++;
         add(card, 'stranger-recipient', i);
         (strangers.get(card) ?? strangers.set(card, new Set()).get(card)!).add(served);
-      }
+      } else if (relation === 'relative') (inferredKin.get(card) ?? inferredKin.set(card, new Set()).get(card)!).add(served);
     }
     if ((served < 0 || served === holder) && (contradictingItem(set, i, holder) >= 0 || diagnosisContradicts(set, k, i, holder)) && !fitsHousehold(i, holder)) add(card, 'contradicting-item', i);
     const region = set.persons.region[holder]!;
@@ -158,7 +162,7 @@ export function cardSignals(set: ClaimSet, p: CardLendingParams, kin: Kinship, k
       if (list.some((s) => day > s.admit && day < s.discharge && s.institution !== c.institution[i] && inst.kind[c.institution[i]!] === INST_KIND.pharmacy)) add(c.card[i]!, 'during-inpatient-stay', i);
     }
   }
-  return { byCard, strangers, recordedOthers, recordedStrangers, recordedPersons: recorded.size };
+  return { byCard, strangers, inferredKin, recordedOthers, recordedStrangers, recordedPersons: recorded.size };
 }
 
 function claimsByTimeLocal(set: ClaimSet): Int32Array {
@@ -210,12 +214,14 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
     householdsOf.set(u, new Set(cards.map((card) => householdOf(holder[card]!))));
   }
   // A ring is the cards of users who work together: two users are one ring's when they share at least
-  // two lent holders, or a counter where both were recorded on strangers' cards (such users are rare:
-  // measured on four generated datasets of two independent generators, no counter had two of them from
-  // different rings or from honest families). Louvain would cut one ring along its users' preferences
-  // (each user a clique of cards, a ring's users often sharing none); components over users keep it
-  // whole. One shared holder alone is not enough: a holder who sells their card to two brokers would
-  // otherwise join two unrelated rings, two cities apart, into one.
+  // two lent holders, or a counter where both were recorded on strangers' cards (such users are rare) and
+  // one of them has no ring of their own by shared holders: a counter gathers a ring's users who each work
+  // a holder or two; but two rings that stand on their own are one only where the counter is the main one
+  // of each (half their settlements on strangers' cards or more), not where they happen to share a clinic
+  // besides their own pharmacies (seen in generated data: two rings of one city at one clinic). Louvain would cut one ring
+  // along its users' preferences (each user a clique of cards, a ring's users often sharing none);
+  // components over users keep it whole. One shared holder alone is not enough: a holder who sells their
+  // card to two brokers would otherwise join two unrelated rings, two cities apart, into one.
   const users = [...householdsOf.keys()].sort((a, b) => a - b);
   const countersOf = new Map<number, Set<number>>();
   for (let i = 0; i < c.count; i++) {
@@ -245,12 +251,6 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
       wt.push(1);
     }
   }
-  for (const list of usersAt.values())
-    for (let x = 1; x < list.length; x++) {
-      src.push(userIndex.get(list[0]!)!);
-      dst.push(userIndex.get(list[x]!)!);
-      wt.push(1);
-    }
   const usersOf = (cards: Set<number>) => {
     const found = new Set<number>();
     for (const [u, list] of cardsOfUser) {
@@ -260,16 +260,53 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
     }
     return found;
   };
-  const cardGroups: Set<number>[] = [];
-  for (const comp of connectedComponents(users.length, { source: src, target: dst, weight: wt })) cardGroups.push(new Set(comp.flatMap((x) => cardsOfUser.get(users[x]!)!)));
-  for (const inGroup of cardGroups) {
-    const cards = [...inGroup];
+  const kinCardsOfUser = new Map<number, number[]>();
+  for (const [card, people] of sig.inferredKin) for (const u of people) (kinCardsOfUser.get(u) ?? kinCardsOfUser.set(u, []).get(u)!).push(card);
+  /** the group's users where its cards make a ring (undefined where they do not) */
+  const ringUsers = (inGroup: Set<number>): Set<number> | undefined => {
     const users = usersOf(inGroup);
-    const households = new Set(cards.map((card) => householdOf(holder[card]!)));
+    const households = new Set([...inGroup].map((card) => householdOf(holder[card]!)));
     const userHouseholds = Math.max(0, ...[...users].map((u) => new Set(cardsOfUser.get(u)!.filter((card) => inGroup.has(card)).map((card) => householdOf(holder[card]!))).size));
     // One user must reach several households, unless several users work the ring together (users found
     // together at one counter are rare in themselves: see above).
-    if (households.size < p.minHolders || (users.size < 2 && userHouseholds < Math.min(p.minUserHouseholds, households.size))) continue;
+    if (households.size < p.minHolders || (users.size < 2 && userHouseholds < Math.min(p.minUserHouseholds, households.size))) return undefined;
+    return users;
+  };
+  const groupsOf = () => connectedComponents(users.length, { source: src, target: dst, weight: wt }).map((comp) => ({ comp, cards: new Set(comp.flatMap((x) => cardsOfUser.get(users[x]!)!)) }));
+  {
+    const byHolders = new Int32Array(users.length).fill(-1);
+    for (const [g, { comp, cards }] of groupsOf().entries()) if (ringUsers(cards)) for (const x of comp) byHolders[x] = g;
+    const link = (a: number, b: number) => {
+      src.push(a);
+      dst.push(b);
+      wt.push(1);
+    };
+    // each standing ring's settlements on strangers' cards, in all and per counter
+    const ringClaims = new Map<number, number>();
+    const ringClaimsAt = new Map<string, number>();
+    for (let i = 0; i < c.count; i++) {
+      const u = c.served[i]!;
+      const x = u >= 0 ? userIndex.get(u) : undefined;
+      if (x === undefined || byHolders[x]! < 0 || !sig.strangers.get(c.card[i]!)?.has(u)) continue;
+      ringClaims.set(byHolders[x]!, (ringClaims.get(byHolders[x]!) ?? 0) + 1);
+      const key = `${byHolders[x]}|${c.institution[i]}`;
+      ringClaimsAt.set(key, (ringClaimsAt.get(key) ?? 0) + 1);
+    }
+    const mainCounter = (ring: number, g: number) => 2 * (ringClaimsAt.get(`${ring}|${g}`) ?? 0) >= ringClaims.get(ring)!;
+    for (const [g, list] of usersAt) {
+      const rings = new Map<number, number>(); // standing ring → a user of it here
+      for (const u of list) if (byHolders[userIndex.get(u)!]! >= 0) rings.set(byHolders[userIndex.get(u)!]!, userIndex.get(u)!);
+      // One standing ring at most: the counter's users are all one ring. Else those without a ring of their
+      // own and the standing rings whose main counter this is (half their settlements on strangers' cards
+      // or more) work it together; a ring that only passes through keeps to itself.
+      const joined = rings.size <= 1 ? list : list.filter((u) => byHolders[userIndex.get(u)!]! < 0 || mainCounter(byHolders[userIndex.get(u)!]!, g));
+      for (let x = 1; x < joined.length; x++) link(userIndex.get(joined[0]!)!, userIndex.get(joined[x]!)!);
+    }
+  }
+  const cardGroups = groupsOf().map(({ cards }) => cards);
+  for (const inGroup of cardGroups) {
+    const users = ringUsers(inGroup);
+    if (!users) continue;
     drafts.push({ cards: inGroup, users, institutions: new Set(), log10Ps: [...users].map((u) => userLog10P.get(u)!) });
   }
 
@@ -431,6 +468,19 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
     for (const x of d.institutions) host.institutions.add(x);
     host.log10Ps.push(...d.log10Ps);
   }
+  // A user the registry shows to be a stranger to several households is a card user: their records on
+  // cards whose holders are family only by surname and age (about one stranger pair in ten passes that
+  // test by chance) are the ring's too. Kinship may explain a handful of households, not a ring user's.
+  // Added once the rings are settled, so that no such card joins two rings into one.
+  // One holder's cards are one holder's: where a ring has one of a holder's cards, their other card joins
+  // it when it carries a silent signal of its own (an item that contradicts the holder, a purchase during
+  // the holder's stay elsewhere) — a second card of someone who lends is lent, not used by them for a child.
+  for (const d of merged) for (const u of d.users) for (const card of kinCardsOfUser.get(u) ?? []) d.cards.add(card);
+  const cardsOfHolder = new Map<number, number[]>();
+  for (let card = 0; card < cardCount; card++) if (holder[card]! >= 0) (cardsOfHolder.get(holder[card]!) ?? cardsOfHolder.set(holder[card]!, []).get(holder[card]!)!).push(card);
+  for (const d of merged)
+    for (const h of holdersOf(d.cards))
+      for (const card of cardsOfHolder.get(h) ?? []) if (!d.cards.has(card) && SILENT.some((s) => sig.byCard.get(card)?.has(s))) d.cards.add(card);
   const tested = Math.max(1, cardGroups.length + suspiciousAt.size + presented.length);
   void sig.recordedOthers;
   const out: RingCandidate[] = [];
@@ -477,6 +527,19 @@ function candidate(set: ClaimSet, p: CardLendingParams, sig: CardSignals, cards:
       }
     }
   }
+  // the ring's users recorded on cards whose holders are their family by name and age only
+  const kinClaims: number[] = [];
+  const kinCards = new Set<number>();
+  if (userSet.size > 0)
+    for (let i = 0; i < c.count; i++) {
+      const card = c.card[i]!;
+      if (!cardSet.has(card) || !userSet.has(c.served[i]!) || !sig.inferredKin.get(card)?.has(c.served[i]!)) continue;
+      kinClaims.push(i);
+      kinCards.add(card);
+      evidenceClaims.add(i);
+      const g = c.institution[i]!;
+      (instHolders.get(g) ?? instHolders.set(g, new Set()).get(g)!).add(set.cards.holder[card]!);
+    }
   const holderCount = new Set(cards.map((card) => set.cards.holder[card]!)).size;
   const institutions = [...instHolders.entries()].filter(([g, s]) => counters.has(g) || s.size >= Math.max(2, p.institutionShare * holderCount)).map(([g]) => g).sort((a, b) => a - b);
   const m = new MemberList();
@@ -497,6 +560,7 @@ function candidate(set: ClaimSet, p: CardLendingParams, sig: CardSignals, cards:
     const withStranger = cards.filter((k) => sig.strangers.has(k)).length;
     evidence.push({ key: 'lending.stranger-recipients', facts: { cards: withStranger, users: users.length, claims: counts['stranger-recipient'] }, entities: [...cardRefs, ...users.map((index) => ({ type: 'person' as const, index }))], claims: signalClaims['stranger-recipient'], weight: 1 });
   }
+  if (kinCards.size) evidence.push({ key: 'lending.kin-by-name-only', facts: { cards: kinCards.size, claims: kinClaims.length }, entities: [...kinCards].sort((a, b) => a - b).map((index) => ({ type: 'card' as const, index })), claims: kinClaims, weight: 0.5 });
   if (counts['contradicting-item']) evidence.push({ key: 'lending.contradicting-items', facts: { claims: counts['contradicting-item'] }, entities: cardRefs, claims: signalClaims['contradicting-item'], weight: Math.min(1, counts['contradicting-item'] / 5) });
   if (counts['impossible-travel']) evidence.push({ key: 'lending.impossible-travel', facts: { claims: counts['impossible-travel'] }, entities: cardRefs, claims: signalClaims['impossible-travel'], weight: Math.min(1, counts['impossible-travel'] / 4) });
   if (counts['during-inpatient-stay']) evidence.push({ key: 'lending.during-stay', facts: { claims: counts['during-inpatient-stay'] }, entities: cardRefs, claims: signalClaims['during-inpatient-stay'], weight: Math.min(1, counts['during-inpatient-stay'] / 3) });

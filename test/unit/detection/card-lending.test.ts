@@ -54,6 +54,25 @@ describe('card lending', () => {
     expect(rings).toContainEqual(ringC.lent.flat().map(t.card).sort());
   });
 
+  it('keeps two rings apart that each stand on their own and share one counter', () => {
+    const t = town(28);
+    t.background();
+    const ringA = { users: [500, 503], lent: [10, 40, 70, 100], inst: 'P3' };
+    const ringB = { users: [506, 509], lent: [130, 160, 190, 220], inst: 'P4' };
+    for (const r of [ringA, ringB])
+      r.lent.forEach((k, j) => {
+        for (let v = 0; v < 4; v++) t.claim({ at: t.at(20 + v * 15 + j, 15, j), kind: 'pharmacy', inst: r.inst, card: t.card(k), served: t.person(r.users[(j + v) % 2]!), items: ['DRUG2'], total: 150 });
+        // both rings also see the doctor at the same clinic now and then
+        t.claim({ at: t.at(90 + j, 9, j), inst: 'C1', card: t.card(k), doctor: 'DC1', served: t.person(r.users[j % 2]!), items: ['REG', 'DRUG2'], total: 160 });
+      });
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectCardLending(set, CARD_LENDING_DEFAULTS, k, kin).map((r) => memberIds(set, r, 'card'));
+    expect(rings).toHaveLength(2);
+    expect(rings).toContainEqual(ringA.lent.map(t.card).sort());
+    expect(rings).toContainEqual(ringB.lent.map(t.card).sort());
+  });
+
   it("counts one holder's card and e-voucher, lent to two users, as one ring", () => {
     const t = town(22);
     t.background();
@@ -72,6 +91,52 @@ describe('card lending', () => {
     const rings = detectCardLending(set, CARD_LENDING_DEFAULTS, k, kin);
     expect(rings).toHaveLength(1);
     expect(memberIds(set, rings[0]!, 'card')).toEqual([...holders.map(t.card), ...holders.map(t.ev)].sort());
+  });
+
+  it('takes in cards whose holders pass for a ring user’s relatives by surname and age only', () => {
+    const t = town(24);
+    t.background();
+    const users = ['U1', 'U2'];
+    users.forEach((id, j) => t.b.person({ id, name: j ? '司马亮' : '欧阳明', gender: 'M', birthDate: '1980-05-05', householdId: `HHU${j}`, address: `外地${j}`, region: '440100' }));
+    // Holders from another household of the users' city who share the first user's compound surname and
+    // are a generation older: by name and age his parents, by the registry nobody of his.
+    const namesakes = ['K0', 'K1'];
+    namesakes.forEach((id, j) => {
+      t.b.person({ id, name: j ? '欧阳华' : '欧阳英', gender: j ? 'M' : 'F', birthDate: '1950-03-03', householdId: `HHK${j}`, address: `越秀路${j}号`, region: '440100' });
+      t.b.card({ id: `CK${j}`, holderId: id });
+    });
+    const holders = [12, 42, 72, 102, 132];
+    const lent = [...holders.map(t.card), 'CK0', 'CK1'];
+    // the namesakes' cards are used by their supposed son only
+    lent.forEach((card, j) => {
+      for (let v = 0; v < 3; v++) t.claim({ at: t.at(30 + v * 20 + j, 10, j), kind: 'pharmacy', inst: 'P4', card, served: card.startsWith('CK') ? 'U1' : users[(j + v) % 2]!, items: ['DRUG'], total: 90 });
+    });
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    expect(kin.relation(set.persons.id.indexOf('K0'), set.persons.id.indexOf('U1'))).toBe('relative');
+    const rings = detectCardLending(set, CARD_LENDING_DEFAULTS, k, kin);
+    expect(rings).toHaveLength(1);
+    expect(memberIds(set, rings[0]!, 'card')).toEqual([...lent].sort());
+    expect(rings[0]!.evidence.map((e) => e.key)).toContain('lending.kin-by-name-only');
+  });
+
+  it('takes in the other card of a lending holder when it carries a signal of its own', () => {
+    const t = town(27);
+    t.background();
+    const users = ['U1', 'U2'];
+    users.forEach((id, j) => t.b.person({ id, name: j ? '司马亮' : '欧阳明', gender: 'M', birthDate: '1980-05-05', householdId: `HHU${j}`, address: `外地${j}`, region: '440100' }));
+    // Fathers of households whose children are grown: a child's syrup on their card fits nobody at home.
+    const holders = [0, 12, 15, 36, 39].map((hh) => hh * 3);
+    holders.forEach((k, j) => {
+      for (let v = 0; v < 3; v++) t.claim({ at: t.at(30 + v * 20 + j, 10, j), kind: 'pharmacy', inst: 'P4', card: t.card(k), served: users[(j + v) % 2]!, items: ['DRUG'], total: 90 });
+    });
+    // The first holder's e-voucher is used at the same counter, nobody recorded, for the syrup.
+    for (let v = 0; v < 2; v++) t.claim({ at: t.at(40 + v * 30, 15, v), kind: 'pharmacy', inst: 'P4', card: t.ev(holders[0]!), items: ['KID'], total: 30 });
+    const set = t.b.build();
+    const { k, kin } = context(set);
+    const rings = detectCardLending(set, CARD_LENDING_DEFAULTS, k, kin);
+    expect(rings).toHaveLength(1);
+    expect(memberIds(set, rings[0]!, 'card')).toEqual([...holders.map(t.card), t.ev(holders[0]!)].sort());
   });
 
   it('finds cards presented together at a counter that records nobody, billed for someone else', () => {
