@@ -145,10 +145,9 @@ export interface ItemRecord {
   minLevel?: string | null;
 }
 
+/** An item line: the item billed (a line's quantity and amount are not projected: LineColumns). */
 export interface LineRecord {
   itemId: string;
-  quantity: number;
-  amount: number;
 }
 
 export interface ClaimRecord {
@@ -257,8 +256,6 @@ export class ClaimSetBuilder {
   private readonly cFund: Column<Float64Array>;
   private readonly cLineStart: Column<Int32Array>;
   private readonly lItem: Column<Int32Array>;
-  private readonly lQty: Column<Float32Array>;
-  private readonly lAmount: Column<Float64Array>;
   private readonly trace: { code: string; claims: string[] }[] = [];
   private readonly traceAt: { code: string; claims: number[] }[] = [];
   private readonly uniqueClaims: boolean;
@@ -282,8 +279,6 @@ export class ClaimSetBuilder {
     this.cFund = f64(0, n);
     this.cLineStart = i32(0, n + 1);
     this.lItem = i32(NONE, n * 3);
-    this.lQty = new Column((k) => new Float32Array(k), n * 3);
-    this.lAmount = f64(0, n * 3);
     this.cLineStart.push(0);
     this.idStart.push(0);
   }
@@ -391,28 +386,20 @@ export class ClaimSetBuilder {
     const i = this.claimHead(r);
     for (const l of r.lines ?? []) {
       this.lItem.push(this.itemIndex(l.itemId));
-      this.lQty.push(l.quantity);
-      this.lAmount.push(l.amount);
     }
     this.cLineStart.push(this.lItem.length);
     return i;
   }
 
   /**
-   * `claim` with its item lines given flat ([item, quantity, amount, item, …]) and each item named by a
-   * number `itemOf` turns into this builder's item index: the Neo4j projection reads lines by the Item's
+   * `claim` with its item lines given as a list of items, one a line, each named by a number `itemOf`
+   * turns into this builder's item index: the Neo4j projection reads lines by the Item's
    * node id, and a million claims' 2.7 million line objects and item-code lookups cost more than the rest
    * of the claim.
    */
   claimFlatLines(r: Omit<ClaimRecord, 'lines'>, flat: readonly unknown[] | null, itemOf: (item: number) => number): number {
     const i = this.claimHead(r);
-    if (flat) {
-      for (let k = 0; k + 2 < flat.length; k += 3) {
-        this.lItem.push(itemOf(flat[k] as number));
-        this.lQty.push(Number(flat[k + 1]));
-        this.lAmount.push(Number(flat[k + 2]));
-      }
-    }
+    if (flat) for (const item of flat) this.lItem.push(itemOf(item as number));
     this.cLineStart.push(this.lItem.length);
     return i;
   }
@@ -495,8 +482,6 @@ export class ClaimSetBuilder {
     const l = src.lines;
     for (let j = c.lineStart[i]!, end = c.lineStart[i + 1]!; j < end; j++) {
       this.lItem.push(l.item[j]!);
-      this.lQty.push(l.quantity[j]!);
-      this.lAmount.push(l.amount[j]!);
     }
     this.cLineStart.push(this.lItem.length);
     return k;
@@ -581,8 +566,6 @@ export class ClaimSetBuilder {
     for (let i = 0; i < starts.length; i++) starts[i] = starts[i]! + lineBase;
     this.cLineStart.append(starts, total + 1);
     this.lItem.append(part.lItem.take(), exactLines);
-    this.lQty.append(part.lQty.take(), exactLines);
-    this.lAmount.append(part.lAmount.take(), exactLines);
     const idStarts = part.idStart.take().subarray(1);
     for (let i = 0; i < idStarts.length; i++) idStarts[i] = idStarts[i]! + idBase;
     this.idStart.append(idStarts, total + 1);
@@ -687,7 +670,7 @@ export class ClaimSetBuilder {
         fund: this.cFund.done(n),
         lineStart: this.cLineStart.done(n + 1),
       },
-      lines: { count: lines, item: this.lItem.done(lines), quantity: this.lQty.done(lines), amount: this.lAmount.done(lines) },
+      lines: { count: lines, item: this.lItem.done(lines) },
       persons: {
         id: this.persons.keys,
         name: fillStrings(this.personName, persons),

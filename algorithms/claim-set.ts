@@ -87,11 +87,14 @@ export interface ClaimColumns {
   lineStart: Int32Array;
 }
 
+/**
+ * A claim's item lines: which items it billed, one entry a line. No detector reads a line's quantity or
+ * amount, so the projection neither reads nor keeps them (12 bytes a line, ≈ 32 a claim: 160 MB at 5M
+ * claims); the claim's total and fund share are the claim's columns.
+ */
 export interface LineColumns {
   count: number;
   item: Int32Array;
-  quantity: Float32Array;
-  amount: Float64Array;
 }
 
 export interface PersonTable {

@@ -408,21 +408,17 @@ function patch(s: ProjectionState, d: Delta): ProjectionState | undefined {
     p = q;
   }
   const L = lineStart[total]!;
-  const lines = { count: L, item: new Int32Array(L), quantity: new Float32Array(L), amount: new Float64Array(L) };
+  const lines = { count: L, item: new Int32Array(L) };
   for (const r of runs) {
     const j0 = c.lineStart[r.from]!;
     const j1 = c.lineStart[r.from + r.len]!;
     const q0 = lineStart[r.p]!;
     lines.item.set(set.lines.item.subarray(j0, j1), q0);
-    lines.quantity.set(set.lines.quantity.subarray(j0, j1), q0);
-    lines.amount.set(set.lines.amount.subarray(j0, j1), q0);
   }
   for (const p of encodedAt) {
     let j = enc.claims.lineStart[-src[p]! - 1]!;
     for (let q = lineStart[p]!, end = lineStart[p + 1]!; q < end; q++, j++) {
       lines.item[q] = enc.lines.item[j]!;
-      lines.quantity[q] = enc.lines.quantity[j]!;
-      lines.amount[q] = enc.lines.amount[j]!;
     }
   }
 

@@ -41,7 +41,7 @@ export async function claimSetFromFiles(dir: string): Promise<ClaimSet> {
     const lines: LineRecord[] = [];
     while (!pending.done && pending.value.claim_id === id) {
       const l = pending.value;
-      lines.push({ itemId: l.item_code!, quantity: Number(l.quantity), amount: Number(l.amount) });
+      lines.push({ itemId: l.item_code! });
       if (l.trace_code) {
         const list = trace.get(l.trace_code);
         if (list) list.push(id);

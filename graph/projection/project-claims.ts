@@ -112,13 +112,13 @@ function claimFilter(scope: ProjectionScope): { match: string; where: string; pa
   return { match, where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 
-// Item lines travel as one flat list per claim ([item, quantity, amount, item, …]): far fewer
-// objects for the driver to decode than a list of maps. A full projection names each line's item by
-// its node id, mapped to the item through the Item table it has just read: no Item node is read per
-// line (a third of the lines' cost on the server). An incremental read names it by code (the item may
-// be new since the snapshot).
-const LINES_BY_CODE = 'reduce(acc = [], l IN [(c)-[b:BILLED]->(i:Item) | [i.code, b.quantity, b.amount]] | acc + l)';
-const LINES_BY_NODE = 'reduce(acc = [], l IN [(c)-[b:BILLED]->(i) | [id(i), b.quantity, b.amount]] | acc + l)';
+// Item lines travel as one list of items per claim, one entry a line (the detectors read which items a
+// claim billed, not a line's quantity or amount: algorithms/claim-set.ts). A full projection names each
+// line's item by its node id, mapped to the item through the Item table it has just read: no Item node
+// is read per line (a third of the lines' cost on the server). An incremental read names it by code
+// (the item may be new since the snapshot).
+const LINES_BY_CODE = '[(c)-[:BILLED]->(i:Item) | i.code]';
+const LINES_BY_NODE = '[(c)-[:BILLED]->(i) | id(i)]';
 const KEYS_BY_TRAVERSAL = '[(c)-[:BY]->(d:Doctor) | d.code][0], [(c)-[:PRESCRIBED_BY]->(d:Doctor) | d.code][0], [(c)-[:FOR]->(p:Person) | p.idNumber][0]';
 
 /**
@@ -172,9 +172,8 @@ export function claimHead(v: unknown[]): Omit<ClaimRecord, 'lines'> {
 
 /** A claim row of `claimReturn(…, 'code')` as the builder's record. */
 export function claimRecord(v: unknown[]): ClaimRecord {
-  const flat = (v[16] as unknown[] | null) ?? [];
-  const lines: LineRecord[] = [];
-  for (let k = 0; k + 2 < flat.length; k += 3) lines.push({ itemId: String(flat[k]), quantity: Number(flat[k + 1]), amount: Number(flat[k + 2]) });
+  const items = (v[16] as unknown[] | null) ?? [];
+  const lines: LineRecord[] = items.map((item) => ({ itemId: String(item) }));
   return { ...claimHead(v), lines };
 }
 

@@ -15,7 +15,8 @@ import path from 'node:path';
  * buffer, so a snapshot costs its size in memory once. Written to a temporary file and renamed, so a
  * reader never sees half a snapshot, and a crash leaves the previous one.
  */
-export const FORMAT_VERSION = 2;
+// 3: item lines hold their items only (no quantity, no amount: algorithms/claim-set.ts LineColumns)
+export const FORMAT_VERSION = 3;
 const MAGIC = 'RLSNAPSH';
 
 const TYPES = {

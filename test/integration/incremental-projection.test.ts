@@ -27,7 +27,7 @@ const write = (file: string, columns: readonly string[], rows: Row[]) => writeFi
 /**
  * A generated dataset split in time: the first load holds the reference files and 70 % of the claims;
  * each later round adds the next claims with their lines and corrects old ones at random — another
- * institution, doctor, diagnosis, served person or identity check, a line's amounts, a new line that
+ * institution, doctor, diagnosis, served person or identity check, a line's amounts (not projected; the claim is read again all the same), a new line that
  * settles an already used traceability code, a person's household, a new person with a card.
  */
 function prepare(): { first: string; rounds: string[] } {

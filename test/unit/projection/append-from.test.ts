@@ -36,7 +36,7 @@ const claims: ClaimRecord[] = dx.map(([code, name], k) => ({
   dischargeDate: null,
   total: 10 + k,
   fund: 5 + k,
-  lines: k === 5 ? [] : [{ itemId: k % 2 ? 'I1' : 'I2', quantity: 1 + k, amount: 10 + k }, { itemId: 'I1', quantity: 0.5, amount: 2.5 }],
+  lines: k === 5 ? [] : [{ itemId: k % 2 ? 'I1' : 'I2' }, { itemId: 'I1' }],
 }));
 
 describe('ClaimSetBuilder.appendFrom', () => {

@@ -3,9 +3,9 @@ import { ClaimSetBuilder, type ClaimRecord } from '../../../algorithms/claim-set
 import { claimSetDigests } from '../../../algorithms/claim-set-digest.ts';
 
 const claims: ClaimRecord[] = [
-  { id: 'CL1', settledAt: 1_700_000_000, kind: 'outpatient', institutionId: 'H1', cardId: 'C1', doctorId: 'D1', diagnosisCode: 'E11', diagnosisName: '糖尿病', total: 52.5, fund: 30, lines: [{ itemId: 'I2', quantity: 1, amount: 40 }, { itemId: 'I1', quantity: 0.5, amount: 12.5 }] },
+  { id: 'CL1', settledAt: 1_700_000_000, kind: 'outpatient', institutionId: 'H1', cardId: 'C1', doctorId: 'D1', diagnosisCode: 'E11', diagnosisName: '糖尿病', total: 52.5, fund: 30, lines: [{ itemId: 'I2' }, { itemId: 'I1' }] },
   { id: 'CL2', settledAt: 1_700_086_400, kind: 'inpatient', institutionId: 'H1', cardId: 'C1', admissionDate: '2023-11-15', dischargeDate: '2023-11-20', total: 900.5, fund: 800, lines: [] },
-  { id: 'CL3', settledAt: 1_700_090_000, kind: 'pharmacy', institutionId: 'H1', cardId: 'C1', rxDoctorId: 'D1', diagnosisCode: 'E11', diagnosisName: '2型糖尿病', total: 3, fund: 0, lines: [{ itemId: 'I1', quantity: 3, amount: 3 }] },
+  { id: 'CL3', settledAt: 1_700_090_000, kind: 'pharmacy', institutionId: 'H1', cardId: 'C1', rxDoctorId: 'D1', diagnosisCode: 'E11', diagnosisName: '2型糖尿病', total: 3, fund: 0, lines: [{ itemId: 'I1' }] },
 ];
 
 function withReference(): ClaimSetBuilder {
@@ -27,7 +27,7 @@ describe('ClaimSetBuilder.claimFlatLines', () => {
     const nodeOf = { I1: 901, I2: 77 } as Record<string, number>;
     const itemOf = new Map([[901, flat.itemIndex('I1')], [77, flat.itemIndex('I2')]]);
     for (const { lines, ...head } of claims) {
-      const row = (lines ?? []).flatMap((l) => [nodeOf[l.itemId]!, l.quantity, l.amount]);
+      const row = (lines ?? []).map((l) => nodeOf[l.itemId]!);
       flat.claimFlatLines(head, lines?.length ? row : null, (n) => itemOf.get(n)!);
     }
     const a = byRecord.build();

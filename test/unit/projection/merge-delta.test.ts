@@ -46,7 +46,7 @@ const claim = (id: string, t: number, inst: string, card: string, item: string, 
   diagnosisName: '糖尿病',
   total: 40 + t,
   fund: 30,
-  lines: [{ itemId: item, quantity: 1, amount: 40 + t }],
+  lines: [{ itemId: item }],
   ...extra,
 });
 
