@@ -24,6 +24,13 @@ export interface CommunityOptions {
   seed?: number;
   /** how many times an oversized community may be re-split at a doubled resolution */
   maxDepth?: number;
+  /**
+   * A stable name per node (the entity's id). Louvain's partition follows the order in which it meets
+   * nodes and edges, and a projection numbers entities in its own order (a bulk-loaded store's node order
+   * is not the files' order): with names, nodes and edges are taken in name order, so the same graph of
+   * the same entities gives the same communities however they were numbered.
+   */
+  key?: (node: number) => string;
 }
 
 export function connectedComponents(nodeCount: number, edges: WeightedEdgeList): number[][] {
@@ -74,6 +81,7 @@ function split(nodes: number[], adjacency: Map<number, Map<number, number>>, res
 }
 
 export function ringCommunities(nodeCount: number, edges: WeightedEdgeList, opts: CommunityOptions): number[][] {
+  if (opts.key) return inNameOrder(edges, opts, opts.key);
   const rng = seededRandom(opts.seed ?? 42);
   const maxDepth = opts.maxDepth ?? 4;
   const components = connectedComponents(nodeCount, edges);
@@ -115,4 +123,38 @@ export function ringCommunities(nodeCount: number, edges: WeightedEdgeList, opts
     for (const p of split(c, adjacency, opts.resolution ?? 1, rng)) refine(p, (opts.resolution ?? 1) * 2, 1);
   }
   return result.sort((a, b) => a[0]! - b[0]!);
+}
+
+/**
+ * ringCommunities on the graph renumbered in the nodes' name order, edges sorted by their renumbered
+ * ends: communities come back as node numbers again (each sorted), in the order of their first member's name.
+ */
+function inNameOrder(edges: WeightedEdgeList, opts: CommunityOptions, key: (node: number) => string): number[][] {
+  const used = new Set<number>();
+  for (let e = 0; e < edges.source.length; e++) {
+    used.add(edges.source[e]!);
+    used.add(edges.target[e]!);
+  }
+  const names = new Map<number, string>();
+  for (const v of used) names.set(v, key(v));
+  const nodes = [...used].sort((a, b) => (names.get(a)! < names.get(b)! ? -1 : names.get(a)! > names.get(b)! ? 1 : a - b));
+  const rank = new Map<number, number>();
+  nodes.forEach((v, i) => rank.set(v, i));
+  const m = edges.source.length;
+  const lo = new Int32Array(m);
+  const hi = new Int32Array(m);
+  for (let e = 0; e < m; e++) {
+    const a = rank.get(edges.source[e]!)!;
+    const b = rank.get(edges.target[e]!)!;
+    lo[e] = Math.min(a, b);
+    hi[e] = Math.max(a, b);
+  }
+  const order = Int32Array.from({ length: m }, (_, e) => e).sort((x, y) => lo[x]! - lo[y]! || hi[x]! - hi[y]! || edges.weight[x]! - edges.weight[y]!);
+  const renumbered: WeightedEdgeList = {
+    source: Int32Array.from(order, (e) => lo[e]!),
+    target: Int32Array.from(order, (e) => hi[e]!),
+    weight: Float64Array.from(order, (e) => edges.weight[e]!),
+  };
+  const { key: _, ...plain } = opts;
+  return ringCommunities(nodes.length, renumbered, plain).map((c) => c.map((r) => nodes[r]!).sort((a, b) => a - b));
 }

@@ -82,7 +82,7 @@ export function detectCardFarming(set: ClaimSet, p: CardFarmingParams, k: Compil
     return ha < 0 || hb < 0 || !kin.sameHome(ha, hb);
   };
   const edges = coOccurrenceEdges(days, entityOf, cardCount, p, keep);
-  const communities = ringCommunities(cardCount, edges, { maxSize: p.maxCards, minSize: p.minCards, seed: p.seed });
+  const communities = ringCommunities(cardCount, edges, { maxSize: p.maxCards, minSize: p.minCards, seed: p.seed, key: (card) => set.cards.id[card]! });
   const out: RingCandidate[] = [];
   const tested = Math.max(1, communities.length);
   const byCard = groupClaims(c.card, cardCount, days.order);

@@ -406,7 +406,7 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
     const hb = holder[b]!;
     return ha >= 0 && hb >= 0 && !kin.sameHome(ha, hb);
   });
-  const presented = ringCommunities(cardCount, together, { minSize: p.minHolders, maxSize: 40, seed: p.seed });
+  const presented = ringCommunities(cardCount, together, { minSize: p.minHolders, maxSize: 40, seed: p.seed, key: (card) => set.cards.id[card]! });
   const byCard = groupClaims(c.card, cardCount);
   for (const cards of presented) {
     if (new Set(cards.map((card) => householdOf(holder[card]!))).size < p.minHolders) continue;

@@ -225,7 +225,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   // Where an institution checks identity, recruited patients pass the check in person; a group whose
   // visits go unchecked there is cards without their holders (card farming's to judge).
   const { checked: checkedAt, faced: facedAt } = institutionCheckRates(set, outpatient, inpatient);
-  const communities = ringCommunities(nPersons, edges, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed });
+  const communities = ringCommunities(nPersons, edges, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed, key: (v) => set.persons.id[v]! });
   let tested = Math.max(1, communities.length);
   const byPerson = groupClaims(entityOf, nPersons, concatenated(outpatient.order, inpatient.order));
   const patientsAt = institutionPatients(set, [outpatient, inpatient], entityOf);
@@ -664,7 +664,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const source = order.map((x) => local.get(edges.source[x]!)!);
     const target = order.map((x) => local.get(edges.target[x]!)!);
     const weight = order.map((x) => edges.weight[x]!);
-    const split = ringCommunities(pc.people.length, { source, target, weight }, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed })
+    const split = ringCommunities(pc.people.length, { source, target, weight }, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed, key: (x) => set.persons.id[pc.people[x]!]! })
       .map((part) => part.map((j) => pc.people[j]!).sort((a, b) => a - b))
       .filter((part) => part.length < pc.people.length);
     if (split.length > 0) parts.set(idx, split);
