@@ -78,15 +78,22 @@ export function sortedJaccard(a: ArrayLike<number>, b: ArrayLike<number>, aFrom 
 }
 
 /** A deterministic PRNG (mulberry32) so community detection gives the same rings on the same data. */
-export function seededRandom(seed: number): () => number {
+export interface SeededRandom {
+  (): number;
+  /** a stream that goes on from this one's current state, leaving this one where it is */
+  fork: () => SeededRandom;
+}
+
+export function seededRandom(seed: number): SeededRandom {
   let a = seed >>> 0;
-  return () => {
+  const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  return Object.assign(next, { fork: () => seededRandom(a) });
 }
 
 /** log10 of P(X ≥ k) for X ~ Binomial(n, p): how surprising k successes in n trials are at rate p. */

@@ -1,5 +1,5 @@
 import { IDENTITY_CHECKS, KIND, claimHolder, concatenated, groupClaims, type ClaimSet } from '../claim-set.ts';
-import { ringCommunities } from '../communities.ts';
+import { RESPLITS, ringCommunities, ringCommunityCuts } from '../communities.ts';
 import { isExempt, type CompiledKnowledge } from '../knowledge.ts';
 import type { Kinship } from '../kinship.ts';
 import { coOccurrenceEdges, groupDays, institutionDays, timeOfDayProfiles, type GroupDay, type InstitutionDays } from '../recurring-groups.ts';
@@ -77,8 +77,8 @@ interface Trip {
   claims: number[];
   people: Set<number>;
   log10P: number;
-  /** how unlikely it is that so many members' own visits fell in the trip's days */
-  coincideLog10P: number;
+  /** how unlikely it is that so many members' own visits fell in the trip's days (read when first asked: most groups are dropped before) */
+  coincideLog10P: () => number;
   /** whether the arrival scans (rank, clock) rather than the volume scan carried log10P */
   tight: boolean;
 }
@@ -225,7 +225,10 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   // Where an institution checks identity, recruited patients pass the check in person; a group whose
   // visits go unchecked there is cards without their holders (card farming's to judge).
   const { checked: checkedAt, faced: facedAt } = institutionCheckRates(set, outpatient, inpatient);
-  const communities = ringCommunities(nPersons, edges, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed, key: (v) => set.persons.id[v]! });
+  // Both ways of cutting an oversized community (algorithms/communities.ts): a dense bed-hanging group
+  // drowned in a crowd of 140 comes out whole on its own graph, and a loose spread-out group only at a
+  // doubled resolution; each distinct community is one group tested.
+  const communities = distinct(ringCommunityCuts(nPersons, edges, { maxSize: p.maxMembers, minSize: p.minMembers, seed: p.seed, key: (v) => set.persons.id[v]! }, RESPLITS).flat());
   let tested = Math.max(1, communities.length);
   const byPerson = groupClaims(entityOf, nPersons, concatenated(outpatient.order, inpatient.order));
   const patientsAt = institutionPatients(set, [outpatient, inpatient], entityOf);
@@ -313,6 +316,15 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const minPresent = Math.max(p.minMembers, Math.ceil(p.tripShare * people.length));
     const groupClaimList: number[] = [];
     for (const person of people) for (let x = byPerson.start[person]!; x < byPerson.start[person + 1]!; x++) groupClaimList.push(byPerson.members[x]!);
+    // Trips can be no more than the windows that bring enough members (counted as people: a family
+    // counts once in a trip): where those are too few, the group is dropped before its days are scanned.
+    const peopleOn = new Map<number, Set<number>>();
+    for (const days of [outpatient, inpatient])
+      for (const i of groupClaimList) {
+        const sgm = days.segOf[i]!;
+        if (sgm >= 0 && days.segInstitution[sgm] === institution) (peopleOn.get(days.segDay[sgm]!) ?? peopleOn.set(days.segDay[sgm]!, new Set()).get(days.segDay[sgm]!)!).add(entityOf[i]!);
+      }
+    if (busiestWindows(peopleOn, p.tripDays, minPresent).length < p.minTrips) return undefined;
     // Every day with a member: a trip spread over days may bring only one or two on each.
     const all = [
       ...groupDays(set, outpatient, profiles.out, institution, entityOf, groupClaimList, 1),
@@ -512,7 +524,19 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const onFarmedCards = flat.filter((i) => farmedCards.has(c.card[i]!) && c.check[i] !== FACE).length;
     if (onFarmedCards >= 0.5 * flat.length) return undefined;
     const presence = inPerson(set, flat, checkedAt[institution]!);
-    const similarity = sameCombination(set, (layout ??= visitLayout(set, [outpatient, inpatient], entityOf)), institution, memberMark, new Set(people), trips, tripClaims, p);
+    layout ??= visitLayout(set, [outpatient, inpatient], entityOf);
+    const pkg = groupPackage(set, layout, tripClaims, p);
+    // The recruiter's price list is one package under one diagnosis: patients on their own quarterly
+    // follow-ups are billed the same registration fee under their own diagnoses. Every route needs it, so
+    // a group without one is dropped before its package is compared with the institution's year.
+    const dxCount = new Map<number, number>();
+    for (const i of flat) if (pkg.alike.has(i)) dxCount.set(c.diagnosis[i]!, (dxCount.get(c.diagnosis[i]!) ?? 0) + 1);
+    const sameDiagnosis = Math.max(0, ...dxCount.values()) / Math.max(1, [...dxCount.values()].reduce((a, b) => a + b, 0));
+    // One package: most claims one combination under one diagnosis; billed alike: at one price as well.
+    const onePackage = pkg.itemShare >= p.billedAlikeShare && sameDiagnosis >= p.billedAlikeShare;
+    if (!onePackage) return undefined;
+    const billedAlike = pkg.amountShare >= p.billedAlikeShare;
+    const similarity = sameCombination(set, layout, institution, memberMark, new Set(people), tripClaims, pkg, p);
     const compact = trips.filter((t) => t.log10P <= p.compactLog10P).length;
     const arriving = arrivedTogether(compact, trips.length, p);
     // At least two trips must show the group physically arriving together — tighter than the
@@ -523,25 +547,17 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // the same few days, beyond chance even after charging for every group tested (the group was found
     // by coinciding, and a flu season coincides too), AND most of their claims bill one combination at
     // one price — the recruiter's price list.
-    // The recruiter's price list is one package under one diagnosis: patients on their own quarterly
-    // follow-ups are billed the same registration fee under their own diagnoses.
-    const dxCount = new Map<number, number>();
-    for (const i of flat) if (similarity.alike.has(i)) dxCount.set(c.diagnosis[i]!, (dxCount.get(c.diagnosis[i]!) ?? 0) + 1);
-    const sameDiagnosis = Math.max(0, ...dxCount.values()) / Math.max(1, [...dxCount.values()].reduce((a, b) => a + b, 0));
-    // One package: most claims one combination under one diagnosis; billed alike: at one price as well.
-    const onePackage = similarity.items.share >= p.billedAlikeShare && sameDiagnosis >= p.billedAlikeShare;
-    const billedAlike = onePackage && similarity.amounts.share >= p.billedAlikeShare;
     // Coinciding is read over all trips together (each trip already charged for where its window fell),
     // charged once for every group tested; at least two trips must coincide on their own.
-    const coincidingTrips = trips.filter((t) => t.coincideLog10P <= p.compactLog10P).length;
-    const coinciding = coincidingTrips >= p.minTrips && fisherCombineLog10(trips.map((t) => t.coincideLog10P)) <= p.compactLog10P - Math.log10(tested);
-    if (!arriving && !(billedAlike && coinciding)) return undefined;
+    // (read only where the claims are billed alike: the coincidence counts for nothing else)
+    const coinciding = billedAlike && trips.filter((t) => t.coincideLog10P() <= p.compactLog10P).length >= p.minTrips && fisherCombineLog10(trips.map((t) => t.coincideLog10P())) <= p.compactLog10P - Math.log10(tested);
+    if (!arriving && !coinciding) return undefined;
     const origin = sharedOrigin(set, core, institution, patientsAt, countiesAt);
     // Where both routes hold, each trip's evidence is the stronger of the two (the coincidence charged for
     // every group tested): a group that swamps a township clinic a little and coincides overwhelmingly is
     // told by the coincidence.
-    const byCoincidence = billedAlike && coinciding;
-    const tripLog10P = (t: Trip) => (byCoincidence ? Math.min(t.log10P, t.coincideLog10P + Math.log10(tested)) : t.log10P);
+    const byCoincidence = coinciding;
+    const tripLog10P = (t: Trip) => (byCoincidence ? Math.min(t.log10P, t.coincideLog10P() + Math.log10(tested)) : t.log10P);
     const log10P = fisherCombineLog10([
       ...trips.map((t) => Math.max(tripLog10P(t), -12)),
       Math.max(similarity.items.log10P, -12),
@@ -563,7 +579,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // package), nothing can stand out, and the group must show itself by arriving together.
     const standardPackage = similarity.items.baseline >= p.billedAlikeShare;
     const standsOut = Math.min(similarity.items.log10P, similarity.amounts.log10P) <= p.compactLog10P || (standardPackage && arriving);
-    if (surprise < MIN_SURPRISE || !onePackage || !standsOut) return undefined;
+    if (surprise < MIN_SURPRISE || !standsOut) return undefined;
     const days = new Set(trips.map((t) => t.days[0]!.day));
     // The group is the patients who were billed the package: someone who merely came on the same days for
     // their own complaint is not one of them, however close they sat.
@@ -630,7 +646,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x]!)));
       for (let a = 0; a < idxs.length; a++)
         for (let b = a + 1; b < idxs.length; b++) {
-          const shared = starts[a]!.filter((d) => starts[b]!.some((e) => Math.abs(e - d) < p.tripDays)).length;
+          const shared = sharedStarts(starts[a]!, starts[b]!, p.tripDays);
           if (shared >= p.minTrips && shared >= 0.5 * Math.min(starts[a]!.length, starts[b]!.length)) parent[find(a)] = find(b);
         }
       const comps = new Map<number, number[]>();
@@ -721,6 +737,28 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   }
   for (const g of merged) out.push(candidate(set, g, { face: facedAt[g.institution]!, any: checkedAt[g.institution]! }, p));
   return out;
+}
+
+/** How many of the ascending trip starts `a` have a start of `b` less than `tripDays` away (one pass over both). */
+function sharedStarts(a: readonly number[], b: readonly number[], tripDays: number): number {
+  let shared = 0;
+  let j = 0;
+  for (const d of a) {
+    while (j < b.length && b[j]! <= d - tripDays) j++;
+    if (j < b.length && b[j]! < d + tripDays) shared++;
+  }
+  return shared;
+}
+
+/** Each community once (sorted member lists), in the order first met. */
+function distinct(communities: number[][]): number[][] {
+  const seen = new Set<string>();
+  return communities.filter((c) => {
+    const key = c.join(',');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 interface JudgedGroup {
@@ -860,32 +898,11 @@ function tripsOf(
   minPeople: number,
   kindOf?: (i: number) => number,
 ): Trip[] {
-  // Trips are the group's busiest windows of `tripDays`, taken greedily: a wave spread over a week is one
-  // trip however its first day falls, and a member's own visit just before it does not cut it in two.
   const byDay = new Map<number, GroupDay[]>();
   for (const d of all) (byDay.get(d.day) ?? byDay.set(d.day, []).get(d.day)!).push(d);
-  const left = new Set(byDay.keys());
-  const trips: Trip[] = [];
-  while (left.size > 0) {
-    let best = -1;
-    let bestPeople = -1;
-    for (const start of left) {
-      const people = new Set<number>();
-      for (let d = start; d < start + p.tripDays; d++) if (left.has(d)) for (const gd of byDay.get(d)!) for (const i of gd.claims) people.add(entityOf[i]!);
-      if (people.size > bestPeople || (people.size === bestPeople && start < best)) {
-        best = start;
-        bestPeople = people.size;
-      }
-    }
-    // Windows only lose people as days are taken: once the busiest brings too few, no trip is left.
-    if (bestPeople < minPeople) break;
-    const days: GroupDay[] = [];
-    for (let d = best; d < best + p.tripDays; d++) if (left.has(d)) {
-      days.push(...byDay.get(d)!);
-      left.delete(d);
-    }
-    trips.push({ days, claims: [], people: new Set(), log10P: 0, coincideLog10P: 0, tight: false });
-  }
+  const peopleOn = new Map<number, Set<number>>();
+  for (const [day, list] of byDay) peopleOn.set(day, new Set(list.flatMap((gd) => gd.claims.map((i) => entityOf[i]!))));
+  const trips: Trip[] = busiestWindows(peopleOn, p.tripDays, minPeople).map((window) => ({ days: window.flatMap((d) => byDay.get(d)!), claims: [], people: new Set(), log10P: 0, coincideLog10P: () => 0, tight: false }));
   trips.sort((a, b) => a.days[0]!.day - b.days[0]!.day);
   for (const t of trips) {
     t.claims = t.days.flatMap((d) => d.claims);
@@ -904,9 +921,38 @@ function tripsOf(
     );
     t.log10P = Math.min(0, Math.min(compact, swamp) + Math.LOG10E * Math.LN2);
     t.tight = compact <= swamp;
-    t.coincideLog10P = together(t.days[0]!.day, t.days[t.days.length - 1]!.day);
+    let coincide: number | undefined;
+    t.coincideLog10P = () => (coincide ??= together(t.days[0]!.day, t.days[t.days.length - 1]!.day));
   }
   return trips;
+}
+
+/**
+ * The group's busiest windows of `tripDays` days (each the days in it that no earlier window took), taken
+ * greedily while the busiest still brings `minPeople`: a wave spread over a week is one trip however its
+ * first day falls, and a member's own visit just before it does not cut it in two.
+ */
+function busiestWindows(peopleOn: ReadonlyMap<number, ReadonlySet<number>>, tripDays: number, minPeople: number): number[][] {
+  const left = new Set(peopleOn.keys());
+  const windows: number[][] = [];
+  while (left.size > 0) {
+    let best = -1;
+    let bestPeople = -1;
+    for (const start of left) {
+      const people = new Set<number>();
+      for (let d = start; d < start + tripDays; d++) if (left.has(d)) for (const e of peopleOn.get(d)!) people.add(e);
+      if (people.size > bestPeople || (people.size === bestPeople && start < best)) {
+        best = start;
+        bestPeople = people.size;
+      }
+    }
+    // Windows only lose people as days are taken: once the busiest brings too few, no trip is left.
+    if (bestPeople < minPeople) break;
+    const days: number[] = [];
+    for (let d = best; d < best + tripDays; d++) if (left.delete(d)) days.push(d);
+    windows.push(days);
+  }
+  return windows;
 }
 
 /**
@@ -930,16 +976,61 @@ interface SimilarityTest {
   baseline: number;
 }
 
+/** Each trip's typical combination (the medoid of its item sets) and price, and how many of the group's claims bill them. */
+interface GroupPackage {
+  perTrip: ({ medoid: Int32Array | Uint16Array; amount: number } | undefined)[];
+  /** the group's claims that bill their trip's combination */
+  alike: Set<number>;
+  claims: number;
+  itemShare: number;
+  amountShare: number;
+  hitItems: number;
+  hitAmounts: number;
+}
+
+function groupPackage(set: ClaimSet, layout: VisitLayout, tripClaims: number[][], p: RecruitedParams): GroupPackage {
+  const itemsOf = (i: number) => itemSetAt(layout, positionOf(layout, i));
+  let hitItems = 0;
+  let hitAmounts = 0;
+  let n = 0;
+  const alike = new Set<number>();
+  const perTrip = tripClaims.map((mine) => {
+    if (mine.length === 0) return undefined;
+    const sets = mine.map(itemsOf);
+    // The trip's typical combination: the set closest to all others (medoid).
+    let medoid = sets[0]!;
+    let best = -1;
+    for (const a of sets) {
+      let s = 0;
+      for (const b of sets) s += sortedJaccard(a, b);
+      if (s > best) {
+        best = s;
+        medoid = a;
+      }
+    }
+    const amount = median(mine.map((i) => priceOf(set, i)));
+    mine.forEach((i, j) => {
+      n++;
+      if (sortedJaccard(sets[j]!, medoid) >= p.itemJaccard) {
+        hitItems++;
+        alike.add(i);
+      }
+      if (Math.abs(priceOf(set, i) - amount) <= p.amountBand * amount) hitAmounts++;
+    });
+    return { medoid, amount };
+  });
+  return { perTrip, alike, claims: n, itemShare: n ? hitItems / n : 0, amountShare: n ? hitAmounts / n : 0, hitItems, hitAmounts };
+}
+
 /**
  * How often the group's claims bill the trip's typical combination (and amount) against how often the
  * institution's other claims of the same days do: a binomial tail with the institution's own rate.
  */
-function sameCombination(set: ClaimSet, layout: VisitLayout, institution: number, memberMark: Uint8Array, members: ReadonlySet<number>, trips: Trip[], tripClaims: number[][], p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest; alike: Set<number>; typical: (TripTypical | undefined)[] } {
-  const c = set.claims;
+function sameCombination(set: ClaimSet, layout: VisitLayout, institution: number, memberMark: Uint8Array, members: ReadonlySet<number>, tripClaims: number[][], pkg: GroupPackage, p: RecruitedParams): { items: SimilarityTest; amounts: SimilarityTest; alike: Set<number>; typical: (TripTypical | undefined)[] } {
   // The institution's other patients, all year, of the same kinds of care as the group's (a sample of at
   // most BASELINE_SAMPLE, evenly spaced): on a trip day the group may be nearly all the institution saw.
   let kinds = 0;
-  for (const t of tripClaims) for (const i of t) kinds |= 1 << c.kind[i]!;
+  for (const t of tripClaims) for (const i of t) kinds |= 1 << set.claims.kind[i]!;
   // members marked in place of a Set lookup per visit
   for (const m of members) memberMark[m] = 1;
   const inPool = (pos: number) => (kinds & (1 << layout.kind[pos]!)) !== 0 && memberMark[layout.entity[pos]!] === 0;
@@ -954,53 +1045,23 @@ function sameCombination(set: ClaimSet, layout: VisitLayout, institution: number
   for (const [from, to] of runs) for (let pos = from; pos < to; pos++) if (inPool(pos) && seen++ % stride === 0) baseline[b++] = pos;
   for (const m of members) memberMark[m] = 0;
   const itemsOf = (i: number) => itemSetAt(layout, positionOf(layout, i));
-  let hitItems = 0;
-  let hitAmounts = 0;
-  const alike = new Set<number>();
-  let n = 0;
   let baseItems = 0;
   let baseAmounts = 0;
   let baseN = 0;
-  const typical: (TripTypical | undefined)[] = trips.map(() => undefined);
-  trips.forEach((t, k) => {
-    const mine = tripClaims[k]!;
-    if (mine.length === 0) return;
-    const sets = mine.map(itemsOf);
-    // The trip's typical combination: the set closest to all others (medoid).
-    let medoid = sets[0]!;
-    let best = -1;
-    for (const a of sets) {
-      let s = 0;
-      for (const b of sets) s += sortedJaccard(a, b);
-      if (s > best) {
-        best = s;
-        medoid = a;
-      }
-    }
-    const amount = median(mine.map((i) => priceOf(set, i)));
-    const near = (i: number) => sortedJaccard(itemsOf(i), medoid) >= p.itemJaccard;
-    const sameAmount = (i: number) => Math.abs(priceOf(set, i) - amount) <= p.amountBand * amount;
-    for (const i of mine) {
-      n++;
-      if (near(i)) {
-        hitItems++;
-        alike.add(i);
-      }
-      if (sameAmount(i)) hitAmounts++;
-    }
+  const typical = pkg.perTrip.map((trip): TripTypical | undefined => {
+    if (!trip) return undefined;
+    const { medoid, amount } = trip;
     const [nearHere, amountsHere] = countAlike(layout, baseline, medoid, p.itemJaccard, layout.price, amount, p.amountBand * amount);
     baseN += baseline.length;
     baseItems += nearHere;
     baseAmounts += amountsHere;
-    typical[k] = { near, rate: baseline.length > 0 ? (nearHere + 1) / (baseline.length + 2) : 0.5 };
+    return { near: (i: number) => sortedJaccard(itemsOf(i), medoid) >= p.itemJaccard, rate: baseline.length > 0 ? (nearHere + 1) / (baseline.length + 2) : 0.5 };
   });
   // An institution with nobody else gives no baseline: assume the combination is as common as a coin toss.
   const rate = (hits: number) => (baseN > 0 ? (hits + 1) / (baseN + 2) : 0.5);
-  const items = { share: n ? hitItems / n : 0, baseline: rate(baseItems), log10P: 0 };
-  const amounts = { share: n ? hitAmounts / n : 0, baseline: rate(baseAmounts), log10P: 0 };
-  items.log10P = binomialUpperTailLog10(hitItems, n, items.baseline);
-  amounts.log10P = binomialUpperTailLog10(hitAmounts, n, amounts.baseline);
-  return { items, amounts, alike, typical };
+  const items = { share: pkg.itemShare, baseline: rate(baseItems), log10P: binomialUpperTailLog10(pkg.hitItems, pkg.claims, rate(baseItems)) };
+  const amounts = { share: pkg.amountShare, baseline: rate(baseAmounts), log10P: binomialUpperTailLog10(pkg.hitAmounts, pkg.claims, rate(baseAmounts)) };
+  return { items, amounts, alike: pkg.alike, typical };
 }
 
 /** A trip's typical combination: whether a claim bills it, and how often the institution's other claims do. */
@@ -1064,7 +1125,7 @@ function candidate(set: ClaimSet, group: JudgedGroup, rates: { face: number; any
         : {
             // Seen by coinciding: its trips spread over days, so no minutes and no arrival scan to quote.
             key: 'recruited.coinciding',
-            facts: { ...spread, log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.coincideLog10P))) },
+            facts: { ...spread, log10P: Math.round(-fisherCombineLog10(trips.map((t) => t.coincideLog10P()))) },
             entities: [{ type: 'institution', index: institution }, ...personRefs],
             claims: tripClaims,
             weight: Math.min(1, trips.length / 6),
@@ -1143,7 +1204,7 @@ function farmCandidate(set: ClaimSet, group: JudgedGroup, absent: Absence): Ring
         trips: trips.length,
         days: trips.reduce((s, t) => s + t.days.length, 0),
         averageGroup: Math.round(median(trips.map((t) => t.people.size))),
-        log10P: Math.round(-fisherCombineLog10(trips.map((t) => Math.min(t.log10P, t.coincideLog10P)))),
+        log10P: Math.round(-fisherCombineLog10(trips.map((t) => Math.min(t.log10P, t.coincideLog10P())))),
       },
       entities: [{ type: 'institution', index: institution }, ...cardRefs],
       weight: Math.min(1, trips.length / 6),
