@@ -484,6 +484,8 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
   const tested = Math.max(1, cardGroups.length + suspiciousAt.size + presented.length);
   void sig.recordedOthers;
   const out: RingCandidate[] = [];
+  // claims per card, built for the first ring reported (a scan of every claim per ring was the cost)
+  let claimsOfCard: ReturnType<typeof groupClaims> | undefined;
   for (const d of merged) {
     const cards = [...d.cards].sort((a, b) => a - b);
     const holders = [...new Set(cards.map((card) => holder[card]!))];
@@ -492,7 +494,8 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
     const log10P = fisherCombineLog10([...d.log10Ps.map((x) => Math.max(x, -30)), silentLog10P]);
     const surprise = -log10P - Math.log10(tested);
     if (surprise < MIN_SURPRISE) continue;
-    out.push(candidate(set, p, sig, cards, [...d.users].sort((a, b) => a - b), d.institutions, surprise));
+    claimsOfCard ??= groupClaims(c.card, cardCount);
+    out.push(candidate(set, p, sig, claimsOfCard, cards, [...d.users].sort((a, b) => a - b), d.institutions, surprise));
   }
   return out;
 }
@@ -510,9 +513,13 @@ function corroboration(set: ClaimSet, cards: number[], sig: CardSignals): number
   return poissonUpperTailLog10(withSilent, Math.max(1e-6, rate * cards.length));
 }
 
-function candidate(set: ClaimSet, p: CardLendingParams, sig: CardSignals, cards: number[], users: number[], counters: Set<number>, surprise: number): RingCandidate {
+function candidate(set: ClaimSet, p: CardLendingParams, sig: CardSignals, claimsOfCard: ReturnType<typeof groupClaims>, cards: number[], users: number[], counters: Set<number>, surprise: number): RingCandidate {
   const c = set.claims;
   const cardSet = new Set(cards);
+  // the ring's cards' claims, in claim order: what the ring's claims and its users' kin claims are read from
+  const ringClaims: number[] = [];
+  for (const card of cardSet) for (let x = claimsOfCard.start[card]!; x < claimsOfCard.start[card + 1]!; x++) ringClaims.push(claimsOfCard.members[x]!);
+  ringClaims.sort((a, b) => a - b);
   const userSet = new Set(users);
   // Where the ring operates: counters where its users were recorded, or its silent signals happened.
   const instHolders = new Map<number, Set<number>>();
@@ -531,9 +538,9 @@ function candidate(set: ClaimSet, p: CardLendingParams, sig: CardSignals, cards:
   const kinClaims: number[] = [];
   const kinCards = new Set<number>();
   if (userSet.size > 0)
-    for (let i = 0; i < c.count; i++) {
+    for (const i of ringClaims) {
       const card = c.card[i]!;
-      if (!cardSet.has(card) || !userSet.has(c.served[i]!) || !sig.inferredKin.get(card)?.has(c.served[i]!)) continue;
+      if (!userSet.has(c.served[i]!) || !sig.inferredKin.get(card)?.has(c.served[i]!)) continue;
       kinClaims.push(i);
       kinCards.add(card);
       evidenceClaims.add(i);
@@ -570,7 +577,7 @@ function candidate(set: ClaimSet, p: CardLendingParams, sig: CardSignals, cards:
   // split by region lists the same claims as a whole run (a journey's far end may lie in another region).
   const instSet = new Set(institutions);
   const claims: number[] = [];
-  for (let i = 0; i < c.count; i++) if (cardSet.has(c.card[i]!) && instSet.has(c.institution[i]!) && c.served[i] !== set.cards.holder[c.card[i]!]) claims.push(i);
+  for (const i of ringClaims) if (instSet.has(c.institution[i]!) && c.served[i] !== set.cards.holder[c.card[i]!]) claims.push(i);
   if (claims.length === 0) for (const i of evidenceClaims) if (cardSet.has(c.card[i]!)) claims.push(i);
   claims.sort((a, b) => a - b);
   return { family: 'card-lending', members: m.list, claims, evidence, confidence: calibratedConfidence(surprise), surprise };
