@@ -324,7 +324,8 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
         const sgm = days.segOf[i]!;
         if (sgm >= 0 && days.segInstitution[sgm] === institution) (peopleOn.get(days.segDay[sgm]!) ?? peopleOn.set(days.segDay[sgm]!, new Set()).get(days.segDay[sgm]!)!).add(entityOf[i]!);
       }
-    if (busiestWindows(peopleOn, p.tripDays, minPresent).length < p.minTrips) return undefined;
+    const windows = busiestWindows(peopleOn, p.tripDays, minPresent);
+    if (windows.length < p.minTrips) return undefined;
     // Every day with a member: a trip spread over days may bring only one or two on each.
     const all = [
       ...groupDays(set, outpatient, profiles.out, institution, entityOf, groupClaimList, 1),
@@ -506,7 +507,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       }
       return { people, claims };
     };
-    const trips = tripsOf(all, p, entityOf, volumeAt(institution, groupClaimList), ownExpected, together, minPresent, (i) => c.kind[i]!).filter((t) => units(t.people) >= minPresent);
+    const trips = tripsOf(all, windows, entityOf, volumeAt(institution, groupClaimList), ownExpected, together, (i) => c.kind[i]!).filter((t) => units(t.people) >= minPresent);
     if (trips.length < p.minTrips) return undefined;
     const attendance = new Map<number, number>();
     // A trip counts for a member who came on one of its days with another member: a regular whose own
@@ -556,8 +557,7 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     // Where both routes hold, each trip's evidence is the stronger of the two (the coincidence charged for
     // every group tested): a group that swamps a township clinic a little and coincides overwhelmingly is
     // told by the coincidence.
-    const byCoincidence = coinciding;
-    const tripLog10P = (t: Trip) => (byCoincidence ? Math.min(t.log10P, t.coincideLog10P() + Math.log10(tested)) : t.log10P);
+    const tripLog10P = (t: Trip) => (coinciding ? Math.min(t.log10P, t.coincideLog10P() + Math.log10(tested)) : t.log10P);
     const log10P = fisherCombineLog10([
       ...trips.map((t) => Math.max(tripLog10P(t), -12)),
       Math.max(similarity.items.log10P, -12),
@@ -881,7 +881,7 @@ function institutionCheckRates(set: ClaimSet, ...sets: InstitutionDays[]): { che
 }
 
 /**
- * Group days gathered into trips (the busiest windows of `tripDays`). A trip's evidence is the stronger of
+ * Group days gathered into trips (the busiest windows of `tripDays`, `busiestWindows`). A trip's evidence is the stronger of
  * two scans: how compact the arrivals were on its days (rank and clock scans), and how many of the
  * group's visits (or admissions) it brought against what the institution sees from everybody else in as
  * many days and what the members' own habits bring (a Poisson tail against the larger) — a group spread
@@ -890,19 +890,16 @@ function institutionCheckRates(set: ClaimSet, ...sets: InstitutionDays[]): { che
  */
 function tripsOf(
   all: GroupDay[],
-  p: RecruitedParams,
+  windows: number[][],
   entityOf: Int32Array,
   volume: { out: number; in: number },
   ownExpected: (from: number, to: number) => number,
   together: (from: number, to: number) => number,
-  minPeople: number,
   kindOf?: (i: number) => number,
 ): Trip[] {
   const byDay = new Map<number, GroupDay[]>();
   for (const d of all) (byDay.get(d.day) ?? byDay.set(d.day, []).get(d.day)!).push(d);
-  const peopleOn = new Map<number, Set<number>>();
-  for (const [day, list] of byDay) peopleOn.set(day, new Set(list.flatMap((gd) => gd.claims.map((i) => entityOf[i]!))));
-  const trips: Trip[] = busiestWindows(peopleOn, p.tripDays, minPeople).map((window) => ({ days: window.flatMap((d) => byDay.get(d)!), claims: [], people: new Set(), log10P: 0, coincideLog10P: () => 0, tight: false }));
+  const trips: Trip[] = windows.map((window) => ({ days: window.flatMap((d) => byDay.get(d)!), claims: [], people: new Set(), log10P: 0, coincideLog10P: () => 0, tight: false }));
   trips.sort((a, b) => a.days[0]!.day - b.days[0]!.day);
   for (const t of trips) {
     t.claims = t.days.flatMap((d) => d.claims);
