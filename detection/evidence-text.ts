@@ -133,6 +133,10 @@ const TEMPLATES: Record<string, { zh: Template; en: Template }> = {
     zh: (f) => `${f.from} 至 ${f.to}，${f.doctor} 的 ${f.doctorPatients} 名外配处方患者中有 ${f.patients} 名到 ${f.pharmacy} 取药（且平时不在该药店自行购药），按同科室/同院医生的常态（${f.peerSharePercent}%）仅应约 ${f.expected} 名（${f.lift} 倍，p≈1e${f.log10P}）；其中 ${f.unvisited} 名取药前 30 天内未见过该医生（该医生在其他药店的常态为 ${f.unvisitedRatePercent}%）${f.product ? `；${f.productPatients} 名取的是${f.product}，而该医生在其他药店的患者、该药店其他医生的患者中仅约 ${f.productRatePercent}% 取此药` : ''}`,
     en: (f) => `from ${f.from} to ${f.to}, ${f.patients} of ${f.doctor}'s ${f.doctorPatients} external-prescription patients filled at ${f.pharmacy} (and do not shop there otherwise), where the doctor's peers' share (${f.peerSharePercent}%) predicts about ${f.expected} (${f.lift}×, p≈1e${f.log10P}); ${f.unvisited} of them had not seen the doctor in the 30 days before (${f.unvisitedRatePercent}% at the doctor's other pharmacies)${f.product ? `; ${f.productPatients} of them were given ${f.product}, which about ${f.productRatePercent}% of the doctor's patients elsewhere and of the pharmacy's other prescribers' patients get` : ''}`,
   },
+  'kickback.product': {
+    zh: (f) => `${f.from} 至 ${f.to}，${f.pharmacy} 的 ${f.pharmacyPatients} 名处方取药患者中有 ${f.patients} 名取了${f.product}；按本区其他药店同期、该药店其他月份、以及开方医生在其他药店的患者的常态（${f.ratePercent}%）仅应约 ${f.expected} 名（${f.lift} 倍，p≈1e${f.log10P}）；开方医生（取此药患者数/在该药店取药患者数）：${f.doctors}`,
+    en: (f) => `from ${f.from} to ${f.to}, ${f.patients} of ${f.pharmacy}'s ${f.pharmacyPatients} prescription patients were given ${f.product}, where the region's other pharmacies in those months, this pharmacy in its other months and the prescribers' patients elsewhere (${f.ratePercent}%) predict about ${f.expected} (${f.lift}×, p≈1e${f.log10P}); prescribers (patients given it / their patients there): ${f.doctors}`,
+  },
   'kickback.patients': {
     zh: (f) => `${f.patients} 名患者携带这些处方，共 ${f.fills} 次取药，其中 ${f.unvisited} 名取药前未就诊`,
     en: (f) => `${f.patients} patients carried these prescriptions, ${f.fills} fills in all; ${f.unvisited} of them without a visit to the prescriber`,

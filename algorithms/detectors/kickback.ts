@@ -1,5 +1,7 @@
 import { claimHolder, dateOfDay, groupClaims, KIND, type ClaimSet } from '../claim-set.ts';
 import type { CompiledKnowledge } from '../knowledge.ts';
+import { addBlock, windowCounts, windowsTested } from './month-windows.ts';
+import { STEERED_PRODUCT_DEFAULTS, steeredProducts, type SteeredProduct, type SteeredProductParams } from './steered-product.ts';
 import { betaBinomialUpperTailLog10, binomialUpperTailLog10, fisherCombineLog10, median, medianMatchingDispersion, multiplicativeIcc, truncatedProductLog10 } from '../stats.ts';
 import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type RingCandidate } from './types.ts';
 
@@ -51,6 +53,10 @@ import { MIN_SURPRISE, MemberList, calibratedConfidence, type Evidence, type Rin
  * Surprise is −log10 of the combined tail probability less log10 of the windows and of the flows that
  * could be flagged (two patients or more: Tarone's refinement of Bonferroni).
  *
+ * The steered product pooled over a pharmacy's prescribers (steered-product.ts): a scheme too thin for any
+ * flow shows as the pharmacy dispensing one drug, for a season, far beyond its other months and the region's
+ * other pharmacies; its doctors and patients join the pharmacy's ring or make one.
+ *
  * Hubs: a pharmacy that two or more doctors each steer a few patients to, none of them surprising enough
  * for the search over every flow. A pharmacy's flows whose window-corrected tail is ≤ 0.05 ÷ its flows —
  * tested against the pharmacy's own market share as well as the peers' (patients may simply live near
@@ -79,6 +85,8 @@ export interface KickbackParams {
   minSpecialtyPrescribers: number;
   /** a pharmacy's flows join a hub test when their window-corrected tail is ≤ this level ÷ the pharmacy's flows */
   hubLevel: number;
+  /** the steered product pooled over a pharmacy's prescribers */
+  steeredProduct: SteeredProductParams;
 }
 
 export const KICKBACK_DEFAULTS: KickbackParams = {
@@ -106,6 +114,7 @@ export const KICKBACK_DEFAULTS: KickbackParams = {
   minSpecialtyPrescribers: 4,
   // α = 0.05 among the pharmacy's own flows (Bonferroni): about one honest flow in twenty pharmacies joins
   hubLevel: 0.05,
+  steeredProduct: STEERED_PRODUCT_DEFAULTS,
 };
 
 /** One tested doctor → pharmacy flow, in its best window. */
@@ -166,43 +175,6 @@ function combineEvidence(excess: number, supports: readonly number[]): number {
     best = Math.min(best, fisherCombineLog10(parts));
   }
   return Math.min(0, best + Math.log10(1 << supports.length));
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// window counting: patients with a fill in a run of whole blocks
-
-/**
- * counts[a * L + (len - 1)] = how many of the given block lists have a block in [a, a + len - 1], for
- * every start a < M and length len ≤ L. O(M) per list with a difference array.
- */
-function windowCounts(lists: Iterable<readonly number[]>, M: number, L: number): Int32Array {
-  const diff = new Int32Array(M * (L + 1));
-  for (const blocks of lists) {
-    let j = 0;
-    for (let a = 0; a < M; a++) {
-      while (j < blocks.length && blocks[j]! < a) j++;
-      if (j === blocks.length) break;
-      const len = blocks[j]! - a + 1;
-      if (len <= L) diff[a * (L + 1) + len - 1]!++;
-    }
-  }
-  const out = new Int32Array(M * L);
-  for (let a = 0; a < M; a++) {
-    let run = 0;
-    for (let len = 1; len <= L; len++) {
-      run += diff[a * (L + 1) + len - 1]!;
-      out[a * L + len - 1] = run;
-    }
-  }
-  return out;
-}
-
-function addBlock(list: number[], block: number): void {
-  // fills arrive in claim order, not time order: keep the list sorted and unique
-  let i = list.length;
-  while (i > 0 && list[i - 1]! > block) i--;
-  if (i > 0 && list[i - 1] === block) return;
-  list.splice(i, 0, block);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -569,8 +541,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     }
     flowWindows.set(key, { off: windowCounts(off, M, L), offUnvisited: windowCounts(offU, M, L), offCostly: windowCounts(offC, M, L), newcomers });
   }
-  const windowsTested = M * L - (L * (L - 1)) / 2 - 0; // starts a < M, lengths ≤ L, inside the period
-  const windowCharge = Math.log10(Math.max(1, windowsTested));
+  const windowCharge = Math.log10(Math.max(1, windowsTested(M, L)));
 
   // The steered product: what the flow's patients were given at the pharmacy, against what the doctor's
   // patients get elsewhere and what the pharmacy's other prescribers' patients get there (whichever is
@@ -883,7 +854,6 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     if (same) break;
     excludedNow = new Set(next.keys());
   }
-  if (flagged.size === 0) return [];
 
   const b = baseline(excludedNow);
   const byPharmacy = new Map<number, Flow[]>();
@@ -925,20 +895,33 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
     }
   }
 
+  // The steered product, pooled over each pharmacy's prescribers (steered-product.ts): its doctors and
+  // patients join the pharmacy's ring, or make one where no flow was surprising on its own.
+  const fills: number[] = [];
+  for (let i = 0; i < c.count; i++) if (c.kind[i] === KIND.pharmacy && c.rxDoctor[i]! >= 0 && !exempt[i]) fills.push(i);
+  const isDrug = Uint8Array.from(set.items.category, (cat) => (cat === 'drug' ? 1 : 0));
+  const surges = new Map<number, SteeredProduct[]>();
+  for (const sp of steeredProducts(set, { fills, patientOf: holderOf, blockOf, M, L, windowCharge, isDrug, steering: (d, ph) => byPharmacy.get(ph)?.some((fl) => fl.doctor === d) ?? false }, p.steeredProduct, MIN_SURPRISE))
+    (surges.get(sp.pharmacy) ?? surges.set(sp.pharmacy, []).get(sp.pharmacy)!).push(sp);
+
   const out: RingCandidate[] = [];
-  for (const [ph, list] of [...byPharmacy].sort((x, y) => x[0] - y[0])) {
+  for (const ph of [...new Set([...byPharmacy.keys(), ...surges.keys()])].sort((x, y) => x - y)) {
+    const list = byPharmacy.get(ph) ?? [];
+    const products = surges.get(ph) ?? [];
     list.sort((x, y) => x.log10P - y.log10P);
     const m = new MemberList();
     for (const fl of list) m.add('doctor', fl.doctor, 'prescriber');
+    for (const sp of products) for (const d of sp.doctors) m.add('doctor', d.doctor, 'prescriber');
     m.add('institution', ph, 'pharmacy');
     const patients = new Set<number>();
     for (const fl of list) for (const h of fl.members) patients.add(h);
+    for (const sp of products) for (const h of sp.members) patients.add(h);
     for (const h of [...patients].sort((x, y) => x - y)) m.add('person', h, 'patient');
-    const claims = [...new Set(list.flatMap((fl) => fl.claims))].sort((x, y) => x - y);
+    const claims = [...new Set([...list.flatMap((fl) => fl.claims), ...products.flatMap((sp) => sp.claims)])].sort((x, y) => x - y);
     const seed = list.reduce((a, fl) => Math.max(a, fl.surprise), Number.NEGATIVE_INFINITY);
-    const combined = -fisherCombineLog10(list.map((fl) => fl.log10P)) - windowCharge - flowCharge;
+    const combined = list.length ? -fisherCombineLog10(list.map((fl) => fl.log10P)) - windowCharge - flowCharge : Number.NEGATIVE_INFINITY;
     // a hub's flows were found together: their combination is already the hub's surprise
-    const surprise = hubSurprise.has(ph) ? seed : Math.max(seed, combined);
+    const surprise = Math.max(hubSurprise.has(ph) ? seed : Math.max(seed, combined), ...products.map((sp) => sp.surprise));
     if (surprise < MIN_SURPRISE) continue;
     const evidence: Evidence[] = list.map((fl) => ({
       key: 'kickback.flow',
@@ -964,6 +947,28 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
       claims: fl.claims,
       weight: Math.min(1, fl.surprise / 12),
     }));
+    for (const sp of products) {
+      const expected = sp.pharmacyPatients * sp.rate;
+      evidence.push({
+        key: 'kickback.product',
+        facts: {
+          pharmacy: set.institutions.name[ph]!,
+          product: set.items.name[sp.item]!,
+          from: dateOfDay(day0 + sp.firstBlock * p.blockDays),
+          to: dateOfDay(Math.min(dayN, day0 + (sp.firstBlock + sp.blocks) * p.blockDays - 1)),
+          patients: sp.patients,
+          pharmacyPatients: sp.pharmacyPatients,
+          ratePercent: Math.round(sp.rate * 1000) / 10,
+          expected: Math.round(expected * 10) / 10,
+          lift: Math.round((sp.patients / Math.max(expected, 1e-9)) * 10) / 10,
+          log10P: Math.round(sp.log10P),
+          doctors: sp.doctors.map((d) => `${set.doctors.name[d.doctor]}（${d.patients}/${d.doctorPatients}）`).join('、'),
+        },
+        entities: [{ type: 'institution' as const, index: ph }, ...sp.doctors.map((d) => ({ type: 'doctor' as const, index: d.doctor }))],
+        claims: sp.claims,
+        weight: Math.min(1, sp.surprise / 12),
+      });
+    }
     evidence.push({
       key: 'kickback.patients',
       facts: { patients: patients.size, fills: claims.length, unvisited: new Set(list.flatMap((fl) => fl.unvisitedMembers)).size },

@@ -334,6 +334,72 @@ describe('kickback: prescription flows against the doctor’s peers', () => {
   });
 });
 
+describe('kickback: the steered product pooled over a pharmacy’s prescribers', () => {
+  const noPooling = { ...KICKBACK_DEFAULTS, steeredProduct: { ...KICKBACK_DEFAULTS.steeredProduct, minPatients: Number.POSITIVE_INFINITY } };
+  /**
+   * Three doctors of three hospitals each send three patients (seen first) to PQ for DR1 over a season — two
+   * of the three PQ's own customers, whom the flows do not count (PQ is where they shop anyway).
+   */
+  const thinScheme = (w: ReturnType<typeof city>, doctors = ['H1D2', 'H2D3', 'H3D5']) => {
+    const customers: number[] = [];
+    for (let k = 150; customers.length < 2 * doctors.length; k++) if (w.home(k) === 'PQ') customers.push(k);
+    const others = w.notCustomersOf('PQ', doctors.length, 150);
+    const patients = doctors.flatMap((_, k) => [customers[2 * k]!, customers[2 * k + 1]!, others[k]!]);
+    patients.forEach((p, k) => {
+      for (let f = 0; f < 2; f++) w.visitAndFill(p, doctors[Math.floor(k / 3)]!, 150 + k * 9 + f * 25, 'PQ', ['DR1'], 900);
+    });
+    return patients;
+  };
+
+  it('finds a scheme spread thin over three doctors, which the doctor → pharmacy flows miss one by one', () => {
+    const w = city();
+    const patients = thinScheme(w);
+    const set = w.b.build();
+    // each doctor's three patients are too few for the search over every flow of the region
+    const alone = ringAt(set, detectKickback(set, noPooling), 'PQ');
+    expect(alone.flatMap((r) => ids(set, r, 'doctor'))).not.toEqual(['H1D2', 'H2D3', 'H3D5']);
+    const rings = ringAt(set, detectKickback(set), 'PQ');
+    expect(rings).toHaveLength(1);
+    expect(ids(set, rings[0]!, 'doctor')).toEqual(['H1D2', 'H2D3', 'H3D5']);
+    expect(ids(set, rings[0]!, 'person')).toEqual(personIds(patients));
+    const product = rings[0]!.evidence.find((e) => e.key === 'kickback.product')!;
+    expect(product.facts.product).toBe('缬沙坦胶囊');
+    expect(product.facts.patients).toBe(9);
+    expect(Number(product.facts.expected)).toBeLessThan(1);
+  });
+
+  it('a pharmacy’s standing trade in a drug all year, and a drug the whole region takes up in a season, are no scheme', () => {
+    const w = city();
+    // PA dispenses RARE on a third of its prescriptions all year, whoever prescribes; from day 270 every
+    // pharmacy adds EVE to half its prescriptions (a new drug in the catalogue).
+    for (let k = 0; k < 600; k++) {
+      if (w.home(k) !== 'PA') continue;
+      for (let v = 0; v < 2; v++) if (w.rnd() < 0.35) w.visitAndFill(k, w.internists.H2![v * 2]!, Math.floor(w.rnd() * 360), 'PA', ['RARE', 'DR0'], 120);
+    }
+    for (let k = 0; k < 600; k += 2) w.visitAndFill(k, w.internists.H3![k % 6]!, 270 + Math.floor(w.rnd() * 90), w.home(k), ['EVE'], 150);
+    const set = w.b.build();
+    expect(detectKickback(set)).toEqual([]);
+  });
+
+  it('a doctor steering the same drug to two pharmacies: the other scheme is not the doctor’s practice', () => {
+    const w = city();
+    // H2D3 runs the thin scheme at PQ with two colleagues, and sends twelve patients of their own to PR for
+    // the same DR1 (found by the flow): DR1 at PR must not count as how H2D3 prescribes.
+    const patients = thinScheme(w);
+    const own = w.notCustomersOf('PR', 40, 400).filter((p) => w.home(p) !== 'PQ').slice(0, 12);
+    own.forEach((p, k) => {
+      for (let f = 0; f < 2; f++) w.visitAndFill(p, 'H2D3', 40 + k * 6 + f * 20, 'PR', ['DR1'], 900);
+    });
+    const set = w.b.build();
+    const rings = detectKickback(set);
+    expect(ids(set, ringAt(set, rings, 'PR')[0]!, 'person')).toEqual(personIds(own));
+    const q = ringAt(set, rings, 'PQ');
+    expect(q).toHaveLength(1);
+    expect(ids(set, q[0]!, 'doctor')).toEqual(['H1D2', 'H2D3', 'H3D5']);
+    expect(ids(set, q[0]!, 'person')).toEqual(personIds(patients));
+  });
+});
+
 describe('kickback (moved from detectors.test.ts): paper prescriptions on the small world', () => {
   it('flags a doctor sending paper prescriptions to one pharmacy, not the pharmacy across the street every doctor feeds', () => {
     const w = world();
