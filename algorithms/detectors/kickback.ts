@@ -962,7 +962,7 @@ export function detectKickback(set: ClaimSet, p: KickbackParams = KICKBACK_DEFAU
           expected: Math.round(expected * 10) / 10,
           lift: Math.round((sp.patients / Math.max(expected, 1e-9)) * 10) / 10,
           log10P: Math.round(sp.log10P),
-          doctors: sp.doctors.map((d) => `${set.doctors.name[d.doctor]}（${d.patients}/${d.doctorPatients}）`).join('、'),
+          doctors: sp.doctors.map((d) => `${set.doctors.name[d.doctor]} ${d.patients}/${d.doctorPatients}`).join('、'),
         },
         entities: [{ type: 'institution' as const, index: ph }, ...sp.doctors.map((d) => ({ type: 'doctor' as const, index: d.doctor }))],
         claims: sp.claims,
