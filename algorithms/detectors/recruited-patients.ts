@@ -275,6 +275,16 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
     const open = Math.max(1, daysActive.get(g)?.size ?? 1);
     return { out: Math.max(0, (visitsAt.get(`${g}|out`) ?? 0) - mineOut) / open, in: Math.max(0, (visitsAt.get(`${g}|in`) ?? 0) - mineIn) / open };
   };
+  const totalCache = new Map<number, number>();
+  const busyTotalOf = (g: number) => {
+    let total = totalCache.get(g);
+    if (total === undefined) {
+      total = 0;
+      for (const n of dailyVolume(g).values()) total += n;
+      totalCache.set(g, total);
+    }
+    return total;
+  };
   /** Visits and admissions per day at each institution (everybody's). */
   const volumeCache = new Map<number, Map<number, number>>();
   const dailyVolume = (g: number) => {
@@ -314,8 +324,10 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
   // the trip's other days, so the with-another-member rule below would drop them again).
   const judge = (people: readonly number[], institution: number, grow = true, joined: ReadonlySet<number> = new Set()): JudgedGroup | undefined => {
     const minPresent = Math.max(p.minMembers, Math.ceil(p.tripShare * people.length));
+    // the members' claims at this institution (everything below reads only those)
     const groupClaimList: number[] = [];
-    for (const person of people) for (let x = byPerson.start[person]!; x < byPerson.start[person + 1]!; x++) groupClaimList.push(byPerson.members[x]!);
+    for (const person of people)
+      for (let x = byPerson.start[person]!; x < byPerson.start[person + 1]!; x++) if (c.institution[byPerson.members[x]!] === institution) groupClaimList.push(byPerson.members[x]!);
     // Trips can be no more than the windows that bring enough members (counted as people: a family
     // counts once in a trip): where those are too few, the group is dropped before its days are scanned.
     const peopleOn = new Map<number, Set<number>>();
@@ -374,8 +386,9 @@ export function detectRecruitedPatients(set: ClaimSet, p: RecruitedParams, k: Co
       m.set(d, (m.get(d) ?? 0) + 1);
       mineByDoctor.set(doc, (mineByDoctor.get(doc) ?? 0) + 1);
     }
-    let busyTotal = 0;
-    for (const [d, n] of busy) busyTotal += Math.max(0, n - (mineByDay.get(d) ?? 0));
+    // everybody else's visits over the year: the institution's total less the members' share of each of their days
+    let busyTotal = busyTotalOf(institution);
+    for (const [d, m] of mineByDay) busyTotal -= Math.min(busy.get(d) ?? 0, m);
     /** The share of the institution's year (without the group) that days from … to hold. */
     const windowShare = (from: number, to: number) => {
       let inWindow = 0;
