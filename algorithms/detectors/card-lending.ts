@@ -356,58 +356,22 @@ export function detectCardLending(set: ClaimSet, p: CardLendingParams, k: Compil
     }
   }
   const baseContradiction = contradicting.size / Math.max(1, c.count);
-  const expected = new Map<number, number>();
-  const observed = new Map<number, Map<number, number>>(); // institution → holder → signal claims (≤ 2 each)
-  // What a counter's claims should contradict by chance is read from the other counters' claims with the
-  // same items and diagnoses (leave-counter-out, as for the cards presented together below): a diagnosis
-  // billed mostly at one counter on lent cards — a pregnancy on men's cards — must not be its own norm.
-  // Where no other counter bills them, the share of all claims that contradict.
-  const byCounter = groupClaims(c.institution, set.institutions.id.length);
-  const counterItems = new Map<number, [claims: number, hits: number]>();
-  const counterDx = new Map<number, [claims: number, hits: number]>();
-  const leftOutRate = (i: number) => {
-    let rate = 0;
+  const contradictionRate = (i: number) => {
     const dx = c.diagnosis[i]!;
-    if (dx >= 0) {
-      const [own, ownHits] = counterDx.get(dx)!;
-      rate = (dxHits[dx]! - ownHits + baseContradiction) / (dxClaims[dx]! - own + 1);
-    }
+    let rate = dx >= 0 ? dxHits[dx]! / Math.max(1, dxClaims[dx]!) : 0;
     for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) {
       const it = set.lines.item[l]!;
-      const [own, ownHits] = counterItems.get(it)!;
-      rate = Math.max(rate, (itemHits[it]! - ownHits + baseContradiction) / (itemClaims[it]! - own + 1));
+      rate = Math.max(rate, itemHits[it]! / Math.max(1, itemClaims[it]!));
     }
     return Math.min(1, rate);
   };
-  for (let g = 0; g < set.institutions.id.length; g++) {
-    counterItems.clear();
-    counterDx.clear();
-    for (let x = byCounter.start[g]!; x < byCounter.start[g + 1]!; x++) {
-      const i = byCounter.members[x]!;
-      const hit = contradicting.has(i) ? 1 : 0;
-      const dx = c.diagnosis[i]!;
-      if (dx >= 0) {
-        const e = counterDx.get(dx) ?? counterDx.set(dx, [0, 0]).get(dx)!;
-        e[0]++;
-        e[1] += hit;
-      }
-      const seen = new Set<number>();
-      for (let l = c.lineStart[i]!; l < c.lineStart[i + 1]!; l++) seen.add(set.lines.item[l]!);
-      for (const it of seen) {
-        const e = counterItems.get(it) ?? counterItems.set(it, [0, 0]).get(it)!;
-        e[0]++;
-        e[1] += hit;
-      }
-    }
-    for (let x = byCounter.start[g]!; x < byCounter.start[g + 1]!; x++) {
-      const i = byCounter.members[x]!;
-      const kind = set.institutions.kind[g]! % 3;
-      const r = Math.min(1, otherByKind[kind]! / Math.max(1, claimsByKind[kind]!) + leftOutRate(i));
-      expected.set(g, (expected.get(g) ?? 0) + r);
-    }
-  }
+  const expected = new Map<number, number>();
+  const observed = new Map<number, Map<number, number>>(); // institution → holder → signal claims (≤ 2 each)
   for (let i = 0; i < c.count; i++) {
     const g = c.institution[i]!;
+    const kind = set.institutions.kind[g]! % 3;
+    const r = Math.min(1, otherByKind[kind]! / Math.max(1, claimsByKind[kind]!) + contradictionRate(i));
+    expected.set(g, (expected.get(g) ?? 0) + r);
     const card = silentClaims.get(i);
     if (card === undefined || byDoctorOnly.has(i)) continue;
     const byHolder = observed.get(g) ?? observed.set(g, new Map()).get(g)!;
